@@ -1,0 +1,442 @@
+/**
+ * The shared vocabulary of org-backup-controller: desired state, observed state, actions, findings and the
+ * report. Every layer (domain, aws, store, notify, controller, sandbox, cli, infra) speaks these types.
+ * Times inside the domain are `Date`; anything that leaves the process (findings, report) uses ISO strings.
+ */
+
+// ---------------------------------------------------------------------------------------------------------
+// Statuses, reason codes and checks (the report's vocabulary; see README "Statuses and reason codes")
+// ---------------------------------------------------------------------------------------------------------
+
+export const RESOURCE_STATUSES = ['PROTECTED', 'PENDING', 'UNPROTECTED', 'STALE', 'FAILING', 'UNKNOWN'] as const;
+export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
+
+export const REASON_CODES = [
+  /** The account has no effective BACKUP_POLICY (not attached, detached, or the merge is invalid). */
+  'NO_EFFECTIVE_POLICY',
+  /** The resource lives in a Region the effective policy's `regions` list does not include. */
+  'REGION_NOT_IN_POLICY',
+  /** Tag-only selections skip resource types whose Region opt-in is off. */
+  'OPT_IN_DISABLED',
+  /** The policy's target vault does not exist in this account and Region. */
+  'VAULT_MISSING',
+  /** The policy's `iam_role_arn` does not exist here or does not trust backup.amazonaws.com. */
+  'BACKUP_ROLE_MISSING',
+  /** A KMS key the backup needs is not usable by the backup role. */
+  'KMS_ACCESS_DENIED',
+  /** A KMS key the backups depend on is pending deletion or disabled. */
+  'KMS_KEY_PENDING_DELETION',
+  /** A rule's (or copy action's) retention is outside the target vault lock's min/max. */
+  'LOCK_RETENTION_CONFLICT',
+  /** The resource carries a near-miss of the selection tag (`true`, `yes`, other key case) and is not selected. */
+  'TAG_VALUE_MISMATCH',
+  /** AWS Backup cannot back up this resource type. */
+  'UNSUPPORTED_RESOURCE_TYPE',
+  /** The latest backup job for the resource failed, aborted, expired or completed partially. */
+  'JOB_FAILED',
+  /** A central-vault copy is required but none is recent enough. */
+  'COPY_MISSING',
+  /** Cross-account backup is off in the organization's global settings, so central copies cannot run. */
+  'CROSS_ACCOUNT_BACKUP_DISABLED',
+  /** The central vault's access policy does not allow `backup:CopyIntoBackupVault` from the organization. */
+  'CENTRAL_VAULT_POLICY_MISSING',
+  /** The controller could not assume its role in the account. */
+  'ACCOUNT_UNREACHABLE',
+  /** Observation failed for another reason (throttled past retries, service error). */
+  'OBSERVATION_FAILED',
+  /** Newly covered; the first backup is not due yet. */
+  'AWAITING_FIRST_BACKUP',
+  /** Past the expected-by time and no recovery point exists, with no more specific cause found. */
+  'BACKUP_OVERDUE',
+  /** The newest recovery point is older than the plan's allowed age. */
+  'RECOVERY_POINT_STALE',
+] as const;
+export type ReasonCode = (typeof REASON_CODES)[number];
+
+export const CHECK_IDS = [
+  'EFFECTIVE_POLICY',
+  'VAULT_EXISTS',
+  'VAULT_KEY',
+  'VAULT_LOCK',
+  'CENTRAL_VAULT_POLICY',
+  'CROSS_ACCOUNT_BACKUP',
+  'BACKUP_ROLE',
+  'REGION_OPT_IN',
+  'KMS_GRANTS',
+  'KMS_KEY_STATE',
+  'EVENT_FORWARDING',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+export type CheckStatus = 'PASS' | 'FAIL' | 'SKIPPED';
+
+export interface CheckResult {
+  readonly check: CheckId;
+  readonly status: CheckStatus;
+  /** Set when status is FAIL. */
+  readonly reason?: ReasonCode;
+  /** One sentence a person can act on. */
+  readonly detail: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Desired state (built from the validated config plus the runtime context)
+// ---------------------------------------------------------------------------------------------------------
+
+export type Mode = 'enforce' | 'audit';
+
+/** Facts about the deployment that are not in the config file. */
+export interface RuntimeContext {
+  readonly managementAccountId: string;
+  readonly organizationId: string;
+  /** The Region the controller runs in; account-global actions (IAM) are planned in the target of this Region. */
+  readonly homeRegion: string;
+  /** ARN of the central event bus that member accounts forward `aws.backup` / `aws.tag` events to. */
+  readonly eventBusArn?: string;
+  readonly partition?: string;
+}
+
+export type KmsKeySpec =
+  | { readonly type: 'aws-managed' }
+  | { readonly type: 'alias'; readonly alias: string }
+  | { readonly type: 'arn'; readonly arn: string };
+
+export interface VaultLockSpec {
+  readonly mode: 'governance' | 'compliance';
+  readonly minRetentionDays?: number;
+  readonly maxRetentionDays?: number;
+  /** Compliance mode only (>= 3). */
+  readonly changeableForDays?: number;
+}
+
+export interface PlanSpec {
+  readonly name: string;
+  readonly schedule: string;
+  readonly startWindowMinutes: number;
+  readonly completionWindowMinutes: number;
+  readonly deleteAfterDays: number;
+  readonly coldStorageAfterDays: number | null;
+  readonly copyToCentralVault: boolean;
+}
+
+export interface DesiredState {
+  readonly mode: Mode;
+  readonly context: RuntimeContext;
+  readonly selection: { readonly tagKey: string; readonly tagValue: string };
+  readonly regions: readonly string[];
+  /** Raw targets from the config: `root`, `ou-…`, `/OU/Path`, or a 12-digit account id. */
+  readonly attachTo: readonly string[];
+  readonly excludeAccounts: readonly string[];
+  readonly plans: readonly PlanSpec[];
+  readonly policy: {
+    readonly name: string;
+    readonly description: string;
+    /** Minified JSON exactly as sent to CreatePolicy/UpdatePolicy. */
+    readonly content: string;
+  };
+  readonly vault: {
+    readonly name: string;
+    readonly kmsKey: KmsKeySpec;
+    readonly lock?: VaultLockSpec;
+    readonly allowIrreversibleLock: boolean;
+  };
+  readonly centralVault?: {
+    readonly accountId: string;
+    readonly region: string;
+    readonly name: string;
+    readonly arn: string;
+    readonly deleteAfterDays: number;
+  };
+  readonly backupRole: {
+    readonly name: string;
+    /** `$account` is substituted per account. */
+    readonly arnTemplate: string;
+    readonly managedPolicyArns: readonly string[];
+  };
+  readonly memberRoleName: string;
+  readonly manageRegionOptIn: boolean;
+  readonly blastRadius: { readonly maxAccountsChangedPercent: number };
+  readonly eventForwarding?: {
+    readonly ruleName: string;
+    readonly busArn: string;
+    /** Role in the member account that EventBridge assumes to put events on the central bus. */
+    readonly roleName: string;
+    readonly eventPattern: string;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Observed state (what observers read; never written by the domain)
+// ---------------------------------------------------------------------------------------------------------
+
+export interface ObservedOu {
+  readonly id: string;
+  readonly name: string;
+  readonly parentId: string;
+  /** Slash path of OU names from the root, e.g. `/Workloads/Prod`. */
+  readonly path: string;
+}
+
+export interface ObservedAccount {
+  readonly id: string;
+  readonly name: string;
+  readonly state: string;
+  readonly parentId: string;
+}
+
+export interface ObservedPolicy {
+  readonly id: string;
+  readonly name: string;
+  readonly content: string;
+  /** Ids of roots, OUs and accounts it is directly attached to. */
+  readonly targets: readonly string[];
+}
+
+export interface ObservedOrganization {
+  readonly organizationId: string;
+  readonly managementAccountId: string;
+  readonly rootId: string;
+  readonly backupPolicyType: 'ENABLED' | 'PENDING_ENABLE' | 'PENDING_DISABLE' | 'DISABLED';
+  readonly ous: readonly ObservedOu[];
+  readonly accounts: readonly ObservedAccount[];
+  /** Backup policies that exist in the organization (content included). */
+  readonly backupPolicies: readonly ObservedPolicy[];
+  /** `isCrossAccountBackupEnabled` from DescribeGlobalSettings; null when it could not be read. */
+  readonly crossAccountBackupEnabled: boolean | null;
+}
+
+/** A parsed effective policy (DescribeEffectivePolicy): keys arrive lower-cased, values as strings. */
+export interface EffectivePolicy {
+  readonly plans: readonly EffectivePlan[];
+}
+export interface EffectivePlan {
+  readonly name: string;
+  readonly regions: readonly string[];
+  readonly rules: readonly EffectiveRule[];
+  readonly tagSelections: readonly { readonly roleArn: string; readonly tagKey: string; readonly tagValues: readonly string[] }[];
+}
+export interface EffectiveRule {
+  readonly name: string;
+  readonly schedule: string;
+  readonly startWindowMinutes: number;
+  readonly completionWindowMinutes: number;
+  readonly vaultName: string;
+  readonly deleteAfterDays: number | null;
+  readonly coldStorageAfterDays: number | null;
+  readonly copyActions: readonly { readonly targetVaultArn: string; readonly deleteAfterDays: number | null }[];
+}
+
+export interface ObservedVault {
+  readonly name: string;
+  readonly arn: string;
+  readonly encryptionKeyArn: string | null;
+  readonly locked: boolean;
+  readonly minRetentionDays: number | null;
+  readonly maxRetentionDays: number | null;
+  /** Present for compliance-mode locks; immutable once in the past. */
+  readonly lockDate: Date | null;
+}
+
+export interface ObservedKey {
+  readonly arn: string;
+  readonly state: 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'Unavailable' | string;
+  readonly manager: 'AWS' | 'CUSTOMER';
+  /** A grant (or key policy) lets the backup role use it. */
+  readonly backupRoleHasGrant: boolean;
+  /** Why the key is of interest: the vault key, or named by a failed job. */
+  readonly usedBy: 'vault' | 'resource';
+}
+
+export interface TaggedResource {
+  readonly arn: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ProtectedResource {
+  readonly arn: string;
+  readonly resourceType: string;
+  readonly lastBackupTime: Date | null;
+}
+
+export type JobState =
+  | 'CREATED'
+  | 'PENDING'
+  | 'RUNNING'
+  | 'ABORTING'
+  | 'ABORTED'
+  | 'COMPLETED'
+  | 'FAILED'
+  | 'EXPIRED'
+  | 'PARTIAL';
+
+export interface JobOutcome {
+  readonly kind: 'BACKUP' | 'COPY';
+  readonly jobId: string;
+  readonly resourceArn: string;
+  readonly state: JobState;
+  readonly creationDate: Date;
+  readonly completionDate: Date | null;
+  readonly statusMessage: string | null;
+  /** COPY jobs: where the copy went. */
+  readonly destinationVaultArn?: string;
+}
+
+export type Reachability =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED'; readonly message: string };
+
+export interface ObservedTarget {
+  readonly accountId: string;
+  readonly region: string;
+  readonly reachability: Reachability;
+  /** null: the account has no effective backup policy. */
+  readonly effectivePolicy: EffectivePolicy | null;
+  /** The vault named by `vault.name`, or null when it does not exist. */
+  readonly vault: ObservedVault | null;
+  /** Only when this target holds the central vault: the vault and its access policy (null = none). */
+  readonly centralVault?: { readonly vault: ObservedVault | null; readonly accessPolicy: string | null };
+  readonly backupRole: {
+    readonly exists: boolean;
+    readonly trustsBackup: boolean;
+    readonly attachedPolicyArns: readonly string[];
+  };
+  readonly regionOptIn: Readonly<Record<string, boolean>>;
+  readonly keys: readonly ObservedKey[];
+  readonly eventForwarding: {
+    readonly ruleExists: boolean;
+    readonly targetsBus: boolean;
+    readonly roleExists: boolean;
+  };
+  /** Resources carrying the selection tag key in any case, with any value (near misses included). */
+  readonly resources: readonly TaggedResource[];
+  readonly protectedResources: readonly ProtectedResource[];
+  /** Recent backup and copy jobs (last days), newest first not guaranteed. */
+  readonly jobs: readonly JobOutcome[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Actions (every write the controller can make)
+// ---------------------------------------------------------------------------------------------------------
+
+export type ActionSpec =
+  | { readonly kind: 'EnablePolicyType'; readonly rootId: string }
+  | { readonly kind: 'CreatePolicy'; readonly name: string; readonly description: string; readonly content: string }
+  | { readonly kind: 'UpdatePolicy'; readonly policyId: string; readonly content: string }
+  /** policyId is absent when the policy is created in the same run; the executor resolves it by name. */
+  | { readonly kind: 'AttachPolicy'; readonly policyName: string; readonly policyId?: string; readonly targetId: string }
+  | { readonly kind: 'DetachPolicy'; readonly policyId: string; readonly targetId: string }
+  | { readonly kind: 'EnableCrossAccountBackup' }
+  | { readonly kind: 'CreateBackupVault'; readonly vaultName: string; readonly kmsKey: KmsKeySpec }
+  | {
+      readonly kind: 'PutVaultLock';
+      readonly vaultName: string;
+      readonly minRetentionDays?: number;
+      readonly maxRetentionDays?: number;
+      readonly changeableForDays?: number;
+    }
+  | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
+  | { readonly kind: 'CreateBackupRole'; readonly roleName: string; readonly managedPolicyArns: readonly string[] }
+  | { readonly kind: 'UpdateBackupRoleTrust'; readonly roleName: string }
+  | { readonly kind: 'AttachBackupRolePolicy'; readonly roleName: string; readonly policyArn: string }
+  | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
+  | {
+      readonly kind: 'CreateKmsGrant';
+      readonly keyArn: string;
+      readonly granteePrincipal: string;
+      readonly grantName: string;
+      readonly operations: readonly string[];
+    }
+  | { readonly kind: 'CreateEventForwardingRole'; readonly roleName: string; readonly busArn: string }
+  | {
+      readonly kind: 'PutEventForwardingRule';
+      readonly ruleName: string;
+      readonly busArn: string;
+      readonly roleName: string;
+      readonly eventPattern: string;
+    };
+
+export type ActionKind = ActionSpec['kind'];
+
+export type BlockedReason = 'IRREVERSIBLE_LOCK' | 'BLAST_RADIUS';
+
+export interface Action {
+  readonly spec: ActionSpec;
+  /** `org` actions run in the management account; `target` actions in one account × Region. */
+  readonly scope: 'org' | 'target';
+  readonly accountId: string;
+  readonly region: string;
+  /** What is acted on, e.g. a vault ARN, a role ARN, a policy name, an OU id. */
+  readonly target: string;
+  /** Why this action is needed, in one sentence. */
+  readonly reason: string;
+  /** IAM actions the controller needs to carry it out. */
+  readonly permissions: readonly string[];
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
+  /** false in audit mode, when blocked, or when it failed. */
+  readonly applied: boolean;
+  /** Set by the executor when the write failed. */
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Findings and the report (one contract for CLI, sandbox and API)
+// ---------------------------------------------------------------------------------------------------------
+
+export interface ResourceFinding {
+  readonly accountId: string;
+  readonly region: string;
+  readonly arn: string;
+  /** AWS Backup resource type (`EBS`, `S3`, …) or null when unsupported / unknown. */
+  readonly resourceType: string | null;
+  readonly status: ResourceStatus;
+  /** Empty only for PROTECTED. */
+  readonly reasons: readonly ReasonCode[];
+  /** A sentence explaining the status. */
+  readonly detail: string;
+  readonly lastBackupTime: string | null;
+  /** Newest copy in the central vault, when a central vault is configured. */
+  readonly lastCopyTime: string | null;
+  readonly expectedBy: string | null;
+  /** When the resource was first seen selected (or near-missing) by the controller. */
+  readonly firstSeen: string;
+  /** When the current status began. */
+  readonly since: string;
+}
+
+export interface TargetChecks {
+  readonly accountId: string;
+  readonly region: string;
+  readonly checks: readonly CheckResult[];
+}
+
+export interface ReportSummary {
+  readonly accounts: number;
+  readonly resources: number;
+  readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+  readonly coveragePercent: number;
+}
+
+export interface ActionRecord {
+  readonly kind: ActionKind;
+  readonly accountId: string;
+  readonly region: string;
+  readonly target: string;
+  readonly reason: string;
+  readonly applied: boolean;
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
+  readonly error?: { readonly code: string; readonly message: string };
+  readonly at: string;
+}
+
+export interface ComplianceReport {
+  readonly generatedAt: string;
+  readonly mode: Mode;
+  readonly summary: ReportSummary;
+  readonly resources: readonly ResourceFinding[];
+  readonly accounts: readonly TargetChecks[];
+  readonly actions: readonly ActionRecord[];
+}
+
+/** Time is injected; domain code never reads the wall clock. */
+export interface Clock {
+  now(): Date;
+}
