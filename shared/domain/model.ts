@@ -50,6 +50,12 @@ export const REASON_CODES = [
   'BACKUP_OVERDUE',
   /** The newest recovery point is older than the plan's allowed age. */
   'RECOVERY_POINT_STALE',
+  /** Check only: the vault is encrypted with another key than the config names (a vault's key cannot change). */
+  'VAULT_KEY_MISMATCH',
+  /** Check only: the vault lock's mode or min/max retention is not what the config asks for. */
+  'VAULT_LOCK_MISMATCH',
+  /** Check only: the rule (or its role) forwarding aws.backup / aws.tag events to the central bus is missing. */
+  'EVENT_FORWARDING_MISSING',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -145,6 +151,11 @@ export interface DesiredState {
     readonly name: string;
     readonly arn: string;
     readonly deleteAfterDays: number;
+    /**
+     * true when the config names no central Region: a vault of this name in the central account in EVERY
+     * configured Region, each receiving same-Region copies. `region`/`arn` then name the home Region's one.
+     */
+    readonly perRegion?: boolean;
   };
   readonly backupRole: {
     readonly name: string;
@@ -427,6 +438,36 @@ export interface ActionRecord {
   readonly at: string;
 }
 
+/** A change of one finding's status (or one check's), kept as history and turned into alerts. */
+export interface FindingTransition {
+  readonly accountId: string;
+  readonly region: string;
+  readonly subject:
+    | { readonly kind: 'resource'; readonly arn: string }
+    | { readonly kind: 'check'; readonly check: CheckId };
+  /** null: first seen. */
+  readonly from: ResourceStatus | CheckStatus | null;
+  /** GONE: the resource (or check) is no longer reported. */
+  readonly to: ResourceStatus | CheckStatus | 'GONE';
+  readonly at: string;
+  /** Reason codes of the new state (empty for GONE and PROTECTED/PASS). */
+  readonly reasons: readonly string[];
+  readonly detail: string;
+}
+
+/** Counts by status for one account (all its Regions). */
+export interface AccountStatusSummary {
+  readonly accountId: string;
+  readonly resources: number;
+  readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+}
+
+/** Organization-wide counts, as kept by the findings store and shown in the daily digest. */
+export interface OrganizationSummary {
+  readonly total: ReportSummary;
+  readonly accounts: readonly AccountStatusSummary[];
+}
+
 export interface ComplianceReport {
   readonly generatedAt: string;
   readonly mode: Mode;
@@ -440,3 +481,11 @@ export interface ComplianceReport {
 export interface Clock {
   now(): Date;
 }
+
+/**
+ * What one reconcile run covers: the organization (policy document, attachments, global settings; run from
+ * the management account) or one member account × Region. Schedule, events and CLI all become these.
+ */
+export type ReconcileTarget =
+  | { readonly kind: 'org' }
+  | { readonly kind: 'account-region'; readonly accountId: string; readonly region: string };

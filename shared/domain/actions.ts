@@ -1,0 +1,142 @@
+import type { ActionKind } from './model.js';
+
+/**
+ * Every write the controller can make, with the IAM permissions it needs. The planner copies `permissions`
+ * onto each action it emits; infra builds the controller's IAM policies from this table, so a new action
+ * kind cannot ship without its permissions. Nothing here deletes a vault, recovery point, key or role.
+ */
+export interface ActionKindInfo {
+  readonly scope: 'org' | 'target';
+  /** Where the call runs: the management account (Organizations, global settings) or the member account. */
+  readonly runsIn: 'management' | 'member';
+  /**
+   * True when the action modifies configuration that already exists (as opposed to creating something
+   * missing). Only these count against the blast-radius limit: creating a missing prerequisite is additive.
+   */
+  readonly mutatesExisting: boolean;
+  readonly permissions: readonly string[];
+  readonly description: string;
+}
+
+export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
+  EnablePolicyType: {
+    scope: 'org',
+    runsIn: 'management',
+    mutatesExisting: false,
+    permissions: ['organizations:EnablePolicyType', 'organizations:ListRoots'],
+    description: 'Enable the BACKUP_POLICY policy type on the organization root.',
+  },
+  CreatePolicy: {
+    scope: 'org',
+    runsIn: 'management',
+    mutatesExisting: false,
+    permissions: ['organizations:CreatePolicy', 'organizations:TagResource'],
+    description: 'Create the controller-owned backup policy.',
+  },
+  UpdatePolicy: {
+    scope: 'org',
+    runsIn: 'management',
+    mutatesExisting: true,
+    permissions: ['organizations:UpdatePolicy', 'organizations:DescribePolicy'],
+    description: 'Restore the controller-owned backup policy content after drift or a config change.',
+  },
+  AttachPolicy: {
+    scope: 'org',
+    runsIn: 'management',
+    mutatesExisting: false,
+    permissions: ['organizations:AttachPolicy'],
+    description: 'Attach the controller-owned backup policy to a configured target.',
+  },
+  DetachPolicy: {
+    scope: 'org',
+    runsIn: 'management',
+    mutatesExisting: true,
+    permissions: ['organizations:DetachPolicy'],
+    description: 'Detach the controller-owned backup policy from a target the config no longer lists.',
+  },
+  EnableCrossAccountBackup: {
+    scope: 'org',
+    runsIn: 'management',
+    mutatesExisting: true,
+    permissions: ['backup:UpdateGlobalSettings', 'backup:DescribeGlobalSettings'],
+    description: 'Turn on isCrossAccountBackupEnabled so copies into the central vault can run.',
+  },
+  CreateBackupVault: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    permissions: [
+      'backup:CreateBackupVault',
+      'backup-storage:MountCapsule',
+      'kms:DescribeKey',
+      'kms:CreateGrant',
+      'kms:ListAliases',
+    ],
+    description: 'Create the backup vault the policy targets, with the configured KMS key.',
+  },
+  PutVaultLock: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: true,
+    permissions: ['backup:PutBackupVaultLockConfiguration'],
+    description: 'Apply the configured vault lock (governance, or compliance when explicitly allowed).',
+  },
+  PutVaultAccessPolicy: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: true,
+    permissions: ['backup:PutBackupVaultAccessPolicy'],
+    description: 'Allow backup:CopyIntoBackupVault from the organization on the central vault.',
+  },
+  CreateBackupRole: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    permissions: ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:TagRole'],
+    description: 'Create the backup service role trusted by backup.amazonaws.com, with the AWS managed policies.',
+  },
+  UpdateBackupRoleTrust: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: true,
+    permissions: ['iam:UpdateAssumeRolePolicy'],
+    description: 'Make the backup service role trust backup.amazonaws.com.',
+  },
+  AttachBackupRolePolicy: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: true,
+    permissions: ['iam:AttachRolePolicy'],
+    description: 'Attach a missing AWS managed backup policy (e.g. the S3 ones) to the backup service role.',
+  },
+  EnableRegionOptIn: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    permissions: ['backup:DescribeRegionSettings', 'backup:UpdateRegionSettings'],
+    description: 'Opt in the resource types present in the Region, so tag-based selections include them.',
+  },
+  CreateKmsGrant: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    permissions: ['kms:CreateGrant', 'kms:ListGrants'],
+    description: 'Grant the backup service role use of a customer-managed KMS key the backups need.',
+  },
+  CreateEventForwardingRole: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    permissions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:TagRole'],
+    description: 'Create the role EventBridge uses to put events on the central bus.',
+  },
+  PutEventForwardingRule: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    permissions: ['events:PutRule', 'events:PutTargets', 'iam:PassRole'],
+    description: 'Forward aws.backup and aws.tag events from the Region default bus to the central bus.',
+  },
+};
+
+export const ACTION_KINDS = Object.keys(ACTION_CATALOG) as ActionKind[];

@@ -1,0 +1,49 @@
+import {
+  CreateTableCommand,
+  type DynamoDBClient,
+  ResourceInUseException,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { FINDINGS_TABLE } from './table.js';
+
+/**
+ * Creates the findings table on a local engine (tests, sandbox), exactly as infra deploys it: string keys,
+ * both GSIs projecting ALL attributes, on-demand billing. TTL is not enabled here because the local engine
+ * (dynalite) has no UpdateTimeToLive; the store writes `expiresAt` all the same. Idempotent.
+ */
+export async function createFindingsTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { partitionKey, sortKey, byStatusIndex, byRegionIndex } = FINDINGS_TABLE;
+  const keyNames = [
+    partitionKey,
+    sortKey,
+    byStatusIndex.partitionKey,
+    byStatusIndex.sortKey,
+    byRegionIndex.partitionKey,
+    byRegionIndex.sortKey,
+  ];
+  const index = (spec: { name: string; partitionKey: string; sortKey: string }) => ({
+    IndexName: spec.name,
+    KeySchema: [
+      { AttributeName: spec.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: spec.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        KeySchema: [
+          { AttributeName: partitionKey, KeyType: 'HASH' },
+          { AttributeName: sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [index(byStatusIndex), index(byRegionIndex)],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+}

@@ -1,0 +1,15 @@
+import { ControllerError } from '../domain/errors.js';
+
+/** DynamoDB kept returning UnprocessedItems after every retry; the save is incomplete and must be retried. */
+export class StoreWriteError extends ControllerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_WRITE_INCOMPLETE', message, options);
+  }
+}
+
+/** A pagination cursor that this store did not issue (or that was altered). */
+export class InvalidCursorError extends ControllerError {
+  constructor(options?: { cause?: unknown }) {
+    super('STORE_INVALID_CURSOR', 'The pagination cursor is not valid for this query.', options);
+  }
+}

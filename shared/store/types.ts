@@ -1,0 +1,81 @@
+import type {
+  ActionRecord,
+  FindingTransition,
+  ResourceFinding,
+  ResourceStatus,
+  TargetChecks,
+} from '../domain/model.js';
+
+export type RunTrigger = 'schedule' | 'event' | 'cli';
+
+/** One sweep (or event-driven / CLI reconcile) and what it found. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  readonly trigger: RunTrigger;
+  /** How many targets the run fanned out to. */
+  readonly targets: number;
+  /** Findings by status, summed over the targets that reported so far. */
+  readonly counts: Readonly<Record<ResourceStatus, number>>;
+  readonly errors: readonly string[];
+  readonly actionsApplied: number;
+  readonly actionsBlocked: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  /** Opaque; pass back as `cursor` for the next page. null: no more items. */
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
+export interface TargetResult {
+  readonly accountId: string;
+  readonly region: string;
+  /** Every finding of the target: a resource absent here is gone and its row is deleted. */
+  readonly findings: readonly ResourceFinding[];
+  readonly checks: TargetChecks['checks'];
+  readonly actions: readonly ActionRecord[];
+  readonly runId: string;
+  readonly now: Date;
+}
+
+export interface SaveTargetOutcome {
+  /** Status changes of resources and checks (first sight, change, GONE), in a stable order. */
+  readonly transitions: FindingTransition[];
+  /** Actions worth telling about: applied ones, and outstanding ones that are new or changed since last run. */
+  readonly newActions: ActionRecord[];
+  /** Finding rows put or deleted (0 when nothing about the target's resources changed). */
+  readonly findingWrites: number;
+  /** Every row written: findings, target row, transitions, actions. */
+  readonly rowWrites: number;
+}
+
+/** The view of a resource the evaluator needs from the previous run. */
+export interface HistoryEntry {
+  readonly accountId: string;
+  readonly region: string;
+  readonly firstSeen: Date;
+  readonly status: ResourceStatus;
+  readonly since: Date;
+}
+
+export interface AccountView {
+  readonly accountId: string;
+  readonly findings: ResourceFinding[];
+  readonly targets: TargetChecks[];
+  /** Planned actions not applied yet (audit mode, blocked, or failed). */
+  readonly outstandingActions: ActionRecord[];
+}
+
+export interface FindingQuery extends PageRequest {
+  readonly accountId?: string;
+  readonly region?: string;
+  readonly status?: ResourceStatus;
+  readonly resourceType?: string;
+}
