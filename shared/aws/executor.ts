@@ -1,0 +1,402 @@
+import {
+  CreateBackupVaultCommand,
+  DescribeRegionSettingsCommand,
+  PutBackupVaultAccessPolicyCommand,
+  PutBackupVaultLockConfigurationCommand,
+  UpdateGlobalSettingsCommand,
+  UpdateRegionSettingsCommand,
+} from '@aws-sdk/client-backup';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import {
+  AttachRolePolicyCommand,
+  CreateRoleCommand,
+  PutRolePolicyCommand,
+  type Tag,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import { CreateGrantCommand, DescribeKeyCommand, type GrantOperation } from '@aws-sdk/client-kms';
+import {
+  AttachPolicyCommand,
+  CreatePolicyCommand,
+  DetachPolicyCommand,
+  EnablePolicyTypeCommand,
+  ListPoliciesCommand,
+  ListRootsCommand,
+  UpdatePolicyCommand,
+} from '@aws-sdk/client-organizations';
+import { ControllerError } from '../domain/errors.js';
+import type { Action, ActionSpec, KmsKeySpec, Mode } from '../domain/model.js';
+import { MANAGED_BY_TAG } from '../domain/policy/render.js';
+import type { ClientFactory } from './clients.js';
+import { classifyAwsError, realSleep, type Sleep, withConflictRetry } from './errors.js';
+import { collectPages } from './paginate.js';
+
+const BACKUP_POLICY = 'BACKUP_POLICY';
+const ORG_PAGE_SIZE = 20;
+const DEFAULT_EVENT_BUS = 'default';
+const FORWARDING_TARGET_ID = 'central-event-bus';
+const FORWARDING_POLICY_NAME = 'put-events-on-central-bus';
+const CONFLICT_RETRY = { attempts: 5, baseDelayMs: 1000 };
+/** EnablePolicyType is asynchronous (facts §1.11); about two minutes of polling before giving up this run. */
+const POLICY_TYPE_POLL = { attempts: 12, delayMs: 10_000 };
+/**
+ * Success without change: the thing already exists or is already in the wanted state. A retried create,
+ * or a concurrent reconcile, must not turn into a failure.
+ */
+const ALREADY_DONE = new Set([
+  'AlreadyExistsException',
+  'DuplicatePolicyException',
+  'DuplicatePolicyAttachmentException',
+  'PolicyTypeAlreadyEnabledException',
+  'PolicyNotAttachedException',
+]);
+
+export interface ApplyOptions {
+  readonly mode: Mode;
+  /** Recorded on what the controller creates, so its provenance is visible in the console. */
+  readonly now: Date;
+  readonly organizationId: string;
+  /** Waits between polls and conflict retries; the sandbox passes one that returns at once. */
+  readonly sleep?: Sleep;
+}
+
+/** The write could not reach its goal although the calls succeeded (e.g. PutTargets' partial failure). */
+export class ActionIncompleteError extends ControllerError {}
+
+/**
+ * Carries out planned actions in order (an AttachPolicy may depend on a CreatePolicy before it). Audit mode
+ * and blocked actions make no call at all. A failed action is recorded on the action and does not stop the
+ * others: each is independent enough that partial progress is better than none.
+ */
+export async function applyActions(
+  factory: ClientFactory,
+  actions: readonly Action[],
+  options: ApplyOptions,
+): Promise<Action[]> {
+  if (options.mode === 'audit') return [...actions];
+  const run = new ActionRunner(factory, options);
+  const results: Action[] = [];
+  for (const action of actions) {
+    results.push(action.blocked ? action : await run.apply(action));
+  }
+  return results;
+}
+
+class ActionRunner {
+  private readonly sleep: Sleep;
+  /** Policy ids resolved by name during this run, so several AttachPolicy actions list policies once. */
+  private readonly policyIds = new Map<string, string>();
+
+  constructor(
+    private readonly factory: ClientFactory,
+    private readonly options: ApplyOptions,
+  ) {
+    this.sleep = options.sleep ?? realSleep;
+  }
+
+  async apply(action: Action): Promise<Action> {
+    try {
+      await withConflictRetry(() => this.execute(action), { ...CONFLICT_RETRY, sleep: this.sleep });
+      return { ...action, applied: true };
+    } catch (error) {
+      const { code, message } = classifyAwsError(error);
+      if (ALREADY_DONE.has(code)) return { ...action, applied: true };
+      return { ...action, applied: false, error: { code, message } };
+    }
+  }
+
+  private async execute(action: Action): Promise<void> {
+    const spec = action.spec;
+    switch (spec.kind) {
+      case 'EnablePolicyType':
+        return this.enablePolicyType(spec.rootId);
+      case 'CreatePolicy':
+        await this.factory.organizations().send(
+          new CreatePolicyCommand({
+            Name: spec.name,
+            // Required by the API model even though the docs call it optional (facts §10.7).
+            Description: spec.description,
+            Content: spec.content,
+            Type: BACKUP_POLICY,
+            Tags: this.provenanceTags(),
+          }),
+        );
+        return;
+      case 'UpdatePolicy':
+        await this.factory
+          .organizations()
+          .send(new UpdatePolicyCommand({ PolicyId: spec.policyId, Content: spec.content }));
+        return;
+      case 'AttachPolicy': {
+        const policyId = spec.policyId ?? (await this.policyIdByName(spec.policyName));
+        await this.factory
+          .organizations()
+          .send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: spec.targetId }));
+        return;
+      }
+      case 'DetachPolicy':
+        await this.factory
+          .organizations()
+          .send(new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }));
+        return;
+      case 'EnableCrossAccountBackup':
+        // Only the management account may change global settings (facts §2.9); values are strings.
+        await this.factory
+          .backup(this.factory.managementAccountId, this.factory.homeRegion)
+          .send(new UpdateGlobalSettingsCommand({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } }));
+        return;
+      case 'CreateBackupVault':
+        return this.createBackupVault(action, spec);
+      case 'PutVaultLock':
+        await this.factory.backup(action.accountId, action.region).send(
+          new PutBackupVaultLockConfigurationCommand({
+            BackupVaultName: spec.vaultName,
+            MinRetentionDays: spec.minRetentionDays,
+            MaxRetentionDays: spec.maxRetentionDays,
+            ChangeableForDays: spec.changeableForDays,
+          }),
+        );
+        return;
+      case 'PutVaultAccessPolicy':
+        await this.factory
+          .backup(action.accountId, action.region)
+          .send(
+            new PutBackupVaultAccessPolicyCommand({ BackupVaultName: spec.vaultName, Policy: spec.policy }),
+          );
+        return;
+      case 'CreateBackupRole':
+        await this.createRole(
+          action.accountId,
+          spec.roleName,
+          'backup.amazonaws.com',
+          'AWS Backup service role',
+        );
+        for (const policyArn of spec.managedPolicyArns) {
+          await this.factory
+            .iam(action.accountId)
+            .send(new AttachRolePolicyCommand({ RoleName: spec.roleName, PolicyArn: policyArn }));
+        }
+        return;
+      case 'UpdateBackupRoleTrust':
+        await this.factory.iam(action.accountId).send(
+          new UpdateAssumeRolePolicyCommand({
+            RoleName: spec.roleName,
+            PolicyDocument: serviceTrustPolicy('backup.amazonaws.com'),
+          }),
+        );
+        return;
+      case 'AttachBackupRolePolicy':
+        await this.factory
+          .iam(action.accountId)
+          .send(new AttachRolePolicyCommand({ RoleName: spec.roleName, PolicyArn: spec.policyArn }));
+        return;
+      case 'EnableRegionOptIn':
+        return this.enableRegionOptIn(action, spec.resourceTypes);
+      case 'CreateKmsGrant':
+        await this.factory.kms(action.accountId, action.region).send(
+          new CreateGrantCommand({
+            KeyId: spec.keyArn,
+            GranteePrincipal: spec.granteePrincipal,
+            Operations: spec.operations as GrantOperation[],
+            // Reusing the name makes a retried CreateGrant return the existing grant (facts §6.4).
+            Name: spec.grantName,
+          }),
+        );
+        return;
+      case 'CreateEventForwardingRole':
+        await this.createRole(
+          action.accountId,
+          spec.roleName,
+          'events.amazonaws.com',
+          'Forwards events to the central bus',
+        );
+        await this.factory.iam(action.accountId).send(
+          new PutRolePolicyCommand({
+            RoleName: spec.roleName,
+            PolicyName: FORWARDING_POLICY_NAME,
+            PolicyDocument: JSON.stringify({
+              Version: '2012-10-17',
+              Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: spec.busArn }],
+            }),
+          }),
+        );
+        return;
+      case 'PutEventForwardingRule':
+        return this.putEventForwardingRule(action, spec);
+    }
+  }
+
+  private async enablePolicyType(rootId: string): Promise<void> {
+    const org = this.factory.organizations();
+    try {
+      await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: BACKUP_POLICY }));
+    } catch (error) {
+      // Already enabled (or being enabled by an earlier run): still wait for ENABLED below.
+      if (classifyAwsError(error).code !== 'PolicyTypeAlreadyEnabledException') throw error;
+    }
+    for (let attempt = 1; attempt <= POLICY_TYPE_POLL.attempts; attempt++) {
+      const roots = await collectPages((NextToken) =>
+        org
+          .send(new ListRootsCommand({ MaxResults: ORG_PAGE_SIZE, NextToken }))
+          .then((page) => ({ items: page.Roots, nextToken: page.NextToken })),
+      );
+      const status = roots
+        .find((root) => root.Id === rootId)
+        ?.PolicyTypes?.find((type) => type.Type === BACKUP_POLICY)?.Status;
+      if (status === 'ENABLED') return;
+      if (attempt < POLICY_TYPE_POLL.attempts) await this.sleep(POLICY_TYPE_POLL.delayMs);
+    }
+    throw new ActionIncompleteError(
+      'POLICY_TYPE_NOT_YET_ENABLED',
+      `BACKUP_POLICY on ${rootId} is still not ENABLED; attaching would fail with PolicyTypeNotEnabledException`,
+    );
+  }
+
+  private async policyIdByName(policyName: string): Promise<string> {
+    const known = this.policyIds.get(policyName);
+    if (known) return known;
+    const org = this.factory.organizations();
+    const policies = await collectPages((NextToken) =>
+      org
+        .send(new ListPoliciesCommand({ Filter: BACKUP_POLICY, MaxResults: ORG_PAGE_SIZE, NextToken }))
+        .then((page) => ({ items: page.Policies, nextToken: page.NextToken })),
+    );
+    const id = policies.find((policy) => policy.Name === policyName)?.Id;
+    if (!id)
+      throw new ActionIncompleteError('PolicyNotFoundException', `No BACKUP_POLICY named ${policyName}`);
+    this.policyIds.set(policyName, id);
+    return id;
+  }
+
+  private async createBackupVault(
+    action: Action,
+    spec: Extract<ActionSpec, { kind: 'CreateBackupVault' }>,
+  ): Promise<void> {
+    const encryptionKeyArn = await this.resolveKeyArn(action, spec.kmsKey);
+    await this.factory.backup(action.accountId, action.region).send(
+      new CreateBackupVaultCommand({
+        BackupVaultName: spec.vaultName,
+        ...(encryptionKeyArn ? { EncryptionKeyArn: encryptionKeyArn } : {}),
+        CreatorRequestId: creatorRequestId(spec.vaultName),
+      }),
+    );
+  }
+
+  /** CreateBackupVault needs a key ARN, not an alias (facts §2.1); omitted means the AWS managed key. */
+  private async resolveKeyArn(action: Action, kmsKey: KmsKeySpec): Promise<string | undefined> {
+    switch (kmsKey.type) {
+      case 'aws-managed':
+        return undefined;
+      case 'arn':
+        return kmsKey.arn;
+      case 'alias': {
+        const alias = kmsKey.alias.startsWith('alias/') ? kmsKey.alias : `alias/${kmsKey.alias}`;
+        const described = await this.factory
+          .kms(action.accountId, action.region)
+          .send(new DescribeKeyCommand({ KeyId: alias }));
+        const arn = described.KeyMetadata?.Arn;
+        if (!arn)
+          throw new ActionIncompleteError('KmsAliasUnresolved', `DescribeKey(${alias}) returned no key ARN`);
+        return arn;
+      }
+    }
+  }
+
+  /** Creates a role trusted by one service; an existing role is kept (what follows makes it right). */
+  private async createRole(
+    accountId: string,
+    roleName: string,
+    servicePrincipal: string,
+    description: string,
+  ) {
+    try {
+      await this.factory.iam(accountId).send(
+        new CreateRoleCommand({
+          RoleName: roleName,
+          AssumeRolePolicyDocument: serviceTrustPolicy(servicePrincipal),
+          Description: `${description} (managed by org-backup-controller)`,
+          Tags: this.provenanceTags(),
+        }),
+      );
+    } catch (error) {
+      if (classifyAwsError(error).code !== 'EntityAlreadyExistsException') throw error;
+    }
+  }
+
+  /** Read, merge, write: whether a partial map leaves other types unchanged is undocumented (facts §2.10). */
+  private async enableRegionOptIn(action: Action, resourceTypes: readonly string[]): Promise<void> {
+    const backup = this.factory.backup(action.accountId, action.region);
+    const current = await backup.send(new DescribeRegionSettingsCommand({}));
+    const optIn: Record<string, boolean> = { ...current.ResourceTypeOptInPreference };
+    for (const type of resourceTypes) optIn[type] = true;
+    await backup.send(
+      new UpdateRegionSettingsCommand({
+        ResourceTypeOptInPreference: optIn,
+        ...(current.ResourceTypeManagementPreference
+          ? { ResourceTypeManagementPreference: current.ResourceTypeManagementPreference }
+          : {}),
+      }),
+    );
+  }
+
+  /**
+   * Service events arrive only on each Region's default bus; a cross-account bus target needs a RoleArn and
+   * cannot use an input transformer (facts §10.16).
+   */
+  private async putEventForwardingRule(
+    action: Action,
+    spec: Extract<ActionSpec, { kind: 'PutEventForwardingRule' }>,
+  ): Promise<void> {
+    const events = this.factory.eventBridge(action.accountId, action.region);
+    await events.send(
+      new PutRuleCommand({
+        Name: spec.ruleName,
+        EventBusName: DEFAULT_EVENT_BUS,
+        EventPattern: spec.eventPattern,
+        State: 'ENABLED',
+        Description: 'Forwards AWS Backup and tag events to the org-backup-controller bus',
+      }),
+    );
+    const partition = spec.busArn.split(':')[1] || 'aws';
+    const result = await events.send(
+      new PutTargetsCommand({
+        Rule: spec.ruleName,
+        EventBusName: DEFAULT_EVENT_BUS,
+        Targets: [
+          {
+            Id: FORWARDING_TARGET_ID,
+            Arn: spec.busArn,
+            RoleArn: `arn:${partition}:iam::${action.accountId}:role/${spec.roleName}`,
+          },
+        ],
+      }),
+    );
+    const failed = result.FailedEntries?.[0];
+    if ((result.FailedEntryCount ?? 0) > 0 && failed) {
+      throw new ActionIncompleteError(
+        failed.ErrorCode ?? 'PutTargetsFailed',
+        failed.ErrorMessage ?? 'PutTargets failed',
+      );
+    }
+  }
+
+  private provenanceTags(): Tag[] {
+    return [
+      { Key: MANAGED_BY_TAG.key, Value: MANAGED_BY_TAG.value },
+      { Key: `${MANAGED_BY_TAG.value}:organization-id`, Value: this.options.organizationId },
+      { Key: `${MANAGED_BY_TAG.value}:created-at`, Value: this.options.now.toISOString() },
+    ];
+  }
+}
+
+function serviceTrustPolicy(servicePrincipal: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: servicePrincipal }, Action: 'sts:AssumeRole' }],
+  });
+}
+
+/** Deterministic, so a retried CreateBackupVault is recognised as the same request (1–50 of [A-Za-z0-9-_.]). */
+function creatorRequestId(vaultName: string): string {
+  return `orgbackup-${vaultName}`.slice(0, 50);
+}

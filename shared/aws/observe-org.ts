@@ -1,0 +1,197 @@
+import { DescribeGlobalSettingsCommand } from '@aws-sdk/client-backup';
+import {
+  DescribeOrganizationCommand,
+  DescribePolicyCommand,
+  ListAccountsCommand,
+  ListAccountsForParentCommand,
+  ListOrganizationalUnitsForParentCommand,
+  ListPoliciesCommand,
+  ListRootsCommand,
+  ListTargetsForPolicyCommand,
+  type OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { ControllerError } from '../domain/errors.js';
+import type { ObservedAccount, ObservedOrganization, ObservedOu, ObservedPolicy } from '../domain/model.js';
+import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
+import { atCallSite } from './errors.js';
+import { collectPages } from './paginate.js';
+
+const BACKUP_POLICY = 'BACKUP_POLICY';
+/** Organizations list calls accept at most 20 per page (facts §1.11). */
+const ORG_PAGE_SIZE = 20;
+
+export interface ObserveOrganizationOptions {
+  /** Name of the controller-owned backup policy; only its content and targets are read. */
+  readonly policyName: string;
+}
+
+/**
+ * Reads the organization as the management account sees it. Every Organizations call is awaited one after
+ * another: its throttling is organization-wide (facts §10.20), so concurrency buys little and risks
+ * TooManyRequests for every other caller in the org.
+ *
+ * Only the controller-owned policy (by name) is described: the planner and evaluator act on that one
+ * policy, and describing every BACKUP_POLICY in a large org would cost two serialized calls each.
+ */
+export async function observeOrganization(
+  factory: ClientFactory,
+  options: ObserveOrganizationOptions,
+): Promise<ObservedOrganization> {
+  const org = factory.organizations();
+  const call = orgCallSite(factory);
+
+  const description = await call('DescribeOrganization', () => org.send(new DescribeOrganizationCommand({})));
+  const roots = await collectPages((NextToken) =>
+    call('ListRoots', () => org.send(new ListRootsCommand({ MaxResults: ORG_PAGE_SIZE, NextToken }))).then(
+      (page) => ({ items: page.Roots, nextToken: page.NextToken }),
+    ),
+  );
+  const root = roots[0];
+  if (!root?.Id) throw new ControllerError('ORGANIZATION_ROOT_MISSING', 'ListRoots returned no root');
+  const backupPolicyType =
+    root.PolicyTypes?.find((type) => type.Type === BACKUP_POLICY)?.Status ?? 'DISABLED';
+
+  const { ous, accounts } = await walkTree(org, call, root.Id);
+  const backupPolicies = await readOwnedPolicy(org, call, options.policyName);
+  const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
+
+  return {
+    organizationId: description.Organization?.Id ?? '',
+    managementAccountId: description.Organization?.MasterAccountId ?? factory.managementAccountId,
+    rootId: root.Id,
+    backupPolicyType,
+    ous,
+    accounts,
+    backupPolicies,
+    crossAccountBackupEnabled,
+  };
+}
+
+export interface OrganizationAccount {
+  readonly id: string;
+  readonly name: string;
+  /** `State` (ACTIVE, SUSPENDED, …); `Status` is retired (facts §1.11). */
+  readonly state: string;
+}
+
+/** Every account of the organization, for the sweep to fan out over; sorted by id. */
+export async function listAccounts(factory: ClientFactory): Promise<OrganizationAccount[]> {
+  const org = factory.organizations();
+  const call = orgCallSite(factory);
+  const accounts = await collectPages((NextToken) =>
+    call('ListAccounts', () =>
+      org.send(new ListAccountsCommand({ MaxResults: ORG_PAGE_SIZE, NextToken })),
+    ).then((page) => ({ items: page.Accounts, nextToken: page.NextToken })),
+  );
+  return accounts
+    .map((account) => ({ id: account.Id ?? '', name: account.Name ?? '', state: account.State ?? 'UNKNOWN' }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+type OrgCall = <T>(operation: string, send: () => Promise<T>) => Promise<T>;
+
+function orgCallSite(factory: ClientFactory): OrgCall {
+  return (operation, send) =>
+    atCallSite({ operation, accountId: factory.managementAccountId, region: ORGANIZATIONS_REGION }, send);
+}
+
+/** Breadth-first walk from the root; OU paths are slash-joined names (`/Workloads/Prod`). */
+async function walkTree(
+  org: OrganizationsClient,
+  call: OrgCall,
+  rootId: string,
+): Promise<{ ous: ObservedOu[]; accounts: ObservedAccount[] }> {
+  const ous: ObservedOu[] = [];
+  const accounts: ObservedAccount[] = [];
+  const queue: { id: string; path: string }[] = [{ id: rootId, path: '' }];
+  for (let parent = queue.shift(); parent; parent = queue.shift()) {
+    const parentId = parent.id;
+    const children = await collectPages((NextToken) =>
+      call('ListOrganizationalUnitsForParent', () =>
+        org.send(
+          new ListOrganizationalUnitsForParentCommand({
+            ParentId: parentId,
+            MaxResults: ORG_PAGE_SIZE,
+            NextToken,
+          }),
+        ),
+      ).then((page) => ({ items: page.OrganizationalUnits, nextToken: page.NextToken })),
+    );
+    for (const child of children) {
+      const ou = {
+        id: child.Id ?? '',
+        name: child.Name ?? '',
+        parentId,
+        path: `${parent.path}/${child.Name ?? ''}`,
+      };
+      ous.push(ou);
+      queue.push({ id: ou.id, path: ou.path });
+    }
+    const direct = await collectPages((NextToken) =>
+      call('ListAccountsForParent', () =>
+        org.send(
+          new ListAccountsForParentCommand({ ParentId: parentId, MaxResults: ORG_PAGE_SIZE, NextToken }),
+        ),
+      ).then((page) => ({ items: page.Accounts, nextToken: page.NextToken })),
+    );
+    for (const account of direct) {
+      accounts.push({
+        id: account.Id ?? '',
+        name: account.Name ?? '',
+        state: account.State ?? 'UNKNOWN',
+        parentId,
+      });
+    }
+  }
+  return {
+    ous: ous.sort((a, b) => a.path.localeCompare(b.path) || a.id.localeCompare(b.id)),
+    accounts: accounts.sort((a, b) => a.id.localeCompare(b.id)),
+  };
+}
+
+async function readOwnedPolicy(
+  org: OrganizationsClient,
+  call: OrgCall,
+  policyName: string,
+): Promise<ObservedPolicy[]> {
+  const summaries = await collectPages((NextToken) =>
+    call('ListPolicies', () =>
+      org.send(new ListPoliciesCommand({ Filter: BACKUP_POLICY, MaxResults: ORG_PAGE_SIZE, NextToken })),
+    ).then((page) => ({ items: page.Policies, nextToken: page.NextToken })),
+  );
+  const owned = summaries.filter((summary) => summary.Name === policyName && summary.Id);
+  const policies: ObservedPolicy[] = [];
+  for (const summary of owned) {
+    const policyId = summary.Id ?? '';
+    const described = await call('DescribePolicy', () =>
+      org.send(new DescribePolicyCommand({ PolicyId: policyId })),
+    );
+    const targets = await collectPages((NextToken) =>
+      call('ListTargetsForPolicy', () =>
+        org.send(
+          new ListTargetsForPolicyCommand({ PolicyId: policyId, MaxResults: ORG_PAGE_SIZE, NextToken }),
+        ),
+      ).then((page) => ({ items: page.Targets, nextToken: page.NextToken })),
+    );
+    policies.push({
+      id: policyId,
+      name: summary.Name ?? '',
+      content: described.Policy?.Content ?? '',
+      targets: targets.flatMap((target) => (target.TargetId ? [target.TargetId] : [])).sort(),
+    });
+  }
+  return policies;
+}
+
+/** null when global settings cannot be read (e.g. trusted access not enabled); the check then says so. */
+export async function readCrossAccountBackup(factory: ClientFactory): Promise<boolean | null> {
+  try {
+    const settings = await factory
+      .backup(factory.managementAccountId, factory.homeRegion)
+      .send(new DescribeGlobalSettingsCommand({}));
+    // Values are the strings "true" / "false" (facts §2.9).
+    return settings.GlobalSettings?.isCrossAccountBackupEnabled === 'true';
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * IAM actions the observers call. Infra builds the controller's policies from these lists plus
+ * ACTION_CATALOG (writes); a test checks that every command the observers send is listed here.
+ */
+
+/** Called with the management account's own credentials (the controller's Lambda role). */
+export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
+  'organizations:DescribeOrganization',
+  'organizations:ListRoots',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListAccountsForParent',
+  'organizations:ListAccounts',
+  'organizations:ListPolicies',
+  'organizations:DescribePolicy',
+  'organizations:ListTargetsForPolicy',
+  'backup:DescribeGlobalSettings',
+  // Jobs of every member account, answered by the management account (ByAccountId).
+  'backup:ListBackupJobs',
+  'backup:ListCopyJobs',
+  // Into the member role of every account.
+  'sts:AssumeRole',
+];
+
+/** Called through the member role in every account (and by the management account on itself as a target). */
+export const MEMBER_READ_PERMISSIONS: readonly string[] = [
+  'tag:GetResources',
+  'backup:ListProtectedResources',
+  'backup:DescribeBackupVault',
+  'backup:GetBackupVaultAccessPolicy',
+  'backup:DescribeRegionSettings',
+  // Fallback when cross-account job monitoring is not enabled.
+  'backup:ListBackupJobs',
+  'backup:ListCopyJobs',
+  'organizations:DescribeEffectivePolicy',
+  'iam:GetRole',
+  'iam:ListAttachedRolePolicies',
+  'events:DescribeRule',
+  'events:ListTargetsByRule',
+  'kms:DescribeKey',
+  'kms:ListGrants',
+];
+
+export const READ_PERMISSIONS: readonly string[] = [
+  ...new Set([...MANAGEMENT_READ_PERMISSIONS, ...MEMBER_READ_PERMISSIONS]),
+].sort();

@@ -1,0 +1,96 @@
+import { DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { describe, expect, it } from 'vitest';
+import { MemberCredentialsError } from '../../shared/aws/errors.js';
+import {
+  type AnsweredCall,
+  answeringPlugin,
+  assumeRoleAnswer,
+  HOME,
+  MANAGEMENT,
+  MEMBER,
+  OTHER_MEMBER,
+  testFactory,
+} from './support.js';
+
+function stsAndEmptyAnswers(calls: AnsweredCall[], deniedAccounts: string[] = []) {
+  const sts = assumeRoleAnswer(deniedAccounts);
+  return answeringPlugin((call) => (call.commandName === 'AssumeRoleCommand' ? sts(call) : {}), calls);
+}
+
+describe('ClientFactory', () => {
+  it('caches one client per service, account and Region', () => {
+    const factory = testFactory();
+    expect(factory.backup(MEMBER, 'eu-west-1')).toBe(factory.backup(MEMBER, 'eu-west-1'));
+    expect(factory.backup(MEMBER, 'eu-west-1')).not.toBe(factory.backup(MEMBER, 'us-east-1'));
+    expect(factory.backup(MEMBER, 'eu-west-1')).not.toBe(factory.backup(OTHER_MEMBER, 'eu-west-1'));
+    expect(factory.organizations()).toBe(factory.organizations(MANAGEMENT));
+  });
+
+  it('configures Region, retries and the Organizations endpoint Region', async () => {
+    const factory = testFactory();
+    expect(await factory.backup(MEMBER, 'ap-south-1').config.region()).toBe('ap-south-1');
+    expect(await factory.organizations().config.region()).toBe('us-east-1');
+    expect(await factory.iam(MEMBER).config.region()).toBe(HOME);
+    expect(await factory.backup(MEMBER, 'ap-south-1').config.maxAttempts()).toBe(1);
+    expect(await factory.backup(MEMBER, 'ap-south-1').config.retryStrategy()).toMatchObject({
+      mode: 'adaptive',
+    });
+  });
+
+  it('applies the plugins to every client and to the STS client behind AssumeRole', async () => {
+    const calls: AnsweredCall[] = [];
+    const factory = testFactory([stsAndEmptyAnswers(calls)]);
+    await factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    expect(calls.map((call) => call.commandName)).toEqual([
+      'AssumeRoleCommand',
+      'DescribeRegionSettingsCommand',
+    ]);
+    expect(calls[0]?.input).toMatchObject({
+      RoleArn: `arn:aws:iam::${MEMBER}:role/OrgBackupControllerMember`,
+      RoleSessionName: 'org-backup-controller',
+      DurationSeconds: 3600,
+    });
+    expect(calls[1]?.accessKeyId).toBe(`AKIA-${MEMBER}`);
+  });
+
+  it('assumes the member role once per account, shared by all its clients and Regions', async () => {
+    const calls: AnsweredCall[] = [];
+    const factory = testFactory([stsAndEmptyAnswers(calls)]);
+    await Promise.all([
+      factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
+      factory.backup(MEMBER, 'us-east-1').send(new DescribeRegionSettingsCommand({})),
+      factory.tagging(MEMBER, 'eu-west-1').send(new GetResourcesCommand({})),
+      factory.backup(OTHER_MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
+    ]);
+    await factory.tagging(MEMBER, 'us-east-1').send(new GetResourcesCommand({}));
+    const assumed = calls
+      .filter((call) => call.commandName === 'AssumeRoleCommand')
+      .map((call) => call.input.RoleArn);
+    expect(assumed.sort()).toEqual([
+      `arn:aws:iam::${MEMBER}:role/OrgBackupControllerMember`,
+      `arn:aws:iam::${OTHER_MEMBER}:role/OrgBackupControllerMember`,
+    ]);
+  });
+
+  it('uses the management credentials for the management account, without AssumeRole', async () => {
+    const calls: AnsweredCall[] = [];
+    const factory = testFactory([stsAndEmptyAnswers(calls)]);
+    await factory.backup(MANAGEMENT, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    expect(calls.map((call) => call.commandName)).toEqual(['DescribeRegionSettingsCommand']);
+    expect(calls[0]?.accessKeyId).toBe(`AKIA-${MANAGEMENT}`);
+  });
+
+  it('reports a denied AssumeRole as MemberCredentialsError, and retries it on the next call', async () => {
+    const calls: AnsweredCall[] = [];
+    const factory = testFactory([stsAndEmptyAnswers(calls, [MEMBER])]);
+    const first = factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    await expect(first).rejects.toBeInstanceOf(MemberCredentialsError);
+    await expect(first).rejects.toMatchObject({ code: 'ACCOUNT_UNREACHABLE', accountId: MEMBER });
+    await expect(
+      factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
+    ).rejects.toThrow(/AccessDenied/);
+    expect(calls.filter((call) => call.commandName === 'AssumeRoleCommand')).toHaveLength(2);
+    expect(calls.some((call) => call.commandName === 'DescribeRegionSettingsCommand')).toBe(false);
+  });
+});
