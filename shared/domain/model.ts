@@ -129,6 +129,11 @@ export interface DesiredState {
   readonly context: RuntimeContext;
   readonly selection: { readonly tagKey: string; readonly tagValue: string };
   readonly regions: readonly string[];
+  /**
+   * Extra Regions only scanned for tagged resources (never changed): resources there are reported with
+   * REGION_NOT_IN_POLICY instead of silently going unprotected.
+   */
+  readonly scanRegions: readonly string[];
   /** Raw targets from the config: `root`, `ou-…`, `/OU/Path`, or a 12-digit account id. */
   readonly attachTo: readonly string[];
   readonly excludeAccounts: readonly string[];
