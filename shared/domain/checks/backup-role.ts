@@ -1,0 +1,27 @@
+import { backupRoleArn } from '../evaluate/target-facts.js';
+import { defineCheck } from './check.js';
+
+export const backupRoleCheck = defineCheck(
+  'BACKUP_ROLE',
+  "The role an organization policy's iam_role_arn names must exist in every account, trust " +
+    'backup.amazonaws.com and carry the managed backup policies (S3 needs its own), or jobs fail.',
+  ({ desired, observed }, verdict) => {
+    const roleArn = backupRoleArn(desired, observed.accountId);
+    const role = observed.backupRole;
+    if (!role.exists)
+      return verdict.fail('BACKUP_ROLE_MISSING', `The backup role ${roleArn} does not exist.`);
+    if (!role.trustsBackup) {
+      return verdict.fail(
+        'BACKUP_ROLE_MISSING',
+        `The backup role ${roleArn} does not trust backup.amazonaws.com.`,
+      );
+    }
+    const missing = desired.backupRole.managedPolicyArns.filter(
+      (arn) => !role.attachedPolicyArns.includes(arn),
+    );
+    if (missing.length > 0) {
+      return verdict.fail('BACKUP_ROLE_MISSING', `The backup role ${roleArn} lacks ${missing.join(', ')}.`);
+    }
+    return verdict.pass(`The backup role ${roleArn} exists, trusts AWS Backup and has its managed policies.`);
+  },
+);

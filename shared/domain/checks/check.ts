@@ -1,0 +1,43 @@
+import type { CheckId, CheckResult, DesiredState, ObservedTarget, ReasonCode } from '../model.js';
+
+/** Everything a check may look at for one account × Region. */
+export interface CheckContext {
+  readonly desired: DesiredState;
+  readonly observed: ObservedTarget;
+  readonly org: { readonly crossAccountBackupEnabled: boolean | null };
+  readonly now: Date;
+}
+
+/**
+ * One pre-flight rule, in the manner of cdk-nag: an id, the explanation shown next to a FAIL, and a pure
+ * evaluation. Checks assume a reachable target; `runChecks` SKIPs them all when it is not.
+ */
+export interface Check {
+  readonly id: CheckId;
+  readonly explanation: string;
+  evaluate(context: CheckContext): CheckResult;
+}
+
+/** Results already bound to the check that gives them. */
+export interface Verdicts {
+  pass(detail: string): CheckResult;
+  fail(reason: ReasonCode, detail: string): CheckResult;
+  skipped(detail: string): CheckResult;
+}
+
+export function verdictsFor(check: CheckId): Verdicts {
+  return {
+    pass: (detail) => ({ check, status: 'PASS', detail }),
+    fail: (reason, detail) => ({ check, status: 'FAIL', reason, detail }),
+    skipped: (detail) => ({ check, status: 'SKIPPED', detail }),
+  };
+}
+
+export function defineCheck(
+  id: CheckId,
+  explanation: string,
+  evaluate: (context: CheckContext, verdict: Verdicts) => CheckResult,
+): Check {
+  const verdict = verdictsFor(id);
+  return { id, explanation, evaluate: (context) => evaluate(context, verdict) };
+}

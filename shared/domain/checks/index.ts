@@ -1,0 +1,57 @@
+import { isManagedRegion } from '../evaluate/target-facts.js';
+import type { CheckId, CheckResult } from '../model.js';
+import { backupRoleCheck } from './backup-role.js';
+import { centralVaultPolicyCheck } from './central-vault-policy.js';
+import type { Check, CheckContext } from './check.js';
+import { verdictsFor } from './check.js';
+import { crossAccountBackupCheck } from './cross-account-backup.js';
+import { effectivePolicyCheck } from './effective-policy.js';
+import { eventForwardingCheck } from './event-forwarding.js';
+import { kmsGrantsCheck } from './kms-grants.js';
+import { kmsKeyStateCheck } from './kms-key-state.js';
+import { regionOptInCheck } from './region-opt-in.js';
+import { vaultExistsCheck } from './vault-exists.js';
+import { vaultKeyCheck } from './vault-key.js';
+import { vaultLockCheck } from './vault-lock.js';
+
+export type { Check, CheckContext } from './check.js';
+
+/** Every check, in CHECK_IDS order (the order the report lists them in). */
+export const CHECKS: readonly Check[] = [
+  effectivePolicyCheck,
+  vaultExistsCheck,
+  vaultKeyCheck,
+  vaultLockCheck,
+  centralVaultPolicyCheck,
+  crossAccountBackupCheck,
+  backupRoleCheck,
+  regionOptInCheck,
+  kmsGrantsCheck,
+  kmsKeyStateCheck,
+  eventForwardingCheck,
+];
+
+/** In a scan-only Region nothing is managed, so only whether the policy covers it is worth reporting. */
+const SCAN_ONLY_REGION_CHECKS: ReadonlySet<CheckId> = new Set(['EFFECTIVE_POLICY']);
+
+/**
+ * Runs every check. An unreachable target SKIPs them all with the reason it could not be observed; a Region
+ * listed only in `scanRegions` SKIPs the prerequisite checks, since the controller never changes it.
+ */
+export function runChecks(context: CheckContext): CheckResult[] {
+  const { desired, observed } = context;
+  const reachability = observed.reachability;
+  if (!reachability.ok) {
+    return CHECKS.map((check) =>
+      verdictsFor(check.id).skipped(`Not observed (${reachability.reason}): ${reachability.message}`),
+    );
+  }
+  const managed = isManagedRegion(desired, observed.region);
+  return CHECKS.map((check) =>
+    managed || SCAN_ONLY_REGION_CHECKS.has(check.id)
+      ? check.evaluate(context)
+      : verdictsFor(check.id).skipped(
+          `${observed.region} is only scanned; its prerequisites are not managed.`,
+        ),
+  );
+}

@@ -1,0 +1,393 @@
+/**
+ * Turns one observed account × Region into one finding per tagged resource, plus the target's checks.
+ *
+ * | situation (first match wins)                                   | status      | reasons                                   |
+ * |----------------------------------------------------------------|-------------|-------------------------------------------|
+ * | target unreachable: each resource history knows here           | UNKNOWN     | ACCOUNT_UNREACHABLE / OBSERVATION_FAILED  |
+ * | tag key absent, or present with an unrelated value             | (no finding)|                                           |
+ * | type AWS Backup cannot back up                                 | UNPROTECTED | UNSUPPORTED_RESOURCE_TYPE (+TAG_VALUE_MISMATCH if near miss) |
+ * | near-miss tag (`true`, `yes`, key in other case)               | UNPROTECTED | TAG_VALUE_MISMATCH                        |
+ * | latest backup job FAILED/ABORTED/EXPIRED/PARTIAL, no newer RP  | FAILING     | JOB_FAILED (+ the job message's cause)    |
+ * | latest copy job to the central vault failed                    | FAILING     | COPY_MISSING (+ the job message's cause)  |
+ * | recovery point older than the allowed age                      | STALE       | blockers, else RECOVERY_POINT_STALE (+COPY_MISSING if the copy is stale too) |
+ * | recovery point fresh, required central copy stale              | STALE       | COPY_MISSING                              |
+ * | recovery point fresh (and copy fresh when required)            | PROTECTED   | —                                         |
+ * | no recovery point, now < expected-by                           | PENDING     | AWAITING_FIRST_BACKUP (+ blockers as early warnings) |
+ * | no recovery point, past expected-by or nothing will back it up | UNPROTECTED | blockers, else BACKUP_OVERDUE             |
+ *
+ * Blockers, i.e. what stops backups of a selected resource, in this order: NO_EFFECTIVE_POLICY /
+ * REGION_NOT_IN_POLICY (no plan covering this Region selects it), OPT_IN_DISABLED (its type), VAULT_MISSING (a
+ * rule selecting it targets the configured vault, which is absent), BACKUP_ROLE_MISSING (missing or
+ * not trusting AWS Backup), KMS_KEY_PENDING_DELETION (vault key unusable), LOCK_RETENTION_CONFLICT (a rule's
+ * retention outside the vault lock), CROSS_ACCOUNT_BACKUP_DISABLED (a rule copies to the central vault and the
+ * org setting is off). Central vault policy problems are visible only in the central target; failed copy jobs
+ * carry them here.
+ *
+ * Timing:
+ * - allowed age = allowedAgeMs(rules): the effective rules covering this Region that select the resource; with
+ *   none (policy gone), the configured plans, so an old recovery point still turns STALE. A rule set that never
+ *   repeats has no allowed age and a recovery point stays PROTECTED.
+ * - expected-by (no recovery point) = expectedBy(rules, first seen); null without effective rules. For a
+ *   resource with a recovery point, `expectedBy` is when the next one is due: last backup + allowed age.
+ * - copy freshness: the newest COMPLETED copy job into the central vault, or the first-seen time if there is
+ *   none, may be at most (allowed age of the copying rules + their longest completion window) old, because a
+ *   copy starts only after its backup completes.
+ * - Protected Resources lists EBS volumes backed up through their instance under the instance ARN (facts
+ *   §10.13), so a resource counts as backed up only by an entry with its own ARN.
+ * - `firstSeen` comes from history (now when new); `since` stays while the status is unchanged, else now.
+ */
+import { runChecks } from '../checks/index.js';
+import { classifyJobFailure, isJobFailure } from '../job-messages.js';
+import type {
+  CheckResult,
+  DesiredState,
+  EffectiveRule,
+  JobOutcome,
+  ObservedTarget,
+  ReasonCode,
+  ResourceFinding,
+  ResourceStatus,
+  TaggedResource,
+} from '../model.js';
+import { classifyArn } from '../resource-types.js';
+import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
+import { matchSelection } from '../tags.js';
+import {
+  centralVaultFor,
+  copiesToCentral,
+  coverageOf,
+  isOptedOut,
+  isUsableKey,
+  latestJob,
+  lockRetentionConflicts,
+  vaultKey,
+} from './target-facts.js';
+
+/** What the store remembers about a resource from earlier runs. */
+export interface ResourceHistory {
+  readonly firstSeen: Date;
+  readonly status: ResourceStatus;
+  readonly since: Date;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+export interface EvaluateTargetInput {
+  readonly desired: DesiredState;
+  readonly observed: ObservedTarget;
+  readonly org: { readonly crossAccountBackupEnabled: boolean | null };
+  /** Keyed by resource ARN. */
+  readonly history: ReadonlyMap<string, ResourceHistory>;
+  readonly now: Date;
+}
+
+export interface TargetEvaluation {
+  readonly findings: ResourceFinding[];
+  readonly checks: CheckResult[];
+}
+
+/** A finding before the history-dependent fields (firstSeen, since) are filled in. */
+interface Verdict {
+  readonly resourceType: string | null;
+  readonly status: ResourceStatus;
+  readonly reasons: readonly ReasonCode[];
+  readonly detail: string;
+  readonly lastBackupTime: Date | null;
+  readonly lastCopyTime: Date | null;
+  readonly expectedBy: Date | null;
+}
+
+interface Blocker {
+  readonly reason: ReasonCode;
+  readonly why: string;
+}
+
+const MINUTE_MS = 60_000;
+
+export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
+  const { desired, observed, org, history, now } = input;
+  const checks = runChecks({ desired, observed, org, now });
+  const reachability = observed.reachability;
+  if (!reachability.ok) {
+    const findings = [...history.entries()]
+      .filter(([, known]) => known.accountId === observed.accountId && known.region === observed.region)
+      .map(([arn, known]) =>
+        finding(input, arn, known, {
+          resourceType: classifyArn(arn).backupType,
+          status: 'UNKNOWN',
+          reasons: [reachability.reason],
+          detail: `Not observed: ${reachability.message}`,
+          lastBackupTime: null,
+          lastCopyTime: null,
+          expectedBy: null,
+        }),
+      );
+    return { findings, checks };
+  }
+  const findings = observed.resources.flatMap((resource) => {
+    const verdict = judge(input, resource);
+    return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
+  });
+  return { findings, checks };
+}
+
+function finding(
+  { observed, now }: EvaluateTargetInput,
+  arn: string,
+  known: ResourceHistory | undefined,
+  verdict: Verdict,
+): ResourceFinding {
+  const since = known && known.status === verdict.status ? known.since : now;
+  return {
+    accountId: observed.accountId,
+    region: observed.region,
+    arn,
+    resourceType: verdict.resourceType,
+    status: verdict.status,
+    reasons: verdict.reasons,
+    detail: verdict.detail,
+    lastBackupTime: verdict.lastBackupTime?.toISOString() ?? null,
+    lastCopyTime: verdict.lastCopyTime?.toISOString() ?? null,
+    expectedBy: verdict.expectedBy?.toISOString() ?? null,
+    firstSeen: (known?.firstSeen ?? now).toISOString(),
+    since: since.toISOString(),
+  };
+}
+
+function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | null {
+  const { desired, observed } = input;
+  const { tagKey, tagValue } = desired.selection;
+  const match = matchSelection(resource.tags, desired.selection);
+  if (!match.selected && match.nearMiss === null) return null;
+  const type = classifyArn(resource.arn);
+  const protectedEntry = observed.protectedResources.find((entry) => entry.arn === resource.arn);
+  const base = {
+    resourceType: protectedEntry?.resourceType ?? type.backupType,
+    lastBackupTime: protectedEntry?.lastBackupTime ?? null,
+    lastCopyTime: newestCentralCopy(input, resource.arn),
+    expectedBy: null,
+  };
+  const nearMiss = match.selected ? null : match.nearMiss;
+  const expectedTag = `${tagKey}=${tagValue}`;
+  if (!type.supported) {
+    return {
+      ...base,
+      status: 'UNPROTECTED',
+      reasons: nearMiss ? ['UNSUPPORTED_RESOURCE_TYPE', 'TAG_VALUE_MISMATCH'] : ['UNSUPPORTED_RESOURCE_TYPE'],
+      detail: `AWS Backup cannot back up ${type.service} resources of this kind, whatever their tags.`,
+    };
+  }
+  if (nearMiss) {
+    return {
+      ...base,
+      status: 'UNPROTECTED',
+      reasons: ['TAG_VALUE_MISMATCH'],
+      detail: `Tagged ${nearMiss.key}=${nearMiss.value}, which is not selected (${nearMiss.why}); the policy selects exactly ${expectedTag}.`,
+    };
+  }
+  return judgeSelected(input, resource, base);
+}
+
+function judgeSelected(
+  input: EvaluateTargetInput,
+  resource: TaggedResource,
+  base: Pick<Verdict, 'resourceType' | 'lastBackupTime' | 'lastCopyTime'>,
+): Verdict {
+  const { desired, observed, history, now } = input;
+  const coverage = coverageOf(observed, resource);
+  const rules = coverage.covered ? coverage.rules : [];
+  const blockers = blockersOf(input, resource, rules, coverage.covered ? null : coverage);
+  const lastBackup = base.lastBackupTime;
+
+  const failedJob = failedLatestJob(input, resource.arn, lastBackup);
+  if (failedJob) return { ...base, expectedBy: null, ...failedJob };
+
+  const coveredSince = history.get(resource.arn)?.firstSeen ?? now;
+  if (lastBackup === null) {
+    const due = rules.length > 0 ? orNullWhenNoRun(() => expectedBy(rules, coveredSince)) : null;
+    if (due !== null && now < due) {
+      return {
+        ...base,
+        expectedBy: due,
+        status: 'PENDING',
+        reasons: ['AWAITING_FIRST_BACKUP', ...blockers.map((blocker) => blocker.reason)],
+        detail: `Newly covered; the first backup is due by ${due.toISOString()}.${describe(blockers, ' Already blocked by: ')}`,
+      };
+    }
+    return {
+      ...base,
+      expectedBy: due,
+      status: 'UNPROTECTED',
+      reasons: blockers.length > 0 ? blockers.map((blocker) => blocker.reason) : ['BACKUP_OVERDUE'],
+      detail:
+        (due === null
+          ? 'No recovery point, and no effective backup rule will create one.'
+          : `No recovery point, though the first backup was due by ${due.toISOString()}.`) +
+        describe(blockers, ' Cause: '),
+    };
+  }
+
+  const timingRules: readonly RuleTiming[] = rules.length > 0 ? rules : desired.plans;
+  const allowedMs = orNullWhenNoRun(() => allowedAgeMs(timingRules, now));
+  const nextDue = allowedMs === null ? null : new Date(lastBackup.getTime() + allowedMs);
+  const copyStale = isCopyStale(input, rules, base.lastCopyTime, coveredSince);
+  const copyReasons: ReasonCode[] = copyStale ? ['COPY_MISSING'] : [];
+  const copyDetail = copyStale
+    ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.`
+    : '';
+  if (nextDue !== null && now > nextDue) {
+    return {
+      ...base,
+      expectedBy: nextDue,
+      status: 'STALE',
+      reasons: [
+        ...(blockers.length > 0
+          ? blockers.map((blocker) => blocker.reason)
+          : ['RECOVERY_POINT_STALE' as const]),
+        ...copyReasons,
+      ],
+      detail:
+        `The newest recovery point (${lastBackup.toISOString()}) is older than allowed; one was due by ` +
+        `${nextDue.toISOString()}.${describe(blockers, ' Cause: ')}${copyDetail}`,
+    };
+  }
+  if (copyStale) {
+    return { ...base, expectedBy: nextDue, status: 'STALE', reasons: copyReasons, detail: copyDetail.trim() };
+  }
+  return {
+    ...base,
+    expectedBy: nextDue,
+    status: 'PROTECTED',
+    reasons: [],
+    detail: `Backed up at ${lastBackup.toISOString()}, within the allowed age.`,
+  };
+}
+
+function describe(blockers: readonly Blocker[], prefix: string): string {
+  return blockers.length > 0 ? `${prefix}${blockers.map((blocker) => blocker.why).join('; ')}.` : '';
+}
+
+function blockersOf(
+  { desired, observed, org }: EvaluateTargetInput,
+  resource: TaggedResource,
+  rules: readonly EffectiveRule[],
+  coverageGap: { readonly gap: ReasonCode; readonly detail: string } | null,
+): Blocker[] {
+  const blockers: Blocker[] = [];
+  if (coverageGap) blockers.push({ reason: coverageGap.gap, why: coverageGap.detail.replace(/\.$/, '') });
+  const backupType = classifyArn(resource.arn).backupType;
+  if (backupType !== null && isOptedOut(observed, backupType)) {
+    blockers.push({
+      reason: 'OPT_IN_DISABLED',
+      why: `Region opt-in for ${backupType} is off in ${observed.region}`,
+    });
+  }
+  const vaultName = desired.vault.name;
+  if (observed.vault === null && rules.some((rule) => rule.vaultName === vaultName)) {
+    blockers.push({ reason: 'VAULT_MISSING', why: `backup vault ${vaultName} does not exist` });
+  }
+  if (!observed.backupRole.exists || !observed.backupRole.trustsBackup) {
+    blockers.push({
+      reason: 'BACKUP_ROLE_MISSING',
+      why: `backup role ${desired.backupRole.name} ${observed.backupRole.exists ? 'does not trust AWS Backup' : 'does not exist'}`,
+    });
+  }
+  const key = vaultKey(observed);
+  if (key && !isUsableKey(key)) {
+    blockers.push({ reason: 'KMS_KEY_PENDING_DELETION', why: `vault key ${key.arn} is ${key.state}` });
+  }
+  const conflicts = lockRetentionConflicts(observed.vault, rules);
+  if (conflicts.length > 0) blockers.push({ reason: 'LOCK_RETENTION_CONFLICT', why: conflicts.join('; ') });
+  if (
+    rules.some((rule) => copiesToCentral(rule, desired, observed.region)) &&
+    org.crossAccountBackupEnabled === false
+  ) {
+    blockers.push({
+      reason: 'CROSS_ACCOUNT_BACKUP_DISABLED',
+      why: 'cross-account backup is off for the organization',
+    });
+  }
+  return blockers;
+}
+
+/** The latest backup job failed with no newer recovery point, or the latest central copy job failed. */
+function failedLatestJob(
+  { desired, observed }: EvaluateTargetInput,
+  arn: string,
+  lastBackup: Date | null,
+): Pick<Verdict, 'status' | 'reasons' | 'detail'> | null {
+  const latestBackupJob = latestJob(
+    observed.jobs.filter((job) => job.kind === 'BACKUP' && job.resourceArn === arn),
+  );
+  if (latestBackupJob && isJobFailure(latestBackupJob)) {
+    const recoveredSince = lastBackup !== null && lastBackup > latestBackupJob.creationDate;
+    if (!recoveredSince) return failingBecause(latestBackupJob, 'JOB_FAILED');
+  }
+  const latestCopyJob = latestJob(centralCopyJobs({ desired, observed }, arn));
+  if (latestCopyJob && isJobFailure(latestCopyJob)) return failingBecause(latestCopyJob, 'COPY_MISSING');
+  return null;
+}
+
+function failingBecause(
+  job: JobOutcome,
+  primary: ReasonCode,
+): Pick<Verdict, 'status' | 'reasons' | 'detail'> {
+  const cause = classifyJobFailure({ kind: job.kind, state: job.state, statusMessage: job.statusMessage });
+  const reasons: ReasonCode[] = [
+    primary,
+    ...(cause.reason === primary || cause.reason === 'JOB_FAILED' ? [] : [cause.reason]),
+  ];
+  const what = job.kind === 'BACKUP' ? 'backup' : 'copy';
+  return {
+    status: 'FAILING',
+    reasons,
+    detail:
+      `The latest ${what} job ${job.jobId} ended ${job.state}` +
+      `${job.statusMessage ? `: ${job.statusMessage}` : '.'}${cause.keyArn ? ` (key ${cause.keyArn})` : ''}`,
+  };
+}
+
+/** Copy jobs of the resource into the central vault serving this Region (none without a central vault). */
+function centralCopyJobs(
+  { desired, observed }: Pick<EvaluateTargetInput, 'desired' | 'observed'>,
+  arn: string,
+): JobOutcome[] {
+  const central = centralVaultFor(desired, observed.region);
+  if (central === undefined) return [];
+  return observed.jobs.filter(
+    (job) => job.kind === 'COPY' && job.resourceArn === arn && job.destinationVaultArn === central.arn,
+  );
+}
+
+/** When the newest completed copy of the resource reached the central vault (null: none, or no central vault). */
+function newestCentralCopy(input: EvaluateTargetInput, arn: string): Date | null {
+  const completed = centralCopyJobs(input, arn).filter((job) => job.state === 'COMPLETED');
+  return completed.reduce<Date | null>((newest, job) => {
+    const finished = job.completionDate ?? job.creationDate;
+    return newest === null || finished > newest ? finished : newest;
+  }, null);
+}
+
+function isCopyStale(
+  { desired, observed, now }: EvaluateTargetInput,
+  rules: readonly EffectiveRule[],
+  lastCopy: Date | null,
+  coveredSince: Date,
+): boolean {
+  const copyRules = rules.filter((rule) => copiesToCentral(rule, desired, observed.region));
+  if (copyRules.length === 0) return false;
+  const allowedMs = orNullWhenNoRun(() => allowedAgeMs(copyRules, now));
+  if (allowedMs === null) return false;
+  const copyWindowMs = Math.max(...copyRules.map((rule) => rule.completionWindowMinutes)) * MINUTE_MS;
+  return now.getTime() - (lastCopy ?? coveredSince).getTime() > allowedMs + copyWindowMs;
+}
+
+/** Schedules that never run (again) have no due time; anything else wrong with a schedule is a real error. */
+function orNullWhenNoRun<T>(compute: () => T): T | null {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof NoScheduledRunError) return null;
+    throw error;
+  }
+}

@@ -1,0 +1,48 @@
+import type { Action, DesiredState, Mode, ObservedOrganization, ObservedTarget } from '../model.js';
+import { applyBlastRadius } from './blast-radius.js';
+import { planOrg } from './plan-org.js';
+import { planTarget } from './plan-target.js';
+
+export { applyBlastRadius, type BlastRadiusBudget, maxChangedAccounts } from './blast-radius.js';
+export { ORG_ACTION_REGION, type OrgPlan, planOrg } from './plan-org.js';
+export { BACKUP_KEY_OPERATIONS, backupGrantName, planTarget } from './plan-target.js';
+
+export interface Plan {
+  /** Every planned action in execution order, blocked ones included; all with `applied: false`. */
+  readonly actions: Action[];
+  readonly problems: string[];
+  /** What the executor should run: the unblocked actions in enforce mode, nothing in audit mode. */
+  readonly toApply: Action[];
+  /** Accounts whose existing configuration the unblocked actions change. */
+  readonly changedAccounts: Set<string>;
+}
+
+/**
+ * The whole run's plan: org actions first, then each target's, with the blast-radius limit applied across
+ * all of them (accounts in scope are the organization's accounts minus the excluded ones).
+ */
+export function plan(
+  desired: DesiredState,
+  observedOrg: ObservedOrganization,
+  observedTargets: readonly ObservedTarget[],
+  mode: Mode,
+  now: Date,
+): Plan {
+  const org = planOrg(desired, observedOrg);
+  const planned = [
+    ...org.actions,
+    ...observedTargets.flatMap((observed) => planTarget(desired, observed, now)),
+  ];
+  const excluded = new Set(desired.excludeAccounts);
+  const limited = applyBlastRadius(planned, {
+    totalAccounts: observedOrg.accounts.filter((account) => !excluded.has(account.id)).length,
+    alreadyChanged: new Set(),
+    maxPercent: desired.blastRadius.maxAccountsChangedPercent,
+  });
+  return {
+    actions: limited.actions,
+    problems: org.problems,
+    toApply: mode === 'enforce' ? limited.actions.filter((action) => !action.blocked) : [],
+    changedAccounts: limited.changedAccounts,
+  };
+}

@@ -1,0 +1,91 @@
+import type {
+  Action,
+  ActionRecord,
+  ComplianceReport,
+  Mode,
+  ReportSummary,
+  ResourceFinding,
+  ResourceStatus,
+  TargetChecks,
+} from './model.js';
+import { CHECK_IDS, RESOURCE_STATUSES } from './model.js';
+
+/**
+ * Counts by status and the coverage: PROTECTED findings as a share of all findings, in percent with one
+ * decimal. With no findings there is nothing tagged and therefore nothing uncovered, so coverage is 100 —
+ * an empty organization must not page anyone. `accounts` counts the distinct account ids given (the accounts
+ * in scope, including those without tagged resources).
+ */
+export function summarize(
+  findings: readonly ResourceFinding[],
+  accountIds: readonly string[],
+): ReportSummary {
+  const byStatus = Object.fromEntries(RESOURCE_STATUSES.map((status) => [status, 0])) as Record<
+    ResourceStatus,
+    number
+  >;
+  for (const finding of findings) byStatus[finding.status] += 1;
+  const coveragePercent =
+    findings.length === 0 ? 100 : Math.round((byStatus.PROTECTED / findings.length) * 1000) / 10;
+  return { accounts: new Set(accountIds).size, resources: findings.length, byStatus, coveragePercent };
+}
+
+export interface ReportInput {
+  readonly generatedAt: Date;
+  readonly mode: Mode;
+  readonly findings: readonly ResourceFinding[];
+  readonly targetChecks: readonly TargetChecks[];
+  /** Planned actions as the executor left them, in execution order. */
+  readonly actions: readonly Action[];
+  readonly accountIds: readonly string[];
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The report in one deterministic order: resources by account, Region, ARN; targets by account, Region, with
+ * checks in CHECK_IDS order; actions org-first, then by account and Region, keeping execution order within a
+ * target (the sort is stable).
+ */
+export function buildReport(input: ReportInput): ComplianceReport {
+  const at = input.generatedAt.toISOString();
+  const resources = [...input.findings].sort(
+    (a, b) => byText(a.accountId, b.accountId) || byText(a.region, b.region) || byText(a.arn, b.arn),
+  );
+  const accounts = [...input.targetChecks]
+    .sort((a, b) => byText(a.accountId, b.accountId) || byText(a.region, b.region))
+    .map((target) => ({
+      ...target,
+      checks: [...target.checks].sort((a, b) => CHECK_IDS.indexOf(a.check) - CHECK_IDS.indexOf(b.check)),
+    }));
+  const actions = [...input.actions]
+    .sort(
+      (a, b) =>
+        Number(a.scope !== 'org') - Number(b.scope !== 'org') ||
+        byText(a.accountId, b.accountId) ||
+        byText(a.region, b.region),
+    )
+    .map((action) => actionRecord(action, at));
+  return {
+    generatedAt: at,
+    mode: input.mode,
+    summary: summarize(input.findings, input.accountIds),
+    resources,
+    accounts,
+    actions,
+  };
+}
+
+function actionRecord(action: Action, at: string): ActionRecord {
+  return {
+    kind: action.spec.kind,
+    accountId: action.accountId,
+    region: action.region,
+    target: action.target,
+    reason: action.reason,
+    applied: action.applied,
+    ...(action.blocked ? { blocked: action.blocked } : {}),
+    ...(action.error ? { error: action.error } : {}),
+    at,
+  };
+}

@@ -1,0 +1,443 @@
+import { describe, expect, it } from 'vitest';
+import { backupRoleCheck } from '../../../shared/domain/checks/backup-role.js';
+import { centralVaultPolicyCheck } from '../../../shared/domain/checks/central-vault-policy.js';
+import type { Check, CheckContext } from '../../../shared/domain/checks/check.js';
+import { crossAccountBackupCheck } from '../../../shared/domain/checks/cross-account-backup.js';
+import { effectivePolicyCheck } from '../../../shared/domain/checks/effective-policy.js';
+import { eventForwardingCheck } from '../../../shared/domain/checks/event-forwarding.js';
+import { kmsGrantsCheck } from '../../../shared/domain/checks/kms-grants.js';
+import { kmsKeyStateCheck } from '../../../shared/domain/checks/kms-key-state.js';
+import { regionOptInCheck } from '../../../shared/domain/checks/region-opt-in.js';
+import { vaultExistsCheck } from '../../../shared/domain/checks/vault-exists.js';
+import { vaultKeyCheck } from '../../../shared/domain/checks/vault-key.js';
+import { vaultLockCheck } from '../../../shared/domain/checks/vault-lock.js';
+import type {
+  CheckStatus,
+  DesiredState,
+  ObservedKey,
+  ObservedTarget,
+  ReasonCode,
+} from '../../../shared/domain/model.js';
+import {
+  CENTRAL_ACCOUNT,
+  desiredState,
+  desiredWithCentralCopy,
+  EVENT_FORWARDING,
+  HOME_REGION,
+  NOW,
+  OTHER_REGION,
+} from '../fixtures/desired.js';
+import {
+  compliantTarget,
+  dynamoTableArn,
+  ebsVolumeArn,
+  effectivePolicyFor,
+  HOME_TARGET,
+  hoursAfter,
+  hoursBefore,
+  keyArn,
+  selectedResource,
+  sqsQueueArn,
+} from '../fixtures/observed.js';
+
+interface Row {
+  why: string;
+  desired?: DesiredState;
+  /** Changes to the observed state compliant with `desired`. */
+  observed?: (base: ObservedTarget) => Partial<ObservedTarget>;
+  crossAccountBackupEnabled?: boolean | null;
+  status: CheckStatus;
+  reason?: ReasonCode;
+  /** A fragment the detail must contain, to prove it names what is wrong. */
+  mentions?: string;
+}
+
+function runRows(check: Check, rows: Row[]) {
+  it.each(rows)('$status $reason — $why', (row) => {
+    const desired = row.desired ?? desiredState();
+    const base = compliantTarget(desired);
+    const context: CheckContext = {
+      desired,
+      observed: { ...base, ...row.observed?.(base) },
+      org: { crossAccountBackupEnabled: row.crossAccountBackupEnabled ?? null },
+      now: NOW,
+    };
+    const result = check.evaluate(context);
+    expect(result.check).toBe(check.id);
+    expect(result.status).toBe(row.status);
+    expect(result.reason).toBe(row.reason);
+    if (row.mentions) expect(result.detail).toContain(row.mentions);
+  });
+}
+
+const lockedDesired = (lock: NonNullable<DesiredState['vault']['lock']>) =>
+  desiredState({ vault: { ...desiredState().vault, lock } });
+const cmk = (overrides: Partial<ObservedKey> = {}): ObservedKey => ({
+  arn: keyArn(HOME_TARGET, 'data'),
+  state: 'Enabled',
+  manager: 'CUSTOMER',
+  backupRoleHasGrant: true,
+  usedBy: 'resource',
+  ...overrides,
+});
+
+describe('EFFECTIVE_POLICY', () => {
+  runRows(effectivePolicyCheck, [
+    { why: 'a plan lists this Region', status: 'PASS' },
+    {
+      why: 'no policy reaches the account',
+      observed: () => ({ effectivePolicy: null }),
+      status: 'FAIL',
+      reason: 'NO_EFFECTIVE_POLICY',
+    },
+    {
+      why: "the policy's plans list only other Regions",
+      observed: () => ({ effectivePolicy: effectivePolicyFor(desiredState({ regions: [OTHER_REGION] })) }),
+      status: 'FAIL',
+      reason: 'REGION_NOT_IN_POLICY',
+      mentions: HOME_REGION,
+    },
+  ]);
+});
+
+describe('VAULT_EXISTS', () => {
+  runRows(vaultExistsCheck, [
+    { why: 'the vault is there', status: 'PASS' },
+    {
+      why: 'the vault is gone',
+      observed: () => ({ vault: null }),
+      status: 'FAIL',
+      reason: 'VAULT_MISSING',
+      mentions: 'org-vault',
+    },
+  ]);
+});
+
+describe('VAULT_KEY', () => {
+  const arnDesired = desiredState({
+    vault: { ...desiredState().vault, kmsKey: { type: 'arn', arn: keyArn() } },
+  });
+  const aliasDesired = (alias: string) =>
+    desiredState({ vault: { ...desiredState().vault, kmsKey: { type: 'alias', alias } } });
+  const vaultKeyManagedBy = (manager: 'AWS' | 'CUSTOMER') => (base: ObservedTarget) => ({
+    keys: base.keys.map((key) => ({ ...key, manager })),
+  });
+  runRows(vaultKeyCheck, [
+    { why: 'the configured key ARN is the vault key', desired: arnDesired, status: 'PASS' },
+    {
+      why: 'a different key ARN: the vault must be recreated',
+      desired: arnDesired,
+      observed: (base) => ({ vault: { ...base.vault!, encryptionKeyArn: keyArn(HOME_TARGET, 'other') } }),
+      status: 'FAIL',
+      reason: 'VAULT_KEY_MISMATCH',
+      mentions: 'key/other',
+    },
+    { why: 'aws-managed wanted and the key is AWS-managed', status: 'PASS' },
+    {
+      why: 'aws-managed wanted but a CMK encrypts the vault',
+      observed: vaultKeyManagedBy('CUSTOMER'),
+      status: 'FAIL',
+      reason: 'VAULT_KEY_MISMATCH',
+    },
+    {
+      why: 'aws-managed wanted but the key was not read: undeterminable, not a failure',
+      observed: () => ({ keys: [] }),
+      status: 'SKIPPED',
+    },
+    {
+      why: 'a customer alias and a CMK: consistent (alias not resolved)',
+      desired: aliasDesired('alias/backup-cmk'),
+      status: 'PASS',
+      mentions: 'not resolved',
+    },
+    {
+      why: 'a customer alias but an AWS-managed key',
+      desired: aliasDesired('alias/backup-cmk'),
+      observed: vaultKeyManagedBy('AWS'),
+      status: 'FAIL',
+      reason: 'VAULT_KEY_MISMATCH',
+    },
+    {
+      why: 'alias/aws/backup is AWS-managed, but the vault uses a CMK',
+      desired: aliasDesired('alias/aws/backup'),
+      observed: vaultKeyManagedBy('CUSTOMER'),
+      status: 'FAIL',
+      reason: 'VAULT_KEY_MISMATCH',
+    },
+    {
+      why: 'an alias given without the alias/ prefix is understood too',
+      desired: aliasDesired('aws/backup'),
+      observed: vaultKeyManagedBy('AWS'),
+      status: 'PASS',
+    },
+    { why: 'no vault: VAULT_EXISTS reports it', observed: () => ({ vault: null }), status: 'SKIPPED' },
+  ]);
+});
+
+describe('VAULT_LOCK', () => {
+  const governance = lockedDesired({ mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 });
+  const compliance = lockedDesired({
+    mode: 'compliance',
+    minRetentionDays: 7,
+    maxRetentionDays: 365,
+    changeableForDays: 3,
+  });
+  runRows(vaultLockCheck, [
+    { why: 'no lock configured and none there', status: 'PASS' },
+    { why: 'the configured governance lock is in place', desired: governance, status: 'PASS' },
+    { why: 'a compliance lock still in its grace window', desired: compliance, status: 'PASS' },
+    {
+      why: 'the governance lock is missing',
+      desired: governance,
+      observed: (base) => ({
+        vault: { ...base.vault!, locked: false, minRetentionDays: null, maxRetentionDays: null },
+      }),
+      status: 'FAIL',
+      reason: 'VAULT_LOCK_MISMATCH',
+    },
+    {
+      why: 'an immutable compliance lock with other bounds can never be fixed',
+      desired: compliance,
+      observed: (base) => ({ vault: { ...base.vault!, lockDate: hoursBefore(1), maxRetentionDays: 400 } }),
+      status: 'FAIL',
+      reason: 'VAULT_LOCK_MISMATCH',
+      mentions: 'immutable',
+    },
+    {
+      why: "the daily rule keeps 35 days, below the lock's 60-day minimum: jobs fail",
+      desired: governance,
+      observed: (base) => ({ vault: { ...base.vault!, minRetentionDays: 60 } }),
+      status: 'FAIL',
+      reason: 'LOCK_RETENTION_CONFLICT',
+      mentions: 'rule daily keeps 35 days',
+    },
+    {
+      why: 'a lock nobody configured still rejects retention above its maximum',
+      observed: (base) => ({
+        vault: { ...base.vault!, locked: true, maxRetentionDays: 30, lockDate: hoursAfter(1) },
+      }),
+      status: 'FAIL',
+      reason: 'LOCK_RETENTION_CONFLICT',
+    },
+    {
+      why: 'a rule that never expires exceeds any maximum',
+      desired: governance,
+      observed: (base) => ({
+        effectivePolicy: {
+          plans: base.effectivePolicy!.plans.map((plan) => ({
+            ...plan,
+            rules: plan.rules.map((rule) => ({ ...rule, deleteAfterDays: null })),
+          })),
+        },
+      }),
+      status: 'FAIL',
+      reason: 'LOCK_RETENTION_CONFLICT',
+      mentions: 'no expiry',
+    },
+    {
+      why: 'no vault: VAULT_EXISTS reports it',
+      desired: governance,
+      observed: () => ({ vault: null }),
+      status: 'SKIPPED',
+    },
+  ]);
+});
+
+describe('CENTRAL_VAULT_POLICY', () => {
+  const central = desiredWithCentralCopy();
+  const atCentral = (change: (base: ObservedTarget) => Partial<ObservedTarget>) => (base: ObservedTarget) => {
+    const there = compliantTarget(central, { accountId: CENTRAL_ACCOUNT, region: HOME_REGION });
+    return { ...base, ...there, ...change(there) };
+  };
+  runRows(centralVaultPolicyCheck, [
+    { why: 'no central vault configured', status: 'SKIPPED' },
+    { why: 'not the central account and Region', desired: central, status: 'SKIPPED' },
+    {
+      why: 'the central vault allows org copies',
+      desired: central,
+      observed: atCentral(() => ({})),
+      status: 'PASS',
+    },
+    {
+      why: 'the central vault does not exist',
+      desired: central,
+      observed: atCentral(() => ({ centralVault: { vault: null, accessPolicy: null } })),
+      status: 'FAIL',
+      reason: 'VAULT_MISSING',
+    },
+    {
+      why: 'the central vault has no access policy',
+      desired: central,
+      observed: atCentral((there) => ({
+        centralVault: { vault: there.centralVault!.vault, accessPolicy: null },
+      })),
+      status: 'FAIL',
+      reason: 'CENTRAL_VAULT_POLICY_MISSING',
+    },
+  ]);
+});
+
+describe('CROSS_ACCOUNT_BACKUP', () => {
+  const central = desiredWithCentralCopy();
+  runRows(crossAccountBackupCheck, [
+    { why: 'no central vault: copies are not needed', crossAccountBackupEnabled: false, status: 'SKIPPED' },
+    { why: 'enabled', desired: central, crossAccountBackupEnabled: true, status: 'PASS' },
+    {
+      why: 'disabled: central copies cannot run',
+      desired: central,
+      crossAccountBackupEnabled: false,
+      status: 'FAIL',
+      reason: 'CROSS_ACCOUNT_BACKUP_DISABLED',
+    },
+    {
+      why: 'the setting could not be read',
+      desired: central,
+      crossAccountBackupEnabled: null,
+      status: 'SKIPPED',
+    },
+  ]);
+});
+
+describe('BACKUP_ROLE', () => {
+  runRows(backupRoleCheck, [
+    { why: 'exists, trusts AWS Backup, has its policies', status: 'PASS' },
+    {
+      why: 'missing',
+      observed: () => ({ backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] } }),
+      status: 'FAIL',
+      reason: 'BACKUP_ROLE_MISSING',
+      mentions: 'does not exist',
+    },
+    {
+      why: 'does not trust backup.amazonaws.com',
+      observed: (base) => ({ backupRole: { ...base.backupRole, trustsBackup: false } }),
+      status: 'FAIL',
+      reason: 'BACKUP_ROLE_MISSING',
+      mentions: 'does not trust',
+    },
+    {
+      why: 'lacks the S3 backup policy',
+      observed: (base) => ({
+        backupRole: {
+          ...base.backupRole,
+          attachedPolicyArns: base.backupRole.attachedPolicyArns.slice(0, 1),
+        },
+      }),
+      status: 'FAIL',
+      reason: 'BACKUP_ROLE_MISSING',
+      mentions: 'AWSBackupServiceRolePolicyForS3Backup',
+    },
+  ]);
+});
+
+describe('REGION_OPT_IN', () => {
+  const desired = desiredState();
+  const tagged = [selectedResource(desired, ebsVolumeArn()), selectedResource(desired, dynamoTableArn())];
+  runRows(regionOptInCheck, [
+    { why: 'no tagged resources', status: 'PASS' },
+    {
+      why: 'every present type is opted in',
+      observed: () => ({ resources: tagged }),
+      status: 'PASS',
+      mentions: 'DynamoDB, EBS',
+    },
+    {
+      why: 'EBS is opted out while a tagged volume exists',
+      observed: (base) => ({ resources: tagged, regionOptIn: { ...base.regionOptIn, EBS: false } }),
+      status: 'FAIL',
+      reason: 'OPT_IN_DISABLED',
+      mentions: 'EBS',
+    },
+    {
+      why: 'an opted-out type with no tagged resource does not matter',
+      observed: (base) => ({ resources: tagged, regionOptIn: { ...base.regionOptIn, EFS: false } }),
+      status: 'PASS',
+    },
+    {
+      why: 'unsupported types have no opt-in',
+      observed: () => ({ resources: [selectedResource(desired, sqsQueueArn())] }),
+      status: 'PASS',
+    },
+  ]);
+});
+
+describe('KMS_GRANTS', () => {
+  runRows(kmsGrantsCheck, [
+    { why: 'only the AWS-managed vault key', status: 'PASS' },
+    {
+      why: 'a CMK the role has a grant on',
+      observed: (base) => ({ keys: [...base.keys, cmk()] }),
+      status: 'PASS',
+    },
+    {
+      why: 'a CMK without a grant for the backup role',
+      observed: (base) => ({ keys: [...base.keys, cmk({ backupRoleHasGrant: false })] }),
+      status: 'FAIL',
+      reason: 'KMS_ACCESS_DENIED',
+      mentions: 'key/data',
+    },
+    {
+      why: 'a disabled CMK is KMS_KEY_STATE’s business, not a missing grant',
+      observed: (base) => ({ keys: [...base.keys, cmk({ backupRoleHasGrant: false, state: 'Disabled' })] }),
+      status: 'PASS',
+    },
+  ]);
+});
+
+describe('KMS_KEY_STATE', () => {
+  runRows(kmsKeyStateCheck, [
+    { why: 'all keys enabled', observed: (base) => ({ keys: [...base.keys, cmk()] }), status: 'PASS' },
+    {
+      why: 'a key pending deletion',
+      observed: (base) => ({ keys: [...base.keys, cmk({ state: 'PendingDeletion' })] }),
+      status: 'FAIL',
+      reason: 'KMS_KEY_PENDING_DELETION',
+      mentions: 'PendingDeletion',
+    },
+    {
+      why: 'the vault key disabled',
+      observed: (base) => ({ keys: base.keys.map((key) => ({ ...key, state: 'Disabled' })) }),
+      status: 'FAIL',
+      reason: 'KMS_KEY_PENDING_DELETION',
+      mentions: 'vault key',
+    },
+  ]);
+});
+
+describe('EVENT_FORWARDING', () => {
+  const forwarding = desiredState({ eventForwarding: EVENT_FORWARDING });
+  runRows(eventForwardingCheck, [
+    {
+      why: 'not configured',
+      observed: () => ({ eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false } }),
+      status: 'SKIPPED',
+    },
+    { why: 'rule and role in place', desired: forwarding, status: 'PASS' },
+    {
+      why: 'no rule',
+      desired: forwarding,
+      observed: (base) => ({
+        eventForwarding: { ...base.eventForwarding, ruleExists: false, targetsBus: false },
+      }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: 'is missing',
+    },
+    {
+      why: 'the rule targets another bus',
+      desired: forwarding,
+      observed: (base) => ({ eventForwarding: { ...base.eventForwarding, targetsBus: false } }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: 'does not target',
+    },
+    {
+      why: 'the forwarding role is gone',
+      desired: forwarding,
+      observed: (base) => ({ eventForwarding: { ...base.eventForwarding, roleExists: false } }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: EVENT_FORWARDING.roleName,
+    },
+  ]);
+});

@@ -1,0 +1,453 @@
+import { describe, expect, it } from 'vitest';
+import type { ResourceHistory } from '../../../shared/domain/evaluate/evaluate-target.js';
+import { evaluateTarget } from '../../../shared/domain/evaluate/evaluate-target.js';
+import type {
+  DesiredState,
+  ObservedTarget,
+  ReasonCode,
+  ResourceStatus,
+  TaggedResource,
+} from '../../../shared/domain/model.js';
+import { REASON_CODES, RESOURCE_STATUSES } from '../../../shared/domain/model.js';
+import {
+  CENTRAL_VAULT,
+  desiredState,
+  desiredWithCentralCopy,
+  NOW,
+  OTHER_REGION,
+} from '../fixtures/desired.js';
+import {
+  compliantTarget,
+  ebsVolumeArn,
+  ec2InstanceArn,
+  effectivePolicyFor,
+  HOME_TARGET,
+  hoursBefore,
+  job,
+  selectedResource,
+  sqsQueueArn,
+} from '../fixtures/observed.js';
+
+const plain = desiredState();
+const withCopy = desiredWithCentralCopy();
+const volume = ebsVolumeArn();
+/** Seen two days ago: with a daily 05:00 plan (+4 h of windows) its first backup was due yesterday 09:00. */
+const LONG_AGO = hoursBefore(48);
+
+const recoveryPoint = (hoursOld: number) => ({
+  protectedResources: [{ arn: volume, resourceType: 'EBS', lastBackupTime: hoursBefore(hoursOld) }],
+});
+const copyJob = (state: 'COMPLETED' | 'FAILED', hoursOld: number, statusMessage: string | null = null) =>
+  job({
+    kind: 'COPY',
+    jobId: `copy-${state}`,
+    resourceArn: volume,
+    state,
+    statusMessage,
+    destinationVaultArn: CENTRAL_VAULT.arn,
+    creationDate: hoursBefore(hoursOld + 1),
+    completionDate: hoursBefore(hoursOld),
+  });
+const failedBackup = (statusMessage: string | null, hoursOld = 6) =>
+  job({
+    resourceArn: volume,
+    state: 'FAILED',
+    statusMessage,
+    creationDate: hoursBefore(hoursOld),
+    completionDate: null,
+  });
+
+interface Row {
+  why: string;
+  desired?: DesiredState;
+  /** The one tagged resource (default: a volume carrying exactly the selection tag). */
+  resource?: TaggedResource;
+  observed?: (base: ObservedTarget) => Partial<ObservedTarget>;
+  crossAccountBackupEnabled?: boolean | null;
+  /** When history first saw the resource; absent: seen for the first time now. */
+  firstSeen?: Date;
+  /** null: the resource is not a finding at all. */
+  status: ResourceStatus | null;
+  reasons?: ReasonCode[];
+}
+
+const rows: Row[] = [
+  {
+    why: 'a recovery point 10 h old is within the 28 h allowed age',
+    observed: () => recoveryPoint(10),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: 'newly tagged: the first run is tomorrow 05:00',
+    status: 'PENDING',
+    reasons: ['AWAITING_FIRST_BACKUP'],
+  },
+  {
+    why: 'newly tagged, and opt-in is already off: an early warning',
+    observed: (base) => ({ regionOptIn: { ...base.regionOptIn, EBS: false } }),
+    status: 'PENDING',
+    reasons: ['AWAITING_FIRST_BACKUP', 'OPT_IN_DISABLED'],
+  },
+  {
+    why: 'past its expected-by time with nothing in the way',
+    firstSeen: LONG_AGO,
+    status: 'UNPROTECTED',
+    reasons: ['BACKUP_OVERDUE'],
+  },
+  {
+    why: 'no effective policy: nothing will ever back it up, so no pending period either',
+    observed: () => ({ effectivePolicy: null }),
+    status: 'UNPROTECTED',
+    reasons: ['NO_EFFECTIVE_POLICY'],
+  },
+  {
+    why: 'the policy exists but none of its plans lists this Region',
+    observed: () => ({ effectivePolicy: effectivePolicyFor(desiredState({ regions: [OTHER_REGION] })) }),
+    status: 'UNPROTECTED',
+    reasons: ['REGION_NOT_IN_POLICY'],
+  },
+  {
+    why: 'opt-in for EBS is off, so the tag-based selection skips it silently',
+    firstSeen: LONG_AGO,
+    observed: (base) => ({ regionOptIn: { ...base.regionOptIn, EBS: false } }),
+    status: 'UNPROTECTED',
+    reasons: ['OPT_IN_DISABLED'],
+  },
+  {
+    why: 'the vault the rule targets is missing',
+    firstSeen: LONG_AGO,
+    observed: () => ({ vault: null }),
+    status: 'UNPROTECTED',
+    reasons: ['VAULT_MISSING'],
+  },
+  {
+    why: 'the backup role is missing',
+    firstSeen: LONG_AGO,
+    observed: () => ({ backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] } }),
+    status: 'UNPROTECTED',
+    reasons: ['BACKUP_ROLE_MISSING'],
+  },
+  {
+    why: 'the vault key is pending deletion',
+    firstSeen: LONG_AGO,
+    observed: (base) => ({ keys: base.keys.map((key) => ({ ...key, state: 'PendingDeletion' })) }),
+    status: 'UNPROTECTED',
+    reasons: ['KMS_KEY_PENDING_DELETION'],
+  },
+  {
+    why: "the rule's 35-day retention is below the vault lock's 60-day minimum",
+    firstSeen: LONG_AGO,
+    observed: (base) => ({ vault: { ...base.vault!, locked: true, minRetentionDays: 60 } }),
+    status: 'UNPROTECTED',
+    reasons: ['LOCK_RETENTION_CONFLICT'],
+  },
+  {
+    why: 'the rule copies to the central vault but cross-account backup is off',
+    desired: withCopy,
+    crossAccountBackupEnabled: false,
+    firstSeen: LONG_AGO,
+    status: 'UNPROTECTED',
+    reasons: ['CROSS_ACCOUNT_BACKUP_DISABLED'],
+  },
+  {
+    why: 'AWS Backup cannot back up an SQS queue, whatever its tag says',
+    resource: selectedResource(plain, sqsQueueArn()),
+    status: 'UNPROTECTED',
+    reasons: ['UNSUPPORTED_RESOURCE_TYPE'],
+  },
+  {
+    why: 'BackupEnabled=true is a near miss of True: not selected',
+    resource: { arn: volume, tags: { BackupEnabled: 'true' } },
+    status: 'UNPROTECTED',
+    reasons: ['TAG_VALUE_MISMATCH'],
+  },
+  {
+    why: 'an unsupported type with a near-miss tag: fixing the tag would not help',
+    resource: { arn: sqsQueueArn(), tags: { backupenabled: 'True' } },
+    status: 'UNPROTECTED',
+    reasons: ['UNSUPPORTED_RESOURCE_TYPE', 'TAG_VALUE_MISMATCH'],
+  },
+  {
+    why: 'BackupEnabled=False is a deliberate opt-out, not a gap',
+    resource: { arn: volume, tags: { BackupEnabled: 'False' } },
+    status: null,
+  },
+  { why: 'no selection tag at all', resource: { arn: volume, tags: { Name: 'x' } }, status: null },
+  {
+    why: 'the latest backup job failed with an unrecognized message',
+    observed: () => ({ jobs: [failedBackup('Internal failure')] }),
+    status: 'FAILING',
+    reasons: ['JOB_FAILED'],
+  },
+  {
+    why: 'the job message says the key is not accessible: the cause is KMS access',
+    observed: () => ({ jobs: [failedBackup('Given key ID is not accessible')] }),
+    status: 'FAILING',
+    reasons: ['JOB_FAILED', 'KMS_ACCESS_DENIED'],
+  },
+  {
+    why: 'a failed job with an older protected recovery point still fails: the latest job counts',
+    observed: () => ({
+      ...recoveryPoint(20),
+      jobs: [failedBackup('Backup vault org-vault does not exist.', 6)],
+    }),
+    status: 'FAILING',
+    reasons: ['JOB_FAILED', 'VAULT_MISSING'],
+  },
+  {
+    why: 'a newer recovery point than the failed job means it recovered',
+    observed: () => ({ ...recoveryPoint(2), jobs: [failedBackup('Internal failure', 6)] }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: 'the latest copy into the central vault was refused by its access policy',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    observed: () => ({
+      ...recoveryPoint(2),
+      jobs: [
+        copyJob('COMPLETED', 30),
+        copyJob(
+          'FAILED',
+          1,
+          `The access policy of destination backup vault ${CENTRAL_VAULT.arn} does not allow this copy.`,
+        ),
+      ],
+    }),
+    status: 'FAILING',
+    reasons: ['COPY_MISSING', 'CENTRAL_VAULT_POLICY_MISSING'],
+  },
+  {
+    why: 'the newest recovery point is 40 h old, past the 28 h allowed',
+    observed: () => recoveryPoint(40),
+    status: 'STALE',
+    reasons: ['RECOVERY_POINT_STALE'],
+  },
+  {
+    why: 'stale because the vault disappeared: the cause replaces the generic reason',
+    observed: () => ({ ...recoveryPoint(40), vault: null }),
+    status: 'STALE',
+    reasons: ['VAULT_MISSING'],
+  },
+  {
+    why: 'the policy was detached: the configured plans still define the allowed age',
+    observed: () => ({ ...recoveryPoint(40), effectivePolicy: null }),
+    status: 'STALE',
+    reasons: ['NO_EFFECTIVE_POLICY'],
+  },
+  {
+    why: 'a fresh local recovery point but the newest central copy is 3 days old (allowed 28 h + 3 h)',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    firstSeen: hoursBefore(24 * 10),
+    observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 72)] }),
+    status: 'STALE',
+    reasons: ['COPY_MISSING'],
+  },
+  {
+    why: 'both the recovery point and the copy are stale',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    firstSeen: hoursBefore(24 * 10),
+    observed: () => ({ ...recoveryPoint(40), jobs: [copyJob('COMPLETED', 72)] }),
+    status: 'STALE',
+    reasons: ['RECOVERY_POINT_STALE', 'COPY_MISSING'],
+  },
+  {
+    why: 'fresh recovery point and a fresh central copy',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    firstSeen: hoursBefore(24 * 10),
+    observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 4)] }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: 'first backup just done; its copy is not due yet',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    observed: () => recoveryPoint(2),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: 'Protected Resources lists the instance, not the volume: a volume counts only by its own entry',
+    firstSeen: LONG_AGO,
+    observed: () => ({
+      protectedResources: [{ arn: ec2InstanceArn(), resourceType: 'EC2', lastBackupTime: hoursBefore(2) }],
+    }),
+    status: 'UNPROTECTED',
+    reasons: ['BACKUP_OVERDUE'],
+  },
+];
+
+function evaluateRow(row: Row) {
+  const desired = row.desired ?? plain;
+  const resource = row.resource ?? selectedResource(desired, volume);
+  const base = compliantTarget(desired, HOME_TARGET, { resources: [resource] });
+  const history = new Map<string, ResourceHistory>(
+    row.firstSeen
+      ? [
+          [
+            resource.arn,
+            { firstSeen: row.firstSeen, status: 'PENDING', since: row.firstSeen, ...HOME_TARGET },
+          ],
+        ]
+      : [],
+  );
+  return evaluateTarget({
+    desired,
+    observed: { ...base, ...row.observed?.(base) },
+    org: { crossAccountBackupEnabled: row.crossAccountBackupEnabled ?? null },
+    history,
+    now: NOW,
+  });
+}
+
+describe('evaluateTarget: status and reasons', () => {
+  it.each(rows)('$status $reasons — $why', (row) => {
+    const { findings } = evaluateRow(row);
+    if (row.status === null) {
+      expect(findings).toEqual([]);
+      return;
+    }
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.status).toBe(row.status);
+    expect(findings[0]!.reasons).toEqual(row.reasons);
+    expect(findings[0]!.detail.length).toBeGreaterThan(20);
+  });
+
+  it('covers every status and every finding reason code (check-only codes are covered by the checks)', () => {
+    const checkOnly: ReasonCode[] = ['VAULT_KEY_MISMATCH', 'VAULT_LOCK_MISMATCH', 'EVENT_FORWARDING_MISSING'];
+    const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
+    const covered = new Set([
+      ...rows.flatMap((row) => row.reasons ?? []),
+      ...checkOnly,
+      ...reachabilityCodes,
+    ]);
+    expect([...REASON_CODES].filter((code) => !covered.has(code))).toEqual([]);
+    const statuses = new Set([...rows.map((row) => row.status), 'UNKNOWN']);
+    expect(RESOURCE_STATUSES.filter((status) => !statuses.has(status))).toEqual([]);
+  });
+});
+
+describe('evaluateTarget: unreachable targets', () => {
+  const history = new Map<string, ResourceHistory>([
+    [volume, { firstSeen: LONG_AGO, status: 'PROTECTED', since: LONG_AGO, ...HOME_TARGET }],
+    [
+      ebsVolumeArn(HOME_TARGET, 'vol-unknown'),
+      { firstSeen: LONG_AGO, status: 'UNKNOWN', since: LONG_AGO, ...HOME_TARGET },
+    ],
+    [
+      ebsVolumeArn({ ...HOME_TARGET, region: OTHER_REGION }),
+      { firstSeen: LONG_AGO, status: 'PROTECTED', since: LONG_AGO, ...HOME_TARGET, region: OTHER_REGION },
+    ],
+  ]);
+
+  it.each([
+    { reason: 'ACCOUNT_UNREACHABLE' as const, why: 'AssumeRole was denied: the member role is missing' },
+    { reason: 'OBSERVATION_FAILED' as const, why: 'throttled past retries' },
+  ])('every resource known here becomes UNKNOWN with $reason ($why)', ({ reason }) => {
+    const observed = compliantTarget(plain, HOME_TARGET, {
+      reachability: { ok: false, reason, message: 'could not look' },
+      resources: [],
+    });
+    const { findings, checks } = evaluateTarget({
+      desired: plain,
+      observed,
+      org: { crossAccountBackupEnabled: null },
+      history,
+      now: NOW,
+    });
+    expect(findings.map((finding) => [finding.arn, finding.status, finding.reasons])).toEqual([
+      [volume, 'UNKNOWN', [reason]],
+      [ebsVolumeArn(HOME_TARGET, 'vol-unknown'), 'UNKNOWN', [reason]],
+    ]);
+    expect(findings[0]).toMatchObject({
+      resourceType: 'EBS',
+      lastBackupTime: null,
+      firstSeen: LONG_AGO.toISOString(),
+      since: NOW.toISOString(),
+    });
+    expect(findings[1]!.since).toBe(LONG_AGO.toISOString());
+    expect(checks.every((check) => check.status === 'SKIPPED')).toBe(true);
+  });
+});
+
+describe('evaluateTarget: time fields', () => {
+  it('a new resource: firstSeen and since are now; expectedBy is the next 05:00 run plus 4 h of windows', () => {
+    const [finding] = evaluateRow({ why: 'new', status: 'PENDING' }).findings;
+    expect(finding).toMatchObject({
+      firstSeen: NOW.toISOString(),
+      since: NOW.toISOString(),
+      expectedBy: '2026-03-05T09:00:00.000Z',
+      lastBackupTime: null,
+      lastCopyTime: null,
+      resourceType: 'EBS',
+    });
+  });
+
+  it('keeps firstSeen, and since while the status is unchanged', () => {
+    const desired = plain;
+    const firstSeen = hoursBefore(3);
+    const observed = compliantTarget(desired, HOME_TARGET, {
+      resources: [selectedResource(desired, volume)],
+    });
+    const history = new Map([
+      [volume, { firstSeen, status: 'PENDING' as const, since: hoursBefore(2), ...HOME_TARGET }],
+    ]);
+    const [finding] = evaluateTarget({
+      desired,
+      observed,
+      org: { crossAccountBackupEnabled: null },
+      history,
+      now: NOW,
+    }).findings;
+    expect(finding).toMatchObject({
+      status: 'PENDING',
+      firstSeen: firstSeen.toISOString(),
+      since: hoursBefore(2).toISOString(),
+    });
+  });
+
+  it('a protected resource reports its last backup, newest copy and when the next recovery point is due', () => {
+    const [finding] = evaluateRow({
+      why: 'copy',
+      desired: withCopy,
+      crossAccountBackupEnabled: true,
+      observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 4), copyJob('COMPLETED', 28)] }),
+      status: 'PROTECTED',
+    }).findings;
+    expect(finding).toMatchObject({
+      lastBackupTime: hoursBefore(5).toISOString(),
+      lastCopyTime: hoursBefore(4).toISOString(),
+      expectedBy: new Date(hoursBefore(5).getTime() + 28 * 3_600_000).toISOString(),
+    });
+  });
+
+  it('a near miss names the exact tag the policy selects', () => {
+    const [finding] = evaluateRow({
+      why: 'near miss',
+      resource: { arn: volume, tags: { BackupEnabled: 'yes' } },
+      status: 'UNPROTECTED',
+    }).findings;
+    expect(finding!.detail).toContain('BackupEnabled=True');
+    expect(finding!.detail).toContain('BackupEnabled=yes');
+  });
+});
+
+describe('evaluateTarget: checks', () => {
+  it('returns the checks of the target next to the findings', () => {
+    const { checks } = evaluateRow({
+      why: 'vault gone',
+      observed: () => ({ vault: null }),
+      status: 'PENDING',
+    });
+    expect(checks.find((check) => check.check === 'VAULT_EXISTS')).toMatchObject({
+      status: 'FAIL',
+      reason: 'VAULT_MISSING',
+    });
+  });
+});

@@ -1,0 +1,267 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_CATALOG, ACTION_KINDS } from '../../../shared/domain/actions.js';
+import type { Action, ActionKind } from '../../../shared/domain/model.js';
+import { planOrg } from '../../../shared/domain/plan/plan-org.js';
+import { BACKUP_KEY_OPERATIONS, planTarget } from '../../../shared/domain/plan/plan-target.js';
+import {
+  CENTRAL_ACCOUNT,
+  CENTRAL_VAULT,
+  desiredState,
+  desiredWithCentralCopy,
+  EVENT_FORWARDING,
+  HOME_REGION,
+  MANAGEMENT_ACCOUNT,
+  MEMBER_ACCOUNT,
+  NOW,
+  ROOT_ID,
+} from '../fixtures/desired.js';
+import {
+  compliantOrg,
+  compliantTarget,
+  ebsVolumeArn,
+  keyArn,
+  selectedResource,
+} from '../fixtures/observed.js';
+
+const central = { accountId: CENTRAL_ACCOUNT, region: HOME_REGION };
+const withForwarding = desiredState({ eventForwarding: EVENT_FORWARDING });
+const plain = desiredState();
+const withLock = desiredState({
+  vault: { ...plain.vault, lock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 } },
+});
+
+/** One row per action kind: the smallest drift from a compliant state that makes the planner emit it. */
+interface Row {
+  kind: ActionKind;
+  why: string;
+  plan: () => Action[];
+  spec: Record<string, unknown>;
+  at: string;
+  /** The whole plan's kinds when the drift needs more than this one action. */
+  planned?: ActionKind[];
+}
+
+const rows: Row[] = [
+  {
+    kind: 'EnablePolicyType',
+    why: 'attaching a backup policy fails until the policy type is enabled on the root',
+    plan: () => planOrg(plain, compliantOrg(plain, { backupPolicyType: 'DISABLED' })).actions,
+    spec: { rootId: ROOT_ID },
+    at: MANAGEMENT_ACCOUNT,
+  },
+  {
+    kind: 'CreatePolicy',
+    why: 'the controller-owned policy was deleted',
+    plan: () => planOrg(plain, compliantOrg(plain, { backupPolicies: [] })).actions,
+    spec: { name: plain.policy.name, description: plain.policy.description, content: plain.policy.content },
+    at: MANAGEMENT_ACCOUNT,
+    planned: ['CreatePolicy', 'AttachPolicy'],
+  },
+  {
+    kind: 'UpdatePolicy',
+    why: 'someone edited the policy content in the console',
+    plan: () => {
+      const org = compliantOrg(plain);
+      const edited = { ...org.backupPolicies[0]!, content: '{"plans":{}}' };
+      return planOrg(plain, { ...org, backupPolicies: [edited] }).actions;
+    },
+    spec: { policyId: 'p-ours0001', content: plain.policy.content },
+    at: MANAGEMENT_ACCOUNT,
+  },
+  {
+    kind: 'AttachPolicy',
+    why: 'the policy was detached from the root the config names',
+    plan: () => {
+      const org = compliantOrg(plain);
+      return planOrg(plain, { ...org, backupPolicies: [{ ...org.backupPolicies[0]!, targets: [] }] }).actions;
+    },
+    spec: { policyName: plain.policy.name, policyId: 'p-ours0001', targetId: ROOT_ID },
+    at: MANAGEMENT_ACCOUNT,
+  },
+  {
+    kind: 'DetachPolicy',
+    why: 'the config no longer lists an OU the policy is attached to',
+    plan: () => {
+      const org = compliantOrg(plain);
+      const ours = org.backupPolicies[0]!;
+      return planOrg(plain, { ...org, backupPolicies: [{ ...ours, targets: [...ours.targets, 'ou-gone'] }] })
+        .actions;
+    },
+    spec: { policyId: 'p-ours0001', targetId: 'ou-gone' },
+    at: MANAGEMENT_ACCOUNT,
+  },
+  {
+    kind: 'EnableCrossAccountBackup',
+    why: 'copies into the central vault need cross-account backup on',
+    plan: () => {
+      const desired = desiredWithCentralCopy();
+      return planOrg(desired, compliantOrg(desired, { crossAccountBackupEnabled: false })).actions;
+    },
+    spec: {},
+    at: MANAGEMENT_ACCOUNT,
+  },
+  {
+    kind: 'CreateBackupVault',
+    why: 'the vault the policy targets is missing and jobs would fail',
+    plan: () => planTarget(plain, compliantTarget(plain, undefined, { vault: null }), NOW),
+    spec: { vaultName: plain.vault.name, kmsKey: { type: 'aws-managed' } },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'PutVaultLock',
+    why: 'the configured governance lock is not on the vault',
+    plan: () => {
+      const observed = compliantTarget(withLock);
+      return planTarget(withLock, { ...observed, vault: { ...observed.vault!, locked: false } }, NOW);
+    },
+    spec: { vaultName: plain.vault.name, minRetentionDays: 7, maxRetentionDays: 365 },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'PutVaultAccessPolicy',
+    why: 'the central vault has no policy letting the organization copy in',
+    plan: () => {
+      const desired = desiredWithCentralCopy();
+      const observed = compliantTarget(desired, central);
+      return planTarget(
+        desired,
+        { ...observed, centralVault: { ...observed.centralVault!, accessPolicy: null } },
+        NOW,
+      );
+    },
+    spec: { vaultName: CENTRAL_VAULT.name },
+    at: CENTRAL_ACCOUNT,
+  },
+  {
+    kind: 'CreateBackupRole',
+    why: "the policy's iam_role_arn names a role that does not exist",
+    plan: () =>
+      planTarget(
+        plain,
+        compliantTarget(plain, undefined, {
+          backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
+        }),
+        NOW,
+      ),
+    spec: { roleName: plain.backupRole.name, managedPolicyArns: plain.backupRole.managedPolicyArns },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'UpdateBackupRoleTrust',
+    why: 'the role exists but AWS Backup cannot assume it',
+    plan: () => {
+      const observed = compliantTarget(plain);
+      return planTarget(
+        plain,
+        { ...observed, backupRole: { ...observed.backupRole, trustsBackup: false } },
+        NOW,
+      );
+    },
+    spec: { roleName: plain.backupRole.name },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'AttachBackupRolePolicy',
+    why: 'without the S3 managed policy, S3 backups fail',
+    plan: () => {
+      const observed = compliantTarget(plain);
+      const attachedPolicyArns = plain.backupRole.managedPolicyArns.slice(0, 1);
+      return planTarget(
+        plain,
+        { ...observed, backupRole: { ...observed.backupRole, attachedPolicyArns } },
+        NOW,
+      );
+    },
+    spec: { roleName: plain.backupRole.name, policyArn: plain.backupRole.managedPolicyArns[1] },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'EnableRegionOptIn',
+    why: 'tag-only selections silently skip a type whose opt-in is off',
+    plan: () =>
+      planTarget(
+        plain,
+        compliantTarget(plain, undefined, {
+          resources: [selectedResource(plain, ebsVolumeArn())],
+          regionOptIn: { EBS: false },
+        }),
+        NOW,
+      ),
+    spec: { resourceTypes: ['EBS'] },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'CreateKmsGrant',
+    why: 'the backup role cannot use a customer-managed key the backups need',
+    plan: () => {
+      const observed = compliantTarget(plain);
+      const cmk = {
+        arn: keyArn(undefined, 'key-data'),
+        state: 'Enabled',
+        manager: 'CUSTOMER',
+        backupRoleHasGrant: false,
+        usedBy: 'resource',
+      } as const;
+      return planTarget(plain, { ...observed, keys: [...observed.keys, cmk] }, NOW);
+    },
+    spec: {
+      keyArn: keyArn(undefined, 'key-data'),
+      granteePrincipal: `arn:aws:iam::${MEMBER_ACCOUNT}:role/OrgBackupRole`,
+      grantName: 'org-backup-controller-OrgBackupRole',
+      operations: BACKUP_KEY_OPERATIONS,
+    },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'CreateEventForwardingRole',
+    why: 'EventBridge needs a role to put events on the central bus',
+    plan: () => {
+      const observed = compliantTarget(withForwarding);
+      return planTarget(
+        withForwarding,
+        { ...observed, eventForwarding: { ...observed.eventForwarding, roleExists: false } },
+        NOW,
+      );
+    },
+    spec: { roleName: EVENT_FORWARDING.roleName, busArn: EVENT_FORWARDING.busArn },
+    at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'PutEventForwardingRule',
+    why: 'the forwarding rule points somewhere other than the central bus',
+    plan: () => {
+      const observed = compliantTarget(withForwarding);
+      return planTarget(
+        withForwarding,
+        { ...observed, eventForwarding: { ...observed.eventForwarding, targetsBus: false } },
+        NOW,
+      );
+    },
+    spec: { ...EVENT_FORWARDING },
+    at: MEMBER_ACCOUNT,
+  },
+];
+
+describe('planner: one row per action kind', () => {
+  it('covers every kind in ACTION_CATALOG', () => {
+    expect(rows.map((row) => row.kind).sort()).toEqual([...ACTION_KINDS].sort());
+  });
+
+  it.each(rows)('$kind — $why', ({ kind, plan, spec, at, planned }) => {
+    const actions = plan();
+    expect(actions.map((action) => action.spec.kind)).toEqual(planned ?? [kind]);
+    const action = actions.find((candidate) => candidate.spec.kind === kind);
+    expect(action!.spec).toEqual({
+      kind,
+      ...spec,
+      ...(kind === 'PutVaultAccessPolicy' ? { policy: expect.any(String) } : {}),
+    });
+    expect(action!.permissions).toEqual(ACTION_CATALOG[kind].permissions);
+    expect(action!.scope).toBe(ACTION_CATALOG[kind].scope);
+    expect(action!.accountId).toBe(at);
+    expect(action!.applied).toBe(false);
+    expect(action!.blocked).toBeUndefined();
+    expect(action!.reason.length).toBeGreaterThan(10);
+    expect(action!.target.length).toBeGreaterThan(0);
+  });
+});
