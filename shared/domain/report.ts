@@ -8,6 +8,7 @@ import type {
   ResourceStatus,
   TargetChecks,
 } from './model.js';
+import { ACTION_CATALOG } from './actions.js';
 import { CHECK_IDS, RESOURCE_STATUSES } from './model.js';
 
 /**
@@ -25,9 +26,17 @@ export function summarize(
     number
   >;
   for (const finding of findings) byStatus[finding.status] += 1;
-  const coveragePercent =
-    findings.length === 0 ? 100 : Math.round((byStatus.PROTECTED / findings.length) * 1000) / 10;
-  return { accounts: new Set(accountIds).size, resources: findings.length, byStatus, coveragePercent };
+  return {
+    accounts: new Set(accountIds).size,
+    resources: findings.length,
+    byStatus,
+    coveragePercent: coveragePercent(byStatus, findings.length),
+  };
+}
+
+/** PROTECTED as a share of all resources, in percent with one decimal; nothing to protect is full coverage. */
+export function coveragePercent(byStatus: Readonly<Record<ResourceStatus, number>>, resources: number): number {
+  return resources === 0 ? 100 : Math.round((byStatus.PROTECTED / resources) * 1000) / 10;
 }
 
 export interface ReportInput {
@@ -35,8 +44,8 @@ export interface ReportInput {
   readonly mode: Mode;
   readonly findings: readonly ResourceFinding[];
   readonly targetChecks: readonly TargetChecks[];
-  /** Planned actions as the executor left them, in execution order. */
-  readonly actions: readonly Action[];
+  /** Action records, oldest first within a target. */
+  readonly actions: readonly ActionRecord[];
   readonly accountIds: readonly string[];
 }
 
@@ -58,14 +67,10 @@ export function buildReport(input: ReportInput): ComplianceReport {
       ...target,
       checks: [...target.checks].sort((a, b) => CHECK_IDS.indexOf(a.check) - CHECK_IDS.indexOf(b.check)),
     }));
-  const actions = [...input.actions]
-    .sort(
-      (a, b) =>
-        Number(a.scope !== 'org') - Number(b.scope !== 'org') ||
-        byText(a.accountId, b.accountId) ||
-        byText(a.region, b.region),
-    )
-    .map((action) => actionRecord(action, at));
+  const isMember = (record: ActionRecord) => Number(ACTION_CATALOG[record.kind].scope !== 'org');
+  const actions = [...input.actions].sort(
+    (a, b) => isMember(a) - isMember(b) || byText(a.accountId, b.accountId) || byText(a.region, b.region),
+  );
   return {
     generatedAt: at,
     mode: input.mode,
@@ -76,7 +81,8 @@ export function buildReport(input: ReportInput): ComplianceReport {
   };
 }
 
-function actionRecord(action: Action, at: string): ActionRecord {
+/** The stored and reported form of an action (no spec or permissions: those are for the executor and infra). */
+export function toActionRecord(action: Action, at: Date): ActionRecord {
   return {
     kind: action.spec.kind,
     accountId: action.accountId,
@@ -86,6 +92,6 @@ function actionRecord(action: Action, at: string): ActionRecord {
     applied: action.applied,
     ...(action.blocked ? { blocked: action.blocked } : {}),
     ...(action.error ? { error: action.error } : {}),
-    at,
+    at: at.toISOString(),
   };
 }

@@ -44,6 +44,7 @@ import {
   zeroCounts,
 } from './items.js';
 import { FINDINGS_TABLE } from './table.js';
+import { coveragePercent } from '../domain/report.js';
 import type {
   AccountView,
   FindingQuery,
@@ -310,6 +311,31 @@ export class FindingsStore {
     );
   }
 
+  /**
+   * Blast radius across a fanned-out run: admits `accountId` to the run's set of accounts whose existing
+   * configuration is changed, unless the set already holds `limit` other accounts. One conditional update,
+   * so targets reconciled in parallel cannot overshoot the limit together.
+   */
+  async claimAccountChange(runId: string, accountId: string, limit: number): Promise<boolean> {
+    if (limit <= 0) return false;
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: keys.runPartition(runId), SK: keys.runSortKey },
+          UpdateExpression: 'ADD changedAccounts :account',
+          ConditionExpression:
+            'attribute_exists(PK) AND (attribute_not_exists(changedAccounts) OR contains(changedAccounts, :id) OR size(changedAccounts) < :limit)',
+          ExpressionAttributeValues: { ':account': new Set([accountId]), ':id': accountId, ':limit': limit },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async finishRun(input: {
     readonly runId: string;
     readonly now: Date;
@@ -518,6 +544,38 @@ export class FindingsStore {
         ? { partition: { name: 'PK', value: keys.historyPartition(query.accountId) }, newestFirst: true }
         : { indexName: FINDINGS_TABLE.byStatusIndex.name, partition: gsi1(keys.transitionsOfDay(query.day)) };
     return this.page([plan], transitionFromItem, query);
+  }
+
+  /**
+   * What one run changed: its transitions and action events, for the grouped alerts sent once the fan-out
+   * is done. Reads the day partitions the run spans (usually one), filtered by run id.
+   */
+  async runActivity(
+    runId: string,
+    now: Date,
+  ): Promise<{ transitions: FindingTransition[]; actions: ActionRecord[] }> {
+    const run = await this.getRun(runId);
+    if (!run) return { transitions: [], actions: [] };
+    const days = utcDaysBetween(new Date(run.startedAt), now);
+    const byRun = [{ name: 'runId', value: runId }];
+    const transitions: FindingTransition[] = [];
+    const actions: ActionRecord[] = [];
+    for (const day of days) {
+      const transitionItems = await this.queryAll({
+        indexName: FINDINGS_TABLE.byStatusIndex.name,
+        partition: gsi1(keys.transitionsOfDay(day)),
+        filters: byRun,
+      });
+      transitions.push(...transitionItems.map(transitionFromItem));
+      const actionItems = await this.queryAll({
+        indexName: FINDINGS_TABLE.byStatusIndex.name,
+        partition: gsi1(keys.allActionsPartition),
+        sortPrefix: { name: FINDINGS_TABLE.byStatusIndex.sortKey, value: day },
+        filters: byRun,
+      });
+      actions.push(...actionItems.map(actionFromItem));
+    }
+    return { transitions, actions };
   }
 
   /** Action events (applied, or outstanding when first seen or changed), newest first. */
@@ -809,7 +867,13 @@ function toTargetChecks(row: TargetRow): TargetChecks {
   return { accountId: row.accountId, region: row.region, checks: row.checks };
 }
 
-/** Share of resources that are PROTECTED, one decimal; an account with nothing to protect is fully covered. */
-function coveragePercent(byStatus: Record<ResourceStatus, number>, resources: number): number {
-  return resources === 0 ? 100 : Math.round((byStatus.PROTECTED / resources) * 1000) / 10;
+/** `YYYY-MM-DD` of every UTC day from `from` to `to`, both included. */
+function utcDaysBetween(from: Date, to: Date): string[] {
+  const days: string[] = [];
+  const cursor = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
+  while (cursor.getTime() <= to.getTime()) {
+    days.push(cursor.toISOString().slice(0, 10));
+    cursor.setUTCDate(cursor.getUTCDate() + 1);
+  }
+  return days;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Action, ResourceFinding, ResourceStatus } from '../../shared/domain/model.js';
 import { plannedAction } from '../../shared/domain/plan/action.js';
-import { buildReport, summarize } from '../../shared/domain/report.js';
+import { buildReport, summarize, toActionRecord } from '../../shared/domain/report.js';
 import { MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT, NOW } from './fixtures/desired.js';
 
 function finding(
@@ -119,7 +119,7 @@ describe('buildReport', () => {
       },
       { accountId: MANAGEMENT_ACCOUNT, region: 'eu-west-1', checks: [] },
     ],
-    actions: [...memberActions, orgAction],
+    actions: [...memberActions, orgAction].map((action) => toActionRecord(action, NOW)),
     accountIds: [MANAGEMENT_ACCOUNT, MEMBER_ACCOUNT],
   });
 

@@ -32,7 +32,7 @@ export function applyBlastRadius(
   const limit = maxChangedAccounts(budget.totalAccounts, budget.maxPercent);
   const changedAccounts = new Set(budget.alreadyChanged);
   const result = actions.map((action): Action => {
-    if (action.blocked || !ACTION_CATALOG[action.spec.kind].mutatesExisting) return action;
+    if (!countsAgainstBlastRadius(action)) return action;
     if (changedAccounts.has(action.accountId)) return action;
     if (changedAccounts.size < limit) {
       changedAccounts.add(action.accountId);
@@ -40,13 +40,32 @@ export function applyBlastRadius(
     }
     return {
       ...action,
-      blocked: {
-        by: 'BLAST_RADIUS',
-        message:
-          `Changing account ${action.accountId} would exceed the blast-radius limit of ` +
-          `${budget.maxPercent}% (${limit} of ${budget.totalAccounts} accounts) for one run.`,
-      },
+      blocked: blastRadiusBlock({
+        accountId: action.accountId,
+        totalAccounts: budget.totalAccounts,
+        percent: budget.maxPercent,
+      }),
     };
   });
   return { actions: result, changedAccounts };
+}
+
+/** An unblocked action that modifies existing configuration: the only kind the blast radius limits. */
+export function countsAgainstBlastRadius(action: Action): boolean {
+  return !action.blocked && ACTION_CATALOG[action.spec.kind].mutatesExisting;
+}
+
+/** The block recorded on an account's modifying actions once the run's budget of changed accounts is spent. */
+export function blastRadiusBlock(input: {
+  readonly accountId: string;
+  readonly totalAccounts: number;
+  readonly percent: number;
+}): NonNullable<Action['blocked']> {
+  const limit = maxChangedAccounts(input.totalAccounts, input.percent);
+  return {
+    by: 'BLAST_RADIUS',
+    message:
+      `Changing account ${input.accountId} would exceed the blast-radius limit of ` +
+      `${input.percent}% (${limit} of ${input.totalAccounts} accounts) for one run.`,
+  };
 }

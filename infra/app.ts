@@ -1,0 +1,63 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControllerError } from '../shared/domain/errors.js';
+import { OrgBackupControllerStack } from './controller-stack.js';
+import {
+  contextBoolean,
+  contextObject,
+  loadDeploymentConfig,
+  resolveConfigPath,
+  resolveMemberTargets,
+} from './deployment-config.js';
+import { memberBaselineNames } from './member-baseline.js';
+
+/**
+ * `npx cdk synth` entry point. Context (cdk.json or `-c key=value`):
+ *   configPath             config file (default orgbackup.config.yaml, else examples/orgbackup.config.yaml)
+ *   organizationId         o-…; absent: CloudFormation parameter OrganizationId at deploy time
+ *   organizationalUnitIds  {"root": "r-…", "/Workloads/Prod": "ou-…"} for attachTo entries that are not ids
+ *   createMemberExecutionRole  false when memberRoleName is an existing role in every account
+ * A config that `orgbackup validate` rejects fails synth with the same problems.
+ */
+function main(): void {
+  const app = new App();
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const context = (key: string): unknown => app.node.tryGetContext(key);
+
+  const config = loadDeploymentConfig(resolveConfigPath(context('configPath') as string | undefined));
+  const idsByName = contextObject(context('organizationalUnitIds'), 'organizationalUnitIds');
+  const targets = resolveMemberTargets(config.attachTo, idsByName);
+  const organizationId = context('organizationId') as string | undefined;
+
+  new OrgBackupControllerStack(app, 'OrgBackupController', {
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    config,
+    ...(organizationId ? { organizationId } : {}),
+    ...(targets.unresolved.length === 0
+      ? {
+          memberTargets: {
+            organizationalUnitIds: targets.organizationalUnitIds,
+            accountIds: targets.accountIds,
+            ...(idsByName.root ? { rootId: idsByName.root } : {}),
+            excludedAccountIds: config.excludeAccounts,
+          },
+        }
+      : {}),
+    memberNames: memberBaselineNames(config),
+    createMemberExecutionRole: contextBoolean(
+      context('createMemberExecutionRole'),
+      'createMemberExecutionRole',
+      true,
+    ),
+    memberTemplateContext: app.node.getAllContext(),
+  });
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof ControllerError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,148 @@
+import { Duration } from 'aws-cdk-lib';
+import {
+  Alarm,
+  AlarmStatusWidget,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Metric,
+  SingleValueWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { RESOURCE_STATUSES, type ResourceStatus } from '../shared/domain/model.js';
+import { METRICS_NAMESPACE, METRICS_SERVICE } from './controller-function.js';
+
+export interface MonitoringProps {
+  readonly alertTopic: ITopic;
+  /** Functions whose errors alarm, by a short name used in alarm names. */
+  readonly functions: Readonly<Record<string, IFunction>>;
+  readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
+  readonly sweep: IStateMachine;
+}
+
+/** The metrics the handlers publish through Powertools Metrics (EMF); Powertools adds the `service` dimension. */
+export function controllerMetric(
+  metricName: string,
+  statistic: string,
+  extraDimensions: Readonly<Record<string, string>> = {},
+): Metric {
+  return new Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    statistic,
+    period: Duration.hours(1),
+    dimensionsMap: { service: METRICS_SERVICE, ...extraDimensions },
+  });
+}
+
+const resourcesWithStatus = (status: ResourceStatus) =>
+  controllerMetric('ResourcesByStatus', 'Maximum', { Status: status });
+
+/**
+ * Alarms wired to the alert topic, and one dashboard. Controller metrics use one-hour periods because the
+ * sweep refreshes them hourly; a missing datapoint (no sweep yet) is not an alarm — a sweep that stops
+ * running shows up as a state-machine or function alarm instead.
+ */
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+  readonly dashboard: Dashboard;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const anyAbove0 = (alarmId: string, metric: IMetric, description: string) => {
+      const alarm = new Alarm(this, alarmId, {
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(new SnsAction(props.alertTopic));
+      alarm.addOkAction(new SnsAction(props.alertTopic));
+      this.alarms.push(alarm);
+    };
+
+    anyAbove0(
+      'Unprotected',
+      resourcesWithStatus('UNPROTECTED'),
+      'Tagged resources are past their expected-by time without a recovery point.',
+    );
+    anyAbove0(
+      'Failing',
+      resourcesWithStatus('FAILING'),
+      'The latest backup or copy job of a resource failed.',
+    );
+    anyAbove0(
+      'SweepErrors',
+      controllerMetric('SweepErrors', 'Sum'),
+      'Targets could not be reconciled in a sweep.',
+    );
+    anyAbove0(
+      'SweepExecutionsFailed',
+      props.sweep.metricFailed({ period: Duration.hours(1), statistic: 'Sum' }),
+      'The sweep state machine failed or timed out.',
+    );
+    for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
+      anyAbove0(
+        `${name}DeadLetterQueueDepth`,
+        queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+        `Messages reached the ${name} dead-letter queue; inspect and redrive them.`,
+      );
+    }
+    for (const [name, fn] of Object.entries(props.functions)) {
+      anyAbove0(
+        `${name}FunctionErrors`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        `The ${name} function reported errors.`,
+      );
+    }
+
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: 'org-backup-controller',
+      widgets: [
+        [
+          new SingleValueWidget({
+            title: 'Coverage (%)',
+            metrics: [controllerMetric('CoveragePercent', 'Minimum')],
+            width: 6,
+          }),
+          new GraphWidget({
+            title: 'Resources by status',
+            left: RESOURCE_STATUSES.map(resourcesWithStatus),
+            stacked: true,
+            width: 18,
+          }),
+        ],
+        [
+          new GraphWidget({
+            title: 'Actions applied / events processed',
+            left: [controllerMetric('ActionsApplied', 'Sum'), controllerMetric('EventsProcessed', 'Sum')],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Sweep duration (ms) and errors',
+            left: [controllerMetric('SweepDurationMs', 'Maximum')],
+            right: [controllerMetric('SweepErrors', 'Sum')],
+            width: 8,
+          }),
+          new GraphWidget({
+            title: 'Function errors',
+            left: Object.values(props.functions).map((fn) =>
+              fn.metricErrors({ period: Duration.minutes(5) }),
+            ),
+            width: 8,
+          }),
+        ],
+        [new AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 })],
+      ],
+    });
+  }
+}

@@ -1,0 +1,200 @@
+import { type CfnElement, type Stack, Token, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Every cdk-nag (AwsSolutions) finding the project accepts, with the reason, in one place. Anything not
+ * listed here fails `cdk synth`. Acknowledgements are attached to the narrowest construct that carries the
+ * finding, so a new resource with the same problem is still reported.
+ */
+
+interface Acknowledgement {
+  /** Path below the stack, e.g. `Controller/SweepFunction/Role`; empty for the whole stack. */
+  readonly path: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
+const WILDCARD_RESOURCES =
+  'The controller discovers vaults, keys, policies, rules and resources at run time in every account and ' +
+  'Region, and Organizations, tag:GetResources, backup List*/Describe*, DescribeRegionSettings and ' +
+  'UpdateRegionSettings/GlobalSettings do not support resource-level permissions. The actions themselves ' +
+  'are the explicit list built from ACTION_CATALOG and the observers (no wildcard actions, no deletes, ' +
+  'checked at synth time in infra/permissions.ts).';
+const ROLES_IN_ACCOUNT =
+  'The controller creates and repairs the AWS Backup service role and the event-forwarding role whose ' +
+  'names come from the config; writes are limited to roles in this account, attachments to the AWS Backup ' +
+  'managed policies, and PassRole to events.amazonaws.com.';
+
+const MEMBER_BASELINE: readonly Acknowledgement[] = [
+  { path: 'ControllerExecutionRole', id: 'AwsSolutions-IAM5[Resource::*]', reason: WILDCARD_RESOURCES },
+  {
+    path: 'ControllerExecutionRole',
+    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
+    reason: ROLES_IN_ACCOUNT,
+  },
+];
+
+const XRAY =
+  'Active X-Ray tracing needs xray:PutTraceSegments/PutTelemetryRecords, which support no resource-level ' +
+  'permissions.';
+const TABLE_INDEXES =
+  'Grants on the findings table include its GSIs (by status, by Region), which the report and store query.';
+const FUNCTION_VERSIONS = 'Invoking a function includes its versions and aliases (<arn>:*), nothing else.';
+const NODE_22 =
+  'Node.js 22 is the runtime this project is built and tested for (esbuild target node22, Powertools 2.35, ' +
+  'SDK v3); moving to 24 is planned once the toolchain is verified on it (toolchain.md G2).';
+const IAM_ONLY_API =
+  'The report API is for operators and automation with AWS credentials: every method uses IAM (SigV4) ' +
+  'authorization, so there is no user pool.';
+
+const functionRole = (fn: string) => `Controller/${fn}Function/Role`;
+
+/**
+ * cdk-nag names findings after the rendered ARN: pseudo parameters and logical ids appear as `<…>` while
+ * unresolved, literally once the stack has an account/Region (as under `cdk synth` with credentials).
+ */
+function arnText(stack: Stack) {
+  const text = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+  const logicalId = (path: string) => stack.getLogicalId(find(stack, path).node.defaultChild as CfnElement);
+  return {
+    partition: text(stack.partition, 'Partition'),
+    region: text(stack.region, 'Region'),
+    account: text(stack.account, 'AccountId'),
+    getAtt: (path: string, attribute = 'Arn') => `<${logicalId(path)}.${attribute}>`,
+    ref: (path: string) => `<${logicalId(path)}>`,
+    logicalId,
+  };
+}
+
+function controllerAcknowledgements(stack: Stack, memberRoleName: string): Acknowledgement[] {
+  const arn = arnText(stack);
+  const table = arn.getAtt('Controller/Findings');
+  const notify = arn.getAtt('Controller/NotifyFunction/Function');
+  const reconcile = arn.getAtt('Controller/ReconcileTargetFunction/Function');
+  const sweep = arn.getAtt('Controller/SweepFunction/Function');
+  const executions = `arn:${arn.partition}:states:${arn.region}:${arn.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${arn.logicalId('Controller/SweepWorkflow/StateMachine')}"}]}]}`;
+  const rolesInAccount = `arn:${arn.partition}:iam::${arn.account}:role/*`;
+  return [
+    ...['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'].flatMap((fn) => [
+      { path: `Controller/${fn}Function/Function`, id: 'AwsSolutions-L1', reason: NODE_22 },
+      {
+        path: functionRole(fn),
+        id: `AwsSolutions-IAM5[Resource::${table}/index/*]`,
+        reason: TABLE_INDEXES,
+      },
+    ]),
+    ...['Events', 'Notify', 'Report'].map((fn) => ({
+      path: functionRole(fn),
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: XRAY,
+    })),
+    ...['Sweep', 'ReconcileTarget'].map((fn) => ({
+      path: functionRole(fn),
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${WILDCARD_RESOURCES} ${XRAY}`,
+    })),
+    {
+      path: functionRole('ReconcileTarget'),
+      id: `AwsSolutions-IAM5[Resource::${rolesInAccount}]`,
+      reason: `${ROLES_IN_ACCOUNT} The management account is reconciled directly, without a member role.`,
+    },
+    {
+      path: functionRole('ReconcileTarget'),
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${memberRoleName}]`,
+      reason:
+        'The controller assumes its execution role in every member account; the account is any account, but ' +
+        'aws:ResourceOrgID limits it to roles inside this organization.',
+    },
+    ...['ReconcileTarget', 'Events'].map((fn) => ({
+      path: functionRole(fn),
+      id: `AwsSolutions-IAM5[Resource::${notify}:*]`,
+      reason: FUNCTION_VERSIONS,
+    })),
+    {
+      path: functionRole('Events'),
+      id: `AwsSolutions-IAM5[Resource::${reconcile}:*]`,
+      reason: FUNCTION_VERSIONS,
+    },
+    {
+      path: functionRole('Notify'),
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'Publishing to the KMS-encrypted alert topic needs GenerateDataKey* on that one key (CDK grant).',
+    },
+    {
+      path: functionRole('Sweep'),
+      id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+      reason: 'CDK grantPut: the sweep writes (and may abort uploading) target lists in its own bucket only.',
+    },
+    {
+      path: functionRole('Sweep'),
+      id: `AwsSolutions-IAM5[Resource::${arn.getAtt('Controller/SweepTargets')}/*]`,
+      reason:
+        'Each sweep writes a new object (sweeps/<runId>.json) into the bucket that exists for this purpose.',
+    },
+    {
+      path: 'Controller/SweepTargets',
+      id: 'AwsSolutions-S1',
+      reason:
+        'The bucket only holds the sweep target lists and Map results, written and read by the controller ' +
+        'itself and expired after 7 days; access is visible in CloudTrail, a log bucket would add nothing.',
+    },
+    ...[
+      'AwsSolutions-IAM5[Resource::*]',
+      `AwsSolutions-IAM5[Resource::${reconcile}:*]`,
+      `AwsSolutions-IAM5[Resource::${sweep}:*]`,
+      // The S3 item reader always renders AWS::Partition, even when the stack's partition is known.
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${arn.ref('Controller/SweepTargets')}/*]`,
+      `AwsSolutions-IAM5[Resource::${executions}:*]`,
+      `AwsSolutions-IAM5[Resource::${executions}/*:*]`,
+    ].map((id) => ({
+      path: 'Controller/SweepWorkflow/StateMachine',
+      id,
+      reason:
+        'Generated by CDK for the Distributed Map: it runs and describes its own child executions, reads the ' +
+        'target lists and writes results in the sweep bucket, invokes the two functions (with versions) and ' +
+        'traces with X-Ray (no resource-level permissions).',
+    })),
+    {
+      path: 'SchedulerRoleForTarget-73ae50',
+      id: `AwsSolutions-IAM5[Resource::${notify}:*]`,
+      reason: `The daily-digest schedule invokes the notify function. ${FUNCTION_VERSIONS}`,
+    },
+    {
+      path: 'Controller/Report/Api',
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'API Gateway needs an account-level CloudWatch Logs role for access and execution logs; this AWS ' +
+        'managed policy is the documented one for it.',
+    },
+    {
+      path: 'Controller/Report/Api',
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'Every method requires IAM (SigV4) authorization and the stage is throttled; unauthenticated traffic is ' +
+        'rejected before it reaches the function, so a WAF web ACL adds cost without protecting data.',
+    },
+    { path: 'Controller/Report/Api', id: 'AwsSolutions-COG4', reason: IAM_ONLY_API },
+  ];
+}
+
+function find(stack: Stack, path: string): IConstruct {
+  return path
+    .split('/')
+    .filter((part) => part !== '')
+    .reduce<IConstruct>((node, part) => node.node.findChild(part), stack);
+}
+
+function acknowledge(stack: Stack, acknowledgements: readonly Acknowledgement[]): void {
+  for (const { path, id, reason } of acknowledgements)
+    Validations.of(find(stack, path)).acknowledge({ id, reason });
+}
+
+/** For the stack holding an OrganizationBackupController with the id `Controller`. */
+export function acknowledgeControllerFindings(stack: Stack, memberRoleName: string): void {
+  acknowledge(stack, controllerAcknowledgements(stack, memberRoleName));
+}
+
+export function acknowledgeMemberBaselineFindings(stack: Stack): void {
+  acknowledge(stack, MEMBER_BASELINE);
+}

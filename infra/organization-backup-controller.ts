@@ -1,0 +1,493 @@
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus, type EventPattern, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  LambdaInvoke as ScheduleLambdaInvoke,
+  StepFunctionsStartExecution,
+} from 'aws-cdk-lib/aws-scheduler-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Config } from '../shared/domain/config/schema.js';
+import { ControllerError } from '../shared/domain/errors.js';
+import { FINDINGS_TABLE } from '../shared/store/table.js';
+import { ControllerFunction, type HandlerName, handlerEntry } from './controller-function.js';
+import {
+  MEMBER_BASELINE_PARAMETERS,
+  type MemberBaselineNames,
+  renderMemberBaselineTemplate,
+} from './member-baseline.js';
+import { Monitoring } from './monitoring.js';
+import { controllerPermissions, permissionStatements } from './permissions.js';
+import { ReportApi } from './report-api.js';
+import { SweepWorkflow } from './sweep-workflow.js';
+
+/** Where the member baseline StackSet deploys (service-managed: the root, OUs, or accounts through the root). */
+export interface MemberDeploymentTargets {
+  /** Root id (`r-…`) and/or OU ids (`ou-…`); accounts that join them later get the baseline automatically. */
+  readonly organizationalUnitIds: readonly string[];
+  /** Single accounts (config `attachTo` entries that are account ids). */
+  readonly accountIds?: readonly string[];
+  /** The organization root id; needed when `accountIds` is not empty (they are deployed through it). */
+  readonly rootId?: string;
+  /** Accounts inside those OUs that must not get the baseline (config `excludeAccounts`). */
+  readonly excludedAccountIds?: readonly string[];
+}
+
+export class MemberTargetsError extends ControllerError {}
+
+export interface OrganizationBackupControllerProps {
+  /** The validated config (`validateConfig` output); it reaches every function as one JSON document. */
+  readonly config: Config;
+  /** The organization id (`o-…`): the central bus accepts events only from it, roles are assumed only in it. */
+  readonly organizationId: string;
+  /** Where the member baseline (execution role, event forwarding) is deployed. */
+  readonly memberTargets: MemberDeploymentTargets;
+  /** Names shared with the controller's own checks of each member account. */
+  readonly memberNames: MemberBaselineNames;
+  /**
+   * False when `config.memberRoleName` is an existing role in every account (OrganizationAccountAccessRole,
+   * AWSControlTowerExecution): the StackSet then deploys event forwarding only. @default true
+   */
+  readonly createMemberExecutionRole?: boolean;
+  /** Context for the private App that renders the member template (feature flags). @default {} */
+  readonly memberTemplateContext?: Record<string, unknown>;
+  /** E-mail addresses subscribed to alerts. @default config.alerts.emails */
+  readonly alertEmails?: readonly string[];
+  /** Secrets Manager secret holding the Slack webhook URL; only the notify function may read it. @default config.alerts.slackWebhookSecretName */
+  readonly slackSecretName?: string | null;
+  /** When the full sweep runs. @default every hour */
+  readonly sweepSchedule?: ScheduleExpression;
+  /** When the daily digest goes out. @default 08:00 UTC every day */
+  readonly digestSchedule?: ScheduleExpression;
+  /** Retention of every log group the construct creates. @default one month */
+  readonly logRetention?: RetentionDays;
+  /** Targets reconciled in parallel by the sweep (Distributed Map MaxConcurrency). @default 300 */
+  readonly fanOutConcurrency?: number;
+  /**
+   * Where each handler's source is. @default functions/<handler>.ts (tests that skip bundling point every
+   * handler at any existing file).
+   */
+  readonly handlerEntry?: (handler: HandlerName) => string;
+  /** Report API stage throttling (requests per second, burst). @default 10 / 20 */
+  readonly apiThrottling?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** Lambda's limit for all environment variables of one function together. */
+const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
+/** Left for the other variables when the config document is sized. */
+const ENVIRONMENT_HEADROOM_BYTES = 1024;
+
+const CENTRAL_BUS_NAME = 'org-backup-controller';
+const MEMBER_STACK_SET_NAME = 'org-backup-controller-member-baseline';
+const BACKUP_API_CALLS = [
+  'DeleteBackupVault',
+  'DeleteBackupVaultLockConfiguration',
+  'PutBackupVaultAccessPolicy',
+  'DeleteRecoveryPoint',
+];
+const ORGANIZATIONS_CALLS = [
+  'CreateAccountResult',
+  'MoveAccount',
+  'AttachPolicy',
+  'DetachPolicy',
+  'UpdatePolicy',
+  'DeletePolicy',
+];
+
+/** Event patterns the controller reacts to, on the central bus and on this account's default bus. */
+export const CONTROLLER_EVENT_PATTERNS: Readonly<Record<string, EventPattern>> = {
+  backupServiceEvents: {
+    source: ['aws.backup'],
+    detailType: Match.anythingBut('AWS API Call via CloudTrail'),
+  },
+  backupApiCalls: {
+    source: ['aws.backup'],
+    detailType: ['AWS API Call via CloudTrail'],
+    detail: { eventName: BACKUP_API_CALLS },
+  },
+  tagChanges: { source: ['aws.tag'], detailType: ['Tag Change on Resource'] },
+  organizationsCalls: {
+    source: ['aws.organizations'],
+    detailType: ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'],
+    detail: { eventName: ORGANIZATIONS_CALLS },
+  },
+};
+
+export class ConfigTooLargeForEnvironmentError extends ControllerError {
+  constructor(bytes: number) {
+    super(
+      'CONFIG_TOO_LARGE_FOR_ENVIRONMENT',
+      `The validated config is ${bytes} bytes as JSON; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of ` +
+        `environment in total and ${ENVIRONMENT_HEADROOM_BYTES} are kept for the other variables. Shorten the ` +
+        'config (fewer plans, shorter names).',
+    );
+  }
+}
+
+/** The validated config as the one minified JSON document the functions read from ORGBACKUP_CONFIG. */
+export function configDocument(config: Config): string {
+  const document = JSON.stringify(config);
+  const bytes = Buffer.byteLength(document, 'utf8');
+  if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES - ENVIRONMENT_HEADROOM_BYTES) {
+    throw new ConfigTooLargeForEnvironmentError(bytes);
+  }
+  return document;
+}
+
+const pascal = (name: string) =>
+  name.replace(/(^|[-_])(\w)/g, (_match, _separator, letter: string) => letter.toUpperCase());
+
+const slackSecretName = (props: OrganizationBackupControllerProps): string | null =>
+  props.slackSecretName === undefined ? props.config.alerts.slackWebhookSecretName : props.slackSecretName;
+
+/**
+ * The whole org-backup-controller in the management account: findings store, hourly sweep fanned out over
+ * every {account, Region}, central event intake, notifications, report API, alarms and dashboard — plus the
+ * service-managed StackSet that gives every member account the controller's execution role and event
+ * forwarding.
+ */
+export class OrganizationBackupController extends Construct {
+  readonly findingsTable: Table;
+  readonly idempotencyTable: Table;
+  readonly eventBus: IEventBus;
+  readonly alertTopic: Topic;
+  readonly reportApi: ReportApi;
+  readonly sweep: SweepWorkflow;
+  readonly memberStackSet: CfnStackSet;
+
+  constructor(scope: Construct, id: string, props: OrganizationBackupControllerProps) {
+    super(scope, id);
+    const { config } = props;
+    const logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
+    const secretName = slackSecretName(props);
+
+    this.findingsTable = new Table(this, 'Findings', {
+      partitionKey: { name: FINDINGS_TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: FINDINGS_TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: FINDINGS_TABLE.ttlAttribute,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const index of [FINDINGS_TABLE.byStatusIndex, FINDINGS_TABLE.byRegionIndex]) {
+      this.findingsTable.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: AttributeType.STRING },
+      });
+    }
+    // Powertools idempotency records: key `id`, expiry `expiration` (its DynamoDBPersistenceLayer defaults).
+    this.idempotencyTable = new Table(this, 'Idempotency', {
+      partitionKey: { name: 'id', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiration',
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    // A customer-managed key, because CloudWatch alarms cannot publish to a topic under the AWS-managed SNS key.
+    const alertKey = new Key(this, 'AlertKey', {
+      description: 'org-backup-controller alert topic',
+      enableKeyRotation: true,
+    });
+    alertKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alertTopic = new Topic(this, 'Alerts', {
+      displayName: 'org-backup-controller alerts',
+      masterKey: alertKey,
+      enforceSSL: true,
+    });
+    this.alertTopic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarms',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.alertTopic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    for (const email of props.alertEmails ?? config.alerts.emails) {
+      this.alertTopic.addSubscription(new EmailSubscription(email));
+    }
+
+    const bus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME });
+    bus.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'OrganizationPutEvents',
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+      }),
+    );
+    this.eventBus = bus;
+
+    const sweepBucket = new Bucket(this, 'SweepTargets', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      lifecycleRules: [{ expiration: Duration.days(7) }],
+      // Retained: a bucket with objects cannot be deleted by CloudFormation; the lifecycle rule empties it.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const environment = {
+      ORGBACKUP_CONFIG: configDocument(config),
+      ORGANIZATION_ID: props.organizationId,
+      MANAGEMENT_ACCOUNT_ID: Aws.ACCOUNT_ID,
+      FINDINGS_TABLE_NAME: this.findingsTable.tableName,
+      IDEMPOTENCY_TABLE_NAME: this.idempotencyTable.tableName,
+      EVENT_BUS_ARN: bus.eventBusArn,
+    };
+    const entryOf = props.handlerEntry ?? handlerEntry;
+    const fn = (
+      handler: HandlerName,
+      extra: {
+        description: string;
+        timeout: Duration;
+        memorySize?: number;
+        environment?: Record<string, string>;
+      },
+    ) =>
+      new ControllerFunction(this, `${pascal(handler)}Function`, {
+        handler,
+        entry: entryOf(handler),
+        description: extra.description,
+        timeout: extra.timeout,
+        memorySize: extra.memorySize ?? 512,
+        logRetention,
+        environment: { ...environment, ...extra.environment },
+      });
+
+    const notify = fn('notify', {
+      description: 'Sends alerts on finding transitions and the daily digest (SNS, Slack).',
+      timeout: Duration.minutes(1),
+      environment: {
+        ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+        ...(secretName ? { SLACK_SECRET_NAME: secretName } : {}),
+      },
+    });
+    // Reconcile runs inside an EXPRESS child workflow (5 minutes at most), so it must finish well within that.
+    const reconcile = fn('reconcile-target', {
+      description: 'Reconciles one target: observe, plan, apply (enforce), evaluate, store, notify.',
+      timeout: Duration.minutes(3),
+      memorySize: 1024,
+      environment: { NOTIFY_FUNCTION_NAME: notify.function.functionName },
+    });
+    const sweepFn = fn('sweep', {
+      description: 'Lists the organization and writes the {account, Region} targets of one sweep to S3.',
+      timeout: Duration.minutes(5),
+      environment: { SWEEP_BUCKET_NAME: sweepBucket.bucketName },
+    });
+    const events = fn('events', {
+      description: 'Maps an EventBridge event to the target(s) it affects and reconciles them.',
+      timeout: Duration.minutes(1),
+      environment: {
+        RECONCILE_FUNCTION_NAME: reconcile.function.functionName,
+        NOTIFY_FUNCTION_NAME: notify.function.functionName,
+      },
+    });
+    const report = fn('report', {
+      description: 'Serves the compliance report (JSON / CSV) from the findings store.',
+      timeout: Duration.seconds(29),
+    });
+
+    // Management-account reconcile also covers the management account itself as a target (the StackSet
+    // skips it), so it carries the member permissions too; everything else happens through the member role.
+    for (const statement of permissionStatements(this, [
+      ...new Set([...controllerPermissions('management'), ...controllerPermissions('member')]),
+    ])) {
+      reconcile.role.addToPrincipalPolicy(statement);
+    }
+    reconcile.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'AssumeMemberExecutionRole',
+        actions: ['sts:AssumeRole'],
+        resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.memberRoleName}`],
+        conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
+      }),
+    );
+    for (const statement of permissionStatements(this, controllerPermissions('management'))) {
+      sweepFn.role.addToPrincipalPolicy(statement);
+    }
+    for (const writer of [reconcile, events, notify]) this.findingsTable.grantReadWriteData(writer.role);
+    this.findingsTable.grantReadWriteData(sweepFn.role);
+    this.findingsTable.grantReadData(report.role);
+    this.idempotencyTable.grantReadWriteData(events.role);
+    this.idempotencyTable.grantReadWriteData(notify.role);
+    sweepBucket.grantPut(sweepFn.role);
+    notify.function.grantInvoke(reconcile.role);
+    notify.function.grantInvoke(events.role);
+    reconcile.function.grantInvoke(events.role);
+    this.alertTopic.grantPublish(notify.role);
+    if (secretName) Secret.fromSecretNameV2(this, 'SlackWebhook', secretName).grantRead(notify.role);
+
+    // Event intake: bus rules -> encrypted queue (with DLQ) -> events function, partial batch failures.
+    const eventsDeadLetters = new Queue(this, 'EventsDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const eventsQueue = new Queue(this, 'EventsQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.minutes(6),
+      deadLetterQueue: { queue: eventsDeadLetters, maxReceiveCount: 5 },
+    });
+    events.function.addEventSource(
+      new SqsEventSource(eventsQueue, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+      }),
+    );
+    const queueTarget = new SqsQueue(eventsQueue, { deadLetterQueue: eventsDeadLetters, retryAttempts: 8 });
+    // Member events arrive on the central bus; this account's own service events (and, in us-east-1, the
+    // Organizations CloudTrail events) arrive on its default bus.
+    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
+    for (const [busId, eventBus] of [
+      ['Central', bus],
+      ['Default', defaultBus],
+    ] as const) {
+      for (const [patternId, eventPattern] of Object.entries(CONTROLLER_EVENT_PATTERNS)) {
+        new Rule(this, `${busId}${pascal(patternId)}`, { eventBus, eventPattern, targets: [queueTarget] });
+      }
+    }
+
+    this.sweep = new SweepWorkflow(this, 'SweepWorkflow', {
+      sweepFunction: sweepFn.function,
+      reconcileFunction: reconcile.function,
+      targetsBucket: sweepBucket,
+      maxConcurrency: props.fanOutConcurrency ?? 300,
+      logRetention,
+    });
+    new Schedule(this, 'HourlySweep', {
+      description: 'Starts the org-backup-controller sweep.',
+      schedule: props.sweepSchedule ?? ScheduleExpression.rate(Duration.hours(1)),
+      target: new StepFunctionsStartExecution(this.sweep.stateMachine, {}),
+    });
+    new Schedule(this, 'DailyDigest', {
+      description: 'Sends the org-backup-controller daily digest.',
+      schedule: props.digestSchedule ?? ScheduleExpression.cron({ hour: '8', minute: '0' }),
+      target: new ScheduleLambdaInvoke(notify.function, {
+        input: ScheduleTargetInput.fromObject({ kind: 'digest' }),
+      }),
+    });
+
+    this.reportApi = new ReportApi(this, 'Report', {
+      handler: report.function,
+      logRetention,
+      throttlingRateLimit: props.apiThrottling?.rateLimit ?? 10,
+      throttlingBurstLimit: props.apiThrottling?.burstLimit ?? 20,
+    });
+
+    new Monitoring(this, 'Monitoring', {
+      alertTopic: this.alertTopic,
+      functions: {
+        Sweep: sweepFn.function,
+        Reconcile: reconcile.function,
+        Events: events.function,
+        Notify: notify.function,
+        Report: report.function,
+      },
+      deadLetterQueues: { Events: eventsDeadLetters },
+      sweep: this.sweep.stateMachine,
+    });
+
+    this.memberStackSet = this.memberBaselineStackSet(props, reconcile.role.roleArn, bus.eventBusArn);
+  }
+
+  private memberBaselineStackSet(
+    props: OrganizationBackupControllerProps,
+    controllerRoleArn: string,
+    centralEventBusArn: string,
+  ): CfnStackSet {
+    const regions = props.config.regions;
+    const globalResourcesRegion = regions[0]!;
+    const templateBody = renderMemberBaselineTemplate(
+      { names: props.memberNames, createExecutionRole: props.createMemberExecutionRole ?? true },
+      props.memberTemplateContext ?? {},
+    );
+    return new CfnStackSet(this, 'MemberBaseline', {
+      stackSetName: MEMBER_STACK_SET_NAME,
+      description: 'org-backup-controller: controller execution role and event forwarding in member accounts',
+      permissionModel: 'SERVICE_MANAGED',
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      capabilities: ['CAPABILITY_NAMED_IAM'],
+      managedExecution: { Active: true },
+      callAs: 'SELF',
+      templateBody,
+      parameters: [
+        { parameterKey: MEMBER_BASELINE_PARAMETERS.controllerRoleArn, parameterValue: controllerRoleArn },
+        { parameterKey: MEMBER_BASELINE_PARAMETERS.centralEventBusArn, parameterValue: centralEventBusArn },
+        {
+          parameterKey: MEMBER_BASELINE_PARAMETERS.globalResourcesRegion,
+          parameterValue: globalResourcesRegion,
+        },
+      ],
+      // The Region holding the account-global roles goes first, so the other Regions' rules find them.
+      operationPreferences: {
+        regionConcurrencyType: 'SEQUENTIAL',
+        regionOrder: [...regions],
+        failureTolerancePercentage: 10,
+        maxConcurrentPercentage: 25,
+      },
+      stackInstancesGroup: stackInstancesGroups(props.memberTargets, regions),
+    });
+  }
+}
+
+function stackInstancesGroups(
+  targets: MemberDeploymentTargets,
+  regions: readonly string[],
+): CfnStackSet.StackInstancesProperty[] {
+  const excluded = targets.excludedAccountIds ?? [];
+  const accountIds = targets.accountIds ?? [];
+  const groups: CfnStackSet.StackInstancesProperty[] = [];
+  if (targets.organizationalUnitIds.length > 0) {
+    groups.push({
+      regions: [...regions],
+      deploymentTargets: {
+        organizationalUnitIds: [...targets.organizationalUnitIds],
+        ...(excluded.length > 0 ? { accountFilterType: 'DIFFERENCE', accounts: [...excluded] } : {}),
+      },
+    });
+  }
+  if (accountIds.length > 0) {
+    if (targets.rootId === undefined) {
+      throw new MemberTargetsError(
+        'ROOT_ID_REQUIRED',
+        `attachTo lists accounts (${accountIds.join(', ')}); the StackSet reaches them through the root, so ` +
+          'the root id is needed (context organizationalUnitIds {"root": "r-…"}).',
+      );
+    }
+    groups.push({
+      regions: [...regions],
+      deploymentTargets: {
+        organizationalUnitIds: [targets.rootId],
+        accountFilterType: 'INTERSECTION',
+        accounts: accountIds.filter((id) => !excluded.includes(id)),
+      },
+    });
+  }
+  if (groups.length === 0) {
+    throw new MemberTargetsError(
+      'NO_MEMBER_TARGETS',
+      'The member baseline has no root, OU or account to deploy to.',
+    );
+  }
+  return groups;
+}

@@ -1,0 +1,110 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import {
+  DefinitionBody,
+  DistributedMap,
+  JsonPath,
+  LogLevel,
+  OutputType,
+  ResultWriterV2,
+  S3JsonItemReader,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Transformation,
+  WriterConfig,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export interface SweepWorkflowProps {
+  /** Returns `{ runId, targetsKey }`: the S3 key (in `targetsBucket`) of a JSON array of targets. */
+  readonly sweepFunction: IFunction;
+  /** Receives `{ runId, target }`: `target` is `{ kind: 'org' }` or one element of the targets array. */
+  readonly reconcileFunction: IFunction;
+  readonly targetsBucket: IBucket;
+  readonly maxConcurrency: number;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * One sweep: list the organization, reconcile the org target (policy, attachments, global settings) first,
+ * then every {account, Region} target in a Distributed Map.
+ *
+ * The targets travel through S3, not the state: 5,000 accounts × 4 Regions is 20,000 items (about 1 MB of
+ * JSON), far above Step Functions' 256 KB payload limit; the Map's results go back to S3 for the same
+ * reason. A failed target never fails the sweep (ToleratedFailurePercentage 100): the reconcile function
+ * records it as an UNKNOWN finding and the SweepErrors metric, and the failed child executions stay
+ * visible in the Map Run.
+ *
+ * Sizing (default MaxConcurrency 300): a reconcile is one AssumeRole plus about 15-30 paginated read calls,
+ * 10-30 s when throttled; 20,000 targets × 30 s / 300 in parallel = 2,000 s ≈ 33 minutes in the worst
+ * case, ≈ 11 minutes at 10 s — inside the hourly period, with 300 of the default 1,000 concurrent Lambda
+ * executions per Region.
+ */
+export class SweepWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: SweepWorkflowProps) {
+    super(scope, id);
+    const listTargets = new LambdaInvoke(this, 'ListTargets', {
+      lambdaFunction: props.sweepFunction,
+      payload: TaskInput.fromObject({ startedAt: JsonPath.stringAt('$$.Execution.StartTime') }),
+      payloadResponseOnly: true,
+    });
+    const reconcileOrg = new LambdaInvoke(this, 'ReconcileOrganization', {
+      lambdaFunction: props.reconcileFunction,
+      payload: TaskInput.fromObject({ runId: JsonPath.stringAt('$.runId'), target: { kind: 'org' } }),
+      resultPath: JsonPath.DISCARD,
+    });
+    const reconcileTarget = new LambdaInvoke(this, 'ReconcileTarget', {
+      lambdaFunction: props.reconcileFunction,
+      payload: TaskInput.fromJsonPathAt('$'),
+      resultSelector: { ok: true },
+    });
+    const reconcileTargets = new DistributedMap(this, 'ReconcileTargets', {
+      mapExecutionType: StateMachineType.EXPRESS,
+      maxConcurrency: props.maxConcurrency,
+      toleratedFailurePercentage: 100,
+      itemReader: new S3JsonItemReader({
+        bucket: props.targetsBucket,
+        key: JsonPath.stringAt('$.targetsKey'),
+      }),
+      itemSelector: {
+        runId: JsonPath.stringAt('$.runId'),
+        target: JsonPath.objectAt('$$.Map.Item.Value'),
+      },
+      resultWriterV2: new ResultWriterV2({
+        bucket: props.targetsBucket,
+        prefix: 'map-results',
+        writerConfig: new WriterConfig({
+          outputType: OutputType.JSONL,
+          transformation: Transformation.COMPACT,
+        }),
+      }),
+      resultPath: JsonPath.DISCARD,
+    });
+    reconcileTargets.itemProcessor(reconcileTarget);
+    // The org target failing (e.g. Organizations throttling) must not stop the member evaluation.
+    reconcileOrg.addCatch(reconcileTargets, { resultPath: '$.organizationError' });
+
+    const logs = new LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      comment: 'org-backup-controller sweep',
+      definitionBody: DefinitionBody.fromChainable(
+        listTargets.next(reconcileOrg).next(reconcileTargets).next(new Succeed(this, 'Done')),
+      ),
+      // Longer than the schedule period so a slow sweep finishes; the next one overlapping it is harmless
+      // because reconcile is idempotent.
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+    });
+  }
+}

@@ -1,0 +1,127 @@
+import { applyActions } from '../aws/executor.js';
+import { observeTarget } from '../aws/observe-target.js';
+import { evaluateTarget } from '../domain/evaluate/evaluate-target.js';
+import type {
+  Action,
+  ActionRecord,
+  FindingTransition,
+  ObservedTarget,
+  ResourceStatus,
+} from '../domain/model.js';
+import { blastRadiusBlock, countsAgainstBlastRadius, maxChangedAccounts } from '../domain/plan/blast-radius.js';
+import { planTarget } from '../domain/plan/index.js';
+import { toActionRecord } from '../domain/report.js';
+import { countOutcomes } from './action-records.js';
+import type { ControllerDeps } from './deps.js';
+
+/** One `{accountId, region}` item of a run's fan-out, with the org facts the sweep learned once. */
+export interface TargetRequest {
+  readonly runId: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Accounts in scope this run: the base of the blast-radius percentage. */
+  readonly totalAccounts: number;
+  readonly crossAccountBackupEnabled: boolean | null;
+}
+
+export interface TargetOutcome {
+  readonly accountId: string;
+  readonly region: string;
+  readonly reachable: boolean;
+  readonly counts: Readonly<Partial<Record<ResourceStatus, number>>>;
+  readonly actions: readonly ActionRecord[];
+  readonly transitions: readonly FindingTransition[];
+  readonly newActions: readonly ActionRecord[];
+  readonly findingWrites: number;
+}
+
+/**
+ * The `{accountId, region}` target: observe → plan → apply (enforce mode) → evaluate → store. Regions the
+ * config only scans (not in the policy) are observed and evaluated but never changed. When actions were
+ * applied the target is observed again, so the verdicts describe the state the controller left behind.
+ */
+export async function reconcileTarget(deps: ControllerDeps, request: TargetRequest): Promise<TargetOutcome> {
+  const { desired, factory, store, clock } = deps;
+  const now = clock.now();
+  const target = { accountId: request.accountId, region: request.region };
+  const managed = desired.regions.includes(request.region);
+
+  let observed = await observeTarget(factory, desired, target, now);
+  const planned = managed ? planTarget(desired, observed, now) : [];
+  const limited = await limitBlastRadius(deps, planned, request);
+  const actions = await applyActions(factory, limited, {
+    mode: desired.mode,
+    now,
+    organizationId: desired.context.organizationId,
+    sleep: deps.sleep,
+  });
+  if (actions.some((action) => action.applied)) observed = await observeTarget(factory, desired, target, now);
+
+  const history = await store.loadHistory(request.accountId, request.region);
+  const evaluation = evaluateTarget({
+    desired,
+    observed,
+    org: { crossAccountBackupEnabled: request.crossAccountBackupEnabled },
+    history,
+    now,
+  });
+  const records = actions.map((action) => toActionRecord(action, now));
+  const saved = await store.saveTargetResult({
+    ...target,
+    findings: evaluation.findings,
+    checks: evaluation.checks,
+    actions: records,
+    runId: request.runId,
+    now,
+  });
+  const counts = countByStatus(evaluation.findings.map((finding) => finding.status));
+  const outcome = countOutcomes(actions);
+  await store.recordRunProgress(request.runId, {
+    counts,
+    actionsApplied: outcome.applied,
+    actionsBlocked: outcome.blocked,
+    errors: targetErrors(observed, actions),
+  });
+  deps.metrics.count('ActionsApplied', outcome.applied);
+  return {
+    ...target,
+    reachable: observed.reachability.ok,
+    counts,
+    actions: records,
+    transitions: saved.transitions,
+    newActions: saved.newActions,
+    findingWrites: saved.findingWrites,
+  };
+}
+
+/**
+ * Asks the run's ledger (one conditional write) whether this account may join the accounts changed this run;
+ * if not, its modifying actions are blocked and reported. Creating missing prerequisites never asks.
+ */
+async function limitBlastRadius(
+  deps: ControllerDeps,
+  actions: readonly Action[],
+  request: TargetRequest,
+): Promise<Action[]> {
+  const counting = actions.filter(countsAgainstBlastRadius);
+  if (counting.length === 0 || deps.desired.mode === 'audit') return [...actions];
+  const percent = deps.desired.blastRadius.maxAccountsChangedPercent;
+  const limit = maxChangedAccounts(request.totalAccounts, percent);
+  if (await deps.store.claimAccountChange(request.runId, request.accountId, limit)) return [...actions];
+  const block = blastRadiusBlock({ accountId: request.accountId, totalAccounts: request.totalAccounts, percent });
+  return actions.map((action) => (counting.includes(action) ? { ...action, blocked: block } : action));
+}
+
+function countByStatus(statuses: readonly ResourceStatus[]): Partial<Record<ResourceStatus, number>> {
+  const counts: Partial<Record<ResourceStatus, number>> = {};
+  for (const status of statuses) counts[status] = (counts[status] ?? 0) + 1;
+  return counts;
+}
+
+function targetErrors(observed: ObservedTarget, actions: readonly Action[]): string[] {
+  const where = `${observed.accountId}/${observed.region}`;
+  return [
+    ...(observed.reachability.ok ? [] : [`${where}: ${observed.reachability.message}`]),
+    ...actions.flatMap((action) => (action.error ? [`${where} ${action.spec.kind}: ${action.error.message}`] : [])),
+  ];
+}

@@ -1,0 +1,226 @@
+import { ControllerError } from '../domain/errors.js';
+import type { ResourceStatus } from '../domain/model.js';
+import { RESOURCE_STATUSES } from '../domain/model.js';
+import { coveragePercent } from '../domain/report.js';
+import type { FindingsStore } from '../store/findings-store.js';
+import { InvalidCursorError } from '../store/errors.js';
+import { toCsv } from './csv.js';
+
+/** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
+export interface ReportRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string | undefined>>;
+  readonly accept?: string;
+}
+
+export interface ReportResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A request the API refuses with 400, naming the parameter and the fix. */
+export class BadReportRequestError extends ControllerError {
+  constructor(message: string) {
+    super('BAD_REQUEST', message);
+  }
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const MAX_LIMIT = 1000;
+const DEFAULT_LIMIT = 100;
+
+type Route = (store: FindingsStore, query: QueryReader, params: readonly string[]) => Promise<Rows>;
+
+/** JSON body, plus the rows a CSV rendering lists. */
+interface Rows {
+  readonly json: unknown;
+  readonly csv: readonly Record<string, unknown>[];
+}
+
+const ROUTES: readonly { readonly pattern: RegExp; readonly params: readonly string[]; readonly run: Route }[] = [
+  {
+    pattern: /^\/summary$/,
+    params: [],
+    run: async (store) => {
+      const [summary, runs] = await Promise.all([store.summary(), store.listRuns({ limit: 1 })]);
+      const json = { ...summary, lastRun: runs.items[0] ?? null };
+      return {
+        json,
+        csv: summary.accounts.map((account) => ({
+          accountId: account.accountId,
+          resources: account.resources,
+          ...account.byStatus,
+          coveragePercent: coveragePercent(account.byStatus, account.resources),
+        })),
+      };
+    },
+  },
+  {
+    pattern: /^\/findings$/,
+    params: ['account', 'region', 'status', 'resourceType', 'limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listFindings({
+        ...optional('accountId', query.accountId('account')),
+        ...optional('region', query.region('region')),
+        ...optional('status', query.status('status')),
+        ...optional('resourceType', query.text('resourceType')),
+        limit: query.limit(),
+        cursor: query.text('cursor') ?? null,
+      });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        csv: page.items.map((finding) => ({ ...finding, reasons: finding.reasons.join(' ') })),
+      };
+    },
+  },
+  {
+    pattern: /^\/accounts\/([^/]+)$/,
+    params: ['format'],
+    run: async (store, _query, [accountId]) => {
+      if (!accountId || !ACCOUNT_ID.test(accountId)) {
+        throw new BadReportRequestError(`Account id "${accountId}" is not 12 digits; use e.g. /accounts/123456789012.`);
+      }
+      const view = await store.getAccountView(accountId);
+      return {
+        json: view,
+        csv: view.findings.map((finding) => ({ ...finding, reasons: finding.reasons.join(' ') })),
+      };
+    },
+  },
+  {
+    pattern: /^\/actions$/,
+    params: ['account', 'limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listActions({
+        ...optional('accountId', query.accountId('account')),
+        limit: query.limit(),
+        cursor: query.text('cursor') ?? null,
+      });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        csv: page.items.map((action) => ({
+          ...action,
+          blocked: action.blocked?.message ?? '',
+          error: action.error?.message ?? '',
+        })),
+      };
+    },
+  },
+  {
+    pattern: /^\/runs$/,
+    params: ['limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listRuns({ limit: query.limit(), cursor: query.text('cursor') ?? null });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        csv: page.items.map((run) => ({ ...run, ...run.counts, counts: undefined, errors: run.errors.length })),
+      };
+    },
+  },
+];
+
+/**
+ * Serves the documented report routes from the findings store. Bad parameters get a 400 that names the
+ * parameter and the fix; unknown routes a 404 listing the routes; nothing leaks a stack trace.
+ */
+export async function handleReportRequest(store: FindingsStore, request: ReportRequest): Promise<ReportResponse> {
+  if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
+  const path = request.path.replace(/\/+$/, '') || '/';
+  const route = ROUTES.find((candidate) => candidate.pattern.test(path));
+  if (!route) {
+    return problem(404, `No route ${path}. Routes: /summary, /findings, /accounts/{id}, /actions, /runs.`);
+  }
+  try {
+    const unknown = Object.keys(request.query).filter((name) => !route.params.includes(name));
+    if (unknown.length > 0) {
+      throw new BadReportRequestError(
+        `Unknown query parameter ${unknown.map((n) => `"${n}"`).join(', ')}; this route accepts: ${route.params.join(', ') || 'none'}.`,
+      );
+    }
+    const format = responseFormat(request);
+    const params = route.pattern.exec(path)?.slice(1) ?? [];
+    const rows = await route.run(store, new QueryReader(request.query), params);
+    if (format === 'csv') {
+      return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: toCsv(rows.csv) };
+    }
+    return json(200, rows.json);
+  } catch (error) {
+    if (error instanceof BadReportRequestError) return problem(400, error.message);
+    if (error instanceof InvalidCursorError) {
+      return problem(400, 'Parameter "cursor" is not valid here; pass the nextCursor of the previous page unchanged.');
+    }
+    throw error;
+  }
+}
+
+function responseFormat(request: ReportRequest): 'json' | 'csv' {
+  const format = request.query.format;
+  if (format !== undefined) {
+    if (format === 'csv' || format === 'json') return format;
+    throw new BadReportRequestError(`Parameter "format" must be json or csv, not "${format}".`);
+  }
+  return request.accept?.includes('text/csv') ? 'csv' : 'json';
+}
+
+/** Reads and validates query parameters, failing with a message that names the parameter. */
+class QueryReader {
+  constructor(private readonly query: Readonly<Record<string, string | undefined>>) {}
+
+  text(name: string): string | undefined {
+    const value = this.query[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  accountId(name: string): string | undefined {
+    const value = this.text(name);
+    if (value !== undefined && !ACCOUNT_ID.test(value)) {
+      throw new BadReportRequestError(`Parameter "${name}" must be a 12-digit account id, not "${value}".`);
+    }
+    return value;
+  }
+
+  region(name: string): string | undefined {
+    const value = this.text(name);
+    if (value !== undefined && !REGION.test(value)) {
+      throw new BadReportRequestError(`Parameter "${name}" must be a Region name like eu-west-1, not "${value}".`);
+    }
+    return value;
+  }
+
+  status(name: string): ResourceStatus | undefined {
+    const value = this.text(name);
+    if (value === undefined) return undefined;
+    const upper = value.toUpperCase();
+    if (!(RESOURCE_STATUSES as readonly string[]).includes(upper)) {
+      throw new BadReportRequestError(
+        `Parameter "${name}" must be one of ${RESOURCE_STATUSES.join(', ')}, not "${value}".`,
+      );
+    }
+    return upper as ResourceStatus;
+  }
+
+  limit(): number {
+    const value = this.text('limit');
+    if (value === undefined) return DEFAULT_LIMIT;
+    const limit = Number(value);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new BadReportRequestError(`Parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}, not "${value}".`);
+    }
+    return limit;
+  }
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}
+
+function json(statusCode: number, body: unknown): ReportResponse {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+function problem(statusCode: number, message: string): ReportResponse {
+  return json(statusCode, { error: message });
+}

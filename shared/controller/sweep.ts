@@ -1,0 +1,40 @@
+import { listAccounts } from '../aws/observe-org.js';
+import type { ReconcileTarget } from '../domain/model.js';
+import type { RunTrigger } from '../store/types.js';
+import type { ControllerDeps } from './deps.js';
+
+export interface SweepPlan {
+  readonly runId: string;
+  readonly startedAt: string;
+  /** Accounts in scope (active, not excluded): the base of the blast-radius percentage. */
+  readonly totalAccounts: number;
+  /** The org target first, then every account × Region. */
+  readonly targets: readonly ReconcileTarget[];
+}
+
+/** Accounts in these states cannot be acted on; closed or suspended accounts would only report errors. */
+const MANAGED_STATES = new Set(['ACTIVE']);
+
+/**
+ * Starts a run: lists the organization's accounts once (paginated) and emits the targets for the fan-out.
+ * The Regions are the policy's plus the ones the config only scans for resources tagged outside the policy.
+ */
+export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Promise<SweepPlan> {
+  const { desired, store, clock } = deps;
+  const now = clock.now();
+  const excluded = new Set(desired.excludeAccounts);
+  const accounts = (await listAccounts(deps.factory)).filter(
+    (account) => MANAGED_STATES.has(account.state) && !excluded.has(account.id),
+  );
+  const regions = [...new Set([...desired.regions, ...desired.scanRegions])];
+  const targets: ReconcileTarget[] = [
+    { kind: 'org' },
+    ...accounts.flatMap((account) =>
+      regions.map((region): ReconcileTarget => ({ kind: 'account-region', accountId: account.id, region })),
+    ),
+  ];
+  const runId = `${trigger}-${now.toISOString()}`;
+  await store.startRun({ runId, trigger, targets: targets.length, now });
+  deps.log.info('Sweep started', { runId, accounts: accounts.length, targets: targets.length });
+  return { runId, startedAt: now.toISOString(), totalAccounts: accounts.length, targets };
+}

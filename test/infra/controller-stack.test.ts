@@ -1,0 +1,220 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { FORBIDDEN_PERMISSIONS } from '../../infra/permissions.js';
+import { EVENT_FORWARDING_RULE_NAME } from '../../shared/domain/desired.js';
+import { FINDINGS_TABLE } from '../../shared/store/table.js';
+import { ORGANIZATION_ID, synthStack, TARGET_OU_IDS } from './synth-stack.js';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, unknown> }>;
+interface Statement {
+  Action: string | string[];
+  Resource?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+}
+
+/** Every IAM statement in a template: managed/inline policies and roles' inline policies. */
+function iamStatements(resources: Resources): Statement[] {
+  return Object.values(resources).flatMap(({ Type, Properties }) => {
+    if (Type === 'AWS::IAM::Policy')
+      return (Properties.PolicyDocument as { Statement: Statement[] }).Statement;
+    if (Type === 'AWS::IAM::Role') {
+      const policies = (Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[];
+      return policies.flatMap((p) => p.PolicyDocument.Statement);
+    }
+    return [];
+  });
+}
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+let { app, stack } = {} as ReturnType<typeof synthStack>;
+let template: Template;
+let memberTemplate: { Resources: Resources };
+
+beforeAll(() => {
+  ({ app, stack } = synthStack());
+  template = Template.fromStack(stack);
+  const [stackSet] = Object.values(template.findResources('AWS::CloudFormation::StackSet'));
+  memberTemplate = JSON.parse(stackSet!.Properties.TemplateBody as string);
+});
+
+describe('management stack', () => {
+  it('requires IAM authorization on every API method', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    expect(methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'GET', 'GET']);
+    for (const method of methods) {
+      expect(method.Properties.AuthorizationType).toBe('AWS_IAM');
+      expect(method.Properties.RequestValidatorId).toBeDefined();
+    }
+  });
+
+  it('lets only the organization put events on the central bus', () => {
+    const policies = Object.values(template.findResources('AWS::Events::EventBusPolicy'));
+    expect(policies).toHaveLength(1);
+    const statement = policies[0]!.Properties.Statement as Statement & { Principal: unknown };
+    expect(statement.Action).toBe('events:PutEvents');
+    expect(statement.Principal).toEqual({ AWS: '*' });
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': ORGANIZATION_ID } });
+  });
+
+  it('gives every queue that is not itself a dead-letter queue a DLQ', () => {
+    const queues = template.findResources('AWS::SQS::Queue');
+    const deadLetterIds = Object.values(queues).flatMap((q) => {
+      const redrive = q.Properties.RedrivePolicy as
+        | { deadLetterTargetArn: { 'Fn::GetAtt': [string] } }
+        | undefined;
+      return redrive ? [redrive.deadLetterTargetArn['Fn::GetAtt'][0]] : [];
+    });
+    expect(deadLetterIds.length).toBeGreaterThan(0);
+    for (const [id, queue] of Object.entries(queues)) {
+      if (!deadLetterIds.includes(id)) expect(queue.Properties.RedrivePolicy, id).toBeDefined();
+    }
+  });
+
+  it('sends events to the function with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('deploys the findings table exactly per shared/store/table.ts, with PITR and TTL', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: FINDINGS_TABLE.partitionKey, KeyType: 'HASH' },
+        { AttributeName: FINDINGS_TABLE.sortKey, KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: FINDINGS_TABLE.ttlAttribute, Enabled: true },
+      GlobalSecondaryIndexes: [FINDINGS_TABLE.byStatusIndex, FINDINGS_TABLE.byRegionIndex].map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    });
+    for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
+      expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+  });
+
+  it('passes the validated config to the functions as one JSON document', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions).toHaveLength(5);
+    for (const fn of functions) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const config = JSON.parse(variables.ORGBACKUP_CONFIG as string);
+      expect(config).toMatchObject({ version: 1, mode: 'enforce', regions: ['eu-west-1', 'us-east-1'] });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    }
+  });
+
+  it('fans the sweep out on a Distributed Map that tolerates failed targets', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.stringify(machine!.Properties.DefinitionString);
+    expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(definition).toContain('\\"ToleratedFailurePercentage\\":100');
+    expect(definition).toContain('\\"MaxConcurrency\\":300');
+    // The org target is reconciled before the Map starts.
+    expect(definition.indexOf('ReconcileOrganization')).toBeLessThan(definition.indexOf('ReconcileTargets'));
+  });
+
+  it('passes cdk-nag AwsSolutions with every finding acknowledged', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    expect(report.violations.map((v) => v.ruleName)).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
+
+describe('IAM (management stack and member baseline)', () => {
+  const allStatements = () => [
+    ...iamStatements(template.toJSON().Resources as Resources),
+    ...iamStatements(memberTemplate.Resources),
+  ];
+
+  it('never allows a wildcard action or a destructive one', () => {
+    const actions = allStatements().flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(50);
+    const forbidden = actions.filter(
+      (action) =>
+        action === '*' ||
+        /^[\w-]+:\*$/.test(action) ||
+        /^backup:Delete|^kms:(ScheduleKeyDeletion|DisableKey)|^iam:Delete/.test(action),
+    );
+    expect(forbidden).toEqual([]);
+  });
+
+  it('keeps the forbidden-permission guard in sync with this test', () => {
+    for (const action of [
+      'backup:DeleteBackupVault',
+      'backup:DeleteRecoveryPoint',
+      'kms:ScheduleKeyDeletion',
+      'iam:DeleteRole',
+      '*',
+    ]) {
+      expect(
+        FORBIDDEN_PERMISSIONS.some(({ pattern }) => pattern.test(action)),
+        action,
+      ).toBe(true);
+    }
+  });
+
+  it('assumes member roles only inside the organization', () => {
+    const assume = allStatements().filter(
+      (s) => actionsOf(s).includes('sts:AssumeRole') && JSON.stringify(s.Resource ?? '').includes(':role/'),
+    );
+    expect(assume).toHaveLength(1);
+    expect(JSON.stringify(assume[0]!.Resource)).toContain(':iam::*:role/OrgBackupControllerExecution');
+    expect(assume[0]!.Condition).toEqual({ StringEquals: { 'aws:ResourceOrgID': ORGANIZATION_ID } });
+  });
+});
+
+describe('member baseline StackSet', () => {
+  it('is service-managed, auto-deploys, and targets the configured OUs and Regions', () => {
+    template.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      StackInstancesGroup: [
+        {
+          Regions: ['eu-west-1', 'us-east-1'],
+          DeploymentTargets: {
+            OrganizationalUnitIds: TARGET_OU_IDS,
+            AccountFilterType: 'DIFFERENCE',
+            Accounts: ['111122223333'],
+          },
+        },
+      ],
+    });
+  });
+
+  it('trusts only the controller role and forwards events with a role and no transformation', () => {
+    const resources = Object.values(memberTemplate.Resources);
+    const executionRole = resources.find(
+      (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'OrgBackupControllerExecution',
+    );
+    expect(executionRole?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { Ref: 'ControllerRoleArn' } } },
+      ],
+    });
+    const [rule] = resources.filter((r) => r.Type === 'AWS::Events::Rule');
+    // Exactly what the controller checks for, so the StackSet and the controller never fight over it.
+    expect(rule!.Properties.Name).toBe(EVENT_FORWARDING_RULE_NAME);
+    const [target] = rule!.Properties.Targets as Record<string, unknown>[];
+    expect(target).toMatchObject({ Arn: { Ref: 'CentralEventBusArn' } });
+    expect(target!.RoleArn).toBeDefined();
+    expect(Object.keys(target!).filter((key) => key.startsWith('Input'))).toEqual([]);
+  });
+
+  it('has no CDK assets, bootstrap rule or metadata a member account could not resolve', () => {
+    const text = JSON.stringify(memberTemplate);
+    expect(text).not.toContain('BootstrapVersion');
+    expect(text).not.toContain('AWS::CDK::Metadata');
+    expect(text).not.toContain('cdk-hnb659fds');
+  });
+});

@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { App } from 'aws-cdk-lib';
+import cdkJson from '../../cdk.json' with { type: 'json' };
+import {
+  OrgBackupControllerStack,
+  type OrgBackupControllerStackProps,
+} from '../../infra/controller-stack.js';
+import { loadDeploymentConfig } from '../../infra/deployment-config.js';
+import { memberBaselineNames } from '../../infra/member-baseline.js';
+
+export const FIXTURE_CONFIG = fileURLToPath(new URL('./fixtures/orgbackup.config.yaml', import.meta.url));
+export const ORGANIZATION_ID = 'o-abcdefghij';
+export const TARGET_OU_IDS = ['r-ab12', 'ou-ab12-cdef3456'];
+
+/** cdk.json's feature flags, as `cdk synth` sees them; esbuild skipped (toolchain G11). */
+export const TEST_CONTEXT = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
+
+/**
+ * The management stack as the app builds it, from the fixture config. Bundling is skipped, so every
+ * handler entry points at this (existing) file: NodejsFunction only checks that the entry exists.
+ */
+export function synthStack(overrides: Partial<OrgBackupControllerStackProps> = {}): {
+  app: App;
+  stack: OrgBackupControllerStack;
+} {
+  const app = new App({ context: TEST_CONTEXT });
+  const config = loadDeploymentConfig(FIXTURE_CONFIG);
+  const stack = new OrgBackupControllerStack(app, 'OrgBackupController', {
+    config,
+    organizationId: ORGANIZATION_ID,
+    memberTargets: { organizationalUnitIds: TARGET_OU_IDS, excludedAccountIds: config.excludeAccounts },
+    memberNames: memberBaselineNames(config),
+    createMemberExecutionRole: true,
+    memberTemplateContext: TEST_CONTEXT,
+    handlerEntry: () => fileURLToPath(import.meta.url),
+    ...overrides,
+  });
+  return { app, stack };
+}
