@@ -1,0 +1,132 @@
+import type {
+  AttachRolePolicyCommandInput,
+  CreateRoleCommandInput,
+  GetRoleCommandInput,
+  GetRolePolicyCommandInput,
+  ListAttachedRolePoliciesCommandInput,
+  ListRolePoliciesCommandInput,
+  PutRolePolicyCommandInput,
+  Role,
+  UpdateAssumeRolePolicyCommandInput,
+} from '@aws-sdk/client-iam';
+import { type Call, fail, type ServiceHandlers } from '../call.js';
+import { stableId } from '../rng.js';
+import type { SimRole } from '../state.js';
+
+/**
+ * IAM roles, account-global. Like AWS, GetRole and GetRolePolicy return policy documents URL-encoded
+ * (RFC 3986): callers must decodeURIComponent before JSON.parse.
+ */
+
+const POLICY_ARN = /^arn:aws:iam::(aws|\d{12}):policy\/.+$/;
+
+function requireRole(call: Call, name: string | undefined): SimRole {
+  const role = name ? call.state.account(call.caller.accountId)?.roles.get(name) : undefined;
+  if (!role) fail(call, 'NoSuchEntityException', `The role with name ${name} cannot be found.`);
+  return role;
+}
+
+function requireJson(call: Call, document: string | undefined): string {
+  try {
+    JSON.parse(document ?? '');
+  } catch {
+    fail(call, 'MalformedPolicyDocumentException', 'This policy contains invalid Json');
+  }
+  return document ?? '';
+}
+
+const roleOut = (role: SimRole): Role => ({
+  Path: '/',
+  RoleName: role.name,
+  RoleId: role.roleId,
+  Arn: role.arn,
+  CreateDate: role.createDate,
+  AssumeRolePolicyDocument: encodeURIComponent(role.trustPolicy),
+  MaxSessionDuration: 3600,
+});
+
+export function newRole(
+  accountId: string,
+  name: string,
+  trustPolicy: string,
+  createDate: Date,
+  path = '/',
+): SimRole {
+  return {
+    name,
+    arn: `arn:aws:iam::${accountId}:role${path}${name}`,
+    roleId: `AROA${stableId(`${accountId}:${name}`, 17).toUpperCase()}`,
+    createDate,
+    trustPolicy,
+    managedPolicyArns: [],
+    inlinePolicies: new Map(),
+  };
+}
+
+export const iamHandlers: ServiceHandlers = {
+  GetRole: (call: Call, input: GetRoleCommandInput) => ({ Role: roleOut(requireRole(call, input.RoleName)) }),
+
+  CreateRole: (call: Call, input: CreateRoleCommandInput) => {
+    const account = call.state.account(call.caller.accountId);
+    const name = input.RoleName ?? '';
+    if (!account || !/^[\w+=,.@-]{1,64}$/.test(name))
+      fail(call, 'ValidationError', `Invalid role name ${name}.`);
+    if (account.roles.has(name))
+      fail(call, 'EntityAlreadyExistsException', `Role with name ${name} already exists.`);
+    const role = newRole(
+      account.id,
+      name,
+      requireJson(call, input.AssumeRolePolicyDocument),
+      call.state.now,
+      input.Path ?? '/',
+    );
+    account.roles.set(name, role);
+    return { Role: roleOut(role) };
+  },
+
+  UpdateAssumeRolePolicy: (call: Call, input: UpdateAssumeRolePolicyCommandInput) => {
+    const role = requireRole(call, input.RoleName);
+    role.trustPolicy = requireJson(call, input.PolicyDocument);
+    return {};
+  },
+
+  AttachRolePolicy: (call: Call, input: AttachRolePolicyCommandInput) => {
+    const role = requireRole(call, input.RoleName);
+    const arn = input.PolicyArn ?? '';
+    if (!POLICY_ARN.test(arn)) fail(call, 'InvalidInputException', `ARN ${arn} is not valid.`);
+    if (!role.managedPolicyArns.includes(arn)) role.managedPolicyArns.push(arn);
+    return {};
+  },
+
+  ListAttachedRolePolicies: (call: Call, input: ListAttachedRolePoliciesCommandInput) => ({
+    AttachedPolicies: requireRole(call, input.RoleName).managedPolicyArns.map((arn) => ({
+      PolicyArn: arn,
+      PolicyName: arn.split('/').pop(),
+    })),
+    IsTruncated: false,
+  }),
+
+  PutRolePolicy: (call: Call, input: PutRolePolicyCommandInput) => {
+    const role = requireRole(call, input.RoleName);
+    role.inlinePolicies.set(input.PolicyName ?? '', requireJson(call, input.PolicyDocument));
+    return {};
+  },
+
+  GetRolePolicy: (call: Call, input: GetRolePolicyCommandInput) => {
+    const role = requireRole(call, input.RoleName);
+    const document = role.inlinePolicies.get(input.PolicyName ?? '');
+    if (document === undefined) {
+      fail(call, 'NoSuchEntityException', `The role policy with name ${input.PolicyName} cannot be found.`);
+    }
+    return {
+      RoleName: role.name,
+      PolicyName: input.PolicyName,
+      PolicyDocument: encodeURIComponent(document),
+    };
+  },
+
+  ListRolePolicies: (call: Call, input: ListRolePoliciesCommandInput) => ({
+    PolicyNames: [...requireRole(call, input.RoleName).inlinePolicies.keys()],
+    IsTruncated: false,
+  }),
+};

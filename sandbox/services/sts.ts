@@ -1,0 +1,57 @@
+import type {
+  AssumeRoleCommandInput,
+  AssumeRoleCommandOutput,
+  GetCallerIdentityCommandOutput,
+} from '@aws-sdk/client-sts';
+import { type Call, fail, type ServiceHandlers } from '../call.js';
+
+type Out<T> = Omit<T, '$metadata'>;
+
+const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+const ROLE_CHAINING_LIMIT_SECONDS = 3600;
+
+function assumeRole(call: Call, input: AssumeRoleCommandInput): Out<AssumeRoleCommandOutput> {
+  const match = ROLE_ARN.exec(input.RoleArn ?? '');
+  if (!match) fail(call, 'ValidationError', `${input.RoleArn} is not a valid role ARN.`);
+  const [, accountId = '', roleName = ''] = match;
+  const sessionName = input.RoleSessionName ?? '';
+  if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
+    fail(call, 'ValidationError', 'RoleSessionName must be 2-64 characters of [\\w+=,.@-].');
+  }
+  const chained = call.caller.arn.includes(':assumed-role/');
+  if (chained && (input.DurationSeconds ?? 3600) > ROLE_CHAINING_LIMIT_SECONDS) {
+    fail(
+      call,
+      'ValidationError',
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
+  }
+  const account = call.state.account(accountId);
+  const roleNameAllowed = call.state.memberRoleName === undefined || call.state.memberRoleName === roleName;
+  if (!account?.memberRole || !roleNameAllowed) {
+    fail(
+      call,
+      'AccessDenied',
+      `User: ${call.caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`,
+    );
+  }
+  const issued = call.credentials.issueSession(accountId, roleName, sessionName);
+  // No Expiration: the SDK compares it with the wall clock, which the simulated clock does not follow.
+  return {
+    Credentials: {
+      AccessKeyId: issued.accessKeyId,
+      SecretAccessKey: issued.secretAccessKey,
+      SessionToken: issued.sessionToken ?? '',
+    } as NonNullable<AssumeRoleCommandOutput['Credentials']>,
+    AssumedRoleUser: {
+      AssumedRoleId: `AROA${accountId}ROLE:${sessionName}`,
+      Arn: `arn:aws:sts::${accountId}:assumed-role/${roleName}/${sessionName}`,
+    },
+  };
+}
+
+function getCallerIdentity(call: Call): Out<GetCallerIdentityCommandOutput> {
+  return { Account: call.caller.accountId, Arn: call.caller.arn, UserId: call.caller.userId };
+}
+
+export const stsHandlers: ServiceHandlers = { AssumeRole: assumeRole, GetCallerIdentity: getCallerIdentity };

@@ -1,0 +1,87 @@
+import type {
+  GetResourcesCommandInput,
+  GetResourcesCommandOutput,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { type Call, fail, type ServiceHandlers } from '../call.js';
+import { InvalidTokenError, paginate } from '../paging.js';
+import { matchesTypeFilter, parseArn } from '../resource-types.js';
+import type { SimResource } from '../state.js';
+
+/**
+ * Resource Groups Tagging API GetResources (facts §3): per account and Region, untagged resources never
+ * returned (but once-tagged ones come back with `Tags: []`), S3 buckets only in their home Region, pages of
+ * at most 100, tokens that expire after 15 minutes and `PaginationToken: ""` on the last page.
+ */
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 100;
+const TOKEN_LIFETIME_MS = 15 * 60_000;
+
+function matchesTagFilters(resource: SimResource, filters: GetResourcesCommandInput['TagFilters']): boolean {
+  return (filters ?? []).every((filter) => {
+    const value = filter.Key === undefined ? undefined : resource.tags[filter.Key];
+    if (value === undefined) return false;
+    return !filter.Values || filter.Values.length === 0 || filter.Values.includes(value);
+  });
+}
+
+function getResources(
+  call: Call,
+  input: GetResourcesCommandInput,
+): Omit<GetResourcesCommandOutput, '$metadata'> {
+  const hasFilters = (input.TagFilters?.length ?? 0) > 0 || (input.ResourceTypeFilters?.length ?? 0) > 0;
+  const listed = input.ResourceARNList;
+  if (listed && (hasFilters || input.PaginationToken || input.ResourcesPerPage !== undefined)) {
+    fail(
+      call,
+      'InvalidParameterException',
+      'ResourceARNList cannot be combined with filters or pagination parameters.',
+    );
+  }
+  const pageSize = input.ResourcesPerPage ?? DEFAULT_PAGE;
+  if (pageSize < 1 || pageSize > MAX_PAGE)
+    fail(call, 'InvalidParameterException', `ResourcesPerPage must be 1-${MAX_PAGE}.`);
+  if ((input.TagFilters?.length ?? 0) > 50 || input.TagFilters?.some((f) => (f.Values?.length ?? 0) > 20)) {
+    fail(call, 'InvalidParameterException', 'At most 50 tag filters with at most 20 values each.');
+  }
+  const matching = [...call.state.resources.values()]
+    .filter(
+      (resource) =>
+        resource.accountId === call.caller.accountId &&
+        resource.region === call.region &&
+        !resource.deleted &&
+        resource.everTagged &&
+        (!listed || listed.includes(resource.arn)) &&
+        matchesTagFilters(resource, input.TagFilters) &&
+        (!input.ResourceTypeFilters?.length ||
+          input.ResourceTypeFilters.some((filter) =>
+            matchesTypeFilter(parseArn(resource.arn)?.taggingType ?? '', filter),
+          )),
+    )
+    .sort((a, b) => a.arn.localeCompare(b.arn))
+    .map((resource) => ({
+      ResourceARN: resource.arn,
+      Tags: Object.entries(resource.tags).map(([Key, Value]) => ({ Key, Value })),
+    }));
+  try {
+    const result = paginate(matching, {
+      token: input.PaginationToken || undefined,
+      pageSize,
+      query: JSON.stringify([input.TagFilters, input.ResourceTypeFilters]),
+      now: call.state.now,
+      tokenLifetimeMs: TOKEN_LIFETIME_MS,
+    });
+    return { ResourceTagMappingList: result.items, PaginationToken: result.nextToken ?? '' };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) {
+      fail(
+        call,
+        error.expired ? 'PaginationTokenExpiredException' : 'InvalidParameterException',
+        error.message,
+      );
+    }
+    throw error;
+  }
+}
+
+export const taggingHandlers: ServiceHandlers = { GetResources: getResources };

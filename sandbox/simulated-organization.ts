@@ -1,0 +1,290 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import { ControllerError } from '../shared/domain/errors.js';
+import { addAccount, buildState } from './build.js';
+import type { Call, ServiceHandlers } from './call.js';
+import type { EffectiveNode } from './effective-policy.js';
+import { EventRouter } from './events.js';
+import { type CallCounts, CallMeter, FaultInjector } from './faults.js';
+import { CredentialRegistry } from './identity.js';
+import { JobEngine } from './jobs.js';
+import { effectivePolicyOf } from './organization.js';
+import { createSandboxPlugin, type SandboxRequest } from './plugin.js';
+import { type ServiceName, serviceError, serviceOfClient } from './sdk-errors.js';
+import { backupHandlers } from './services/backup.js';
+import { eventBridgeHandlers } from './services/eventbridge.js';
+import { iamHandlers } from './services/iam.js';
+import { kmsHandlers } from './services/kms.js';
+import { secretsHandlers, snsHandlers } from './services/notifications.js';
+import { organizationsHandlers } from './services/organizations.js';
+import { stsHandlers } from './services/sts.js';
+import { taggingHandlers } from './services/tagging.js';
+import type {
+  EventBridgeEvent,
+  SimBackupJob,
+  SimCopyJob,
+  SimProtectedResource,
+  SimRecoveryPoint,
+  SimResource,
+  SimState,
+  SimVault,
+  SnsMessage,
+} from './state.js';
+import { applyTimelineEntry, type SkippedTimelineEntry } from './timeline.js';
+import type { FaultsInput, World } from './world.js';
+
+const HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
+  backup: backupHandlers,
+  organizations: organizationsHandlers,
+  tag: taggingHandlers,
+  sts: stsHandlers,
+  iam: iamHandlers,
+  kms: kmsHandlers,
+  events: eventBridgeHandlers,
+  sns: snsHandlers,
+  secretsmanager: secretsHandlers,
+};
+
+/** A command the sandbox does not simulate: a gap in the sandbox, not an AWS error. */
+export class SandboxUnsupportedOperationError extends ControllerError {
+  constructor(operationKey: string) {
+    super('SANDBOX_UNSUPPORTED_OPERATION', `The sandbox does not simulate ${operationKey}.`);
+  }
+}
+
+export class SandboxClockError extends ControllerError {
+  constructor(now: Date, requested: Date) {
+    super(
+      'SANDBOX_CLOCK',
+      `The simulated clock cannot go back from ${now.toISOString()} to ${requested.toISOString()}.`,
+    );
+  }
+}
+
+/**
+ * A simulated AWS Organization that real SDK v3 clients talk to through `plugin()`. Deterministic: the same
+ * world, seed and sequence of calls and clock moves always give the same results.
+ */
+export class SimulatedOrganization {
+  private readonly events: EventRouter;
+  private readonly jobs: JobEngine;
+  private readonly credentials = new CredentialRegistry();
+  private readonly meter = new CallMeter();
+  private readonly faults: FaultInjector;
+  private readonly management: AwsCredentialIdentity;
+  /** Read-only views for tests and runners. */
+  readonly inspect: SandboxInspector;
+
+  private constructor(
+    private readonly state: SimState,
+    world: World,
+    seed: number | string,
+  ) {
+    this.events = new EventRouter(state);
+    this.jobs = new JobEngine(state, this.events);
+    this.faults = new FaultInjector(world.faults, seed, this.meter);
+    this.management = this.credentials.issueUser(
+      state.organization.managementAccountId,
+      'org-backup-operator',
+    );
+    this.inspect = new SandboxInspector(state, this.events);
+    const context = {
+      state,
+      skipped: this.inspect.skippedTimelineEntries,
+      events: this.events,
+      jobs: this.jobs,
+      addAccount: (
+        id: string,
+        parentId: string,
+        spec: World['accounts'][string] | undefined,
+        name: string | undefined,
+      ) => addAccount(state, id, parentId, spec, name),
+    };
+    world.timeline.forEach((entry, index) => {
+      this.jobs.at(new Date(entry.at), () => applyTimelineEntry(context, entry, `timeline[${index}]`));
+    });
+  }
+
+  static fromWorld(world: World, options: { seed?: number | string } = {}): SimulatedOrganization {
+    const seed = options.seed ?? 1;
+    return new SimulatedOrganization(buildState(world, seed), world, seed);
+  }
+
+  now(): Date {
+    return new Date(this.state.now);
+  }
+
+  /** Applies timeline entries, scheduled backup runs and job progress, in time order, up to `time`. */
+  advanceTo(time: Date): void {
+    if (time < this.state.now) throw new SandboxClockError(this.state.now, time);
+    this.jobs.advanceTo(time);
+  }
+
+  advanceBy(milliseconds: number): void {
+    this.advanceTo(new Date(this.state.now.getTime() + milliseconds));
+  }
+
+  /** The SDK plugin: `client.middlewareStack.use(sim.plugin())`, and `clientPlugins` of fromTemporaryCredentials. */
+  // biome-ignore lint/suspicious/noExplicitAny: like the SDK's clientPlugins, one plugin fits clients of every service.
+  plugin(): Pluggable<any, any> {
+    return createSandboxPlugin((request) => this.dispatch(request));
+  }
+
+  /** Static credentials of the management account's operator user, as a credential provider. */
+  managementCredentials(): AwsCredentialIdentityProvider {
+    const identity = { ...this.management };
+    return async () => identity;
+  }
+
+  managementAccountId(): string {
+    return this.state.organization.managementAccountId;
+  }
+
+  organizationId(): string {
+    return this.state.organization.id;
+  }
+
+  /** Every account in the organization, including ones a timeline entry created. */
+  accountIds(): string[] {
+    return [...this.state.organization.accounts.keys()].sort();
+  }
+
+  /** The bus forwarded events count as delivered to: the world's centralBusArn, or a default in `region`. */
+  centralBusArn(region: string): string {
+    return (
+      this.state.centralBus.configuredArn ??
+      `arn:aws:events:${region}:${this.managementAccountId()}:event-bus/org-backup-events`
+    );
+  }
+
+  callCounts(): CallCounts {
+    return this.meter.snapshot();
+  }
+
+  writeCallCount(): number {
+    return this.meter.snapshot().writes;
+  }
+
+  resetCounters(): void {
+    this.meter.reset();
+  }
+
+  setFaults(faults: FaultsInput): void {
+    this.faults.set(faults);
+  }
+
+  onCentralBusEvent(listener: (event: EventBridgeEvent) => void): () => void {
+    return this.state.centralBus.onEvent(listener);
+  }
+
+  drainCentralBusEvents(): EventBridgeEvent[] {
+    return this.state.centralBus.drain();
+  }
+
+  snsMessages(): readonly SnsMessage[] {
+    return [...this.state.snsMessages];
+  }
+
+  private async dispatch(request: SandboxRequest): Promise<Record<string, unknown> | undefined> {
+    const service = serviceOfClient(request.clientName);
+    if (!service) return undefined;
+    const caller = this.credentials.callerOf(request.accessKeyId);
+    if (!caller) {
+      throw serviceError(
+        service,
+        service === 'sts' || service === 'iam' ? 'InvalidClientTokenId' : 'UnrecognizedClientException',
+        'The security token included in the request is invalid.',
+        {},
+        403,
+      );
+    }
+    const operationKey = `${service}:${request.operation}`;
+    this.meter.record(operationKey, caller.accountId);
+    await this.faults.before(service, operationKey, caller.accountId, request.region);
+    const handler = HANDLERS[service][request.operation];
+    if (!handler) throw new SandboxUnsupportedOperationError(operationKey);
+    const call: Call = {
+      state: this.state,
+      events: this.events,
+      jobs: this.jobs,
+      credentials: this.credentials,
+      caller,
+      region: request.region,
+      service,
+      operation: request.operation,
+    };
+    return handler(call, request.input) as Record<string, unknown>;
+  }
+}
+
+/** Read-only questions tests and runners ask about the simulated world. */
+export class SandboxInspector {
+  /** Timeline entries that found nothing to act on, with why. */
+  readonly skippedTimelineEntries: SkippedTimelineEntry[] = [];
+
+  constructor(
+    private readonly state: SimState,
+    private readonly events: EventRouter,
+  ) {}
+
+  organizationId(): string {
+    return this.state.organization.id;
+  }
+
+  rootId(): string {
+    return this.state.organization.rootId;
+  }
+
+  vault(accountId: string, region: string, name: string): Readonly<SimVault> | undefined {
+    return this.state.account(accountId) ? this.state.region(accountId, region).vaults.get(name) : undefined;
+  }
+
+  vaultExists(accountId: string, region: string, name: string): boolean {
+    return this.vault(accountId, region, name) !== undefined;
+  }
+
+  backupJobs(filter: { accountId?: string; region?: string } = {}): readonly Readonly<SimBackupJob>[] {
+    return this.regions(filter).flatMap((region) => region.backupJobs);
+  }
+
+  copyJobs(filter: { accountId?: string; region?: string } = {}): readonly Readonly<SimCopyJob>[] {
+    return this.regions(filter).flatMap((region) => region.copyJobs);
+  }
+
+  recoveryPoints(
+    accountId: string,
+    region: string,
+    vaultName: string,
+  ): readonly Readonly<SimRecoveryPoint>[] {
+    return this.vault(accountId, region, vaultName)?.recoveryPoints ?? [];
+  }
+
+  protectedResources(accountId: string, region: string): readonly Readonly<SimProtectedResource>[] {
+    return this.state.account(accountId)
+      ? [...this.state.region(accountId, region).protectedResources.values()]
+      : [];
+  }
+
+  resource(arn: string): Readonly<SimResource> | undefined {
+    return this.state.resources.get(arn);
+  }
+
+  effectivePolicy(accountId: string): EffectiveNode | null {
+    return effectivePolicyOf(this.state, accountId);
+  }
+
+  /** Every event emitted in any account and Region, whether or not it reached the central bus. */
+  emittedEvents(): readonly EventBridgeEvent[] {
+    return this.events.emitted;
+  }
+
+  crossAccountBackupEnabled(): boolean {
+    return this.state.organization.crossAccountBackupEnabled;
+  }
+
+  private regions(filter: { accountId?: string; region?: string }) {
+    return [...this.state.organization.accounts.values()]
+      .filter((account) => filter.accountId === undefined || account.id === filter.accountId)
+      .flatMap((account) => [...account.regions.values()])
+      .filter((region) => filter.region === undefined || region.region === filter.region);
+  }
+}
