@@ -60,7 +60,7 @@ export function createSandboxPlugin(dispatch: SandboxDispatcher): Pluggable<any,
       return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata } };
     };
   const options: RelativeMiddlewareOptions = {
-    relation: 'after',
+    relation: 'before',
     toMiddleware: 'httpSigningMiddleware',
     name: MIDDLEWARE_NAME,
     // fromTemporaryCredentials applies clientPlugins on every refresh; override keeps that idempotent.

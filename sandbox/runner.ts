@@ -63,6 +63,8 @@ export interface SandboxResult {
 }
 
 const MINUTE_MS = 60_000;
+/** Targets reconciled at once in the sandbox's stand-in for the Distributed Map. */
+const FAN_OUT = 8;
 const FINDINGS_TABLE = 'orgbackup-findings';
 const IDEMPOTENCY_TABLE = 'orgbackup-idempotency';
 
@@ -76,6 +78,19 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
   const sim = SimulatedOrganization.fromWorld(options.world, { seed: options.seed });
   options.prepare?.(sim);
   const engine = await startEmbeddedDynamo();
+  try {
+    return await simulate(sim, engine, options);
+  } catch (error) {
+    await engine.stop();
+    throw error;
+  }
+}
+
+async function simulate(
+  sim: SimulatedOrganization,
+  engine: Awaited<ReturnType<typeof startEmbeddedDynamo>>,
+  options: SandboxOptions,
+): Promise<SandboxResult> {
   await createFindingsTable(engine.client, FINDINGS_TABLE);
   await createIdempotencyTable(engine.client, IDEMPOTENCY_TABLE);
 
@@ -153,14 +168,15 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     if (t >= nextSweep) {
       const plan = await sweep();
       const org = await reconcile({ runId: plan.runId, target: { kind: 'org' } });
-      for (const target of published.get(plan.targetsKey) ?? []) {
-        await reconcile({
+      // Like the Distributed Map: the targets run concurrently, each its own invocation.
+      await inParallel(published.get(plan.targetsKey) ?? [], FAN_OUT, (target) =>
+        reconcile({
           runId: plan.runId,
           target,
           totalAccounts: plan.totalAccounts,
           crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
-        });
-      }
+        }),
+      );
       await notify({ runId: plan.runId });
       initial ??= await reportNow();
       const summary = (await store.summary()).total;
@@ -186,6 +202,18 @@ export async function runSandbox(options: SandboxOptions): Promise<SandboxResult
     store,
     close: () => engine.stop(),
   };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 /** Central-bus events as the SQS queue hands them to the `events` function. */

@@ -1,4 +1,5 @@
 import { policyCommand } from './policy.js';
+import { sandboxCommand } from './sandbox.js';
 import { validateCommand } from './validate.js';
 
 export interface CliCommand {
@@ -12,4 +13,5 @@ export interface CliCommand {
 export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   validate: validateCommand,
   policy: policyCommand,
+  sandbox: sandboxCommand,
 };

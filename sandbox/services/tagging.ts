@@ -1,6 +1,8 @@
 import type {
   GetResourcesCommandInput,
   GetResourcesCommandOutput,
+  GetTagKeysCommandInput,
+  GetTagKeysCommandOutput,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { type Call, fail, type ServiceHandlers } from '../call.js';
 import { InvalidTokenError, paginate } from '../paging.js';
@@ -15,6 +17,7 @@ import type { SimResource } from '../state.js';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 100;
+const MAX_TAG_KEYS_PAGE = 500;
 const TOKEN_LIFETIME_MS = 15 * 60_000;
 
 function matchesTagFilters(resource: SimResource, filters: GetResourcesCommandInput['TagFilters']): boolean {
@@ -23,6 +26,47 @@ function matchesTagFilters(resource: SimResource, filters: GetResourcesCommandIn
     if (value === undefined) return false;
     return !filter.Values || filter.Values.length === 0 || filter.Values.includes(value);
   });
+}
+
+/** Resources GetResources and GetTagKeys see for the caller: its account and Region, tagged at least once. */
+function visibleResources(call: Call): SimResource[] {
+  return [...call.state.resources.values()].filter(
+    (resource) =>
+      resource.accountId === call.caller.accountId &&
+      resource.region === call.region &&
+      !resource.deleted &&
+      resource.everTagged,
+  );
+}
+
+/** Pages through `items` like the Tagging API: `""` on the last page, tokens that expire after 15 minutes. */
+function taggingPage<T>(call: Call, token: string | undefined, items: readonly T[], pageSize: number, query: string) {
+  try {
+    const result = paginate(items, {
+      token: token || undefined,
+      pageSize,
+      query,
+      now: call.state.now,
+      tokenLifetimeMs: TOKEN_LIFETIME_MS,
+    });
+    return { items: result.items, nextToken: result.nextToken ?? '' };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) {
+      fail(
+        call,
+        error.expired ? 'PaginationTokenExpiredException' : 'InvalidParameterException',
+        error.message,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The distinct tag keys in use in the caller's account and Region (GetTagKeys pages up to 500 keys). */
+function getTagKeys(call: Call, input: GetTagKeysCommandInput): Omit<GetTagKeysCommandOutput, '$metadata'> {
+  const keys = [...new Set(visibleResources(call).flatMap((resource) => Object.keys(resource.tags)))].sort();
+  const page = taggingPage(call, input.PaginationToken, keys, MAX_TAG_KEYS_PAGE, 'GetTagKeys');
+  return { TagKeys: page.items, PaginationToken: page.nextToken };
 }
 
 function getResources(
@@ -44,13 +88,9 @@ function getResources(
   if ((input.TagFilters?.length ?? 0) > 50 || input.TagFilters?.some((f) => (f.Values?.length ?? 0) > 20)) {
     fail(call, 'InvalidParameterException', 'At most 50 tag filters with at most 20 values each.');
   }
-  const matching = [...call.state.resources.values()]
+  const matching = visibleResources(call)
     .filter(
       (resource) =>
-        resource.accountId === call.caller.accountId &&
-        resource.region === call.region &&
-        !resource.deleted &&
-        resource.everTagged &&
         (!listed || listed.includes(resource.arn)) &&
         matchesTagFilters(resource, input.TagFilters) &&
         (!input.ResourceTypeFilters?.length ||
@@ -63,25 +103,8 @@ function getResources(
       ResourceARN: resource.arn,
       Tags: Object.entries(resource.tags).map(([Key, Value]) => ({ Key, Value })),
     }));
-  try {
-    const result = paginate(matching, {
-      token: input.PaginationToken || undefined,
-      pageSize,
-      query: JSON.stringify([input.TagFilters, input.ResourceTypeFilters]),
-      now: call.state.now,
-      tokenLifetimeMs: TOKEN_LIFETIME_MS,
-    });
-    return { ResourceTagMappingList: result.items, PaginationToken: result.nextToken ?? '' };
-  } catch (error) {
-    if (error instanceof InvalidTokenError) {
-      fail(
-        call,
-        error.expired ? 'PaginationTokenExpiredException' : 'InvalidParameterException',
-        error.message,
-      );
-    }
-    throw error;
-  }
+  const page = taggingPage(call, input.PaginationToken, matching, pageSize, JSON.stringify([input.TagFilters, input.ResourceTypeFilters]));
+  return { ResourceTagMappingList: page.items, PaginationToken: page.nextToken };
 }
 
-export const taggingHandlers: ServiceHandlers = { GetResources: getResources };
+export const taggingHandlers: ServiceHandlers = { GetResources: getResources, GetTagKeys: getTagKeys };

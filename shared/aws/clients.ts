@@ -4,6 +4,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -134,6 +135,11 @@ export class ClientFactory {
       region,
       (config) => new SecretsManagerClient(config),
     );
+  }
+
+  /** The management account's S3, for the sweep's list of targets. */
+  s3(region: string = this.homeRegion): S3Client {
+    return this.client('s3', this.managementAccountId, region, (config) => new S3Client(config));
   }
 
   memberRoleArn(accountId: string): string {

@@ -11,7 +11,7 @@ import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-e
 import { GetRoleCommand, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, type KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { DescribeEffectivePolicyCommand } from '@aws-sdk/client-organizations';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetResourcesCommand, GetTagKeysCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
 import { classifyJobFailure, isJobFailure } from '../domain/job-messages.js';
 import type {
@@ -28,7 +28,7 @@ import type {
 } from '../domain/model.js';
 import { parseEffectivePolicy } from '../domain/policy/effective.js';
 import { isBackupArtifact } from '../domain/resource-types.js';
-import { tagKeyVariants } from '../domain/tags.js';
+import { isSpellingOf } from '../domain/tags.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite, classifyAwsError, isAccountUnreachable } from './errors.js';
 import { collectPages } from './paginate.js';
@@ -106,6 +106,7 @@ async function readTarget(
   now: Date,
 ): Promise<ObservedTarget> {
   const { accountId, region } = target;
+  if (!desired.regions.includes(region)) return readScannedRegion(factory, desired, target);
   const call = callSite(accountId, region);
   const backup = factory.backup(accountId, region);
   const centralHere = centralVaultAt(desired, target);
@@ -157,6 +158,22 @@ async function readTarget(
   };
 }
 
+/**
+ * A Region the config only scans: the controller never changes anything there and only reports tagged
+ * resources (REGION_NOT_IN_POLICY unless the effective policy covers it), so only those two are read.
+ */
+async function readScannedRegion(
+  factory: ClientFactory,
+  desired: DesiredState,
+  target: TargetRef,
+): Promise<ObservedTarget> {
+  const [resources, effectivePolicy] = await allOrMostTellingFailure([
+    readTaggedResources(factory, target, desired.selection.tagKey),
+    readEffectivePolicy(factory, target.accountId),
+  ]);
+  return { ...unobservedTarget(target, { ok: true }), effectivePolicy, resources };
+}
+
 /** The central vault's spec when this account × Region holds one (every configured Region when perRegion). */
 function centralVaultAt(desired: DesiredState, target: TargetRef): DesiredState['centralVault'] {
   const central = desired.centralVault;
@@ -195,10 +212,11 @@ async function unlessNotFound<T>(read: () => Promise<T>): Promise<T | null> {
 }
 
 /**
- * One GetResources listing per spelling of the tag key (a key filter without values matches any value),
- * so near misses such as `backupenabled=yes` are found with a constant number of calls. Backup's own
- * artifacts (snapshots, AMIs, recovery points) carry the tags too and are dropped; other unsupported types
- * are kept so they can be reported.
+ * The selection key's spellings actually in use here come from one GetTagKeys listing (tag keys, not
+ * resources); then one GetResources listing per spelling (a key filter without values matches any value).
+ * So near misses such as `backupenabled=yes` are found at a cost that grows with pages, never per resource.
+ * Backup's own artifacts (snapshots, AMIs, recovery points) carry the tags too and are dropped; other
+ * unsupported types are kept so they can be reported.
  */
 async function readTaggedResources(
   factory: ClientFactory,
@@ -207,7 +225,13 @@ async function readTaggedResources(
 ): Promise<TaggedResource[]> {
   const tagging = factory.tagging(target.accountId, target.region);
   const call = callSite(target.accountId, target.region);
-  const keys = tagKeyVariants(tagKey);
+  const keysInUse = await collectPages((PaginationToken) =>
+    call('GetTagKeys', () => tagging.send(new GetTagKeysCommand({ PaginationToken }))).then((page) => ({
+      items: page.TagKeys,
+      nextToken: page.PaginationToken,
+    })),
+  );
+  const keys = keysInUse.filter((key) => isSpellingOf(key, tagKey));
   const listings = await Promise.all(
     keys.map((key) =>
       collectPages((PaginationToken) =>

@@ -24,6 +24,7 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
 /** Called through the member role in every account (and by the management account on itself as a target). */
 export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'tag:GetResources',
+  'tag:GetTagKeys',
   'backup:ListProtectedResources',
   'backup:DescribeBackupVault',
   'backup:GetBackupVaultAccessPolicy',

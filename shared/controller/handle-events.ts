@@ -17,15 +17,21 @@ export interface EventOutcome {
   readonly ignoredBecause: string | null;
 }
 
+/** An event parsed and routed: pure, no I/O, so ignored events cost nothing further. */
+export interface ClassifiedEvent {
+  readonly eventId: string | null;
+  readonly kind: string;
+  readonly effect: EventEffect;
+}
+
 /**
- * One event from the central bus: parse, route, and apply the immediate single-resource update (a failed
- * job makes its resource FAILING now, a new tag makes it PENDING with its expected-by time). The targets it
- * names are reconciled afterwards, once per batch. Unknown and malformed events are counted, never thrown.
+ * Parses and routes one event from the central bus. Unknown and malformed events are logged and counted
+ * here and never thrown; the caller skips everything else for them (`effect.ignoredBecause`).
  */
-export async function interpretEvent(deps: ControllerDeps, raw: unknown): Promise<EventOutcome> {
-  const { desired, store, clock, log, metrics } = deps;
+export function classifyEvent(deps: ControllerDeps, raw: unknown): ClassifiedEvent {
+  const { desired, log, metrics } = deps;
   const parsed = parseEvent(raw);
-  const effect: EventEffect = routeEvent(parsed, {
+  const effect = routeEvent(parsed, {
     managementAccountId: desired.context.managementAccountId,
     regions: desired.regions,
     selection: desired.selection,
@@ -33,12 +39,19 @@ export async function interpretEvent(deps: ControllerDeps, raw: unknown): Promis
   });
   const eventId = parsed.id ?? null;
   metrics.count('EventsProcessed', 1, { Kind: parsed.kind });
-  if (effect.ignoredBecause) {
-    log.info('Event ignored', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
-    return { eventId, kind: parsed.kind, targets: [], transition: null, ignoredBecause: effect.ignoredBecause };
-  }
+  if (effect.ignoredBecause) log.debug('Event ignored', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
+  return { eventId, kind: parsed.kind, effect };
+}
+
+/**
+ * Applies a routed event's immediate single-resource update (a failed job makes its resource FAILING now,
+ * a new tag makes it PENDING with its expected-by time) and hands back the targets to reconcile afterwards,
+ * once per batch.
+ */
+export async function applyEvent(deps: ControllerDeps, event: ClassifiedEvent): Promise<EventOutcome> {
+  const { desired, store, clock } = deps;
   let transition: FindingTransition | null = null;
-  const update = effect.resourceUpdate;
+  const update = event.effect.resourceUpdate;
   if (update) {
     const now = clock.now();
     const previous = await store.getFinding(update.accountId, update.region, update.arn);
@@ -50,7 +63,13 @@ export async function interpretEvent(deps: ControllerDeps, raw: unknown): Promis
     });
     if (next) transition = await store.putFinding(next, now);
   }
-  return { eventId, kind: parsed.kind, targets: effect.targets, transition, ignoredBecause: null };
+  return {
+    eventId: event.eventId,
+    kind: event.kind,
+    targets: event.effect.targets,
+    transition,
+    ignoredBecause: event.effect.ignoredBecause,
+  };
 }
 
 /**

@@ -4,11 +4,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { ClientFactory } from '../aws/clients.js';
+import { putSweepTargets } from '../aws/sweep-targets.js';
 import { ConfigValidationError, loadConfigFromText } from '../domain/config/index.js';
 import { buildDesiredState } from '../domain/desired.js';
 import { AlertPublisher } from '../notify/publisher.js';
 import { FindingsStore } from '../store/findings-store.js';
 import type { ControllerDeps, Log, MetricsSink } from './deps.js';
+import type { TargetsPublisher } from './sweep.js';
 
 /**
  * The deployed controller's settings: infra sets these once (see infra/controller-function.ts). The config
@@ -16,7 +18,7 @@ import type { ControllerDeps, Log, MetricsSink } from './deps.js';
  */
 const environmentSchema = z.object({
   ORGBACKUP_CONFIG: z.string().min(2),
-  FINDINGS_TABLE: z.string().min(3),
+  FINDINGS_TABLE_NAME: z.string().min(3),
   MANAGEMENT_ACCOUNT_ID: z.string().regex(/^\d{12}$/),
   ORGANIZATION_ID: z.string().regex(/^o-[a-z0-9]{10,32}$/),
   AWS_REGION: z.string().min(1),
@@ -58,7 +60,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
   });
   const store = new FindingsStore({
     client: new DynamoDBClient({ region: settings.AWS_REGION }),
-    tableName: settings.FINDINGS_TABLE,
+    tableName: settings.FINDINGS_TABLE_NAME,
   });
   const publisher = settings.ALERT_TOPIC_ARN
     ? new AlertPublisher({
@@ -111,8 +113,27 @@ let persistence: DynamoDBPersistenceLayer | undefined;
 
 /** Where the events function remembers the event ids it has processed (Powertools idempotency). */
 export function eventsPersistence(env: NodeJS.ProcessEnv = process.env): DynamoDBPersistenceLayer {
-  const tableName = env.IDEMPOTENCY_TABLE;
-  if (!tableName) throw new ConfigValidationError([{ path: 'environment.IDEMPOTENCY_TABLE', message: 'missing', fix: 'redeploy' }]);
+  const tableName = env.IDEMPOTENCY_TABLE_NAME;
+  if (!tableName) {
+    throw new ConfigValidationError([
+      { path: 'environment.IDEMPOTENCY_TABLE_NAME', message: 'missing', fix: 'redeploy the stack' },
+    ]);
+  }
   persistence ??= new DynamoDBPersistenceLayer({ tableName });
   return persistence;
+}
+
+/** The sweep's targets go to S3 (`sweeps/<runId>.json`) for the Distributed Map's item reader. */
+export function sweepTargetsPublisher(env: NodeJS.ProcessEnv = process.env): TargetsPublisher {
+  const bucket = env.SWEEP_BUCKET_NAME;
+  if (!bucket) {
+    throw new ConfigValidationError([
+      { path: 'environment.SWEEP_BUCKET_NAME', message: 'missing', fix: 'redeploy the stack' },
+    ]);
+  }
+  return async (plan) => {
+    const key = `sweeps/${plan.runId.replace(/[^A-Za-z0-9._-]/g, '-')}.json`;
+    await putSweepTargets(lambdaDeps().factory, { bucket, key }, plan.targets);
+    return key;
+  };
 }

@@ -8,9 +8,12 @@ export interface SweepPlan {
   readonly startedAt: string;
   /** Accounts in scope (active, not excluded): the base of the blast-radius percentage. */
   readonly totalAccounts: number;
-  /** The org target first, then every account × Region. */
-  readonly targets: readonly ReconcileTarget[];
+  /** Every account × Region; the org target is reconciled before them, separately. */
+  readonly targets: readonly Extract<ReconcileTarget, { kind: 'account-region' }>[];
 }
+
+/** Hands the account × Region targets to the fan-out; returns where they were put (an S3 key in Lambda). */
+export type TargetsPublisher = (plan: SweepPlan) => Promise<string>;
 
 /** Accounts in these states cannot be acted on; closed or suspended accounts would only report errors. */
 const MANAGED_STATES = new Set(['ACTIVE']);
@@ -27,14 +30,11 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
     (account) => MANAGED_STATES.has(account.state) && !excluded.has(account.id),
   );
   const regions = [...new Set([...desired.regions, ...desired.scanRegions])];
-  const targets: ReconcileTarget[] = [
-    { kind: 'org' },
-    ...accounts.flatMap((account) =>
-      regions.map((region): ReconcileTarget => ({ kind: 'account-region', accountId: account.id, region })),
-    ),
-  ];
+  const targets = accounts.flatMap((account) =>
+    regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),
+  );
   const runId = `${trigger}-${now.toISOString()}`;
-  await store.startRun({ runId, trigger, targets: targets.length, now });
+  await store.startRun({ runId, trigger, targets: targets.length + 1, now });
   deps.log.info('Sweep started', { runId, accounts: accounts.length, targets: targets.length });
   return { runId, startedAt: now.toISOString(), totalAccounts: accounts.length, targets };
 }

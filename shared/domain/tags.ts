@@ -55,30 +55,19 @@ export function matchSelection(
 }
 
 /**
- * The key spellings observers should query with GetResources. TagFilters are case-sensitive and different
- * filters are ANDed (facts §3.1), so make one GetResources call per variant and merge by ARN.
+ * Whether a tag key is the selection key or a near miss of it (other letter case, surrounding whitespace).
+ * Observers list the keys in use (GetTagKeys) and query GetResources for each spelling this accepts, since
+ * TagFilters are case-sensitive and different filters are ANDed (facts §3.1).
  */
-export function tagKeyVariants(tagKey: string): string[] {
-  const lowerFirst = tagKey.charAt(0).toLowerCase() + tagKey.slice(1);
-  const upperFirst = tagKey.charAt(0).toUpperCase() + tagKey.slice(1);
-  return [
-    ...new Set([
-      tagKey,
-      tagKey.toLowerCase(),
-      tagKey.toUpperCase(),
-      lowerFirst,
-      upperFirst,
-      ` ${tagKey}`,
-      `${tagKey} `,
-    ]),
-  ];
+export function isSpellingOf(key: string, tagKey: string): boolean {
+  return key.trim().toLowerCase() === tagKey.toLowerCase();
 }
 
 /** '' when the key is exact, a phrase when it is a near miss, null when it is another key altogether. */
 function describeKey(key: string, wanted: string): string | null {
   if (key === wanted) return '';
+  if (!isSpellingOf(key, wanted)) return null;
   const trimmed = key.trim();
-  if (trimmed.toLowerCase() !== wanted.toLowerCase()) return null;
   const parts: string[] = [];
   if (trimmed !== key) parts.push(`key "${key}" has surrounding whitespace`);
   if (trimmed !== wanted) parts.push(`key "${trimmed}" differs from "${wanted}" in letter case`);

@@ -285,7 +285,7 @@ export class FindingsStore {
       readonly actionsBlocked?: number;
     },
   ): Promise<void> {
-    const names: Record<string, string> = { '#counts': 'counts', '#errors': 'errors' };
+    const names: Record<string, string> = { '#errors': 'errors' };
     const values: Record<string, unknown> = {
       ':applied': progress.actionsApplied ?? 0,
       ':blocked': progress.actionsBlocked ?? 0,
@@ -295,6 +295,7 @@ export class FindingsStore {
     RESOURCE_STATUSES.forEach((status, index) => {
       const count = progress.counts?.[status] ?? 0;
       if (count === 0) return;
+      names['#counts'] = 'counts';
       names[`#s${index}`] = status;
       values[`:s${index}`] = count;
       additions.push(`#counts.#s${index} :s${index}`);

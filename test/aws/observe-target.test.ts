@@ -27,6 +27,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import {
   GetResourcesCommand,
+  GetTagKeysCommand,
   type GetResourcesCommandInput,
   ResourceGroupsTaggingAPIClient,
   type ResourceTagMapping,
@@ -35,7 +36,6 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { observeTarget, trustsServicePrincipal } from '../../shared/aws/observe-target.js';
 import { READ_PERMISSIONS } from '../../shared/aws/permissions.js';
-import { tagKeyVariants } from '../../shared/domain/tags.js';
 import { CENTRAL, desiredState, HOME, MANAGEMENT, MEMBER, testFactory } from './support.js';
 
 const backup = mockClient(BackupClient);
@@ -71,8 +71,15 @@ const mapping = (arn: string, tags: Record<string, string>): ResourceTagMapping 
 });
 
 /** Serves GetResources from per-key page lists and records each call's key and token (toolchain G4). */
+/** Keys in use are the served ones plus unrelated keys, listed over two GetTagKeys pages ending in "". */
 function serveTagPages(pagesByKey: Record<string, ResourceTagMapping[][]>) {
   const seen: { key: string; token: string | undefined }[] = [];
+  const keys = [...Object.keys(pagesByKey), 'Name', 'BackupEnabledUntil'];
+  tagging.on(GetTagKeysCommand).callsFake((input: { PaginationToken?: string }) =>
+    input.PaginationToken
+      ? { TagKeys: keys.slice(1), PaginationToken: '' }
+      : { TagKeys: keys.slice(0, 1), PaginationToken: 'k1' },
+  );
   tagging.on(GetResourcesCommand).callsFake((input: GetResourcesCommandInput) => {
     const key = input.TagFilters?.[0]?.Key ?? '';
     seen.push({ key, token: input.PaginationToken });
@@ -173,7 +180,7 @@ describe('observeTarget', () => {
     });
   });
 
-  it('queries every key spelling, follows tokens until "", merges by ARN and drops backup artifacts', async () => {
+  it('queries only the key spellings in use, follows tokens until "", merges by ARN, drops backup artifacts', async () => {
     serveHealthyAccount();
     const snapshot = `arn:aws:ec2:${HOME}::snapshot/snap-1`;
     const queue = `arn:aws:sqs:${HOME}:${MEMBER}:orders`;
@@ -193,20 +200,22 @@ describe('observeTarget', () => {
       { arn: queue, tags: { BackupEnabled: 'True' } },
     ]);
     const keysQueried = [...new Set(seen.map((call) => call.key))].sort();
-    expect(keysQueried).toEqual([...tagKeyVariants('BackupEnabled')].sort());
+    // The spellings GetTagKeys reported; unrelated keys (Name, BackupEnabledUntil) are never listed.
+    expect(keysQueried).toEqual(['BackupEnabled', 'backupenabled']);
+    expect(tagging).toHaveReceivedCommandTimes(GetTagKeysCommand, 2);
     expect(seen.filter((call) => call.key === 'BackupEnabled').map((call) => call.token)).toEqual([
       undefined,
       'p1',
     ]);
     expect(tagging).toHaveReceivedCommandWith(GetResourcesCommand, {
-      TagFilters: [{ Key: 'BACKUPENABLED' }],
+      TagFilters: [{ Key: 'backupenabled' }],
       ResourcesPerPage: 100,
     });
   });
 
   it('keeps the number of calls independent of the number of resources', async () => {
     serveHealthyAccount();
-    const variants = tagKeyVariants('BackupEnabled').length;
+    serveTagPages({ BackupEnabled: [[mapping(volume('only'), { BackupEnabled: 'True' })]] });
     await observeTarget(testFactory(), desiredState(), TARGET, NOW);
     const baseline = totalCalls();
 
@@ -223,7 +232,7 @@ describe('observeTarget', () => {
 
     expect(observed.resources).toHaveLength(1000);
     expect(observed.protectedResources).toHaveLength(1000);
-    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 10 + (variants - 1));
+    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 10);
     // The only extra calls for 1000 resources are the nine further GetResources pages.
     expect(totalCalls()).toBe(baseline + 9);
   });

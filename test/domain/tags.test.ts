@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchSelection, tagKeyVariants } from '../../shared/domain/tags.js';
+import { isSpellingOf, matchSelection } from '../../shared/domain/tags.js';
 
 const selection = { tagKey: 'BackupEnabled', tagValue: 'True' };
 
@@ -157,27 +157,16 @@ describe('matchSelection: not selected, no near miss', () => {
   });
 });
 
-describe('tagKeyVariants', () => {
-  const cases: { tagKey: string; variants: string[]; why: string }[] = [
-    {
-      tagKey: 'BackupEnabled',
-      variants: [
-        'BackupEnabled',
-        'backupenabled',
-        'BACKUPENABLED',
-        'backupEnabled',
-        ' BackupEnabled',
-        'BackupEnabled ',
-      ],
-      why: 'exact first, then case and whitespace variants, without duplicates',
-    },
-    {
-      tagKey: 'backup',
-      variants: ['backup', 'BACKUP', 'Backup', ' backup', 'backup '],
-      why: 'a lower-case key dedupes its lower-case spellings',
-    },
-  ];
-  it.each(cases)('$tagKey ($why)', ({ tagKey, variants }) => {
-    expect(tagKeyVariants(tagKey)).toEqual(variants);
+describe('isSpellingOf', () => {
+  it.each([
+    { key: 'BackupEnabled', spelling: true, why: 'the exact key' },
+    { key: 'backupenabled', spelling: true, why: 'lower case' },
+    { key: 'BACKUPENABLED', spelling: true, why: 'upper case' },
+    { key: 'bACKUPeNABLED', spelling: true, why: 'any mix of letter case, not only the common ones' },
+    { key: ' BackupEnabled ', spelling: true, why: 'surrounding whitespace' },
+    { key: 'Backup Enabled', spelling: false, why: 'inner whitespace makes another key' },
+    { key: 'BackupEnabledOld', spelling: false, why: 'a longer key is another key' },
+  ])('$key → $spelling ($why)', ({ key, spelling }) => {
+    expect(isSpellingOf(key, 'BackupEnabled')).toBe(spelling);
   });
 });

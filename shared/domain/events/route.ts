@@ -80,7 +80,9 @@ export function routeEvent(event: ParsedEvent, ctx: RouteContext): EventEffect {
               statusMessage: event.statusMessage,
               at: event.completionDate ?? event.time,
             };
-      return { targets, resourceUpdate, ignoredBecause: null };
+      // A finished backup or copy can only move lastBackupTime/lastCopyTime forward: the finding is updated
+      // at once and the hourly sweep confirms it. A failure may need a repair, so its target is reconciled.
+      return { targets: failed ? targets : [], resourceUpdate, ignoredBecause: null };
     }
     case 'tag-change': {
       const selectionKey = ctx.selection.tagKey.toLowerCase();

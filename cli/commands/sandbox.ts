@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import { loadWorld, WorldValidationError } from '../../sandbox/world.js';
+import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
+import { EXIT, parseCommandArgs } from '../args.js';
+import { loadConfigFile } from '../config-file.js';
+import { serveReport } from '../serve.js';
+import { formatStory, paint } from '../sandbox-story.js';
+import type { CliCommand } from './index.js';
+
+const DEFAULT_WORLD = 'sandbox/demo/world.yaml';
+const DEFAULT_CONFIG = 'examples/orgbackup.config.yaml';
+const DAY_MS = 86_400_000;
+
+const spec = {
+  name: 'sandbox',
+  usage: '[--world FILE] [--config FILE] [--days N | --until ISO-TIME] [--seed N] [--json] [--serve [PORT] | --no-serve]',
+  help: [
+    `  --world FILE        the simulated organization and its timeline (default ${DEFAULT_WORLD})`,
+    `  --config FILE       the controller config (default ${DEFAULT_CONFIG})`,
+    '  --days N            simulated days to run from the world start (default 7)',
+    '  --until ISO-TIME    run until this simulated time instead of --days',
+    '  --seed N            seed of the simulation (default 1); same world, config and seed = same result',
+    '  --json              print exactly the JSON report on stdout (logs go to stderr) and exit',
+    '  --serve [PORT]      afterwards serve the report API on 127.0.0.1 (default port 8787; 0 = any)',
+    '  --no-serve          exit after printing (the default when stdout is not a terminal)',
+  ].join('\n'),
+  options: {
+    world: { type: 'string' },
+    config: { type: 'string' },
+    days: { type: 'string' },
+    until: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    serve: { type: 'string' },
+    'no-serve': { type: 'boolean' },
+  },
+} as const;
+
+export const sandboxCommand: CliCommand = {
+  summary: 'Run the controller against a simulated organization and print the report',
+  async run(argv) {
+    // `--serve` with no port: parseArgs needs a value, so a bare flag becomes the default port.
+    const args = argv.flatMap((arg, i) => (arg === '--serve' && !/^\d+$/.test(argv[i + 1] ?? '') ? [arg, '8787'] : [arg]));
+    const parsed = parseCommandArgs(args, spec);
+    if (parsed.kind === 'exit') return parsed.code;
+    const options = parsed.values;
+
+    const worldPath = options.world ?? DEFAULT_WORLD;
+    let world: ReturnType<typeof loadWorld>;
+    try {
+      world = loadWorld(await readFile(worldPath, 'utf8'), worldPath);
+    } catch (error) {
+      if (error instanceof WorldValidationError) process.stderr.write(`${error.message}\n`);
+      else process.stderr.write(`Cannot read world file ${worldPath}: ${(error as Error).message}\n`);
+      return EXIT.usage;
+    }
+    const start = new Date(world.start);
+    const until = endOf(start, options.days, options.until);
+    if (typeof until === 'string') {
+      process.stderr.write(`orgbackup sandbox: ${until}\n`);
+      return EXIT.usage;
+    }
+    const seed = options.seed === undefined ? 1 : Number(options.seed);
+    if (!Number.isInteger(seed)) {
+      process.stderr.write(`orgbackup sandbox: --seed must be a whole number, not "${options.seed}"\n`);
+      return EXIT.usage;
+    }
+    const loaded = await loadConfigFile(options.config ?? DEFAULT_CONFIG, start);
+    if (!loaded.ok) return EXIT.usage;
+
+    const progress = process.stderr.isTTY && !options.json ? progressBar() : undefined;
+    const started = performance.now();
+    const result = await runSandbox({ world, config: loaded.config, until, seed, onSweep: progress?.update });
+    progress?.done();
+    const seconds = (performance.now() - started) / 1000;
+    try {
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
+        return EXIT.ok;
+      }
+      process.stdout.write(formatStory(result, { worldPath, seconds, color: useColor() }));
+      const serve = options['no-serve'] ? undefined : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
+      if (serve === undefined) return EXIT.ok;
+      const { url } = await serveReport(result.store, Number(serve));
+      process.stdout.write(
+        `\nReport API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +
+          `or: npx orgbackup report --endpoint ${url}\nPress Ctrl-C to stop.\n`,
+      );
+      await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+      return EXIT.ok;
+    } finally {
+      await result.close();
+    }
+  },
+};
+
+function endOf(start: Date, days: string | undefined, until: string | undefined): Date | string {
+  if (days !== undefined && until !== undefined) return 'give --days or --until, not both';
+  if (until !== undefined) {
+    const end = new Date(until);
+    if (Number.isNaN(end.getTime())) return `--until must be an ISO time like 2026-03-05T00:00:00Z, not "${until}"`;
+    if (end <= start) return `--until must be after the world start ${start.toISOString()}`;
+    return end;
+  }
+  const count = days === undefined ? 7 : Number(days);
+  if (!Number.isFinite(count) || count <= 0 || count > 90) return `--days must be a number from 1 to 90, not "${days}"`;
+  return new Date(start.getTime() + count * DAY_MS);
+}
+
+function useColor(): boolean {
+  return Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+}
+
+/** One line on stderr, redrawn after each sweep: only on a terminal, so piped output stays clean. */
+function progressBar() {
+  const width = 30;
+  return {
+    update(p: SweepProgress) {
+      const filled = Math.round((p.sweep / p.sweeps) * width);
+      const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
+      process.stderr.write(
+        `\r${bar} ${p.at.slice(0, 16).replace('T', ' ')}  sweep ${p.sweep}/${p.sweeps}  coverage ${paint(true, 'bold', `${p.summary.coveragePercent.toFixed(1)}%`)}  `,
+      );
+    },
+    done() {
+      process.stderr.write('\r\u001b[2K');
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { ACTION_CATALOG } from '../shared/domain/actions.js';
+import type {
+  ActionRecord,
+  ComplianceReport,
+  ReasonCode,
+  ReportSummary,
+  ResourceFinding,
+} from '../shared/domain/model.js';
+import { RESOURCE_STATUSES } from '../shared/domain/model.js';
+import { BLOCKED_WORDS, REASON_WORDS } from '../shared/notify/wording.js';
+import type { SandboxResult } from '../sandbox/runner.js';
+
+type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+const CODES: Record<Style, [number, number]> = {
+  bold: [1, 22],
+  dim: [2, 22],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+};
+
+/** ANSI styling, only when asked to (a terminal without NO_COLOR). */
+export function paint(color: boolean, style: Style, text: string): string {
+  const [open, close] = CODES[style];
+  return color ? `\u001b[${open}m${text}\u001b[${close}m` : text;
+}
+
+const STATUS_STYLE: Record<string, Style> = {
+  PROTECTED: 'green',
+  PENDING: 'cyan',
+  UNPROTECTED: 'red',
+  STALE: 'yellow',
+  FAILING: 'red',
+  UNKNOWN: 'yellow',
+};
+
+/**
+ * The story of a sandbox run for a person: what was wrong, what the controller changed, what it could not
+ * fix and why, and coverage before and after.
+ */
+export function formatStory(
+  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'alerts' | 'events'>,
+  options: { readonly worldPath: string; readonly seconds: number; readonly color: boolean },
+): string {
+  const { initial, report, history } = result;
+  const c = (style: Style, text: string) => paint(options.color, style, text);
+  const out: string[] = [];
+  const first = history[0]?.at ?? initial.generatedAt;
+  const regions = new Set(report.accounts.map((target) => target.region));
+
+  out.push(c('bold', 'org-backup-controller — sandbox run'));
+  out.push(
+    `${options.worldPath}: ${report.summary.accounts} accounts, ${regions.size} Regions, mode ${report.mode}. ` +
+      `Simulated ${first.slice(0, 16).replace('T', ' ')} → ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC ` +
+      `(${history.length} hourly sweeps, ${result.events.delivered} events) in ${options.seconds.toFixed(1)} s.`,
+  );
+
+  out.push('', c('bold', 'Coverage'));
+  out.push(`  after the first sweep  ${coverageLine(initial.summary, c)}`);
+  out.push(`  at the end             ${coverageLine(report.summary, c)}`);
+
+  out.push('', c('bold', 'What was wrong at the start'));
+  const initialReasons = countReasons(initial.resources);
+  const failedChecks = countFailedChecks(initial);
+  if (initialReasons.size === 0 && failedChecks.size === 0) out.push('  nothing');
+  for (const [reason, count] of sortedEntries(initialReasons)) {
+    out.push(`  ${c('yellow', reason.padEnd(28))} ${String(count).padStart(4)} resources — ${REASON_WORDS[reason].why}`);
+  }
+  for (const [check, count] of sortedEntries(failedChecks)) {
+    out.push(`  ${c('yellow', `check ${check}`.padEnd(28))} ${String(count).padStart(4)} account × Region failing`);
+  }
+
+  const applied = report.actions.filter((action) => action.applied);
+  out.push('', c('bold', `What the controller changed (${applied.length} actions applied)`));
+  if (applied.length === 0) out.push(report.mode === 'audit' ? '  nothing: audit mode never writes' : '  nothing');
+  for (const [kind, actions] of groupBy(applied, (action) => action.kind)) {
+    out.push(
+      `  ${c('green', kind.padEnd(28))} ${String(actions.length).padStart(4)}× — ${ACTION_CATALOG[kind].description}`,
+    );
+    out.push(c('dim', `  ${' '.repeat(28)}       e.g. ${example(actions)}`));
+  }
+
+  const open = report.resources.filter((finding) => finding.status !== 'PROTECTED' && finding.status !== 'PENDING');
+  const blocked = latestDistinct(report.actions.filter((action) => action.blocked));
+  const failed = latestDistinct(report.actions.filter((action) => action.error && !action.applied));
+  out.push('', c('bold', `What it could not fix, and why (${open.length} resources)`));
+  if (open.length === 0 && blocked.length === 0 && failed.length === 0) out.push('  nothing left');
+  for (const [reason, findings] of groupBy(
+    open.flatMap((finding) => finding.reasons.map((reason) => [reason, finding] as const)),
+    ([reason]) => reason,
+  )) {
+    const words = REASON_WORDS[reason as ReasonCode];
+    const statuses = [...new Set(findings.map(([, finding]) => finding.status))].join('/');
+    out.push(`  ${c('red', reason.padEnd(28))} ${String(findings.length).padStart(4)} ${statuses} — ${words.why}`);
+    out.push(c('dim', `  ${' '.repeat(28)}      fix: ${words.fix}`));
+    out.push(c('dim', `  ${' '.repeat(28)}      e.g. ${findings[0]?.[1].accountId}/${findings[0]?.[1].region} ${findings[0]?.[1].arn}`));
+  }
+  for (const action of blocked) {
+    const by = action.blocked?.by ?? 'IRREVERSIBLE_LOCK';
+    out.push(`  ${c('yellow', `blocked ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${BLOCKED_WORDS[by].why}`);
+  }
+  for (const action of failed) {
+    out.push(`  ${c('red', `failed ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${action.error?.message}`);
+  }
+
+  out.push('', c('bold', 'Status by account at the end'));
+  for (const [accountId, findings] of groupBy(report.resources, (finding) => finding.accountId)) {
+    const counts = RESOURCE_STATUSES.flatMap((status) => {
+      const n = findings.filter((finding) => finding.status === status).length;
+      return n === 0 ? [] : [c(STATUS_STYLE[status] ?? 'bold', `${status} ${n}`)];
+    });
+    out.push(`  ${accountId}  ${counts.join('  ')}`);
+  }
+
+  const calls = 'calls' in report ? (report as { calls: { total: number; writes: number } }).calls : undefined;
+  out.push('');
+  out.push(
+    `Alerts published: ${result.alerts.sns} (SNS, grouped per account and run).` +
+      (calls ? ` AWS calls answered by the sandbox: ${calls.total} (${calls.writes} writes).` : ''),
+  );
+  out.push(c('dim', 'JSON report: npm start -- --json   ·   another world: npm start -- --world FILE --config FILE'));
+  return `${out.join('\n')}\n`;
+}
+
+function coverageLine(summary: ReportSummary, c: (style: Style, text: string) => string): string {
+  const statuses = RESOURCE_STATUSES.flatMap((status) =>
+    summary.byStatus[status] === 0 ? [] : [c(STATUS_STYLE[status] ?? 'bold', `${status} ${summary.byStatus[status]}`)],
+  );
+  return `${c('bold', `${summary.coveragePercent.toFixed(1)}%`.padStart(6))} protected of ${summary.resources}  (${statuses.join(', ')})`;
+}
+
+function countReasons(findings: readonly ResourceFinding[]): Map<ReasonCode, number> {
+  const counts = new Map<ReasonCode, number>();
+  for (const finding of findings) {
+    for (const reason of finding.reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function countFailedChecks(report: ComplianceReport): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const target of report.accounts) {
+    for (const check of target.checks) {
+      if (check.status === 'FAIL') counts.set(check.check, (counts.get(check.check) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function sortedEntries<K>(map: Map<K, number>): [K, number][] {
+  return [...map.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** The newest record per (kind, account, Region, target): a blocked action repeats every run. */
+function latestDistinct(actions: readonly ActionRecord[]): ActionRecord[] {
+  const latest = new Map<string, ActionRecord>();
+  for (const action of actions) latest.set(`${action.kind}|${action.accountId}|${action.region}|${action.target}`, action);
+  return [...latest.values()];
+}
+
+function example(actions: readonly ActionRecord[]): string {
+  const first = actions[0];
+  if (!first) return '';
+  const more = actions.length > 1 ? ` (+${actions.length - 1} more)` : '';
+  return `${first.accountId}/${first.region} ${first.target}${more}`;
+}

@@ -1,0 +1,20 @@
+import * as z from 'zod';
+import type { ControllerDeps } from '../shared/controller/deps.js';
+import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { finishRun, type NotifyOutcome, sendDailyDigest } from '../shared/controller/notify-run.js';
+
+const requestSchema = z.union([
+  z.object({ runId: z.string().min(1) }),
+  z.object({ kind: z.literal('digest'), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+]);
+
+/** End of a sweep (grouped alerts per account) or the scheduled daily digest. */
+export function createNotifyHandler(deps: () => ControllerDeps) {
+  return async (event: unknown): Promise<NotifyOutcome | { published: boolean }> => {
+    const request = requestSchema.parse(event);
+    if ('runId' in request) return finishRun(deps(), request.runId);
+    return sendDailyDigest(deps(), request.day);
+  };
+}
+
+export const handler = createNotifyHandler(() => lambdaDeps());
