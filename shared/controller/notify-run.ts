@@ -21,7 +21,12 @@ export async function finishRun(
   const { transitions, actions } = await deps.store.runActivity(runId, now);
   const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
   if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
-  await deps.store.finishRun({ runId, now });
+  const summary = await deps.store.summary();
+  await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
+  deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');
+  for (const [status, count] of Object.entries(summary.total.byStatus)) {
+    deps.metrics.count('ResourcesByStatus', count, { Status: status });
+  }
   deps.log.info('Run finished', { runId, alerts: alerts.length });
   return { alerts: alerts.length, accounts: alerts.map((alert) => alert.accountId) };
 }

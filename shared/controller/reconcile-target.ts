@@ -57,31 +57,37 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   });
   if (actions.some((action) => action.applied)) observed = await observeTarget(factory, desired, target, now);
 
-  const history = await store.loadHistory(request.accountId, request.region);
+  const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
     desired,
     observed,
     org: { crossAccountBackupEnabled: request.crossAccountBackupEnabled },
-    history,
+    history: stored.history,
     now,
   });
   const records = actions.map((action) => toActionRecord(action, now));
-  const saved = await store.saveTargetResult({
-    ...target,
-    findings: evaluation.findings,
-    checks: evaluation.checks,
-    actions: records,
-    runId: request.runId,
-    now,
-  });
+  const saved = await store.saveTargetResult(
+    {
+      ...target,
+      findings: evaluation.findings,
+      checks: evaluation.checks,
+      actions: records,
+      runId: request.runId,
+      now,
+    },
+    stored,
+  );
   const counts = countByStatus(evaluation.findings.map((finding) => finding.status));
   const outcome = countOutcomes(actions);
-  await store.recordRunProgress(request.runId, {
-    counts,
-    actionsApplied: outcome.applied,
-    actionsBlocked: outcome.blocked,
-    errors: targetErrors(observed, actions),
-  });
+  const errors = targetErrors(observed, actions);
+  // The run's status totals come from the store's target rows when it finishes; only news is added here.
+  if (outcome.applied + outcome.blocked + errors.length > 0) {
+    await store.recordRunProgress(request.runId, {
+      actionsApplied: outcome.applied,
+      actionsBlocked: outcome.blocked,
+      errors,
+    });
+  }
   deps.metrics.count('ActionsApplied', outcome.applied);
   return {
     ...target,

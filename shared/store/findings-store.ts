@@ -55,6 +55,7 @@ import type {
   RunTrigger,
   SaveTargetOutcome,
   TargetResult,
+  TargetSnapshot,
 } from './types.js';
 
 export interface FindingsStoreOptions {
@@ -122,26 +123,50 @@ export class FindingsStore {
   // -------------------------------------------------------------------------------------------------------
 
   /**
-   * Replaces what is stored for one account × Region with a reconcile's result. One Query reads the current
-   * rows (findings, target row, outstanding actions); only differences are written.
+   * Everything stored for one account × Region (findings, target row, outstanding actions) in one Query:
+   * the evaluator's history, and what `saveTargetResult` diffs against, so a reconcile reads the target once.
    */
-  async saveTargetResult(result: TargetResult): Promise<SaveTargetOutcome> {
-    const { accountId, region, runId, now } = result;
-    const at = now.toISOString();
+  async loadTarget(accountId: string, region: string): Promise<TargetSnapshot> {
     const stored = await this.queryAll({
       partition: { name: 'PK', value: keys.accountPartition(accountId) },
       sortPrefix: { name: 'SK', value: keys.targetPrefix(region) },
     });
-    const storedFindings = new Map<string, ResourceFinding>();
-    const storedActions: Item[] = [];
-    let storedTarget: TargetRow | null = null;
+    const findings = new Map<string, ResourceFinding>();
+    const outstandingActions: Item[] = [];
+    let target: TargetRow | null = null;
     for (const item of stored) {
       if (item.entity === ENTITY.finding) {
         const finding = findingFromItem(item);
-        storedFindings.set(finding.arn, finding);
-      } else if (item.entity === ENTITY.target) storedTarget = targetRowFromItem(item);
-      else if (item.entity === ENTITY.outstandingAction) storedActions.push(item);
+        findings.set(finding.arn, finding);
+      } else if (item.entity === ENTITY.target) target = targetRowFromItem(item);
+      else if (item.entity === ENTITY.outstandingAction) outstandingActions.push(item);
     }
+    const history = new Map<string, HistoryEntry>(
+      [...findings.values()].map((finding) => [
+        finding.arn,
+        {
+          accountId,
+          region,
+          status: finding.status,
+          firstSeen: new Date(finding.firstSeen),
+          since: new Date(finding.since),
+        },
+      ]),
+    );
+    return { accountId, region, history, findings, target, outstandingActions };
+  }
+
+  /**
+   * Replaces what is stored for one account × Region with a reconcile's result, diffing against `previous`
+   * (from `loadTarget`) or, without it, against a fresh read. Only differences are written.
+   */
+  async saveTargetResult(result: TargetResult, previous?: TargetSnapshot): Promise<SaveTargetOutcome> {
+    const { accountId, region, runId, now } = result;
+    const at = now.toISOString();
+    const snapshot = previous ?? (await this.loadTarget(accountId, region));
+    const storedFindings = snapshot.findings;
+    const storedActions = [...snapshot.outstandingActions];
+    const storedTarget = snapshot.target;
 
     const findingRequests: WriteRequest[] = [];
     const transitions: FindingTransition[] = [];
@@ -341,17 +366,20 @@ export class FindingsStore {
     readonly runId: string;
     readonly now: Date;
     readonly errors?: readonly string[];
+    /** The organization's findings by status when the run ended. */
+    readonly counts?: Readonly<Record<ResourceStatus, number>>;
   }): Promise<void> {
     await this.documents.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { PK: keys.runPartition(input.runId), SK: keys.runSortKey },
-        UpdateExpression: 'SET finishedAt = :finishedAt, #errors = list_append(#errors, :errors)',
+        UpdateExpression: `SET finishedAt = :finishedAt, #errors = list_append(#errors, :errors)${input.counts ? ', #counts = :counts' : ''}`,
         ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: { '#errors': 'errors' },
+        ExpressionAttributeNames: { '#errors': 'errors', ...(input.counts ? { '#counts': 'counts' } : {}) },
         ExpressionAttributeValues: {
           ':finishedAt': input.now.toISOString(),
           ':errors': [...(input.errors ?? [])],
+          ...(input.counts ? { ':counts': { ...input.counts } } : {}),
         },
       }),
     );
@@ -397,25 +425,8 @@ export class FindingsStore {
   }
 
   /** What the evaluator needs from the previous run: when each resource was first seen, and since when its status holds. */
-  async loadHistory(accountId: string, region: string): Promise<Map<string, HistoryEntry>> {
-    const items = await this.queryAll(
-      {
-        partition: { name: 'PK', value: keys.accountPartition(accountId) },
-        sortPrefix: { name: 'SK', value: keys.findingPrefix(region) },
-      },
-      ['arn', 'status', 'firstSeen', 'since'],
-    );
-    return new Map(
-      items.map((item) => {
-        const { arn, status, firstSeen, since } = item as {
-          arn: string;
-          status: ResourceStatus;
-          firstSeen: string;
-          since: string;
-        };
-        return [arn, { accountId, region, status, firstSeen: new Date(firstSeen), since: new Date(since) }];
-      }),
-    );
+  async loadHistory(accountId: string, region: string): Promise<ReadonlyMap<string, HistoryEntry>> {
+    return (await this.loadTarget(accountId, region)).history;
   }
 
   /**

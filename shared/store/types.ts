@@ -1,3 +1,4 @@
+import type { Item, TargetRow } from './items.js';
 import type {
   ActionRecord,
   FindingTransition,
@@ -16,7 +17,7 @@ export interface RunRecord {
   readonly trigger: RunTrigger;
   /** How many targets the run fanned out to. */
   readonly targets: number;
-  /** Findings by status, summed over the targets that reported so far. */
+  /** Findings by status: the targets' counts added while running, the organization's totals once finished. */
   readonly counts: Readonly<Record<ResourceStatus, number>>;
   readonly errors: readonly string[];
   readonly actionsApplied: number;
@@ -78,4 +79,15 @@ export interface FindingQuery extends PageRequest {
   readonly region?: string;
   readonly status?: ResourceStatus;
   readonly resourceType?: string;
+}
+
+/** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */
+export interface TargetSnapshot {
+  readonly accountId: string;
+  readonly region: string;
+  readonly history: ReadonlyMap<string, HistoryEntry>;
+  readonly findings: ReadonlyMap<string, ResourceFinding>;
+  readonly target: TargetRow | null;
+  /** Raw rows of planned-but-unapplied actions, diffed by the next save. */
+  readonly outstandingActions: readonly Item[];
 }
