@@ -100,6 +100,17 @@ export class FaultInjector {
     this.fired = new Map();
   }
 
+  /** Whether any call can be delayed, throttled or failed; without faults the plugin takes its fast path. */
+  active(): boolean {
+    const f = this.faults;
+    return (
+      f.throttleRate > 0 ||
+      Object.keys(f.throttleRateByOperation).length > 0 ||
+      Object.keys(f.latencyMs).length > 0 ||
+      f.errors.length > 0
+    );
+  }
+
   /** Adds latency and throws the injected error, if any, for this call. */
   async before(service: ServiceName, operationKey: string, accountId: string, region: string): Promise<void> {
     const latency = this.faults.latencyMs[operationKey] ?? this.faults.latencyMs['*'] ?? 0;

@@ -5,7 +5,9 @@ import type {
   FinalizeRequestMiddleware,
   HandlerExecutionContext,
   Pluggable,
-  RelativeMiddlewareOptions,
+  SerializeHandlerArguments,
+  SerializeHandlerOutput,
+  SerializeMiddleware,
 } from '@smithy/types';
 
 /**
@@ -39,32 +41,54 @@ interface SmithyContext {
 
 const MIDDLEWARE_NAME = 'orgBackupSandbox';
 
+/**
+ * Two entry points, one answer. `finalizeRequest` (after `httpSigningMiddleware`, inside the retry loop) is
+ * the faithful one: injected throttling and errors go through the SDK's own retry decision. When no fault can
+ * fire (`faultsPossible()` is false) the same dispatch already answers in the `serialize` step, right after
+ * `httpAuthSchemeMiddleware` has resolved the caller's credentials: the output and errors are the same, but
+ * serialization, endpoint resolution and signing — most of an in-process call's cost — are skipped.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: one plugin is applied to clients of every service.
-export function createSandboxPlugin(dispatch: SandboxDispatcher): Pluggable<any, any> {
+export function createSandboxPlugin(dispatch: SandboxDispatcher, faultsPossible: () => boolean): Pluggable<any, any> {
   let requests = 0;
-  const middleware: FinalizeRequestMiddleware<object, object> =
-    (next, context: HandlerExecutionContext) =>
-    async (args: FinalizeHandlerArguments<object>): Promise<FinalizeHandlerOutput<object>> => {
-      const smithy = (context as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
-      const scheme = smithy.selectedHttpAuthScheme;
-      const output = await dispatch({
-        clientName: context.clientName ?? '',
-        operation: smithy.operation ?? (context.commandName ?? '').replace(/Command$/, ''),
-        input: smithy.commandInstance?.input ?? {},
-        accessKeyId: scheme?.identity?.accessKeyId ?? '',
-        region: scheme?.httpAuthOption?.signingProperties?.region ?? '',
-      });
-      if (output === undefined) return next(args);
-      requests++;
-      const $metadata = { httpStatusCode: 200, requestId: `sandbox-${requests}` };
-      return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata } };
-    };
-  const options: RelativeMiddlewareOptions = {
-    relation: 'before',
-    toMiddleware: 'httpSigningMiddleware',
-    name: MIDDLEWARE_NAME,
-    // fromTemporaryCredentials applies clientPlugins on every refresh; override keeps that idempotent.
-    override: true,
+  const answer = async (context: HandlerExecutionContext) => {
+    const smithy = (context as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
+    const scheme = smithy.selectedHttpAuthScheme;
+    const output = await dispatch({
+      clientName: context.clientName ?? '',
+      operation: smithy.operation ?? (context.commandName ?? '').replace(/Command$/, ''),
+      input: smithy.commandInstance?.input ?? {},
+      accessKeyId: scheme?.identity?.accessKeyId ?? '',
+      region: scheme?.httpAuthOption?.signingProperties?.region ?? '',
+    });
+    if (output === undefined) return undefined;
+    requests++;
+    const $metadata = { httpStatusCode: 200, requestId: `sandbox-${requests}` };
+    return { response: { statusCode: 200, headers: {} }, output: { ...output, $metadata } };
   };
-  return { applyToStack: (stack) => stack.addRelativeTo(middleware, options) };
+  const faithful: FinalizeRequestMiddleware<object, object> =
+    (next, context: HandlerExecutionContext) =>
+    async (args: FinalizeHandlerArguments<object>): Promise<FinalizeHandlerOutput<object>> =>
+      (await answer(context)) ?? next(args);
+  const fast: SerializeMiddleware<object, object> =
+    (next, context: HandlerExecutionContext) =>
+    async (args: SerializeHandlerArguments<object>): Promise<SerializeHandlerOutput<object>> =>
+      (faultsPossible() ? undefined : await answer(context)) ?? next(args);
+  return {
+    applyToStack: (stack) => {
+      // fromTemporaryCredentials applies clientPlugins on every refresh; override keeps that idempotent.
+      stack.addRelativeTo(fast, {
+        relation: 'after',
+        toMiddleware: 'httpAuthSchemeMiddleware',
+        name: `${MIDDLEWARE_NAME}Fast`,
+        override: true,
+      });
+      stack.addRelativeTo(faithful, {
+        relation: 'after',
+        toMiddleware: 'httpSigningMiddleware',
+        name: MIDDLEWARE_NAME,
+        override: true,
+      });
+    },
+  };
 }

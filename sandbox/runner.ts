@@ -177,9 +177,9 @@ async function simulate(
           crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
         }),
       );
-      await notify({ runId: plan.runId });
+      const finished = await notify({ runId: plan.runId });
       initial ??= await reportNow();
-      const summary = (await store.summary()).total;
+      const summary = 'summary' in finished ? finished.summary : (await store.summary()).total;
       const progress = { at: new Date(t).toISOString(), sweep: history.length + 1, sweeps, summary };
       history.push(progress);
       options.onSweep?.(progress);

@@ -126,7 +126,10 @@ export class SimulatedOrganization {
   /** The SDK plugin: `client.middlewareStack.use(sim.plugin())`, and `clientPlugins` of fromTemporaryCredentials. */
   // biome-ignore lint/suspicious/noExplicitAny: like the SDK's clientPlugins, one plugin fits clients of every service.
   plugin(): Pluggable<any, any> {
-    return createSandboxPlugin((request) => this.dispatch(request));
+    return createSandboxPlugin(
+      (request) => this.dispatch(request),
+      () => this.faults.active(),
+    );
   }
 
   /** Static credentials of the management account's operator user, as a credential provider. */

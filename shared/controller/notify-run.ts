@@ -1,4 +1,4 @@
-import type { FindingTransition } from '../domain/model.js';
+import type { FindingTransition, ReportSummary } from '../domain/model.js';
 import { buildAlerts } from '../notify/alerts.js';
 import { buildDailyDigest } from '../notify/digest.js';
 import type { ControllerDeps } from './deps.js';
@@ -6,6 +6,8 @@ import type { ControllerDeps } from './deps.js';
 export interface NotifyOutcome {
   readonly alerts: number;
   readonly accounts: readonly string[];
+  /** The organization's totals when the run finished. */
+  readonly summary: ReportSummary;
 }
 
 /**
@@ -28,7 +30,7 @@ export async function finishRun(
     deps.metrics.count('ResourcesByStatus', count, { Status: status });
   }
   deps.log.info('Run finished', { runId, alerts: alerts.length });
-  return { alerts: alerts.length, accounts: alerts.map((alert) => alert.accountId) };
+  return { alerts: alerts.length, accounts: alerts.map((alert) => alert.accountId), summary: summary.total };
 }
 
 /**

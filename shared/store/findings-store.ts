@@ -75,6 +75,8 @@ interface QueryPlan {
   readonly indexName?: string;
   readonly partition: { readonly name: string; readonly value: string };
   readonly sortPrefix?: { readonly name: string; readonly value: string };
+  /** Sort keys from this value on (instead of a prefix), e.g. everything since a time. */
+  readonly sortFrom?: { readonly name: string; readonly value: string };
   readonly filters?: readonly { readonly name: string; readonly value: unknown }[];
   readonly newestFirst?: boolean;
 }
@@ -560,7 +562,8 @@ export class FindingsStore {
 
   /**
    * What one run changed: its transitions and action events, for the grouped alerts sent once the fan-out
-   * is done. Reads the day partitions the run spans (usually one), filtered by run id.
+   * is done. Reads only what was written since the run started (sort keys begin with the time), in the day
+   * partitions the run spans (usually one), filtered by run id.
    */
   async runActivity(
     runId: string,
@@ -568,26 +571,25 @@ export class FindingsStore {
   ): Promise<{ transitions: FindingTransition[]; actions: ActionRecord[] }> {
     const run = await this.getRun(runId);
     if (!run) return { transitions: [], actions: [] };
-    const days = utcDaysBetween(new Date(run.startedAt), now);
+    const since = { name: FINDINGS_TABLE.byStatusIndex.sortKey, value: run.startedAt };
     const byRun = [{ name: 'runId', value: runId }];
     const transitions: FindingTransition[] = [];
-    const actions: ActionRecord[] = [];
-    for (const day of days) {
-      const transitionItems = await this.queryAll({
+    for (const day of utcDaysBetween(new Date(run.startedAt), now)) {
+      const items = await this.queryAll({
         indexName: FINDINGS_TABLE.byStatusIndex.name,
         partition: gsi1(keys.transitionsOfDay(day)),
+        sortFrom: since,
         filters: byRun,
       });
-      transitions.push(...transitionItems.map(transitionFromItem));
-      const actionItems = await this.queryAll({
-        indexName: FINDINGS_TABLE.byStatusIndex.name,
-        partition: gsi1(keys.allActionsPartition),
-        sortPrefix: { name: FINDINGS_TABLE.byStatusIndex.sortKey, value: day },
-        filters: byRun,
-      });
-      actions.push(...actionItems.map(actionFromItem));
+      transitions.push(...items.map(transitionFromItem));
     }
-    return { transitions, actions };
+    const actionItems = await this.queryAll({
+      indexName: FINDINGS_TABLE.byStatusIndex.name,
+      partition: gsi1(keys.allActionsPartition),
+      sortFrom: since,
+      filters: byRun,
+    });
+    return { transitions, actions: actionItems.map(actionFromItem) };
   }
 
   /** Action events (applied, or outstanding when first seen or changed), newest first. */
@@ -726,7 +728,11 @@ export class FindingsStore {
     const names: Record<string, string> = { '#pk': plan.partition.name };
     const values: Record<string, unknown> = { ':pk': plan.partition.value };
     let keyCondition = '#pk = :pk';
-    if (plan.sortPrefix) {
+    if (plan.sortFrom) {
+      names['#sk'] = plan.sortFrom.name;
+      values[':sk'] = plan.sortFrom.value;
+      keyCondition += ' AND #sk >= :sk';
+    } else if (plan.sortPrefix) {
       names['#sk'] = plan.sortPrefix.name;
       values[':sk'] = plan.sortPrefix.value;
       keyCondition += ' AND begins_with(#sk, :sk)';
