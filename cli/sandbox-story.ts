@@ -40,7 +40,7 @@ const STATUS_STYLE: Record<string, Style> = {
  * fix and why, and coverage before and after.
  */
 export function formatStory(
-  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'alerts' | 'events'>,
+  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'alerts' | 'events' | 'outstandingActions'>,
   options: { readonly worldPath: string; readonly seconds: number; readonly color: boolean },
 ): string {
   const { initial, report, history } = result;
@@ -82,12 +82,15 @@ export function formatStory(
   }
 
   const open = report.resources.filter((finding) => finding.status !== 'PROTECTED' && finding.status !== 'PENDING');
-  const blocked = latestDistinct(report.actions.filter((action) => action.blocked));
-  const failed = latestDistinct(report.actions.filter((action) => action.error && !action.applied));
+  const blocked = result.outstandingActions.filter((action) => action.blocked);
+  const failed = result.outstandingActions.filter((action) => action.error && !action.applied);
+  const unreachable = report.accounts.filter((target) =>
+    target.checks.some((check) => check.reason === 'ACCOUNT_UNREACHABLE'),
+  );
   out.push('', c('bold', `What it could not fix, and why (${open.length} resources)`));
-  if (open.length === 0 && blocked.length === 0 && failed.length === 0) out.push('  nothing left');
+  if (open.length + blocked.length + failed.length + unreachable.length === 0) out.push('  nothing left');
   for (const [reason, findings] of groupBy(
-    open.flatMap((finding) => finding.reasons.map((reason) => [reason, finding] as const)),
+    open.flatMap((finding) => specificReasons(finding).map((reason) => [reason, finding] as const)),
     ([reason]) => reason,
   )) {
     const words = REASON_WORDS[reason as ReasonCode];
@@ -99,6 +102,12 @@ export function formatStory(
   for (const action of blocked) {
     const by = action.blocked?.by ?? 'IRREVERSIBLE_LOCK';
     out.push(`  ${c('yellow', `blocked ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${BLOCKED_WORDS[by].why}`);
+  }
+  for (const [accountId, targets] of groupBy(unreachable, (target) => target.accountId)) {
+    out.push(
+      `  ${c('red', 'ACCOUNT_UNREACHABLE'.padEnd(28))} ${accountId} (${targets.map((t) => t.region).join(', ')}) — ${REASON_WORDS.ACCOUNT_UNREACHABLE.why}`,
+    );
+    out.push(c('dim', `  ${' '.repeat(28)}      fix: ${REASON_WORDS.ACCOUNT_UNREACHABLE.fix}`));
   }
   for (const action of failed) {
     out.push(`  ${c('red', `failed ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${action.error?.message}`);
@@ -163,11 +172,10 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** The newest record per (kind, account, Region, target): a blocked action repeats every run. */
-function latestDistinct(actions: readonly ActionRecord[]): ActionRecord[] {
-  const latest = new Map<string, ActionRecord>();
-  for (const action of actions) latest.set(`${action.kind}|${action.accountId}|${action.region}|${action.target}`, action);
-  return [...latest.values()];
+/** JOB_FAILED says a job failed; when the finding also names why, the why is the story. */
+function specificReasons(finding: ResourceFinding): readonly ReasonCode[] {
+  const specific = finding.reasons.filter((reason) => reason !== 'JOB_FAILED');
+  return specific.length > 0 ? specific : finding.reasons;
 }
 
 function example(actions: readonly ActionRecord[]): string {

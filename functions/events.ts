@@ -24,6 +24,9 @@ const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
 export function createEventsHandler(deps: () => ControllerDeps, persistence: () => BasePersistenceLayer) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const outcomes: EventOutcome[] = [];
+    const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: IDEMPOTENCY_SECONDS });
+    // Lets an in-progress record expire with the invocation instead of blocking retries for the full window.
+    if (context) config.registerLambdaContext(context);
     const applyOnce = makeIdempotent(
       async (_body: unknown, classified: ClassifiedEvent, fresh: { seen: boolean }) => {
         fresh.seen = true;
@@ -31,7 +34,7 @@ export function createEventsHandler(deps: () => ControllerDeps, persistence: () 
       },
       {
         persistenceStore: persistence(),
-        config: new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: IDEMPOTENCY_SECONDS }),
+        config,
         dataIndexArgument: 0,
       },
     );

@@ -1,5 +1,5 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { SQSEvent } from 'aws-lambda';
+import type { Context, SQSEvent } from 'aws-lambda';
 import { createEventsHandler } from '../functions/events.js';
 import { createNotifyHandler } from '../functions/notify.js';
 import { createReconcileHandler } from '../functions/reconcile-target.js';
@@ -10,7 +10,7 @@ import type { ControllerDeps, Log, MetricsSink } from '../shared/controller/deps
 import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
-import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js';
+import type { ActionRecord, ComplianceReport, ReportSummary } from '../shared/domain/model.js';
 import { AlertPublisher } from '../shared/notify/publisher.js';
 import { createFindingsTable, createIdempotencyTable } from '../shared/store/create-table.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
@@ -50,6 +50,8 @@ export interface SandboxResult {
       readonly writes: number;
     };
   };
+  /** Planned actions still not applied at the end (blocked, failed, or audit mode), newest state of each. */
+  readonly outstandingActions: readonly ActionRecord[];
   /** The report right after the first sweep: what was wrong before the controller's repairs took effect. */
   readonly initial: ComplianceReport;
   /** Coverage after each sweep, oldest first. */
@@ -108,6 +110,7 @@ async function simulate(
     homeRegion,
     plugins: [sim.plugin()],
     credentials: sim.managementCredentials(),
+    clock: { now: () => sim.now() },
   });
   const store = new FindingsStore({ client: engine.client, tableName: FINDINGS_TABLE });
   const publisher = new AlertPublisher({
@@ -126,7 +129,8 @@ async function simulate(
     log: options.log ?? quietLog,
     metrics: tally,
     publisher,
-    sleep: async () => {},
+    // Waiting (EnablePolicyType polling, conflict retries) lets simulated time pass, as it would in AWS.
+    sleep: async (ms) => sim.advanceBy(ms),
   };
   const persistence = new DynamoDBPersistenceLayer({
     tableName: IDEMPOTENCY_TABLE,
@@ -159,11 +163,12 @@ async function simulate(
   const reportNow = () =>
     buildComplianceReport(store, { mode: desired.mode, now: sim.now(), accountIds: sim.accountIds() });
   for (let t = start; t < end; t += MINUTE_MS) {
-    sim.advanceTo(new Date(t));
+    // A handler that waited may have moved the clock past t already.
+    sim.advanceTo(new Date(Math.max(t, sim.now().getTime())));
     const batch = sim.drainCentralBusEvents();
     if (batch.length > 0) {
       delivered += batch.length;
-      await events(toSqsEvent(batch, t));
+      await events(toSqsEvent(batch, t), EVENTS_CONTEXT);
     }
     if (t >= nextSweep) {
       const plan = await sweep();
@@ -188,12 +193,14 @@ async function simulate(
   }
 
   const report = await reportNow();
+  const views = await Promise.all(sim.accountIds().map((accountId) => store.getAccountView(accountId)));
   const counts = sim.callCounts();
   return {
     report: {
       ...report,
       calls: { byOperation: counts.byOperation, total: counts.total, writes: counts.writes },
     },
+    outstandingActions: views.flatMap((view) => view.outstandingActions),
     initial: initial ?? report,
     history,
     alerts: { sns: sim.snsMessages().length },
@@ -203,6 +210,22 @@ async function simulate(
     close: () => engine.stop(),
   };
 }
+
+/** The parts of a Lambda context the events function reads (Powertools idempotency's time budget). */
+const EVENTS_CONTEXT = {
+  functionName: 'orgbackup-events',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:orgbackup-events',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'sandbox',
+  logGroupName: '/aws/lambda/orgbackup-events',
+  logStreamName: 'sandbox',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 180_000,
+  done() {},
+  fail() {},
+  succeed() {},
+} satisfies Context;
 
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<unknown>): Promise<void> {

@@ -214,6 +214,11 @@ const TimelineEntry = z
       .strict()
       .optional(),
     moveAccount: z.object({ id: AccountId, to: OuPath }).strict().optional(),
+    deleteMemberRole: z
+      .object({ account: AccountId })
+      .strict()
+      .optional()
+      .describe("The controller's member role disappears: AssumeRole into the account is denied from then on."),
     event: z
       .record(z.string(), z.unknown())
       .optional()

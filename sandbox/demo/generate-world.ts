@@ -199,6 +199,8 @@ const world: WorldInput = {
       at: '2026-03-06T11:00:00Z',
       untag: { arn: 'arn:aws:ec2:eu-west-1:333333333332:volume/vol-stgwe0004', keys: ['BackupEnabled'] },
     },
+    // The controller's role is deleted in log-archive: its findings turn UNKNOWN (ACCOUNT_UNREACHABLE).
+    { at: '2026-03-07T09:00:00Z', deleteMemberRole: { account: '555555555555' } },
   ],
 };
 

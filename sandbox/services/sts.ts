@@ -36,12 +36,16 @@ function assumeRole(call: Call, input: AssumeRoleCommandInput): Out<AssumeRoleCo
     );
   }
   const issued = call.credentials.issueSession(accountId, roleName, sessionName);
-  // No Expiration: the SDK compares it with the wall clock, which the simulated clock does not follow.
+  // Expiration on the simulated clock: a client factory given the simulation's clock refreshes the session
+  // (and so notices a deleted role) as it would in AWS. The SDK's own cache compares with the wall clock,
+  // finds it stale and simply asks the factory's cache again.
+  const seconds = typeof input.DurationSeconds === 'number' ? input.DurationSeconds : 3600;
   return {
     Credentials: {
       AccessKeyId: issued.accessKeyId,
       SecretAccessKey: issued.secretAccessKey,
       SessionToken: issued.sessionToken ?? '',
+      Expiration: new Date(call.state.now.getTime() + seconds * 1000),
     } as NonNullable<AssumeRoleCommandOutput['Credentials']>,
     AssumedRoleUser: {
       AssumedRoleId: `AROA${accountId}ROLE:${sessionName}`,

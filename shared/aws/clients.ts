@@ -10,6 +10,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
+import type { Clock } from '../domain/model.js';
 import { MemberCredentialsError } from './errors.js';
 
 /** The Organizations endpoint is pinned to us-east-1 in the commercial partition (facts §1.11). */
@@ -43,6 +44,8 @@ export interface ClientFactoryOptions {
   readonly sessionName?: string;
   /** Management-account credentials; the SDK default chain when absent. */
   readonly credentials?: AwsCredentialIdentityProvider;
+  /** Decides when assumed-role credentials need refreshing; the wall clock unless a simulation injects its own. */
+  readonly clock?: Clock;
 }
 
 interface ClientConfigBase {
@@ -75,6 +78,7 @@ export class ClientFactory {
   private readonly retryMode: 'standard' | 'adaptive';
   private readonly sessionName: string;
   private readonly managementCredentials: AwsCredentialIdentityProvider | undefined;
+  private readonly clock: Clock;
   private readonly clients = new Map<string, unknown>();
   private readonly memberCredentials = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -87,6 +91,7 @@ export class ClientFactory {
     this.retryMode = options.retryMode ?? 'adaptive';
     this.sessionName = options.sessionName ?? 'org-backup-controller';
     this.managementCredentials = options.credentials;
+    this.clock = options.clock ?? { now: () => new Date() };
   }
 
   backup(accountId: string, region: string): BackupClient {
@@ -191,7 +196,7 @@ export class ClientFactory {
       clientPlugins: [...this.plugins],
       ...(this.managementCredentials ? { masterCredentials: this.managementCredentials } : {}),
     });
-    return sharedCredentialCache(async (properties) => {
+    return sharedCredentialCache(this.clock, async (properties) => {
       try {
         return await assumeRole(properties);
       } catch (error) {
@@ -205,11 +210,11 @@ export class ClientFactory {
  * One in-flight or cached identity for every client of an account. Failures are not cached: the next
  * reconcile retries, so a role created in the meantime is picked up without a cold start.
  */
-function sharedCredentialCache(provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+function sharedCredentialCache(clock: Clock, provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
   let current: Promise<AwsCredentialIdentity> | undefined;
   const isFresh = (identity: AwsCredentialIdentity): boolean =>
     identity.expiration === undefined ||
-    identity.expiration.getTime() - Date.now() > CREDENTIAL_REFRESH_MARGIN_MS;
+    identity.expiration.getTime() - clock.now().getTime() > CREDENTIAL_REFRESH_MARGIN_MS;
 
   return async (properties) => {
     if (current) {

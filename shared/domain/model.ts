@@ -78,7 +78,7 @@ export type CheckStatus = 'PASS' | 'FAIL' | 'SKIPPED';
 export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
-  /** Set when status is FAIL. */
+  /** Set when status is FAIL, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
   readonly reason?: ReasonCode;
   /** One sentence a person can act on. */
   readonly detail: string;

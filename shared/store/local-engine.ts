@@ -52,7 +52,7 @@ export async function startEmbeddedDynamo(): Promise<EmbeddedDynamo> {
 
 /** Plays one HTTP exchange against a Node request listener with in-memory request and response objects. */
 function serveInProcess(listener: RequestListener, request: HttpRequest): Promise<{ response: HttpResponse }> {
-  const body = request.body === undefined ? Buffer.alloc(0) : Buffer.from(request.body as string | Uint8Array);
+  const body = bodyBytes(request.body);
   const incoming = Object.assign(Readable.from([body]), {
     method: request.method,
     url: request.path,
@@ -79,4 +79,11 @@ function serveInProcess(listener: RequestListener, request: HttpRequest): Promis
     };
     listener(incoming as unknown as IncomingMessage, outgoing as unknown as ServerResponse);
   });
+}
+
+/** The SDK hands the serialized body over as a string or bytes. */
+function bodyBytes(body: unknown): Buffer {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return Buffer.from(String(body));
 }

@@ -51,12 +51,22 @@ export function memberCredentials(
   accountId: string,
   roleName = MEMBER_ROLE,
 ): AwsCredentialIdentityProvider {
-  return fromTemporaryCredentials({
+  const assume = fromTemporaryCredentials({
     params: { RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: 'sandbox-test' },
     masterCredentials: sim.managementCredentials(),
     clientConfig: { region: 'us-east-1' },
     clientPlugins: [sim.plugin()],
   });
+  // The session expires on the simulated clock, which the SDK's own identity cache cannot read (it would
+  // assume the role again on every call); the controller's ClientFactory is given the simulation's clock.
+  let session: Promise<AwsCredentialIdentity> | undefined;
+  return () => {
+    session ??= assume();
+    session.catch(() => {
+      session = undefined;
+    });
+    return session;
+  };
 }
 
 export function clients(

@@ -42,9 +42,11 @@ export function runChecks(context: CheckContext): CheckResult[] {
   const { desired, observed } = context;
   const reachability = observed.reachability;
   if (!reachability.ok) {
-    return CHECKS.map((check) =>
-      verdictsFor(check.id).skipped(`Not observed (${reachability.reason}): ${reachability.message}`),
-    );
+    // The reason travels with the skip, so reports and alerts can say the account could not be reached.
+    return CHECKS.map((check) => ({
+      ...verdictsFor(check.id).skipped(`Not observed (${reachability.reason}): ${reachability.message}`),
+      reason: reachability.reason,
+    }));
   }
   const managed = isManagedRegion(desired, observed.region);
   return CHECKS.map((check) =>

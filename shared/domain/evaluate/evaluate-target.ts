@@ -275,6 +275,9 @@ function blockersOf(
 ): Blocker[] {
   const blockers: Blocker[] = [];
   if (coverageGap) blockers.push({ reason: coverageGap.gap, why: coverageGap.detail.replace(/\.$/, '') });
+  // A Region the config only scans is never prepared (no vault, role or opt-in is observed there), so the
+  // only thing to say is why the policy does not reach it.
+  if (!desired.regions.includes(observed.region)) return blockers;
   const backupType = classifyArn(resource.arn).backupType;
   if (backupType !== null && isOptedOut(observed, backupType)) {
     blockers.push({
