@@ -272,33 +272,33 @@ export class OrganizationBackupController extends Construct {
         environment: { ...environment, ...extra.environment },
       });
 
+    const alerting = {
+      ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+      ...(secretName ? { SLACK_SECRET_NAME: secretName } : {}),
+    };
     const notify = fn('notify', {
-      description: 'Sends alerts on finding transitions and the daily digest (SNS, Slack).',
+      description: 'Sends a run\'s grouped alerts and the daily digest (SNS, Slack).',
       timeout: Duration.minutes(1),
-      environment: {
-        ALERT_TOPIC_ARN: this.alertTopic.topicArn,
-        ...(secretName ? { SLACK_SECRET_NAME: secretName } : {}),
-      },
+      environment: alerting,
     });
     // Reconcile runs inside an EXPRESS child workflow (5 minutes at most), so it must finish well within that.
     const reconcile = fn('reconcile-target', {
-      description: 'Reconciles one target: observe, plan, apply (enforce), evaluate, store, notify.',
+      description: 'Reconciles one target: observe, plan, apply (enforce), evaluate, store.',
       timeout: Duration.minutes(3),
       memorySize: 1024,
-      environment: { NOTIFY_FUNCTION_NAME: notify.function.functionName },
     });
     const sweepFn = fn('sweep', {
       description: 'Lists the organization and writes the {account, Region} targets of one sweep to S3.',
       timeout: Duration.minutes(5),
       environment: { SWEEP_BUCKET_NAME: sweepBucket.bucketName },
     });
+    // Events reconcile the targets they name in the same invocation (same use case as the sweep's items)
+    // and send that run's alerts, so they need the reconcile permissions and the alerting settings.
     const events = fn('events', {
-      description: 'Maps an EventBridge event to the target(s) it affects and reconciles them.',
-      timeout: Duration.minutes(1),
-      environment: {
-        RECONCILE_FUNCTION_NAME: reconcile.function.functionName,
-        NOTIFY_FUNCTION_NAME: notify.function.functionName,
-      },
+      description: 'Maps central-bus events to targets (or one finding at once), reconciles them, alerts.',
+      timeout: Duration.minutes(3),
+      memorySize: 1024,
+      environment: alerting,
     });
     const report = fn('report', {
       description: 'Serves the compliance report (JSON / CSV) from the findings store.',
@@ -311,15 +311,16 @@ export class OrganizationBackupController extends Construct {
       ...new Set([...controllerPermissions('management'), ...controllerPermissions('member')]),
     ])) {
       reconcile.role.addToPrincipalPolicy(statement);
+      events.role.addToPrincipalPolicy(statement);
     }
-    reconcile.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'AssumeMemberExecutionRole',
-        actions: ['sts:AssumeRole'],
-        resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.memberRoleName}`],
-        conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
-      }),
-    );
+    const assumeMemberRole = new PolicyStatement({
+      sid: 'AssumeMemberExecutionRole',
+      actions: ['sts:AssumeRole'],
+      resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.memberRoleName}`],
+      conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
+    });
+    reconcile.role.addToPrincipalPolicy(assumeMemberRole);
+    events.role.addToPrincipalPolicy(assumeMemberRole);
     for (const statement of permissionStatements(this, controllerPermissions('management'))) {
       sweepFn.role.addToPrincipalPolicy(statement);
     }
@@ -327,13 +328,12 @@ export class OrganizationBackupController extends Construct {
     this.findingsTable.grantReadWriteData(sweepFn.role);
     this.findingsTable.grantReadData(report.role);
     this.idempotencyTable.grantReadWriteData(events.role);
-    this.idempotencyTable.grantReadWriteData(notify.role);
     sweepBucket.grantPut(sweepFn.role);
-    notify.function.grantInvoke(reconcile.role);
-    notify.function.grantInvoke(events.role);
-    reconcile.function.grantInvoke(events.role);
-    this.alertTopic.grantPublish(notify.role);
-    if (secretName) Secret.fromSecretNameV2(this, 'SlackWebhook', secretName).grantRead(notify.role);
+    const slackSecret = secretName ? Secret.fromSecretNameV2(this, 'SlackWebhook', secretName) : undefined;
+    for (const sender of [notify, events]) {
+      this.alertTopic.grantPublish(sender.role);
+      slackSecret?.grantRead(sender.role);
+    }
 
     // Event intake: bus rules -> encrypted queue (with DLQ) -> events function, partial batch failures.
     const eventsDeadLetters = new Queue(this, 'EventsDeadLetters', {
@@ -370,6 +370,7 @@ export class OrganizationBackupController extends Construct {
     this.sweep = new SweepWorkflow(this, 'SweepWorkflow', {
       sweepFunction: sweepFn.function,
       reconcileFunction: reconcile.function,
+      notifyFunction: notify.function,
       targetsBucket: sweepBucket,
       maxConcurrency: props.fanOutConcurrency ?? 300,
       logRetention,

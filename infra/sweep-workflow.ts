@@ -8,6 +8,8 @@ import {
   JsonPath,
   LogLevel,
   OutputType,
+  Pass,
+  Result,
   ResultWriterV2,
   S3JsonItemReader,
   StateMachine,
@@ -25,6 +27,8 @@ export interface SweepWorkflowProps {
   readonly sweepFunction: IFunction;
   /** Receives `{ runId, target }`: `target` is `{ kind: 'org' }` or one element of the targets array. */
   readonly reconcileFunction: IFunction;
+  /** Receives `{ runId }` once the fan-out is done: sends the run's grouped alerts and closes the run. */
+  readonly notifyFunction: IFunction;
   readonly targetsBucket: IBucket;
   readonly maxConcurrency: number;
   readonly logRetention: RetentionDays;
@@ -58,7 +62,14 @@ export class SweepWorkflow extends Construct {
     const reconcileOrg = new LambdaInvoke(this, 'ReconcileOrganization', {
       lambdaFunction: props.reconcileFunction,
       payload: TaskInput.fromObject({ runId: JsonPath.stringAt('$.runId'), target: { kind: 'org' } }),
-      resultPath: JsonPath.DISCARD,
+      // The setting as the org reconcile left it, so the targets evaluate copies against the repaired state.
+      resultSelector: { crossAccountBackupEnabled: JsonPath.objectAt('$.Payload.crossAccountBackupEnabled') },
+      resultPath: '$.org',
+    });
+    // When the org target fails, the targets still run; they treat cross-account backup as unknown.
+    const orgUnknown = new Pass(this, 'OrganizationUnknown', {
+      result: Result.fromObject({ crossAccountBackupEnabled: null }),
+      resultPath: '$.org',
     });
     const reconcileTarget = new LambdaInvoke(this, 'ReconcileTarget', {
       lambdaFunction: props.reconcileFunction,
@@ -75,6 +86,8 @@ export class SweepWorkflow extends Construct {
       }),
       itemSelector: {
         runId: JsonPath.stringAt('$.runId'),
+        totalAccounts: JsonPath.numberAt('$.totalAccounts'),
+        crossAccountBackupEnabled: JsonPath.objectAt('$.org.crossAccountBackupEnabled'),
         target: JsonPath.objectAt('$$.Map.Item.Value'),
       },
       resultWriterV2: new ResultWriterV2({
@@ -88,8 +101,14 @@ export class SweepWorkflow extends Construct {
       resultPath: JsonPath.DISCARD,
     });
     reconcileTargets.itemProcessor(reconcileTarget);
+    const notify = new LambdaInvoke(this, 'NotifyRun', {
+      lambdaFunction: props.notifyFunction,
+      payload: TaskInput.fromObject({ runId: JsonPath.stringAt('$.runId') }),
+      resultPath: JsonPath.DISCARD,
+    });
     // The org target failing (e.g. Organizations throttling) must not stop the member evaluation.
-    reconcileOrg.addCatch(reconcileTargets, { resultPath: '$.organizationError' });
+    reconcileOrg.addCatch(orgUnknown, { resultPath: '$.organizationError' });
+    orgUnknown.next(reconcileTargets);
 
     const logs = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -98,7 +117,7 @@ export class SweepWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: 'org-backup-controller sweep',
       definitionBody: DefinitionBody.fromChainable(
-        listTargets.next(reconcileOrg).next(reconcileTargets).next(new Succeed(this, 'Done')),
+        listTargets.next(reconcileOrg).next(reconcileTargets).next(notify).next(new Succeed(this, 'Done')),
       ),
       // Longer than the schedule period so a slow sweep finishes; the next one overlapping it is harmless
       // because reconcile is idempotent.
