@@ -1,3 +1,4 @@
+import type { SandboxResult } from '../sandbox/runner.js';
 import { ACTION_CATALOG } from '../shared/domain/actions.js';
 import type {
   ActionRecord,
@@ -8,7 +9,6 @@ import type {
 } from '../shared/domain/model.js';
 import { RESOURCE_STATUSES } from '../shared/domain/model.js';
 import { BLOCKED_WORDS, REASON_WORDS } from '../shared/notify/wording.js';
-import type { SandboxResult } from '../sandbox/runner.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
 const CODES: Record<Style, [number, number]> = {
@@ -65,15 +65,20 @@ export function formatStory(
   const failedChecks = countFailedChecks(initial);
   if (initialReasons.size === 0 && failedChecks.size === 0) out.push('  nothing');
   for (const [reason, count] of sortedEntries(initialReasons)) {
-    out.push(`  ${c('yellow', reason.padEnd(28))} ${String(count).padStart(4)} resources — ${REASON_WORDS[reason].why}`);
+    out.push(
+      `  ${c('yellow', reason.padEnd(28))} ${String(count).padStart(4)} resources — ${REASON_WORDS[reason].why}`,
+    );
   }
   for (const [check, count] of sortedEntries(failedChecks)) {
-    out.push(`  ${c('yellow', `check ${check}`.padEnd(28))} ${String(count).padStart(4)} account × Region failing`);
+    out.push(
+      `  ${c('yellow', `check ${check}`.padEnd(28))} ${String(count).padStart(4)} account × Region failing`,
+    );
   }
 
   const applied = report.actions.filter((action) => action.applied);
   out.push('', c('bold', `What the controller changed (${applied.length} actions applied)`));
-  if (applied.length === 0) out.push(report.mode === 'audit' ? '  nothing: audit mode never writes' : '  nothing');
+  if (applied.length === 0)
+    out.push(report.mode === 'audit' ? '  nothing: audit mode never writes' : '  nothing');
   for (const [kind, actions] of groupBy(applied, (action) => action.kind)) {
     out.push(
       `  ${c('green', kind.padEnd(28))} ${String(actions.length).padStart(4)}× — ${ACTION_CATALOG[kind].description}`,
@@ -81,7 +86,9 @@ export function formatStory(
     out.push(c('dim', `  ${' '.repeat(28)}       e.g. ${example(actions)}`));
   }
 
-  const open = report.resources.filter((finding) => finding.status !== 'PROTECTED' && finding.status !== 'PENDING');
+  const open = report.resources.filter(
+    (finding) => finding.status !== 'PROTECTED' && finding.status !== 'PENDING',
+  );
   const blocked = result.outstandingActions.filter((action) => action.blocked);
   const failed = result.outstandingActions.filter((action) => action.error && !action.applied);
   const unreachable = report.accounts.filter((target) =>
@@ -95,13 +102,22 @@ export function formatStory(
   )) {
     const words = REASON_WORDS[reason as ReasonCode];
     const statuses = [...new Set(findings.map(([, finding]) => finding.status))].join('/');
-    out.push(`  ${c('red', reason.padEnd(28))} ${String(findings.length).padStart(4)} ${statuses} — ${words.why}`);
+    out.push(
+      `  ${c('red', reason.padEnd(28))} ${String(findings.length).padStart(4)} ${statuses} — ${words.why}`,
+    );
     out.push(c('dim', `  ${' '.repeat(28)}      fix: ${words.fix}`));
-    out.push(c('dim', `  ${' '.repeat(28)}      e.g. ${findings[0]?.[1].accountId}/${findings[0]?.[1].region} ${findings[0]?.[1].arn}`));
+    out.push(
+      c(
+        'dim',
+        `  ${' '.repeat(28)}      e.g. ${findings[0]?.[1].accountId}/${findings[0]?.[1].region} ${findings[0]?.[1].arn}`,
+      ),
+    );
   }
   for (const action of blocked) {
     const by = action.blocked?.by ?? 'IRREVERSIBLE_LOCK';
-    out.push(`  ${c('yellow', `blocked ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${BLOCKED_WORDS[by].why}`);
+    out.push(
+      `  ${c('yellow', `blocked ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${BLOCKED_WORDS[by].why}`,
+    );
   }
   for (const [accountId, targets] of groupBy(unreachable, (target) => target.accountId)) {
     out.push(
@@ -110,7 +126,9 @@ export function formatStory(
     out.push(c('dim', `  ${' '.repeat(28)}      fix: ${REASON_WORDS.ACCOUNT_UNREACHABLE.fix}`));
   }
   for (const action of failed) {
-    out.push(`  ${c('red', `failed ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${action.error?.message}`);
+    out.push(
+      `  ${c('red', `failed ${action.kind}`.padEnd(28))} ${action.accountId}/${action.region} — ${action.error?.message}`,
+    );
   }
 
   out.push('', c('bold', 'Status by account at the end'));
@@ -122,19 +140,24 @@ export function formatStory(
     out.push(`  ${accountId}  ${counts.join('  ')}`);
   }
 
-  const calls = 'calls' in report ? (report as { calls: { total: number; writes: number } }).calls : undefined;
+  const calls =
+    'calls' in report ? (report as { calls: { total: number; writes: number } }).calls : undefined;
   out.push('');
   out.push(
     `Alerts published: ${result.alerts.sns} (SNS, grouped per account and run).` +
       (calls ? ` AWS calls answered by the sandbox: ${calls.total} (${calls.writes} writes).` : ''),
   );
-  out.push(c('dim', 'JSON report: npm start -- --json   ·   another world: npm start -- --world FILE --config FILE'));
+  out.push(
+    c('dim', 'JSON report: npm start -- --json   ·   another world: npm start -- --world FILE --config FILE'),
+  );
   return `${out.join('\n')}\n`;
 }
 
 function coverageLine(summary: ReportSummary, c: (style: Style, text: string) => string): string {
   const statuses = RESOURCE_STATUSES.flatMap((status) =>
-    summary.byStatus[status] === 0 ? [] : [c(STATUS_STYLE[status] ?? 'bold', `${status} ${summary.byStatus[status]}`)],
+    summary.byStatus[status] === 0
+      ? []
+      : [c(STATUS_STYLE[status] ?? 'bold', `${status} ${summary.byStatus[status]}`)],
   );
   return `${c('bold', `${summary.coveragePercent.toFixed(1)}%`.padStart(6))} protected of ${summary.resources}  (${statuses.join(', ')})`;
 }

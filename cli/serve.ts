@@ -6,7 +6,10 @@ import type { FindingsStore } from '../shared/store/findings-store.js';
  * Serves the report routes on 127.0.0.1 through the same request handler the deployed `report` function
  * uses (local requests need no SigV4). Resolves once listening, with the base URL.
  */
-export async function serveReport(store: FindingsStore, port: number): Promise<{ url: string; server: Server }> {
+export async function serveReport(
+  store: FindingsStore,
+  port: number,
+): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     handleReportRequest(store, {

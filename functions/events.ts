@@ -24,7 +24,10 @@ const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
 export function createEventsHandler(deps: () => ControllerDeps, persistence: () => BasePersistenceLayer) {
   return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
     const outcomes: EventOutcome[] = [];
-    const config = new IdempotencyConfig({ eventKeyJmesPath: 'id', expiresAfterSeconds: IDEMPOTENCY_SECONDS });
+    const config = new IdempotencyConfig({
+      eventKeyJmesPath: 'id',
+      expiresAfterSeconds: IDEMPOTENCY_SECONDS,
+    });
     // Lets an in-progress record expire with the invocation instead of blocking retries for the full window.
     if (context) config.registerLambdaContext(context);
     const applyOnce = makeIdempotent(

@@ -5,7 +5,13 @@ import { finishRun, type NotifyOutcome, sendDailyDigest } from '../shared/contro
 
 const requestSchema = z.union([
   z.object({ runId: z.string().min(1) }),
-  z.object({ kind: z.literal('digest'), day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }),
+  z.object({
+    kind: z.literal('digest'),
+    day: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional(),
+  }),
 ]);
 
 /** End of a sweep (grouped alerts per account) or the scheduled daily digest. */

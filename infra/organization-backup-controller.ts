@@ -277,7 +277,7 @@ export class OrganizationBackupController extends Construct {
       ...(secretName ? { SLACK_SECRET_NAME: secretName } : {}),
     };
     const notify = fn('notify', {
-      description: 'Sends a run\'s grouped alerts and the daily digest (SNS, Slack).',
+      description: "Sends a run's grouped alerts and the daily digest (SNS, Slack).",
       timeout: Duration.minutes(1),
       environment: alerting,
     });

@@ -48,8 +48,11 @@ const MIDDLEWARE_NAME = 'orgBackupSandbox';
  * `httpAuthSchemeMiddleware` has resolved the caller's credentials: the output and errors are the same, but
  * serialization, endpoint resolution and signing — most of an in-process call's cost — are skipped.
  */
-// biome-ignore lint/suspicious/noExplicitAny: one plugin is applied to clients of every service.
-export function createSandboxPlugin(dispatch: SandboxDispatcher, faultsPossible: () => boolean): Pluggable<any, any> {
+export function createSandboxPlugin(
+  dispatch: SandboxDispatcher,
+  faultsPossible: () => boolean,
+  // biome-ignore lint/suspicious/noExplicitAny: one plugin is applied to clients of every service.
+): Pluggable<any, any> {
   let requests = 0;
   const answer = async (context: HandlerExecutionContext) => {
     const smithy = (context as { __smithy_context?: SmithyContext }).__smithy_context ?? {};

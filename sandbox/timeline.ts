@@ -175,7 +175,9 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
     });
   } else if (entry.deleteMemberRole) {
     // Someone deletes (or breaks the trust of) the controller's role: AssumeRole is denied from now on.
-    const account = state.account(entry.deleteMemberRole.account) ?? reject(`unknown account ${entry.deleteMemberRole.account}`);
+    const account =
+      state.account(entry.deleteMemberRole.account) ??
+      reject(`unknown account ${entry.deleteMemberRole.account}`);
     account.memberRole = false;
   } else if (entry.event) {
     state.centralBus.deliver(entry.event as unknown as EventBridgeEvent);

@@ -218,7 +218,9 @@ const TimelineEntry = z
       .object({ account: AccountId })
       .strict()
       .optional()
-      .describe("The controller's member role disappears: AssumeRole into the account is denied from then on."),
+      .describe(
+        "The controller's member role disappears: AssumeRole into the account is denied from then on.",
+      ),
     event: z
       .record(z.string(), z.unknown())
       .optional()

@@ -29,7 +29,8 @@ const rules = [
   {
     files: 'shared/domain',
     why: 'the domain is pure: AWS calls live in shared/aws and shared/store',
-    forbidden: (text: string) => importsOf(text).filter((m) => m.startsWith('@aws-sdk/') || m.startsWith('@smithy/')),
+    forbidden: (text: string) =>
+      importsOf(text).filter((m) => m.startsWith('@aws-sdk/') || m.startsWith('@smithy/')),
   },
   {
     files: 'shared/domain',

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
-import { loadWorld, WorldValidationError } from '../../sandbox/world.js';
 import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
+import { loadWorld, WorldValidationError } from '../../sandbox/world.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
-import { serveReport } from '../serve.js';
 import { formatStory, paint } from '../sandbox-story.js';
+import { serveReport } from '../serve.js';
 import type { CliCommand } from './index.js';
 
 const DEFAULT_WORLD = 'sandbox/demo/world.yaml';
@@ -13,7 +13,8 @@ const DAY_MS = 86_400_000;
 
 const spec = {
   name: 'sandbox',
-  usage: '[--world FILE] [--config FILE] [--days N | --until ISO-TIME] [--seed N] [--json] [--serve [PORT] | --no-serve]',
+  usage:
+    '[--world FILE] [--config FILE] [--days N | --until ISO-TIME] [--seed N] [--json] [--serve [PORT] | --no-serve]',
   help: [
     `  --world FILE        the simulated organization and its timeline (default ${DEFAULT_WORLD})`,
     `  --config FILE       the controller config (default ${DEFAULT_CONFIG})`,
@@ -40,7 +41,9 @@ export const sandboxCommand: CliCommand = {
   summary: 'Run the controller against a simulated organization and print the report',
   async run(argv) {
     // `--serve` with no port: parseArgs needs a value, so a bare flag becomes the default port.
-    const args = argv.flatMap((arg, i) => (arg === '--serve' && !/^\d+$/.test(argv[i + 1] ?? '') ? [arg, '8787'] : [arg]));
+    const args = argv.flatMap((arg, i) =>
+      arg === '--serve' && !/^\d+$/.test(argv[i + 1] ?? '') ? [arg, '8787'] : [arg],
+    );
     const parsed = parseCommandArgs(args, spec);
     if (parsed.kind === 'exit') return parsed.code;
     const options = parsed.values;
@@ -79,7 +82,9 @@ export const sandboxCommand: CliCommand = {
         return EXIT.ok;
       }
       process.stdout.write(formatStory(result, { worldPath, seconds, color: useColor() }));
-      const serve = options['no-serve'] ? undefined : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
+      const serve = options['no-serve']
+        ? undefined
+        : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
       if (serve === undefined) return EXIT.ok;
       const { url } = await serveReport(result.store, Number(serve));
       process.stdout.write(
@@ -98,12 +103,14 @@ function endOf(start: Date, days: string | undefined, until: string | undefined)
   if (days !== undefined && until !== undefined) return 'give --days or --until, not both';
   if (until !== undefined) {
     const end = new Date(until);
-    if (Number.isNaN(end.getTime())) return `--until must be an ISO time like 2026-03-05T00:00:00Z, not "${until}"`;
+    if (Number.isNaN(end.getTime()))
+      return `--until must be an ISO time like 2026-03-05T00:00:00Z, not "${until}"`;
     if (end <= start) return `--until must be after the world start ${start.toISOString()}`;
     return end;
   }
   const count = days === undefined ? 7 : Number(days);
-  if (!Number.isFinite(count) || count <= 0 || count > 90) return `--days must be a number from 1 to 90, not "${days}"`;
+  if (!Number.isFinite(count) || count <= 0 || count > 90)
+    return `--days must be a number from 1 to 90, not "${days}"`;
   return new Date(start.getTime() + count * DAY_MS);
 }
 

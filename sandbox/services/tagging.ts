@@ -40,7 +40,13 @@ function visibleResources(call: Call): SimResource[] {
 }
 
 /** Pages through `items` like the Tagging API: `""` on the last page, tokens that expire after 15 minutes. */
-function taggingPage<T>(call: Call, token: string | undefined, items: readonly T[], pageSize: number, query: string) {
+function taggingPage<T>(
+  call: Call,
+  token: string | undefined,
+  items: readonly T[],
+  pageSize: number,
+  query: string,
+) {
   try {
     const result = paginate(items, {
       token: token || undefined,
@@ -103,7 +109,13 @@ function getResources(
       ResourceARN: resource.arn,
       Tags: Object.entries(resource.tags).map(([Key, Value]) => ({ Key, Value })),
     }));
-  const page = taggingPage(call, input.PaginationToken, matching, pageSize, JSON.stringify([input.TagFilters, input.ResourceTypeFilters]));
+  const page = taggingPage(
+    call,
+    input.PaginationToken,
+    matching,
+    pageSize,
+    JSON.stringify([input.TagFilters, input.ResourceTypeFilters]),
+  );
   return { ResourceTagMappingList: page.items, PaginationToken: page.nextToken };
 }
 

@@ -9,6 +9,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import type { Clock } from '../domain/model.js';
 import { MemberCredentialsError } from './errors.js';
@@ -44,6 +45,11 @@ export interface ClientFactoryOptions {
   readonly sessionName?: string;
   /** Management-account credentials; the SDK default chain when absent. */
   readonly credentials?: AwsCredentialIdentityProvider;
+  /**
+   * Delay before each retry (ms by attempt number) instead of the SDK's exponential backoff: a simulation
+   * with injected throttling passes `() => 0` so retries cost no wall time. Retry decisions stay the SDK's.
+   */
+  readonly retryDelayMs?: (attempt: number) => number;
   /** Decides when assumed-role credentials need refreshing; the wall clock unless a simulation injects its own. */
   readonly clock?: Clock;
 }
@@ -52,7 +58,8 @@ interface ClientConfigBase {
   region: string;
   credentials?: AwsCredentialIdentityProvider;
   maxAttempts: number;
-  retryMode: 'standard' | 'adaptive';
+  retryMode?: 'standard' | 'adaptive';
+  retryStrategy?: ConfiguredRetryStrategy;
 }
 
 interface PluggableClient {
@@ -79,6 +86,7 @@ export class ClientFactory {
   private readonly sessionName: string;
   private readonly managementCredentials: AwsCredentialIdentityProvider | undefined;
   private readonly clock: Clock;
+  private readonly retryDelayMs: ((attempt: number) => number) | undefined;
   private readonly clients = new Map<string, unknown>();
   private readonly memberCredentials = new Map<string, AwsCredentialIdentityProvider>();
 
@@ -91,6 +99,7 @@ export class ClientFactory {
     this.retryMode = options.retryMode ?? 'adaptive';
     this.sessionName = options.sessionName ?? 'org-backup-controller';
     this.managementCredentials = options.credentials;
+    this.retryDelayMs = options.retryDelayMs;
     this.clock = options.clock ?? { now: () => new Date() };
   }
 
@@ -163,7 +172,9 @@ export class ClientFactory {
     const config: ClientConfigBase = {
       region,
       maxAttempts: this.maxAttempts,
-      retryMode: this.retryMode,
+      ...(this.retryDelayMs
+        ? { retryStrategy: new ConfiguredRetryStrategy(this.maxAttempts, this.retryDelayMs) }
+        : { retryMode: this.retryMode }),
       ...this.credentialsFor(accountId),
     };
     const client = create(config);
@@ -210,7 +221,10 @@ export class ClientFactory {
  * One in-flight or cached identity for every client of an account. Failures are not cached: the next
  * reconcile retries, so a role created in the meantime is picked up without a cold start.
  */
-function sharedCredentialCache(clock: Clock, provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider {
+function sharedCredentialCache(
+  clock: Clock,
+  provider: AwsCredentialIdentityProvider,
+): AwsCredentialIdentityProvider {
   let current: Promise<AwsCredentialIdentity> | undefined;
   const isFresh = (identity: AwsCredentialIdentity): boolean =>
     identity.expiration === undefined ||

@@ -9,7 +9,10 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
       if (value !== undefined && !columns.includes(key)) columns.push(key);
     }
   }
-  const lines = [columns.map(cell).join(','), ...rows.map((row) => columns.map((c) => cell(row[c])).join(','))];
+  const lines = [
+    columns.map(cell).join(','),
+    ...rows.map((row) => columns.map((c) => cell(row[c])).join(',')),
+  ];
   return `${lines.join('\r\n')}\r\n`;
 }
 

@@ -39,7 +39,8 @@ export function classifyEvent(deps: ControllerDeps, raw: unknown): ClassifiedEve
   });
   const eventId = parsed.id ?? null;
   metrics.count('EventsProcessed', 1, { Kind: parsed.kind });
-  if (effect.ignoredBecause) log.debug('Event ignored', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
+  if (effect.ignoredBecause)
+    log.debug('Event ignored', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
   return { eventId, kind: parsed.kind, effect };
 }
 

@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { ClientFactory } from '../aws/clients.js';
 import { putSweepTargets } from '../aws/sweep-targets.js';
@@ -42,7 +42,9 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigValidationError(fields.map((message) => ({ path: 'environment', message, fix: 'redeploy' })));
+    throw new ConfigValidationError(
+      fields.map((message) => ({ path: 'environment', message, fix: 'redeploy' })),
+    );
   }
   const settings = parsed.data;
   const loaded = loadConfigFromText(settings.ORGBACKUP_CONFIG, 'ORGBACKUP_CONFIG');

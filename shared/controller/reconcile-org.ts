@@ -33,7 +33,9 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     organizationId: desired.context.organizationId,
     sleep: deps.sleep,
   });
-  const enabledNow = actions.some((action) => action.spec.kind === 'EnableCrossAccountBackup' && action.applied);
+  const enabledNow = actions.some(
+    (action) => action.spec.kind === 'EnableCrossAccountBackup' && action.applied,
+  );
   const records = actions.map((action) => toActionRecord(action, now));
   const { newActions } = await store.saveOrgActions({
     managementAccountId: desired.context.managementAccountId,
@@ -45,7 +47,10 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   await store.recordRunProgress(runId, {
     actionsApplied: outcome.applied,
     actionsBlocked: outcome.blocked,
-    errors: [...planned.problems, ...actions.flatMap((a) => (a.error ? [`${a.spec.kind}: ${a.error.message}`] : []))],
+    errors: [
+      ...planned.problems,
+      ...actions.flatMap((a) => (a.error ? [`${a.spec.kind}: ${a.error.message}`] : [])),
+    ],
   });
   deps.metrics.count('ActionsApplied', outcome.applied);
   return {

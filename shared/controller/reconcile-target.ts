@@ -8,7 +8,11 @@ import type {
   ObservedTarget,
   ResourceStatus,
 } from '../domain/model.js';
-import { blastRadiusBlock, countsAgainstBlastRadius, maxChangedAccounts } from '../domain/plan/blast-radius.js';
+import {
+  blastRadiusBlock,
+  countsAgainstBlastRadius,
+  maxChangedAccounts,
+} from '../domain/plan/blast-radius.js';
 import { planTarget } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
 import { countOutcomes } from './action-records.js';
@@ -114,7 +118,11 @@ async function limitBlastRadius(
   const percent = deps.desired.blastRadius.maxAccountsChangedPercent;
   const limit = maxChangedAccounts(request.totalAccounts, percent);
   if (await deps.store.claimAccountChange(request.runId, request.accountId, limit)) return [...actions];
-  const block = blastRadiusBlock({ accountId: request.accountId, totalAccounts: request.totalAccounts, percent });
+  const block = blastRadiusBlock({
+    accountId: request.accountId,
+    totalAccounts: request.totalAccounts,
+    percent,
+  });
   return actions.map((action) => (counting.includes(action) ? { ...action, blocked: block } : action));
 }
 
@@ -128,6 +136,8 @@ function targetErrors(observed: ObservedTarget, actions: readonly Action[]): str
   const where = `${observed.accountId}/${observed.region}`;
   return [
     ...(observed.reachability.ok ? [] : [`${where}: ${observed.reachability.message}`]),
-    ...actions.flatMap((action) => (action.error ? [`${where} ${action.spec.kind}: ${action.error.message}`] : [])),
+    ...actions.flatMap((action) =>
+      action.error ? [`${where} ${action.spec.kind}: ${action.error.message}`] : [],
+    ),
   ];
 }

@@ -2,8 +2,8 @@ import { ControllerError } from '../domain/errors.js';
 import type { ResourceStatus } from '../domain/model.js';
 import { RESOURCE_STATUSES } from '../domain/model.js';
 import { coveragePercent } from '../domain/report.js';
-import type { FindingsStore } from '../store/findings-store.js';
 import { InvalidCursorError } from '../store/errors.js';
+import type { FindingsStore } from '../store/findings-store.js';
 import { toCsv } from './csv.js';
 
 /** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
@@ -40,7 +40,11 @@ interface Rows {
   readonly csv: readonly Record<string, unknown>[];
 }
 
-const ROUTES: readonly { readonly pattern: RegExp; readonly params: readonly string[]; readonly run: Route }[] = [
+const ROUTES: readonly {
+  readonly pattern: RegExp;
+  readonly params: readonly string[];
+  readonly run: Route;
+}[] = [
   {
     pattern: /^\/summary$/,
     params: [],
@@ -81,7 +85,9 @@ const ROUTES: readonly { readonly pattern: RegExp; readonly params: readonly str
     params: ['format'],
     run: async (store, _query, [accountId]) => {
       if (!accountId || !ACCOUNT_ID.test(accountId)) {
-        throw new BadReportRequestError(`Account id "${accountId}" is not 12 digits; use e.g. /accounts/123456789012.`);
+        throw new BadReportRequestError(
+          `Account id "${accountId}" is not 12 digits; use e.g. /accounts/123456789012.`,
+        );
       }
       const view = await store.getAccountView(accountId);
       return {
@@ -116,7 +122,12 @@ const ROUTES: readonly { readonly pattern: RegExp; readonly params: readonly str
       const page = await store.listRuns({ limit: query.limit(), cursor: query.text('cursor') ?? null });
       return {
         json: { items: page.items, nextCursor: page.nextCursor },
-        csv: page.items.map((run) => ({ ...run, ...run.counts, counts: undefined, errors: run.errors.length })),
+        csv: page.items.map((run) => ({
+          ...run,
+          ...run.counts,
+          counts: undefined,
+          errors: run.errors.length,
+        })),
       };
     },
   },
@@ -126,7 +137,10 @@ const ROUTES: readonly { readonly pattern: RegExp; readonly params: readonly str
  * Serves the documented report routes from the findings store. Bad parameters get a 400 that names the
  * parameter and the fix; unknown routes a 404 listing the routes; nothing leaks a stack trace.
  */
-export async function handleReportRequest(store: FindingsStore, request: ReportRequest): Promise<ReportResponse> {
+export async function handleReportRequest(
+  store: FindingsStore,
+  request: ReportRequest,
+): Promise<ReportResponse> {
   if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
   const path = request.path.replace(/\/+$/, '') || '/';
   const route = ROUTES.find((candidate) => candidate.pattern.test(path));
@@ -144,13 +158,20 @@ export async function handleReportRequest(store: FindingsStore, request: ReportR
     const params = route.pattern.exec(path)?.slice(1) ?? [];
     const rows = await route.run(store, new QueryReader(request.query), params);
     if (format === 'csv') {
-      return { statusCode: 200, headers: { 'content-type': 'text/csv; charset=utf-8' }, body: toCsv(rows.csv) };
+      return {
+        statusCode: 200,
+        headers: { 'content-type': 'text/csv; charset=utf-8' },
+        body: toCsv(rows.csv),
+      };
     }
     return json(200, rows.json);
   } catch (error) {
     if (error instanceof BadReportRequestError) return problem(400, error.message);
     if (error instanceof InvalidCursorError) {
-      return problem(400, 'Parameter "cursor" is not valid here; pass the nextCursor of the previous page unchanged.');
+      return problem(
+        400,
+        'Parameter "cursor" is not valid here; pass the nextCursor of the previous page unchanged.',
+      );
     }
     throw error;
   }
@@ -185,7 +206,9 @@ class QueryReader {
   region(name: string): string | undefined {
     const value = this.text(name);
     if (value !== undefined && !REGION.test(value)) {
-      throw new BadReportRequestError(`Parameter "${name}" must be a Region name like eu-west-1, not "${value}".`);
+      throw new BadReportRequestError(
+        `Parameter "${name}" must be a Region name like eu-west-1, not "${value}".`,
+      );
     }
     return value;
   }
@@ -207,7 +230,9 @@ class QueryReader {
     if (value === undefined) return DEFAULT_LIMIT;
     const limit = Number(value);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-      throw new BadReportRequestError(`Parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}, not "${value}".`);
+      throw new BadReportRequestError(
+        `Parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}, not "${value}".`,
+      );
     }
     return limit;
   }

@@ -93,7 +93,8 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     runsIn: 'member',
     mutatesExisting: false,
     permissions: ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:TagRole'],
-    description: 'Create the backup service role trusted by backup.amazonaws.com, with the AWS managed policies.',
+    description:
+      'Create the backup service role trusted by backup.amazonaws.com, with the AWS managed policies.',
   },
   UpdateBackupRoleTrust: {
     scope: 'target',

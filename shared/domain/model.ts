@@ -8,7 +8,14 @@
 // Statuses, reason codes and checks (the report's vocabulary; see README "Statuses and reason codes")
 // ---------------------------------------------------------------------------------------------------------
 
-export const RESOURCE_STATUSES = ['PROTECTED', 'PENDING', 'UNPROTECTED', 'STALE', 'FAILING', 'UNKNOWN'] as const;
+export const RESOURCE_STATUSES = [
+  'PROTECTED',
+  'PENDING',
+  'UNPROTECTED',
+  'STALE',
+  'FAILING',
+  'UNKNOWN',
+] as const;
 export type ResourceStatus = (typeof RESOURCE_STATUSES)[number];
 
 export const REASON_CODES = [
@@ -228,7 +235,11 @@ export interface EffectivePlan {
   readonly name: string;
   readonly regions: readonly string[];
   readonly rules: readonly EffectiveRule[];
-  readonly tagSelections: readonly { readonly roleArn: string; readonly tagKey: string; readonly tagValues: readonly string[] }[];
+  readonly tagSelections: readonly {
+    readonly roleArn: string;
+    readonly tagKey: string;
+    readonly tagValues: readonly string[];
+  }[];
 }
 export interface EffectiveRule {
   readonly name: string;
@@ -238,7 +249,10 @@ export interface EffectiveRule {
   readonly vaultName: string;
   readonly deleteAfterDays: number | null;
   readonly coldStorageAfterDays: number | null;
-  readonly copyActions: readonly { readonly targetVaultArn: string; readonly deleteAfterDays: number | null }[];
+  readonly copyActions: readonly {
+    readonly targetVaultArn: string;
+    readonly deleteAfterDays: number | null;
+  }[];
 }
 
 export interface ObservedVault {
@@ -298,7 +312,11 @@ export interface JobOutcome {
 
 export type Reachability =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED';
+      readonly message: string;
+    };
 
 export interface ObservedTarget {
   readonly accountId: string;
@@ -335,10 +353,20 @@ export interface ObservedTarget {
 
 export type ActionSpec =
   | { readonly kind: 'EnablePolicyType'; readonly rootId: string }
-  | { readonly kind: 'CreatePolicy'; readonly name: string; readonly description: string; readonly content: string }
+  | {
+      readonly kind: 'CreatePolicy';
+      readonly name: string;
+      readonly description: string;
+      readonly content: string;
+    }
   | { readonly kind: 'UpdatePolicy'; readonly policyId: string; readonly content: string }
   /** policyId is absent when the policy is created in the same run; the executor resolves it by name. */
-  | { readonly kind: 'AttachPolicy'; readonly policyName: string; readonly policyId?: string; readonly targetId: string }
+  | {
+      readonly kind: 'AttachPolicy';
+      readonly policyName: string;
+      readonly policyId?: string;
+      readonly targetId: string;
+    }
   | { readonly kind: 'DetachPolicy'; readonly policyId: string; readonly targetId: string }
   | { readonly kind: 'EnableCrossAccountBackup' }
   | { readonly kind: 'CreateBackupVault'; readonly vaultName: string; readonly kmsKey: KmsKeySpec }
@@ -350,7 +378,11 @@ export type ActionSpec =
       readonly changeableForDays?: number;
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
-  | { readonly kind: 'CreateBackupRole'; readonly roleName: string; readonly managedPolicyArns: readonly string[] }
+  | {
+      readonly kind: 'CreateBackupRole';
+      readonly roleName: string;
+      readonly managedPolicyArns: readonly string[];
+    }
   | { readonly kind: 'UpdateBackupRoleTrust'; readonly roleName: string }
   | { readonly kind: 'AttachBackupRolePolicy'; readonly roleName: string; readonly policyArn: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }

@@ -1,3 +1,4 @@
+import { ACTION_CATALOG } from './actions.js';
 import type {
   Action,
   ActionRecord,
@@ -8,7 +9,6 @@ import type {
   ResourceStatus,
   TargetChecks,
 } from './model.js';
-import { ACTION_CATALOG } from './actions.js';
 import { CHECK_IDS, RESOURCE_STATUSES } from './model.js';
 
 /**
@@ -35,7 +35,10 @@ export function summarize(
 }
 
 /** PROTECTED as a share of all resources, in percent with one decimal; nothing to protect is full coverage. */
-export function coveragePercent(byStatus: Readonly<Record<ResourceStatus, number>>, resources: number): number {
+export function coveragePercent(
+  byStatus: Readonly<Record<ResourceStatus, number>>,
+  resources: number,
+): number {
   return resources === 0 ? 100 : Math.round((byStatus.PROTECTED / resources) * 1000) / 10;
 }
 

@@ -20,6 +20,7 @@ import {
   type ResourceStatus,
   type TargetChecks,
 } from '../domain/model.js';
+import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError, StoreWriteError } from './errors.js';
 import {
   actionEventItem,
@@ -44,7 +45,6 @@ import {
   zeroCounts,
 } from './items.js';
 import { FINDINGS_TABLE } from './table.js';
-import { coveragePercent } from '../domain/report.js';
 import type {
   AccountView,
   FindingQuery,

@@ -51,12 +51,17 @@ export async function startEmbeddedDynamo(): Promise<EmbeddedDynamo> {
 }
 
 /** Plays one HTTP exchange against a Node request listener with in-memory request and response objects. */
-function serveInProcess(listener: RequestListener, request: HttpRequest): Promise<{ response: HttpResponse }> {
+function serveInProcess(
+  listener: RequestListener,
+  request: HttpRequest,
+): Promise<{ response: HttpResponse }> {
   const body = bodyBytes(request.body);
   const incoming = Object.assign(Readable.from([body]), {
     method: request.method,
     url: request.path,
-    headers: Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value])),
+    headers: Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    ),
   });
   return new Promise((resolve) => {
     const headers: Record<string, string> = {};
@@ -73,7 +78,11 @@ function serveInProcess(listener: RequestListener, request: HttpRequest): Promis
       end(chunk?: string | Buffer) {
         if (chunk !== undefined) chunks.push(Buffer.from(chunk));
         resolve({
-          response: { statusCode: outgoing.statusCode, headers, body: Readable.from([Buffer.concat(chunks)]) },
+          response: {
+            statusCode: outgoing.statusCode,
+            headers,
+            body: Readable.from([Buffer.concat(chunks)]),
+          },
         });
       },
     };

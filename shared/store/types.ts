@@ -1,4 +1,3 @@
-import type { Item, TargetRow } from './items.js';
 import type {
   ActionRecord,
   FindingTransition,
@@ -6,6 +5,7 @@ import type {
   ResourceStatus,
   TargetChecks,
 } from '../domain/model.js';
+import type { Item, TargetRow } from './items.js';
 
 export type RunTrigger = 'schedule' | 'event' | 'cli';
 

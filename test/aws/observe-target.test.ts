@@ -27,8 +27,8 @@ import {
 } from '@aws-sdk/client-organizations';
 import {
   GetResourcesCommand,
-  GetTagKeysCommand,
   type GetResourcesCommandInput,
+  GetTagKeysCommand,
   ResourceGroupsTaggingAPIClient,
   type ResourceTagMapping,
 } from '@aws-sdk/client-resource-groups-tagging-api';
@@ -75,11 +75,13 @@ const mapping = (arn: string, tags: Record<string, string>): ResourceTagMapping 
 function serveTagPages(pagesByKey: Record<string, ResourceTagMapping[][]>) {
   const seen: { key: string; token: string | undefined }[] = [];
   const keys = [...Object.keys(pagesByKey), 'Name', 'BackupEnabledUntil'];
-  tagging.on(GetTagKeysCommand).callsFake((input: { PaginationToken?: string }) =>
-    input.PaginationToken
-      ? { TagKeys: keys.slice(1), PaginationToken: '' }
-      : { TagKeys: keys.slice(0, 1), PaginationToken: 'k1' },
-  );
+  tagging
+    .on(GetTagKeysCommand)
+    .callsFake((input: { PaginationToken?: string }) =>
+      input.PaginationToken
+        ? { TagKeys: keys.slice(1), PaginationToken: '' }
+        : { TagKeys: keys.slice(0, 1), PaginationToken: 'k1' },
+    );
   tagging.on(GetResourcesCommand).callsFake((input: GetResourcesCommandInput) => {
     const key = input.TagFilters?.[0]?.Key ?? '';
     seen.push({ key, token: input.PaginationToken });

@@ -1,0 +1,246 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createEventsHandler } from '../functions/events.js';
+import { createNotifyHandler } from '../functions/notify.js';
+import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile-target.js';
+import { createSweepHandler } from '../functions/sweep.js';
+import { ClientFactory } from '../shared/aws/clients.js';
+import { buildComplianceReport } from '../shared/controller/build-report.js';
+import type { ControllerDeps, Log, MetricsSink } from '../shared/controller/deps.js';
+import type { SweepPlan } from '../shared/controller/sweep.js';
+import type { Config } from '../shared/domain/config/index.js';
+import { buildDesiredState } from '../shared/domain/desired.js';
+import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js';
+import { AlertPublisher } from '../shared/notify/publisher.js';
+import { createFindingsTable, createIdempotencyTable } from '../shared/store/create-table.js';
+import { FindingsStore } from '../shared/store/findings-store.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../shared/store/local-engine.js';
+import { SimulatedOrganization } from './index.js';
+import type { World } from './world.js';
+
+export interface HarnessOptions {
+  readonly world: World;
+  readonly config: Config;
+  readonly seed: number;
+  readonly log?: Log;
+  /** Extra setup on the simulation before anything runs (faults, tests). */
+  readonly prepare?: (sim: SimulatedOrganization) => void;
+  /** Retries sleep for real in the SDK; tests with injected throttling pass `() => 0`. */
+  readonly retryDelayMs?: (attempt: number) => number;
+}
+
+export interface SweepOutcome {
+  readonly runId: string;
+  readonly org: ReconcileResult;
+  readonly targets: readonly ReconcileResult[];
+  readonly summary: ReportSummary;
+}
+
+/**
+ * The deployed controller, wired to a simulated organization: production handlers, use cases, SDK clients
+ * and store; the simulation answers the SDK calls and DynamoDB is the embedded engine. `sweep()` runs one
+ * sweep the way the state machine does; `deliverEvents()` hands the central bus's events to the `events`
+ * function as one SQS batch. Tests step it by hand; `runSandbox` drives it for days.
+ */
+export class SandboxHarness {
+  private readonly published = new Map<string, SweepPlan['targets']>();
+  private readonly sweepHandler;
+  private readonly reconcileHandler;
+  private readonly notifyHandler;
+  private readonly eventsHandler;
+
+  private constructor(
+    readonly sim: SimulatedOrganization,
+    readonly deps: ControllerDeps,
+    private readonly engine: EmbeddedDynamo,
+    persistence: DynamoDBPersistenceLayer,
+  ) {
+    this.sweepHandler = createSweepHandler(
+      () => deps,
+      // Stands in for the sweep bucket and the Distributed Map's item reader.
+      () => async (plan) => {
+        this.published.set(plan.runId, plan.targets);
+        return plan.runId;
+      },
+    );
+    this.reconcileHandler = createReconcileHandler(() => deps);
+    this.notifyHandler = createNotifyHandler(() => deps);
+    this.eventsHandler = createEventsHandler(
+      () => deps,
+      () => persistence,
+    );
+  }
+
+  static async start(options: HarnessOptions): Promise<SandboxHarness> {
+    const sim = SimulatedOrganization.fromWorld(options.world, { seed: options.seed });
+    options.prepare?.(sim);
+    const engine = await startEmbeddedDynamo();
+    try {
+      await createFindingsTable(engine.client, FINDINGS_TABLE);
+      await createIdempotencyTable(engine.client, IDEMPOTENCY_TABLE);
+      const deps = sandboxDeps(sim, engine, options);
+      const persistence = new DynamoDBPersistenceLayer({
+        tableName: IDEMPOTENCY_TABLE,
+        awsSdkV3Client: engine.client,
+      });
+      return new SandboxHarness(sim, deps, engine, persistence);
+    } catch (error) {
+      await engine.stop();
+      throw error;
+    }
+  }
+
+  get store(): FindingsStore {
+    return this.deps.store;
+  }
+
+  /** One scheduled sweep: list targets, reconcile the org, then every target (in parallel), then notify. */
+  async sweep(): Promise<SweepOutcome> {
+    const plan = await this.sweepHandler();
+    const org = await this.reconcileHandler({ runId: plan.runId, target: { kind: 'org' } });
+    const targets = await inParallel(this.published.get(plan.targetsKey) ?? [], FAN_OUT, (target) =>
+      this.reconcileHandler({
+        runId: plan.runId,
+        target,
+        totalAccounts: plan.totalAccounts,
+        crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
+      }),
+    );
+    this.published.delete(plan.targetsKey);
+    const finished = await this.notifyHandler({ runId: plan.runId });
+    const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
+    return { runId: plan.runId, org, targets, summary };
+  }
+
+  /** Hands everything on the central bus to the `events` function as one SQS batch; undefined when empty. */
+  async deliverEvents(): Promise<{ delivered: number; response: SQSBatchResponse } | undefined> {
+    const batch = this.sim.drainCentralBusEvents();
+    if (batch.length === 0) return undefined;
+    const response = await this.deliver(batch);
+    return { delivered: batch.length, response };
+  }
+
+  /** Sends raw bodies through the `events` function (tests use it for hand-made and malformed events). */
+  deliver(bodies: readonly unknown[]): Promise<SQSBatchResponse> {
+    return this.eventsHandler(toSqsEvent(bodies, this.sim.now().getTime()), EVENTS_CONTEXT);
+  }
+
+  report(): Promise<ComplianceReport> {
+    return buildComplianceReport(this.store, {
+      mode: this.deps.desired.mode,
+      now: this.sim.now(),
+      accountIds: this.sim.accountIds(),
+    });
+  }
+
+  close(): Promise<void> {
+    return this.engine.stop();
+  }
+}
+
+/** Targets reconciled at once in the sandbox's stand-in for the Distributed Map. */
+const FAN_OUT = 8;
+const FINDINGS_TABLE = 'orgbackup-findings';
+const IDEMPOTENCY_TABLE = 'orgbackup-idempotency';
+
+function sandboxDeps(
+  sim: SimulatedOrganization,
+  engine: EmbeddedDynamo,
+  options: HarnessOptions,
+): ControllerDeps {
+  const managementAccountId = sim.managementAccountId();
+  const homeRegion = options.config.regions[0] ?? 'us-east-1';
+  const desired = buildDesiredState(options.config, {
+    managementAccountId,
+    organizationId: sim.organizationId(),
+    homeRegion,
+    eventBusArn: sim.centralBusArn(homeRegion),
+  });
+  const factory = new ClientFactory({
+    managementAccountId,
+    memberRoleName: desired.memberRoleName,
+    homeRegion,
+    plugins: [sim.plugin()],
+    credentials: sim.managementCredentials(),
+    clock: { now: () => sim.now() },
+    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+  });
+  const log = options.log ?? quietLog;
+  return {
+    desired,
+    factory,
+    store: new FindingsStore({ client: engine.client, tableName: FINDINGS_TABLE }),
+    clock: { now: () => sim.now() },
+    log,
+    metrics: noMetrics,
+    publisher: new AlertPublisher({
+      sns: factory.sns(homeRegion),
+      topicArn: `arn:aws:sns:${homeRegion}:${managementAccountId}:orgbackup-alerts`,
+      secrets: factory.secretsManager(homeRegion),
+      slackSecretName: options.config.alerts.slackWebhookSecretName,
+      logger: log,
+      sleep: async () => {},
+    }),
+    // Waiting (EnablePolicyType polling, conflict retries) lets simulated time pass, as it would in AWS.
+    sleep: async (ms) => sim.advanceBy(ms),
+  };
+}
+
+/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/** Central-bus events as the SQS queue hands them to the `events` function. */
+function toSqsEvent(events: readonly unknown[], at: number): SQSEvent {
+  return {
+    Records: events.map((event, index) => ({
+      messageId: `sandbox-${at}-${index}`,
+      receiptHandle: `sandbox-${at}-${index}`,
+      body: typeof event === 'string' ? event : JSON.stringify(event),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(at),
+        SenderId: 'events.amazonaws.com',
+        ApproximateFirstReceiveTimestamp: String(at),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:us-east-1:111111111111:orgbackup-events',
+      awsRegion: 'us-east-1',
+    })),
+  };
+}
+
+/** The parts of a Lambda context the events function reads (Powertools idempotency's time budget). */
+const EVENTS_CONTEXT = {
+  functionName: 'orgbackup-events',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:111111111111:function:orgbackup-events',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'sandbox',
+  logGroupName: '/aws/lambda/orgbackup-events',
+  logStreamName: 'sandbox',
+  callbackWaitsForEmptyEventLoop: false,
+  getRemainingTimeInMillis: () => 180_000,
+  done() {},
+  fail() {},
+  succeed() {},
+} satisfies Context;
+
+const quietLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
+const noMetrics: MetricsSink = { count() {}, gauge() {} };
