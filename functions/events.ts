@@ -10,7 +10,7 @@ import {
   type EventOutcome,
   reconcileEventTargets,
 } from '../shared/controller/handle-events.js';
-import { eventsPersistence, lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { eventsPersistence, instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
 
 /** An event id is remembered for a day: EventBridge and SQS redeliver within minutes, not days. */
 const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
@@ -69,7 +69,9 @@ function parseBody(body: string): unknown {
   }
 }
 
-export const handler = createEventsHandler(
-  () => lambdaDeps(),
-  () => eventsPersistence(),
+export const handler = instrumented(
+  createEventsHandler(
+    () => lambdaDeps(),
+    () => eventsPersistence(),
+  ),
 );

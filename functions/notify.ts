@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { finishRun, type NotifyOutcome, sendDailyDigest } from '../shared/controller/notify-run.js';
 
 const requestSchema = z.union([
@@ -23,4 +23,4 @@ export function createNotifyHandler(deps: () => ControllerDeps) {
   };
 }
 
-export const handler = createNotifyHandler(() => lambdaDeps());
+export const handler = instrumented(createNotifyHandler(() => lambdaDeps()));

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { type OrgOutcome, reconcileOrg } from '../shared/controller/reconcile-org.js';
 import { reconcileTarget, type TargetOutcome } from '../shared/controller/reconcile-target.js';
 
@@ -57,4 +57,4 @@ function summarizeTarget(outcome: TargetOutcome): ReconcileResult {
   };
 }
 
-export const handler = createReconcileHandler(() => lambdaDeps());
+export const handler = instrumented(createReconcileHandler(() => lambdaDeps()));

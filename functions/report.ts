@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { handleReportRequest } from '../shared/controller/report-api.js';
 
 /** API Gateway (IAM-authorized) → the report routes; the same routes `orgbackup sandbox --serve` serves. */
@@ -20,4 +20,4 @@ export function createReportHandler(deps: () => ControllerDeps) {
   };
 }
 
-export const handler = createReportHandler(() => lambdaDeps());
+export const handler = instrumented(createReportHandler(() => lambdaDeps()));

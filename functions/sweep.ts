@@ -1,5 +1,5 @@
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { lambdaDeps, sweepTargetsPublisher } from '../shared/controller/lambda-runtime.js';
+import { instrumented, lambdaDeps, sweepTargetsPublisher } from '../shared/controller/lambda-runtime.js';
 import { startSweep, type TargetsPublisher } from '../shared/controller/sweep.js';
 
 export interface SweepResult {
@@ -18,7 +18,9 @@ export function createSweepHandler(deps: () => ControllerDeps, publish: () => Ta
   };
 }
 
-export const handler = createSweepHandler(
-  () => lambdaDeps(),
-  () => sweepTargetsPublisher(),
+export const handler = instrumented(
+  createSweepHandler(
+    () => lambdaDeps(),
+    () => sweepTargetsPublisher(),
+  ),
 );

@@ -2,6 +2,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { ClientFactory } from '../aws/clients.js';
 import { putSweepTargets } from '../aws/sweep-targets.js';
@@ -137,5 +138,20 @@ export function sweepTargetsPublisher(env: NodeJS.ProcessEnv = process.env): Tar
     const key = `sweeps/${plan.runId.replace(/[^A-Za-z0-9._-]/g, '-')}.json`;
     await putSweepTargets(lambdaDeps().factory, { bucket, key }, plan.targets);
     return key;
+  };
+}
+
+/**
+ * Wraps a Lambda handler the Powertools way: the invocation's context on every log line (request id,
+ * cold start, function name), and the metrics recorded during the invocation flushed as EMF at its end.
+ */
+export function instrumented<E, R>(handler: (event: E, context?: Context) => Promise<R>) {
+  return async (event: E, context?: Context): Promise<R> => {
+    if (context) logger.addContext(context);
+    try {
+      return await handler(event, context);
+    } finally {
+      metrics.publishStoredMetrics();
+    }
   };
 }

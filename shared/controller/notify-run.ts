@@ -23,8 +23,12 @@ export async function finishRun(
   const { transitions, actions } = await deps.store.runActivity(runId, now);
   const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
   if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
-  const summary = await deps.store.summary();
+  const [summary, run] = await Promise.all([deps.store.summary(), deps.store.getRun(runId)]);
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
+  if (run) {
+    deps.metrics.count('SweepErrors', run.errors.length);
+    deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
+  }
   deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');
   for (const [status, count] of Object.entries(summary.total.byStatus)) {
     deps.metrics.count('ResourcesByStatus', count, { Status: status });
