@@ -20,6 +20,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../shared/domain/config/schema.js';
 import { ControllerError } from '../shared/domain/errors.js';
+import { BACKUP_API_EVENT_NAMES, ORG_EVENT_NAMES } from '../shared/domain/events/parse.js';
 import { FINDINGS_TABLE } from '../shared/store/table.js';
 import { ControllerFunction, type HandlerName, handlerEntry } from './controller-function.js';
 import {
@@ -90,22 +91,11 @@ const ENVIRONMENT_HEADROOM_BYTES = 1024;
 
 const CENTRAL_BUS_NAME = 'org-backup-controller';
 const MEMBER_STACK_SET_NAME = 'org-backup-controller-member-baseline';
-const BACKUP_API_CALLS = [
-  'DeleteBackupVault',
-  'DeleteBackupVaultLockConfiguration',
-  'PutBackupVaultAccessPolicy',
-  'DeleteRecoveryPoint',
-];
-const ORGANIZATIONS_CALLS = [
-  'CreateAccountResult',
-  'MoveAccount',
-  'AttachPolicy',
-  'DetachPolicy',
-  'UpdatePolicy',
-  'DeletePolicy',
-];
 
-/** Event patterns the controller reacts to, on the central bus and on this account's default bus. */
+/**
+ * Event patterns the controller reacts to, on the central bus and on this account's default bus. The API
+ * call names come from the events handler's parser, so the rules deliver exactly what it understands.
+ */
 export const CONTROLLER_EVENT_PATTERNS: Readonly<Record<string, EventPattern>> = {
   backupServiceEvents: {
     source: ['aws.backup'],
@@ -114,13 +104,13 @@ export const CONTROLLER_EVENT_PATTERNS: Readonly<Record<string, EventPattern>> =
   backupApiCalls: {
     source: ['aws.backup'],
     detailType: ['AWS API Call via CloudTrail'],
-    detail: { eventName: BACKUP_API_CALLS },
+    detail: { eventName: [...BACKUP_API_EVENT_NAMES] },
   },
   tagChanges: { source: ['aws.tag'], detailType: ['Tag Change on Resource'] },
   organizationsCalls: {
     source: ['aws.organizations'],
     detailType: ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'],
-    detail: { eventName: ORGANIZATIONS_CALLS },
+    detail: { eventName: [...ORG_EVENT_NAMES] },
   },
 };
 

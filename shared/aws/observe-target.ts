@@ -489,30 +489,31 @@ async function listJobs(
       ),
     ),
   ]);
+  const outcome = (
+    kind: JobOutcome['kind'],
+    job: {
+      ResourceArn?: string;
+      State?: string;
+      CreationDate?: Date;
+      CompletionDate?: Date;
+      StatusMessage?: string;
+    },
+    jobId: string | undefined,
+  ): JobOutcome => ({
+    kind,
+    jobId: jobId ?? '',
+    resourceArn: job.ResourceArn ?? '',
+    state: (job.State ?? 'CREATED') as JobState,
+    creationDate: job.CreationDate ?? since,
+    completionDate: job.CompletionDate ?? null,
+    statusMessage: job.StatusMessage ?? null,
+  });
   const outcomes: JobOutcome[] = [
-    ...backupJobs.map(
-      (job): JobOutcome => ({
-        kind: 'BACKUP',
-        jobId: job.BackupJobId ?? '',
-        resourceArn: job.ResourceArn ?? '',
-        state: (job.State ?? 'CREATED') as JobState,
-        creationDate: job.CreationDate ?? since,
-        completionDate: job.CompletionDate ?? null,
-        statusMessage: job.StatusMessage ?? null,
-      }),
-    ),
-    ...copyJobs.map(
-      (job): JobOutcome => ({
-        kind: 'COPY',
-        jobId: job.CopyJobId ?? '',
-        resourceArn: job.ResourceArn ?? '',
-        state: (job.State ?? 'CREATED') as JobState,
-        creationDate: job.CreationDate ?? since,
-        completionDate: job.CompletionDate ?? null,
-        statusMessage: job.StatusMessage ?? null,
-        ...(job.DestinationBackupVaultArn ? { destinationVaultArn: job.DestinationBackupVaultArn } : {}),
-      }),
-    ),
+    ...backupJobs.map((job) => outcome('BACKUP', job, job.BackupJobId)),
+    ...copyJobs.map((job) => ({
+      ...outcome('COPY', job, job.CopyJobId),
+      ...(job.DestinationBackupVaultArn ? { destinationVaultArn: job.DestinationBackupVaultArn } : {}),
+    })),
   ];
   return outcomes.sort(
     (a, b) => b.creationDate.getTime() - a.creationDate.getTime() || a.jobId.localeCompare(b.jobId),
