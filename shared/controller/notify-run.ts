@@ -20,10 +20,15 @@ export async function finishRun(
   earlierTransitions: readonly FindingTransition[] = [],
 ): Promise<NotifyOutcome> {
   const now = deps.clock.now();
+  const [summary, run] = await Promise.all([deps.store.summary(), deps.store.getRun(runId)]);
+  // A retried invocation (Step Functions retries Lambda service errors) must not alert twice.
+  if (run?.finishedAt) {
+    deps.log.info('Run already finished; no alerts sent again', { runId });
+    return { alerts: 0, accounts: [], summary: summary.total };
+  }
   const { transitions, actions } = await deps.store.runActivity(runId, now);
   const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
   if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
-  const [summary, run] = await Promise.all([deps.store.summary(), deps.store.getRun(runId)]);
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (run) {
     deps.metrics.count('SweepErrors', run.errors.length);

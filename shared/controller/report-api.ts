@@ -38,6 +38,8 @@ type Route = (store: FindingsStore, query: QueryReader, params: readonly string[
 interface Rows {
   readonly json: unknown;
   readonly csv: readonly Record<string, unknown>[];
+  /** Of a paged listing; also sent as the `x-next-cursor` header, since a CSV body has no room for it. */
+  readonly nextCursor?: string | null;
 }
 
 const ROUTES: readonly {
@@ -47,7 +49,7 @@ const ROUTES: readonly {
 }[] = [
   {
     pattern: /^\/summary$/,
-    params: [],
+    params: ['format'],
     run: async (store) => {
       const [summary, runs] = await Promise.all([store.summary(), store.listRuns({ limit: 1 })]);
       const json = { ...summary, lastRun: runs.items[0] ?? null };
@@ -76,6 +78,7 @@ const ROUTES: readonly {
       });
       return {
         json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
         csv: page.items.map((finding) => ({ ...finding, reasons: finding.reasons.join(' ') })),
       };
     },
@@ -107,6 +110,7 @@ const ROUTES: readonly {
       });
       return {
         json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
         csv: page.items.map((action) => ({
           ...action,
           blocked: action.blocked?.message ?? '',
@@ -122,6 +126,7 @@ const ROUTES: readonly {
       const page = await store.listRuns({ limit: query.limit(), cursor: query.text('cursor') ?? null });
       return {
         json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
         csv: page.items.map((run) => ({
           ...run,
           ...run.counts,
@@ -157,17 +162,21 @@ export async function handleReportRequest(
     const format = responseFormat(request);
     const params = route.pattern.exec(path)?.slice(1) ?? [];
     const rows = await route.run(store, new QueryReader(request.query), params);
+    const next: Record<string, string> = rows.nextCursor ? { 'x-next-cursor': rows.nextCursor } : {};
     if (format === 'csv') {
       return {
         statusCode: 200,
-        headers: { 'content-type': 'text/csv; charset=utf-8' },
+        headers: { 'content-type': 'text/csv; charset=utf-8', ...next },
         body: toCsv(rows.csv),
       };
     }
-    return json(200, rows.json);
+    const response = json(200, rows.json);
+    return { ...response, headers: { ...response.headers, ...next } };
   } catch (error) {
     if (error instanceof BadReportRequestError) return problem(400, error.message);
-    if (error instanceof InvalidCursorError) {
+    // A cursor that decodes but whose key DynamoDB rejects (altered, or from another query's index).
+    const rejectedStartKey = request.query.cursor !== undefined && isValidationException(error);
+    if (error instanceof InvalidCursorError || rejectedStartKey) {
       return problem(
         400,
         'Parameter "cursor" is not valid here; pass the nextCursor of the previous page unchanged.',
@@ -175,6 +184,10 @@ export async function handleReportRequest(
     }
     throw error;
   }
+}
+
+function isValidationException(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ValidationException';
 }
 
 function responseFormat(request: ReportRequest): 'json' | 'csv' {

@@ -7,6 +7,12 @@ import {
 import { FINDINGS_TABLE } from './table.js';
 
 /**
+ * A local engine turns a table ACTIVE within milliseconds, but the waiter's first DescribeTable usually still
+ * sees CREATING; with the SDK's default one-second minimum delay that cost a second per table, per sandbox start.
+ */
+const LOCAL_TABLE_WAIT = (client: DynamoDBClient) => ({ client, maxWaitTime: 30, minDelay: 0.01, maxDelay: 1 });
+
+/**
  * Creates the findings table on a local engine (tests, sandbox), exactly as infra deploys it: string keys,
  * both GSIs projecting ALL attributes, on-demand billing. TTL is not enabled here because the local engine
  * (dynalite) has no UpdateTimeToLive; the store writes `expiresAt` all the same. Idempotent.
@@ -45,7 +51,7 @@ export async function createFindingsTable(client: DynamoDBClient, tableName: str
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+  await waitUntilTableExists(LOCAL_TABLE_WAIT(client), { TableName: tableName });
 }
 
 /**
@@ -65,5 +71,5 @@ export async function createIdempotencyTable(client: DynamoDBClient, tableName: 
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+  await waitUntilTableExists(LOCAL_TABLE_WAIT(client), { TableName: tableName });
 }

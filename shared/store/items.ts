@@ -206,7 +206,8 @@ export function transitionItem(transition: FindingTransition, runId: string | nu
   const suffix = `${transition.region}#${subjectKey(transition.subject)}`;
   return {
     PK: keys.historyPartition(transition.accountId),
-    SK: `${transition.at}#${suffix}`,
+    // The run id keeps an event's immediate transition and its reconcile's apart when both share a time.
+    SK: `${transition.at}#${suffix}#${runId ?? 'event'}`,
     GSI1PK: keys.transitionsOfDay(transition.at.slice(0, 10)),
     GSI1SK: `${transition.at}#${transition.accountId}#${suffix}`,
     entity: ENTITY.transition,
