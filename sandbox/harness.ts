@@ -27,6 +27,11 @@ export interface HarnessOptions {
   readonly prepare?: (sim: SimulatedOrganization) => void;
   /** Retries sleep for real in the SDK; tests with injected throttling pass `() => 0`. */
   readonly retryDelayMs?: (attempt: number) => number;
+  /**
+   * SDK attempts per call (the client factory's default: 5). Under heavy injected throttling some call runs
+   * out of attempts now and then, and its target turns UNKNOWN, as it would in AWS.
+   */
+  readonly maxAttempts?: number;
 }
 
 export interface SweepOutcome {
@@ -98,14 +103,24 @@ export class SandboxHarness {
   async sweep(): Promise<SweepOutcome> {
     const plan = await this.sweepHandler();
     const org = await this.reconcileHandler({ runId: plan.runId, target: { kind: 'org' } });
-    const targets = await inParallel(this.published.get(plan.targetsKey) ?? [], FAN_OUT, (target) =>
-      this.reconcileHandler({
-        runId: plan.runId,
-        target,
-        totalAccounts: plan.totalAccounts,
-        crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
-      }),
-    );
+    // Like the Distributed Map the targets run concurrently, but one account at a time (its Regions in
+    // parallel): which accounts win the run's blast-radius budget then never depends on timing, so a world,
+    // a config and a seed always give the same report.
+    const targets: ReconcileResult[] = [];
+    for (const accountTargets of byAccount(this.published.get(plan.targetsKey) ?? [])) {
+      targets.push(
+        ...(await Promise.all(
+          accountTargets.map((target) =>
+            this.reconcileHandler({
+              runId: plan.runId,
+              target,
+              totalAccounts: plan.totalAccounts,
+              crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
+            }),
+          ),
+        )),
+      );
+    }
     this.published.delete(plan.targetsKey);
     const finished = await this.notifyHandler({ runId: plan.runId });
     const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
@@ -138,8 +153,6 @@ export class SandboxHarness {
   }
 }
 
-/** Targets reconciled at once in the sandbox's stand-in for the Distributed Map. */
-const FAN_OUT = 8;
 const FINDINGS_TABLE = 'orgbackup-findings';
 const IDEMPOTENCY_TABLE = 'orgbackup-idempotency';
 
@@ -164,6 +177,7 @@ function sandboxDeps(
     credentials: sim.managementCredentials(),
     clock: { now: () => sim.now() },
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
   const log = options.log ?? quietLog;
   return {
@@ -186,22 +200,15 @@ function sandboxDeps(
   };
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-async function inParallel<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
+/** Targets grouped by account, accounts in the order they were listed. */
+function byAccount(targets: SweepPlan['targets']): SweepPlan['targets'][] {
+  const groups = new Map<string, SweepPlan['targets'][number][]>();
+  for (const target of targets) {
+    const group = groups.get(target.accountId);
+    if (group) group.push(target);
+    else groups.set(target.accountId, [target]);
+  }
+  return [...groups.values()];
 }
 
 /** Central-bus events as the SQS queue hands them to the `events` function. */

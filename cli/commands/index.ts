@@ -1,4 +1,6 @@
+import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
+import { reportCommand } from './report.js';
 import { sandboxCommand } from './sandbox.js';
 import { validateCommand } from './validate.js';
 
@@ -14,4 +16,6 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   validate: validateCommand,
   policy: policyCommand,
   sandbox: sandboxCommand,
+  report: reportCommand,
+  plan: planCommand,
 };
