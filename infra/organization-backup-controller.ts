@@ -19,6 +19,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../shared/domain/config/schema.js';
+import { CENTRAL_EVENT_BUS_NAME } from '../shared/domain/desired.js';
 import { ControllerError } from '../shared/domain/errors.js';
 import { BACKUP_API_EVENT_NAMES, ORG_EVENT_NAMES } from '../shared/domain/events/parse.js';
 import { FINDINGS_TABLE } from '../shared/store/table.js';
@@ -89,7 +90,6 @@ const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
 /** Left for the other variables when the config document is sized. */
 const ENVIRONMENT_HEADROOM_BYTES = 1024;
 
-const CENTRAL_BUS_NAME = 'org-backup-controller';
 const MEMBER_STACK_SET_NAME = 'org-backup-controller-member-baseline';
 
 /**
@@ -213,7 +213,7 @@ export class OrganizationBackupController extends Construct {
       this.alertTopic.addSubscription(new EmailSubscription(email));
     }
 
-    const bus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_BUS_NAME });
+    const bus = new EventBus(this, 'CentralBus', { eventBusName: CENTRAL_EVENT_BUS_NAME });
     bus.addToResourcePolicy(
       new PolicyStatement({
         sid: 'OrganizationPutEvents',

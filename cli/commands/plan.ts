@@ -7,7 +7,7 @@ import { whoAmI } from '../../shared/aws/identity.js';
 import { observeOrganization } from '../../shared/aws/observe-org.js';
 import { ACTION_KINDS } from '../../shared/domain/actions.js';
 import type { Config } from '../../shared/domain/config/index.js';
-import { buildDesiredState } from '../../shared/domain/desired.js';
+import { buildDesiredState, CENTRAL_EVENT_BUS_NAME } from '../../shared/domain/desired.js';
 import { type ComplianceReport, REASON_CODES, type ResourceFinding } from '../../shared/domain/model.js';
 import { buildReport } from '../../shared/domain/report.js';
 import { EXIT, parseCommandArgs } from '../args.js';
@@ -19,7 +19,6 @@ import { loadWorldFile } from '../world-file.js';
 import type { CliCommand } from './index.js';
 
 /** The central bus the deployed stack creates in the home Region (infra/organization-backup-controller.ts). */
-const DEPLOYED_BUS_NAME = 'org-backup-controller';
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const spec = {
@@ -150,7 +149,7 @@ async function planInAws(config: Config, homeRegion: string): Promise<Organizati
       organizationId: org.organizationId,
       homeRegion,
       partition: caller.partition,
-      eventBusArn: `arn:${caller.partition}:events:${homeRegion}:${org.managementAccountId}:event-bus/${DEPLOYED_BUS_NAME}`,
+      eventBusArn: `arn:${caller.partition}:events:${homeRegion}:${org.managementAccountId}:event-bus/${CENTRAL_EVENT_BUS_NAME}`,
     },
   );
   return planOrganization({ factory, desired, org, now: new Date() });

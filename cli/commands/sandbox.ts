@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
-import { loadWorld, WorldValidationError } from '../../sandbox/world.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { formatStory, paint } from '../sandbox-story.js';
 import { serveReport } from '../serve.js';
+import { loadWorldFile } from '../world-file.js';
 import type { CliCommand } from './index.js';
 
 const DEFAULT_WORLD = 'sandbox/demo/world.yaml';
@@ -49,14 +48,8 @@ export const sandboxCommand: CliCommand = {
     const options = parsed.values;
 
     const worldPath = options.world ?? DEFAULT_WORLD;
-    let world: ReturnType<typeof loadWorld>;
-    try {
-      world = loadWorld(await readFile(worldPath, 'utf8'), worldPath);
-    } catch (error) {
-      if (error instanceof WorldValidationError) process.stderr.write(`${error.message}\n`);
-      else process.stderr.write(`Cannot read world file ${worldPath}: ${(error as Error).message}\n`);
-      return EXIT.usage;
-    }
+    const world = await loadWorldFile(worldPath);
+    if (!world) return EXIT.usage;
     const start = new Date(world.start);
     const until = endOf(start, options.days, options.until);
     if (typeof until === 'string') {

@@ -5,6 +5,8 @@ import type { DesiredState, RuntimeContext } from './model.js';
 import { backupVaultArn, configPartition, POLICY_DESCRIPTION, renderBackupPolicy } from './policy/render.js';
 import type { Partition } from './regions.js';
 
+/** The central event bus infra deploys in the management account; member Regions forward to it. */
+export const CENTRAL_EVENT_BUS_NAME = 'org-backup-controller';
 export const EVENT_FORWARDING_RULE_NAME = 'org-backup-controller-forward';
 export const EVENT_FORWARDING_ROLE_NAME = 'OrgBackupEventForwarding';
 

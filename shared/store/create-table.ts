@@ -10,7 +10,12 @@ import { FINDINGS_TABLE } from './table.js';
  * A local engine turns a table ACTIVE within milliseconds, but the waiter's first DescribeTable usually still
  * sees CREATING; with the SDK's default one-second minimum delay that cost a second per table, per sandbox start.
  */
-const LOCAL_TABLE_WAIT = (client: DynamoDBClient) => ({ client, maxWaitTime: 30, minDelay: 0.01, maxDelay: 1 });
+const LOCAL_TABLE_WAIT = (client: DynamoDBClient) => ({
+  client,
+  maxWaitTime: 30,
+  minDelay: 0.01,
+  maxDelay: 1,
+});
 
 /**
  * Creates the findings table on a local engine (tests, sandbox), exactly as infra deploys it: string keys,

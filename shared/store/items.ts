@@ -31,8 +31,10 @@ export const keys = {
   finding: (region: string, arn: string) => `${region}#RES#${arn}`,
   targetRow: (region: string) => `${region}#TARGET`,
   outstandingActionPrefix: (scope: string) => `${scope}#ACTION#`,
+  // The reason is part of the identity: one target can need several actions of a kind (two managed
+  // policies attached to the same backup role), and a record carries no other field telling them apart.
   outstandingAction: (scope: string, record: ActionRecord) =>
-    `${scope}#ACTION#${record.kind}#${record.target}`,
+    `${scope}#ACTION#${record.kind}#${record.target}#${record.reason}`,
   statusPartition: (status: ResourceStatus) => `STATUS#${status}`,
   regionPartition: (region: string) => `REGION#${region}`,
   regionFindingPrefix: (status?: ResourceStatus) => (status ? `RES#${status}#` : 'RES#'),
