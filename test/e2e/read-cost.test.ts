@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { CallCounts } from '../../sandbox/index.js';
+import {
+  advanceToHour,
+  BACKUP_ROLE,
+  CENTRAL,
+  DEV,
+  e2eConfig,
+  e2eWorld,
+  MANAGEMENT,
+  PROD,
+  REGION,
+  taggedVolumes,
+  withHarness,
+} from './support.js';
+
+const RESOURCES = 150;
+const TAGGING_PAGE = 100;
+const BACKUP_PAGE = 1000;
+
+/**
+ * The calls of one full sweep over an organization whose PROD account holds `resources` tagged volumes,
+ * each backed up once and copied to the central vault (so Protected Resources, backup and copy jobs and
+ * the central vault's protected copies all grow with it too).
+ */
+async function sweepCalls(resources: number): Promise<CallCounts> {
+  const world = e2eWorld({
+    accounts: {
+      [PROD]: {
+        roles: [BACKUP_ROLE],
+        regions: { [REGION]: { resources: taggedVolumes(PROD, 'vol', resources) } },
+      },
+    },
+  });
+  return withHarness({ world, config: e2eConfig() }, async (harness) => {
+    await harness.sweep();
+    advanceToHour(harness, 10);
+    await harness.sweep();
+    expect((await harness.store.summary()).total.byStatus.PROTECTED).toBe(resources);
+
+    advanceToHour(harness, 10.25);
+    harness.sim.resetCounters();
+    await harness.sweep();
+    return harness.sim.callCounts();
+  });
+}
+
+const pages = (items: number, pageSize: number) => Math.max(1, Math.ceil(items / pageSize));
+const extraPages = (pageSize: number) => pages(10 * RESOURCES, pageSize) - pages(RESOURCES, pageSize);
+
+function difference(more: Readonly<Record<string, number>>, fewer: Readonly<Record<string, number>>) {
+  const keys = new Set([...Object.keys(more), ...Object.keys(fewer)]);
+  return Object.fromEntries(
+    [...keys]
+      .map((key) => [key, (more[key] ?? 0) - (fewer[key] ?? 0)] as const)
+      .filter(([, diff]) => diff !== 0),
+  );
+}
+
+describe('read cost of a sweep', () => {
+  it(`grows with pages, never per resource: ${RESOURCES} vs ${10 * RESOURCES} tagged resources in one account`, async () => {
+    const small = await sweepCalls(RESOURCES);
+    const large = await sweepCalls(10 * RESOURCES);
+
+    expect(small.writes).toBe(0);
+    expect(large.writes).toBe(0);
+    // Every extra call is one more page of a listing that has ten times the items; no other call is made.
+    expect(difference(large.byOperation, small.byOperation)).toEqual({
+      'tag:GetResources': extraPages(TAGGING_PAGE),
+      // PROD's protected volumes, and their copies protected in the central vault.
+      'backup:ListProtectedResources': 2 * extraPages(BACKUP_PAGE),
+      // Read from the management account, filtered by account.
+      'backup:ListBackupJobs': extraPages(BACKUP_PAGE),
+      'backup:ListCopyJobs': extraPages(BACKUP_PAGE),
+    });
+    expect(difference(large.byAccount, small.byAccount)).toEqual({
+      [PROD]: extraPages(TAGGING_PAGE) + extraPages(BACKUP_PAGE),
+      [CENTRAL]: extraPages(BACKUP_PAGE),
+      [MANAGEMENT]: 2 * extraPages(BACKUP_PAGE),
+    });
+    expect(large.byAccount[DEV]).toBe(small.byAccount[DEV]);
+  });
+});

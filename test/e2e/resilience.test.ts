@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import type { SimulatedOrganization } from '../../sandbox/index.js';
+import type { ComplianceReport } from '../../shared/domain/model.js';
+import {
+  advanceToHour,
+  BACKUP_ROLE,
+  CENTRAL,
+  DEV,
+  dynamoTable,
+  e2eConfig,
+  e2eWorld,
+  ebsVolume,
+  PROD,
+  REGION,
+  TAG,
+  taggedVolumes,
+  withHarness,
+} from './support.js';
+
+/** Three accounts with tagged resources, including a near miss and an opted-out type enforce repairs. */
+function world(options: { devMemberRole: boolean }) {
+  return e2eWorld({
+    accounts: {
+      [PROD]: {
+        roles: [BACKUP_ROLE],
+        regions: {
+          [REGION]: {
+            optIn: { DynamoDB: false },
+            resources: [
+              ...taggedVolumes(PROD, 'prod', 4),
+              { arn: dynamoTable(PROD, 'orders'), tags: { ...TAG } },
+              { arn: ebsVolume(PROD, 'near-miss'), tags: { BackupEnabled: 'true' } },
+            ],
+          },
+        },
+      },
+      [DEV]: {
+        roles: [BACKUP_ROLE],
+        memberRole: options.devMemberRole,
+        regions: { [REGION]: { resources: taggedVolumes(DEV, 'dev', 3) } },
+      },
+      [CENTRAL]: {
+        roles: [BACKUP_ROLE],
+        regions: { [REGION]: { resources: taggedVolumes(CENTRAL, 'cen', 2) } },
+      },
+    },
+  });
+}
+
+interface RunOptions {
+  readonly devMemberRole: boolean;
+  readonly prepare?: (sim: SimulatedOrganization) => void;
+  readonly maxAttempts?: number;
+}
+
+/**
+ * Sweeps before the first scheduled run and after it, and returns every verdict (status and reasons of each
+ * finding, status and reason of each check) at both points, plus how often the sandbox throttled.
+ */
+async function verdicts(options: RunOptions) {
+  return withHarness(
+    {
+      world: world(options),
+      config: e2eConfig(),
+      retryDelayMs: () => 0,
+      ...(options.prepare ? { prepare: options.prepare } : {}),
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+    },
+    async (harness) => {
+      const checkpoints: Verdicts[] = [];
+      for (const hour of [0, 10]) {
+        advanceToHour(harness, hour);
+        await harness.deliverEvents();
+        await harness.sweep();
+        checkpoints.push(verdictsOf(await harness.report()));
+      }
+      return { checkpoints, throttled: harness.sim.callCounts().throttled };
+    },
+  );
+}
+
+type Verdicts = ReturnType<typeof verdictsOf>;
+
+function verdictsOf(report: ComplianceReport) {
+  return {
+    findings: report.resources.map((finding) => ({
+      accountId: finding.accountId,
+      arn: finding.arn,
+      status: finding.status,
+      reasons: [...finding.reasons].sort(),
+    })),
+    checks: report.accounts.flatMap((target) =>
+      target.checks.map((check) => ({
+        accountId: target.accountId,
+        region: target.region,
+        check: check.check,
+        status: check.status,
+        reason: check.reason ?? null,
+      })),
+    ),
+  };
+}
+
+const ofAccountsOtherThan = (accountId: string, verdicts: Verdicts): Verdicts => ({
+  findings: verdicts.findings.filter((finding) => finding.accountId !== accountId),
+  checks: verdicts.checks.filter((check) => check.accountId !== accountId),
+});
+
+describe('one account without the controller role', () => {
+  it("leaves every other account's verdicts exactly as in a run where that account is healthy", async () => {
+    const healthy = await verdicts({ devMemberRole: true });
+    const broken = await verdicts({ devMemberRole: false });
+
+    expect(broken.checkpoints.map((checkpoint) => ofAccountsOtherThan(DEV, checkpoint))).toEqual(
+      healthy.checkpoints.map((checkpoint) => ofAccountsOtherThan(DEV, checkpoint)),
+    );
+    const [, afterRun] = broken.checkpoints;
+    // The comparison is not between two broken runs: the other accounts did get protected.
+    expect(afterRun?.findings.filter((finding) => finding.status === 'PROTECTED')).toHaveLength(7);
+    // The unreachable account is reported as such, check by check, and never guessed at.
+    const devChecks = afterRun?.checks.filter((check) => check.accountId === DEV) ?? [];
+    expect(devChecks.length).toBeGreaterThan(0);
+    expect(
+      devChecks.every((check) => check.status === 'SKIPPED' && check.reason === 'ACCOUNT_UNREACHABLE'),
+    ).toBe(true);
+    expect(afterRun?.findings.filter((finding) => finding.accountId === DEV)).toEqual([]);
+  });
+});
+
+/**
+ * With the factory's default 5 attempts, a call is throttled past its retries with probability 0.3^5 ≈ 0.24%;
+ * these runs make ~350 calls, so about one run in three loses a read and reports that account UNKNOWN
+ * (OBSERVATION_FAILED) — the designed outcome, but not what this test is about. With 10 attempts the chance
+ * is 0.3^10 ≈ 6e-6 per call: the retries, not luck, carry the run.
+ */
+const ATTEMPTS_UNDER_HEAVY_THROTTLING = 10;
+
+describe('30% injected throttling on every API', () => {
+  it('changes no verdict: every status, reason and check equals the run without faults', async () => {
+    const calm = await verdicts({ devMemberRole: true });
+    const throttled = await verdicts({
+      devMemberRole: true,
+      prepare: (sim) => sim.setFaults({ throttleRate: 0.3 }),
+      maxAttempts: ATTEMPTS_UNDER_HEAVY_THROTTLING,
+    });
+
+    expect(throttled.throttled).toBeGreaterThan(0);
+    expect(calm.throttled).toBe(0);
+    expect(throttled.checkpoints).toEqual(calm.checkpoints);
+  });
+});

@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { type HarnessOptions, SandboxHarness } from '../../sandbox/harness.js';
+import { parseWorld, type WorldInput } from '../../sandbox/index.js';
+import { type Config, validateConfig } from '../../shared/domain/config/index.js';
+import { renderBackupPolicy } from '../../shared/domain/policy/render.js';
+
+export const MANAGEMENT = '111111111111';
+export const PROD = '222222222222';
+export const DEV = '333333333333';
+export const CENTRAL = '444444444444';
+export const REGION = 'eu-west-1';
+export const SCAN_REGION = 'us-east-1';
+export const START = '2026-03-02T00:00:00Z';
+export const ORGANIZATION_ID = 'o-e2etest0001';
+export const MEMBER_ROLE = 'OrgBackupControllerExecution';
+export const BACKUP_ROLE = 'OrgBackupServiceRole';
+export const TAG = { BackupEnabled: 'True' } as const;
+const SEED = 11;
+
+const HOUR_MS = 3_600_000;
+
+const exampleConfig = parse(
+  readFileSync(join(import.meta.dirname, '../../examples/orgbackup.config.yaml'), 'utf8'),
+) as Record<string, unknown>;
+
+/**
+ * The example config narrowed to what an e2e world needs — one daily plan, one Region, the central vault in
+ * the central account, no blast-radius brake — with `overrides` laid over it (top-level keys replace the example's).
+ */
+export function e2eConfig(overrides: Record<string, unknown> = {}): Config {
+  const [daily] = exampleConfig.plans as Record<string, unknown>[];
+  const result = validateConfig({
+    ...exampleConfig,
+    regions: [REGION],
+    scanRegions: [],
+    plans: [daily],
+    alerts: { emails: [], slackWebhookSecretName: null },
+    // The e2e worlds are small: the example's 25% would let one account change per run.
+    blastRadius: { maxAccountsChangedPercent: 100 },
+    ...overrides,
+  });
+  if (!result.ok) {
+    throw new Error(
+      `e2e config is invalid: ${result.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+    );
+  }
+  return result.config;
+}
+
+/** The policy the controller renders for `config`, attached at the root as if an earlier run had done it. */
+export function attachedPolicy(config: Config): NonNullable<WorldInput['policies']>[number] {
+  return {
+    name: config.policyName,
+    description: 'made by an earlier run of the controller',
+    content: renderBackupPolicy(config).minified,
+    attachedTo: ['root'],
+  };
+}
+
+/**
+ * A small organization: management at the root, the central backup account under Security, and PROD and
+ * DEV under Workloads. Every account has the backup service role; `accounts` entries replace an account's
+ * defaults.
+ */
+export function e2eWorld(overrides: Partial<WorldInput> = {}): WorldInput {
+  const { accounts, ...rest } = overrides;
+  return {
+    version: 1,
+    start: START,
+    managementAccountId: MANAGEMENT,
+    organizationId: ORGANIZATION_ID,
+    memberRoleName: MEMBER_ROLE,
+    backupPolicyType: 'ENABLED',
+    crossAccountBackupEnabled: true,
+    organization: {
+      accounts: [MANAGEMENT],
+      ous: [
+        { name: 'Security', accounts: [CENTRAL] },
+        { name: 'Workloads', accounts: [PROD, DEV] },
+      ],
+    },
+    accounts: {
+      [MANAGEMENT]: { name: 'management', roles: [BACKUP_ROLE] },
+      [CENTRAL]: { name: 'backup-central', roles: [BACKUP_ROLE] },
+      [PROD]: { name: 'prod', roles: [BACKUP_ROLE] },
+      [DEV]: { name: 'dev', roles: [BACKUP_ROLE] },
+      ...accounts,
+    },
+    ...rest,
+  };
+}
+
+export const ebsVolume = (account: string, id: string, region = REGION) =>
+  `arn:aws:ec2:${region}:${account}:volume/vol-${id}`;
+export const dynamoTable = (account: string, name: string, region = REGION) =>
+  `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+
+/** `count` tagged EBS volumes, named `<prefix>0001`…, for one account and Region. */
+export function taggedVolumes(account: string, prefix: string, count: number, region = REGION) {
+  return Array.from({ length: count }, (_, index) => ({
+    arn: ebsVolume(account, `${prefix}${String(index + 1).padStart(4, '0')}`, region),
+    tags: { ...TAG },
+  }));
+}
+
+export type E2EHarnessOptions = Omit<HarnessOptions, 'world' | 'seed'> & {
+  readonly world: WorldInput;
+  readonly seed?: number;
+};
+
+/** Starts a harness on `options`, runs `scenario`, and always stops the embedded DynamoDB. */
+export async function withHarness<T>(
+  options: E2EHarnessOptions,
+  scenario: (harness: SandboxHarness) => Promise<T>,
+): Promise<T> {
+  const harness = await SandboxHarness.start({
+    ...options,
+    world: parseWorld(options.world),
+    seed: options.seed ?? SEED,
+  });
+  try {
+    return await scenario(harness);
+  } finally {
+    await harness.close();
+  }
+}
+
+/** Moves the simulated clock `hours` past the world's start (never backwards). */
+export function advanceToHour(harness: SandboxHarness, hours: number): void {
+  const target = new Date(Date.parse(START) + hours * HOUR_MS);
+  if (target > harness.sim.now()) harness.sim.advanceTo(target);
+}
