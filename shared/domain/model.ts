@@ -446,6 +446,11 @@ export interface ResourceFinding {
   readonly expectedBy: string | null;
   /** When the resource was first seen selected (or near-missing) by the controller. */
   readonly firstSeen: string;
+  /**
+   * When an effective backup rule began to cover the resource (its expected-by counts from here); null while
+   * nothing covers it (no effective policy, Region not in the policy, near-miss tag).
+   */
+  readonly coveredSince?: string | null;
   /** When the current status began. */
   readonly since: string;
 }

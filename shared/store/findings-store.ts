@@ -151,6 +151,7 @@ export class FindingsStore {
           region,
           status: finding.status,
           firstSeen: new Date(finding.firstSeen),
+          coveredSince: finding.coveredSince ? new Date(finding.coveredSince) : null,
           since: new Date(finding.since),
         },
       ]),

@@ -74,6 +74,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     lastCopyTime: finding.lastCopyTime ?? null,
     expectedBy: finding.expectedBy ?? null,
     firstSeen: finding.firstSeen,
+    coveredSince: finding.coveredSince ?? null,
     since: finding.since,
   };
 }

@@ -62,6 +62,7 @@ export interface HistoryEntry {
   readonly accountId: string;
   readonly region: string;
   readonly firstSeen: Date;
+  readonly coveredSince: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
 }

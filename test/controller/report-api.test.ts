@@ -350,6 +350,7 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
       'lastCopyTime',
       'expectedBy',
       'firstSeen',
+      'coveredSince',
       'since',
     ]);
     const rows = csvObjects(reply.body);

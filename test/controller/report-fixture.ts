@@ -77,6 +77,7 @@ export function seededFinding(
     lastCopyTime: null,
     expectedBy: resource.status === 'PENDING' ? '2026-03-05T09:00:00.000Z' : null,
     firstSeen: '2026-03-01T00:00:00.000Z',
+    coveredSince: '2026-03-01T00:00:00.000Z',
     since: '2026-03-03T00:00:00.000Z',
   };
 }

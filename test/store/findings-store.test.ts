@@ -34,6 +34,7 @@ function finding(
     lastCopyTime: null,
     expectedBy: null,
     firstSeen: '2026-03-01T00:00:00.000Z',
+    coveredSince: null,
     since: '2026-03-01T00:00:00.000Z',
     ...overrides,
   };
@@ -318,6 +319,7 @@ describe('FindingsStore queries', () => {
       region: REGION,
       status: 'UNPROTECTED',
       firstSeen: new Date('2026-03-01T00:00:00.000Z'),
+      coveredSince: null,
       since: new Date('2026-03-01T00:00:00.000Z'),
     });
     expect(history.size).toBe(3);

@@ -67,6 +67,8 @@ import {
 /** What the store remembers about a resource from earlier runs. */
 export interface ResourceHistory {
   readonly firstSeen: Date;
+  /** When an effective rule began to cover it; null or absent while nothing did. */
+  readonly coveredSince?: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
   readonly accountId: string;
@@ -96,6 +98,8 @@ interface Verdict {
   readonly lastBackupTime: Date | null;
   readonly lastCopyTime: Date | null;
   readonly expectedBy: Date | null;
+  /** Selected resources only: when an effective rule began to cover it (null while none does). */
+  readonly coveredSince?: Date | null;
 }
 
 interface Blocker {
@@ -151,6 +155,7 @@ function finding(
     lastCopyTime: verdict.lastCopyTime?.toISOString() ?? null,
     expectedBy: verdict.expectedBy?.toISOString() ?? null,
     firstSeen: (known?.firstSeen ?? now).toISOString(),
+    coveredSince: verdict.coveredSince?.toISOString() ?? null,
     since: since.toISOString(),
   };
 }
@@ -192,20 +197,26 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | 
 function judgeSelected(
   input: EvaluateTargetInput,
   resource: TaggedResource,
-  base: Pick<Verdict, 'resourceType' | 'lastBackupTime' | 'lastCopyTime'>,
+  given: Pick<Verdict, 'resourceType' | 'lastBackupTime' | 'lastCopyTime'>,
 ): Verdict {
   const { desired, observed, history, now } = input;
   const coverage = coverageOf(observed, resource);
   const rules = coverage.covered ? coverage.rules : [];
   const blockers = blockersOf(input, resource, rules, coverage.covered ? null : coverage);
+  // Expected-by counts from when an effective rule began to cover the resource, not from when it was first
+  // seen: a resource tagged long before the policy reached it is PENDING for one cycle, not overdue at once.
+  const coveredSince = coverage.covered ? (history.get(resource.arn)?.coveredSince ?? now) : null;
+  const base = { ...given, coveredSince };
   const lastBackup = base.lastBackupTime;
 
   const failedJob = failedLatestJob(input, resource.arn, lastBackup);
   if (failedJob) return { ...base, expectedBy: null, ...failedJob };
 
-  const coveredSince = history.get(resource.arn)?.firstSeen ?? now;
   if (lastBackup === null) {
-    const due = rules.length > 0 ? orNullWhenNoRun(() => expectedBy(rules, coveredSince)) : null;
+    const due =
+      coveredSince !== null && rules.length > 0
+        ? orNullWhenNoRun(() => expectedBy(rules, coveredSince))
+        : null;
     if (due !== null && now < due) {
       return {
         ...base,
@@ -231,7 +242,7 @@ function judgeSelected(
   const timingRules: readonly RuleTiming[] = rules.length > 0 ? rules : desired.plans;
   const allowedMs = orNullWhenNoRun(() => allowedAgeMs(timingRules, now));
   const nextDue = allowedMs === null ? null : new Date(lastBackup.getTime() + allowedMs);
-  const copyStale = isCopyStale(input, rules, base.lastCopyTime, coveredSince);
+  const copyStale = isCopyStale(input, rules, base.lastCopyTime, coveredSince ?? now);
   const copyReasons: ReasonCode[] = copyStale ? ['COPY_MISSING'] : [];
   const copyDetail = copyStale
     ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.`

@@ -29,6 +29,8 @@ interface Verdict {
   readonly reasons: readonly ReasonCode[];
   readonly detail: string;
   readonly expectedBy: string | null;
+  /** Set when the update starts coverage (a tag now selecting it); otherwise the previous value is kept. */
+  readonly coveredSince?: string | null;
 }
 
 export function applyResourceUpdate(
@@ -130,6 +132,7 @@ function newlySelected(update: TagUpdate, ctx: ApplyUpdateContext): Verdict {
     reasons: ['AWAITING_FIRST_BACKUP'],
     detail: `Tagged at ${update.at.toISOString()}; the first backup is expected by ${due}.`,
     expectedBy: due,
+    coveredSince: update.at.toISOString(),
   };
 }
 
@@ -150,6 +153,8 @@ function withVerdict(
     lastBackupTime: previous?.lastBackupTime ?? null,
     lastCopyTime: previous?.lastCopyTime ?? null,
     firstSeen: previous?.firstSeen ?? nowIso,
+    coveredSince:
+      verdict.coveredSince !== undefined ? verdict.coveredSince : (previous?.coveredSince ?? null),
     since: previous !== null && previous.status === verdict.status ? previous.since : nowIso,
   };
 }

@@ -39,21 +39,23 @@ export function planOrg(desired: DesiredState, org: ObservedOrganization): OrgPl
     );
   }
 
-  // Attaching before the policy type is ENABLED fails (facts §10.8): enable it, and plan the policy on a
-  // later run once the asynchronous enablement has finished.
-  if (org.backupPolicyType !== 'ENABLED') {
-    if (org.backupPolicyType === 'DISABLED') {
-      actions.push(
-        plannedAction(
-          { kind: 'EnablePolicyType', rootId: org.rootId },
-          placement(org.rootId, 'The BACKUP_POLICY policy type is disabled on the organization root.'),
-        ),
-      );
-    } else if (org.backupPolicyType === 'PENDING_DISABLE') {
-      problems.push(
-        'The BACKUP_POLICY policy type is being disabled; it can be enabled again once that finishes.',
-      );
-    }
+  // Attaching before the policy type is ENABLED fails (facts §10.8). The executor's EnablePolicyType waits
+  // (polls ListRoots) until the type is ENABLED, so the policy and its attachments follow in the same run and
+  // a new organization does not lose its first backup cycle; while another enablement is still pending,
+  // the next run plans them.
+  if (org.backupPolicyType === 'DISABLED') {
+    actions.push(
+      plannedAction(
+        { kind: 'EnablePolicyType', rootId: org.rootId },
+        placement(org.rootId, 'The BACKUP_POLICY policy type is disabled on the organization root.'),
+      ),
+    );
+  } else if (org.backupPolicyType === 'PENDING_ENABLE') {
+    return { actions: inExecutionOrder(actions), problems };
+  } else if (org.backupPolicyType === 'PENDING_DISABLE') {
+    problems.push(
+      'The BACKUP_POLICY policy type is being disabled; it can be enabled again once that finishes.',
+    );
     return { actions: inExecutionOrder(actions), problems };
   }
 

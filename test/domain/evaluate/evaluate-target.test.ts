@@ -292,7 +292,14 @@ function evaluateRow(row: Row) {
       ? [
           [
             resource.arn,
-            { firstSeen: row.firstSeen, status: 'PENDING', since: row.firstSeen, ...HOME_TARGET },
+            // Covered since it was first seen: the rows test timing against an effective policy all along.
+            {
+              firstSeen: row.firstSeen,
+              coveredSince: row.firstSeen,
+              status: 'PENDING',
+              since: row.firstSeen,
+              ...HOME_TARGET,
+            },
           ],
         ]
       : [],

@@ -124,9 +124,9 @@ describe('planOrg: the policy type', () => {
   it.each([
     {
       type: 'DISABLED' as const,
-      kinds: ['EnablePolicyType'],
+      kinds: ['EnablePolicyType', 'CreatePolicy', 'AttachPolicy'],
       problems: 0,
-      why: 'enable it; the policy is planned on a later run because attaching fails until ENABLED',
+      why: 'enable it first (the executor waits until ENABLED), then create and attach the policy in the same run',
     },
     { type: 'PENDING_ENABLE' as const, kinds: [], problems: 0, why: 'enablement is asynchronous: just wait' },
     {
