@@ -59,6 +59,7 @@ export class SandboxHarness {
     readonly deps: ControllerDeps,
     private readonly engine: EmbeddedDynamo,
     persistence: DynamoDBPersistenceLayer,
+    private readonly claims: { current: ClaimTurns | undefined },
   ) {
     this.sweepHandler = createSweepHandler(
       () => deps,
@@ -83,12 +84,13 @@ export class SandboxHarness {
     try {
       await createFindingsTable(engine.client, FINDINGS_TABLE);
       await createIdempotencyTable(engine.client, IDEMPOTENCY_TABLE);
-      const deps = sandboxDeps(sim, engine, options);
+      const claims: { current: ClaimTurns | undefined } = { current: undefined };
+      const deps = sandboxDeps(sim, engine, options, claims);
       const persistence = new DynamoDBPersistenceLayer({
         tableName: IDEMPOTENCY_TABLE,
         awsSdkV3Client: engine.client,
       });
-      return new SandboxHarness(sim, deps, engine, persistence);
+      return new SandboxHarness(sim, deps, engine, persistence, claims);
     } catch (error) {
       await engine.stop();
       throw error;
@@ -103,24 +105,22 @@ export class SandboxHarness {
   async sweep(): Promise<SweepOutcome> {
     const plan = await this.sweepHandler();
     const org = await this.reconcileHandler({ runId: plan.runId, target: { kind: 'org' } });
-    // Like the Distributed Map the targets run concurrently, but one account at a time (its Regions in
-    // parallel): which accounts win the run's blast-radius budget then never depends on timing, so a world,
-    // a config and a seed always give the same report.
-    const targets: ReconcileResult[] = [];
-    for (const accountTargets of byAccount(this.published.get(plan.targetsKey) ?? [])) {
-      targets.push(
-        ...(await Promise.all(
-          accountTargets.map((target) =>
-            this.reconcileHandler({
-              runId: plan.runId,
-              target,
-              totalAccounts: plan.totalAccounts,
-              crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
-            }),
-          ),
-        )),
-      );
-    }
+    // Like the Distributed Map the targets run concurrently; the claims on the run's blast-radius budget
+    // are settled in target order (see ClaimTurns), so a world, a config and a seed give the same report.
+    const items = this.published.get(plan.targetsKey) ?? [];
+    const turns = new ClaimTurns(items);
+    this.claims.current = turns;
+    const targets = await inParallel(items, FAN_OUT, (target) =>
+      turns.run(target.accountId, () =>
+        this.reconcileHandler({
+          runId: plan.runId,
+          target,
+          totalAccounts: plan.totalAccounts,
+          crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
+        }),
+      ),
+    );
+    this.claims.current = undefined;
     this.published.delete(plan.targetsKey);
     const finished = await this.notifyHandler({ runId: plan.runId });
     const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
@@ -153,6 +153,8 @@ export class SandboxHarness {
   }
 }
 
+/** Targets reconciled at once in the sandbox's stand-in for the Distributed Map. */
+const FAN_OUT = 8;
 const FINDINGS_TABLE = 'orgbackup-findings';
 const IDEMPOTENCY_TABLE = 'orgbackup-idempotency';
 
@@ -160,6 +162,7 @@ function sandboxDeps(
   sim: SimulatedOrganization,
   engine: EmbeddedDynamo,
   options: HarnessOptions,
+  claims: { current: ClaimTurns | undefined },
 ): ControllerDeps {
   const managementAccountId = sim.managementAccountId();
   const homeRegion = options.config.regions[0] ?? 'us-east-1';
@@ -183,7 +186,7 @@ function sandboxDeps(
   return {
     desired,
     factory,
-    store: new FindingsStore({ client: engine.client, tableName: FINDINGS_TABLE }),
+    store: new OrderedClaimsStore({ client: engine.client, tableName: FINDINGS_TABLE }, () => claims.current),
     clock: { now: () => sim.now() },
     log,
     metrics: noMetrics,
@@ -200,15 +203,82 @@ function sandboxDeps(
   };
 }
 
-/** Targets grouped by account, accounts in the order they were listed. */
-function byAccount(targets: SweepPlan['targets']): SweepPlan['targets'][] {
-  const groups = new Map<string, SweepPlan['targets'][number][]>();
-  for (const target of targets) {
-    const group = groups.get(target.accountId);
-    if (group) group.push(target);
-    else groups.set(target.accountId, [target]);
+/** The findings store, with its blast-radius claims taken in target order during a sweep. */
+class OrderedClaimsStore extends FindingsStore {
+  constructor(
+    options: ConstructorParameters<typeof FindingsStore>[0],
+    private readonly turns: () => ClaimTurns | undefined,
+  ) {
+    super(options);
   }
-  return [...groups.values()];
+
+  override claimAccountChange(runId: string, accountId: string, limit: number): Promise<boolean> {
+    const attempt = () => super.claimAccountChange(runId, accountId, limit);
+    return this.turns()?.claim(accountId, attempt) ?? attempt();
+  }
+}
+
+/** Runs `work` over `items` with at most `limit` in flight, starting them in order; results in input order. */
+async function inParallel<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T, index);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
+/**
+ * Orders concurrent reconciles' blast-radius claims by account, in the order the sweep listed them: an
+ * account's claim waits until every earlier account has claimed or finished all its targets. Earlier
+ * targets always start first and never wait on later ones, so this cannot deadlock; in AWS the order is
+ * whatever the Distributed Map's timing makes it.
+ */
+class ClaimTurns {
+  private readonly order: string[] = [];
+  private readonly open = new Map<string, number>();
+  private readonly done = new Map<string, () => void>();
+  private readonly settled = new Map<string, Promise<void>>();
+
+  constructor(targets: SweepPlan['targets']) {
+    for (const { accountId } of targets) {
+      if (!this.settled.has(accountId)) {
+        this.order.push(accountId);
+        this.settled.set(accountId, new Promise((resolve) => this.done.set(accountId, resolve)));
+      }
+      this.open.set(accountId, (this.open.get(accountId) ?? 0) + 1);
+    }
+  }
+
+  async run<R>(accountId: string, work: () => Promise<R>): Promise<R> {
+    try {
+      return await work();
+    } finally {
+      const left = (this.open.get(accountId) ?? 1) - 1;
+      this.open.set(accountId, left);
+      if (left === 0) this.done.get(accountId)?.();
+    }
+  }
+
+  /** Waits for the earlier accounts, runs the claim, and lets the later ones go. */
+  async claim(accountId: string, attempt: () => Promise<boolean>): Promise<boolean> {
+    const position = this.order.indexOf(accountId);
+    if (position < 0) return attempt();
+    await Promise.all(this.order.slice(0, position).map((earlier) => this.settled.get(earlier)));
+    try {
+      return await attempt();
+    } finally {
+      this.done.get(accountId)?.();
+    }
+  }
 }
 
 /** Central-bus events as the SQS queue hands them to the `events` function. */

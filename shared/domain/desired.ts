@@ -12,7 +12,11 @@ export const EVENT_FORWARDING_ROLE_NAME = 'OrgBackupEventForwarding';
 
 /**
  * Backup events the controller reacts to, plus tag changes (a resource gaining or losing the selection tag).
- * One flat pattern, no `$or`: every listed detail-type belongs to exactly one of the two sources.
+ * One flat pattern, no `$or`: every listed detail-type belongs to exactly one of the two sources. Job
+ * progress (CREATED, PENDING, RUNNING) and successful completions are not forwarded: they cannot make a
+ * verdict worse, the hourly sweep records them, and a busy backup window would otherwise send every job's
+ * life story across accounts (billed to the sender as custom events). Events without a `state` field (tag
+ * changes, recovery points, which say `status`) pass through `exists: false`.
  */
 const FORWARDED_EVENT_PATTERN = JSON.stringify({
   source: ['aws.backup', 'aws.tag'],
@@ -25,6 +29,7 @@ const FORWARDED_EVENT_PATTERN = JSON.stringify({
     'Region Setting State Change',
     'Tag Change on Resource',
   ],
+  detail: { state: [{ 'anything-but': ['CREATED', 'PENDING', 'RUNNING', 'COMPLETED'] }, { exists: false }] },
 });
 
 export class PartitionMismatchError extends ControllerError {
