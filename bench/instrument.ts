@@ -94,10 +94,16 @@ export function timeSdkCalls(factory: ClientFactory, busy: BusyTime): void {
 /** Times every method of this store instance (its DynamoDB round trips and their marshalling). */
 export function timeStoreCalls(store: FindingsStore, busy: BusyTime): void {
   const methods = store as unknown as Record<string, (...args: unknown[]) => unknown>;
-  const prototype: object = Object.getPrototypeOf(store);
-  for (const name of Object.getOwnPropertyNames(prototype)) {
-    const method: unknown = Object.getOwnPropertyDescriptor(prototype, name)?.value;
-    if (name === 'constructor' || typeof method !== 'function') continue;
-    methods[name] = (...args: unknown[]) => busy.track(() => method.apply(store, args));
+  // Up the prototype chain: the sandbox's store is a subclass of FindingsStore.
+  for (
+    let prototype: object | null = Object.getPrototypeOf(store);
+    prototype && prototype !== Object.prototype;
+    prototype = Object.getPrototypeOf(prototype)
+  ) {
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method: unknown = Object.getOwnPropertyDescriptor(prototype, name)?.value;
+      if (name === 'constructor' || typeof method !== 'function' || Object.hasOwn(methods, name)) continue;
+      methods[name] = (...args: unknown[]) => busy.track(() => method.apply(store, args));
+    }
   }
 }
