@@ -205,6 +205,26 @@ const copyJobOut = (job: SimRegion['copyJobs'][number]): CopyJob => ({
 });
 
 /** Jobs of the caller's account, or of other accounts when the management account asks (facts §2.8). */
+/** The filters ListBackupJobs and ListCopyJobs share, over the jobs of the last 30 days. */
+function matchesJobFilters(
+  call: Call,
+  job: { readonly creationDate: Date; readonly resourceArn: string; readonly state: string },
+  input: { ByResourceArn?: string; ByState?: string; ByCreatedAfter?: Date; ByCreatedBefore?: Date },
+): boolean {
+  return (
+    withinRetention(call, job.creationDate) &&
+    (input.ByResourceArn === undefined || job.resourceArn === input.ByResourceArn) &&
+    (input.ByState === undefined || job.state === input.ByState) &&
+    (input.ByCreatedAfter === undefined || job.creationDate > input.ByCreatedAfter) &&
+    (input.ByCreatedBefore === undefined || job.creationDate < input.ByCreatedBefore)
+  );
+}
+
+/** What a job listing's pagination token belongs to: every filter, not the page position. */
+function jobQuery(input: { NextToken?: string; MaxResults?: number }): string {
+  return JSON.stringify({ ...input, NextToken: undefined, MaxResults: undefined });
+}
+
 function jobRegions(call: Call, byAccountId: string | undefined): SimRegion[] {
   if (byAccountId === undefined || byAccountId === call.caller.accountId) return [here(call)];
   if (!isManagement(call)) {
@@ -469,24 +489,13 @@ export const backupHandlers: ServiceHandlers = {
       .flatMap((region) => region.backupJobs)
       .filter(
         (job) =>
-          withinRetention(call, job.creationDate) &&
-          (input.ByResourceArn === undefined || job.resourceArn === input.ByResourceArn) &&
-          (input.ByState === undefined || job.state === input.ByState) &&
+          matchesJobFilters(call, job, input) &&
           (input.ByBackupVaultName === undefined || job.vaultName === input.ByBackupVaultName) &&
-          (input.ByResourceType === undefined || job.resourceType === input.ByResourceType) &&
-          (input.ByCreatedAfter === undefined || job.creationDate > input.ByCreatedAfter) &&
-          (input.ByCreatedBefore === undefined || job.creationDate < input.ByCreatedBefore),
+          (input.ByResourceType === undefined || job.resourceType === input.ByResourceType),
       )
       .sort(newestFirst)
       .map(backupJobOut);
-    const query = JSON.stringify([
-      input.ByAccountId,
-      input.ByResourceArn,
-      input.ByState,
-      input.ByCreatedAfter,
-      input.ByCreatedBefore,
-    ]);
-    const { items, NextToken } = page(call, jobs, input, `backup-jobs:${query}`);
+    const { items, NextToken } = page(call, jobs, input, `backup-jobs:${jobQuery(input)}`);
     return { BackupJobs: items, NextToken };
   },
 
@@ -495,24 +504,13 @@ export const backupHandlers: ServiceHandlers = {
       .flatMap((region) => region.copyJobs)
       .filter(
         (job) =>
-          withinRetention(call, job.creationDate) &&
-          (input.ByResourceArn === undefined || job.resourceArn === input.ByResourceArn) &&
-          (input.ByState === undefined || job.state === input.ByState) &&
+          matchesJobFilters(call, job, input) &&
           (input.ByDestinationVaultArn === undefined ||
-            job.destinationVaultArn === input.ByDestinationVaultArn) &&
-          (input.ByCreatedAfter === undefined || job.creationDate > input.ByCreatedAfter) &&
-          (input.ByCreatedBefore === undefined || job.creationDate < input.ByCreatedBefore),
+            job.destinationVaultArn === input.ByDestinationVaultArn),
       )
       .sort(newestFirst)
       .map(copyJobOut);
-    const query = JSON.stringify([
-      input.ByAccountId,
-      input.ByResourceArn,
-      input.ByState,
-      input.ByDestinationVaultArn,
-      input.ByCreatedAfter,
-    ]);
-    const { items, NextToken } = page(call, jobs, input, `copy-jobs:${query}`);
+    const { items, NextToken } = page(call, jobs, input, `copy-jobs:${jobQuery(input)}`);
     return { CopyJobs: items, NextToken };
   },
 
