@@ -368,6 +368,29 @@ describe('FindingsStore runs', () => {
     });
     expect((await store.listRuns()).items.map((run) => run.runId)).toEqual(['run-b', 'run-a']);
   });
+
+  it.each([
+    {
+      limit: 2,
+      claims: ['A', 'B', 'A', 'C', 'B'],
+      admitted: [true, true, true, false, true],
+      why: 'two accounts fit; an admitted account may claim again; a third is refused',
+    },
+    { limit: 0, claims: ['A'], admitted: [false], why: 'a 0 % budget admits no account' },
+  ])('claims the run’s blast-radius budget atomically ($why)', async ({ limit, claims, admitted }) => {
+    const runId = `claims-${limit}`;
+    await store.startRun({ runId, trigger: 'schedule', targets: 3, now: T0 });
+    const results: boolean[] = [];
+    for (const account of claims) results.push(await store.claimAccountChange(runId, account, limit));
+    expect(results).toEqual(admitted);
+  });
+
+  it('admits no more than the limit when targets claim concurrently', async () => {
+    await store.startRun({ runId: 'claims-parallel', trigger: 'schedule', targets: 10, now: T0 });
+    const accounts = Array.from({ length: 10 }, (_, i) => `acct-${i}`);
+    const results = await Promise.all(accounts.map((a) => store.claimAccountChange('claims-parallel', a, 3)));
+    expect(results.filter(Boolean)).toHaveLength(3);
+  });
 });
 
 describe('FindingsStore batch writes', () => {
