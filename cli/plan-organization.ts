@@ -9,6 +9,7 @@ import type {
 } from '../shared/domain/model.js';
 import { planOrg, planTarget } from '../shared/domain/plan/index.js';
 import { toActionRecord } from '../shared/domain/report.js';
+import { accountsInScope, observedRegions } from '../shared/domain/scope.js';
 
 /** What `orgbackup plan` prints, whichever way it was obtained (a simulated sweep or the real organization). */
 export interface OrganizationPlan {
@@ -25,8 +26,6 @@ export interface OrganizationPlan {
   readonly problems: readonly string[];
 }
 
-/** Accounts in these states are reconciled; the sweep (shared/controller/sweep.ts) uses the same rule. */
-const MANAGED_STATES = new Set(['ACTIVE']);
 /** Targets observed at once: enough to hide latency, few enough not to trip per-account throttling. */
 const CONCURRENCY = 8;
 
@@ -43,12 +42,10 @@ export async function planOrganization(input: {
 }): Promise<OrganizationPlan> {
   const { factory, desired, org, now } = input;
   const orgPlan = planOrg(desired, org);
-  const excluded = new Set(desired.excludeAccounts);
-  const accountIds = org.accounts
-    .filter((account) => MANAGED_STATES.has(account.state) && !excluded.has(account.id))
+  const accountIds = accountsInScope(org.accounts, desired)
     .map((account) => account.id)
     .sort();
-  const regions = [...new Set([...desired.regions, ...desired.scanRegions])];
+  const regions = observedRegions(desired);
   const targets = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
 
   const results = await mapConcurrently(targets, CONCURRENCY, async (target) => {

@@ -3,6 +3,7 @@ import { applyResourceUpdate } from '../domain/events/apply-update.js';
 import { parseEvent } from '../domain/events/parse.js';
 import { type EventEffect, routeEvent } from '../domain/events/route.js';
 import type { FindingTransition, ReconcileTarget } from '../domain/model.js';
+import { accountsInScope } from '../domain/scope.js';
 import type { ControllerDeps } from './deps.js';
 import { finishRun } from './notify-run.js';
 import { reconcileOrg } from './reconcile-org.js';
@@ -89,7 +90,6 @@ export async function reconcileEventTargets(
   const runId = `event-${now.toISOString()}-${outcomes.find((o) => o.eventId)?.eventId ?? 'batch'}`;
   await deps.store.startRun({ runId, trigger: 'event', targets: targets.length, now });
 
-  const excluded = new Set(deps.desired.excludeAccounts);
   let crossAccountBackupEnabled: boolean | null = null;
   if (targets.some((target) => target.kind === 'org')) {
     crossAccountBackupEnabled = (await reconcileOrg(deps, runId)).crossAccountBackupEnabled;
@@ -98,9 +98,7 @@ export async function reconcileEventTargets(
   }
   const accountTargets = targets.filter((target) => target.kind === 'account-region');
   const totalAccounts =
-    accountTargets.length === 0
-      ? 0
-      : (await listAccounts(deps.factory)).filter((a) => a.state === 'ACTIVE' && !excluded.has(a.id)).length;
+    accountTargets.length === 0 ? 0 : accountsInScope(await listAccounts(deps.factory), deps.desired).length;
   for (const target of accountTargets) {
     await reconcileTarget(deps, {
       runId,

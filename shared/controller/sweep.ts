@@ -1,5 +1,6 @@
 import { listAccounts } from '../aws/observe-org.js';
 import type { ReconcileTarget } from '../domain/model.js';
+import { accountsInScope, observedRegions } from '../domain/scope.js';
 import type { RunTrigger } from '../store/types.js';
 import type { ControllerDeps } from './deps.js';
 
@@ -15,9 +16,6 @@ export interface SweepPlan {
 /** Hands the account × Region targets to the fan-out; returns where they were put (an S3 key in Lambda). */
 export type TargetsPublisher = (plan: SweepPlan) => Promise<string>;
 
-/** Accounts in these states cannot be acted on; closed or suspended accounts would only report errors. */
-const MANAGED_STATES = new Set(['ACTIVE']);
-
 /**
  * Starts a run: lists the organization's accounts once (paginated) and emits the targets for the fan-out.
  * The Regions are the policy's plus the ones the config only scans for resources tagged outside the policy.
@@ -25,11 +23,8 @@ const MANAGED_STATES = new Set(['ACTIVE']);
 export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Promise<SweepPlan> {
   const { desired, store, clock } = deps;
   const now = clock.now();
-  const excluded = new Set(desired.excludeAccounts);
-  const accounts = (await listAccounts(deps.factory)).filter(
-    (account) => MANAGED_STATES.has(account.state) && !excluded.has(account.id),
-  );
-  const regions = [...new Set([...desired.regions, ...desired.scanRegions])];
+  const accounts = accountsInScope(await listAccounts(deps.factory), desired);
+  const regions = observedRegions(desired);
   const targets = accounts.flatMap((account) =>
     regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),
   );
