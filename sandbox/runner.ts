@@ -92,6 +92,8 @@ async function simulate(harness: SandboxHarness, options: SandboxOptions): Promi
     }
   }
 
+  // The report is as of the end of the span asked for.
+  if (end > sim.now().getTime()) sim.advanceTo(new Date(end));
   const report = await harness.report();
   const views = await Promise.all(sim.accountIds().map((accountId) => store.getAccountView(accountId)));
   const counts = sim.callCounts();
