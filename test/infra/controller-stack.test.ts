@@ -119,8 +119,14 @@ describe('management stack', () => {
     expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
     expect(definition).toContain('\\"ToleratedFailurePercentage\\":100');
     expect(definition).toContain('\\"MaxConcurrency\\":300');
-    // The org target is reconciled before the Map starts.
+    // The org target is reconciled before the Map starts, and the run's alerts are sent after it ends.
     expect(definition.indexOf('ReconcileOrganization')).toBeLessThan(definition.indexOf('ReconcileTargets'));
+    expect(definition.indexOf('ReconcileTargets')).toBeLessThan(definition.indexOf('NotifyRun'));
+    // Every item carries the org facts the targets need (blast-radius base, cross-account setting).
+    expect(definition).toContain('\\"totalAccounts.$\\":\\"$.totalAccounts\\"');
+    expect(definition).toContain('\\"crossAccountBackupEnabled.$\\":\\"$.org.crossAccountBackupEnabled\\"');
+    // A failed org target does not stop the fan-out: it continues with the setting unknown.
+    expect(definition).toContain('OrganizationUnknown');
   });
 
   it('passes cdk-nag AwsSolutions with every finding acknowledged', () => {
