@@ -1,5 +1,6 @@
 import type { ClientFactory } from '../shared/aws/clients.js';
 import { observeTarget } from '../shared/aws/observe-target.js';
+import { mapConcurrently } from '../shared/controller/concurrently.js';
 import { evaluateTarget } from '../shared/domain/evaluate/evaluate-target.js';
 import type {
   ActionRecord,
@@ -7,7 +8,7 @@ import type {
   ObservedOrganization,
   ResourceFinding,
 } from '../shared/domain/model.js';
-import { planOrg, planTarget } from '../shared/domain/plan/index.js';
+import { plan } from '../shared/domain/plan/index.js';
 import { toActionRecord } from '../shared/domain/report.js';
 import { accountsInScope, observedRegions } from '../shared/domain/scope.js';
 
@@ -41,55 +42,36 @@ export async function planOrganization(input: {
   readonly now: Date;
 }): Promise<OrganizationPlan> {
   const { factory, desired, org, now } = input;
-  const orgPlan = planOrg(desired, org);
   const accountIds = accountsInScope(org.accounts, desired)
     .map((account) => account.id)
     .sort();
   const regions = observedRegions(desired);
   const targets = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
-
-  const results = await mapConcurrently(targets, CONCURRENCY, async (target) => {
-    const observed = await observeTarget(factory, desired, target, now);
-    const actions = desired.regions.includes(target.region) ? planTarget(desired, observed, now) : [];
-    const { findings } = evaluateTarget({
-      desired,
-      observed,
-      org: { crossAccountBackupEnabled: org.crossAccountBackupEnabled },
-      history: new Map(),
-      now,
-    });
-    const problem = observed.reachability.ok
-      ? []
-      : [`${target.accountId}/${target.region}: ${observed.reachability.message}`];
-    return { actions, findings, problem };
-  });
-
+  const observed = await mapConcurrently(targets, CONCURRENCY, (target) =>
+    observeTarget(factory, desired, target, now),
+  );
+  // The whole run's plan, as one sweep would make it (blast radius included), in audit mode: nothing runs.
+  const planned = plan(desired, org, observed, 'audit', now);
+  const findings = observed.flatMap(
+    (target) =>
+      evaluateTarget({
+        desired,
+        observed: target,
+        org: { crossAccountBackupEnabled: org.crossAccountBackupEnabled },
+        history: new Map(),
+        now,
+      }).findings,
+  );
+  const unobserved = observed.flatMap((target) =>
+    target.reachability.ok ? [] : [`${target.accountId}/${target.region}: ${target.reachability.message}`],
+  );
   return {
     at: now,
     organizationId: org.organizationId,
     accountIds,
     regions,
-    actions: [...orgPlan.actions, ...results.flatMap((result) => result.actions)].map((action) =>
-      toActionRecord(action, now),
-    ),
-    findings: results.flatMap((result) => result.findings),
-    problems: [...orgPlan.problems, ...results.flatMap((result) => result.problem)],
+    actions: planned.actions.map((action) => toActionRecord(action, now)),
+    findings,
+    problems: [...planned.problems, ...unobserved],
   };
-}
-
-/** `work` over `items` with at most `limit` in flight; results in input order. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    for (let index = next++; index < items.length; index = next++) {
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }

@@ -6,6 +6,7 @@ import { createReconcileHandler, type ReconcileResult } from '../functions/recon
 import { createSweepHandler } from '../functions/sweep.js';
 import { ClientFactory } from '../shared/aws/clients.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
+import { mapConcurrently } from '../shared/controller/concurrently.js';
 import type { ControllerDeps, Log, MetricsSink } from '../shared/controller/deps.js';
 import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
@@ -110,7 +111,7 @@ export class SandboxHarness {
     const items = this.published.get(plan.targetsKey) ?? [];
     const turns = new ClaimTurns(items);
     this.claims.current = turns;
-    const targets = await inParallel(items, FAN_OUT, (target) =>
+    const targets = await mapConcurrently(items, FAN_OUT, (target) =>
       turns.run(target.accountId, () =>
         this.reconcileHandler({
           runId: plan.runId,
@@ -216,24 +217,6 @@ class OrderedClaimsStore extends FindingsStore {
     const attempt = () => super.claimAccountChange(runId, accountId, limit);
     return this.turns()?.claim(accountId, attempt) ?? attempt();
   }
-}
-
-/** Runs `work` over `items` with at most `limit` in flight, starting them in order; results in input order. */
-async function inParallel<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T, index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
 }
 
 /**

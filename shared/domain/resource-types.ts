@@ -6,10 +6,8 @@
  * How observers should call GetResources (facts §3.1, §3.2): the Tagging API has no "exclude" filter, and
  * AWS Backup's own artifacts (snapshots, AMIs, recovery points) carry copies of the source's tags, so they
  * match the selection tag too.
- * - To report UNSUPPORTED_RESOURCE_TYPE (a tagged SQS queue the owner believes is backed up), query with
- *   TagFilters only, drop `isBackupArtifact(arn)` results, and `classifyArn` the rest.
- * - When only backupable resources matter (e.g. which Region opt-ins are needed), pass
- *   TAGGING_RESOURCE_TYPE_FILTERS as `ResourceTypeFilters` and artifacts never come back.
+ * To report UNSUPPORTED_RESOURCE_TYPE too (a tagged SQS queue the owner believes is backed up), observers
+ * query with TagFilters only, drop `isBackupArtifact(arn)` results, and `classifyArn` the rest.
  */
 
 /** Region settings keys (`ResourceTypeOptInPreference`), which are also the Backup `ResourceType` values. */
@@ -136,18 +134,6 @@ const BACKUP_ARTIFACTS: readonly ArnKind[] = [
   { service: 'fsx', resource: /^backup\//, taggingFilter: 'fsx:backup', backupType: null },
   { service: 'redshift', resource: /^snapshot:/, taggingFilter: 'redshift:snapshot', backupType: null },
 ];
-
-const unique = (values: readonly string[]): string[] => [...new Set(values)];
-
-/** `ResourceTypeFilters` that return only resources AWS Backup can protect (well under the 100-entry limit). */
-export const TAGGING_RESOURCE_TYPE_FILTERS: readonly string[] = unique(
-  BACKUPABLE.map((kind) => kind.taggingFilter),
-);
-
-/** `ResourceTypeFilters` entries of AWS Backup's own artifacts, for callers that list artifacts on purpose. */
-export const BACKUP_ARTIFACT_FILTERS: readonly string[] = unique(
-  BACKUP_ARTIFACTS.map((kind) => kind.taggingFilter),
-);
 
 export function classifyArn(arn: string): ArnClassification {
   const parts = splitArn(arn);

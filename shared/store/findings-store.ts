@@ -427,11 +427,6 @@ export class FindingsStore {
     return Item ? findingFromItem(Item) : null;
   }
 
-  /** What the evaluator needs from the previous run: when each resource was first seen, and since when its status holds. */
-  async loadHistory(accountId: string, region: string): Promise<ReadonlyMap<string, HistoryEntry>> {
-    return (await this.loadTarget(accountId, region)).history;
-  }
-
   /**
    * Findings by any combination of account, Region, status (key conditions on the table or an index) and
    * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.

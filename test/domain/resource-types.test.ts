@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BACKUP_ARTIFACT_FILTERS,
-  classifyArn,
-  isBackupArtifact,
-  OPT_IN_KEYS,
-  TAGGING_RESOURCE_TYPE_FILTERS,
-} from '../../shared/domain/resource-types.js';
+import { classifyArn, isBackupArtifact, OPT_IN_KEYS } from '../../shared/domain/resource-types.js';
 
 const R = 'eu-west-1';
 const A = '222222222222';
@@ -269,29 +263,6 @@ describe('classifyArn: resources AWS Backup does not protect', () => {
 });
 
 describe('tagging filters and opt-in keys', () => {
-  it('lists each supported filter once, and no artifact filter (why: GetResources must not return artifacts)', () => {
-    expect(new Set(TAGGING_RESOURCE_TYPE_FILTERS).size).toBe(TAGGING_RESOURCE_TYPE_FILTERS.length);
-    expect(TAGGING_RESOURCE_TYPE_FILTERS).toEqual(
-      expect.arrayContaining(['ec2:volume', 'rds:cluster', 's3']),
-    );
-    expect(
-      TAGGING_RESOURCE_TYPE_FILTERS.filter((filter) => BACKUP_ARTIFACT_FILTERS.includes(filter)),
-    ).toEqual([]);
-    expect(TAGGING_RESOURCE_TYPE_FILTERS.length).toBeLessThanOrEqual(100);
-  });
-
-  it('names artifact filters that classifyArn recognises (why: observers may list artifacts on purpose)', () => {
-    expect(BACKUP_ARTIFACT_FILTERS).toEqual(
-      expect.arrayContaining([
-        'ec2:snapshot',
-        'ec2:image',
-        'rds:snapshot',
-        'rds:cluster-snapshot',
-        'backup:recovery-point',
-      ]),
-    );
-  });
-
   it('lists the Region opt-in keys AWS documents (why: UpdateRegionSettings rejects unknown keys)', () => {
     const documented = [
       'Aurora',

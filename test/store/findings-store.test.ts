@@ -313,7 +313,7 @@ describe('FindingsStore queries', () => {
   });
 
   it('loads the evaluator history of one target', async () => {
-    const history = await store.loadHistory(ACCOUNT, REGION);
+    const { history } = await store.loadTarget(ACCOUNT, REGION);
     expect(history.get(vaultArn(2))).toEqual({
       accountId: ACCOUNT,
       region: REGION,
