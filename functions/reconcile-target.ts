@@ -19,8 +19,6 @@ const requestSchema = z.object({
   crossAccountBackupEnabled: z.boolean().nullable().default(null),
 });
 
-export type ReconcileRequest = z.input<typeof requestSchema>;
-
 /** Small on purpose: Step Functions keeps every item's result, so only the numbers travel back. */
 export interface ReconcileResult {
   readonly target: string;

@@ -7,7 +7,7 @@ import { createSweepHandler } from '../functions/sweep.js';
 import { ClientFactory } from '../shared/aws/clients.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
-import type { ControllerDeps, Log, MetricsSink } from '../shared/controller/deps.js';
+import { type ControllerDeps, type Log, noMetrics, silentLog } from '../shared/controller/deps.js';
 import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
@@ -183,7 +183,7 @@ function sandboxDeps(
     ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
-  const log = options.log ?? quietLog;
+  const log = options.log ?? silentLog;
   return {
     desired,
     factory,
@@ -301,6 +301,3 @@ const EVENTS_CONTEXT = {
   fail() {},
   succeed() {},
 } satisfies Context;
-
-const quietLog: Log = { debug() {}, info() {}, warn() {}, error() {} };
-const noMetrics: MetricsSink = { count() {}, gauge() {} };

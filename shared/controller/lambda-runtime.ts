@@ -27,8 +27,6 @@ const environmentSchema = z.object({
   ALERT_TOPIC_ARN: z.string().optional(),
 });
 
-export type ControllerEnvironment = z.output<typeof environmentSchema>;
-
 export const POWERTOOLS_SERVICE = 'org-backup-controller';
 export const METRICS_NAMESPACE = 'OrgBackupController';
 
