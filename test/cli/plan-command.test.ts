@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -9,35 +8,12 @@ import { loadWorld } from '../../sandbox/world.js';
 import { observeOrganization } from '../../shared/aws/observe-org.js';
 import { loadConfigFromText } from '../../shared/domain/config/index.js';
 import type { ActionRecord, ResourceFinding } from '../../shared/domain/model.js';
+import { orgbackup } from './run-cli.js';
 
-const root = join(import.meta.dirname, '../..');
 const fixtures = join(import.meta.dirname, 'fixtures');
 const WORLD = join(fixtures, 'plan-world.yaml');
 const CONFIG = join(fixtures, 'plan.config.yaml');
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at /);
-
-/** The installed entry point in a child process. */
-function orgbackup(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'cli/bin.js'), ...args], {
-      cwd: root,
-      env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Runs the command in this process, capturing what it prints. */
 async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

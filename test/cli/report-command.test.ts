@@ -1,7 +1,5 @@
-import { spawn } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reportCommand } from '../../cli/commands/report.js';
@@ -18,8 +16,8 @@ import {
   seededFindings,
   seedReportStore,
 } from '../controller/report-fixture.js';
+import { orgbackup } from './run-cli.js';
 
-const root = join(import.meta.dirname, '../..');
 const KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
 let seeded: SeededStore;
@@ -280,7 +278,7 @@ describe('orgbackup report against a local report API', () => {
   });
 
   it('runs from the installed entry point, and --help documents signing', async () => {
-    const run = await orgbackup(
+    const run = await orgbackup([
       'report',
       '--endpoint',
       local.url,
@@ -290,38 +288,18 @@ describe('orgbackup report against a local report API', () => {
       ACCOUNTS[2],
       '--status',
       'STALE',
-    );
+    ]);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(
       (JSON.parse(run.stdout) as { items: ResourceFinding[] }).items.map((f) => f.region).sort(),
     ).toEqual([...REGIONS].sort());
-    const help = await orgbackup('report', '--help');
+    const help = await orgbackup(['report', '--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/--sign {2,}sign requests even to a local endpoint/);
     expect(help.stdout).toMatch(/SigV4 \(service execute-api\)/);
   });
 });
-
-/** The installed entry point in a child process (asynchronously: the API it calls runs in this process). */
-function orgbackup(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'cli/bin.js'), ...args], {
-      cwd: root,
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('SigV4 signing', () => {
   it('the node:crypto Sha256 reproduces the AWS SigV4 test suite vector get-vanilla', async () => {

@@ -1,26 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RESOURCE_STATUSES } from '../../shared/domain/model.js';
+import { orgbackup, root } from './run-cli.js';
 
-const root = join(import.meta.dirname, '../..');
 const world = join(root, 'test/cli/fixtures/plan-world.yaml');
 const config = join(root, 'test/cli/fixtures/plan.config.yaml');
 
-/** Runs the installed entry point exactly as a user would (stdout is a pipe, so no progress bar, no colour). */
-function orgbackup(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'cli/bin.js'), 'sandbox', ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const sandbox = (...args: string[]) => orgbackup(['sandbox', ...args]);
 
 describe('orgbackup sandbox', () => {
-  const json = orgbackup('--world', world, '--config', config, '--days', '1', '--json');
+  const run = sandbox('--world', world, '--config', config, '--days', '1', '--json');
 
-  it('with --json prints exactly the JSON report on stdout (the design contract) and exits 0', () => {
+  it('with --json prints exactly the JSON report on stdout (the design contract) and exits 0', async () => {
+    const json = await run;
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout);
     expect(Object.keys(report)).toEqual([
@@ -38,13 +30,13 @@ describe('orgbackup sandbox', () => {
     expect(report.generatedAt).toBe('2026-03-03T00:00:00.000Z');
   });
 
-  it('is deterministic: the same world, config and seed give the same report byte for byte', () => {
-    const again = orgbackup('--world', world, '--config', config, '--days', '1', '--json');
-    expect(again.stdout).toBe(json.stdout);
+  it('is deterministic: the same world, config and seed give the same report byte for byte', async () => {
+    const again = await sandbox('--world', world, '--config', config, '--days', '1', '--json');
+    expect(again.stdout).toBe((await run).stdout);
   });
 
-  it('prints the story for a person, without colour codes when stdout is not a terminal, and exits', () => {
-    const story = orgbackup(
+  it('prints the story for a person, without colour codes when stdout is not a terminal, and exits', async () => {
+    const story = await sandbox(
       '--world',
       world,
       '--config',
@@ -69,8 +61,8 @@ describe('orgbackup sandbox', () => {
       why: 'a clear message, no stack',
     },
     { args: ['--seed', 'x'], message: /--seed must be a whole number/, why: 'seeds are integers' },
-  ])('refuses $args with exit 2 ($why)', ({ args, message }) => {
-    const result = orgbackup('--world', world, '--config', config, ...args);
+  ])('refuses $args with exit 2 ($why)', async ({ args, message }) => {
+    const result = await sandbox('--world', world, '--config', config, ...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
