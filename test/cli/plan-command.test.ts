@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planCommand } from '../../cli/commands/plan.js';
 import { planOrganization } from '../../cli/plan-organization.js';
 import { SandboxHarness } from '../../sandbox/harness.js';
@@ -8,32 +8,14 @@ import { loadWorld } from '../../sandbox/world.js';
 import { observeOrganization } from '../../shared/aws/observe-org.js';
 import { loadConfigFromText } from '../../shared/domain/config/index.js';
 import type { ActionRecord, ResourceFinding } from '../../shared/domain/model.js';
-import { orgbackup } from './run-cli.js';
+import { orgbackup, runInProcess } from './run-cli.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 const WORLD = join(fixtures, 'plan-world.yaml');
 const CONFIG = join(fixtures, 'plan.config.yaml');
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at /);
 
-/** Runs the command in this process, capturing what it prints. */
-async function plan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await planCommand.run(args), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const plan = (...args: string[]) => runInProcess(planCommand, args);
 
 const actionKey = (action: ActionRecord) =>
   [

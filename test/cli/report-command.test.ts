@@ -16,7 +16,7 @@ import {
   seededFindings,
   seedReportStore,
 } from '../controller/report-fixture.js';
-import { orgbackup } from './run-cli.js';
+import { orgbackup, runInProcess } from './run-cli.js';
 
 const KEY = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' };
 
@@ -42,26 +42,7 @@ async function stop(server: Server): Promise<void> {
   await new Promise((resolve) => server.close(resolve));
 }
 
-/** Runs the command in this process, capturing what it prints. */
-async function report(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await reportCommand.run(args);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const report = (...args: string[]) => runInProcess(reportCommand, args);
 
 /** The findings table's data rows, split on the column gaps. */
 function tableRows(stdout: string): string[][] {
