@@ -87,7 +87,7 @@ describe('management stack', () => {
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: FINDINGS_TABLE.ttlAttribute, Enabled: true },
-      GlobalSecondaryIndexes: [FINDINGS_TABLE.byStatusIndex, FINDINGS_TABLE.byRegionIndex].map((index) => ({
+      GlobalSecondaryIndexes: [FINDINGS_TABLE.collectionsIndex, FINDINGS_TABLE.byRegionIndex].map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
