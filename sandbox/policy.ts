@@ -29,8 +29,13 @@ export function trustPolicyAllowsService(document: string, service: string): boo
   );
 }
 
+/** Key access comes from the key policy plus grants; AWS managed keys serve any principal of the account. */
 export function keyUsableBy(key: SimKey, roleArn: string): boolean {
-  return key.manager === 'AWS' || key.grants.some((grant) => grant.granteePrincipal === roleArn);
+  return (
+    key.manager === 'AWS' ||
+    key.allowsBackupRole ||
+    key.grants.some((grant) => grant.granteePrincipal === roleArn)
+  );
 }
 
 export function lockConflict(vault: SimVault, deleteAfterDays: number | null): string | null {
