@@ -37,11 +37,19 @@ export function classifyEvent(deps: ControllerDeps, raw: unknown): ClassifiedEve
     regions: desired.regions,
     selection: desired.selection,
     excludeAccounts: desired.excludeAccounts,
+    policyVaultName: desired.vault.name,
+    centralVault: desired.centralVault
+      ? { accountId: desired.centralVault.accountId, name: desired.centralVault.name }
+      : null,
   });
   const eventId = parsed.id ?? null;
   metrics.count('EventsProcessed', 1, { Kind: parsed.kind });
-  if (effect.ignoredBecause)
+  if (effect.rejected) {
+    metrics.count('EventsRejected', 1, { Kind: parsed.kind });
+    log.warn('Event rejected', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
+  } else if (effect.ignoredBecause) {
     log.debug('Event ignored', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
+  }
   return { eventId, kind: parsed.kind, effect };
 }
 
@@ -61,6 +69,7 @@ export async function applyEvent(deps: ControllerDeps, event: ClassifiedEvent): 
       selection: desired.selection,
       // The policy the controller enforces; the next reconcile re-reads the effective policy itself.
       effectiveRules: desired.regions.includes(update.region) ? desired.plans : [],
+      copyRequired: desired.centralVault !== undefined,
       now,
     });
     if (next) transition = await store.putFinding(next, now);
