@@ -23,9 +23,12 @@ import {
 import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError, StoreWriteError } from './errors.js';
 import {
+  type AccountDirectoryEntry,
   actionEventItem,
   actionFromItem,
   countByStatus,
+  directoryFields,
+  directoryItem,
   ENTITY,
   findingFromItem,
   findingItem,
@@ -77,8 +80,15 @@ interface QueryPlan {
   readonly sortPrefix?: { readonly name: string; readonly value: string };
   /** Sort keys from this value on (instead of a prefix), e.g. everything since a time. */
   readonly sortFrom?: { readonly name: string; readonly value: string };
-  readonly filters?: readonly { readonly name: string; readonly value: unknown }[];
+  readonly filters?: readonly QueryFilter[];
   readonly newestFirst?: boolean;
+}
+
+/** `name = value`, or `contains(name, value)` for a list attribute; a dotted name reads a nested field. */
+interface QueryFilter {
+  readonly name: string;
+  readonly value: unknown;
+  readonly op?: 'contains';
 }
 
 interface Cursor {
@@ -432,10 +442,11 @@ export class FindingsStore {
    * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
    */
   listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
-    const { accountId, region, status, resourceType } = query;
-    const filters = [
+    const { accountId, region, status, resourceType, reason } = query;
+    const filters: QueryFilter[] = [
       { name: 'entity', value: ENTITY.finding },
       ...(resourceType ? [{ name: 'resourceType', value: resourceType }] : []),
+      ...(reason ? [{ name: 'reasons', value: reason, op: 'contains' as const }] : []),
     ];
     const byStatus = (value: ResourceStatus): QueryPlan => ({
       indexName: FINDINGS_TABLE.byStatusIndex.name,
@@ -466,7 +477,8 @@ export class FindingsStore {
     } else if (status) {
       plans = [byStatus(status)];
     } else {
-      plans = RESOURCE_STATUSES.map(byStatus);
+      // PROTECTED findings carry no reasons, so a reason filter need not walk their partition.
+      plans = RESOURCE_STATUSES.filter((candidate) => !reason || candidate !== 'PROTECTED').map(byStatus);
     }
     return this.page(plans, findingFromItem, query);
   }
@@ -543,6 +555,93 @@ export class FindingsStore {
       },
       accounts: perAccount,
     };
+  }
+
+  /**
+   * Replaces the account directory (account → name and OU path) with the organization as last observed,
+   * writing only entries that changed.
+   */
+  async saveAccountDirectory(entries: readonly AccountDirectoryEntry[]): Promise<void> {
+    const stored = new Map(
+      (await this.queryAll({ partition: { name: 'PK', value: keys.directoryPartition } })).map((item) => {
+        const entry = directoryFields(item as unknown as AccountDirectoryEntry);
+        return [entry.accountId, entry];
+      }),
+    );
+    const requests: WriteRequest[] = [];
+    for (const entry of entries) {
+      const previous = stored.get(entry.accountId);
+      stored.delete(entry.accountId);
+      if (previous && JSON.stringify(previous) === JSON.stringify(directoryFields(entry))) continue;
+      requests.push({ PutRequest: { Item: directoryItem(entry) } });
+    }
+    for (const accountId of stored.keys()) {
+      requests.push({
+        DeleteRequest: { Key: { PK: keys.directoryPartition, SK: keys.directoryEntry(accountId) } },
+      });
+    }
+    await this.batchWrite(requests);
+  }
+
+  /** The account directory, by account id. */
+  listAccountDirectory(request: PageRequest = {}): Promise<Page<AccountDirectoryEntry>> {
+    return this.page(
+      [{ partition: { name: 'PK', value: keys.directoryPartition } }],
+      (item) => directoryFields(item as unknown as AccountDirectoryEntry),
+      request,
+    );
+  }
+
+  /** Every account × Region with its counts by status and its checks (one Query on the TARGETS partition). */
+  listTargets(request: PageRequest = {}): Promise<Page<TargetRow>> {
+    return this.page(
+      [{ indexName: FINDINGS_TABLE.byStatusIndex.name, partition: gsi1(keys.targetsPartition) }],
+      targetRowFromItem,
+      request,
+    );
+  }
+
+  /**
+   * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
+   * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
+   */
+  async countReasons(): Promise<{ reason: string; resources: number }[]> {
+    const counts = new Map<string, number>();
+    for (const status of RESOURCE_STATUSES) {
+      if (status === 'PROTECTED') continue;
+      const items = await this.queryAll(
+        { indexName: FINDINGS_TABLE.byStatusIndex.name, partition: gsi1(keys.statusPartition(status)) },
+        ['reasons'],
+      );
+      for (const item of items) {
+        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+          counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        }
+      }
+    }
+    return [...counts]
+      .map(([reason, resources]) => ({ reason, resources }))
+      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+  }
+
+  /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
+  listResourceTransitions(
+    query: PageRequest & { readonly accountId: string; readonly region: string; readonly arn: string },
+  ): Promise<Page<FindingTransition>> {
+    return this.page(
+      [
+        {
+          partition: { name: 'PK', value: keys.historyPartition(query.accountId) },
+          filters: [
+            { name: 'region', value: query.region },
+            { name: 'subject.arn', value: query.arn },
+          ],
+          newestFirst: true,
+        },
+      ],
+      transitionFromItem,
+      query,
+    );
   }
 
   /** Transitions of one account (newest first) or of one UTC day across the organization (oldest first). */
@@ -734,9 +833,15 @@ export class FindingsStore {
       keyCondition += ' AND begins_with(#sk, :sk)';
     }
     const filters = (plan.filters ?? []).map((filter, index) => {
-      names[`#f${index}`] = filter.name;
+      const path = filter.name
+        .split('.')
+        .map((part, depth) => {
+          names[`#f${index}_${depth}`] = part;
+          return `#f${index}_${depth}`;
+        })
+        .join('.');
       values[`:f${index}`] = filter.value;
-      return `#f${index} = :f${index}`;
+      return filter.op === 'contains' ? `contains(${path}, :f${index})` : `${path} = :f${index}`;
     });
     return {
       TableName: this.tableName,

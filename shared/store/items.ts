@@ -21,6 +21,7 @@ export const ENTITY = {
   actionEvent: 'ACTION',
   transition: 'TRANSITION',
   run: 'RUN',
+  directoryEntry: 'DIRECTORY_ENTRY',
 } as const;
 
 export const keys = {
@@ -46,6 +47,8 @@ export const keys = {
   runPartition: (runId: string) => `RUN#${runId}`,
   runSortKey: 'RUN',
   allRunsPartition: 'RUNS',
+  directoryPartition: 'DIRECTORY',
+  directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };
 
 export function zeroCounts(): Record<ResourceStatus, number> {
@@ -265,4 +268,25 @@ export function runFromItem(item: Item): RunRecord {
     actionsApplied: run.actionsApplied ?? 0,
     actionsBlocked: run.actionsBlocked ?? 0,
   };
+}
+
+/** Where an account sits in the organization, for coverage by OU. */
+export interface AccountDirectoryEntry {
+  readonly accountId: string;
+  readonly name: string;
+  /** Slash path of OU names from the root (`/Workloads/Prod`); `/` for an account directly under the root. */
+  readonly ouPath: string;
+}
+
+export function directoryItem(entry: AccountDirectoryEntry): Item {
+  return {
+    PK: keys.directoryPartition,
+    SK: keys.directoryEntry(entry.accountId),
+    entity: ENTITY.directoryEntry,
+    ...directoryFields(entry),
+  };
+}
+
+export function directoryFields(entry: AccountDirectoryEntry): AccountDirectoryEntry {
+  return { accountId: entry.accountId, name: entry.name, ouPath: entry.ouPath };
 }

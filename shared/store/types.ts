@@ -80,6 +80,8 @@ export interface FindingQuery extends PageRequest {
   readonly region?: string;
   readonly status?: ResourceStatus;
   readonly resourceType?: string;
+  /** Only findings carrying this reason code. */
+  readonly reason?: string;
 }
 
 /** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */
