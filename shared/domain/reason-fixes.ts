@@ -16,7 +16,8 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   KMS_ACCESS_DENIED: 'Let the backup role use the KMS key, in the key policy or with a grant.',
   KMS_KEY_PENDING_DELETION: 'Cancel the scheduled deletion of the KMS key, or enable the key again.',
   LOCK_RETENTION_CONFLICT: "Change the plan's retention to fit between the vault lock's minimum and maximum.",
-  TAG_VALUE_MISMATCH: 'Set the tag key and value to exactly what the policy selects (such as `BackupEnabled=True`).',
+  TAG_VALUE_MISMATCH:
+    'Set the tag key and value to exactly what the policy selects (such as `BackupEnabled=True`).',
   UNSUPPORTED_RESOURCE_TYPE: 'Remove the backup tag, or protect this resource some other way.',
   JOB_FAILED: "Read the failed job's status message in AWS Backup and fix what it names.",
   COPY_MISSING: 'Check the copy jobs to the central vault and the central vault access policy.',
@@ -31,6 +32,7 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   RECOVERY_POINT_STALE: 'Find out why the recent backup jobs did not start or did not complete.',
   VAULT_KEY_MISMATCH:
     'Create a vault with the configured key, or change the config to the key the vault already has.',
-  VAULT_LOCK_MISMATCH: 'Review the vault lock; in enforce mode the controller applies governance locks itself.',
+  VAULT_LOCK_MISMATCH:
+    'Review the vault lock; in enforce mode the controller applies governance locks itself.',
   EVENT_FORWARDING_MISSING: 'Restore the event forwarding rule and role through the member baseline stack.',
 };
