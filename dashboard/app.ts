@@ -57,6 +57,7 @@ const FILTERS = ['status', 'reason', 'account', 'region', 'resourceType'] as con
 const PAGE_SIZE = 50;
 const CHART_RUNS = 60;
 const CHECK_ROWS = 40;
+const ACTION_ROWS = 15;
 const STATUS_MARK: Record<string, string> = {
   PROTECTED: '✓',
   PENDING: '…',
@@ -413,7 +414,11 @@ function renderActions(actions: ActionRecord[]): void {
       : h(
           'table',
           {},
-          h('caption', {}, caption),
+          h(
+            'caption',
+            {},
+            rows.length > ACTION_ROWS ? `${caption} (latest ${ACTION_ROWS} of ${rows.length})` : caption,
+          ),
           h(
             'thead',
             {},
@@ -423,7 +428,7 @@ function renderActions(actions: ActionRecord[]): void {
               ...['When', 'Action', 'Where', 'Target', 'Why'].map((name) => h('th', { scope: 'col' }, name)),
             ),
           ),
-          h('tbody', {}, ...rows.map(row)),
+          h('tbody', {}, ...rows.slice(0, ACTION_ROWS).map(row)),
         );
   byId('actions-taken').replaceChildren(
     table(

@@ -1,4 +1,5 @@
 import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
+import { reportContext } from '../../shared/controller/report-context.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { formatStory, paint } from '../sandbox-story.js';
@@ -79,7 +80,7 @@ export const sandboxCommand: CliCommand = {
         ? undefined
         : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
       if (serve === undefined) return EXIT.ok;
-      const { url, server } = await serveReport(result.store, Number(serve));
+      const { url, server } = await serveReport(result.store, Number(serve), reportContext(result.desired));
       process.stdout.write(
         `\nDashboard: ${url}/\n` +
           `Report API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +

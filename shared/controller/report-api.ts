@@ -6,6 +6,7 @@ import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError } from '../store/errors.js';
 import type { FindingsStore } from '../store/findings-store.js';
 import { toCsv } from './csv.js';
+import type { ReportContext } from './report-context.js';
 
 /** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
 export interface ReportRequest {
@@ -221,15 +222,20 @@ const ROUTES: readonly {
 export async function handleReportRequest(
   store: FindingsStore,
   request: ReportRequest,
+  /** What `/about` answers (read only for that route); a server started without a configuration has none. */
+  about?: () => ReportContext,
 ): Promise<ReportResponse> {
   if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
   const path = request.path.replace(/\/+$/, '') || '/';
   if (path === '/') return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  if (path === '/about') {
+    return about ? json(200, about()) : problem(404, 'This server was started without a configuration.');
+  }
   const route = ROUTES.find((candidate) => candidate.pattern.test(path));
   if (!route) {
     return problem(
       404,
-      `No route ${path}. Routes: / (dashboard), /summary, /findings, /accounts/{id}, /actions, /runs, /targets, /reasons, /resource, /organization.`,
+      `No route ${path}. Routes: / (dashboard), /about, /summary, /findings, /accounts/{id}, /actions, /runs, /targets, /reasons, /resource, /organization.`,
     );
   }
   try {
