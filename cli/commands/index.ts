@@ -1,3 +1,4 @@
+import { dashboardCommand } from './dashboard.js';
 import { evidenceCommand } from './evidence.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
@@ -20,4 +21,5 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   report: reportCommand,
   plan: planCommand,
   evidence: evidenceCommand,
+  dashboard: dashboardCommand,
 };

@@ -1,5 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDashboardProxy } from '../../cli/dashboard-proxy.js';
+import { ReportClient } from '../../cli/report-client.js';
 import { RESOURCE_STATUSES } from '../../shared/domain/model.js';
 import { REASON_FIXES } from '../../shared/domain/reason-fixes.js';
 import { type LocalServer, launchChromium, serveSandbox, watch } from './support.js';
@@ -174,6 +176,30 @@ describe('the dashboard in Chromium, served by `orgbackup sandbox --serve`', () 
     expect(findingRequests.length).toBeGreaterThan(0);
     for (const url of findingRequests)
       expect(Number(new URL(url).searchParams.get('limit'))).toBeLessThanOrEqual(50);
+  });
+
+  it('works through `orgbackup dashboard`: signed proxy, session cookie from the printed URL, filters kept', async () => {
+    // The local server ignores signatures; signing is forced so the proxied path is the deployed one.
+    const credentials = async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example-secret' });
+    const client = new ReportClient(new URL(server.url), { region: 'eu-west-1', credentials });
+    const proxy = await startDashboardProxy({ client, port: 0, filters: { status: 'FAILING' } });
+    const viaProxy = await browser.newPage();
+    const proxied = watch(viaProxy);
+    try {
+      await viaProxy.goto(proxy.url);
+      await viaProxy.waitForSelector('body[data-ready=true]');
+      expect(new URL(viaProxy.url()).search).toBe('?status=FAILING');
+      const summary = await api<{ total: { byStatus: Record<string, number> } }>('/summary');
+      expect(await viaProxy.locator('[data-status-count=FAILING]').textContent()).toBe(
+        String(summary.total.byStatus.FAILING),
+      );
+      expect(proxied.errors).toEqual([]);
+      expect(proxied.requests.filter((url) => new URL(url).origin !== proxy.origin)).toEqual([]);
+    } finally {
+      await viaProxy.close();
+      proxy.server.closeAllConnections();
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
   });
 
   it('logged no console error, and no request left 127.0.0.1', () => {
