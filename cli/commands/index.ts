@@ -1,3 +1,4 @@
+import { diffCommand } from './diff.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { reportCommand } from './report.js';
@@ -18,4 +19,5 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   sandbox: sandboxCommand,
   report: reportCommand,
   plan: planCommand,
+  diff: diffCommand,
 };
