@@ -63,6 +63,22 @@ export const REASON_CODES = [
   'VAULT_LOCK_MISMATCH',
   /** Check only: the rule (or its role) forwarding aws.backup / aws.tag events to the central bus is missing. */
   'EVENT_FORWARDING_MISSING',
+  /** DynamoDB advanced backup is off where tagged tables exist: no copies, no cold storage for policy jobs. */
+  'DYNAMODB_ADVANCED_DISABLED',
+  /** The tagged S3 bucket has no versioning, which AWS Backup for S3 requires. */
+  'S3_VERSIONING_DISABLED',
+  /** A copy job failed because AWS Backup cannot copy this type across Region and account in one action. */
+  'COPY_UNSUPPORTED_FOR_TYPE',
+  /** The source is on an AWS-managed key (aws/ebs, aws/rds), which cannot be shared with the central account. */
+  'SOURCE_KEY_NOT_SHAREABLE',
+  /** The source's customer-managed key policy does not let the central account use the key for copies. */
+  'SOURCE_KEY_NOT_SHARED',
+  /** An FSx for ONTAP file system carries the tag; tag-based selection needs the tag on its volumes. */
+  'FSX_ONTAP_TAG_VOLUMES',
+  /** Check only: trusted access for backup.amazonaws.com is off in the organization. */
+  'TRUSTED_ACCESS_DISABLED',
+  /** Check only: the service-linked role AWSServiceRoleForBackup is missing in the central account. */
+  'SERVICE_LINKED_ROLE_MISSING',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -78,14 +94,21 @@ export const CHECK_IDS = [
   'KMS_GRANTS',
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
+  'DYNAMODB_ADVANCED',
+  'TRUSTED_ACCESS',
+  'SERVICE_LINKED_ROLE',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
-export type CheckStatus = 'PASS' | 'FAIL' | 'SKIPPED';
+/** WARN: needs attention, but does not stop backups. */
+export const CHECK_STATUSES = ['PASS', 'WARN', 'FAIL', 'SKIPPED'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+/** The `region` of organization-wide checks, reported on the management account's entry. */
+export const GLOBAL_REGION = 'global';
 
 export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
-  /** Set when status is FAIL, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
+  /** Set when status is FAIL or WARN, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
   readonly reason?: ReasonCode;
   /** One sentence a person can act on. */
   readonly detail: string;
@@ -177,6 +200,10 @@ export interface DesiredState {
   };
   readonly memberRoleName: string;
   readonly manageRegionOptIn: boolean;
+  /** report: diagnose keys that refuse the backup role; manage: also write narrow named grants. */
+  readonly kmsGrants: 'report' | 'manage';
+  /** manage: opt DynamoDB into advanced backup where tagged tables exist. */
+  readonly dynamoDbAdvanced: 'manage' | 'report';
   readonly blastRadius: { readonly maxAccountsChangedPercent: number };
   readonly eventForwarding?: {
     readonly ruleName: string;
@@ -334,6 +361,8 @@ export interface ObservedTarget {
     readonly attachedPolicyArns: readonly string[];
   };
   readonly regionOptIn: Readonly<Record<string, boolean>>;
+  /** ResourceTypeManagementPreference: `DynamoDB: true` means advanced DynamoDB backup is on. */
+  readonly regionManagement: Readonly<Record<string, boolean>>;
   readonly keys: readonly ObservedKey[];
   readonly eventForwarding: {
     readonly ruleExists: boolean;
@@ -386,6 +415,7 @@ export type ActionSpec =
   | { readonly kind: 'UpdateBackupRoleTrust'; readonly roleName: string }
   | { readonly kind: 'AttachBackupRolePolicy'; readonly roleName: string; readonly policyArn: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
+  | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
   | {
       readonly kind: 'CreateKmsGrant';
       readonly keyArn: string;

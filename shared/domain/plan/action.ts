@@ -34,6 +34,7 @@ const EXECUTION_ORDER: readonly ActionKind[] = [
   'PutVaultLock',
   'PutVaultAccessPolicy',
   'EnableRegionOptIn',
+  'EnableAdvancedDynamoDbBackup',
   'CreateKmsGrant',
   'CreateEventForwardingRole',
   'PutEventForwardingRule',

@@ -1,15 +1,16 @@
 import {
   backupRoleArn,
   centralVaultHere,
+  dynamoDbAdvancedOff,
   iamRoleArn,
   isHomeRegion,
   isManagedRegion,
   keysMissingGrant,
-  lockState,
   optedOutSelectedTypes,
   partitionOf,
   vaultArn,
 } from '../evaluate/target-facts.js';
+import { vaultLocksHere } from '../evaluate/target-locks.js';
 import type { Action, ActionSpec, DesiredState, ObservedTarget } from '../model.js';
 import { inExecutionOrder, plannedAction } from './action.js';
 import { allowsOrgCopyIn, withOrgCopyIn } from './central-vault-policy.js';
@@ -54,9 +55,11 @@ export function planTarget(desired: DesiredState, observed: ObservedTarget, now:
   if (!observed.reachability.ok || !isManagedRegion(desired, observed.region)) return [];
   const steps: Step[] = [
     ...planBackupRole(desired, observed),
-    ...planVault(desired, observed, now),
+    ...planVault(desired, observed),
     ...planCentralVault(desired, observed),
+    ...planVaultLocks(desired, observed, now),
     ...planRegionOptIn(desired, observed),
+    ...planDynamoDbAdvanced(desired, observed),
     ...planKmsGrants(desired, observed),
     ...planEventForwarding(desired, observed),
   ];
@@ -68,33 +71,37 @@ export function planTarget(desired: DesiredState, observed: ObservedTarget, now:
   );
 }
 
-function planVault(desired: DesiredState, observed: ObservedTarget, now: Date): Step[] {
-  const { name, kmsKey, lock } = desired.vault;
-  const target = vaultArn(desired, observed.accountId, observed.region, name);
-  const steps: Step[] = [];
-  if (observed.vault === null) {
-    steps.push({
+function planVault(desired: DesiredState, observed: ObservedTarget): Step[] {
+  const { name, kmsKey } = desired.vault;
+  if (observed.vault !== null) return [];
+  return [
+    {
       spec: { kind: 'CreateBackupVault', vaultName: name, kmsKey },
-      target,
+      target: vaultArn(desired, observed.accountId, observed.region, name),
       reason: `The backup vault ${name} that the policy targets does not exist.`,
-    });
-  }
-  if (lock !== undefined && lockState(lock, observed.vault, now) === 'DIFFERS') {
-    const compliance = lock.mode === 'compliance';
-    steps.push({
-      spec: {
-        kind: 'PutVaultLock',
-        vaultName: name,
-        minRetentionDays: lock.minRetentionDays,
-        maxRetentionDays: lock.maxRetentionDays,
-        ...(compliance ? { changeableForDays: lock.changeableForDays } : {}),
+    },
+  ];
+}
+
+/**
+ * Locks are only created or tightened (see vault-lock.ts). A lock that would move a vault to compliance mode
+ * is planned but blocked until the config sets allowIrreversibleLock.
+ */
+function planVaultLocks(desired: DesiredState, observed: ObservedTarget, now: Date): Step[] {
+  return vaultLocksHere(desired, observed, now).flatMap(({ vaultName, arn, decision }) => {
+    if (decision.kind !== 'CREATE' && decision.kind !== 'TIGHTEN') return [];
+    const { mode, ...bounds } = decision.lock;
+    return [
+      {
+        spec: { kind: 'PutVaultLock', vaultName, ...bounds },
+        target: arn,
+        reason: `${decision.why} The ${mode} lock is applied to ${vaultName}.`,
+        ...(mode === 'compliance' && !desired.vault.allowIrreversibleLock
+          ? { blocked: IRREVERSIBLE_LOCK_BLOCK }
+          : {}),
       },
-      target,
-      reason: `The vault lock of ${name} is not the configured ${lock.mode} lock.`,
-      ...(compliance && !desired.vault.allowIrreversibleLock ? { blocked: IRREVERSIBLE_LOCK_BLOCK } : {}),
-    });
-  }
-  return steps;
+    ];
+  });
 }
 
 function planCentralVault(desired: DesiredState, observed: ObservedTarget): Step[] {
@@ -168,6 +175,19 @@ function planRegionOptIn(desired: DesiredState, observed: ObservedTarget): Step[
       spec: { kind: 'EnableRegionOptIn', resourceTypes },
       target: `${observed.accountId}/${observed.region} region settings`,
       reason: `Tag-selected resources of type ${resourceTypes.join(', ')} are skipped while opt-in is off.`,
+    },
+  ];
+}
+
+function planDynamoDbAdvanced(desired: DesiredState, observed: ObservedTarget): Step[] {
+  if (desired.dynamoDbAdvanced !== 'manage' || !dynamoDbAdvancedOff(desired, observed)) return [];
+  return [
+    {
+      spec: { kind: 'EnableAdvancedDynamoDbBackup' },
+      target: `${observed.accountId}/${observed.region} region settings`,
+      reason:
+        'Tagged DynamoDB tables get no copies and no cold storage from the policy while advanced DynamoDB ' +
+        'backup is off.',
     },
   ];
 }
