@@ -65,20 +65,6 @@ export const REASON_CODES = [
   'EVENT_FORWARDING_MISSING',
   /** DynamoDB advanced backup is off where tagged tables exist: no copies, no cold storage for policy jobs. */
   'DYNAMODB_ADVANCED_DISABLED',
-  /** The tagged S3 bucket has no versioning, which AWS Backup for S3 requires. */
-  'S3_VERSIONING_DISABLED',
-  /** A copy job failed because AWS Backup cannot copy this type across Region and account in one action. */
-  'COPY_UNSUPPORTED_FOR_TYPE',
-  /** The source is on an AWS-managed key (aws/ebs, aws/rds), which cannot be shared with the central account. */
-  'SOURCE_KEY_NOT_SHAREABLE',
-  /** The source's customer-managed key policy does not let the central account use the key for copies. */
-  'SOURCE_KEY_NOT_SHARED',
-  /** An FSx for ONTAP file system carries the tag; tag-based selection needs the tag on its volumes. */
-  'FSX_ONTAP_TAG_VOLUMES',
-  /** Check only: trusted access for backup.amazonaws.com is off in the organization. */
-  'TRUSTED_ACCESS_DISABLED',
-  /** Check only: the service-linked role AWSServiceRoleForBackup is missing in the central account. */
-  'SERVICE_LINKED_ROLE_MISSING',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -95,8 +81,6 @@ export const CHECK_IDS = [
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
   'DYNAMODB_ADVANCED',
-  'TRUSTED_ACCESS',
-  'SERVICE_LINKED_ROLE',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 /** WARN: needs attention, but does not stop backups. */
@@ -299,8 +283,12 @@ export interface ObservedKey {
   readonly manager: 'AWS' | 'CUSTOMER';
   /** A grant (or key policy) lets the backup role use it. */
   readonly backupRoleHasGrant: boolean;
-  /** Why the key is of interest: the vault key, or named by a failed job. */
+  /** Why the key is of interest: the vault key, or the key of a tagged resource (or named by a failed job). */
   readonly usedBy: 'vault' | 'resource';
+  /** For resource keys: the AWS Backup type of the tagged resource it encrypts, when known (`S3`, `RDS`…). */
+  readonly encrypts?: string;
+  /** The controller's own named grant for the backup role already exists on the key. */
+  readonly controllerGrantExists?: boolean;
 }
 
 export interface TaggedResource {

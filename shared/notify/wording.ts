@@ -95,34 +95,6 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
     why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',
     fix: 'turn on advanced DynamoDB backup in the Region (the controller does this with dynamoDbAdvanced: manage)',
   },
-  S3_VERSIONING_DISABLED: {
-    why: 'the bucket has no versioning, which AWS Backup for S3 requires',
-    fix: "enable versioning on the bucket (its owner's decision; the controller never changes it)",
-  },
-  COPY_UNSUPPORTED_FOR_TYPE: {
-    why: 'AWS Backup refused to copy this type across Region and account in one copy action',
-    fix: 'copy within the Region to the central account (a central vault per Region), or copy in two steps',
-  },
-  SOURCE_KEY_NOT_SHAREABLE: {
-    why: 'the resource is encrypted with an AWS-managed key (aws/ebs, aws/rds), which cannot be shared across accounts',
-    fix: 're-encrypt the resource with a customer-managed key whose policy allows the central account',
-  },
-  SOURCE_KEY_NOT_SHARED: {
-    why: "the source key's policy does not let the central account use it, so copies fail",
-    fix: 'add the statement shown in the detail to the key policy',
-  },
-  FSX_ONTAP_TAG_VOLUMES: {
-    why: 'an FSx for ONTAP file system is tagged; tag-based selection backs up its volumes only when they are tagged',
-    fix: 'tag the volumes instead of the file system',
-  },
-  TRUSTED_ACCESS_DISABLED: {
-    why: 'trusted access for AWS Backup is off, so cross-account job monitoring loses the organization view',
-    fix: 'enable trusted access for backup.amazonaws.com in AWS Organizations (the organization owner)',
-  },
-  SERVICE_LINKED_ROLE_MISSING: {
-    why: 'the AWSServiceRoleForBackup service-linked role is missing in the central account',
-    fix: 'create it (iam create-service-linked-role --aws-service-name backup.amazonaws.com)',
-  },
 };
 
 /** Why a planned repair was held back, in words. */

@@ -1,8 +1,7 @@
-import { vaultLocksHere } from '../evaluate/target-locks.js';
 import { lockRetentionConflicts, rulesCoveringRegion } from '../evaluate/target-facts.js';
+import { vaultLocksHere } from '../evaluate/target-locks.js';
 import type { CheckResult } from '../model.js';
-import { type Verdicts, worstOf } from './check.js';
-import { defineCheck } from './check.js';
+import { defineCheck, type Verdicts, worstOf } from './check.js';
 
 /**
  * Per vault the lock applies to (the member vault, and the central vault where this target holds it): does
@@ -21,7 +20,10 @@ export const vaultLockCheck = defineCheck(
       const conflicts = lockRetentionConflicts(vault, rulesCoveringRegion(observed));
       if (conflicts.length > 0) {
         return [
-          verdict.fail('LOCK_RETENTION_CONFLICT', `Jobs into ${vaultName} will fail: ${conflicts.join('; ')}.`),
+          verdict.fail(
+            'LOCK_RETENTION_CONFLICT',
+            `Jobs into ${vaultName} will fail: ${conflicts.join('; ')}.`,
+          ),
         ];
       }
       return [lockVerdict(verdict, vaultName, decision)];

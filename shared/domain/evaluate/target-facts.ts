@@ -217,14 +217,6 @@ export function vaultKey(observed: ObservedTarget): ObservedKey | undefined {
   return keyArn ? observed.keys.find((key) => key.arn === keyArn) : undefined;
 }
 
-/** Customer-managed, enabled keys the backup role has no grant on (unique by ARN). */
-export function keysMissingGrant(observed: ObservedTarget): ObservedKey[] {
-  const missing = observed.keys.filter(
-    (key) => key.manager === 'CUSTOMER' && isUsableKey(key) && !key.backupRoleHasGrant,
-  );
-  return [...new Map(missing.map((key) => [key.arn, key])).values()];
-}
-
 export function latestJob(jobs: readonly JobOutcome[]): JobOutcome | undefined {
   return jobs.reduce<JobOutcome | undefined>(
     (latest, job) => (latest === undefined || job.creationDate > latest.creationDate ? job : latest),

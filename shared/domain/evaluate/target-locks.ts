@@ -1,5 +1,5 @@
 import type { DesiredState, ObservedTarget, ObservedVault } from '../model.js';
-import { centralVaultHere, rulesCoveringRegion, retentionsIntoVault, vaultArn } from './target-facts.js';
+import { centralVaultHere, retentionsIntoVault, rulesCoveringRegion, vaultArn } from './target-facts.js';
 import { decideVaultLock, type LockDecision, type RetentionIntoVault } from './vault-lock.js';
 
 /** One vault of this account × Region that the configured lock applies to, with what may be done about it. */

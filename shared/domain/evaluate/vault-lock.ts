@@ -93,7 +93,10 @@ export function decideVaultLock(input: {
           'rewrites a compliance lock (a rewrite without ChangeableForDays would turn it into governance)',
     };
   }
-  const merged: Bounds = { min: stricterMin(existing.min, wanted.min), max: stricterMax(existing.max, wanted.max) };
+  const merged: Bounds = {
+    min: stricterMin(existing.min, wanted.min),
+    max: stricterMax(existing.max, wanted.max),
+  };
   const tighterBounds = merged.min !== existing.min || merged.max !== existing.max;
   if (!tighterBounds && configured.mode === 'governance') {
     return {

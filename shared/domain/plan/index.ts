@@ -5,7 +5,7 @@ import { planTarget } from './plan-target.js';
 
 export { applyBlastRadius, type BlastRadiusBudget, maxChangedAccounts } from './blast-radius.js';
 export { ORG_ACTION_REGION, type OrgPlan, planOrg } from './plan-org.js';
-export { BACKUP_KEY_OPERATIONS, backupGrantName, planTarget } from './plan-target.js';
+export { planTarget } from './plan-target.js';
 
 export interface Plan {
   /** Every planned action in execution order, blocked ones included; all with `applied: false`. */

@@ -1,3 +1,4 @@
+import { backupGrantName, keysToGrant } from '../evaluate/key-access.js';
 import {
   backupRoleArn,
   centralVaultHere,
@@ -5,7 +6,6 @@ import {
   iamRoleArn,
   isHomeRegion,
   isManagedRegion,
-  keysMissingGrant,
   optedOutSelectedTypes,
   partitionOf,
   vaultArn,
@@ -14,23 +14,6 @@ import { vaultLocksHere } from '../evaluate/target-locks.js';
 import type { Action, ActionSpec, DesiredState, ObservedTarget } from '../model.js';
 import { inExecutionOrder, plannedAction } from './action.js';
 import { allowsOrgCopyIn, withOrgCopyIn } from './central-vault-policy.js';
-
-/** What the backup role needs to use a customer-managed key for backup and for creating service grants. */
-export const BACKUP_KEY_OPERATIONS = [
-  'Decrypt',
-  'DescribeKey',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'CreateGrant',
-] as const;
-
-/** KMS grant names allow only `[a-zA-Z0-9:/_-]`; the same name on every run keeps CreateGrant idempotent. */
-export function backupGrantName(roleName: string): string {
-  return `org-backup-controller-${roleName.replace(/[^a-zA-Z0-9:/_-]/g, '-')}`;
-}
 
 interface Step {
   readonly spec: ActionSpec;
@@ -193,23 +176,19 @@ function planDynamoDbAdvanced(desired: DesiredState, observed: ObservedTarget): 
 }
 
 /**
- * A grant needs its grantee to exist. The role is account-global and created by the home Region's target,
- * so other Regions wait for a later run rather than plan a grant that would fail.
+ * kmsGrants: manage only (see key-access.ts). A grant needs its grantee to exist; the role arrives with the
+ * member baseline, so without it nothing is planned.
  */
 function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] {
-  if (!observed.backupRole.exists && !isHomeRegion(desired, observed)) return [];
+  if (!observed.backupRole.exists) return [];
   const granteePrincipal = backupRoleArn(desired, observed.accountId);
   const grantName = backupGrantName(desired.backupRole.name);
-  return keysMissingGrant(observed).map((key) => ({
-    spec: {
-      kind: 'CreateKmsGrant',
-      keyArn: key.arn,
-      granteePrincipal,
-      grantName,
-      operations: BACKUP_KEY_OPERATIONS,
-    },
+  return keysToGrant(desired, observed).map(({ key, operations }) => ({
+    spec: { kind: 'CreateKmsGrant', keyArn: key.arn, granteePrincipal, grantName, operations },
     target: key.arn,
-    reason: `The backup role cannot use the customer-managed key ${key.arn} (${key.usedBy} key).`,
+    reason:
+      `Neither the key policy nor a grant lets the backup role use ${key.arn}, the key of a tagged ` +
+      `${key.encrypts} resource; the grant allows only ${operations.join(', ')}.`,
   }));
 }
 
