@@ -153,6 +153,7 @@ export class FindingsStore {
           firstSeen: new Date(finding.firstSeen),
           coveredSince: finding.coveredSince ? new Date(finding.coveredSince) : null,
           since: new Date(finding.since),
+          lastPolicyJob: finding.lastPolicyJob ?? null,
         },
       ]),
     );

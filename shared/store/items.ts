@@ -76,6 +76,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     firstSeen: finding.firstSeen,
     coveredSince: finding.coveredSince ?? null,
     since: finding.since,
+    ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
   };
 }
 
