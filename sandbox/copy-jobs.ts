@@ -87,6 +87,13 @@ export class CopyJobLifecycle {
   private finish(job: SimCopyJob, state: 'COMPLETED' | 'FAILED', statusMessage?: string): void {
     job.state = state;
     job.statusMessage = statusMessage;
+    // The category values are AWS's; which failure gets which is the sandbox's guess.
+    job.messageCategory =
+      state === 'COMPLETED'
+        ? 'SUCCESS'
+        : /access/i.test(statusMessage ?? '')
+          ? 'AccessDenied'
+          : 'InvalidParameters';
     job.completionDate = this.clock.state.now;
     emitCopyJobEvent(this.clock.events, job);
   }
