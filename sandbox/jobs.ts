@@ -1,5 +1,5 @@
-import { parseSchedule, type Schedule } from '../shared/domain/schedule.js';
 import { Agenda } from './agenda.js';
+import { type AwsCron, parseAwsCron } from './aws-cron.js';
 import { BackupJobLifecycle } from './backup-jobs.js';
 import { CopyJobLifecycle } from './copy-jobs.js';
 import type { SimPlan, SimPlanRule, SimPlanSelection } from './effective-policy.js';
@@ -55,7 +55,7 @@ export function orgPlanIdentity(accountId: string, region: string, planName: str
 
 export class JobEngine {
   private readonly agenda = new Agenda();
-  private readonly schedules = new Map<string, Schedule | null>();
+  private readonly schedules = new Map<string, AwsCron | null>();
   /** Scheduled runs up to and including this instant have been started. */
   private runCursor: Date;
   private nextRunCache?: { key: string; at: number | undefined; due: DueRule[] };
@@ -96,11 +96,11 @@ export class JobEngine {
     if (limit > this.runCursor.getTime()) this.runCursor = new Date(limit);
   }
 
-  private schedule(expression: string): Schedule | null {
+  private schedule(expression: string): AwsCron | null {
     if (!this.schedules.has(expression)) {
-      let parsed: Schedule | null = null;
+      let parsed: AwsCron | null = null;
       try {
-        parsed = parseSchedule(expression);
+        parsed = parseAwsCron(expression);
       } catch {
         // An invalid expression makes the plan invalid: AWS runs nothing for it.
       }
@@ -125,13 +125,7 @@ export class JobEngine {
         for (const rule of plan.rules) {
           if (!nextByExpression.has(rule.schedule)) {
             const schedule = this.schedule(rule.schedule);
-            let next: number | undefined;
-            try {
-              next = schedule?.next(this.runCursor).getTime();
-            } catch {
-              next = undefined;
-            }
-            nextByExpression.set(rule.schedule, next);
+            nextByExpression.set(rule.schedule, schedule?.next(this.runCursor)?.getTime());
           }
           const next = nextByExpression.get(rule.schedule);
           if (next === undefined) continue;
