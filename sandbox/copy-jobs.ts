@@ -108,7 +108,8 @@ export class CopyJobLifecycle {
     const vault = vaultByArn(state, job.destinationVaultArn);
     if (!vault) return `Destination backup vault ${job.destinationVaultArn} does not exist.`;
     if (crossAccount && !accessPolicyAllowsCopy(state, vault.accessPolicy, job.accountId)) {
-      return `Access denied: the access policy of destination backup vault ${vault.arn} does not allow backup:CopyIntoBackupVault from this account.`;
+      // AWS's own wording (https://repost.aws/knowledge-center/backup-resolve-access-denied-error).
+      return 'Access Denied trying to call AWS Backup service';
     }
     return lockConflict(vault, job.deleteAfterDays);
   }
