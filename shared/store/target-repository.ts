@@ -56,6 +56,7 @@ export class TargetRepository {
           firstSeen: new Date(finding.firstSeen),
           coveredSince: finding.coveredSince ? new Date(finding.coveredSince) : null,
           since: new Date(finding.since),
+          ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
         },
       ]),
     );
