@@ -86,7 +86,13 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
     backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
     regionOptIn: {},
     keys: [],
-    eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+    eventForwarding: {
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    },
     resources: [],
     protectedResources: [],
     jobs: [],
@@ -402,7 +408,9 @@ async function readEventForwarding(
   desired: DesiredState,
 ): Promise<ObservedTarget['eventForwarding']> {
   const forwarding = desired.eventForwarding;
-  if (!forwarding) return { ruleExists: false, targetsBus: false, roleExists: false };
+  if (!forwarding) {
+    return { ruleExists: false, targetsBus: false, roleExists: false, ruleState: null, eventPattern: null };
+  }
   const events = factory.eventBridge(target.accountId, target.region);
   const call = callSite(target.accountId, target.region);
   const iamCall = callSite(target.accountId, factory.homeRegion);
@@ -435,6 +443,8 @@ async function readEventForwarding(
     ruleExists: rule !== null,
     targetsBus: targets.some((ruleTarget) => ruleTarget.Arn === forwarding.busArn),
     roleExists: role?.Role !== undefined,
+    ruleState: rule?.State ?? null,
+    eventPattern: rule?.EventPattern ?? null,
   };
 }
 

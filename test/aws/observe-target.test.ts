@@ -170,7 +170,13 @@ describe('observeTarget', () => {
     expect(observed.centralVault).toBeUndefined();
     // Without desired event forwarding nothing is asked of EventBridge.
     expect(events.calls()).toHaveLength(0);
-    expect(observed.eventForwarding).toEqual({ ruleExists: false, targetsBus: false, roleExists: false });
+    expect(observed.eventForwarding).toEqual({
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    });
   });
 
   it('asks for the effective policy with the member credentials and no TargetId', async () => {
@@ -383,13 +389,19 @@ describe('observeTarget', () => {
   it('checks event forwarding only when desired: rule, bus target and role', async () => {
     serveHealthyAccount();
     const busArn = `arn:aws:events:${HOME}:${MANAGEMENT}:event-bus/org-backup`;
-    events.on(DescribeRuleCommand).resolves({ Name: 'fwd', EventPattern: '{}' });
+    events.on(DescribeRuleCommand).resolves({ Name: 'fwd', State: 'DISABLED', EventPattern: '{}' });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: 't', Arn: busArn }] });
     const desired = desiredState({
       eventForwarding: { ruleName: 'fwd', busArn, roleName: 'FwdRole', eventPattern: '{}' },
     });
     const observed = await observeTarget(testFactory(), desired, TARGET, NOW);
-    expect(observed.eventForwarding).toEqual({ ruleExists: true, targetsBus: true, roleExists: true });
+    expect(observed.eventForwarding).toEqual({
+      ruleExists: true,
+      targetsBus: true,
+      roleExists: true,
+      ruleState: 'DISABLED',
+      eventPattern: '{}',
+    });
     expect(events).toHaveReceivedCommandWith(DescribeRuleCommand, { Name: 'fwd', EventBusName: 'default' });
     expect(iam).toHaveReceivedCommandWith(GetRoleCommand, { RoleName: 'FwdRole' });
 

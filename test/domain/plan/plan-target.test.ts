@@ -282,7 +282,13 @@ describe('planTarget: account-global IAM only in the home Region', () => {
       { ...HOME_TARGET, region },
       {
         backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
-        eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+        eventForwarding: {
+          ruleExists: false,
+          targetsBus: false,
+          roleExists: false,
+          ruleState: null,
+          eventPattern: null,
+        },
         keys: [
           {
             arn: keyArn(),
