@@ -27,7 +27,10 @@ export interface HarnessOptions {
   readonly log?: Log;
   /** Extra setup on the simulation before anything runs (faults, tests). */
   readonly prepare?: (sim: SimulatedOrganization) => void;
-  /** Retries sleep for real in the SDK; tests with injected throttling pass `() => 0`. */
+  /**
+   * The delay before each SDK retry, in wall-clock ms. By default the SDK's backoff is spent on the
+   * simulated clock instead (see `simulatedBackoff`), so injected throttling costs no wall time.
+   */
   readonly retryDelayMs?: (attempt: number) => number;
   /**
    * SDK attempts per call (the client factory's default: 5). Under heavy injected throttling some call runs
@@ -181,7 +184,7 @@ function sandboxDeps(
     plugins: [sim.plugin()],
     credentials: sim.managementCredentials(),
     clock: { now: () => sim.now() },
-    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    retryDelayMs: options.retryDelayMs ?? simulatedBackoff(sim),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
   const log = options.log ?? silentLog;
@@ -203,6 +206,21 @@ function sandboxDeps(
     }),
     // Waiting (EnablePolicyType polling, conflict retries) lets simulated time pass, as it would in AWS.
     sleep: async (ms) => sim.advanceBy(ms),
+  };
+}
+
+/** The SDK's standard backoff: exponential from 100 ms, capped at 20 s (jitter left out, for reproducible runs). */
+const RETRY_BASE_MS = 100;
+const RETRY_CAP_MS = 20_000;
+
+/**
+ * SDK retries that wait on the simulated clock: the backoff moves simulated time forward, as the wait would
+ * in AWS, and the SDK itself sleeps 0 ms. Which errors are retried, and how often, stays the SDK's decision.
+ */
+function simulatedBackoff(sim: SimulatedOrganization): (attempt: number) => number {
+  return (attempt) => {
+    sim.advanceBy(Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt));
+    return 0;
   };
 }
 

@@ -30,7 +30,7 @@ import { parseEffectivePolicy } from '../domain/policy/effective.js';
 import { isBackupArtifact } from '../domain/resource-types.js';
 import { isSpellingOf } from '../domain/tags.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
-import { atCallSite, classifyAwsError, isAccountUnreachable } from './errors.js';
+import { atCallSite, classifyAwsError, isAccountUnreachable, isTransientFailure } from './errors.js';
 import { collectPages } from './paginate.js';
 
 /** Tagging's maximum page size (facts §3.1). */
@@ -71,6 +71,8 @@ export async function observeTarget(
 function reachabilityOf(error: unknown): Reachability {
   // AwsCallError and MemberCredentialsError messages name the call, account and Region.
   const message = error instanceof Error ? error.message : String(error);
+  // A throttled AssumeRole says nothing about whether the account can be reached.
+  if (isTransientFailure(error)) return { ok: false, reason: 'OBSERVATION_FAILED', message, transient: true };
   return isAccountUnreachable(error)
     ? { ok: false, reason: 'ACCOUNT_UNREACHABLE', message }
     : { ok: false, reason: 'OBSERVATION_FAILED', message };

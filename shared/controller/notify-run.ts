@@ -28,7 +28,16 @@ export async function finishRun(
   }
   const { transitions, actions } = await deps.store.runActivity(runId, now);
   const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
-  if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
+  if (deps.publisher && alerts.length > 0) {
+    // What was reconciled is stored whatever happens here: a failed delivery is logged and counted (an
+    // alarm watches the count) and never fails the run it reports on.
+    try {
+      await deps.publisher.publish(alerts);
+    } catch (error) {
+      deps.log.error('Alerts not delivered', { runId, alerts: alerts.length, error: String(error) });
+      deps.metrics.count('NotifyFailures', 1);
+    }
+  }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (run) {
     deps.metrics.count('SweepErrors', run.errors.length);

@@ -35,7 +35,9 @@ export class OrgFactsCache {
     }
     try {
       const accounts = await listAccounts(factory);
-      const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
+      // The setting reads as null when it cannot be read; the last known value is the better guess then.
+      const crossAccountBackupEnabled =
+        (await readCrossAccountBackup(factory)) ?? this.last?.crossAccountBackupEnabled ?? null;
       this.last = { accounts, crossAccountBackupEnabled, observedAt: now };
       return { facts: this.last, staleBecause: null };
     } catch (error) {

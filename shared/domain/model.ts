@@ -316,6 +316,8 @@ export type Reachability =
       readonly ok: false;
       readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED';
       readonly message: string;
+      /** Throttling or a transient service error: observing again in a moment may well succeed. */
+      readonly transient?: boolean;
     };
 
 export interface ObservedTarget {

@@ -62,7 +62,6 @@ async function verdicts(options: RunOptions) {
     {
       world: world(options),
       config: e2eConfig(),
-      retryDelayMs: () => 0,
       ...(options.prepare ? { prepare: options.prepare } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     },
@@ -147,5 +146,106 @@ describe('30% injected throttling on every API', () => {
     expect(throttled.throttled).toBeGreaterThan(0);
     expect(calm.throttled).toBe(0);
     expect(throttled.checkpoints).toEqual(calm.checkpoints);
+  });
+});
+
+/**
+ * A week of sweeps twice a day (with the events of the hours between), with 30% of every operation
+ * throttled at the client factory's default 5 attempts: the SDK's backoff waits on the simulated clock, a
+ * throttled observation is tried again, and a throttled organization read leaves the org target failed
+ * while the account targets use the last known facts. The week completes and ends where the calm week ends.
+ */
+describe('a simulated week with 30% throttling on every operation', () => {
+  const week = (prepare?: (sim: SimulatedOrganization) => void) =>
+    withHarness(
+      { world: world({ devMemberRole: true }), config: e2eConfig(), ...(prepare ? { prepare } : {}) },
+      async (harness) => {
+        let orgFailures = 0;
+        for (let hour = 0; hour <= 7 * 24; hour += 12) {
+          advanceToHour(harness, hour);
+          await harness.deliverEvents();
+          const { org } = await harness.sweep();
+          if (org.failed) orgFailures++;
+        }
+        return {
+          verdicts: verdictsOf(await harness.report()),
+          throttled: harness.sim.callCounts().throttled,
+          orgFailures,
+        };
+      },
+    );
+
+  it('completes, and its final verdicts equal those of the same week without faults', async () => {
+    const calm = await week();
+    const throttled = await week((sim) => sim.setFaults({ throttleRate: 0.3 }));
+    expect(calm.throttled).toBe(0);
+    expect(throttled.throttled).toBeGreaterThan(500);
+    expect(throttled.verdicts).toEqual(calm.verdicts);
+    // Not two broken weeks: the calm one protects the healthy accounts' tagged volumes and table.
+    expect(calm.verdicts.findings.filter((finding) => finding.status === 'PROTECTED').length).toBeGreaterThan(
+      5,
+    );
+  }, 300_000);
+});
+
+describe('reads throttled past the SDK retries', () => {
+  /** A throttling error on every attempt of one call: the SDK makes 5, so `times: 5` exhausts exactly one call. */
+  const exhaust = (operation: string, account?: string) => ({
+    operation,
+    name: operation.startsWith('organizations:') ? 'TooManyRequestsException' : 'ThrottlingException',
+    message: 'Rate exceeded',
+    times: 5,
+    ...(account ? { account } : {}),
+  });
+
+  it('leaves the org target failed while the account targets run on the last known organization facts', async () => {
+    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const before = verdictsOf(await harness.report());
+
+      advanceToHour(harness, 11);
+      harness.sim.setFaults({
+        errors: [exhaust('organizations:ListAccounts'), exhaust('organizations:DescribeOrganization')],
+      });
+      const sweep = await harness.sweep();
+
+      expect(sweep.org.failed).toBe(true);
+      expect(sweep.targets.length).toBeGreaterThan(0);
+      expect(sweep.targets.every((target) => target.reachable)).toBe(true);
+      expect(verdictsOf(await harness.report())).toEqual(before);
+      const run = await harness.store.getRun(sweep.runId);
+      expect(run?.errors.some((error) => error.startsWith('org: DescribeOrganization'))).toBe(true);
+    });
+  });
+
+  it('observes a throttled target again instead of reporting its resources UNKNOWN', async () => {
+    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const before = verdictsOf(await harness.report());
+
+      advanceToHour(harness, 11);
+      harness.sim.setFaults({ errors: [exhaust('backup:DescribeRegionSettings', PROD)] });
+      await harness.sweep();
+
+      expect(harness.sim.callCounts().injectedErrors).toBe(5);
+      expect(verdictsOf(await harness.report())).toEqual(before);
+    });
+  });
+
+  it('finishes the run when its alerts cannot be delivered (SNS throttled past its retries)', async () => {
+    await withHarness({ world: world({ devMemberRole: false }), config: e2eConfig() }, async (harness) => {
+      harness.sim.setFaults({
+        errors: [
+          { operation: 'sns:Publish', name: 'ThrottledException', message: 'Rate exceeded', times: 1000 },
+        ],
+      });
+      advanceToHour(harness, 10);
+      const sweep = await harness.sweep();
+
+      expect(harness.sim.callCounts().injectedErrors).toBeGreaterThan(0);
+      expect((await harness.store.getRun(sweep.runId))?.finishedAt).toEqual(expect.any(String));
+    });
   });
 });
