@@ -14,10 +14,10 @@ import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
 import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js';
 import { AlertPublisher } from '../shared/notify/publisher.js';
-import { createFindingsTable, createIdempotencyTable } from '../shared/store/create-table.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../shared/store/local-engine.js';
 import { SimulatedOrganization } from './index.js';
+import { createFindingsTable, createIdempotencyTable } from './local-dynamo/create-table.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from './local-dynamo/engine.js';
 import type { World } from './world.js';
 
 export interface HarnessOptions {

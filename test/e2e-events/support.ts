@@ -8,13 +8,13 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createEventsHandler } from '../../functions/events.js';
 import { SandboxHarness } from '../../sandbox/harness.js';
+import { createIdempotencyTable } from '../../sandbox/local-dynamo/create-table.js';
+import { startEmbeddedDynamo } from '../../sandbox/local-dynamo/engine.js';
 import type { World } from '../../sandbox/world.js';
 import type { ControllerDeps, Log, MetricsSink } from '../../shared/controller/deps.js';
 import type { Config } from '../../shared/domain/config/index.js';
 import type { FindingTransition, ResourceFinding } from '../../shared/domain/model.js';
-import { createIdempotencyTable } from '../../shared/store/create-table.js';
 import type { FindingsStore } from '../../shared/store/findings-store.js';
-import { startEmbeddedDynamo } from '../../shared/store/local-engine.js';
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
