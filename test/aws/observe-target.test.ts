@@ -245,6 +245,42 @@ describe('observeTarget', () => {
     expect(totalCalls()).toBe(baseline + 9);
   });
 
+  it('costs a bounded number of calls when a member uses thousands of case variants of the tag key', async () => {
+    serveHealthyAccount();
+    // 3,000 of the 8,192 case variants of BackupEnabled, one per resource, 50 tags to a resource.
+    const spellings = Array.from({ length: 3000 }, (_, n) =>
+      [...'BackupEnabled']
+        .map((letter, bit) => ((n >> bit) & 1 ? letter.toUpperCase() : letter.toLowerCase()))
+        .join(''),
+    );
+    const resources = Array.from({ length: 60 }, (_, r) =>
+      mapping(
+        volume(`hostile-${r}`),
+        Object.fromEntries(spellings.slice(r * 50, r * 50 + 50).map((key) => [key, 'yes'])),
+      ),
+    );
+    const untagged = mapping(volume('other'), { Name: 'web' });
+    const everything = [...resources, untagged];
+    tagging.on(GetTagKeysCommand).resolves({ TagKeys: [...spellings, 'Name'], PaginationToken: '' });
+    tagging.on(GetResourcesCommand).callsFake((input: GetResourcesCommandInput) => {
+      const index = input.PaginationToken ? Number(input.PaginationToken) : 0;
+      const next = (index + 1) * 25 < everything.length ? String(index + 1) : '';
+      return {
+        ResourceTagMappingList: everything.slice(index * 25, (index + 1) * 25),
+        PaginationToken: next,
+      };
+    });
+
+    const observed = await observeTarget(testFactory(), desiredState(), TARGET, NOW);
+
+    // One unfiltered listing (3 pages here) instead of 3,000 filtered ones; every near miss is still found.
+    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 3);
+    expect(tagging).not.toHaveReceivedCommandWith(GetResourcesCommand, { TagFilters: expect.anything() });
+    expect(observed.resources.map((resource) => resource.arn).sort()).toEqual(
+      resources.map((resource) => resource.ResourceARN).sort(),
+    );
+  });
+
   it('pages ListProtectedResources with MaxResults 1000 and sorts the result', async () => {
     serveHealthyAccount();
     const tokens: (string | undefined)[] = [];
