@@ -115,19 +115,25 @@ export class SandboxHarness {
     const items = this.published.get(plan.targetsKey) ?? [];
     const turns = new ClaimTurns(items);
     this.claims.current = turns;
-    const targets = await mapConcurrently(items, FAN_OUT, (target) =>
+    // Like the state machine's Catch, a target that still fails is recorded as failed, not lost.
+    const failedTargets: { accountId: string; region: string; error: string }[] = [];
+    const outcomes = await mapConcurrently(items, FAN_OUT, (target) =>
       turns.run(target.accountId, () =>
         this.reconcileHandler({
           runId: plan.runId,
           target,
           totalAccounts: plan.totalAccounts,
           crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
+        }).catch((error: unknown) => {
+          failedTargets.push({ accountId: target.accountId, region: target.region, error: String(error) });
+          return null;
         }),
       ),
     );
+    const targets = outcomes.filter((outcome): outcome is ReconcileResult => outcome !== null);
     this.claims.current = undefined;
     this.published.delete(plan.targetsKey);
-    const finished = await this.notifyHandler({ runId: plan.runId });
+    const finished = await this.notifyHandler({ runId: plan.runId, failedTargets });
     const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
     return { runId: plan.runId, org, targets, summary };
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedOrganization } from '../../sandbox/index.js';
+import { finishSweep } from '../../shared/controller/notify-run.js';
 import type { ComplianceReport } from '../../shared/domain/model.js';
 import {
   advanceToHour,
@@ -246,6 +247,28 @@ describe('reads throttled past the SDK retries', () => {
 
       expect(harness.sim.callCounts().injectedErrors).toBeGreaterThan(0);
       expect((await harness.store.getRun(sweep.runId))?.finishedAt).toEqual(expect.any(String));
+    });
+  });
+});
+
+describe('targets the fan-out gave up on', () => {
+  it('are in the run errors and counted, never silently stale', async () => {
+    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const runId = 'schedule-fan-out-failure';
+      await harness.store.startRun({ runId, trigger: 'schedule', targets: 3, now: harness.sim.now() });
+
+      await finishSweep(harness.deps, {
+        runId,
+        failedTargets: [{ accountId: DEV, region: REGION, error: 'Lambda.TooManyRequestsException' }],
+      });
+
+      const run = await harness.store.getRun(runId);
+      expect(run?.finishedAt).toEqual(expect.any(String));
+      expect(run?.errors).toEqual([
+        `${DEV}/${REGION}: not reconciled this run (Lambda.TooManyRequestsException)`,
+      ]);
     });
   });
 });
