@@ -199,7 +199,7 @@ function sandboxDeps(
     factory,
     store: new OrderedClaimsStore({ client: engine.client, tableName: FINDINGS_TABLE }, () => claims.current),
     clock: { now: () => sim.now() },
-    orgFacts: new OrgFactsCache({ now: () => sim.now() }),
+    orgFacts: new OrgFactsCache({ now: () => sim.now() }, desired),
     log,
     metrics: noMetrics,
     publisher: new AlertPublisher({

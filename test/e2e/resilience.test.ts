@@ -11,6 +11,7 @@ import {
   e2eConfig,
   e2eWorld,
   ebsVolume,
+  MANAGEMENT,
   PROD,
   REGION,
   TAG,
@@ -270,5 +271,38 @@ describe('targets the fan-out gave up on', () => {
         `${DEV}/${REGION}: not reconciled this run (Lambda.TooManyRequestsException)`,
       ]);
     });
+  });
+});
+
+describe('scope: the accounts attachTo reaches', () => {
+  it('reconciles exactly those (and the central vault account), and never reports the others unreachable', async () => {
+    const outsider = '555555555555';
+    await withHarness(
+      {
+        world: {
+          ...world({ devMemberRole: true }),
+          organization: {
+            accounts: [MANAGEMENT],
+            ous: [
+              { name: 'Security', accounts: [CENTRAL] },
+              { name: 'Workloads', accounts: [PROD, DEV] },
+              { name: 'Sandbox', accounts: [outsider] },
+            ],
+          },
+          // The baseline is not deployed outside attachTo: no controller role there.
+          accounts: { ...world({ devMemberRole: true }).accounts, [outsider]: { memberRole: false } },
+        },
+        config: e2eConfig({ attachTo: ['/Workloads'] }),
+      },
+      async (harness) => {
+        advanceToHour(harness, 10);
+        const sweep = await harness.sweep();
+        const reconciled = new Set(sweep.targets.map((target) => target.target.split('/')[0]));
+        expect([...reconciled].sort()).toEqual([PROD, DEV, CENTRAL].sort());
+        const report = await harness.report();
+        expect(report.accounts.filter((target) => target.accountId === outsider)).toEqual([]);
+        expect(report.accounts.filter((target) => target.accountId === MANAGEMENT)).toEqual([]);
+      },
+    );
   });
 });
