@@ -2,7 +2,7 @@ import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
 import type { DesiredState, ObservedTarget, Reachability } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
-import { isAccountUnreachable } from './errors.js';
+import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
 import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
@@ -44,6 +44,8 @@ export async function observeTarget(
 function reachabilityOf(error: unknown): Reachability {
   // AwsCallError and MemberCredentialsError messages name the call, account and Region.
   const message = error instanceof Error ? error.message : String(error);
+  // A throttled AssumeRole says nothing about whether the account can be reached.
+  if (isTransientFailure(error)) return { ok: false, reason: 'OBSERVATION_FAILED', message, transient: true };
   return isAccountUnreachable(error)
     ? { ok: false, reason: 'ACCOUNT_UNREACHABLE', message }
     : { ok: false, reason: 'OBSERVATION_FAILED', message };
@@ -60,7 +62,13 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
     regionOptIn: {},
     regionManagement: {},
     keys: [],
-    eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+    eventForwarding: {
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    },
     resources: [],
     protectedResources: [],
     vaultRecoveryPoints: [],

@@ -363,6 +363,8 @@ export type Reachability =
       readonly ok: false;
       readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED';
       readonly message: string;
+      /** Throttling or a transient service error: observing again in a moment may well succeed. */
+      readonly transient?: boolean;
     };
 
 export interface ObservedTarget {
@@ -388,6 +390,10 @@ export interface ObservedTarget {
     readonly ruleExists: boolean;
     readonly targetsBus: boolean;
     readonly roleExists: boolean;
+    /** The rule's `State` (`ENABLED`, `DISABLED`, …); null when there is no rule. */
+    readonly ruleState: string | null;
+    /** The rule's event pattern as EventBridge returns it; null when there is no rule or no pattern. */
+    readonly eventPattern: string | null;
   };
   /** Resources carrying the selection tag key in any case, with any value (near misses included). */
   readonly resources: readonly TaggedResource[];
