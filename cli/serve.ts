@@ -15,7 +15,9 @@ export async function serveReport(
     handleReportRequest(store, {
       method: request.method ?? 'GET',
       path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
+      query: Object.fromEntries(
+        [...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key)]),
+      ),
       ...(request.headers.accept ? { accept: request.headers.accept } : {}),
     })
       .then((result) => {

@@ -4,6 +4,7 @@ import type { ActionRecord, ComplianceReport, ReportSummary } from '../shared/do
 import type { FindingsStore } from '../shared/store/findings-store.js';
 import { SandboxHarness } from './harness.js';
 import type { SimulatedOrganization } from './index.js';
+import type { SentNotification } from './state.js';
 import type { World } from './world.js';
 
 export interface SandboxOptions {
@@ -37,6 +38,8 @@ export interface SandboxResult {
       readonly total: number;
       readonly writes: number;
     };
+    /** Every message SNS and the Slack webhook accepted during the run, oldest first. */
+    readonly notifications: readonly SentNotification[];
   };
   /** Planned actions still not applied at the end (blocked, failed, or audit mode), newest state of each. */
   readonly outstandingActions: readonly ActionRecord[];
@@ -101,6 +104,7 @@ async function simulate(harness: SandboxHarness, options: SandboxOptions): Promi
     report: {
       ...report,
       calls: { byOperation: counts.byOperation, total: counts.total, writes: counts.writes },
+      notifications: sim.notifications(),
     },
     outstandingActions: views.flatMap((view) => view.outstandingActions),
     initial: initial ?? report,

@@ -1,6 +1,6 @@
 import type { FindingTransition, ReportSummary } from '../domain/model.js';
-import { buildAlerts } from '../notify/alerts.js';
 import { buildDailyDigest } from '../notify/digest.js';
+import type { PublishOutcome } from '../notify/publisher.js';
 import type { ControllerDeps } from './deps.js';
 
 export interface NotifyOutcome {
@@ -11,8 +11,9 @@ export interface NotifyOutcome {
 }
 
 /**
- * Ends a run: one grouped alert per account for what changed (transitions worth telling, repairs, blocked
+ * Ends a run: one grouped alert per account for what changed (status-class changes, repairs, blocked
  * actions), then the run record is closed. Unchanged findings produce no transition, so nothing repeats.
+ * Undelivered alerts wait in the outbox for the next run; they never fail the run.
  */
 export async function finishRun(
   deps: ControllerDeps,
@@ -27,9 +28,16 @@ export async function finishRun(
     return { alerts: 0, accounts: [], summary: summary.total };
   }
   const { transitions, actions } = await deps.store.runActivity(runId, now);
-  const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
-  if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
+  const published = deps.publisher
+    ? await deps.publisher.publishRun({
+        runId,
+        transitions: [...earlierTransitions, ...transitions],
+        actions,
+        now,
+      })
+    : null;
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
+  if (published) reportDelivery(deps, published);
   if (run) {
     deps.metrics.count('SweepErrors', run.errors.length);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
@@ -38,8 +46,18 @@ export async function finishRun(
   for (const [status, count] of Object.entries(summary.total.byStatus)) {
     deps.metrics.count('ResourcesByStatus', count, { Status: status });
   }
-  deps.log.info('Run finished', { runId, alerts: alerts.length });
-  return { alerts: alerts.length, accounts: alerts.map((alert) => alert.accountId), summary: summary.total };
+  const accounts = published?.accounts ?? [];
+  deps.log.info('Run finished', { runId, alerts: accounts.length, storm: published?.storm ?? false });
+  return { alerts: accounts.length, accounts, summary: summary.total };
+}
+
+/** The outbox alarm watches OldestUndeliveredAlertAgeMs (0 when nothing waits). */
+function reportDelivery(
+  deps: ControllerDeps,
+  outcome: Omit<PublishOutcome, 'accounts' | 'storm' | 'flapsSuppressed'>,
+) {
+  deps.metrics.count('AlertsUndelivered', outcome.undelivered);
+  deps.metrics.gauge('OldestUndeliveredAlertAgeMs', outcome.oldestUndeliveredMs ?? 0, 'Milliseconds');
 }
 
 /**
@@ -57,8 +75,9 @@ export async function sendDailyDigest(deps: ControllerDeps, day?: string): Promi
     transitions.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  const digest = buildDailyDigest(summary, transitions, now);
   if (!deps.publisher) return { published: false };
-  await deps.publisher.publishDigest({ ...digest, day: digestDay });
-  return { published: true };
+  const digest = buildDailyDigest(summary, transitions, now, deps.publisher.flapSettings.maxChanges);
+  const outcome = await deps.publisher.publishDigest({ ...digest, day: digestDay }, now);
+  reportDelivery(deps, outcome);
+  return { published: outcome.undelivered === 0 };
 }

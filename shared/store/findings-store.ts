@@ -816,7 +816,14 @@ function decodeCursor(encoded: string, planCount: number): Cursor {
     Number.isInteger(candidate.p) &&
     candidate.p >= 0 &&
     candidate.p < planCount;
-  const validKey = candidate?.k === undefined || (typeof candidate.k === 'object' && candidate.k !== null);
+  // Every key attribute of this table is a string; anything else (a number DynamoDB cannot marshal, a
+  // nested object) was not issued by this store.
+  const validKey =
+    candidate?.k === undefined ||
+    (typeof candidate.k === 'object' &&
+      candidate.k !== null &&
+      !Array.isArray(candidate.k) &&
+      Object.values(candidate.k).every((value) => typeof value === 'string'));
   if (!validPlan || !validKey) throw new InvalidCursorError();
   return candidate as Cursor;
 }
