@@ -54,15 +54,13 @@ export class AccountAncestryReader {
     if (!listed) {
       listed = collectPages((NextToken) =>
         this.call('ListOrganizationalUnitsForParent', () =>
-          this.factory
-            .organizations()
-            .send(
-              new ListOrganizationalUnitsForParentCommand({
-                ParentId: parentId,
-                MaxResults: ORG_PAGE_SIZE,
-                NextToken,
-              }),
-            ),
+          this.factory.organizations().send(
+            new ListOrganizationalUnitsForParentCommand({
+              ParentId: parentId,
+              MaxResults: ORG_PAGE_SIZE,
+              NextToken,
+            }),
+          ),
         ).then((page) => ({ items: page.OrganizationalUnits, nextToken: page.NextToken })),
       );
       this.children.set(parentId, listed);
