@@ -10,7 +10,25 @@ export async function serveReport(
   store: FindingsStore,
   port: number,
 ): Promise<{ url: string; server: Server }> {
+  const listener = await listenForReport(port);
+  listener.serve(store);
+  return listener;
+}
+
+/**
+ * Takes the port first (so a bad or busy port is known before a long simulation), answering 503 until
+ * `serve` hands it the store.
+ */
+export async function listenForReport(
+  port: number,
+): Promise<{ url: string; server: Server; serve(store: FindingsStore): void }> {
+  let store: FindingsStore | undefined;
   const server = createServer((request, response) => {
+    if (!store) {
+      response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '5' });
+      response.end(JSON.stringify({ error: 'The simulation is still running; try again shortly.' }));
+      return;
+    }
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     handleReportRequest(store, {
       method: request.method ?? 'GET',
@@ -35,5 +53,11 @@ export async function serveReport(
   });
   const address = server.address();
   const bound = typeof address === 'object' && address ? address.port : port;
-  return { url: `http://127.0.0.1:${bound}`, server };
+  return {
+    url: `http://127.0.0.1:${bound}`,
+    server,
+    serve(ready) {
+      store = ready;
+    },
+  };
 }

@@ -10,11 +10,29 @@ export function worldReferenceIssues(world: World): WorldIssue[] {
 }
 
 /** `arn:partition:service:region:account:resource`; S3 buckets and other global ARNs have empty fields. */
-function arnParts(arn: string): { region: string; account: string; resource: string } | null {
+function arnParts(
+  arn: string,
+): { service: string; region: string; account: string; resource: string } | null {
   const parts = arn.split(':');
   if (parts.length < 6) return null;
-  return { region: parts[3] ?? '', account: parts[4] ?? '', resource: parts.slice(5).join(':') };
+  return {
+    service: parts[2] ?? '',
+    region: parts[3] ?? '',
+    account: parts[4] ?? '',
+    resource: parts.slice(5).join(':'),
+  };
 }
+
+/** Services whose resource ARNs are always `type/id` or `type:id` (a queue or topic ARN is a bare name). */
+const TYPED_RESOURCE_SERVICES = new Set([
+  'ec2',
+  'rds',
+  'dynamodb',
+  'elasticfilesystem',
+  'fsx',
+  'kms',
+  'backup',
+]);
 
 function placementIssues(world: World): WorldIssue[] {
   const issues: WorldIssue[] = [];
@@ -49,8 +67,9 @@ function placementIssues(world: World): WorldIssue[] {
             message: `${arn} is in ${parts.region}, but is listed under ${region}`,
           });
         }
-        // Regional resources are `type/id` or `type:id`; a bare type (`volume`) names no resource.
-        if (parts.account && (!/[/:]/.test(parts.resource) || /[/:]$/.test(parts.resource))) {
+        // `volume` alone, or `volume/`, names a type but no resource.
+        const untyped = TYPED_RESOURCE_SERVICES.has(parts.service) && !/[/:]/.test(parts.resource);
+        if (untyped || /[/:]$/.test(parts.resource)) {
           issues.push({ path: where, message: `${arn} names a resource type but no resource id` });
         }
       }
