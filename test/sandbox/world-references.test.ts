@@ -36,14 +36,18 @@ timeline:
       body: `
 timeline:
   - { at: "2026-03-03T00:00:00Z", untag: { arn: "arn:aws:ec2:eu-west-1:222222222222:volume/vol-nope", keys: [BackupEnabled] } }`,
-      expected: ['timeline[0].untag.arn: unknown resource arn:aws:ec2:eu-west-1:222222222222:volume/vol-nope'],
+      expected: [
+        'timeline[0].untag.arn: unknown resource arn:aws:ec2:eu-west-1:222222222222:volume/vol-nope',
+      ],
     },
     {
       why: 'deleting a key the world does not have',
       body: `
 timeline:
   - { at: "2026-03-03T00:00:00Z", scheduleKeyDeletion: { arn: "arn:aws:kms:eu-west-1:222222222222:key/k9" } }`,
-      expected: ['timeline[0].scheduleKeyDeletion.arn: unknown key arn:aws:kms:eu-west-1:222222222222:key/k9'],
+      expected: [
+        'timeline[0].scheduleKeyDeletion.arn: unknown key arn:aws:kms:eu-west-1:222222222222:key/k9',
+      ],
     },
     {
       why: 'ARNs of another account or Region than where they are listed, or without an id',
