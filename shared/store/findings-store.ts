@@ -153,6 +153,8 @@ export class FindingsStore {
           firstSeen: new Date(finding.firstSeen),
           coveredSince: finding.coveredSince ? new Date(finding.coveredSince) : null,
           since: new Date(finding.since),
+          lastBackupTime: finding.lastBackupTime ? new Date(finding.lastBackupTime) : null,
+          lastCopyTime: finding.lastCopyTime ? new Date(finding.lastCopyTime) : null,
         },
       ]),
     );

@@ -65,6 +65,8 @@ export interface HistoryEntry {
   readonly coveredSince: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
+  readonly lastBackupTime: Date | null;
+  readonly lastCopyTime: Date | null;
 }
 
 export interface AccountView {

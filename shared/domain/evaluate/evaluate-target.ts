@@ -73,6 +73,9 @@ export interface ResourceHistory {
   readonly since: Date;
   readonly accountId: string;
   readonly region: string;
+  /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
+  readonly lastBackupTime?: Date | null;
+  readonly lastCopyTime?: Date | null;
 }
 
 export interface EvaluateTargetInput {
@@ -122,8 +125,10 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
           status: 'UNKNOWN',
           reasons: [reachability.reason],
           detail: `Not observed: ${reachability.message}`,
-          lastBackupTime: null,
-          lastCopyTime: null,
+          // Not observed now is not "never backed up": the last known times stay.
+          lastBackupTime: known.lastBackupTime ?? null,
+          lastCopyTime: known.lastCopyTime ?? null,
+          coveredSince: known.coveredSince ?? null,
           expectedBy: null,
         }),
       );
