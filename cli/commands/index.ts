@@ -32,4 +32,16 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'Show what the controller would change and what is not compliant, changing nothing',
     load: async () => (await import('./plan.js')).planCommand,
   },
+  evidence: {
+    summary: 'Write a point-in-time evidence pack (report, CSVs, printable page, hashed manifest)',
+    load: async () => (await import('./evidence.js')).evidenceCommand,
+  },
+  dashboard: {
+    summary: 'Open the deployed dashboard locally, signing its requests with your AWS credentials',
+    load: async () => (await import('./dashboard.js')).dashboardCommand,
+  },
+  diff: {
+    summary: 'Preview a config change: policy diff, coverage gained and lost, changed terms, planned actions',
+    load: async () => (await import('./diff.js')).diffCommand,
+  },
 };

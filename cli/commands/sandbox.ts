@@ -1,4 +1,5 @@
 import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
+import { reportContext } from '../../shared/controller/report-context.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { bundledFile } from '../package-root.js';
@@ -22,7 +23,7 @@ const spec = {
     '  --until ISO-TIME    run until this simulated time instead of --days',
     '  --seed N            seed of the simulation (default 1); same world, config and seed = same result',
     '  --json              print exactly the JSON report on stdout (logs go to stderr) and exit',
-    '  --serve [PORT]      afterwards serve the report API on 127.0.0.1 (default port 8787; 0 = any)',
+    '  --serve [PORT]      afterwards serve the dashboard and report API on 127.0.0.1 (default port 8787; 0 = any)',
     '  --no-serve          exit after printing (the default when stdout is not a terminal)',
   ].join('\n'),
   options: {
@@ -88,16 +89,20 @@ export const sandboxCommand: CliCommand = {
       }
       process.stdout.write(formatStory(result, { worldPath, seconds, color: useColor() }));
       if (!listener) return EXIT.ok;
-      listener.serve(result.store);
-      const { url } = listener;
+      listener.serve(result.store, reportContext(result.desired));
+      const { url, server } = listener;
       process.stdout.write(
-        `\nReport API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +
+        `\nDashboard: ${url}/\n` +
+          `Report API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +
           `or: npx orgbackup report --endpoint ${url}\nPress Ctrl-C to stop.\n`,
       );
       await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+      // A browser keeps connections open; without closing them the process would not exit.
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
       return EXIT.ok;
     } finally {
-      listener?.server.close();
+      if (listener?.server.listening) listener.server.close();
       await result.close();
     }
   },

@@ -34,6 +34,10 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   } catch (error) {
     return orgTargetFailed(deps, runId, error);
   }
+  const ouPaths = new Map(observed.ous.map((ou) => [ou.id, ou.path]));
+  await store.saveAccountDirectory(
+    observed.accounts.map((a) => ({ accountId: a.id, name: a.name, ouPath: ouPaths.get(a.parentId) ?? '/' })),
+  );
   const planned = planOrg(desired, observed);
   for (const problem of planned.problems) log.warn('Config target cannot be acted on', { problem });
 

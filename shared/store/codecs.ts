@@ -14,7 +14,7 @@ import {
 } from '../domain/model.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, type Entity, keys } from './keys.js';
-import type { RunRecord, RunTrigger } from './types.js';
+import type { AccountDirectoryEntry, RunRecord, RunTrigger } from './types.js';
 
 /**
  * Item codecs: how each entity becomes a table item (keys plus its fields as top-level attributes) and how
@@ -333,4 +333,27 @@ export function runFromItem(item: Item): RunRecord {
     actionsApplied: run.actionsApplied,
     actionsBlocked: run.actionsBlocked,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Account directory
+// ---------------------------------------------------------------------------------------------------------
+
+const directorySchema = z.object({ accountId: z.string(), name: z.string(), ouPath: z.string() });
+
+export function directoryFields(entry: AccountDirectoryEntry): AccountDirectoryEntry {
+  return { accountId: entry.accountId, name: entry.name, ouPath: entry.ouPath };
+}
+
+export function directoryItem(entry: AccountDirectoryEntry): Item {
+  return {
+    PK: keys.directoryPartition,
+    SK: keys.directoryEntry(entry.accountId),
+    entity: ENTITY.directoryEntry,
+    ...directoryFields(entry),
+  };
+}
+
+export function directoryFromItem(item: Item): AccountDirectoryEntry {
+  return directoryFields(decode(directorySchema, ENTITY.directoryEntry, item));
 }

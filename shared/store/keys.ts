@@ -11,6 +11,7 @@ export const ENTITY = {
   actionEvent: 'ACTION',
   transition: 'TRANSITION',
   run: 'RUN',
+  directoryEntry: 'DIRECTORY_ENTRY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -57,6 +58,8 @@ export const keys = {
   runSortKey: 'RUN',
   runInCollection: (startedAt: string, runId: string) => `${startedAt}#${runId}`,
   allRunsPartition: 'RUNS',
+  directoryPartition: 'DIRECTORY',
+  directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };
 
 function transitionSuffix(transition: FindingTransition): string {

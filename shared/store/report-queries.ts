@@ -17,7 +17,7 @@ import {
   zeroCounts,
 } from './codecs.js';
 import { ENTITY, keys } from './keys.js';
-import { on, type QueryPlan, type TableAccess } from './table-access.js';
+import { on, type QueryFilter, type QueryPlan, type TableAccess } from './table-access.js';
 import type { AccountView, FindingQuery, Page, PageRequest } from './types.js';
 
 /** The report's reads: findings, checks, account views, the summary and transitions, each on a key. */
@@ -29,10 +29,11 @@ export class ReportQueries {
    * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
    */
   listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
-    const { accountId, region, status, resourceType } = query;
-    const filters = [
+    const { accountId, region, status, resourceType, reason } = query;
+    const filters: QueryFilter[] = [
       { name: 'entity', value: ENTITY.finding },
       ...(resourceType ? [{ name: 'resourceType', value: resourceType }] : []),
+      ...(reason ? [{ name: 'reasons', value: reason, op: 'contains' as const }] : []),
     ];
     const byStatus = (value: ResourceStatus): QueryPlan => ({
       ...on.collections(
@@ -54,7 +55,8 @@ export class ReportQueries {
     } else if (status) {
       plans = [byStatus(status)];
     } else {
-      plans = RESOURCE_STATUSES.map(byStatus);
+      // PROTECTED findings carry no reasons, so a reason filter need not walk their partition.
+      plans = RESOURCE_STATUSES.filter((candidate) => !reason || candidate !== 'PROTECTED').map(byStatus);
     }
     return this.table.page(plans, findingFromItem, query);
   }
@@ -122,6 +124,46 @@ export class ReportQueries {
       },
       accounts: perAccount,
     };
+  }
+
+  /** Every account × Region with its counts by status and its checks (the TARGETS collection). */
+  listTargets(request: PageRequest = {}): Promise<Page<TargetRow>> {
+    return this.table.page([on.collections(keys.targetsPartition)], targetRowFromItem, request);
+  }
+
+  /**
+   * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
+   * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
+   */
+  async countReasons(): Promise<{ reason: string; resources: number }[]> {
+    const counts = new Map<string, number>();
+    for (const status of RESOURCE_STATUSES) {
+      if (status === 'PROTECTED') continue;
+      const items = await this.table.queryAll(on.collections(keys.statusPartition(status)), ['reasons']);
+      for (const item of items) {
+        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+          counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        }
+      }
+    }
+    return [...counts]
+      .map(([reason, resources]) => ({ reason, resources }))
+      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+  }
+
+  /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
+  listResourceTransitions(
+    query: PageRequest & { readonly accountId: string; readonly region: string; readonly arn: string },
+  ): Promise<Page<FindingTransition>> {
+    const plan: QueryPlan = {
+      ...on.table(keys.historyPartition(query.accountId)),
+      filters: [
+        { name: 'region', value: query.region },
+        { name: 'subject.arn', value: query.arn },
+      ],
+      newestFirst: true,
+    };
+    return this.table.page([plan], transitionFromItem, query);
   }
 
   /** Transitions of one account (newest first) or of one UTC day across the organization (oldest first). */

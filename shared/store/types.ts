@@ -83,6 +83,8 @@ export interface FindingQuery extends PageRequest {
   readonly region?: string;
   readonly status?: ResourceStatus;
   readonly resourceType?: string;
+  /** Only findings carrying this reason code. */
+  readonly reason?: string;
 }
 
 /** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */
@@ -94,4 +96,12 @@ export interface TargetSnapshot {
   readonly target: TargetRow | null;
   /** Planned-but-unapplied actions by sort key, diffed by the next save. */
   readonly outstandingActions: StoredActions;
+}
+
+/** Where an account sits in the organization, for coverage by OU. */
+export interface AccountDirectoryEntry {
+  readonly accountId: string;
+  readonly name: string;
+  /** Slash path of OU names from the root (`/Workloads/Prod`); `/` for an account directly under the root. */
+  readonly ouPath: string;
 }
