@@ -11,7 +11,9 @@ const bin = join(root, 'cli/bin.js');
 /** Runs a shell pipeline; returns orgbackup's exit status (first in the pipe) and what reached stderr. */
 function pipeline(command: string, cwd = root): Promise<{ status: string; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', `${command}; echo "status=\${PIPESTATUS[0]}"`], { cwd });
+    // Without the variable the test runner sets, so the CLI's own silencing of the SDK banner is what counts.
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _silenced, ...env } = process.env;
+    const child = spawn('bash', ['-c', `${command}; echo "status=\${PIPESTATUS[0]}"`], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
