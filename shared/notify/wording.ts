@@ -123,7 +123,8 @@ export const BLOCKED_WORDS: Readonly<Record<BlockedReason, { readonly why: strin
   };
 
 export const KIND_HEADINGS: Readonly<Record<AlertKind, string>> = {
-  RESOURCE_DEGRADED: 'Resources that lost protection',
+  RESOURCE_DEGRADED: 'Resources needing attention',
+  RESOURCE_FLAPPING: 'Resources flapping',
   CHECK_FAILED: 'Prerequisite checks that failed',
   ACTION_FAILED: 'Repairs that failed',
   ACTION_BLOCKED: 'Repairs held back',
