@@ -101,6 +101,10 @@ export function addAccount(
     joinedTimestamp: state.now,
     joinedMethod: id === state.organization.managementAccountId ? 'INVITED' : 'CREATED',
     memberRole: spec?.memberRole ?? true,
+    baselineDrift: {
+      backupRole: !(spec?.baseline.backupRole ?? true),
+      eventForwarding: !(spec?.baseline.eventForwarding ?? true),
+    },
     roles: new Map(),
     regions: new Map(),
   };

@@ -73,7 +73,7 @@ describe('notify function', () => {
   async function reconcileRun(): Promise<string> {
     const published = new Map<string, SweepPlan['targets']>();
     const sweep = createSweepHandler(
-      () => harness.deps,
+      () => harness.depsOf('sweep'),
       () => async (plan) => {
         published.set(plan.runId, plan.targets);
         return plan.runId;
@@ -103,7 +103,7 @@ describe('notify function', () => {
       seed: 9,
       log,
     });
-    notify = createNotifyHandler(() => harness.deps);
+    notify = createNotifyHandler(() => harness.depsOf('notify'));
   });
   afterAll(async () => {
     await harness?.close();
