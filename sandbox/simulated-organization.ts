@@ -31,6 +31,7 @@ import type {
   SimProtectedResource,
   SimRecoveryPoint,
   SimResource,
+  SimRole,
   SimState,
   SimVault,
   SnsMessage,
@@ -308,6 +309,11 @@ export class SandboxInspector {
     return this.state.account(accountId)
       ? [...this.state.region(accountId, region).protectedResources.values()]
       : [];
+  }
+
+  /** An IAM role of an account (the member baseline's, a function's, or one the world declares). */
+  role(accountId: string, name: string): Readonly<SimRole> | undefined {
+    return this.state.account(accountId)?.roles.get(name);
   }
 
   resource(arn: string): Readonly<SimResource> | undefined {

@@ -45,11 +45,22 @@ interface Verdict {
   readonly why: string;
 }
 
-/** One decision the authorizer made, for tests that list what the controller really used. */
+/** Everything one decision was made from (for tests that cross-check the evaluator). */
+export interface DecisionInputs {
+  readonly principal: RequestPrincipal;
+  readonly request: AuthorizationRequest;
+  readonly resourceAccount: string;
+  readonly identityPolicies: readonly PolicyDocument[];
+  readonly resourcePolicy: PolicyDocument | null;
+  readonly resourcePolicyRequired: boolean;
+}
+
+/** One decision, for tests that list what the controller really used; `inputs` when it was not memoised. */
 export interface AuthorizationRecord {
   readonly principal: string;
   readonly action: string;
   readonly allowed: boolean;
+  readonly inputs?: DecisionInputs;
 }
 
 export class IamAuthorizer {
@@ -75,9 +86,14 @@ export class IamAuthorizer {
     const principal = principalOf(call.caller);
     const global = this.globalContext(call, principal);
     for (const request of requests) {
-      const verdict = this.decide(identity, principal, global, request, call.caller.accountId);
+      const { verdict, inputs } = this.decide(identity, principal, global, request, call.caller.accountId);
       for (const listener of this.listeners) {
-        listener({ principal: principal.arn, action: request.action, allowed: verdict.allowed });
+        listener({
+          principal: principal.arn,
+          action: request.action,
+          allowed: verdict.allowed,
+          ...(inputs ? { inputs } : {}),
+        });
       }
       if (!verdict.allowed) {
         const { name, status } = ACCESS_DENIED[call.service];
@@ -96,7 +112,7 @@ export class IamAuthorizer {
     global: Readonly<Record<string, ContextValue | undefined>>,
     request: ActionRequest,
     callerAccount: string,
-  ): Verdict {
+  ): { verdict: Verdict; inputs?: DecisionInputs } {
     const resourceText = request.resourcePolicy?.text;
     const context = { ...global, ...request.context };
     const key = [
@@ -108,18 +124,27 @@ export class IamAuthorizer {
       resourceText ?? '',
       JSON.stringify(context),
     ].join('\u0000');
-    let verdict = this.decisions.get(key);
-    if (!verdict) {
-      const evaluated: AuthorizationRequest = { action: request.action, resource: request.resource, context };
-      const fromIdentity = evaluatePolicies(identity.documents, evaluated);
-      const resourcePolicy = parsePolicy(resourceText);
-      const fromResource: Decision = resourcePolicy
-        ? evaluatePolicies([resourcePolicy], evaluated, principal)
-        : 'ImplicitDeny';
-      verdict = combine(fromIdentity, fromResource, request, request.resourceAccount === callerAccount);
-      this.decisions.set(key, verdict);
-    }
-    return verdict;
+    const known = this.decisions.get(key);
+    if (known) return { verdict: known };
+    const evaluated: AuthorizationRequest = { action: request.action, resource: request.resource, context };
+    const fromIdentity = evaluatePolicies(identity.documents, evaluated);
+    const resourcePolicy = parsePolicy(resourceText);
+    const fromResource: Decision = resourcePolicy
+      ? evaluatePolicies([resourcePolicy], evaluated, principal)
+      : 'ImplicitDeny';
+    const verdict = combine(fromIdentity, fromResource, request, request.resourceAccount === callerAccount);
+    this.decisions.set(key, verdict);
+    return {
+      verdict,
+      inputs: {
+        principal,
+        request: evaluated,
+        resourceAccount: request.resourceAccount,
+        identityPolicies: identity.documents,
+        resourcePolicy,
+        resourcePolicyRequired: request.resourcePolicy?.required ?? false,
+      },
+    };
   }
 
   private identityOf(caller: Caller): { key: string; documents: readonly PolicyDocument[] } {
