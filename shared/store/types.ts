@@ -5,7 +5,8 @@ import type {
   ResourceStatus,
   TargetChecks,
 } from '../domain/model.js';
-import type { Item, TargetRow } from './items.js';
+import type { TargetRow } from './codecs.js';
+import type { StoredActions } from './diff.js';
 
 export type RunTrigger = 'schedule' | 'event' | 'cli';
 
@@ -89,6 +90,6 @@ export interface TargetSnapshot {
   readonly history: ReadonlyMap<string, HistoryEntry>;
   readonly findings: ReadonlyMap<string, ResourceFinding>;
   readonly target: TargetRow | null;
-  /** Raw rows of planned-but-unapplied actions, diffed by the next save. */
-  readonly outstandingActions: readonly Item[];
+  /** Planned-but-unapplied actions by sort key, diffed by the next save. */
+  readonly outstandingActions: StoredActions;
 }
