@@ -304,11 +304,12 @@ export class OrganizationBackupController extends Construct {
     // Reconciling a target happens in the sweep's items and in the events function (for the targets its
     // events name): both hold the org writes, the management account's own target (the StackSet skips it,
     // so it is reconciled with the function's role) and AssumeRole into the member role.
-    const permissionNames: PermissionNames = (this.permissionNames = {
+    const permissionNames: PermissionNames = {
       organizationId: props.organizationId,
       backupRoleName: config.backupRoleName,
       vaultNames: [config.vault.name, ...(config.centralVault ? [config.centralVault.name] : [])],
-    });
+    };
+    this.permissionNames = permissionNames;
     const reconcileStatements = permissionStatements(
       [...new Set([...controllerPermissions('management'), ...controllerPermissions('member')])],
       permissionNames,
