@@ -9,10 +9,13 @@ import {
   resolveConfigPath,
   resolveMemberTargets,
 } from './deployment-config.js';
+import { addForwardingStacks } from './management-forwarding.js';
 import { memberBaselineNames } from './member-baseline.js';
 
 /**
- * `npx cdk synth` entry point. Context (cdk.json or `-c key=value`):
+ * `npx cdk synth` entry point: the management stack plus one small forwarding stack per other Region of
+ * the management account that needs one (policy Regions, and us-east-1 for Organizations events); deploy
+ * them together with `npx cdk deploy --all`. Context (cdk.json or `-c key=value`):
  *   configPath             config file (default orgbackup.config.yaml, else examples/orgbackup.config.yaml)
  *   organizationId         o-…; absent: CloudFormation parameter OrganizationId at deploy time
  *   organizationalUnitIds  {"root": "r-…", "/Workloads/Prod": "ou-…"} for attachTo entries that are not ids
@@ -29,7 +32,8 @@ function main(): void {
   const targets = resolveMemberTargets(config.attachTo, idsByName);
   const organizationId = context('organizationId') as string | undefined;
 
-  new OrgBackupControllerStack(app, 'OrgBackupController', {
+  const memberNames = memberBaselineNames(config);
+  const main = new OrgBackupControllerStack(app, 'OrgBackupController', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     config,
     ...(organizationId ? { organizationId } : {}),
@@ -43,7 +47,7 @@ function main(): void {
           },
         }
       : {}),
-    memberNames: memberBaselineNames(config),
+    memberNames,
     createMemberExecutionRole: contextBoolean(
       context('createMemberExecutionRole'),
       'createMemberExecutionRole',
@@ -51,6 +55,7 @@ function main(): void {
     ),
     memberTemplateContext: app.node.getAllContext(),
   });
+  addForwardingStacks(app, main, config.regions, memberNames);
   app.synth();
 }
 
