@@ -1,4 +1,4 @@
-import type { IamSnapshot, SnapshotFacts, SnapshotRole } from './iam/snapshot.js';
+import type { IamSnapshot, SnapshotFacts, SnapshotRole, SnapshotRule } from './iam/snapshot.js';
 import { instantiate } from './iam/snapshot.js';
 import { chainOf, resolveTargetId } from './organization.js';
 import { newRole } from './services/iam.js';
@@ -63,7 +63,8 @@ export class MemberBaseline {
     if (!account) return;
     const targeted = this.isTargeted(account);
     const current = this.deployed.get(accountId);
-    if (targeted && !current) this.deploy(account);
+    // memberRole: false says the StackSet never got an instance into the account (nothing of the baseline).
+    if (targeted && !current && account.memberRole) this.deploy(account);
     if (!targeted && current) this.remove(account, current);
   }
 
@@ -79,30 +80,16 @@ export class MemberBaseline {
       created.roles.push(role.name);
     }
     for (const region of account.baselineDrift.eventForwarding ? [] : this.deployment.regions) {
-      const regionState = this.state.region(account.id, region);
-      for (const template of this.deployment.template.rules) {
-        const rule = instantiate(template, { ...facts, region });
-        if (rule.eventBusName !== 'default' || regionState.eventRules.has(rule.name)) continue;
-        regionState.eventRules.set(rule.name, {
-          name: rule.name,
-          arn: `arn:aws:events:${region}:${account.id}:rule/${rule.name}`,
-          eventPattern: JSON.stringify(rule.eventPattern),
-          state: rule.state,
-          targets: new Map(
-            rule.targets.map((target) => [
-              target.id,
-              { Id: target.id, Arn: target.arn, ...(target.roleArn ? { RoleArn: target.roleArn } : {}) },
-            ]),
-          ),
-        });
-        created.rules.push([region, rule.name]);
-      }
+      const rules = this.deployment.template.rules.map((template) =>
+        instantiate(template, { ...facts, region }),
+      );
+      for (const name of putDefaultBusRules(this.state, account.id, region, rules))
+        created.rules.push([region, name]);
     }
     this.deployed.set(account.id, created);
   }
 
   private missingHere(account: SimAccount, role: SnapshotRole): boolean {
-    if (role.name === this.deployment.facts.memberRoleName) return !account.memberRole;
     if (role.name === this.deployment.facts.backupRoleName) return account.baselineDrift.backupRole;
     const trust = JSON.stringify(role.trustPolicy ?? {});
     return trust.includes('events.amazonaws.com') && account.baselineDrift.eventForwarding;
@@ -114,6 +101,34 @@ export class MemberBaseline {
       this.state.region(account.id, region).eventRules.delete(name);
     this.deployed.delete(account.id);
   }
+}
+
+/** Creates the rules (already instantiated) a stack puts on a Region's default bus; returns the new ones' names. */
+export function putDefaultBusRules(
+  state: SimState,
+  accountId: string,
+  region: string,
+  rules: readonly SnapshotRule[],
+): string[] {
+  const regionState = state.region(accountId, region);
+  const created: string[] = [];
+  for (const rule of rules) {
+    if (rule.eventBusName !== 'default' || regionState.eventRules.has(rule.name)) continue;
+    regionState.eventRules.set(rule.name, {
+      name: rule.name,
+      arn: `arn:aws:events:${region}:${accountId}:rule/${rule.name}`,
+      eventPattern: JSON.stringify(rule.eventPattern),
+      state: rule.state,
+      targets: new Map(
+        rule.targets.map((target) => [
+          target.id,
+          { Id: target.id, Arn: target.arn, ...(target.roleArn ? { RoleArn: target.roleArn } : {}) },
+        ]),
+      ),
+    });
+    created.push(rule.name);
+  }
+  return created;
 }
 
 /** A snapshot role (already instantiated) as an IAM role of the simulated account. */

@@ -108,7 +108,9 @@ const AccountSpec = z
     memberRole: z
       .boolean()
       .default(true)
-      .describe("false: the controller's member role is missing, AssumeRole is denied."),
+      .describe(
+        "false: the controller's member role is missing, AssumeRole is denied; with a deployed controller the member baseline never reached the account (no baseline roles or forwarding).",
+      ),
     roles: z.array(RoleSpec).default([]),
     baseline: z
       .object({

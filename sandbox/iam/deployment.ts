@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { CredentialRegistry } from '../identity.js';
-import { MemberBaseline, simRole } from '../organization-baseline.js';
+import { MemberBaseline, putDefaultBusRules, simRole } from '../organization-baseline.js';
 import type { SimState } from '../state.js';
 import { listOf, statementsOf } from './policy.js';
 import { type IamSnapshot, iamSnapshot, instantiate, type SnapshotFacts } from './snapshot.js';
@@ -42,9 +42,9 @@ export interface DeployedController {
 export class UnknownFunctionRoleError extends Error {}
 
 /**
- * Creates, in the simulated organization, the IAM the CDK app synthesizes: each function's role in the
- * management account, the roles the main stack makes for AWS services there, and the member baseline
- * (roles and forwarding rules) in every targeted account.
+ * Creates, in the simulated organization, what the CDK app deploys: each function's role in the management
+ * account, the roles and forwarding rules the management stacks make there (in every policy Region), and
+ * the member baseline (roles and forwarding rules) in every targeted account.
  */
 export function deployController(
   state: SimState,
@@ -82,6 +82,9 @@ export function deployController(
   for (const template of snapshot.managementRoles) {
     const role = instantiate(template, inManagement);
     if (!account.roles.has(role.name)) account.roles.set(role.name, simRole(management, role, state.now));
+  }
+  for (const region of options.regions) {
+    putDefaultBusRules(state, management, region, instantiate(snapshot.managementRules, inManagement));
   }
   state.deployedMemberRoleName = options.memberRoleName;
 

@@ -225,7 +225,12 @@ const CATALOG: Readonly<Record<string, Builder>> = {
   'organizations:ListRoots': organizations(),
   'organizations:ListAccounts': organizations(),
   'organizations:ListPolicies': organizations(),
-  'organizations:CreatePolicy': organizations(),
+  // The new policy's ARN; its id does not exist yet.
+  'organizations:CreatePolicy': (call, input) =>
+    organizations()(call, input).map((request) => ({
+      ...request,
+      resource: `arn:aws:organizations::${call.state.organization.managementAccountId}:policy/${call.state.organization.id}/${String(input.Type ?? '').toLowerCase()}/*`,
+    })),
   'organizations:EnablePolicyType': organizations('RootId'),
   'organizations:DescribeAccount': organizations('AccountId'),
   'organizations:ListOrganizationalUnitsForParent': organizations('ParentId'),

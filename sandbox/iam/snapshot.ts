@@ -29,6 +29,8 @@ export interface IamSnapshot {
   readonly functions: Readonly<Record<string, SnapshotRole>>;
   /** Roles the main stack creates in the management account for AWS services the sandbox simulates. */
   readonly managementRoles: readonly SnapshotRole[];
+  /** Forwarding rules on the management account's default bus in every policy Region. */
+  readonly managementRules: readonly SnapshotRule[];
   /** Statements of the central event bus's resource policy. */
   readonly centralBusPolicy: readonly PolicyStatement[];
   /** What the StackSet deploys into every member account it targets. */

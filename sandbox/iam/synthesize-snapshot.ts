@@ -5,8 +5,10 @@ import cdkJson from '../../cdk.json' with { type: 'json' };
 import { PROJECT_ROOT } from '../../infra/controller-function.js';
 import { OrgBackupControllerStack } from '../../infra/controller-stack.js';
 import { EXAMPLE_CONFIG_PATH, loadDeploymentConfig } from '../../infra/deployment-config.js';
+import { addForwardingStacks } from '../../infra/management-forwarding.js';
 import { memberBaselineNames } from '../../infra/member-baseline.js';
 import { type Config, validateConfig } from '../../shared/domain/config/index.js';
+import { CENTRAL_EVENT_BUS_NAME } from '../../shared/domain/desired.js';
 import type { PolicyDocument, PolicyStatement } from './policy.js';
 import type { IamSnapshot, SnapshotRole, SnapshotRule } from './snapshot.js';
 
@@ -32,12 +34,17 @@ const SENTINELS = {
   organizationId: { value: 'o-snapshot0000', placeholder: ph('OrganizationId') },
   rootId: { value: 'r-snap', placeholder: ph('RootId') },
   slackSecretName: { value: 'snapshot-slack-secret-name', placeholder: ph('SlackSecretName') },
+  // The stack needs a concrete Region (it places forwarding by it); a made-up one stands for the controller's.
+  controllerRegion: { value: 'eu-snapshot-1', placeholder: ph('Region') },
 } as const;
 
 const HANDLERS = ['sweep', 'reconcile-target', 'events', 'notify', 'report'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, Json> }> };
+type Template = {
+  Resources: Record<string, { Type: string; Properties?: Record<string, Json> }>;
+  Parameters?: Record<string, { Type: string }>;
+};
 
 function snapshotConfig(): Config {
   const example = loadDeploymentConfig(`${PROJECT_ROOT}/${EXAMPLE_CONFIG_PATH}`);
@@ -61,11 +68,15 @@ function snapshotConfig(): Config {
   return result.config;
 }
 
-/** Synthesizes the management stack (bundling skipped) and returns its template. */
-function synthesizeTemplate(config: Config): Template {
+/**
+ * Synthesizes the management stack (bundling skipped) and returns its template, with the template of the
+ * management-account forwarding stack of the first policy Region (every policy Region gets the same rules).
+ */
+function synthesizeTemplates(config: Config): { main: Template; forwarding: Template | undefined } {
   const context = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
   const app = new App({ context });
   const stack = new OrgBackupControllerStack(app, 'OrgBackupController', {
+    env: { region: SENTINELS.controllerRegion.value },
     config,
     organizationId: SENTINELS.organizationId.value,
     memberTargets: {
@@ -78,7 +89,14 @@ function synthesizeTemplate(config: Config): Template {
     // NodejsFunction only checks that the entry exists while bundling is skipped.
     handlerEntry: () => fileURLToPath(import.meta.url),
   });
-  return app.synth().getStackByName(stack.stackName).template as Template;
+  const forwarding = addForwardingStacks(app, stack, config.regions, memberBaselineNames(config)).find(
+    (candidate) => candidate.region === config.regions[0],
+  );
+  const assembly = app.synth();
+  return {
+    main: assembly.getStackByName(stack.stackName).template as Template,
+    forwarding: forwarding ? (assembly.getStackByName(forwarding.stackName).template as Template) : undefined,
+  };
 }
 
 /**
@@ -130,7 +148,11 @@ class Resolver {
       'AWS::StackName': 'OrgBackupController',
     };
     if (pseudo[name]) return pseudo[name];
-    if (name in this.parameters) return this.parameters[name] ?? null;
+    if (name in this.parameters) {
+      const value = this.parameters[name] ?? null;
+      const declared = this.template.Parameters?.[name]?.Type;
+      return declared === 'CommaDelimitedList' && typeof value === 'string' ? value.split(',') : value;
+    }
     const resource = this.template.Resources[name];
     if (!resource) return `\${Ref:${name}}`;
     switch (resource.Type) {
@@ -180,7 +202,7 @@ function rolesOf(template: Template, resolver: Resolver): Map<string, SnapshotRo
     const inline = (props.Policies as { PolicyName: string; PolicyDocument: Json }[] | undefined) ?? [];
     roles.set(logicalId, {
       logicalId,
-      name: String(props.RoleName ?? logicalId),
+      name: String(resolver.resolve(props.RoleName ?? logicalId)),
       trustPolicy: resolver.resolve(
         props.AssumeRolePolicyDocument ?? null,
       ) as unknown as PolicyDocument | null,
@@ -218,7 +240,10 @@ function rulesOf(template: Template, resolver: Resolver): SnapshotRule[] {
         state: (props.State as 'ENABLED' | 'DISABLED' | undefined) ?? 'ENABLED',
         targets: ((props.Targets as Record<string, string>[] | undefined) ?? []).map((target) => ({
           id: target.Id ?? '',
-          arn: target.Arn ?? '',
+          // The management account's forwarding stacks name the central bus by its ARN, not by reference.
+          arn: (target.Arn ?? '').endsWith(`:event-bus/${CENTRAL_EVENT_BUS_NAME}`)
+            ? ph('CentralBusArn')
+            : (target.Arn ?? ''),
           ...(target.RoleArn ? { roleArn: target.RoleArn } : {}),
         })),
       };
@@ -231,7 +256,7 @@ const withoutLogicalId = ({ logicalId: _, ...role }: SnapshotRole & { logicalId:
 
 export function buildIamSnapshot(): IamSnapshot {
   const config = snapshotConfig();
-  const template = synthesizeTemplate(config);
+  const { main: template, forwarding } = synthesizeTemplates(config);
   const main = new Resolver(template);
   const mainRoles = rolesOf(template, main);
 
@@ -268,6 +293,7 @@ export function buildIamSnapshot(): IamSnapshot {
       [...mainRoles.values()].filter((role) => !functionRoleIds.has(role.logicalId) && isCallerRole(role)),
       (role) => role.name,
     ).map(withoutLogicalId),
+    managementRules: forwarding ? rulesOf(forwarding, new Resolver(forwarding)) : [],
     centralBusPolicy: buses.map((bus) =>
       main.resolve(bus.Properties?.Statement ?? null),
     ) as unknown as PolicyStatement[],

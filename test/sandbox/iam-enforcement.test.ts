@@ -41,6 +41,7 @@ const SNAPSHOT: IamSnapshot = {
     report: role('ReportRole', []),
   },
   managementRoles: [],
+  managementRules: [],
   centralBusPolicy: [],
   memberBaseline: {
     roles: [
