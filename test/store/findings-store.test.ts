@@ -431,3 +431,43 @@ describe('FindingsStore batch writes', () => {
     }
   });
 });
+
+describe('FindingsStore with ARNs of the longest lengths AWS allows', () => {
+  // A 2,048-character ARN (the longest AWS issues), and an SSM parameter whose ARN is 1,011 characters.
+  const longestArn = `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/vol-`.padEnd(2048, 'x');
+  const ssmParameter = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/p/`.padEnd(1011, 'p');
+  const sameLongPrefix = `${longestArn.slice(0, 2000)}y`.padEnd(2048, 'x');
+
+  it('saves, reads back, lists, updates and retires them like any other finding', async () => {
+    const findings = [longestArn, ssmParameter, sameLongPrefix].map((arn) =>
+      finding(arn, 'UNPROTECTED', { resourceType: null }),
+    );
+    const first = await save(findings);
+    expect(first.findingWrites).toBe(3);
+    expect(await store.getFinding(ACCOUNT, REGION, longestArn)).toEqual(findings[0]);
+    expect(arnsOfPage((await store.listFindings({ status: 'UNPROTECTED' })).items)).toEqual(
+      [longestArn, ssmParameter, sameLongPrefix].sort(),
+    );
+    expect(arnsOfPage((await store.listFindings({ region: REGION })).items)).toHaveLength(3);
+
+    const transition = await store.putFinding(finding(ssmParameter, 'PROTECTED', { resourceType: null }), T1);
+    expect(transition).toMatchObject({ from: 'UNPROTECTED', to: 'PROTECTED' });
+
+    const second = await save([findings[0]!], { now: T1 });
+    expect(
+      second.transitions.map((t) => [t.subject.kind === 'resource' && t.subject.arn, t.to]).sort(),
+    ).toEqual(
+      [
+        [ssmParameter, 'GONE'],
+        [sameLongPrefix, 'GONE'],
+      ].sort(),
+    );
+    expect((await store.getAccountView(ACCOUNT)).findings.map((f) => f.arn)).toEqual([longestArn]);
+    // 3 first sights and 2 checks, the event's change, 2 GONE: each kept in the account's history.
+    expect((await store.listTransitions({ accountId: ACCOUNT, limit: 100 })).items).toHaveLength(8);
+  });
+});
+
+function arnsOfPage(items: ResourceFinding[]) {
+  return items.map((item) => item.arn).sort();
+}
