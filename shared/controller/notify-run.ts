@@ -31,7 +31,7 @@ export async function finishRun(
   if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (run) {
-    deps.metrics.count('SweepErrors', run.errors.length);
+    deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
   }
   deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');

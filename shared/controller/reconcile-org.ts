@@ -45,6 +45,7 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   });
   const outcome = countOutcomes(actions);
   await store.recordRunProgress(runId, {
+    now,
     actionsApplied: outcome.applied,
     actionsBlocked: outcome.blocked,
     errors: [

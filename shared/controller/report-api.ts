@@ -131,7 +131,8 @@ const ROUTES: readonly {
           ...run,
           ...run.counts,
           counts: undefined,
-          errors: run.errors.length,
+          errors: run.errorCount,
+          errorCount: undefined,
         })),
       };
     },

@@ -116,6 +116,7 @@ const runSchema = z.object({
   targets: z.number(),
   counts: countsByStatus,
   errors: z.array(z.string()).default([]),
+  errorCount: z.number().optional(),
   actionsApplied: z.number().default(0),
   actionsBlocked: z.number().default(0),
 });
@@ -330,7 +331,30 @@ export function runFromItem(item: Item): RunRecord {
     targets: run.targets,
     counts: run.counts,
     errors: run.errors,
+    // Records written before errors became items of their own kept every error on the run item.
+    errorCount: run.errorCount ?? run.errors.length,
     actionsApplied: run.actionsApplied,
     actionsBlocked: run.actionsBlocked,
   };
+}
+
+/** Error messages are member-influenced text (AWS error messages quote names and ARNs): kept bounded. */
+export const RUN_ERROR_MAX_CHARS = 500;
+
+const runErrorSchema = z.object({ message: z.string() });
+
+export function runErrorItem(runId: string, message: string, expiresAt: number): Item {
+  const bounded =
+    message.length > RUN_ERROR_MAX_CHARS ? `${message.slice(0, RUN_ERROR_MAX_CHARS - 1)}…` : message;
+  return {
+    PK: keys.runPartition(runId),
+    SK: keys.runError(bounded),
+    entity: ENTITY.runError,
+    expiresAt,
+    message: bounded,
+  };
+}
+
+export function runErrorFromItem(item: Item): string {
+  return decode(runErrorSchema, ENTITY.runError, item).message;
 }

@@ -12,6 +12,7 @@ export const ENTITY = {
   actionEvent: 'ACTION',
   transition: 'TRANSITION',
   run: 'RUN',
+  runError: 'RUN_ERROR',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -81,6 +82,8 @@ export const keys = {
   allActionsPartition: 'ACTIONS',
   runPartition: (runId: string) => `RUN#${runId}`,
   runSortKey: 'RUN',
+  runError: (message: string) => `ERROR#${keyPart(message)}`,
+  runErrorPrefix: 'ERROR#',
   runInCollection: (startedAt: string, runId: string) => `${startedAt}#${runId}`,
   allRunsPartition: 'RUNS',
 };

@@ -20,7 +20,9 @@ export interface RunRecord {
   readonly targets: number;
   /** Findings by status: the targets' counts added while running, the organization's totals once finished. */
   readonly counts: Readonly<Record<ResourceStatus, number>>;
+  /** The first errors (each at most a few hundred characters); `errorCount` says how many there were. */
   readonly errors: readonly string[];
+  readonly errorCount: number;
   readonly actionsApplied: number;
   readonly actionsBlocked: number;
 }

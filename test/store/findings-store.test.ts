@@ -7,8 +7,10 @@ import type {
   ResourceFinding,
   ResourceStatus,
 } from '../../shared/domain/model.js';
+import { RUN_ERROR_MAX_CHARS } from '../../shared/store/codecs.js';
 import { InvalidCursorError, StoreWriteError } from '../../shared/store/errors.js';
 import { FindingsStore } from '../../shared/store/findings-store.js';
+import { RUN_ERRORS_KEPT } from '../../shared/store/run-ledger.js';
 import { createFindingsTable, type LocalDynamo, startLocalDynamo } from '../support/dynamo.js';
 
 const ACCOUNT = '111111111111';
@@ -348,8 +350,9 @@ describe('FindingsStore runs', () => {
   it('accumulates progress from targets and lists runs newest first', async () => {
     await store.startRun({ runId: 'run-a', trigger: 'schedule', targets: 2, now: T0 });
     await store.startRun({ runId: 'run-b', trigger: 'cli', targets: 1, now: T1 });
-    await store.recordRunProgress('run-a', { counts: { PROTECTED: 3 }, actionsApplied: 1 });
+    await store.recordRunProgress('run-a', { counts: { PROTECTED: 3 }, actionsApplied: 1, now: T0 });
     await store.recordRunProgress('run-a', {
+      now: T0,
       counts: { PROTECTED: 1, UNKNOWN: 2 },
       errors: ['222222222222/us-east-1: AccessDenied'],
     });
@@ -363,10 +366,56 @@ describe('FindingsStore runs', () => {
       targets: 2,
       counts: { PROTECTED: 4, PENDING: 0, UNPROTECTED: 0, STALE: 0, FAILING: 0, UNKNOWN: 2 },
       errors: ['222222222222/us-east-1: AccessDenied'],
+      errorCount: 1,
       actionsApplied: 1,
       actionsBlocked: 0,
     });
     expect((await store.listRuns()).items.map((run) => run.runId)).toEqual(['run-b', 'run-a']);
+  });
+
+  it('keeps a run with thousands of errors under the item size limit, every error counted', async () => {
+    // 2,000 errors of ~300 characters are ~600 KB: more than one DynamoDB item may hold (400 KB). Each
+    // report carries several, as a target with many failed repairs does, to keep the test quick.
+    const reports = 250;
+    const perReport = 8;
+    const error = (n: number) =>
+      `${String(n).padStart(12, '0')}/eu-west-1: AccessDenied: not authorized to perform backup:PutBackupVaultLockConfiguration ${'x'.repeat(180)}`;
+    await store.startRun({ runId: 'run-big', trigger: 'schedule', targets: reports, now: T0 });
+    for (let start = 0; start < reports; start += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, offset) =>
+          store.recordRunProgress('run-big', {
+            now: T0,
+            counts: { UNKNOWN: 1 },
+            errors: Array.from({ length: perReport }, (_, k) => error((start + offset) * perReport + k)),
+          }),
+        ),
+      );
+    }
+    await store.finishRun({ runId: 'run-big', now: T1 });
+
+    const run = await store.getRun('run-big');
+    expect(run?.errorCount).toBe(reports * perReport);
+    expect(run?.errors).toHaveLength(RUN_ERRORS_KEPT);
+    expect(run?.counts.UNKNOWN).toBe(reports);
+    const [listed] = (await store.listRuns({ limit: 1 })).items;
+    expect(listed).toMatchObject({
+      runId: 'run-big',
+      errorCount: reports * perReport,
+      finishedAt: T1.toISOString(),
+    });
+    expect(listed?.errors).toEqual(run?.errors);
+  });
+
+  it('caps each stored error message and stores a repeated one once', async () => {
+    await store.startRun({ runId: 'run-long-error', trigger: 'event', targets: 1, now: T0 });
+    const long = `notify: ${'y'.repeat(5_000)}`;
+    await store.recordRunProgress('run-long-error', { now: T0, errors: [long, long] });
+    await store.finishRun({ runId: 'run-long-error', now: T1, errors: [long] });
+    const run = await store.getRun('run-long-error');
+    expect(run?.errorCount).toBe(1);
+    expect(run?.errors[0]).toHaveLength(RUN_ERROR_MAX_CHARS);
+    expect(run?.errors[0]?.startsWith('notify: yyy')).toBe(true);
   });
 
   it.each([
