@@ -1,13 +1,10 @@
 import {
   backupRoleArn,
   centralVaultHere,
-  iamRoleArn,
-  isHomeRegion,
   isManagedRegion,
   keysMissingGrant,
   lockState,
   optedOutSelectedTypes,
-  partitionOf,
   vaultArn,
 } from '../evaluate/target-facts.js';
 import type { Action, ActionSpec, DesiredState, ObservedTarget } from '../model.js';
@@ -53,12 +50,10 @@ const IRREVERSIBLE_LOCK_BLOCK = {
 export function planTarget(desired: DesiredState, observed: ObservedTarget, now: Date): Action[] {
   if (!observed.reachability.ok || !isManagedRegion(desired, observed.region)) return [];
   const steps: Step[] = [
-    ...planBackupRole(desired, observed),
     ...planVault(desired, observed, now),
     ...planCentralVault(desired, observed),
     ...planRegionOptIn(desired, observed),
     ...planKmsGrants(desired, observed),
-    ...planEventForwarding(desired, observed),
   ];
   return inExecutionOrder(
     steps.map(({ spec, target, reason, blocked }) => ({
@@ -126,39 +121,6 @@ function planCentralVault(desired: DesiredState, observed: ObservedTarget): Step
   return steps;
 }
 
-function planBackupRole(desired: DesiredState, observed: ObservedTarget): Step[] {
-  if (!isHomeRegion(desired, observed)) return [];
-  const { name: roleName, managedPolicyArns } = desired.backupRole;
-  const target = backupRoleArn(desired, observed.accountId);
-  const role = observed.backupRole;
-  if (!role.exists) {
-    return [
-      {
-        spec: { kind: 'CreateBackupRole', roleName, managedPolicyArns },
-        target,
-        reason: `The backup role ${roleName} that the policy names does not exist.`,
-      },
-    ];
-  }
-  const steps: Step[] = [];
-  if (!role.trustsBackup) {
-    steps.push({
-      spec: { kind: 'UpdateBackupRoleTrust', roleName },
-      target,
-      reason: `The backup role ${roleName} does not trust backup.amazonaws.com.`,
-    });
-  }
-  for (const policyArn of managedPolicyArns) {
-    if (role.attachedPolicyArns.includes(policyArn)) continue;
-    steps.push({
-      spec: { kind: 'AttachBackupRolePolicy', roleName, policyArn },
-      target,
-      reason: `The backup role ${roleName} lacks the managed policy ${policyArn}.`,
-    });
-  }
-  return steps;
-}
-
 function planRegionOptIn(desired: DesiredState, observed: ObservedTarget): Step[] {
   if (!desired.manageRegionOptIn) return [];
   const resourceTypes = optedOutSelectedTypes(desired, observed);
@@ -173,11 +135,11 @@ function planRegionOptIn(desired: DesiredState, observed: ObservedTarget): Step[
 }
 
 /**
- * A grant needs its grantee to exist. The role is account-global and created by the home Region's target,
- * so other Regions wait for a later run rather than plan a grant that would fail.
+ * A grant needs its grantee to exist. The backup role comes with the member baseline, so until it arrives
+ * the target waits for a later run (and reports BACKUP_ROLE_MISSING) rather than plan a grant that would fail.
  */
 function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] {
-  if (!observed.backupRole.exists && !isHomeRegion(desired, observed)) return [];
+  if (!observed.backupRole.exists) return [];
   const granteePrincipal = backupRoleArn(desired, observed.accountId);
   const grantName = backupGrantName(desired.backupRole.name);
   return keysMissingGrant(observed).map((key) => ({
@@ -191,28 +153,4 @@ function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] 
     target: key.arn,
     reason: `The backup role cannot use the customer-managed key ${key.arn} (${key.usedBy} key).`,
   }));
-}
-
-function planEventForwarding(desired: DesiredState, observed: ObservedTarget): Step[] {
-  const forwarding = desired.eventForwarding;
-  if (forwarding === undefined) return [];
-  const { ruleName, busArn, roleName, eventPattern } = forwarding;
-  const steps: Step[] = [];
-  if (!observed.eventForwarding.roleExists && isHomeRegion(desired, observed)) {
-    steps.push({
-      spec: { kind: 'CreateEventForwardingRole', roleName, busArn },
-      target: iamRoleArn(desired, observed.accountId, roleName),
-      reason: `The role ${roleName} that EventBridge uses to reach the central bus does not exist.`,
-    });
-  }
-  if (!observed.eventForwarding.ruleExists || !observed.eventForwarding.targetsBus) {
-    steps.push({
-      spec: { kind: 'PutEventForwardingRule', ruleName, busArn, roleName, eventPattern },
-      target: `arn:${partitionOf(desired)}:events:${observed.region}:${observed.accountId}:rule/${ruleName}`,
-      reason: observed.eventForwarding.ruleExists
-        ? `The rule ${ruleName} does not forward to ${busArn}.`
-        : `The rule ${ruleName} that forwards backup and tag events to ${busArn} does not exist.`,
-    });
-  }
-  return steps;
 }

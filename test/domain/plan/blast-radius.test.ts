@@ -3,7 +3,7 @@ import type { Action, ActionSpec } from '../../../shared/domain/model.js';
 import { plannedAction } from '../../../shared/domain/plan/action.js';
 import { applyBlastRadius, maxChangedAccounts } from '../../../shared/domain/plan/blast-radius.js';
 
-const mutating: ActionSpec = { kind: 'UpdateBackupRoleTrust', roleName: 'OrgBackupRole' };
+const mutating: ActionSpec = { kind: 'PutVaultLock', vaultName: 'org-vault', minRetentionDays: 7 };
 const additive: ActionSpec = {
   kind: 'CreateBackupVault',
   vaultName: 'org-vault',

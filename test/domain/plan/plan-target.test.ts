@@ -274,7 +274,7 @@ describe('planTarget: central vault', () => {
   });
 });
 
-describe('planTarget: account-global IAM only in the home Region', () => {
+describe('planTarget: the baseline owns roles and forwarding, the same in every Region', () => {
   const desired = desiredState({ eventForwarding: EVENT_FORWARDING });
   const missingEverything = (region: string) =>
     compliantTarget(
@@ -296,23 +296,15 @@ describe('planTarget: account-global IAM only in the home Region', () => {
     );
 
   it.each([
-    {
-      region: HOME_REGION,
-      expected: ['CreateBackupRole', 'CreateKmsGrant', 'CreateEventForwardingRole', 'PutEventForwardingRule'],
-      why: 'roles first, then what uses them',
-    },
-    {
-      region: OTHER_REGION,
-      expected: ['PutEventForwardingRule'],
-      why: 'roles belong to the home Region; a grant to a role that does not exist yet would fail',
-    },
-  ])('$region → $expected ($why)', ({ region, expected }) => {
-    expect(kinds(desired, missingEverything(region))).toEqual(expected);
+    { region: HOME_REGION, why: 'the first configured Region plans no role either' },
+    { region: OTHER_REGION, why: 'a grant to a role that does not exist yet would fail' },
+  ])('$region → nothing until the role arrives ($why)', ({ region }) => {
+    expect(kinds(desired, missingEverything(region))).toEqual([]);
   });
 
-  it('grants on keys in other Regions once the role exists', () => {
-    const observed = { ...missingEverything(OTHER_REGION), backupRole: compliantTarget(desired).backupRole };
-    expect(kinds(desired, observed)).toEqual(['CreateKmsGrant', 'PutEventForwardingRule']);
+  it.each([HOME_REGION, OTHER_REGION])('%s → grants the key once the baseline role exists', (region) => {
+    const observed = { ...missingEverything(region), backupRole: compliantTarget(desired).backupRole };
+    expect(kinds(desired, observed)).toEqual(['CreateKmsGrant']);
   });
 });
 
