@@ -438,12 +438,19 @@ export interface ResourceFinding {
   readonly coveredSince?: string | null;
   /** When the current status began. */
   readonly since: string;
+  /**
+   * When the controller last observed the resource's account × Region (set when read back from the store);
+   * an old value means its reconciles have been failing or not running.
+   */
+  readonly observedAt?: string | null;
 }
 
 export interface TargetChecks {
   readonly accountId: string;
   readonly region: string;
   readonly checks: readonly CheckResult[];
+  /** When the controller last observed this account × Region (set when read back from the store). */
+  readonly observedAt?: string | null;
 }
 
 export interface ReportSummary {

@@ -29,6 +29,10 @@ export interface TargetRow {
   readonly checks: readonly CheckResult[];
   readonly resources: number;
   readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+  /** When the reconcile whose result the row holds observed the target (null: written before this was kept). */
+  readonly observedAt: string | null;
+  /** Bumped by every write of the target's findings; a save or event update commits only on the version it read. */
+  readonly version: number;
 }
 
 const CHECK_STATUSES = { PASS: 'PASS', FAIL: 'FAIL', SKIPPED: 'SKIPPED' } as const satisfies Record<
@@ -80,6 +84,8 @@ const targetRowSchema = z.object({
   checks: z.array(checkSchema),
   resources: z.number(),
   byStatus: countsByStatus,
+  observedAt: timestamp.nullable().default(null),
+  version: z.number().default(0),
 });
 
 const actionSchema = z.object({
@@ -195,6 +201,8 @@ export function targetRowFields(row: TargetRow): TargetRow {
     checks: row.checks.map(checkFields),
     resources: row.resources,
     byStatus: { ...zeroCounts(), ...row.byStatus },
+    observedAt: row.observedAt,
+    version: row.version,
   };
 }
 
@@ -209,6 +217,13 @@ export function targetItem(row: TargetRow): Item {
     entity: ENTITY.target,
     ...targetRowFields(row),
   };
+}
+
+const targetKeySchema = z.object({ accountId: z.string(), region: z.string() });
+
+/** The account and Region of a target row read with only those attributes projected. */
+export function targetKeyFromItem(item: Item): { accountId: string; region: string } {
+  return decode(targetKeySchema, ENTITY.target, item);
 }
 
 export function targetRowFromItem(item: Item): TargetRow {

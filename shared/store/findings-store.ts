@@ -39,6 +39,9 @@ export class FindingsStore {
   putFinding(...args: Parameters<TargetRepository['putFinding']>) {
     return this.targets.putFinding(...args);
   }
+  retireTargetsOutside(...args: Parameters<TargetRepository['retireTargetsOutside']>) {
+    return this.targets.retireTargetsOutside(...args);
+  }
   recordTransitions(...args: Parameters<TargetRepository['recordTransitions']>) {
     return this.targets.recordTransitions(...args);
   }

@@ -28,7 +28,7 @@ export class ReportQueries {
    * Findings by any combination of account, Region, status (key conditions on the table or an index) and
    * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
    */
-  listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
+  async listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
     const { accountId, region, status, resourceType } = query;
     const filters = [
       { name: 'entity', value: ENTITY.finding },
@@ -56,7 +56,23 @@ export class ReportQueries {
     } else {
       plans = RESOURCE_STATUSES.map(byStatus);
     }
-    return this.table.page(plans, findingFromItem, query);
+    const page = await this.table.page(plans, findingFromItem, query);
+    return { items: await this.withObservedAt(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** Each finding gets the time its account × Region was last observed, from the target rows. */
+  private async withObservedAt(findings: readonly ResourceFinding[]): Promise<ResourceFinding[]> {
+    const targets = new Map(findings.map((f) => [`${f.accountId}#${f.region}`, f]));
+    const rows = (
+      await this.table.batchGet(
+        [...targets.values()].map((f) => ({
+          PK: keys.accountPartition(f.accountId),
+          SK: keys.targetRow(f.region),
+        })),
+      )
+    ).map(targetRowFromItem);
+    const observedAt = new Map(rows.map((row) => [`${row.accountId}#${row.region}`, row.observedAt]));
+    return findings.map((f) => ({ ...f, observedAt: observedAt.get(`${f.accountId}#${f.region}`) ?? null }));
   }
 
   /** Checks per account × Region: of one account, of one Region, or all. */
@@ -82,13 +98,18 @@ export class ReportQueries {
   async getAccountView(accountId: string): Promise<AccountView> {
     const items = await this.table.queryAll(on.table(keys.accountPartition(accountId)));
     const view: AccountView = { accountId, findings: [], targets: [], outstandingActions: [] };
+    const observedAt = new Map<string, string | null>();
     for (const item of items) {
       if (item.entity === ENTITY.finding) view.findings.push(findingFromItem(item));
-      else if (item.entity === ENTITY.target) view.targets.push(toTargetChecks(targetRowFromItem(item)));
-      else if (item.entity === ENTITY.outstandingAction) {
+      else if (item.entity === ENTITY.target) {
+        const row = targetRowFromItem(item);
+        observedAt.set(row.region, row.observedAt);
+        view.targets.push(toTargetChecks(row));
+      } else if (item.entity === ENTITY.outstandingAction) {
         view.outstandingActions.push(outstandingActionFromItem(item));
       }
     }
+    view.findings = view.findings.map((f) => ({ ...f, observedAt: observedAt.get(f.region) ?? null }));
     return view;
   }
 
@@ -137,5 +158,5 @@ export class ReportQueries {
 }
 
 function toTargetChecks(row: TargetRow): TargetChecks {
-  return { accountId: row.accountId, region: row.region, checks: row.checks };
+  return { accountId: row.accountId, region: row.region, checks: row.checks, observedAt: row.observedAt };
 }

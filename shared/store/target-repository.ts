@@ -1,23 +1,22 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ActionRecord, FindingTransition, ResourceFinding, ResourceStatus } from '../domain/model.js';
 import {
   findingFromItem,
   findingItem,
   outstandingActionFromItem,
   type TargetRow,
+  targetItem,
+  targetKeyFromItem,
   targetRowFromItem,
 } from './codecs.js';
-import { diffTarget, resourceTransition, sameFinding } from './diff.js';
+import { diffRetiredTarget, diffTarget, isStale, resourceTransition, sameFinding } from './diff.js';
+import { StoreConflictError } from './errors.js';
 import { ENTITY, keys } from './keys.js';
-import { on, type TableAccess } from './table-access.js';
+import { type Condition, on, type TableAccess } from './table-access.js';
 import type { HistoryEntry, SaveTargetOutcome, TargetResult, TargetSnapshot } from './types.js';
-import {
-  actionEventWrites,
-  findingWrites,
-  outstandingActionWrites,
-  targetRowWrites,
-  transitionWrites,
-} from './writes.js';
+import { actionEventWrites, findingWrites, outstandingActionWrites, transitionWrites } from './writes.js';
+
+/** Saves retried after a concurrent write to the same target; each retry reads and diffs it again. */
+const MAX_SAVE_ATTEMPTS = 5;
 
 /**
  * The target aggregate: one account × Region's findings, target row (checks and counts) and outstanding
@@ -64,26 +63,92 @@ export class TargetRepository {
 
   /**
    * Replaces what is stored for one account × Region with a reconcile's result, diffing against `previous`
-   * (from `loadTarget`) or, without it, against a fresh read. Only differences are written.
+   * (from `loadTarget`) or, without it, against a fresh read. Only differences are written, plus the target
+   * row, which records the observation time and commits the save: it is put only if its version is still
+   * the one the diff was made against. When another run saved in between, the target is read again and
+   * diffed again (so a change is a transition once, whichever run saves first); when that run's observation
+   * is newer than this one, this result is dropped, because an older observation never overwrites a newer.
    */
   async saveTargetResult(result: TargetResult, previous?: TargetSnapshot): Promise<SaveTargetOutcome> {
     const { accountId, region, runId, now } = result;
-    const snapshot = previous ?? (await this.loadTarget(accountId, region));
-    const changes = diffTarget(snapshot, result);
-    const findingRequests = findingWrites(accountId, region, changes);
-    const otherRequests = [
-      ...targetRowWrites(changes),
+    const expiresAt = this.table.expiresAt(now);
+    let snapshot = previous ?? (await this.loadTarget(accountId, region));
+    for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+      if (attempt > 1) snapshot = await this.loadTarget(accountId, region);
+      if (isStale(snapshot, result)) {
+        // The actions this run applied did happen: they stay news even when its verdicts are superseded.
+        const applied = result.actions.filter((action) => action.applied);
+        await this.table.batchWrite(actionEventWrites(applied, runId, expiresAt));
+        return {
+          transitions: [],
+          newActions: applied,
+          findingWrites: 0,
+          rowWrites: applied.length,
+          stale: true,
+        };
+      }
+      const changes = diffTarget(snapshot, result);
+      const committed = await this.table.putIf(targetItem(changes.targetRow), versionIs(snapshot.target));
+      if (!committed) continue;
+      const findingRequests = findingWrites(accountId, region, changes);
+      const otherRequests = [
+        ...outstandingActionWrites(region, changes.actions),
+        ...transitionWrites(changes.transitions, runId, expiresAt),
+        ...actionEventWrites(changes.actions.newActions, runId, expiresAt),
+      ];
+      await this.table.batchWrite([...findingRequests, ...otherRequests]);
+      return {
+        transitions: changes.transitions,
+        newActions: changes.actions.newActions,
+        findingWrites: findingRequests.length,
+        rowWrites: findingRequests.length + otherRequests.length + 1,
+        stale: false,
+      };
+    }
+    throw new StoreConflictError(`${accountId}/${region}`, MAX_SAVE_ATTEMPTS);
+  }
+
+  /**
+   * Retires every stored target that is not among `targets` (what a sweep reconciles): its findings and
+   * checks become GONE transitions (kept as history, in the daily digest) and its rows are deleted, so the
+   * summary, the alarms and the digest stop counting what the controller no longer manages.
+   */
+  async retireTargetsOutside(
+    targets: readonly { readonly accountId: string; readonly region: string }[],
+    context: { readonly runId: string; readonly now: Date },
+  ): Promise<FindingTransition[]> {
+    const managed = new Set(targets.map(({ accountId, region }) => `${accountId}#${region}`));
+    const stored = (
+      await this.table.queryAll(on.collections(keys.targetsPartition), ['PK', 'SK', 'accountId', 'region'])
+    ).map(targetKeyFromItem);
+    const transitions: FindingTransition[] = [];
+    for (const { accountId, region } of stored) {
+      if (managed.has(`${accountId}#${region}`)) continue;
+      transitions.push(...(await this.retireTarget(accountId, region, context)));
+    }
+    return transitions;
+  }
+
+  private async retireTarget(
+    accountId: string,
+    region: string,
+    context: { readonly runId: string; readonly now: Date },
+  ): Promise<FindingTransition[]> {
+    const snapshot = await this.loadTarget(accountId, region);
+    const changes = diffRetiredTarget(snapshot, { accountId, region, now: context.now });
+    const deleted = await this.table.deleteIf(
+      keys.accountPartition(accountId),
+      keys.targetRow(region),
+      versionIs(snapshot.target),
+    );
+    // A reconcile saved the target meanwhile: it is managed after all (or the next sweep retires it).
+    if (!deleted) return [];
+    await this.table.batchWrite([
+      ...findingWrites(accountId, region, changes),
       ...outstandingActionWrites(region, changes.actions),
-      ...transitionWrites(changes.transitions, runId, this.table.expiresAt(now)),
-      ...actionEventWrites(changes.actions.newActions, runId, this.table.expiresAt(now)),
-    ];
-    await this.table.batchWrite([...findingRequests, ...otherRequests]);
-    return {
-      transitions: changes.transitions,
-      newActions: changes.actions.newActions,
-      findingWrites: findingRequests.length,
-      rowWrites: findingRequests.length + otherRequests.length,
-    };
+      ...transitionWrites(changes.transitions, context.runId, this.table.expiresAt(context.now)),
+    ]);
+    return changes.transitions;
   }
 
   async getFinding(accountId: string, region: string, arn: string): Promise<ResourceFinding | null> {
@@ -93,15 +158,22 @@ export class TargetRepository {
 
   /**
    * Event-driven update of one resource. Returns the transition when its status changed (or it is new),
-   * null otherwise; writes nothing when the finding is unchanged.
+   * null otherwise; writes nothing when the finding is unchanged. The target row's counts and version are
+   * updated first, on the version read with the finding: when a reconcile saved the target in between, the
+   * update is dropped (null) — that reconcile observed the target itself, and the event's own reconcile
+   * follows.
    */
   async putFinding(finding: ResourceFinding, now: Date, runId?: string): Promise<FindingTransition | null> {
-    const previous = await this.getFinding(finding.accountId, finding.region, finding.arn);
+    const [previous, targetRow] = await Promise.all([
+      this.getFinding(finding.accountId, finding.region, finding.arn),
+      this.table.get(keys.accountPartition(finding.accountId), keys.targetRow(finding.region)),
+    ]);
     if (previous && sameFinding(previous, finding)) return null;
+    const target = targetRow ? targetRowFromItem(targetRow) : null;
+    if (target && !(await this.commitEventUpdate(target, finding, previous?.status ?? null))) return null;
     await this.table.put(findingItem(finding));
     if (previous?.status === finding.status) return null;
     const transition = resourceTransition(finding, previous?.status ?? null, now.toISOString());
-    await this.adjustTargetCounts(finding, previous?.status ?? null);
     await this.recordTransitions([transition], { runId: runId ?? null, now });
     return transition;
   }
@@ -115,29 +187,33 @@ export class TargetRepository {
     );
   }
 
-  private async adjustTargetCounts(
+  /**
+   * Moves the finding between the target row's status counts (when its status changed) and bumps the
+   * version, only if the row is still the one read. Without a target row yet, the target's first save will
+   * count this finding along with the others.
+   */
+  private async commitEventUpdate(
+    target: TargetRow,
     finding: ResourceFinding,
     previousStatus: ResourceStatus | null,
-  ): Promise<void> {
-    const names: Record<string, string> = { '#byStatus': 'byStatus', '#to': finding.status };
-    const values: Record<string, number> = { ':plus': 1, ':resources': previousStatus ? 0 : 1 };
-    const additions = ['resources :resources', '#byStatus.#to :plus'];
-    if (previousStatus) {
-      names['#from'] = previousStatus;
-      values[':minus'] = -1;
-      additions.push('#byStatus.#from :minus');
+  ): Promise<boolean> {
+    const byStatus = { ...target.byStatus };
+    let resources = target.resources;
+    if (previousStatus !== finding.status) {
+      if (previousStatus) byStatus[previousStatus] -= 1;
+      else resources += 1;
+      byStatus[finding.status] += 1;
     }
-    try {
-      await this.table.update({
-        Key: { PK: keys.accountPartition(finding.accountId), SK: keys.targetRow(finding.region) },
-        UpdateExpression: `ADD ${additions.join(', ')}`,
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      });
-    } catch (error) {
-      // No target row yet: the target's first save will count this finding along with the others.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    return this.table.putIf(
+      targetItem({ ...target, byStatus, resources, version: target.version + 1 }),
+      versionIs(target),
+    );
   }
+}
+
+/** The condition that commits a write of the target row: nobody wrote it since `stored` was read. */
+function versionIs(stored: TargetRow | null): Condition {
+  if (!stored) return { expression: 'attribute_not_exists(PK)' };
+  if (stored.version === 0) return { expression: 'attribute_not_exists(version)' };
+  return { expression: 'version = :version', values: { ':version': stored.version } };
 }

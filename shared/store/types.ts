@@ -58,6 +58,8 @@ export interface SaveTargetOutcome {
   readonly findingWrites: number;
   /** Every row written: findings, target row, transitions, actions. */
   readonly rowWrites: number;
+  /** Another run had saved a newer observation of the target: only applied actions were recorded. */
+  readonly stale: boolean;
 }
 
 /** The view of a resource the evaluator needs from the previous run. */
@@ -72,7 +74,7 @@ export interface HistoryEntry {
 
 export interface AccountView {
   readonly accountId: string;
-  readonly findings: ResourceFinding[];
+  findings: ResourceFinding[];
   readonly targets: TargetChecks[];
   /** Planned actions not applied yet (audit mode, blocked, or failed). */
   readonly outstandingActions: ActionRecord[];

@@ -1,5 +1,5 @@
 import type { ActionRecord, FindingTransition } from '../domain/model.js';
-import { actionEventItem, findingItem, outstandingActionItem, targetItem, transitionItem } from './codecs.js';
+import { actionEventItem, findingItem, outstandingActionItem, transitionItem } from './codecs.js';
 import type { ActionChanges, TargetChanges } from './diff.js';
 import { keys } from './keys.js';
 import type { WriteRequest } from './table-access.js';
@@ -13,10 +13,6 @@ export function findingWrites(accountId: string, region: string, changes: Target
       DeleteRequest: { Key: { PK: keys.accountPartition(accountId), SK: keys.finding(region, arn) } },
     })),
   ];
-}
-
-export function targetRowWrites(changes: TargetChanges): WriteRequest[] {
-  return changes.targetRow ? [{ PutRequest: { Item: targetItem(changes.targetRow) } }] : [];
 }
 
 export function outstandingActionWrites(scope: string, changes: ActionChanges): WriteRequest[] {

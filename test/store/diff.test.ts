@@ -6,7 +6,7 @@ import type {
   ResourceStatus,
 } from '../../shared/domain/model.js';
 import { findingFromItem, findingItem, type TargetRow } from '../../shared/store/codecs.js';
-import { diffOutstandingActions, diffTarget, type StoredTarget } from '../../shared/store/diff.js';
+import { diffOutstandingActions, diffTarget, isStale, type StoredTarget } from '../../shared/store/diff.js';
 import { StoreItemError } from '../../shared/store/errors.js';
 import { keys } from '../../shared/store/keys.js';
 
@@ -49,7 +49,15 @@ const fail: CheckResult = {
 function row(findings: ResourceFinding[], checks: CheckResult[]): TargetRow {
   const byStatus = { PROTECTED: 0, PENDING: 0, UNPROTECTED: 0, STALE: 0, FAILING: 0, UNKNOWN: 0 };
   for (const f of findings) byStatus[f.status] += 1;
-  return { accountId: ACCOUNT, region: REGION, checks, resources: findings.length, byStatus };
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    checks,
+    resources: findings.length,
+    byStatus,
+    observedAt: '2026-03-04T10:00:00.000Z',
+    version: 3,
+  };
 }
 
 function stored(findings: ResourceFinding[], checks: CheckResult[] = [pass]): StoredTarget {
@@ -82,7 +90,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED')]),
       puts: [],
       deletes: [],
-      targetRow: false,
       transitions: [],
     },
     {
@@ -91,7 +98,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED'), finding(2, 'UNPROTECTED')]),
       puts: [volume(1), volume(2)],
       deletes: [],
-      targetRow: true,
       transitions: [
         [volume(1), null, 'PROTECTED'],
         [volume(2), null, 'UNPROTECTED'],
@@ -104,7 +110,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED', { lastBackupTime: NOW.toISOString() })]),
       puts: [volume(1)],
       deletes: [],
-      targetRow: false,
       transitions: [],
     },
     {
@@ -113,7 +118,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED')]),
       puts: [],
       deletes: [volume(2)],
-      targetRow: true,
       transitions: [[volume(2), 'STALE', 'GONE']],
     },
     {
@@ -122,7 +126,6 @@ describe('diffTarget', () => {
       after: result([], [fail]),
       puts: [],
       deletes: [],
-      targetRow: true,
       transitions: [['VAULT_EXISTS', 'PASS', 'FAIL']],
     },
     {
@@ -131,14 +134,18 @@ describe('diffTarget', () => {
       after: result([], []),
       puts: [],
       deletes: [],
-      targetRow: true,
       transitions: [['VAULT_EXISTS', 'PASS', 'GONE']],
     },
-  ])('$why', ({ before, after, puts, deletes, targetRow, transitions }) => {
+  ])('$why', ({ before, after, puts, deletes, transitions }) => {
     const changes = diffTarget(before, after);
     expect(changes.putFindings.map((f) => f.arn)).toEqual(puts);
     expect(changes.deletedFindings).toEqual(deletes);
-    expect(changes.targetRow !== null).toBe(targetRow);
+    // The row always records the observation and commits on the next version.
+    expect(changes.targetRow).toMatchObject({
+      observedAt: NOW.toISOString(),
+      version: (before.target?.version ?? 0) + 1,
+      resources: after.findings.length,
+    });
     expect(
       changes.transitions.map((t) => [
         t.subject.kind === 'resource' ? t.subject.arn : t.subject.check,
@@ -147,6 +154,23 @@ describe('diffTarget', () => {
       ]),
     ).toEqual(transitions);
     expect(changes.transitions.every((t) => t.at === NOW.toISOString())).toBe(true);
+  });
+});
+
+describe('isStale', () => {
+  it.each([
+    { why: 'nothing stored yet', storedAt: null, now: NOW, stale: false },
+    { why: 'stored observation older', storedAt: '2026-03-04T10:00:00.000Z', now: NOW, stale: false },
+    {
+      why: 'same instant (the version check orders the two)',
+      storedAt: NOW.toISOString(),
+      now: NOW,
+      stale: false,
+    },
+    { why: 'stored observation newer', storedAt: '2026-03-04T12:00:00.000Z', now: NOW, stale: true },
+  ])('$why', ({ storedAt, now, stale }) => {
+    const target = storedAt === null ? null : { ...row([], [pass]), observedAt: storedAt };
+    expect(isStale({ findings: new Map(), target, outstandingActions: new Map() }, { now })).toBe(stale);
   });
 });
 

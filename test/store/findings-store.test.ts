@@ -82,7 +82,7 @@ function save(
 }
 
 describe('FindingsStore.saveTargetResult', () => {
-  it('writes every row on first sight and nothing on an unchanged second save', async () => {
+  it('writes every row on first sight and only the observation time on an unchanged second save', async () => {
     const findings = Array.from({ length: 60 }, (_, n) =>
       finding(vaultArn(n), n % 3 === 0 ? 'UNPROTECTED' : 'PROTECTED'),
     );
@@ -93,7 +93,8 @@ describe('FindingsStore.saveTargetResult', () => {
     expect(first.transitions.every((t) => t.from === null)).toBe(true);
 
     const second = await save(findings, { now: T1 });
-    expect(second).toEqual({ transitions: [], newActions: [], findingWrites: 0, rowWrites: 0 });
+    expect(second).toEqual({ transitions: [], newActions: [], findingWrites: 0, rowWrites: 1, stale: false });
+    expect((await store.listChecks({ accountId: ACCOUNT })).items[0]?.observedAt).toBe(T1.toISOString());
     expect((await store.listFindings({ accountId: ACCOUNT, limit: 1000 })).items).toHaveLength(60);
   });
 
@@ -188,7 +189,7 @@ describe('FindingsStore.saveTargetResult', () => {
     expect((await save([], { actions: [blocked, repaired] })).newActions).toEqual([blocked, repaired]);
     const again = await save([], { actions: [{ ...blocked, at: T1.toISOString() }], now: T1 });
     expect(again.newActions).toEqual([]);
-    expect(again.rowWrites).toBe(0);
+    expect(again.rowWrites).toBe(1);
     expect((await store.getAccountView(ACCOUNT)).outstandingActions).toEqual([blocked]);
 
     await save([], { now: T1 });
@@ -300,7 +301,7 @@ describe('FindingsStore queries', () => {
 
   it('lists checks by account, by Region and for the whole organization', async () => {
     expect((await store.listChecks({ accountId: ACCOUNT })).items).toEqual([
-      { accountId: ACCOUNT, region: REGION, checks: passingChecks },
+      { accountId: ACCOUNT, region: REGION, checks: passingChecks, observedAt: T0.toISOString() },
     ]);
     expect((await store.listChecks({ region: 'us-east-1' })).items.map((t) => t.accountId)).toEqual([
       OTHER_ACCOUNT,
