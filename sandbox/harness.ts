@@ -102,6 +102,11 @@ export class SandboxHarness {
     return this.deps.store;
   }
 
+  /** The findings table on the embedded engine, for tests that open a second store on it. */
+  get findingsTable(): { readonly client: EmbeddedDynamo['client']; readonly tableName: string } {
+    return { client: this.engine.client, tableName: FINDINGS_TABLE };
+  }
+
   /** One scheduled sweep: list targets, reconcile the org, then every target (in parallel), then notify. */
   async sweep(): Promise<SweepOutcome> {
     const plan = await this.sweepHandler();

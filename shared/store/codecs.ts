@@ -31,6 +31,11 @@ export interface TargetRow {
   readonly byStatus: Readonly<Record<ResourceStatus, number>>;
   /** When the reconcile whose result the row holds observed the target (null: written before this was kept). */
   readonly observedAt: string | null;
+  /**
+   * Each resource's status by `statusKey(arn)`, committed with the version: what the next save's
+   * transitions are decided against (null: written before this was kept; the finding rows say it then).
+   */
+  readonly statuses: Readonly<Record<string, ResourceStatus>> | null;
   /** Bumped by every write of the target's findings; a save or event update commits only on the version it read. */
   readonly version: number;
 }
@@ -85,6 +90,7 @@ const targetRowSchema = z.object({
   resources: z.number(),
   byStatus: countsByStatus,
   observedAt: timestamp.nullable().default(null),
+  statuses: z.record(z.string(), resourceStatus).nullable().default(null),
   version: z.number().default(0),
 });
 
@@ -163,9 +169,11 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
   };
 }
 
-export function findingItem(finding: ResourceFinding): Item {
+/** `version`: the target version whose commit wrote it, so a late writer of an older one cannot overwrite it. */
+export function findingItem(finding: ResourceFinding, version: number): Item {
   const { accountId, region, arn, status } = finding;
   return {
+    version,
     PK: keys.accountPartition(accountId),
     SK: keys.finding(region, arn),
     GSI1PK: keys.statusPartition(status),
@@ -202,6 +210,7 @@ export function targetRowFields(row: TargetRow): TargetRow {
     resources: row.resources,
     byStatus: { ...zeroCounts(), ...row.byStatus },
     observedAt: row.observedAt,
+    statuses: row.statuses,
     version: row.version,
   };
 }

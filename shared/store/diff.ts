@@ -6,7 +6,7 @@ import type {
   ResourceStatus,
 } from '../domain/model.js';
 import { actionFields, findingFields, type TargetRow, zeroCounts } from './codecs.js';
-import { keys } from './keys.js';
+import { keys, statusKey } from './keys.js';
 import type { TargetResult } from './types.js';
 
 /**
@@ -65,6 +65,15 @@ export function sameOutstandingAction(a: ActionRecord, b: ActionRecord): boolean
 }
 
 /**
+ * The statuses transitions are decided against: the ones committed with the target row's version (the
+ * finding rows may lag behind them while their writer is still writing), else the finding rows'.
+ */
+function committedStatuses(stored: StoredTarget): Map<string, ResourceStatus> {
+  if (stored.target?.statuses) return new Map(Object.entries(stored.target.statuses));
+  return new Map([...stored.findings.values()].map((finding) => [statusKey(finding.arn), finding.status]));
+}
+
+/**
  * A result observed before what is stored (another run saved a newer observation of the same target
  * meanwhile) must not overwrite it.
  */
@@ -80,15 +89,14 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
   const putFindings: ResourceFinding[] = [];
   const deletedFindings: string[] = [];
   const transitions: FindingTransition[] = [];
+  const statuses = committedStatuses(stored);
   const current = new Set<string>();
   for (const finding of result.findings) {
     current.add(finding.arn);
     const previous = stored.findings.get(finding.arn);
-    if (previous && sameFinding(previous, finding)) continue;
-    putFindings.push(finding);
-    if (previous?.status !== finding.status) {
-      transitions.push(resourceTransition(finding, previous?.status ?? null, at));
-    }
+    if (!previous || !sameFinding(previous, finding)) putFindings.push(finding);
+    const previousStatus = statuses.get(statusKey(finding.arn)) ?? null;
+    if (previousStatus !== finding.status) transitions.push(resourceTransition(finding, previousStatus, at));
   }
   for (const [arn, previous] of stored.findings) {
     if (current.has(arn)) continue;
@@ -97,7 +105,7 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
       accountId,
       region,
       subject: { kind: 'resource', arn },
-      from: previous.status,
+      from: statuses.get(statusKey(arn)) ?? previous.status,
       to: 'GONE',
       at,
       reasons: [],
@@ -112,6 +120,7 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
     resources: result.findings.length,
     byStatus: countByStatus(result.findings),
     observedAt: at,
+    statuses: Object.fromEntries(result.findings.map((finding) => [statusKey(finding.arn), finding.status])),
     version: (stored.target?.version ?? 0) + 1,
   };
   transitions.push(...checkTransitions(accountId, region, stored.target?.checks ?? [], result.checks, at));

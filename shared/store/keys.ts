@@ -41,6 +41,14 @@ export function keyPart(value: string): string {
   return `${prefix}#sha256:${createHash('sha256').update(value, 'utf8').digest('base64url')}`;
 }
 
+/**
+ * A resource's key in the target row's status map: a short digest of its ARN (132 bits), so the row stays
+ * small however long the ARNs are.
+ */
+export function statusKey(arn: string): string {
+  return createHash('sha256').update(arn, 'utf8').digest('base64url').slice(0, 22);
+}
+
 export const keys = {
   accountPartition: (accountId: string) => `ACCOUNT#${accountId}`,
   /** Sort-key prefix of everything one target (account × Region) owns in its account partition. */

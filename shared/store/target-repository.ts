@@ -8,15 +8,24 @@ import {
   targetKeyFromItem,
   targetRowFromItem,
 } from './codecs.js';
-import { diffRetiredTarget, diffTarget, isStale, resourceTransition, sameFinding } from './diff.js';
+import {
+  diffRetiredTarget,
+  diffTarget,
+  isStale,
+  resourceTransition,
+  sameFinding,
+  type TargetChanges,
+} from './diff.js';
 import { StoreConflictError } from './errors.js';
-import { ENTITY, keys } from './keys.js';
-import { type Condition, on, type TableAccess } from './table-access.js';
+import { ENTITY, keys, statusKey } from './keys.js';
+import { type Condition, on, type TableAccess, type WriteRequest } from './table-access.js';
 import type { HistoryEntry, SaveTargetOutcome, TargetResult, TargetSnapshot } from './types.js';
-import { actionEventWrites, findingWrites, outstandingActionWrites, transitionWrites } from './writes.js';
+import { actionEventWrites, outstandingActionWrites, transitionWrites } from './writes.js';
 
 /** Saves retried after a concurrent write to the same target; each retry reads and diffs it again. */
 const MAX_SAVE_ATTEMPTS = 5;
+/** Finding rows are written one conditional request each (BatchWriteItem takes no conditions). */
+const PARALLEL_FINDING_WRITES = 10;
 
 /**
  * The target aggregate: one account × Region's findings, target row (checks and counts) and outstanding
@@ -63,11 +72,15 @@ export class TargetRepository {
 
   /**
    * Replaces what is stored for one account × Region with a reconcile's result, diffing against `previous`
-   * (from `loadTarget`) or, without it, against a fresh read. Only differences are written, plus the target
-   * row, which records the observation time and commits the save: it is put only if its version is still
-   * the one the diff was made against. When another run saved in between, the target is read again and
-   * diffed again (so a change is a transition once, whichever run saves first); when that run's observation
-   * is newer than this one, this result is dropped, because an older observation never overwrites a newer.
+   * (from `loadTarget`) or, without it, against a fresh read; only differences are written. The save
+   * commits by putting the target row (observation time, every resource's status, counts) on the version it
+   * diffed against, so two runs on one target cannot both record a change:
+   * 1. the transitions and action events are written (history, keyed by this run);
+   * 2. the target row is put if its version is unchanged — if another run saved in between, the history of
+   *    step 1 is deleted and the target read and diffed again; if that run observed later, this result is
+   *    dropped, since an older observation never overwrites a newer one;
+   * 3. the finding rows are written, each only over one written by an older version.
+   * A crash between 1 and 2 can repeat an alert; it never loses one.
    */
   async saveTargetResult(result: TargetResult, previous?: TargetSnapshot): Promise<SaveTargetOutcome> {
     const { accountId, region, runId, now } = result;
@@ -88,24 +101,54 @@ export class TargetRepository {
         };
       }
       const changes = diffTarget(snapshot, result);
-      const committed = await this.table.putIf(targetItem(changes.targetRow), versionIs(snapshot.target));
-      if (!committed) continue;
-      const findingRequests = findingWrites(accountId, region, changes);
-      const otherRequests = [
-        ...outstandingActionWrites(region, changes.actions),
+      const history = [
         ...transitionWrites(changes.transitions, runId, expiresAt),
         ...actionEventWrites(changes.actions.newActions, runId, expiresAt),
       ];
-      await this.table.batchWrite([...findingRequests, ...otherRequests]);
+      await this.table.batchWrite(history);
+      const version = changes.targetRow.version;
+      if (!(await this.table.putIf(targetItem(changes.targetRow), versionIs(snapshot.target)))) {
+        await this.table.batchWrite(history.flatMap(undoPut));
+        continue;
+      }
+      const actionRequests = outstandingActionWrites(region, changes.actions);
+      await this.table.batchWrite(actionRequests);
+      const findingWrites = await this.writeFindings(accountId, region, changes, version);
       return {
         transitions: changes.transitions,
         newActions: changes.actions.newActions,
-        findingWrites: findingRequests.length,
-        rowWrites: findingRequests.length + otherRequests.length + 1,
+        findingWrites,
+        rowWrites: history.length + 1 + actionRequests.length + findingWrites,
         stale: false,
       };
     }
     throw new StoreConflictError(`${accountId}/${region}`, MAX_SAVE_ATTEMPTS);
+  }
+
+  /** Puts and deletes finding rows, each only over a row an older version of the target wrote. */
+  private async writeFindings(
+    accountId: string,
+    region: string,
+    changes: Pick<TargetChanges, 'putFindings' | 'deletedFindings'>,
+    version: number,
+  ): Promise<number> {
+    const writes = [
+      ...changes.putFindings.map(
+        (finding) => () => this.table.putIf(findingItem(finding, version), olderThan(version)),
+      ),
+      ...changes.deletedFindings.map(
+        (arn) => () =>
+          this.table.deleteIf(
+            keys.accountPartition(accountId),
+            keys.finding(region, arn),
+            olderThan(version),
+          ),
+      ),
+    ];
+    for (let start = 0; start < writes.length; start += PARALLEL_FINDING_WRITES) {
+      await Promise.all(writes.slice(start, start + PARALLEL_FINDING_WRITES).map((write) => write()));
+    }
+    return writes.length;
   }
 
   /**
@@ -144,10 +187,10 @@ export class TargetRepository {
     // A reconcile saved the target meanwhile: it is managed after all (or the next sweep retires it).
     if (!deleted) return [];
     await this.table.batchWrite([
-      ...findingWrites(accountId, region, changes),
       ...outstandingActionWrites(region, changes.actions),
       ...transitionWrites(changes.transitions, context.runId, this.table.expiresAt(context.now)),
     ]);
+    await this.writeFindings(accountId, region, changes, changes.targetRow.version);
     return changes.transitions;
   }
 
@@ -168,13 +211,23 @@ export class TargetRepository {
       this.getFinding(finding.accountId, finding.region, finding.arn),
       this.table.get(keys.accountPartition(finding.accountId), keys.targetRow(finding.region)),
     ]);
-    if (previous && sameFinding(previous, finding)) return null;
     const target = targetRow ? targetRowFromItem(targetRow) : null;
-    if (target && !(await this.commitEventUpdate(target, finding, previous?.status ?? null))) return null;
-    await this.table.put(findingItem(finding));
-    if (previous?.status === finding.status) return null;
-    const transition = resourceTransition(finding, previous?.status ?? null, now.toISOString());
-    await this.recordTransitions([transition], { runId: runId ?? null, now });
+    const previousStatus = target?.statuses?.[statusKey(finding.arn)] ?? previous?.status ?? null;
+    if (previous && previousStatus === finding.status && sameFinding(previous, finding)) return null;
+    const transition =
+      previousStatus === finding.status
+        ? null
+        : resourceTransition(finding, previousStatus, now.toISOString());
+    const history = transition
+      ? transitionWrites([transition], runId ?? null, this.table.expiresAt(now))
+      : [];
+    await this.table.batchWrite(history);
+    const version = (target?.version ?? 0) + 1;
+    if (target && !(await this.commitEventUpdate(target, finding, previousStatus))) {
+      await this.table.batchWrite(history.flatMap(undoPut));
+      return null;
+    }
+    await this.table.putIf(findingItem(finding, version), olderThan(version));
     return transition;
   }
 
@@ -204,11 +257,29 @@ export class TargetRepository {
       else resources += 1;
       byStatus[finding.status] += 1;
     }
+    const statuses = target.statuses
+      ? { ...target.statuses, [statusKey(finding.arn)]: finding.status }
+      : null;
     return this.table.putIf(
-      targetItem({ ...target, byStatus, resources, version: target.version + 1 }),
+      targetItem({ ...target, byStatus, resources, statuses, version: target.version + 1 }),
       versionIs(target),
     );
   }
+}
+
+/** A finding row is replaced only by a writer of a newer target version (or when it predates versions). */
+function olderThan(version: number): Condition {
+  return {
+    expression: 'attribute_not_exists(version) OR version < :version',
+    values: { ':version': version },
+  };
+}
+
+/** The delete that takes back a history put of a save that did not commit. */
+function undoPut(request: WriteRequest): WriteRequest[] {
+  return 'PutRequest' in request
+    ? [{ DeleteRequest: { Key: { PK: request.PutRequest.Item.PK, SK: request.PutRequest.Item.SK } } }]
+    : [];
 }
 
 /** The condition that commits a write of the target row: nobody wrote it since `stored` was read. */

@@ -8,7 +8,7 @@ import type {
 import { findingFromItem, findingItem, type TargetRow } from '../../shared/store/codecs.js';
 import { diffOutstandingActions, diffTarget, isStale, type StoredTarget } from '../../shared/store/diff.js';
 import { StoreItemError } from '../../shared/store/errors.js';
-import { keys } from '../../shared/store/keys.js';
+import { keys, statusKey } from '../../shared/store/keys.js';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -56,6 +56,7 @@ function row(findings: ResourceFinding[], checks: CheckResult[]): TargetRow {
     resources: findings.length,
     byStatus,
     observedAt: '2026-03-04T10:00:00.000Z',
+    statuses: null,
     version: 3,
   };
 }
@@ -119,6 +120,20 @@ describe('diffTarget', () => {
       puts: [],
       deletes: [volume(2)],
       transitions: [[volume(2), 'STALE', 'GONE']],
+    },
+    {
+      why: 'the row committed a status its finding row does not show yet: no second transition',
+      before: {
+        ...stored([finding(1, 'PENDING')]),
+        target: {
+          ...row([finding(1, 'UNPROTECTED')], [pass]),
+          statuses: { [statusKey(volume(1))]: 'UNPROTECTED' as const },
+        },
+      },
+      after: result([finding(1, 'UNPROTECTED')]),
+      puts: [volume(1)],
+      deletes: [],
+      transitions: [],
     },
     {
       why: 'a check fails: only the target row changes',
@@ -241,7 +256,7 @@ describe('diffOutstandingActions', () => {
 
 describe('item codecs', () => {
   it('reads back what it wrote, without the key attributes', () => {
-    expect(findingFromItem(findingItem(finding(1, 'FAILING')))).toEqual(finding(1, 'FAILING'));
+    expect(findingFromItem(findingItem(finding(1, 'FAILING'), 2))).toEqual(finding(1, 'FAILING'));
   });
 
   it.each([
@@ -249,7 +264,7 @@ describe('item codecs', () => {
     { why: 'a missing field', change: { detail: undefined } },
     { why: 'another entity', change: { entity: 'RUN' } },
   ])('rejects a stored finding with $why, naming the item', ({ change }) => {
-    const item = { ...findingItem(finding(1, 'PROTECTED')), ...change };
+    const item = { ...findingItem(finding(1, 'PROTECTED'), 2), ...change };
     expect(() => findingFromItem(item)).toThrow(StoreItemError);
     expect(() => findingFromItem(item)).toThrow(`ACCOUNT#${ACCOUNT}`);
   });
