@@ -30,6 +30,7 @@ export async function finishRun(
   const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
   if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
+  await deps.store.saveSummary(summary, now);
   if (run) {
     deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');

@@ -51,7 +51,11 @@ const ROUTES: readonly {
     pattern: /^\/summary$/,
     params: ['format'],
     run: async (store) => {
-      const [summary, runs] = await Promise.all([store.summary(), store.listRuns({ limit: 1 })]);
+      // As of the end of the last run (one Query); computed from the target rows until a run has ended.
+      const [summary, runs] = await Promise.all([
+        store.latestSummary().then((kept) => kept ?? store.summary()),
+        store.listRuns({ limit: 1 }),
+      ]);
       const json = { ...summary, lastRun: runs.items[0] ?? null };
       return {
         json,

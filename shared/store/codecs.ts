@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ACTION_KINDS } from '../domain/actions.js';
 import {
+  type AccountStatusSummary,
   type ActionRecord,
   type BlockedReason,
   CHECK_IDS,
   type CheckResult,
   type CheckStatus,
   type FindingTransition,
+  type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
   type ResourceFinding,
@@ -381,4 +383,70 @@ export function runErrorItem(runId: string, message: string, expiresAt: number):
 
 export function runErrorFromItem(item: Item): string {
   return decode(runErrorSchema, ENTITY.runError, item).message;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The organization summary, as of the end of the last run
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Accounts per summary item. Each account takes about 100 bytes in the compact form below, so 1,000 keep an
+ * item far below the 400 KB limit, and 5,000 accounts are five items read by one Query.
+ */
+export const SUMMARY_ACCOUNTS_PER_ITEM = 1000;
+
+/** An account's counts as `[accountId, resources, ...counts in RESOURCE_STATUSES order]`. */
+const compactAccount = z.tuple([z.string(), z.number()], z.number());
+
+const summaryPartSchema = z.object({
+  computedAt: timestamp,
+  parts: z.number(),
+  accounts: z.array(compactAccount),
+  total: z
+    .object({
+      accounts: z.number(),
+      resources: z.number(),
+      byStatus: countsByStatus,
+      coveragePercent: z.number(),
+    })
+    .optional(),
+});
+
+export function summaryItems(summary: OrganizationSummary, computedAt: string): Item[] {
+  const parts = Math.max(1, Math.ceil(summary.accounts.length / SUMMARY_ACCOUNTS_PER_ITEM));
+  return Array.from({ length: parts }, (_, part) => ({
+    PK: keys.summaryPartition,
+    SK: keys.summaryPart(part),
+    entity: ENTITY.summary,
+    computedAt,
+    parts,
+    ...(part === 0 ? { total: summary.total } : {}),
+    accounts: summary.accounts
+      .slice(part * SUMMARY_ACCOUNTS_PER_ITEM, (part + 1) * SUMMARY_ACCOUNTS_PER_ITEM)
+      .map((account) => [
+        account.accountId,
+        account.resources,
+        ...RESOURCE_STATUSES.map((status) => account.byStatus[status]),
+      ]),
+  }));
+}
+
+/** The summary the items hold, or null when they are not one complete write (absent, or being replaced). */
+export function summaryFromItems(items: readonly Item[]): OrganizationSummary | null {
+  const parts = items.map((item) => decode(summaryPartSchema, ENTITY.summary, item));
+  const first = parts[0];
+  if (!first?.total) return null;
+  const current = parts.slice(0, first.parts);
+  if (current.length !== first.parts || current.some((part) => part.computedAt !== first.computedAt))
+    return null;
+  const accounts: AccountStatusSummary[] = current.flatMap((part) =>
+    part.accounts.map(([accountId, resources, ...counts]) => ({
+      accountId,
+      resources,
+      byStatus: Object.fromEntries(
+        RESOURCE_STATUSES.map((status, index) => [status, counts[index] ?? 0]),
+      ) as Record<ResourceStatus, number>,
+    })),
+  );
+  return { total: first.total, accounts };
 }

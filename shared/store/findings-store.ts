@@ -90,6 +90,12 @@ export class FindingsStore {
   summary() {
     return this.reports.summary();
   }
+  saveSummary(...args: Parameters<ReportQueries['saveSummary']>) {
+    return this.reports.saveSummary(...args);
+  }
+  latestSummary() {
+    return this.reports.latestSummary();
+  }
   listTransitions(...args: Parameters<ReportQueries['listTransitions']>) {
     return this.reports.listTransitions(...args);
   }

@@ -13,6 +13,7 @@ export const ENTITY = {
   transition: 'TRANSITION',
   run: 'RUN',
   runError: 'RUN_ERROR',
+  summary: 'SUMMARY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -94,6 +95,8 @@ export const keys = {
   runErrorPrefix: 'ERROR#',
   runInCollection: (startedAt: string, runId: string) => `${startedAt}#${runId}`,
   allRunsPartition: 'RUNS',
+  summaryPartition: 'SUMMARY',
+  summaryPart: (part: number) => `PART#${String(part).padStart(4, '0')}`,
 };
 
 function transitionSuffix(transition: FindingTransition): string {

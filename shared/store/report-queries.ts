@@ -11,6 +11,8 @@ import { coveragePercent } from '../domain/report.js';
 import {
   findingFromItem,
   outstandingActionFromItem,
+  summaryFromItems,
+  summaryItems,
   type TargetRow,
   targetRowFromItem,
   transitionFromItem,
@@ -143,6 +145,22 @@ export class ReportQueries {
       },
       accounts: perAccount,
     };
+  }
+
+  /**
+   * Keeps `summary` (computed when a run ends) as the summary the report serves until the next run ends:
+   * one Query instead of reading every target row. Parts are written last-first so a reader never mixes two.
+   */
+  async saveSummary(summary: OrganizationSummary, computedAt: Date): Promise<void> {
+    const items = summaryItems(summary, computedAt.toISOString());
+    const [first, ...rest] = items;
+    await this.table.batchWrite(rest.map((item) => ({ PutRequest: { Item: item } })));
+    if (first) await this.table.put(first);
+  }
+
+  /** The summary as of the end of the last run, or null when none was kept (or one is being replaced). */
+  async latestSummary(): Promise<OrganizationSummary | null> {
+    return summaryFromItems(await this.table.queryAll(on.table(keys.summaryPartition)));
   }
 
   /** Transitions of one account (newest first) or of one UTC day across the organization (oldest first). */

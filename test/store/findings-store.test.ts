@@ -299,6 +299,31 @@ describe('FindingsStore queries', () => {
     ]);
   });
 
+  it('keeps the summary a run ended with and serves it whole, across several items', async () => {
+    expect(await store.latestSummary()).toBeNull();
+    const accounts = Array.from({ length: 2_500 }, (_, n) => ({
+      accountId: String(300_000_000_000 + n),
+      resources: 2,
+      byStatus: { PROTECTED: 1, PENDING: 0, UNPROTECTED: 1, STALE: 0, FAILING: 0, UNKNOWN: 0 },
+    }));
+    const large = {
+      total: {
+        accounts: 2_500,
+        resources: 5_000,
+        byStatus: { PROTECTED: 2_500, PENDING: 0, UNPROTECTED: 2_500, STALE: 0, FAILING: 0, UNKNOWN: 0 },
+        coveragePercent: 50,
+      },
+      accounts,
+    };
+    await store.saveSummary(large, T0);
+    expect(await store.latestSummary()).toEqual(large);
+
+    // A smaller organization later: the parts of the larger summary left behind are not read.
+    const small = await store.summary();
+    await store.saveSummary(small, T1);
+    expect(await store.latestSummary()).toEqual(small);
+  });
+
   it('lists checks by account, by Region and for the whole organization', async () => {
     expect((await store.listChecks({ accountId: ACCOUNT })).items).toEqual([
       { accountId: ACCOUNT, region: REGION, checks: passingChecks, observedAt: T0.toISOString() },
