@@ -16,7 +16,7 @@ import {
 } from '../domain/model.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, type Entity, keys } from './keys.js';
-import type { RunRecord, RunTrigger } from './types.js';
+import type { AccountDirectoryEntry, RunRecord, RunTrigger } from './types.js';
 
 /**
  * Item codecs: how each entity becomes a table item (keys plus its fields as top-level attributes) and how
@@ -42,10 +42,12 @@ export interface TargetRow {
   readonly version: number;
 }
 
-const CHECK_STATUSES = { PASS: 'PASS', FAIL: 'FAIL', SKIPPED: 'SKIPPED' } as const satisfies Record<
-  CheckStatus,
-  CheckStatus
->;
+const CHECK_STATUSES = {
+  PASS: 'PASS',
+  WARN: 'WARN',
+  FAIL: 'FAIL',
+  SKIPPED: 'SKIPPED',
+} as const satisfies Record<CheckStatus, CheckStatus>;
 const BLOCKED_REASONS = {
   IRREVERSIBLE_LOCK: 'IRREVERSIBLE_LOCK',
   BLAST_RADIUS: 'BLAST_RADIUS',
@@ -449,4 +451,27 @@ export function summaryFromItems(items: readonly Item[]): OrganizationSummary | 
     })),
   );
   return { total: first.total, accounts };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Account directory
+// ---------------------------------------------------------------------------------------------------------
+
+const directorySchema = z.object({ accountId: z.string(), name: z.string(), ouPath: z.string() });
+
+export function directoryFields(entry: AccountDirectoryEntry): AccountDirectoryEntry {
+  return { accountId: entry.accountId, name: entry.name, ouPath: entry.ouPath };
+}
+
+export function directoryItem(entry: AccountDirectoryEntry): Item {
+  return {
+    PK: keys.directoryPartition,
+    SK: keys.directoryEntry(entry.accountId),
+    entity: ENTITY.directoryEntry,
+    ...directoryFields(entry),
+  };
+}
+
+export function directoryFromItem(item: Item): AccountDirectoryEntry {
+  return directoryFields(decode(directorySchema, ENTITY.directoryEntry, item));
 }

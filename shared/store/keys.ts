@@ -14,6 +14,7 @@ export const ENTITY = {
   run: 'RUN',
   runError: 'RUN_ERROR',
   summary: 'SUMMARY',
+  directoryEntry: 'DIRECTORY_ENTRY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -97,6 +98,8 @@ export const keys = {
   allRunsPartition: 'RUNS',
   summaryPartition: 'SUMMARY',
   summaryPart: (part: number) => `PART#${String(part).padStart(4, '0')}`,
+  directoryPartition: 'DIRECTORY',
+  directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };
 
 function transitionSuffix(transition: FindingTransition): string {

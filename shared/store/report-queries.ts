@@ -19,8 +19,8 @@ import {
   zeroCounts,
 } from './codecs.js';
 import { ENTITY, keys } from './keys.js';
-import { on, type QueryPlan, type TableAccess } from './table-access.js';
-import type { AccountView, FindingQuery, Page, PageRequest } from './types.js';
+import { on, type QueryFilter, type QueryPlan, type TableAccess } from './table-access.js';
+import type { AccountView, FindingQuery, Page, PageRequest, TargetView } from './types.js';
 
 /** The report's reads: findings, checks, account views, the summary and transitions, each on a key. */
 export class ReportQueries {
@@ -31,10 +31,11 @@ export class ReportQueries {
    * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
    */
   async listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
-    const { accountId, region, status, resourceType } = query;
-    const filters = [
+    const { accountId, region, status, resourceType, reason } = query;
+    const filters: QueryFilter[] = [
       { name: 'entity', value: ENTITY.finding },
       ...(resourceType ? [{ name: 'resourceType', value: resourceType }] : []),
+      ...(reason ? [{ name: 'reasons', value: reason, op: 'contains' as const }] : []),
     ];
     const byStatus = (value: ResourceStatus): QueryPlan => ({
       ...on.collections(
@@ -56,7 +57,8 @@ export class ReportQueries {
     } else if (status) {
       plans = [byStatus(status)];
     } else {
-      plans = RESOURCE_STATUSES.map(byStatus);
+      // PROTECTED findings carry no reasons, so a reason filter need not walk their partition.
+      plans = RESOURCE_STATUSES.filter((candidate) => !reason || candidate !== 'PROTECTED').map(byStatus);
     }
     const page = await this.table.page(plans, findingFromItem, query);
     return { items: await this.withObservedAt(page.items), nextCursor: page.nextCursor };
@@ -161,6 +163,53 @@ export class ReportQueries {
   /** The summary as of the end of the last run, or null when none was kept (or one is being replaced). */
   async latestSummary(): Promise<OrganizationSummary | null> {
     return summaryFromItems(await this.table.queryAll(on.table(keys.summaryPartition)));
+  }
+
+  /** Every account × Region with its counts by status, its checks and when it was observed (TARGETS). */
+  listTargets(request: PageRequest = {}): Promise<Page<TargetView>> {
+    return this.table.page(
+      [on.collections(keys.targetsPartition)],
+      (item) => {
+        const { statuses: _statuses, version: _version, ...view } = targetRowFromItem(item);
+        return view;
+      },
+      request,
+    );
+  }
+
+  /**
+   * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
+   * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
+   */
+  async countReasons(): Promise<{ reason: string; resources: number }[]> {
+    const counts = new Map<string, number>();
+    for (const status of RESOURCE_STATUSES) {
+      if (status === 'PROTECTED') continue;
+      const items = await this.table.queryAll(on.collections(keys.statusPartition(status)), ['reasons']);
+      for (const item of items) {
+        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+          counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        }
+      }
+    }
+    return [...counts]
+      .map(([reason, resources]) => ({ reason, resources }))
+      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+  }
+
+  /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
+  listResourceTransitions(
+    query: PageRequest & { readonly accountId: string; readonly region: string; readonly arn: string },
+  ): Promise<Page<FindingTransition>> {
+    const plan: QueryPlan = {
+      ...on.table(keys.historyPartition(query.accountId)),
+      filters: [
+        { name: 'region', value: query.region },
+        { name: 'subject.arn', value: query.arn },
+      ],
+      newestFirst: true,
+    };
+    return this.table.page([plan], transitionFromItem, query);
   }
 
   /** Transitions of one account (newest first) or of one UTC day across the organization (oldest first). */

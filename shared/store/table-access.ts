@@ -49,8 +49,15 @@ export interface QueryPlan {
   readonly sortPrefix?: KeyValue;
   /** Sort keys from this value on (instead of a prefix), e.g. everything since a time. */
   readonly sortFrom?: KeyValue;
-  readonly filters?: readonly { readonly name: string; readonly value: unknown }[];
+  readonly filters?: readonly QueryFilter[];
   readonly newestFirst?: boolean;
+}
+
+/** `name = value`, or `contains(name, value)` for a list attribute; a dotted name reads a nested field. */
+export interface QueryFilter {
+  readonly name: string;
+  readonly value: unknown;
+  readonly op?: 'contains';
 }
 
 interface Cursor {
@@ -279,9 +286,15 @@ export class TableAccess {
       keyCondition += ' AND begins_with(#sk, :sk)';
     }
     const filters = (plan.filters ?? []).map((filter, index) => {
-      names[`#f${index}`] = filter.name;
+      const path = filter.name
+        .split('.')
+        .map((part, depth) => {
+          names[`#f${index}_${depth}`] = part;
+          return `#f${index}_${depth}`;
+        })
+        .join('.');
       values[`:f${index}`] = filter.value;
-      return `#f${index} = :f${index}`;
+      return filter.op === 'contains' ? `contains(${path}, :f${index})` : `${path} = :f${index}`;
     });
     return {
       TableName: this.tableName,

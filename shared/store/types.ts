@@ -85,6 +85,8 @@ export interface FindingQuery extends PageRequest {
   readonly region?: string;
   readonly status?: ResourceStatus;
   readonly resourceType?: string;
+  /** Only findings carrying this reason code. */
+  readonly reason?: string;
 }
 
 /** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */
@@ -97,3 +99,14 @@ export interface TargetSnapshot {
   /** Planned-but-unapplied actions by sort key, diffed by the next save. */
   readonly outstandingActions: StoredActions;
 }
+
+/** Where an account sits in the organization, for coverage by OU. */
+export interface AccountDirectoryEntry {
+  readonly accountId: string;
+  readonly name: string;
+  /** Slash path of OU names from the root (`/Workloads/Prod`); `/` for an account directly under the root. */
+  readonly ouPath: string;
+}
+
+/** A target row as the report shows it: its bookkeeping for concurrent saves left out. */
+export type TargetView = Omit<TargetRow, 'statuses' | 'version'>;
