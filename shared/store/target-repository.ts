@@ -222,7 +222,8 @@ export class TargetRepository {
       ? transitionWrites([transition], runId ?? null, this.table.expiresAt(now))
       : [];
     await this.table.batchWrite(history);
-    const version = (target?.version ?? 0) + 1;
+    // Without a target row yet, the target's first save (version 1) replaces this row.
+    const version = target ? target.version + 1 : 0;
     if (target && !(await this.commitEventUpdate(target, finding, previousStatus))) {
       await this.table.batchWrite(history.flatMap(undoPut));
       return null;
