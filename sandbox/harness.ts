@@ -112,7 +112,9 @@ export class SandboxHarness {
         () => claims.current,
       );
       const deps = new Map(
-        CONTROLLER_FUNCTIONS.map((fn) => [fn, sandboxDeps(sim, store, options, deployed, fn)] as const),
+        CONTROLLER_FUNCTIONS.map(
+          (fn) => [fn, sandboxDeps(sim, engine, store, options, deployed, fn)] as const,
+        ),
       );
       const persistence = new DynamoDBPersistenceLayer({
         tableName: IDEMPOTENCY_TABLE,
@@ -139,6 +141,11 @@ export class SandboxHarness {
 
   get store(): FindingsStore {
     return this.deps.store;
+  }
+
+  /** The findings table on the embedded engine, for tests that open a second store on it. */
+  get findingsTable(): { readonly client: EmbeddedDynamo['client']; readonly tableName: string } {
+    return { client: this.engine.client, tableName: FINDINGS_TABLE };
   }
 
   /** One scheduled sweep: list targets, reconcile the org, then every target (in parallel), then notify. */
@@ -207,6 +214,7 @@ const IDEMPOTENCY_TABLE = 'orgbackup-idempotency';
 /** One function's composition root, as lambdaDeps builds it in that function's container. */
 function sandboxDeps(
   sim: SimulatedOrganization,
+  engine: EmbeddedDynamo,
   store: FindingsStore,
   options: HarnessOptions,
   deployed: DeployedController,
