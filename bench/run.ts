@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
@@ -19,7 +20,9 @@ async function main(): Promise<void> {
   let sweeps: SweepThroughputRow[] = [];
   let domain: DomainThroughputRow[] = [];
   let demo: DemoWeekRow | undefined;
+  let cli: CliStartupRow[] = [];
   const wallMs = await timed(async () => {
+    cli = measureCliStartup();
     readCost = await readCostTable([10, 100, 1000, 5000]);
     sweeps = await sweepThroughputTable([
       { accounts: 10, sweeps: 3 },
@@ -41,6 +44,7 @@ async function main(): Promise<void> {
     sweepSection(sweeps),
     domainSection(domain),
     demoSection(demo),
+    cliStartupSection(cli),
   ]
     .join('\n')
     .trimEnd();

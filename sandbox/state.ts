@@ -272,6 +272,18 @@ export interface SnsMessage {
   readonly message: string;
 }
 
+/** One message SNS or the Slack webhook accepted, as the sandbox report lists it. */
+export interface SentNotification {
+  readonly at: string;
+  readonly channel: 'sns' | 'slack';
+  /** From the message's `accountId` attribute (SNS) or header block id (Slack); null when organization-wide. */
+  readonly accountId: string | null;
+  readonly severity: string | null;
+  readonly bytes: number;
+  /** Slack only: the number of Block Kit blocks. */
+  readonly blocks: number | null;
+}
+
 export const ORGANIZATIONS_REGION = 'us-east-1';
 
 /** Services' shared, mutable world plus the clock and the seeded randomness. */
@@ -287,6 +299,11 @@ export class SimState {
   readonly secrets = new Map<string, string>();
   readonly centralBus: SimEventBus;
   readonly snsMessages: SnsMessage[] = [];
+  readonly notifications: SentNotification[] = [];
+  /** Bodies the Slack incoming webhook accepted, as posted. */
+  readonly slackPosts: { readonly at: Date; readonly body: string }[] = [];
+  /** Posts the Slack webhook still answers with an error (tests of retries and redaction). */
+  slackFailures: { status: number; retryAfterSeconds?: number }[] = [];
   readonly memberRoleName?: string;
   private readonly counters = new Map<string, number>();
 

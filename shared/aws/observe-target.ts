@@ -2,7 +2,7 @@ import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
 import type { DesiredState, ObservedTarget, Reachability } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
-import { isAccountUnreachable } from './errors.js';
+import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
 import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
@@ -10,7 +10,7 @@ import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './obs
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
-import { centralVaultAt, readCentralVault, readRegionOptIn, readVault } from './observe-vaults.js';
+import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
 
 export { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 
@@ -44,6 +44,8 @@ export async function observeTarget(
 function reachabilityOf(error: unknown): Reachability {
   // AwsCallError and MemberCredentialsError messages name the call, account and Region.
   const message = error instanceof Error ? error.message : String(error);
+  // A throttled AssumeRole says nothing about whether the account can be reached.
+  if (isTransientFailure(error)) return { ok: false, reason: 'OBSERVATION_FAILED', message, transient: true };
   return isAccountUnreachable(error)
     ? { ok: false, reason: 'ACCOUNT_UNREACHABLE', message }
     : { ok: false, reason: 'OBSERVATION_FAILED', message };
@@ -58,8 +60,15 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
     vault: null,
     backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
     regionOptIn: {},
+    regionManagement: {},
     keys: [],
-    eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+    eventForwarding: {
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    },
     resources: [],
     protectedResources: [],
     vaultRecoveryPoints: [],
@@ -85,7 +94,7 @@ async function readTarget(
     protectedResources,
     vault,
     centralVault,
-    regionOptIn,
+    regionSettings,
     effectivePolicy,
     backupRole,
     eventForwarding,
@@ -96,7 +105,7 @@ async function readTarget(
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
-    readRegionOptIn(backup, call),
+    readRegionSettings(backup, call),
     readEffectivePolicy(factory, accountId),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
@@ -124,7 +133,8 @@ async function readTarget(
     vault,
     ...(centralVault ? { centralVault } : {}),
     backupRole,
-    regionOptIn,
+    regionOptIn: regionSettings.optIn,
+    regionManagement: regionSettings.management,
     keys,
     eventForwarding,
     resources,

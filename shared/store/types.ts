@@ -68,6 +68,8 @@ export interface HistoryEntry {
   readonly status: ResourceStatus;
   readonly since: Date;
   readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastBackupTime: Date | null;
+  readonly lastCopyTime: Date | null;
 }
 
 export interface AccountView {

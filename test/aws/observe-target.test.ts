@@ -173,7 +173,13 @@ describe('observeTarget', () => {
     expect(observed.centralVault).toBeUndefined();
     // Without desired event forwarding nothing is asked of EventBridge.
     expect(events.calls()).toHaveLength(0);
-    expect(observed.eventForwarding).toEqual({ ruleExists: false, targetsBus: false, roleExists: false });
+    expect(observed.eventForwarding).toEqual({
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    });
   });
 
   it('asks for the effective policy with the member credentials and no TargetId', async () => {
@@ -240,6 +246,42 @@ describe('observeTarget', () => {
     expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 10);
     // The only extra calls for 1000 resources are the nine further GetResources pages.
     expect(totalCalls()).toBe(baseline + 9);
+  });
+
+  it('costs a bounded number of calls when a member uses thousands of case variants of the tag key', async () => {
+    serveHealthyAccount();
+    // 3,000 of the 8,192 case variants of BackupEnabled, one per resource, 50 tags to a resource.
+    const spellings = Array.from({ length: 3000 }, (_, n) =>
+      [...'BackupEnabled']
+        .map((letter, bit) => ((n >> bit) & 1 ? letter.toUpperCase() : letter.toLowerCase()))
+        .join(''),
+    );
+    const resources = Array.from({ length: 60 }, (_, r) =>
+      mapping(
+        volume(`hostile-${r}`),
+        Object.fromEntries(spellings.slice(r * 50, r * 50 + 50).map((key) => [key, 'yes'])),
+      ),
+    );
+    const untagged = mapping(volume('other'), { Name: 'web' });
+    const everything = [...resources, untagged];
+    tagging.on(GetTagKeysCommand).resolves({ TagKeys: [...spellings, 'Name'], PaginationToken: '' });
+    tagging.on(GetResourcesCommand).callsFake((input: GetResourcesCommandInput) => {
+      const index = input.PaginationToken ? Number(input.PaginationToken) : 0;
+      const next = (index + 1) * 25 < everything.length ? String(index + 1) : '';
+      return {
+        ResourceTagMappingList: everything.slice(index * 25, (index + 1) * 25),
+        PaginationToken: next,
+      };
+    });
+
+    const observed = await observeTarget(testFactory(), desiredState(), TARGET, NOW);
+
+    // One unfiltered listing (3 pages here) instead of 3,000 filtered ones; every near miss is still found.
+    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 3);
+    expect(tagging).not.toHaveReceivedCommandWith(GetResourcesCommand, { TagFilters: expect.anything() });
+    expect(observed.resources.map((resource) => resource.arn).sort()).toEqual(
+      resources.map((resource) => resource.ResourceARN).sort(),
+    );
   });
 
   it('pages ListProtectedResources with MaxResults 1000 and sorts the result', async () => {
@@ -444,13 +486,19 @@ describe('observeTarget', () => {
   it('checks event forwarding only when desired: rule, bus target and role', async () => {
     serveHealthyAccount();
     const busArn = `arn:aws:events:${HOME}:${MANAGEMENT}:event-bus/org-backup`;
-    events.on(DescribeRuleCommand).resolves({ Name: 'fwd', EventPattern: '{}' });
+    events.on(DescribeRuleCommand).resolves({ Name: 'fwd', State: 'DISABLED', EventPattern: '{}' });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: 't', Arn: busArn }] });
     const desired = desiredState({
       eventForwarding: { ruleName: 'fwd', busArn, roleName: 'FwdRole', eventPattern: '{}' },
     });
     const observed = await observeTarget(testFactory(), desired, TARGET, NOW);
-    expect(observed.eventForwarding).toEqual({ ruleExists: true, targetsBus: true, roleExists: true });
+    expect(observed.eventForwarding).toEqual({
+      ruleExists: true,
+      targetsBus: true,
+      roleExists: true,
+      ruleState: 'DISABLED',
+      eventPattern: '{}',
+    });
     expect(events).toHaveReceivedCommandWith(DescribeRuleCommand, { Name: 'fwd', EventBusName: 'default' });
     expect(iam).toHaveReceivedCommandWith(GetRoleCommand, { RoleName: 'FwdRole' });
 

@@ -83,6 +83,9 @@ export interface ResourceHistory {
   readonly region: string;
   /** The newest finished policy backup job, kept while it is a failure (see ResourceFinding). */
   readonly lastPolicyJob?: PolicyJobRecord | null;
+  /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
+  readonly lastBackupTime?: Date | null;
+  readonly lastCopyTime?: Date | null;
 }
 
 export interface EvaluateTargetInput {
@@ -134,8 +137,10 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
           status: 'UNKNOWN',
           reasons: [reachability.reason],
           detail: `Not observed: ${reachability.message}`,
-          lastBackupTime: null,
-          lastCopyTime: null,
+          // Not observed now is not "never backed up": the last known times stay.
+          lastBackupTime: known.lastBackupTime ?? null,
+          lastCopyTime: known.lastCopyTime ?? null,
+          coveredSince: known.coveredSince ?? null,
           expectedBy: null,
         }),
       );

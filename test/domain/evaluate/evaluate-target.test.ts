@@ -478,7 +478,12 @@ describe('evaluateTarget: status and reasons', () => {
   });
 
   it('covers every status and every finding reason code (check-only codes are covered by the checks)', () => {
-    const checkOnly: ReasonCode[] = ['VAULT_KEY_MISMATCH', 'VAULT_LOCK_MISMATCH', 'EVENT_FORWARDING_MISSING'];
+    const checkOnly: ReasonCode[] = [
+      'VAULT_KEY_MISMATCH',
+      'VAULT_LOCK_MISMATCH',
+      'EVENT_FORWARDING_MISSING',
+      'DYNAMODB_ADVANCED_DISABLED',
+    ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([
       ...rows.flatMap((row) => row.reasons ?? []),
@@ -492,8 +497,20 @@ describe('evaluateTarget: status and reasons', () => {
 });
 
 describe('evaluateTarget: unreachable targets', () => {
+  const LAST_BACKUP = new Date('2026-03-03T05:52:00Z');
   const history = new Map<string, ResourceHistory>([
-    [volume, { firstSeen: LONG_AGO, status: 'PROTECTED', since: LONG_AGO, ...HOME_TARGET }],
+    [
+      volume,
+      {
+        firstSeen: LONG_AGO,
+        status: 'PROTECTED',
+        since: LONG_AGO,
+        coveredSince: LONG_AGO,
+        lastBackupTime: LAST_BACKUP,
+        lastCopyTime: null,
+        ...HOME_TARGET,
+      },
+    ],
     [
       ebsVolumeArn(HOME_TARGET, 'vol-unknown'),
       { firstSeen: LONG_AGO, status: 'UNKNOWN', since: LONG_AGO, ...HOME_TARGET },
@@ -523,12 +540,15 @@ describe('evaluateTarget: unreachable targets', () => {
       [volume, 'UNKNOWN', [reason]],
       [ebsVolumeArn(HOME_TARGET, 'vol-unknown'), 'UNKNOWN', [reason]],
     ]);
+    // Not observed now is not "never backed up": the last known backup time stays.
     expect(findings[0]).toMatchObject({
       resourceType: 'EBS',
-      lastBackupTime: null,
+      lastBackupTime: LAST_BACKUP.toISOString(),
+      coveredSince: LONG_AGO.toISOString(),
       firstSeen: LONG_AGO.toISOString(),
       since: NOW.toISOString(),
     });
+    expect(findings[1]).toMatchObject({ lastBackupTime: null });
     expect(findings[1]!.since).toBe(LONG_AGO.toISOString());
     expect(checks.every((check) => check.status === 'SKIPPED')).toBe(true);
   });
