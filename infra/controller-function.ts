@@ -34,7 +34,7 @@ export interface ControllerFunctionProps {
 
 /**
  * One handler from functions/ as a Lambda function: bundled locally by esbuild (no Docker) as ESM for Node.js
- * 22 on arm64, with its own log group (retention set, removed with the stack) and its own role, so that each
+ * 22 on arm64, AWS SDK included, with its own log group (retention set, removed with the stack) and its own role, so that each
  * function's grants stay separate and no AWS managed policy is attached.
  */
 export class ControllerFunction extends Construct {
@@ -75,6 +75,10 @@ export class ControllerFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       bundling: {
+        // The SDK and Smithy versions the tests ran, not whatever the Lambda runtime happens to ship (its
+        // bundled SDK can be older than an export the controller imports). Each bundle holds only what its
+        // handler imports.
+        bundleAwsSDK: true,
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
