@@ -1,3 +1,5 @@
+import { dashboardCommand } from './dashboard.js';
+import { evidenceCommand } from './evidence.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { reportCommand } from './report.js';
@@ -18,4 +20,6 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   sandbox: sandboxCommand,
   report: reportCommand,
   plan: planCommand,
+  evidence: evidenceCommand,
+  dashboard: dashboardCommand,
 };

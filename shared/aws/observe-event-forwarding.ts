@@ -1,0 +1,52 @@
+import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
+import type { DesiredState, ObservedTarget } from '../domain/model.js';
+import type { ClientFactory } from './clients.js';
+import { callSite, listAll, type TargetRef, unlessNotFound } from './observe-reads.js';
+
+const DEFAULT_EVENT_BUS = 'default';
+
+/** The rule that forwards this target's Backup events to the central bus, its targets and its role. */
+export async function readEventForwarding(
+  factory: ClientFactory,
+  target: TargetRef,
+  desired: DesiredState,
+): Promise<ObservedTarget['eventForwarding']> {
+  const forwarding = desired.eventForwarding;
+  if (!forwarding) return { ruleExists: false, targetsBus: false, roleExists: false };
+  const events = factory.eventBridge(target.accountId, target.region);
+  const call = callSite(target.accountId, target.region);
+  const iamCall = callSite(target.accountId, factory.homeRegion);
+  const [rule, role] = await Promise.all([
+    unlessNotFound(() =>
+      call('DescribeRule', () =>
+        events.send(new DescribeRuleCommand({ Name: forwarding.ruleName, EventBusName: DEFAULT_EVENT_BUS })),
+      ),
+    ),
+    unlessNotFound(() =>
+      iamCall('GetRole', () =>
+        factory.iam(target.accountId).send(new GetRoleCommand({ RoleName: forwarding.roleName })),
+      ),
+    ),
+  ]);
+  const targets = rule
+    ? await listAll(
+        call,
+        'ListTargetsByRule',
+        (NextToken) =>
+          events.send(
+            new ListTargetsByRuleCommand({
+              Rule: forwarding.ruleName,
+              EventBusName: DEFAULT_EVENT_BUS,
+              NextToken,
+            }),
+          ),
+        (page) => ({ items: page.Targets, nextToken: page.NextToken }),
+      )
+    : [];
+  return {
+    ruleExists: rule !== null,
+    targetsBus: targets.some((ruleTarget) => ruleTarget.Arn === forwarding.busArn),
+    roleExists: role?.Role !== undefined,
+  };
+}
