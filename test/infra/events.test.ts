@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDeploymentConfig } from '../../infra/deployment-config.js';
 import {
@@ -175,6 +176,9 @@ describe('management-account forwarding, wherever the stack is deployed', () => 
         },
       ],
     });
+    for (const { stack } of Object.values(byRegion)) {
+      expect(new AwsSolutionsChecks(stack).validateScope(stack).violations).toEqual([]);
+    }
     // Deployed after the main stack, which holds the forwarding role and the central bus.
     expect(byRegion['us-east-1']!.stack.dependencies.map((dependency) => dependency.stackName)).toEqual([
       'OrgBackupController',

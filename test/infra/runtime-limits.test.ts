@@ -164,6 +164,22 @@ describe('event intake limits', () => {
   });
 });
 
+describe('schedules', () => {
+  it('sends a schedule target that still fails to an alarmed dead-letter queue', () => {
+    const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(2);
+    const queues = schedules.map(([, schedule]) =>
+      JSON.stringify((schedule.Properties.Target as { DeadLetterConfig?: unknown }).DeadLetterConfig),
+    );
+    expect(new Set(queues).size).toBe(1);
+    expect(queues[0]).toContain('ControllerScheduleDeadLetters');
+    const depthAlarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, alarm]) =>
+      JSON.stringify(alarm.Properties.Dimensions ?? []).includes('ControllerScheduleDeadLetters'),
+    );
+    expect(depthAlarms).toHaveLength(1);
+  });
+});
+
 describe('dead-man alarm', () => {
   it('alarms when no sweep succeeded for three hours, counting missing data as breaching', () => {
     const [, alarm] = resourcesOfType(template, 'AWS::CloudWatch::Alarm').find(
