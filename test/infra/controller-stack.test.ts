@@ -65,7 +65,12 @@ describe('management stack', () => {
         | undefined;
       return redrive ? [redrive.deadLetterTargetArn['Fn::GetAtt'][0]] : [];
     });
-    expect(deadLetterIds.length).toBeGreaterThan(0);
+    // Schedules name their dead-letter queue in the target, not through a redrive policy.
+    for (const schedule of Object.values(template.findResources('AWS::Scheduler::Schedule'))) {
+      const target = schedule.Properties.Target as { DeadLetterConfig?: { Arn: { 'Fn::GetAtt': [string] } } };
+      if (target.DeadLetterConfig) deadLetterIds.push(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]);
+    }
+    expect(deadLetterIds.length).toBeGreaterThan(1);
     for (const [id, queue] of Object.entries(queues)) {
       if (!deadLetterIds.includes(id)) expect(queue.Properties.RedrivePolicy, id).toBeDefined();
     }

@@ -5,7 +5,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDeploymentConfig } from '../../infra/deployment-config.js';
 import {
   CENTRAL_BUS_PATTERNS,
-  KEY_THREAT_EVENT_NAMES,
   ORGANIZATIONS_PATTERN,
   WEAKENING_API_CALLS_PATTERN,
 } from '../../infra/event-patterns.js';
@@ -13,7 +12,11 @@ import { addForwardingStacks } from '../../infra/management-forwarding.js';
 import { memberBaselineNames } from '../../infra/member-baseline.js';
 import { matchesPattern } from '../../sandbox/event-pattern.js';
 import { EVENT_FORWARDING_RULE_NAME } from '../../shared/domain/desired.js';
-import { BACKUP_API_EVENT_NAMES, ORG_EVENT_NAMES } from '../../shared/domain/events/parse.js';
+import {
+  BACKUP_API_EVENT_NAMES,
+  KMS_API_EVENT_NAMES,
+  ORG_EVENT_NAMES,
+} from '../../shared/domain/events/parse.js';
 import { EVENT_FIXTURE_NAMES, loadEventFixture } from '../fixtures/events/index.js';
 import { FIXTURE_CONFIG, MANAGEMENT_ACCOUNT, synthStack } from './synth-stack.js';
 import { memberTemplateOf, resourcesOfType, type TemplateJson } from './templates.js';
@@ -83,7 +86,7 @@ describe('what member accounts forward, and the central bus delivers', () => {
   it('forwards every API call name the parser handles, and only CloudTrail API calls', () => {
     for (const [source, eventSource, names] of [
       ['aws.backup', 'backup.amazonaws.com', BACKUP_API_EVENT_NAMES],
-      ['aws.kms', 'kms.amazonaws.com', KEY_THREAT_EVENT_NAMES],
+      ['aws.kms', 'kms.amazonaws.com', KMS_API_EVENT_NAMES],
     ] as const) {
       for (const eventName of names) {
         const event = {
@@ -117,7 +120,11 @@ describe('Organizations events', () => {
   it('matches every name the parser handles with either detail-type, and nothing else', () => {
     for (const eventName of ORG_EVENT_NAMES) {
       for (const detailType of ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail']) {
-        const event = { source: 'aws.organizations', 'detail-type': detailType, detail: { eventName } };
+        const event = {
+          source: 'aws.organizations',
+          'detail-type': detailType,
+          detail: { eventSource: 'organizations.amazonaws.com', eventName },
+        };
         expect(matchesPattern(ORGANIZATIONS_PATTERN, event), `${eventName} ${detailType}`).toBe(true);
       }
     }

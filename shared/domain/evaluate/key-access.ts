@@ -18,12 +18,25 @@ const RDS_FAMILY = new Set(['RDS', 'Aurora', 'DocumentDB', 'Neptune']);
  */
 export function grantOperationsFor(key: ObservedKey): readonly string[] | null {
   if (key.usedBy !== 'resource' || key.encrypts === undefined) return null;
-  if (key.encrypts === 'S3') return ['Decrypt', 'DescribeKey'];
-  if (RDS_FAMILY.has(key.encrypts)) {
-    return ['DescribeKey', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant', 'RetireGrant'];
-  }
+  if (key.encrypts === 'S3') return S3_SOURCE_OPERATIONS;
+  if (RDS_FAMILY.has(key.encrypts)) return RDS_COPY_OPERATIONS;
   return null;
 }
+
+const S3_SOURCE_OPERATIONS = ['Decrypt', 'DescribeKey'] as const;
+const RDS_COPY_OPERATIONS = [
+  'DescribeKey',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'CreateGrant',
+  'RetireGrant',
+] as const;
+
+/** Every operation a controller-written grant can carry: what its IAM permission to create grants allows. */
+export const GRANT_OPERATIONS: readonly string[] = [
+  ...new Set([...S3_SOURCE_OPERATIONS, ...RDS_COPY_OPERATIONS]),
+];
 
 /** KMS grant names allow only `[a-zA-Z0-9:/_-]`; the same name on every run makes the grant recognisable. */
 export function backupGrantName(roleName: string): string {
