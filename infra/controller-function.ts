@@ -84,7 +84,7 @@ export class ControllerFunction extends Construct {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
-        // aws-xray-sdk-core (pulled in by the Powertools tracer) calls require() at run time (toolchain G13).
+        // aws-xray-sdk-core (pulled in by the Powertools tracer) calls require() at run time, which an ESM bundle has only through createRequire.
         banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
       },
     });

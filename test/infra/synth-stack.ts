@@ -15,7 +15,7 @@ export const MANAGEMENT_ACCOUNT = '111111111111';
 /** Where the README recommends deploying; the fixture's policy Regions are elsewhere too. */
 export const STACK_REGION = 'eu-central-1';
 
-/** cdk.json's feature flags, as `cdk synth` sees them; esbuild skipped (toolchain G11). */
+/** cdk.json's feature flags (a test App does not read cdk.json), as `cdk synth` sees them; esbuild skipped. */
 export const TEST_CONTEXT = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
 
 /** cdk.json's feature flags with esbuild running, as `cdk synth` bundles the functions. */
