@@ -50,11 +50,11 @@ export function lambdaEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
 }
 
 /** The findings store on the deployed table. */
-export function lambdaStore(settings: LambdaSettings): FindingsStore {
-  return new FindingsStore({
-    client: new DynamoDBClient({ region: settings.AWS_REGION }),
-    tableName: settings.FINDINGS_TABLE_NAME,
-  });
+export function lambdaStore(
+  settings: LambdaSettings,
+  client = new DynamoDBClient({ region: settings.AWS_REGION }),
+): FindingsStore {
+  return new FindingsStore({ client, tableName: settings.FINDINGS_TABLE_NAME });
 }
 
 let reportCached: { readonly desired: DesiredState; readonly store: FindingsStore } | undefined;

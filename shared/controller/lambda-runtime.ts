@@ -1,7 +1,10 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AccountAncestryReader } from '../aws/account-ancestry.js';
 import { ClientFactory } from '../aws/clients.js';
 import { putSweepTargets } from '../aws/sweep-targets.js';
 import { ConfigValidationError } from '../domain/config/index.js';
+import { AlertMemory } from '../notify/alert-memory.js';
 import { AlertPublisher } from '../notify/publisher.js';
 import type { ControllerDeps } from './deps.js';
 import { lambdaEnvironment, lambdaStore } from './lambda-environment.js';
@@ -20,13 +23,18 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     memberRoleName: desired.memberRoleName,
     homeRegion: settings.AWS_REGION,
   });
-  const store = lambdaStore(settings);
+  const dynamo = new DynamoDBClient({ region: settings.AWS_REGION });
+  const store = lambdaStore(settings, dynamo);
+  const { alerts } = config;
   const publisher = settings.ALERT_TOPIC_ARN
     ? new AlertPublisher({
         sns: factory.sns(settings.AWS_REGION),
         topicArn: settings.ALERT_TOPIC_ARN,
         secrets: factory.secretsManager(settings.AWS_REGION),
-        slackSecretName: config.alerts.slackWebhookSecretName,
+        slackSecretName: alerts.slackWebhookSecretName,
+        settings: alerts,
+        memory: new AlertMemory({ client: dynamo, tableName: settings.FINDINGS_TABLE_NAME }),
+        ancestry: new AccountAncestryReader(factory),
         logger: powertoolsLog,
       })
     : null;
@@ -36,7 +44,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     factory,
     store,
     clock,
-    orgFacts: new OrgFactsCache(clock),
+    orgFacts: new OrgFactsCache(clock, desired),
     log: powertoolsLog,
     metrics: powertoolsMetrics,
     publisher,
