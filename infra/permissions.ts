@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { MANAGEMENT_READ_PERMISSIONS, MEMBER_READ_PERMISSIONS } from '../shared/aws/permissions.js';
 import { ACTION_CATALOG, type ActionKindInfo } from '../shared/domain/actions.js';
 import { ControllerError } from '../shared/domain/errors.js';
-import { GRANT_OPERATIONS } from '../shared/domain/evaluate/key-access.js';
+import { GRANTABLE_KEY_OPERATIONS } from '../shared/domain/evaluate/key-access.js';
 
 /** Where a set of permissions is exercised: the management account itself, or a member account. */
 export type PermissionScope = ActionKindInfo['runsIn'];
@@ -151,7 +151,7 @@ const SCOPED_WRITES: readonly ScopedWrite[] = [
     resources: keys,
     conditions: (names) => ({
       StringEquals: { 'kms:GranteePrincipal': arn('iam', '', `role/${names.backupRoleName}`) },
-      'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANT_OPERATIONS] },
+      'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANTABLE_KEY_OPERATIONS] },
     }),
   },
   {

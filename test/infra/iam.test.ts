@@ -13,7 +13,7 @@ import {
   permissionStatements,
   UnscopedWriteError,
 } from '../../infra/permissions.js';
-import { GRANT_OPERATIONS } from '../../shared/domain/evaluate/key-access.js';
+import { GRANTABLE_KEY_OPERATIONS } from '../../shared/domain/evaluate/key-access.js';
 import { MANAGEMENT_ACCOUNT, ORGANIZATION_ID, synthStack } from './synth-stack.js';
 import {
   actionsOf,
@@ -228,7 +228,7 @@ describe('KMS and vaults', () => {
           StringEquals: {
             'kms:GranteePrincipal': `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/OrgBackupServiceRole`,
           },
-          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANT_OPERATIONS] },
+          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANTABLE_KEY_OPERATIONS] },
         }),
         JSON.stringify({
           Bool: { 'kms:GrantIsForAWSResource': 'true' },
