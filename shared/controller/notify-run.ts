@@ -12,6 +12,12 @@ export interface NotifyOutcome {
 }
 
 /**
+ * Above this many accounts with news in one run, the run sends one digest instead of an alert per account:
+ * SNS publishes go out one after another (tens of milliseconds each), and the notify function has a minute.
+ */
+export const MAX_ACCOUNT_ALERTS = 100;
+
+/**
  * Ends a run: one grouped alert per account for what changed (transitions worth telling, repairs, blocked
  * actions), then the run record is closed. Unchanged findings produce no transition, so nothing repeats.
  */
@@ -35,7 +41,17 @@ export async function finishRun(
     // What was reconciled is stored whatever happens here: a failed delivery is logged and counted (an
     // alarm watches the count) and never fails the run it reports on.
     try {
-      await deps.publisher.publish(alerts);
+      if (alerts.length <= MAX_ACCOUNT_ALERTS) await deps.publisher.publish(alerts);
+      else {
+        // A first sweep of a large organization has news for most accounts: one message per account would
+        // not fit the notify function's time, and nobody reads thousands. One digest says it all instead.
+        deps.log.warn('Too many accounts with news for one alert each; sending one digest', {
+          runId,
+          accounts: alerts.length,
+        });
+        const digest = buildDailyDigest(summary, [...earlierTransitions, ...transitions], now);
+        await deps.publisher.publishDigest({ ...digest, day: now.toISOString().slice(0, 10) });
+      }
     } catch (error) {
       deps.log.error('Alerts not delivered', { runId, alerts: alerts.length, error: String(error) });
       deps.metrics.count('NotifyFailures', 1);
