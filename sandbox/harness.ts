@@ -4,6 +4,7 @@ import { createEventsHandler } from '../functions/events.js';
 import { createNotifyHandler } from '../functions/notify.js';
 import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile-target.js';
 import { createSweepHandler } from '../functions/sweep.js';
+import { AccountAncestryReader } from '../shared/aws/account-ancestry.js';
 import { ClientFactory } from '../shared/aws/clients.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
@@ -13,6 +14,7 @@ import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
 import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js';
+import { AlertMemory } from '../shared/notify/alert-memory.js';
 import { AlertPublisher } from '../shared/notify/publisher.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
 import { SimulatedOrganization } from './index.js';
@@ -207,8 +209,14 @@ function sandboxDeps(
       topicArn: `arn:aws:sns:${homeRegion}:${managementAccountId}:orgbackup-alerts`,
       secrets: factory.secretsManager(homeRegion),
       slackSecretName: options.config.alerts.slackWebhookSecretName,
+      settings: options.config.alerts,
+      memory: new AlertMemory({ client: engine.client, tableName: FINDINGS_TABLE }),
+      ancestry: new AccountAncestryReader(factory),
+      // Slack's side is the simulation's webhook; its waits and time budget run on the simulated clock.
+      fetch: sim.slackWebhook(),
+      now: () => sim.now().getTime(),
+      sleep: async (ms) => sim.advanceBy(ms),
       logger: log,
-      sleep: async () => {},
     }),
     // Waiting (EnablePolicyType polling, conflict retries) lets simulated time pass, as it would in AWS.
     sleep: async (ms) => sim.advanceBy(ms),

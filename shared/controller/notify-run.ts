@@ -1,7 +1,7 @@
 import { type FailedTarget, type FanOutResultsLocation, readFailedTargets } from '../aws/fan-out-results.js';
 import type { FindingTransition, ReportSummary } from '../domain/model.js';
-import { buildAlerts } from '../notify/alerts.js';
 import { buildDailyDigest } from '../notify/digest.js';
+import type { PublishOutcome } from '../notify/publisher.js';
 import type { ControllerDeps } from './deps.js';
 
 export interface NotifyOutcome {
@@ -12,14 +12,9 @@ export interface NotifyOutcome {
 }
 
 /**
- * Above this many accounts with news in one run, the run sends one digest instead of an alert per account:
- * SNS publishes go out one after another (tens of milliseconds each), and the notify function has a minute.
- */
-export const MAX_ACCOUNT_ALERTS = 100;
-
-/**
- * Ends a run: one grouped alert per account for what changed (transitions worth telling, repairs, blocked
+ * Ends a run: one grouped alert per account for what changed (status-class changes, repairs, blocked
  * actions), then the run record is closed. Unchanged findings produce no transition, so nothing repeats.
+ * Undelivered alerts wait in the outbox for the next run; they never fail the run.
  */
 export async function finishRun(
   deps: ControllerDeps,
@@ -36,28 +31,24 @@ export async function finishRun(
   }
   await reportFailedTargets(deps, runId, failedTargets);
   const { transitions, actions } = await deps.store.runActivity(runId, now);
-  const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
-  if (deps.publisher && alerts.length > 0) {
-    // What was reconciled is stored whatever happens here: a failed delivery is logged and counted (an
-    // alarm watches the count) and never fails the run it reports on.
+  // What was reconciled is stored whatever happens here: a failed delivery is logged and counted (an
+  // alarm watches the count) and never fails the run it reports on.
+  let published: PublishOutcome | null = null;
+  if (deps.publisher) {
     try {
-      if (alerts.length <= MAX_ACCOUNT_ALERTS) await deps.publisher.publish(alerts);
-      else {
-        // A first sweep of a large organization has news for most accounts: one message per account would
-        // not fit the notify function's time, and nobody reads thousands. One digest says it all instead.
-        deps.log.warn('Too many accounts with news for one alert each; sending one digest', {
-          runId,
-          accounts: alerts.length,
-        });
-        const digest = buildDailyDigest(summary, [...earlierTransitions, ...transitions], now);
-        await deps.publisher.publishDigest({ ...digest, day: now.toISOString().slice(0, 10) });
-      }
+      published = await deps.publisher.publishRun({
+        runId,
+        transitions: [...earlierTransitions, ...transitions],
+        actions,
+        now,
+      });
     } catch (error) {
-      deps.log.error('Alerts not delivered', { runId, alerts: alerts.length, error: String(error) });
+      deps.log.error('Alerts not delivered', { runId, error: String(error) });
       deps.metrics.count('NotifyFailures', 1);
     }
   }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
+  if (published) reportDelivery(deps, published);
   if (run) {
     deps.metrics.count('SweepErrors', run.errors.length);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
@@ -66,8 +57,18 @@ export async function finishRun(
   for (const [status, count] of Object.entries(summary.total.byStatus)) {
     deps.metrics.count('ResourcesByStatus', count, { Status: status });
   }
-  deps.log.info('Run finished', { runId, alerts: alerts.length });
-  return { alerts: alerts.length, accounts: alerts.map((alert) => alert.accountId), summary: summary.total };
+  const accounts = published?.accounts ?? [];
+  deps.log.info('Run finished', { runId, alerts: accounts.length, storm: published?.storm ?? false });
+  return { alerts: accounts.length, accounts, summary: summary.total };
+}
+
+/** The outbox alarm watches OldestUndeliveredAlertAgeMs (0 when nothing waits). */
+function reportDelivery(
+  deps: ControllerDeps,
+  outcome: Omit<PublishOutcome, 'accounts' | 'storm' | 'flapsSuppressed'>,
+) {
+  deps.metrics.count('AlertsUndelivered', outcome.undelivered);
+  deps.metrics.gauge('OldestUndeliveredAlertAgeMs', outcome.oldestUndeliveredMs ?? 0, 'Milliseconds');
 }
 
 /**
@@ -138,8 +139,9 @@ export async function sendDailyDigest(deps: ControllerDeps, day?: string): Promi
     transitions.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  const digest = buildDailyDigest(summary, transitions, now);
   if (!deps.publisher) return { published: false };
-  await deps.publisher.publishDigest({ ...digest, day: digestDay });
-  return { published: true };
+  const digest = buildDailyDigest(summary, transitions, now, deps.publisher.flapSettings.maxChanges);
+  const outcome = await deps.publisher.publishDigest({ ...digest, day: digestDay }, now);
+  reportDelivery(deps, outcome);
+  return { published: outcome.undelivered === 0 };
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedOrganization } from '../../sandbox/index.js';
-import { finishRun, finishSweep, MAX_ACCOUNT_ALERTS } from '../../shared/controller/notify-run.js';
+import { finishSweep } from '../../shared/controller/notify-run.js';
 import type { ComplianceReport } from '../../shared/domain/model.js';
-import type { AlertPublisher } from '../../shared/notify/publisher.js';
 import {
   advanceToHour,
   BACKUP_ROLE,
@@ -305,57 +304,5 @@ describe('scope: the accounts attachTo reaches', () => {
         expect(report.accounts.filter((target) => target.accountId === MANAGEMENT)).toEqual([]);
       },
     );
-  });
-});
-
-describe('notify for a run with news in many accounts', () => {
-  it(`sends one digest instead of an alert per account above ${MAX_ACCOUNT_ALERTS} accounts`, async () => {
-    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
-      const sent = { alerts: 0, digests: 0 };
-      const publisher = {
-        publish: async (alerts: readonly unknown[]) => {
-          sent.alerts += alerts.length;
-        },
-        publishDigest: async () => {
-          sent.digests += 1;
-        },
-      } as unknown as AlertPublisher;
-      const deps = { ...harness.deps, publisher };
-      const now = harness.sim.now();
-      let accountsSoFar = 0;
-      const newsIn = async (runId: string, accounts: number) => {
-        await harness.store.startRun({ runId, trigger: 'schedule', targets: accounts, now });
-        for (let n = 0; n < accounts; n++) {
-          const accountId = String(500000000000 + accountsSoFar + n);
-          await harness.store.putFinding(
-            {
-              accountId,
-              region: REGION,
-              arn: ebsVolume(accountId, `news${n}`),
-              resourceType: 'EBS',
-              status: 'UNPROTECTED',
-              reasons: ['NO_EFFECTIVE_POLICY'],
-              detail: 'No effective backup policy covers it.',
-              lastBackupTime: null,
-              lastCopyTime: null,
-              expectedBy: null,
-              firstSeen: now.toISOString(),
-              since: now.toISOString(),
-            },
-            now,
-            runId,
-          );
-        }
-        accountsSoFar += accounts;
-        return finishRun(deps, runId);
-      };
-
-      const small = await newsIn('schedule-small', 3);
-      expect([small.alerts, sent.alerts, sent.digests]).toEqual([3, 3, 0]);
-
-      const large = await newsIn('schedule-large', MAX_ACCOUNT_ALERTS + 1);
-      expect(large.alerts).toBe(MAX_ACCOUNT_ALERTS + 1);
-      expect([sent.alerts, sent.digests]).toEqual([3, 1]);
-    });
   });
 });
