@@ -14,11 +14,17 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } 
 import type { Clock } from '../domain/model.js';
 import { MemberCredentialsError } from './errors.js';
 
-/** The Organizations endpoint is pinned to us-east-1 in the commercial partition (facts §1.11). */
+/**
+ * The Organizations endpoint is pinned to us-east-1 in the commercial partition
+ * (https://docs.aws.amazon.com/general/latest/gr/ao.html).
+ */
 export const ORGANIZATIONS_REGION = 'us-east-1';
-/** Role chaining from Lambda caps sessions at one hour (facts §5.2). */
+/**
+ * Role chaining from Lambda caps sessions at one hour
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html).
+ */
 const MEMBER_SESSION_SECONDS = 3600;
-/** Refresh shortly before expiry, the same margin the SDK uses for its own identity cache (facts §5.3). */
+/** Refresh shortly before expiry, the same margin the SDK uses for its own identity cache. */
 const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 /**
@@ -39,7 +45,7 @@ export interface ClientFactoryOptions {
   readonly maxAttempts?: number;
   /**
    * Adaptive by default: clients are cached per account × Region, so the client-side rate limiter tracks
-   * one throttled endpoint instead of coupling unrelated accounts (facts §8.3).
+   * one throttled endpoint instead of coupling unrelated accounts.
    */
   readonly retryMode?: 'standard' | 'adaptive';
   readonly sessionName?: string;
@@ -73,7 +79,7 @@ interface PluggableClient {
  * AssumeRole; the management account uses its own credentials.
  *
  * AssumeRole volume: the SDK memoizes identities per client, so a raw `fromTemporaryCredentials` provider
- * shared by 6 services × N Regions would call STS 6N times per account and hour (facts §5.3, §10.22).
+ * shared by 6 services × N Regions would call STS 6N times per account and hour.
  * The factory therefore keeps ONE memoized provider per account, shared by all of that account's clients:
  * one AssumeRole per account per session, whatever the number of Regions and services.
  */

@@ -22,7 +22,7 @@ export interface AwsErrorClassification {
 
 /**
  * Error names by category. Names, not `instanceof`: two copies of a client package in one bundle break
- * `instanceof`, and STS's trust-policy denial is unmodeled (`AccessDenied`) (facts §5.2, §8.4).
+ * `instanceof`, and STS's trust-policy denial is unmodeled (`AccessDenied`).
  */
 const CATEGORY_BY_NAME: Readonly<Record<string, AwsErrorCategory>> = {
   // Throttling: the SDK's own throttling set, minus LimitExceededException (see below).
@@ -88,7 +88,7 @@ const CATEGORY_BY_NAME: Readonly<Record<string, AwsErrorCategory>> = {
   DuplicatePolicyAttachmentException: 'already-exists',
   PolicyTypeAlreadyEnabledException: 'already-exists',
   AccountAlreadyRegisteredException: 'already-exists',
-  // Someone else is changing the same thing right now; the SDK does not retry these (facts §1.13, §8.3).
+  // Someone else is changing the same thing right now; the SDK does not retry these.
   ConcurrentModificationException: 'conflict',
   PolicyChangesInProgressException: 'conflict',
   ConflictException: 'conflict',
@@ -112,7 +112,7 @@ const CATEGORY_BY_NAME: Readonly<Record<string, AwsErrorCategory>> = {
   AWSOrganizationsNotInUseException: 'invalid',
   UnsupportedAPIEndpointException: 'invalid',
   /**
-   * The SDK retries LimitExceededException as throttling (facts §8.3, §10.23), so one that reaches us has
+   * The SDK retries LimitExceededException as throttling, so one that reaches us has
    * outlived the backoff: Backup and IAM use it for quotas (300 vaults, roles per account).
    */
   LimitExceededException: 'quota',
@@ -235,7 +235,7 @@ export interface ConflictRetryOptions {
 
 /**
  * Retries ConcurrentModification / PolicyChangesInProgress / Conflict, which the SDK does not retry
- * (facts §8.3), with exponential backoff. Other failures propagate at once.
+ * with exponential backoff. Other failures propagate at once.
  */
 export async function withConflictRetry<T>(fn: () => Promise<T>, options: ConflictRetryOptions): Promise<T> {
   for (let attempt = 1; ; attempt++) {

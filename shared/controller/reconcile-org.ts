@@ -3,6 +3,7 @@ import { observeOrganization } from '../aws/observe-org.js';
 import type { ActionRecord, FindingTransition } from '../domain/model.js';
 import { planOrg } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
+import { treeNeededFor } from '../domain/scope.js';
 import { countOutcomes } from './action-records.js';
 import type { ControllerDeps } from './deps.js';
 
@@ -30,7 +31,11 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   const now = clock.now();
   let observed: Awaited<ReturnType<typeof observeOrganization>>;
   try {
-    observed = await observeOrganization(factory, { policyName: desired.policy.name });
+    // The account list comes from the sweep; the org target reads only what resolving attachTo needs.
+    observed = await observeOrganization(factory, {
+      policyName: desired.policy.name,
+      tree: treeNeededFor(desired.attachTo),
+    });
   } catch (error) {
     return orgTargetFailed(deps, runId, error);
   }

@@ -100,6 +100,21 @@ describe('observeOrganization', () => {
     });
   });
 
+  it.each([
+    { tree: 'none' as const, ous: 0, accounts: 0, why: 'attachTo names only the root: no walk at all' },
+    { tree: 'ous' as const, ous: 2, accounts: 0, why: 'attachTo names OUs: the OUs, without their accounts' },
+    { tree: 'full' as const, ous: 2, accounts: 3, why: 'attachTo names an account: the whole tree' },
+  ])('walks as much of the tree as asked ($why)', async ({ tree, ous, accounts }) => {
+    serveOrganization();
+    const observed = await observeOrganization(testFactory(), { policyName: 'org-backup', tree });
+    expect([observed.ous.length, observed.accounts.length]).toEqual([ous, accounts]);
+    expect(organizations.commandCalls(ListAccountsForParentCommand).length > 0).toBe(accounts > 0);
+    expect(organizations.commandCalls(ListOrganizationalUnitsForParentCommand).length > 0).toBe(
+      tree !== 'none',
+    );
+    expect(observed.backupPolicies).toHaveLength(1);
+  });
+
   it('follows a NextToken past an empty page', async () => {
     serveOrganization();
     await observeOrganization(testFactory(), { policyName: 'org-backup' });

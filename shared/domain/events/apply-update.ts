@@ -52,8 +52,9 @@ export function applyResourceUpdate(
 
 /**
  * FAILING at once, with the cause read from the job's message. A backup failure is JOB_FAILED; a copy
- * failure is COPY_MISSING (the source's own recovery point exists). Events arrive late and out of order
- * (facts §4.1), so a failure older than the newest success already recorded is stale and changes nothing.
+ * failure is COPY_MISSING (the source's own recovery point exists). EventBridge delivers events late and
+ * out of order (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-events.html), so a failure
+ * older than the newest success already recorded is stale and changes nothing.
  */
 function failedJob(previous: ResourceFinding | null, update: JobUpdate, now: Date): ResourceFinding {
   const lastSuccess = update.jobKind === 'BACKUP' ? previous?.lastBackupTime : previous?.lastCopyTime;
