@@ -1,12 +1,14 @@
 /**
- * Organizations' effective-policy merge for BACKUP_POLICY, as documented (facts §1.7): root → OUs → account,
- * policies on the same node in attachment order, value-setting operators `@@assign` / `@@append` / `@@remove`
- * and the child-control operator `@@operators_allowed_for_child_policies`. The output is what
- * DescribeEffectivePolicy returns: keys lower-cased, leaf values as strings (or string lists), no operators.
+ * Organizations' effective-policy merge for BACKUP_POLICY, as documented
+ * (docs/aws-behaviour.md#policy-inheritance): root → OUs → account, policies on the same node in attachment
+ * order, value-setting operators `@@assign` / `@@append` / `@@remove` and the child-control operator
+ * `@@operators_allowed_for_child_policies`. The output is what DescribeEffectivePolicy returns: keys
+ * lower-cased, leaf values as strings (or string lists), no operators.
  *
  * Simplifications (documented in sandbox/README.md): a child-control list on a node governs later levels for
  * that node and everything below it that already existed; a subtree a child policy adds is its own. On the
- * same node, the first-attached policy's `@@assign` wins a conflict (facts §1.7, AWS example 6).
+ * same node, the first-attached policy's `@@assign` wins a conflict, as in AWS's
+ * inheritance example 6 (docs/aws-behaviour.md#policy-inheritance).
  */
 
 type Operator = '@@assign' | '@@append' | '@@remove';
@@ -274,7 +276,8 @@ function readRule(name: string, rule: EffectiveNode, accountId: string): SimPlan
       const copyLifecycle = isEffectiveNode(action.lifecycle ?? '')
         ? (action.lifecycle as EffectiveNode)
         : {};
-      // Without target_backup_vault_arn AWS uses the (lower-cased) key: facts §1.3.
+      // Without target_backup_vault_arn AWS uses the (lower-cased) key
+      // (docs/aws-behaviour.md#backup-policy-copy-vault-key).
       const arn = asString(action.target_backup_vault_arn) ?? key;
       return {
         destinationVaultArn: substituteAccount(arn, accountId),

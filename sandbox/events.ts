@@ -2,7 +2,7 @@ import { matchesPattern } from './event-pattern.js';
 import { type EventBridgeEvent, ORGANIZATIONS_REGION, type SimState } from './state.js';
 
 /**
- * Events as AWS emits them (facts §4): produced on the default bus of the account and Region where they
+ * Events as AWS emits them (docs/aws-behaviour.md#backup-events): produced on the default bus of the account and Region where they
  * happen. A member account's event reaches the central bus only when that account × Region has an enabled
  * rule matching it whose target is the central bus (with a RoleArn when the bus is in another account).
  * The management account's Organizations CloudTrail events always reach it.
@@ -110,7 +110,8 @@ export class EventRouter {
         if (!this.state.centralBus.isCentral(target.Arn)) continue;
         const crossAccount = !target.Arn.includes(`:${event.account}:`);
         if (!crossAccount) return true;
-        // Cross-account bus targets need a role in the sender account and no input rewriting (facts §4.3).
+        // Cross-account bus targets need a role in the sender account and no input rewriting
+        // (docs/aws-behaviour.md#eventbridge-cross-account-bus).
         const roleName = target.RoleArn?.split('/').pop();
         const noRewrite = !target.Input && !target.InputPath && !target.InputTransformer;
         if (roleName && account.roles.has(roleName) && noRewrite) return true;

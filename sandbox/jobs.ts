@@ -188,7 +188,7 @@ export class JobEngine {
   }
 }
 
-/** Tag selections honour Region opt-in; explicit resource-type selections do not (facts §2.10). */
+/** Tag selections honour Region opt-in; explicit resource-type selections do not (docs/aws-behaviour.md#region-opt-in). */
 function selects(selection: SimPlanSelection, resource: SimResource, region: SimRegion): boolean {
   const type = resource.resourceType;
   if (!type) return false;

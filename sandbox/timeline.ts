@@ -213,7 +213,7 @@ export function newResource(
   };
 }
 
-/** `aws.tag` Tag Change on Resource (facts §4.2): all current tags, and the keys that changed. */
+/** `aws.tag` Tag Change on Resource (docs/aws-behaviour.md#tag-change-event): all current tags, and the keys that changed. */
 function emitTagChange(ctx: TimelineContext, resource: SimResource, changedKeys: string[]): void {
   if (changedKeys.length === 0) return;
   resource.everTagged = true;

@@ -34,7 +34,7 @@ import { InvalidTokenError, paginate } from '../paging.js';
 import { DEFAULT_MANAGEMENT_PREFERENCE, DEFAULT_OPT_IN } from '../resource-types.js';
 import { ensureAwsManagedBackupKey, type SimRegion, type SimVault } from '../state.js';
 
-/** AWS Backup (facts §2), per account × Region. */
+/** AWS Backup, per account × Region. */
 
 const VAULT_NAME = /^[a-zA-Z0-9\-_]{2,50}$/;
 const MAX_LIST_RESULTS = 1000;
@@ -205,7 +205,7 @@ const copyJobOut = (job: SimRegion['copyJobs'][number]): CopyJob => ({
   MessageCategory: job.messageCategory,
 });
 
-/** Jobs of the caller's account, or of other accounts when the management account asks (facts §2.8). */
+/** Jobs of the caller's account, or of other accounts when the management account asks (docs/aws-behaviour.md#backup-jobs). */
 /** The filters ListBackupJobs and ListCopyJobs share, over the jobs of the last 30 days. */
 function matchesJobFilters(
   call: Call,
@@ -423,7 +423,8 @@ export const backupHandlers: ServiceHandlers = {
       if (!(type in DEFAULT_MANAGEMENT_PREFERENCE))
         fail(call, 'InvalidParameterValueException', `Unsupported resource type ${type}.`);
     }
-    // Omitted types keep their value: the sandbox merges (facts §2.10 [U]: read, merge and write anyway).
+    // Omitted types keep their value: the sandbox merges. AWS does not document this, so the controller reads,
+    // merges and writes the whole map anyway (docs/aws-behaviour.md#region-opt-in).
     for (const [type, value] of Object.entries(optIn)) region.optIn.set(type, value);
     for (const [type, value] of Object.entries(management)) region.managementPreference.set(type, value);
     call.events.emit(call.caller.accountId, call.region, {

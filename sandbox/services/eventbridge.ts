@@ -14,7 +14,8 @@ import type { SimEventRule, SimRegion } from '../state.js';
 
 /**
  * EventBridge rules on each account × Region's default bus, plus PutEvents. Forwarding to the central bus
- * follows facts §4.3: a cross-account bus target needs a RoleArn and takes no input rewriting.
+ * follows AWS's rule that a cross-account bus target needs a RoleArn and takes no input rewriting
+ * (docs/aws-behaviour.md#eventbridge-cross-account-bus).
  */
 
 const MAX_TARGETS_PER_RULE = 5;

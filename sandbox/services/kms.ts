@@ -9,7 +9,7 @@ import type {
 import { type Call, fail, type ServiceHandlers } from '../call.js';
 import type { SimKey } from '../state.js';
 
-/** KMS keys, aliases and grants per account × Region (facts §6). `aws/backup` exists everywhere. */
+/** KMS keys, aliases and grants per account × Region. `aws/backup` exists everywhere. */
 
 export function findKey(call: Call, keyId: string | undefined): SimKey | undefined {
   if (!keyId) return undefined;
@@ -80,7 +80,8 @@ export const kmsHandlers: ServiceHandlers = {
       fail(call, 'ValidationException', 'GranteePrincipal and Operations are required.');
     }
     const operations = [...input.Operations].sort();
-    // Re-using a grant name with the same grantee and operations returns the existing grant (facts §6.4).
+    // Re-using a grant name with the same grantee and operations returns the existing grant
+    // (docs/aws-behaviour.md#kms-grant-name).
     const existing = key.grants.find(
       (grant) =>
         input.Name !== undefined &&

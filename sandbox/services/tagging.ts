@@ -10,7 +10,7 @@ import { matchesTypeFilter, parseArn } from '../resource-types.js';
 import type { SimResource } from '../state.js';
 
 /**
- * Resource Groups Tagging API GetResources (facts §3): per account and Region, untagged resources never
+ * Resource Groups Tagging API GetResources (docs/aws-behaviour.md#tagging-getresources-coverage): per account and Region, untagged resources never
  * returned (but once-tagged ones come back with `Tags: []`), S3 buckets only in their home Region, pages of
  * at most 100, tokens that expire after 15 minutes and `PaginationToken: ""` on the last page.
  */

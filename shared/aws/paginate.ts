@@ -5,8 +5,9 @@ export interface Page<T> {
 
 /**
  * Collects every page of a token-paged list call. Each page gets a fresh input object (the SDK paginators
- * mutate one shared input, toolchain G4), an empty page with a token keeps going (Organizations, facts §1.11),
- * and `""` ends the listing as `undefined` does (Tagging's last page, facts §3.1).
+ * mutate one shared input: docs/aws-behaviour.md#sdk-paginator-shared-input), an empty page with a token keeps
+ * going (docs/aws-behaviour.md#organizations-list-paging), and `""` ends the listing as `undefined` does
+ * (Tagging's last page: docs/aws-behaviour.md#tagging-getresources-paging).
  */
 export async function collectPages<T>(
   fetchPage: (token: string | undefined) => Promise<Page<T>>,

@@ -1,7 +1,8 @@
 /**
  * Why did a backup or copy job fail? AWS reports it only as free text: `StatusMessage` in ListBackupJobs /
- * ListCopyJobs and `statusMessage` in `Backup Job State Change` / `Copy Job State Change` events (facts §2.8,
- * §4.1). `MessageCategory` (e.g. `AccessDenied`) is too coarse to tell a missing role from a KMS key, so
+ * ListCopyJobs and `statusMessage` in `Backup Job State Change` / `Copy Job State Change` events
+ * (docs/aws-behaviour.md#backup-jobs, docs/aws-behaviour.md#backup-events). `MessageCategory` (e.g.
+ * `AccessDenied`) is too coarse to tell a missing role from a KMS key, so
  * the text is classified here, once, and every caller (observers, event handler, evaluator) gets the same
  * reason code.
  *
@@ -12,7 +13,7 @@
  * | `backup vault … does not exist`                              | VAULT_MISSING (BACKUP) / COPY_MISSING (COPY) | `Backup vault org-backup does not exist.` |
  * | `unable to assume role`                                      | BACKUP_ROLE_MISSING             | role missing or not trusting backup.amazonaws.com |
  * | `pending deletion`, `key … is disabled`                      | KMS_KEY_PENDING_DELETION        | `KMS key arn:… is pending deletion.` |
- * | `given key id is not accessible`, `kms key does not exist, is not enabled or you do not have permissions`, `not authorized to perform: kms:` | KMS_ACCESS_DENIED | re:Post wording (facts §6.3) |
+ * | `given key id is not accessible`, `kms key does not exist, is not enabled or you do not have permissions`, `not authorized to perform: kms:` | KMS_ACCESS_DENIED | re:Post wording (docs/aws-behaviour.md#job-failure-messages) |
  * | `retention … vault lock` (either order)                      | LOCK_RETENTION_CONFLICT         | lifecycle outside the lock's min/max |
  * | anything else, or no message (EXPIRED, ABORTED)              | JOB_FAILED                      | `The job was aborted because the completion window elapsed.` |
  *

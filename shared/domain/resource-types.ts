@@ -1,9 +1,11 @@
 /**
- * Which tagged resources AWS Backup can protect, told from the ARN alone (facts §3.3): ARN pattern →
+ * Which tagged resources AWS Backup can protect, told from the ARN alone (docs/aws-behaviour.md#backup-resource-types):
+ * ARN pattern →
  * Resource Groups Tagging API `ResourceTypeFilters` entry → AWS Backup `ResourceType` (also the key of the
- * Region opt-in map, facts §2.10).
+ * Region opt-in map, docs/aws-behaviour.md#region-opt-in).
  *
- * How observers should call GetResources (facts §3.1, §3.2): the Tagging API has no "exclude" filter, and
+ * How observers should call GetResources (docs/aws-behaviour.md#tagging-getresources-filters and
+ * #tagging-getresources-coverage): the Tagging API has no "exclude" filter, and
  * AWS Backup's own artifacts (snapshots, AMIs, recovery points) carry copies of the source's tags, so they
  * match the selection tag too.
  * To report UNSUPPORTED_RESOURCE_TYPE too (a tagged SQS queue the owner believes is backed up), observers
@@ -58,7 +60,7 @@ const BACKUPABLE: readonly ArnKind[] = [
   { service: 'ec2', resource: /^instance\//, taggingFilter: 'ec2:instance', backupType: 'EC2' },
   { service: 'rds', resource: /^db:/, taggingFilter: 'rds:db', backupType: 'RDS' },
   // DocumentDB and Neptune clusters share this ARN form; only DescribeDBClusters' Engine tells them apart
-  // (facts §10.18). Aurora is by far the common case, so the ARN alone maps there.
+  // (docs/aws-behaviour.md#backup-resource-types). Aurora is by far the common case, so the ARN alone maps there.
   { service: 'rds', resource: /^cluster:/, taggingFilter: 'rds:cluster', backupType: 'Aurora' },
   {
     service: 'dynamodb',

@@ -1,7 +1,8 @@
 /**
  * Does a resource's tag set select it for backup, and if not, is it a near miss?
  *
- * Backup policy tag selections are case-sensitive on key and value (facts §1.5), so `backupenabled=true`
+ * Backup policy tag selections are case-sensitive on key and value
+ * (docs/aws-behaviour.md#backup-policy-tags-case-sensitive), so `backupenabled=true`
  * silently leaves a resource unprotected when the policy says `BackupEnabled=True`. Those near misses are
  * exactly the gap owners cannot see, so they are reported (TAG_VALUE_MISMATCH) rather than ignored.
  */
@@ -57,7 +58,7 @@ export function matchSelection(
 /**
  * Whether a tag key is the selection key or a near miss of it (other letter case, surrounding whitespace).
  * Observers list the keys in use (GetTagKeys) and query GetResources for each spelling this accepts, since
- * TagFilters are case-sensitive and different filters are ANDed (facts §3.1).
+ * TagFilters are case-sensitive and different filters are ANDed (docs/aws-behaviour.md#tagging-getresources-filters).
  */
 export function isSpellingOf(key: string, tagKey: string): boolean {
   return key.trim().toLowerCase() === tagKey.toLowerCase();

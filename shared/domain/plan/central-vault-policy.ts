@@ -1,5 +1,6 @@
 /**
- * The central vault's access policy must let every account of the organization copy into it (facts §2.5):
+ * The central vault's access policy must let every account of the organization copy into it
+ * (docs/aws-behaviour.md#backup-vault-access-policy):
  * an Allow of `backup:CopyIntoBackupVault` to any principal, conditioned on `aws:PrincipalOrgID`.
  */
 
