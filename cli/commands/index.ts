@@ -1,5 +1,6 @@
 import { dashboardCommand } from './dashboard.js';
 import { diffCommand } from './diff.js';
+import { doctorCommand } from './doctor.js';
 import { evidenceCommand } from './evidence.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
@@ -24,4 +25,5 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   evidence: evidenceCommand,
   dashboard: dashboardCommand,
   diff: diffCommand,
+  doctor: doctorCommand,
 };
