@@ -43,7 +43,6 @@ const spec = {
 } as const;
 
 export const doctorCommand: CliCommand = {
-  summary: 'Check an organization before deploying: what the controller needs, and what would trip it',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;
