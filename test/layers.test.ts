@@ -23,6 +23,8 @@ const LAYERS: readonly { readonly files: string; readonly mayImport: readonly st
   { files: 'sandbox/harness.ts', mayImport: ['sandbox', 'shared', 'functions'] },
   { files: 'sandbox/runner.ts', mayImport: ['sandbox', 'shared'] },
   { files: 'sandbox/local-dynamo', mayImport: ['sandbox', 'shared/store'] },
+  // Builds the IAM snapshot the sandbox enforces from the CDK app itself (a development command).
+  { files: 'sandbox/iam/synthesize-snapshot.ts', mayImport: ['sandbox', 'shared', 'infra', 'cdk.json'] },
   // The simulated AWS itself: its own code, plus the error base class every named error extends.
   { files: 'sandbox', mayImport: ['sandbox', 'shared/domain/errors.ts'] },
 ];

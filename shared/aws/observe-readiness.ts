@@ -89,7 +89,10 @@ async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
 }
 
 /** Every policy of a type with its content and direct targets: two calls per policy, one after another. */
-async function readPolicies(factory: ClientFactory, type: 'BACKUP_POLICY' | 'SERVICE_CONTROL_POLICY'): Promise<ObservedPolicyOfType[]> {
+async function readPolicies(
+  factory: ClientFactory,
+  type: 'BACKUP_POLICY' | 'SERVICE_CONTROL_POLICY',
+): Promise<ObservedPolicyOfType[]> {
   const organizations = factory.organizations();
   const summaries = await collectPages((NextToken) =>
     organizations
