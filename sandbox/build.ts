@@ -38,6 +38,7 @@ export function buildState(world: World, seed: number | string): SimState {
     attachmentSequence: 0,
     backupPolicyType: world.backupPolicyType,
     crossAccountBackupEnabled: world.crossAccountBackupEnabled,
+    organizationTrail: world.organizationTrail,
     globalSettingsUpdatedAt: start,
     policyRevision: 0,
     policyChangedAt: start,

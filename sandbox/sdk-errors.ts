@@ -1,4 +1,5 @@
 import * as backup from '@aws-sdk/client-backup';
+import * as cloudtrail from '@aws-sdk/client-cloudtrail';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
 import * as iam from '@aws-sdk/client-iam';
 import * as kms from '@aws-sdk/client-kms';
@@ -24,7 +25,8 @@ export type ServiceName =
   | 'kms'
   | 'events'
   | 'sns'
-  | 'secretsmanager';
+  | 'secretsmanager'
+  | 'cloudtrail';
 
 type ExceptionBase = new (options: {
   name: string;
@@ -84,6 +86,12 @@ const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = {
     clientName: 'SecretsManagerClient',
     exports: secretsmanager,
     base: secretsmanager.SecretsManagerServiceException,
+    throttlingCode: 'ThrottlingException',
+  },
+  cloudtrail: {
+    clientName: 'CloudTrailClient',
+    exports: cloudtrail,
+    base: cloudtrail.CloudTrailServiceException,
     throttlingCode: 'ThrottlingException',
   },
 };

@@ -17,6 +17,7 @@ import { effectivePolicyOf } from './organization.js';
 import { createSandboxPlugin, type SandboxRequest } from './plugin.js';
 import { type ServiceName, serviceError, serviceOfClient } from './sdk-errors.js';
 import { backupHandlers } from './services/backup.js';
+import { cloudTrailHandlers } from './services/cloudtrail.js';
 import { eventBridgeHandlers } from './services/eventbridge.js';
 import { iamHandlers } from './services/iam.js';
 import { kmsHandlers } from './services/kms.js';
@@ -51,6 +52,7 @@ const HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
   events: eventBridgeHandlers,
   sns: snsHandlers,
   secretsmanager: secretsHandlers,
+  cloudtrail: cloudTrailHandlers,
 };
 
 /** A command the sandbox does not simulate: a gap in the sandbox, not an AWS error. */

@@ -248,6 +248,8 @@ export interface SimOrganizationState {
   backupPolicyType: 'ENABLED' | 'PENDING_ENABLE' | 'DISABLED';
   backupPolicyTypeReadyAt?: Date;
   crossAccountBackupEnabled: boolean;
+  /** A multi-Region organization trail exists in the management account. */
+  readonly organizationTrail: boolean;
   globalSettingsUpdatedAt: Date;
   /** Bumped on every change that can alter an effective policy. */
   policyRevision: number;

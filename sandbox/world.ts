@@ -297,6 +297,12 @@ export const WorldSchema = z
       ),
     backupPolicyType: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
     crossAccountBackupEnabled: z.boolean().default(false),
+    organizationTrail: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Whether the management account has a multi-Region organization trail (CloudTrail DescribeTrails).',
+      ),
     organization: z
       .object({
         accounts: z.array(AccountId).default([]),

@@ -44,4 +44,8 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'Preview a config change: policy diff, coverage gained and lost, changed terms, planned actions',
     load: async () => (await import('./diff.js')).diffCommand,
   },
+  doctor: {
+    summary: 'Check an organization before deploying: what the controller needs, and what would trip it',
+    load: async () => (await import('./doctor.js')).doctorCommand,
+  },
 };

@@ -38,6 +38,7 @@ const ACCESS_DENIED: Readonly<Record<ServiceName, { name: string; status: number
   events: { name: 'AccessDeniedException', status: 400 },
   sns: { name: 'AuthorizationErrorException', status: 403 },
   secretsmanager: { name: 'AccessDeniedException', status: 400 },
+  cloudtrail: { name: 'AccessDeniedException', status: 400 },
 };
 
 interface Verdict {

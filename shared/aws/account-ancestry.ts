@@ -3,7 +3,7 @@ import {
   ListParentsCommand,
   type OrganizationalUnit,
 } from '@aws-sdk/client-organizations';
-import type { AccountAncestry } from '../notify/routing.js';
+import type { AccountAncestry } from '../domain/model.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';

@@ -1,4 +1,5 @@
 import { BackupClient } from '@aws-sdk/client-backup';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -139,6 +140,16 @@ export class ClientFactory {
 
   eventBridge(accountId: string, region: string): EventBridgeClient {
     return this.client('events', accountId, region, (config) => new EventBridgeClient(config));
+  }
+
+  /** The management account's CloudTrail, where an organization trail is created. */
+  cloudTrail(region: string = this.homeRegion): CloudTrailClient {
+    return this.client(
+      'cloudtrail',
+      this.managementAccountId,
+      region,
+      (config) => new CloudTrailClient(config),
+    );
   }
 
   sts(region: string = this.homeRegion): STSClient {

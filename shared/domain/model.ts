@@ -217,6 +217,12 @@ export interface ObservedOu {
   readonly path: string;
 }
 
+/** The OUs an account sits in, from its parent up to (not including) the root: ids and paths. */
+export interface AccountAncestry {
+  readonly ouIds: readonly string[];
+  readonly ouPaths: readonly string[];
+}
+
 export interface ObservedAccount {
   readonly id: string;
   readonly name: string;

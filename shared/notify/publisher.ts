@@ -1,4 +1,4 @@
-import type { ActionRecord, FindingTransition } from '../domain/model.js';
+import type { AccountAncestry, ActionRecord, FindingTransition } from '../domain/model.js';
 import type { AlertMemory } from './alert-memory.js';
 import { type AccountAlert, buildAlerts, changesClass, type Severity } from './alerts.js';
 import { AlertDelivery, type DeliveryOptions, type OutgoingMessage } from './delivery.js';
@@ -6,13 +6,7 @@ import type { DailyDigest } from './digest.js';
 import { dampFlaps, type FlapSettings } from './flaps.js';
 import { type EmailMessage, formatDigestEmail, formatEmail, formatStormEmail } from './format-email.js';
 import { formatDigestSlack, formatSlack, formatStormSlack, type SlackMessage } from './format-slack.js';
-import {
-  type AccountAncestry,
-  type AlertChannels,
-  type AlertRoute,
-  routeAccount,
-  routesNeedAncestry,
-} from './routing.js';
+import { type AlertChannels, type AlertRoute, routeAccount, routesNeedAncestry } from './routing.js';
 import { summariseStorm } from './storm.js';
 
 export interface AlertSettings {

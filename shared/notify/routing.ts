@@ -1,3 +1,5 @@
+import type { AccountAncestry } from '../domain/model.js';
+
 /** One entry of `alerts.routes`: where the alerts of some OUs or accounts go instead of the global channels. */
 export interface AlertRoute {
   /** OU ids (`ou-…`) or paths (`/Workloads/Prod`); an account matches when it is anywhere below one. */
@@ -10,12 +12,6 @@ export interface AlertRoute {
 export interface AlertChannels {
   readonly topicArn: string | null;
   readonly slackSecretName: string | null;
-}
-
-/** The OUs an account sits in, from its parent up to (not including) the root: ids and paths. */
-export interface AccountAncestry {
-  readonly ouIds: readonly string[];
-  readonly ouPaths: readonly string[];
 }
 
 /** True when some route names OUs, so the account's ancestry must be read before routing. */
