@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { handleReportRequest } from '../shared/controller/report-api.js';
+import type { ReportContext } from '../shared/controller/report-context.js';
 import type { FindingsStore } from '../shared/store/findings-store.js';
 
 /**
@@ -9,15 +10,20 @@ import type { FindingsStore } from '../shared/store/findings-store.js';
 export async function serveReport(
   store: FindingsStore,
   port: number,
+  context?: ReportContext,
 ): Promise<{ url: string; server: Server }> {
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    handleReportRequest(store, {
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      ...(request.headers.accept ? { accept: request.headers.accept } : {}),
-    })
+    handleReportRequest(
+      store,
+      {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        ...(request.headers.accept ? { accept: request.headers.accept } : {}),
+      },
+      context && (() => context),
+    )
       .then((result) => {
         response.writeHead(result.statusCode, result.headers);
         response.end(result.body);

@@ -172,7 +172,7 @@ export class OrganizationBackupController extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const index of [FINDINGS_TABLE.byStatusIndex, FINDINGS_TABLE.byRegionIndex]) {
+    for (const index of [FINDINGS_TABLE.collectionsIndex, FINDINGS_TABLE.byRegionIndex]) {
       this.findingsTable.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: AttributeType.STRING },

@@ -133,6 +133,7 @@ function addRegion(state: SimState, accountId: string, region: string, spec: Wor
       region,
       state: keySpec.state,
       manager: keySpec.manager,
+      allowsBackupRole: keySpec.allowsBackupRole,
       creationDate: state.now,
       deletionDate:
         keySpec.state === 'PendingDeletion' ? new Date(state.now.getTime() + 30 * DAY_MS) : undefined,

@@ -8,15 +8,16 @@ import { ClientFactory } from '../shared/aws/clients.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
 import { type ControllerDeps, type Log, noMetrics, silentLog } from '../shared/controller/deps.js';
+import { OrgFactsCache } from '../shared/controller/org-facts.js';
 import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
 import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js';
 import { AlertPublisher } from '../shared/notify/publisher.js';
-import { createFindingsTable, createIdempotencyTable } from '../shared/store/create-table.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
-import { type EmbeddedDynamo, startEmbeddedDynamo } from '../shared/store/local-engine.js';
 import { SimulatedOrganization } from './index.js';
+import { createFindingsTable, createIdempotencyTable } from './local-dynamo/create-table.js';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from './local-dynamo/engine.js';
 import type { World } from './world.js';
 
 export interface HarnessOptions {
@@ -189,6 +190,7 @@ function sandboxDeps(
     factory,
     store: new OrderedClaimsStore({ client: engine.client, tableName: FINDINGS_TABLE }, () => claims.current),
     clock: { now: () => sim.now() },
+    orgFacts: new OrgFactsCache({ now: () => sim.now() }),
     log,
     metrics: noMetrics,
     publisher: new AlertPublisher({

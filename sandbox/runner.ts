@@ -1,6 +1,6 @@
 import type { Log } from '../shared/controller/deps.js';
 import type { Config } from '../shared/domain/config/index.js';
-import type { ActionRecord, ComplianceReport, ReportSummary } from '../shared/domain/model.js';
+import type { ActionRecord, ComplianceReport, DesiredState, ReportSummary } from '../shared/domain/model.js';
 import type { FindingsStore } from '../shared/store/findings-store.js';
 import { SandboxHarness } from './harness.js';
 import type { SimulatedOrganization } from './index.js';
@@ -48,6 +48,8 @@ export interface SandboxResult {
   readonly events: { readonly delivered: number };
   readonly sim: SimulatedOrganization;
   readonly store: FindingsStore;
+  /** The desired state the controller enforced (what the report API's /about hashes). */
+  readonly desired: DesiredState;
   /** Stops the embedded DynamoDB engine; the store cannot be read afterwards. */
   close(): Promise<void>;
 }
@@ -109,6 +111,7 @@ async function simulate(harness: SandboxHarness, options: SandboxOptions): Promi
     events: { delivered },
     sim,
     store,
+    desired: harness.deps.desired,
     close: () => harness.close(),
   };
 }

@@ -101,6 +101,8 @@ export interface SimKey {
   readonly creationDate: Date;
   deletionDate?: Date;
   readonly grants: SimGrant[];
+  /** false: the key policy refuses the backup role, so only a grant lets the role use the key. */
+  readonly allowsBackupRole: boolean;
 }
 
 export interface SimEventTarget {
@@ -355,6 +357,7 @@ export function ensureAwsManagedBackupKey(state: SimState, region: SimRegion): S
     manager: 'AWS',
     creationDate: state.now,
     grants: [],
+    allowsBackupRole: true,
   };
   region.keys.set(keyId, key);
   region.aliases.set('alias/aws/backup', keyId);

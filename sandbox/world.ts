@@ -61,6 +61,8 @@ const KeySpec = z
     manager: z.enum(['CUSTOMER', 'AWS']).default('CUSTOMER'),
     /** Principals (role ARNs) that already hold a grant on the key. */
     grantees: z.array(Arn).default([]),
+    /** false: the key policy refuses the account's backup role (grants aside), so it cannot use the key. */
+    allowsBackupRole: z.boolean().default(true),
     aliases: z.array(z.string().regex(/^alias\//, 'an alias starts with "alias/"')).default([]),
   })
   .strict();

@@ -1,3 +1,6 @@
+import { dashboardCommand } from './dashboard.js';
+import { diffCommand } from './diff.js';
+import { evidenceCommand } from './evidence.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
 import { reportCommand } from './report.js';
@@ -18,4 +21,7 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   sandbox: sandboxCommand,
   report: reportCommand,
   plan: planCommand,
+  evidence: evidenceCommand,
+  dashboard: dashboardCommand,
+  diff: diffCommand,
 };

@@ -1,4 +1,5 @@
 import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
+import { reportContext } from '../../shared/controller/report-context.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { formatStory, paint } from '../sandbox-story.js';
@@ -21,7 +22,7 @@ const spec = {
     '  --until ISO-TIME    run until this simulated time instead of --days',
     '  --seed N            seed of the simulation (default 1); same world, config and seed = same result',
     '  --json              print exactly the JSON report on stdout (logs go to stderr) and exit',
-    '  --serve [PORT]      afterwards serve the report API on 127.0.0.1 (default port 8787; 0 = any)',
+    '  --serve [PORT]      afterwards serve the dashboard and report API on 127.0.0.1 (default port 8787; 0 = any)',
     '  --no-serve          exit after printing (the default when stdout is not a terminal)',
   ].join('\n'),
   options: {
@@ -79,12 +80,16 @@ export const sandboxCommand: CliCommand = {
         ? undefined
         : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
       if (serve === undefined) return EXIT.ok;
-      const { url } = await serveReport(result.store, Number(serve));
+      const { url, server } = await serveReport(result.store, Number(serve), reportContext(result.desired));
       process.stdout.write(
-        `\nReport API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +
+        `\nDashboard: ${url}/\n` +
+          `Report API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +
           `or: npx orgbackup report --endpoint ${url}\nPress Ctrl-C to stop.\n`,
       );
       await new Promise<void>((resolve) => process.once('SIGINT', resolve));
+      // A browser keeps connections open; without closing them the process would not exit.
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
       return EXIT.ok;
     } finally {
       await result.close();

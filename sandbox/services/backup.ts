@@ -27,7 +27,8 @@ import type {
 } from '@aws-sdk/client-backup';
 import { type Call, fail, isManagement, type ServiceHandlers } from '../call.js';
 import type { EventRouter } from '../events.js';
-import { orgPlanIdentity, RETENTION_WINDOW_MS, vaultArn } from '../jobs.js';
+import { orgPlanIdentity, RETENTION_WINDOW_MS } from '../jobs.js';
+import { vaultArn } from '../lookup.js';
 import { effectivePlansOf } from '../organization.js';
 import { InvalidTokenError, paginate } from '../paging.js';
 import { DEFAULT_MANAGEMENT_PREFERENCE, DEFAULT_OPT_IN } from '../resource-types.js';

@@ -6,14 +6,6 @@ import {
   UpdateGlobalSettingsCommand,
   UpdateRegionSettingsCommand,
 } from '@aws-sdk/client-backup';
-import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  PutRolePolicyCommand,
-  type Tag,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
 import { CreateGrantCommand, DescribeKeyCommand, type GrantOperation } from '@aws-sdk/client-kms';
 import {
   AttachPolicyCommand,
@@ -22,6 +14,7 @@ import {
   EnablePolicyTypeCommand,
   ListPoliciesCommand,
   ListRootsCommand,
+  type Tag,
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { ControllerError } from '../domain/errors.js';
@@ -33,9 +26,6 @@ import { collectPages } from './paginate.js';
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const ORG_PAGE_SIZE = 20;
-const DEFAULT_EVENT_BUS = 'default';
-const FORWARDING_TARGET_ID = 'central-event-bus';
-const FORWARDING_POLICY_NAME = 'put-events-on-central-bus';
 const CONFLICT_RETRY = { attempts: 5, baseDelayMs: 1000 };
 /** EnablePolicyType is asynchronous (facts §1.11); about two minutes of polling before giving up this run. */
 const POLICY_TYPE_POLL = { attempts: 12, delayMs: 10_000 };
@@ -164,32 +154,6 @@ class ActionRunner {
             new PutBackupVaultAccessPolicyCommand({ BackupVaultName: spec.vaultName, Policy: spec.policy }),
           );
         return;
-      case 'CreateBackupRole':
-        await this.createRole(
-          action.accountId,
-          spec.roleName,
-          'backup.amazonaws.com',
-          'AWS Backup service role',
-        );
-        for (const policyArn of spec.managedPolicyArns) {
-          await this.factory
-            .iam(action.accountId)
-            .send(new AttachRolePolicyCommand({ RoleName: spec.roleName, PolicyArn: policyArn }));
-        }
-        return;
-      case 'UpdateBackupRoleTrust':
-        await this.factory.iam(action.accountId).send(
-          new UpdateAssumeRolePolicyCommand({
-            RoleName: spec.roleName,
-            PolicyDocument: serviceTrustPolicy('backup.amazonaws.com'),
-          }),
-        );
-        return;
-      case 'AttachBackupRolePolicy':
-        await this.factory
-          .iam(action.accountId)
-          .send(new AttachRolePolicyCommand({ RoleName: spec.roleName, PolicyArn: spec.policyArn }));
-        return;
       case 'EnableRegionOptIn':
         return this.updateRegionSettings(action, { optIn: spec.resourceTypes, management: [] });
       case 'EnableAdvancedDynamoDbBackup':
@@ -205,26 +169,6 @@ class ActionRunner {
           }),
         );
         return;
-      case 'CreateEventForwardingRole':
-        await this.createRole(
-          action.accountId,
-          spec.roleName,
-          'events.amazonaws.com',
-          'Forwards events to the central bus',
-        );
-        await this.factory.iam(action.accountId).send(
-          new PutRolePolicyCommand({
-            RoleName: spec.roleName,
-            PolicyName: FORWARDING_POLICY_NAME,
-            PolicyDocument: JSON.stringify({
-              Version: '2012-10-17',
-              Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: spec.busArn }],
-            }),
-          }),
-        );
-        return;
-      case 'PutEventForwardingRule':
-        return this.putEventForwardingRule(action, spec);
     }
   }
 
@@ -304,27 +248,6 @@ class ActionRunner {
     }
   }
 
-  /** Creates a role trusted by one service; an existing role is kept (what follows makes it right). */
-  private async createRole(
-    accountId: string,
-    roleName: string,
-    servicePrincipal: string,
-    description: string,
-  ) {
-    try {
-      await this.factory.iam(accountId).send(
-        new CreateRoleCommand({
-          RoleName: roleName,
-          AssumeRolePolicyDocument: serviceTrustPolicy(servicePrincipal),
-          Description: `${description} (managed by org-backup-controller)`,
-          Tags: this.provenanceTags(),
-        }),
-      );
-    } catch (error) {
-      if (classifyAwsError(error).code !== 'EntityAlreadyExistsException') throw error;
-    }
-  }
-
   /**
    * Read, merge, write both maps: AWS does not document whether a partial map leaves the other types
    * unchanged, so every type keeps the value it had unless it is being turned on.
@@ -345,47 +268,6 @@ class ActionRunner {
     );
   }
 
-  /**
-   * Service events arrive only on each Region's default bus; a cross-account bus target needs a RoleArn and
-   * cannot use an input transformer (facts §10.16).
-   */
-  private async putEventForwardingRule(
-    action: Action,
-    spec: Extract<ActionSpec, { kind: 'PutEventForwardingRule' }>,
-  ): Promise<void> {
-    const events = this.factory.eventBridge(action.accountId, action.region);
-    await events.send(
-      new PutRuleCommand({
-        Name: spec.ruleName,
-        EventBusName: DEFAULT_EVENT_BUS,
-        EventPattern: spec.eventPattern,
-        State: 'ENABLED',
-        Description: 'Forwards AWS Backup and tag events to the org-backup-controller bus',
-      }),
-    );
-    const partition = spec.busArn.split(':')[1] || 'aws';
-    const result = await events.send(
-      new PutTargetsCommand({
-        Rule: spec.ruleName,
-        EventBusName: DEFAULT_EVENT_BUS,
-        Targets: [
-          {
-            Id: FORWARDING_TARGET_ID,
-            Arn: spec.busArn,
-            RoleArn: `arn:${partition}:iam::${action.accountId}:role/${spec.roleName}`,
-          },
-        ],
-      }),
-    );
-    const failed = result.FailedEntries?.[0];
-    if ((result.FailedEntryCount ?? 0) > 0 && failed) {
-      throw new ActionIncompleteError(
-        failed.ErrorCode ?? 'PutTargetsFailed',
-        failed.ErrorMessage ?? 'PutTargets failed',
-      );
-    }
-  }
-
   private provenanceTags(): Tag[] {
     return [
       { Key: MANAGED_BY_TAG.key, Value: MANAGED_BY_TAG.value },
@@ -401,14 +283,6 @@ function withTrue(
 ): Record<string, boolean> {
   return { ...current, ...Object.fromEntries(types.map((type) => [type, true])) };
 }
-
-function serviceTrustPolicy(servicePrincipal: string): string {
-  return JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Principal: { Service: servicePrincipal }, Action: 'sts:AssumeRole' }],
-  });
-}
-
 /** Deterministic, so a retried CreateBackupVault is recognised as the same request (1–50 of [A-Za-z0-9-_.]). */
 function creatorRequestId(vaultName: string): string {
   return `orgbackup-${vaultName}`.slice(0, 50);

@@ -1,10 +1,12 @@
+import { DASHBOARD_PAGE } from '../dashboard/page.js';
 import { ControllerError } from '../domain/errors.js';
 import type { ResourceStatus } from '../domain/model.js';
-import { RESOURCE_STATUSES } from '../domain/model.js';
+import { REASON_CODES, RESOURCE_STATUSES } from '../domain/model.js';
 import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError } from '../store/errors.js';
 import type { FindingsStore } from '../store/findings-store.js';
 import { toCsv } from './csv.js';
+import type { ReportContext } from './report-context.js';
 
 /** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
 export interface ReportRequest {
@@ -66,13 +68,14 @@ const ROUTES: readonly {
   },
   {
     pattern: /^\/findings$/,
-    params: ['account', 'region', 'status', 'resourceType', 'limit', 'cursor', 'format'],
+    params: ['account', 'region', 'status', 'resourceType', 'reason', 'limit', 'cursor', 'format'],
     run: async (store, query) => {
       const page = await store.listFindings({
         ...optional('accountId', query.accountId('account')),
         ...optional('region', query.region('region')),
         ...optional('status', query.status('status')),
         ...optional('resourceType', query.text('resourceType')),
+        ...optional('reason', query.reason('reason')),
         limit: query.limit(),
         cursor: query.text('cursor') ?? null,
       });
@@ -120,6 +123,80 @@ const ROUTES: readonly {
     },
   },
   {
+    pattern: /^\/targets$/,
+    params: ['limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listTargets({ limit: query.limit(), cursor: query.text('cursor') ?? null });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
+        csv: page.items.map((target) => ({
+          accountId: target.accountId,
+          region: target.region,
+          resources: target.resources,
+          ...target.byStatus,
+          failingChecks: target.checks
+            .filter((check) => check.status === 'FAIL')
+            .map((check) => check.check)
+            .join(' '),
+        })),
+      };
+    },
+  },
+  {
+    pattern: /^\/reasons$/,
+    params: ['format'],
+    run: async (store) => {
+      const items = await store.countReasons();
+      return { json: { items }, csv: items };
+    },
+  },
+  {
+    pattern: /^\/resource$/,
+    params: ['account', 'region', 'arn', 'limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const accountId = query.required('account', query.accountId('account'));
+      const region = query.required('region', query.region('region'));
+      const arn = query.required('arn', query.text('arn'));
+      const [finding, transitions] = await Promise.all([
+        store.getFinding(accountId, region, arn),
+        store.listResourceTransitions({
+          accountId,
+          region,
+          arn,
+          limit: query.limit(),
+          cursor: query.text('cursor') ?? null,
+        }),
+      ]);
+      return {
+        json: { finding, transitions: transitions.items, nextCursor: transitions.nextCursor },
+        nextCursor: transitions.nextCursor,
+        csv: transitions.items.map((transition) => ({
+          at: transition.at,
+          from: transition.from ?? '',
+          to: transition.to,
+          reasons: transition.reasons.join(' '),
+          detail: transition.detail,
+        })),
+      };
+    },
+  },
+  {
+    pattern: /^\/organization$/,
+    params: ['limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listAccountDirectory({
+        limit: query.limit(),
+        cursor: query.text('cursor') ?? null,
+      });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
+        csv: page.items.map((entry) => ({ ...entry })),
+      };
+    },
+  },
+  {
     pattern: /^\/runs$/,
     params: ['limit', 'cursor', 'format'],
     run: async (store, query) => {
@@ -145,12 +222,21 @@ const ROUTES: readonly {
 export async function handleReportRequest(
   store: FindingsStore,
   request: ReportRequest,
+  /** What `/about` answers (read only for that route); a server started without a configuration has none. */
+  about?: () => ReportContext,
 ): Promise<ReportResponse> {
   if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
   const path = request.path.replace(/\/+$/, '') || '/';
+  if (path === '/') return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  if (path === '/about') {
+    return about ? json(200, about()) : problem(404, 'This server was started without a configuration.');
+  }
   const route = ROUTES.find((candidate) => candidate.pattern.test(path));
   if (!route) {
-    return problem(404, `No route ${path}. Routes: /summary, /findings, /accounts/{id}, /actions, /runs.`);
+    return problem(
+      404,
+      `No route ${path}. Routes: / (dashboard), /about, /summary, /findings, /accounts/{id}, /actions, /runs, /targets, /reasons, /resource, /organization.`,
+    );
   }
   try {
     const unknown = Object.keys(request.query).filter((name) => !route.params.includes(name));
@@ -236,6 +322,22 @@ class QueryReader {
       );
     }
     return upper as ResourceStatus;
+  }
+
+  reason(name: string): string | undefined {
+    const value = this.text(name);
+    if (value !== undefined && !(REASON_CODES as readonly string[]).includes(value)) {
+      throw new BadReportRequestError(
+        `Parameter "${name}" must be a reason code such as ${REASON_CODES.slice(0, 3).join(', ')}, not "${value}".`,
+      );
+    }
+    return value;
+  }
+
+  /** A parameter the route cannot do without. */
+  required<T>(name: string, value: T | undefined): T {
+    if (value === undefined) throw new BadReportRequestError(`Parameter "${name}" is required here.`);
+    return value;
   }
 
   limit(): number {

@@ -3,7 +3,10 @@ import type { ActionKind } from './model.js';
 /**
  * Every write the controller can make, with the IAM permissions it needs. The planner copies `permissions`
  * onto each action it emits; infra builds the controller's IAM policies from this table, so a new action
- * kind cannot ship without its permissions. Nothing here deletes a vault, recovery point, key or role.
+ * kind cannot ship without its permissions. Nothing here deletes a vault, recovery point, key or role, and
+ * nothing writes IAM roles: the backup role, the controller's execution role and event forwarding belong to
+ * the member baseline StackSet (the management stack in the management account); the controller only
+ * verifies them.
  */
 export interface ActionKindInfo {
   readonly scope: 'org' | 'target';
@@ -88,28 +91,6 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     permissions: ['backup:PutBackupVaultAccessPolicy'],
     description: 'Allow backup:CopyIntoBackupVault from the organization on the central vault.',
   },
-  CreateBackupRole: {
-    scope: 'target',
-    runsIn: 'member',
-    mutatesExisting: false,
-    permissions: ['iam:CreateRole', 'iam:AttachRolePolicy', 'iam:TagRole'],
-    description:
-      'Create the backup service role trusted by backup.amazonaws.com, with the AWS managed policies.',
-  },
-  UpdateBackupRoleTrust: {
-    scope: 'target',
-    runsIn: 'member',
-    mutatesExisting: true,
-    permissions: ['iam:UpdateAssumeRolePolicy'],
-    description: 'Make the backup service role trust backup.amazonaws.com.',
-  },
-  AttachBackupRolePolicy: {
-    scope: 'target',
-    runsIn: 'member',
-    mutatesExisting: true,
-    permissions: ['iam:AttachRolePolicy'],
-    description: 'Attach a missing AWS managed backup policy (e.g. the S3 ones) to the backup service role.',
-  },
   EnableRegionOptIn: {
     scope: 'target',
     runsIn: 'member',
@@ -135,20 +116,6 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     description:
       'Grant the backup service role the few operations one use needs on a same-account customer-managed ' +
       'resource key (kmsGrants: manage only).',
-  },
-  CreateEventForwardingRole: {
-    scope: 'target',
-    runsIn: 'member',
-    mutatesExisting: false,
-    permissions: ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:TagRole'],
-    description: 'Create the role EventBridge uses to put events on the central bus.',
-  },
-  PutEventForwardingRule: {
-    scope: 'target',
-    runsIn: 'member',
-    mutatesExisting: false,
-    permissions: ['events:PutRule', 'events:PutTargets', 'iam:PassRole'],
-    description: 'Forward aws.backup and aws.tag events from the Region default bus to the central bus.',
   },
 };
 

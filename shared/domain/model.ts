@@ -395,13 +395,6 @@ export type ActionSpec =
       readonly changeableForDays?: number;
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
-  | {
-      readonly kind: 'CreateBackupRole';
-      readonly roleName: string;
-      readonly managedPolicyArns: readonly string[];
-    }
-  | { readonly kind: 'UpdateBackupRoleTrust'; readonly roleName: string }
-  | { readonly kind: 'AttachBackupRolePolicy'; readonly roleName: string; readonly policyArn: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
   | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
   | {
@@ -410,14 +403,6 @@ export type ActionSpec =
       readonly granteePrincipal: string;
       readonly grantName: string;
       readonly operations: readonly string[];
-    }
-  | { readonly kind: 'CreateEventForwardingRole'; readonly roleName: string; readonly busArn: string }
-  | {
-      readonly kind: 'PutEventForwardingRule';
-      readonly ruleName: string;
-      readonly busArn: string;
-      readonly roleName: string;
-      readonly eventPattern: string;
     };
 
 export type ActionKind = ActionSpec['kind'];

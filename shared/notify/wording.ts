@@ -21,7 +21,9 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
   },
   BACKUP_ROLE_MISSING: {
     why: 'the backup IAM role is missing or does not trust backup.amazonaws.com',
-    fix: 'create the role or restore its trust policy (the controller does this in enforce mode)',
+    fix:
+      'redeploy the member baseline StackSet instance of this account (the management stack in the ' +
+      'management account): it owns the role, its trust and its managed policies',
   },
   KMS_ACCESS_DENIED: {
     why: 'the backup role cannot use a KMS key the backup needs',
@@ -89,7 +91,9 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
   },
   EVENT_FORWARDING_MISSING: {
     why: 'the rule forwarding AWS Backup and tag events to the central bus is missing',
-    fix: 'restore the event forwarding rule and role (the controller does this in enforce mode)',
+    fix:
+      'redeploy the member baseline StackSet instance of this account and Region (the management stack in ' +
+      'the management account): it owns the forwarding rule and role',
   },
   DYNAMODB_ADVANCED_DISABLED: {
     why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',

@@ -13,3 +13,14 @@ export class InvalidCursorError extends ControllerError {
     super('STORE_INVALID_CURSOR', 'The pagination cursor is not valid for this query.', options);
   }
 }
+
+/** An item read back from the table does not match its entity's schema (written by another version, or edited). */
+export class StoreItemError extends ControllerError {
+  constructor(item: Record<string, unknown>, problem: string, cause?: unknown) {
+    super(
+      'STORE_ITEM_INVALID',
+      `The stored item ${String(item.PK)} / ${String(item.SK)} is not valid: ${problem}.`,
+      cause === undefined ? undefined : { cause },
+    );
+  }
+}

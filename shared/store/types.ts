@@ -5,7 +5,8 @@ import type {
   ResourceStatus,
   TargetChecks,
 } from '../domain/model.js';
-import type { Item, TargetRow } from './items.js';
+import type { TargetRow } from './codecs.js';
+import type { StoredActions } from './diff.js';
 
 export type RunTrigger = 'schedule' | 'event' | 'cli';
 
@@ -80,6 +81,8 @@ export interface FindingQuery extends PageRequest {
   readonly region?: string;
   readonly status?: ResourceStatus;
   readonly resourceType?: string;
+  /** Only findings carrying this reason code. */
+  readonly reason?: string;
 }
 
 /** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */
@@ -89,6 +92,14 @@ export interface TargetSnapshot {
   readonly history: ReadonlyMap<string, HistoryEntry>;
   readonly findings: ReadonlyMap<string, ResourceFinding>;
   readonly target: TargetRow | null;
-  /** Raw rows of planned-but-unapplied actions, diffed by the next save. */
-  readonly outstandingActions: readonly Item[];
+  /** Planned-but-unapplied actions by sort key, diffed by the next save. */
+  readonly outstandingActions: StoredActions;
+}
+
+/** Where an account sits in the organization, for coverage by OU. */
+export interface AccountDirectoryEntry {
+  readonly accountId: string;
+  readonly name: string;
+  /** Slash path of OU names from the root (`/Workloads/Prod`); `/` for an account directly under the root. */
+  readonly ouPath: string;
 }

@@ -8,15 +8,8 @@ import {
   UpdateGlobalSettingsCommand,
   UpdateRegionSettingsCommand,
 } from '@aws-sdk/client-backup';
-import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  AttachRolePolicyCommand,
-  CreateRoleCommand,
-  EntityAlreadyExistsException,
-  IAMClient,
-  PutRolePolicyCommand,
-  UpdateAssumeRolePolicyCommand,
-} from '@aws-sdk/client-iam';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateGrantCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   AttachPolicyCommand,
@@ -46,7 +39,6 @@ const events = mockClient(EventBridgeClient);
 const mocks = [organizations, backup, iam, kms, events];
 
 const NOW = new Date('2026-03-04T00:00:00Z');
-const BUS = `arn:aws:events:${HOME}:${MANAGEMENT}:event-bus/org-backup`;
 const KEY = `arn:aws:kms:${HOME}:${MEMBER}:key/k-1`;
 const sleeps: number[] = [];
 const sleep = async (ms: number) => void sleeps.push(ms);
@@ -75,7 +67,6 @@ beforeEach(() => {
   organizations.on(ListRootsCommand).resolves({
     Roots: [{ Id: 'r-abcd', PolicyTypes: [{ Type: 'BACKUP_POLICY', Status: 'ENABLED' }] }],
   });
-  events.on(PutTargetsCommand).resolves({ FailedEntryCount: 0, FailedEntries: [] });
   backup.on(DescribeRegionSettingsCommand).resolves({ ResourceTypeOptInPreference: {} });
 });
 
@@ -165,44 +156,6 @@ const MAPPINGS: { spec: ActionSpec; expect: () => void }[] = [
       }),
   },
   {
-    spec: { kind: 'CreateBackupRole', roleName: 'OrgBackupRole', managedPolicyArns: ['arn:p1', 'arn:p2'] },
-    expect: () => {
-      const trust = JSON.parse(
-        String(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input.AssumeRolePolicyDocument),
-      );
-      expect(trust.Statement[0]).toMatchObject({
-        Principal: { Service: 'backup.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-      });
-      expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, {
-        RoleName: 'OrgBackupRole',
-        PolicyArn: 'arn:p1',
-      });
-      expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, {
-        RoleName: 'OrgBackupRole',
-        PolicyArn: 'arn:p2',
-      });
-    },
-  },
-  {
-    spec: { kind: 'UpdateBackupRoleTrust', roleName: 'OrgBackupRole' },
-    expect: () => {
-      const input = iam.commandCalls(UpdateAssumeRolePolicyCommand)[0]?.args[0].input;
-      expect(input?.RoleName).toBe('OrgBackupRole');
-      expect(JSON.parse(String(input?.PolicyDocument)).Statement[0].Principal).toEqual({
-        Service: 'backup.amazonaws.com',
-      });
-    },
-  },
-  {
-    spec: { kind: 'AttachBackupRolePolicy', roleName: 'OrgBackupRole', policyArn: 'arn:p3' },
-    expect: () =>
-      expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, {
-        RoleName: 'OrgBackupRole',
-        PolicyArn: 'arn:p3',
-      }),
-  },
-  {
     spec: { kind: 'EnableRegionOptIn', resourceTypes: ['EBS'] },
     expect: () =>
       expect(backup).toHaveReceivedCommandWith(UpdateRegionSettingsCommand, {
@@ -233,41 +186,6 @@ const MAPPINGS: { spec: ActionSpec; expect: () => void }[] = [
         Operations: ['Decrypt', 'GenerateDataKey'],
       }),
   },
-  {
-    spec: { kind: 'CreateEventForwardingRole', roleName: 'FwdRole', busArn: BUS },
-    expect: () => {
-      const trust = JSON.parse(
-        String(iam.commandCalls(CreateRoleCommand)[0]?.args[0].input.AssumeRolePolicyDocument),
-      );
-      expect(trust.Statement[0].Principal).toEqual({ Service: 'events.amazonaws.com' });
-      const inline = JSON.parse(
-        String(iam.commandCalls(PutRolePolicyCommand)[0]?.args[0].input.PolicyDocument),
-      );
-      expect(inline.Statement).toEqual([{ Effect: 'Allow', Action: 'events:PutEvents', Resource: BUS }]);
-    },
-  },
-  {
-    spec: {
-      kind: 'PutEventForwardingRule',
-      ruleName: 'fwd',
-      busArn: BUS,
-      roleName: 'FwdRole',
-      eventPattern: '{"source":["aws.backup"]}',
-    },
-    expect: () => {
-      expect(events).toHaveReceivedCommandWith(PutRuleCommand, {
-        Name: 'fwd',
-        EventBusName: 'default',
-        EventPattern: '{"source":["aws.backup"]}',
-        State: 'ENABLED',
-      });
-      expect(events).toHaveReceivedCommandWith(PutTargetsCommand, {
-        Rule: 'fwd',
-        EventBusName: 'default',
-        Targets: [{ Id: 'central-event-bus', Arn: BUS, RoleArn: `arn:aws:iam::${MEMBER}:role/FwdRole` }],
-      });
-    },
-  },
 ];
 
 describe('applyActions', () => {
@@ -284,6 +202,17 @@ describe('applyActions', () => {
   it('has a mapping row for every action kind in the catalog', () => {
     const covered = new Set<ActionKind>(MAPPINGS.map((row) => row.spec.kind));
     expect(ACTION_KINDS.filter((kind) => !covered.has(kind))).toEqual([]);
+  });
+
+  it('never writes IAM or EventBridge: roles and forwarding belong to the deployed baseline', async () => {
+    await applyActions(
+      testFactory(),
+      MAPPINGS.map((row) => action(row.spec)),
+      enforce,
+    );
+    expect(iam.calls()).toEqual([]);
+    expect(events.calls()).toEqual([]);
+    expect(totalCalls()).toBeGreaterThan(MAPPINGS.length);
   });
 
   it('makes zero calls in audit mode and returns the actions unchanged', async () => {
@@ -338,17 +267,6 @@ describe('applyActions', () => {
     const [result] = await applyActions(testFactory(), [action(spec)], enforce);
     expect(result).toMatchObject({ applied: true });
     expect(result?.error).toBeUndefined();
-  });
-
-  it('keeps an existing role and still attaches its policies', async () => {
-    iam.on(CreateRoleCommand).rejects(new EntityAlreadyExistsException({ message: 'exists', $metadata: {} }));
-    const [result] = await applyActions(
-      testFactory(),
-      [action({ kind: 'CreateBackupRole', roleName: 'R', managedPolicyArns: ['arn:p1'] })],
-      enforce,
-    );
-    expect(result?.applied).toBe(true);
-    expect(iam).toHaveReceivedCommandWith(AttachRolePolicyCommand, { RoleName: 'R', PolicyArn: 'arn:p1' });
   });
 
   it('retries a concurrent modification with the injected sleep, then applies', async () => {
@@ -493,29 +411,6 @@ describe('applyActions', () => {
       ResourceTypeOptInPreference: { EBS: false, DynamoDB: true, RDS: true },
       ResourceTypeManagementPreference: { DynamoDB: true, EFS: true },
     });
-  });
-
-  it('reports a partially failed PutTargets as an error', async () => {
-    events.on(PutTargetsCommand).resolves({
-      FailedEntryCount: 1,
-      FailedEntries: [
-        { TargetId: 'central-event-bus', ErrorCode: 'AccessDeniedException', ErrorMessage: 'no' },
-      ],
-    });
-    const [result] = await applyActions(
-      testFactory(),
-      [
-        action({
-          kind: 'PutEventForwardingRule',
-          ruleName: 'fwd',
-          busArn: BUS,
-          roleName: 'R',
-          eventPattern: '{}',
-        }),
-      ],
-      enforce,
-    );
-    expect(result).toMatchObject({ applied: false, error: { code: 'AccessDeniedException' } });
   });
 
   it('sends org actions through the management account and target actions through the member', async () => {

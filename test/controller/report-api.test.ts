@@ -472,7 +472,7 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
     const reply = await send({ path: '/report' });
     expect(reply.status).toBe(404);
     expect(JSON.parse(reply.body).error).toBe(
-      'No route /report. Routes: /summary, /findings, /accounts/{id}, /actions, /runs.',
+      'No route /report. Routes: / (dashboard), /about, /summary, /findings, /accounts/{id}, /actions, /runs, /targets, /reasons, /resource, /organization.',
     );
   });
 

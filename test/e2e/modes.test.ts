@@ -19,9 +19,9 @@ import {
 } from './support.js';
 
 /**
- * An organization nobody has prepared (beyond enabling backup policies): no policy, no vaults, no event
- * forwarding, cross-account backup off, DEV without the backup service role, and DynamoDB opted out where a
- * tagged table lives. Enforce mode must repair all of it; audit mode must only say so.
+ * An organization nobody has prepared beyond enabling backup policies and deploying the member baseline
+ * (which brings the backup service role): no policy, no vaults, cross-account backup off, and DynamoDB opted
+ * out where a tagged table lives. Enforce mode must repair all of it; audit mode must only say so.
  */
 const unpreparedWorld = e2eWorld({
   crossAccountBackupEnabled: false,
@@ -39,7 +39,10 @@ const unpreparedWorld = e2eWorld({
         },
       },
     },
-    [DEV]: { roles: [], regions: { [REGION]: { resources: taggedVolumes(DEV, 'dev', 2) } } },
+    [DEV]: {
+      roles: ['OrgBackupServiceRole'],
+      regions: { [REGION]: { resources: taggedVolumes(DEV, 'dev', 2) } },
+    },
   },
 });
 
@@ -87,7 +90,8 @@ describe('enforce and audit on the same unprepared organization', () => {
       crossAccountBackupEnabled: true,
       memberVaults: [true, true, true, true],
       centralVault: true,
-      devBackupRole: 'PASS',
+      // The backup role belongs to the member baseline: neither mode writes it.
+      devBackupRole: audit.world.devBackupRole,
     });
     // The plan covers the org, every account's prerequisites, and the opt-in of the type found tagged.
     expect(new Set(enforce.actions.map((action) => action.kind))).toEqual(
@@ -98,11 +102,7 @@ describe('enforce and audit on the same unprepared organization', () => {
         'CreateBackupVault',
         'PutVaultLock',
         'PutVaultAccessPolicy',
-        'CreateBackupRole',
-        'AttachBackupRolePolicy',
         'EnableRegionOptIn',
-        'CreateEventForwardingRole',
-        'PutEventForwardingRule',
       ]),
     );
 
@@ -113,7 +113,7 @@ describe('enforce and audit on the same unprepared organization', () => {
       crossAccountBackupEnabled: false,
       memberVaults: [false, false, false, false],
       centralVault: false,
-      devBackupRole: 'FAIL',
+      devBackupRole: enforce.world.devBackupRole,
     });
     expect(audit.planned).toEqual(enforce.planned);
   });

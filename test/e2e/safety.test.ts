@@ -18,8 +18,6 @@ import {
  * configuration over runs, and a compliance lock is never applied without `allowIrreversibleLock`.
  */
 
-// Every account's backup role lacks the two S3 managed policies (a role named as a plain string in a world
-// has only the Backup and Restores ones): attaching them modifies existing configuration in each account.
 const world = e2eWorld({
   accounts: {
     [PROD]: {
@@ -33,36 +31,52 @@ const world = e2eWorld({
   },
 });
 
+// Every account already has the vault, with a governance lock looser than the config's 7–365 days:
+// tightening it modifies existing configuration in each account.
+const looseLock = { name: 'org-backup', lock: { minRetentionDays: 1, maxRetentionDays: 1000 } };
+const lockWorld = e2eWorld({
+  accounts: Object.fromEntries(
+    [MANAGEMENT, CENTRAL, PROD, DEV].map((id) => [
+      id,
+      {
+        name: `account-${id}`,
+        roles: ['OrgBackupServiceRole'],
+        regions: { [REGION]: { vaults: [looseLock] } },
+      },
+    ]),
+  ),
+});
+
 const accountsWith = (actions: readonly ActionRecord[], predicate: (action: ActionRecord) => boolean) =>
   [...new Set(actions.filter(predicate).map((action) => action.accountId))].sort();
 
 describe('blast radius across the fanned-out targets of a run', () => {
   it('lets 25 % of 4 accounts (1) change existing configuration per run, blocks and reports the rest, and finishes over later runs', async () => {
     const config = e2eConfig({ blastRadius: { maxAccountsChangedPercent: 25 } });
-    await withHarness({ world, config }, async (harness) => {
-      const isAttach = (action: ActionRecord) => action.kind === 'AttachBackupRolePolicy';
+    await withHarness({ world: lockWorld, config }, async (harness) => {
+      const isLockChange = (action: ActionRecord) => action.kind === 'PutVaultLock';
       const changedPerRun: string[][] = [];
       for (let run = 0; run < 4; run += 1) {
         advanceToHour(harness, run);
         await harness.sweep();
         const { actions } = await harness.report();
         const thisRun = actions.filter((action) => action.at === harness.sim.now().toISOString());
-        changedPerRun.push(accountsWith(thisRun, (a) => isAttach(a) && a.applied));
+        changedPerRun.push(accountsWith(thisRun, (a) => isLockChange(a) && a.applied));
         if (run === 0) {
-          const blocked = accountsWith(thisRun, (a) => isAttach(a) && a.blocked?.by === 'BLAST_RADIUS');
+          const blocked = accountsWith(thisRun, (a) => isLockChange(a) && a.blocked?.by === 'BLAST_RADIUS');
           // One account changed, the three others blocked with the limit named, not silently dropped.
           expect(changedPerRun[0]).toHaveLength(1);
           expect(blocked).toHaveLength(3);
           expect(thisRun.find((a) => a.blocked)?.blocked?.message).toContain('25% (1 of 4 accounts)');
         }
       }
-      // Each run admitted exactly one new account; after four runs every account's role is complete.
+      // Each run admitted exactly one new account; after four runs every account's lock is the configured one.
       expect(changedPerRun.map((accounts) => accounts.length)).toEqual([1, 1, 1, 1]);
       expect(changedPerRun.flat().sort()).toEqual([CENTRAL, MANAGEMENT, PROD, DEV].sort());
       const outstanding = await Promise.all(
         [MANAGEMENT, CENTRAL, PROD, DEV].map((id) => harness.store.getAccountView(id)),
       );
-      expect(outstanding.flatMap((view) => view.outstandingActions.filter(isAttach))).toEqual([]);
+      expect(outstanding.flatMap((view) => view.outstandingActions.filter(isLockChange))).toEqual([]);
     });
   });
 

@@ -413,7 +413,7 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     world: auditWorld(audit, {
       [PROD]: preparedAccount({
         resources: [{ arn: ungrantedKeyVolume, tags: { ...TAG }, kmsKeyArn: ungrantedKey }],
-        keys: [{ arn: ungrantedKey, state: 'Enabled' }],
+        keys: [{ arn: ungrantedKey, state: 'Enabled', allowsBackupRole: false }],
       }),
     }),
     checkpoints: [

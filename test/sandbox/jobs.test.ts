@@ -83,14 +83,14 @@ describe('scheduled backup jobs', () => {
       message: `Unable to assume role arn:aws:iam::${PROD}:role/OrgBackupServiceRole. Verify that the role exists and trusts backup.amazonaws.com.`,
     },
     {
-      why: 'the resource key has no grant for the backup role',
+      why: 'the resource key policy refuses the backup role and no grant allows it',
       accounts: {
         [PROD]: {
           roles: ['OrgBackupServiceRole'],
           regions: {
             [REGION]: {
               vaults: [{ name: 'org-backup' }],
-              keys: [{ arn: KEY }],
+              keys: [{ arn: KEY, allowsBackupRole: false }],
               resources: [{ arn: VOLUME, tags: { BackupEnabled: 'True' }, kmsKeyArn: KEY }],
             },
           },
@@ -150,6 +150,20 @@ describe('scheduled backup jobs', () => {
     );
     sim.advanceTo(at('2026-03-02T09:00:00Z'));
     expect(lastJob(sim)).toMatchObject({ state: 'FAILED', statusMessage: message });
+  });
+
+  it('use a customer key without any grant when its key policy allows the backup role (the default)', () => {
+    const sim = simulate(
+      prodWorld({
+        [REGION]: {
+          vaults: [{ name: 'org-backup' }],
+          keys: [{ arn: KEY }],
+          resources: [{ arn: VOLUME, tags: { BackupEnabled: 'True' }, kmsKeyArn: KEY }],
+        },
+      }),
+    );
+    sim.advanceTo(at('2026-03-02T09:00:00Z'));
+    expect(lastJob(sim)).toMatchObject({ state: 'COMPLETED' });
   });
 
   it.each<{

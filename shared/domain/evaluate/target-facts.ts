@@ -38,11 +38,6 @@ export function iamRoleArn(desired: DesiredState, accountId: string, roleName: s
   return `arn:${partitionOf(desired)}:iam::${accountId}:role/${roleName}`;
 }
 
-/** IAM is account-global: its actions are planned (and its gaps fixed) only in the home Region's target. */
-export function isHomeRegion(desired: DesiredState, observed: ObservedTarget): boolean {
-  return observed.region === desired.context.homeRegion;
-}
-
 /** Regions listed only in `scanRegions` are observed and reported, never changed. */
 export function isManagedRegion(desired: DesiredState, region: string): boolean {
   return desired.regions.includes(region);

@@ -17,7 +17,7 @@ export function plannedAction(spec: ActionSpec, placement: ActionPlacement): Act
 
 /**
  * Execution order: whatever an action depends on comes earlier (policy type before policy, policy before
- * attachment, role before grants, vault before its lock and access policy, forwarding role before rule).
+ * attachment, vault before its lock and access policy).
  * Attachments precede detachments so moving the policy between targets never leaves a gap in coverage.
  */
 const EXECUTION_ORDER: readonly ActionKind[] = [
@@ -27,17 +27,12 @@ const EXECUTION_ORDER: readonly ActionKind[] = [
   'AttachPolicy',
   'DetachPolicy',
   'EnableCrossAccountBackup',
-  'CreateBackupRole',
-  'UpdateBackupRoleTrust',
-  'AttachBackupRolePolicy',
   'CreateBackupVault',
   'PutVaultLock',
   'PutVaultAccessPolicy',
   'EnableRegionOptIn',
   'EnableAdvancedDynamoDbBackup',
   'CreateKmsGrant',
-  'CreateEventForwardingRole',
-  'PutEventForwardingRule',
 ];
 
 /** Stable: actions of the same kind keep the order they were planned in. */

@@ -3,11 +3,8 @@ import {
   backupRoleArn,
   centralVaultHere,
   dynamoDbAdvancedOff,
-  iamRoleArn,
-  isHomeRegion,
   isManagedRegion,
   optedOutSelectedTypes,
-  partitionOf,
   vaultArn,
 } from '../evaluate/target-facts.js';
 import { vaultLocksHere } from '../evaluate/target-locks.js';
@@ -37,14 +34,12 @@ const IRREVERSIBLE_LOCK_BLOCK = {
 export function planTarget(desired: DesiredState, observed: ObservedTarget, now: Date): Action[] {
   if (!observed.reachability.ok || !isManagedRegion(desired, observed.region)) return [];
   const steps: Step[] = [
-    ...planBackupRole(desired, observed),
     ...planVault(desired, observed),
     ...planCentralVault(desired, observed),
     ...planVaultLocks(desired, observed, now),
     ...planRegionOptIn(desired, observed),
     ...planDynamoDbAdvanced(desired, observed),
     ...planKmsGrants(desired, observed),
-    ...planEventForwarding(desired, observed),
   ];
   return inExecutionOrder(
     steps.map(({ spec, target, reason, blocked }) => ({
@@ -116,39 +111,6 @@ function planCentralVault(desired: DesiredState, observed: ObservedTarget): Step
   return steps;
 }
 
-function planBackupRole(desired: DesiredState, observed: ObservedTarget): Step[] {
-  if (!isHomeRegion(desired, observed)) return [];
-  const { name: roleName, managedPolicyArns } = desired.backupRole;
-  const target = backupRoleArn(desired, observed.accountId);
-  const role = observed.backupRole;
-  if (!role.exists) {
-    return [
-      {
-        spec: { kind: 'CreateBackupRole', roleName, managedPolicyArns },
-        target,
-        reason: `The backup role ${roleName} that the policy names does not exist.`,
-      },
-    ];
-  }
-  const steps: Step[] = [];
-  if (!role.trustsBackup) {
-    steps.push({
-      spec: { kind: 'UpdateBackupRoleTrust', roleName },
-      target,
-      reason: `The backup role ${roleName} does not trust backup.amazonaws.com.`,
-    });
-  }
-  for (const policyArn of managedPolicyArns) {
-    if (role.attachedPolicyArns.includes(policyArn)) continue;
-    steps.push({
-      spec: { kind: 'AttachBackupRolePolicy', roleName, policyArn },
-      target,
-      reason: `The backup role ${roleName} lacks the managed policy ${policyArn}.`,
-    });
-  }
-  return steps;
-}
-
 function planRegionOptIn(desired: DesiredState, observed: ObservedTarget): Step[] {
   if (!desired.manageRegionOptIn) return [];
   const resourceTypes = optedOutSelectedTypes(desired, observed);
@@ -176,8 +138,9 @@ function planDynamoDbAdvanced(desired: DesiredState, observed: ObservedTarget): 
 }
 
 /**
- * kmsGrants: manage only (see key-access.ts). A grant needs its grantee to exist; the role arrives with the
- * member baseline, so without it nothing is planned.
+ * kmsGrants: manage only (see key-access.ts). A grant needs its grantee to exist. The backup role comes with
+ * the member baseline, so until it arrives the target waits for a later run (and reports BACKUP_ROLE_MISSING)
+ * rather than plan a grant that would fail.
  */
 function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] {
   if (!observed.backupRole.exists) return [];
@@ -190,28 +153,4 @@ function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] 
       `Neither the key policy nor a grant lets the backup role use ${key.arn}, the key of a tagged ` +
       `${key.encrypts} resource; the grant allows only ${operations.join(', ')}.`,
   }));
-}
-
-function planEventForwarding(desired: DesiredState, observed: ObservedTarget): Step[] {
-  const forwarding = desired.eventForwarding;
-  if (forwarding === undefined) return [];
-  const { ruleName, busArn, roleName, eventPattern } = forwarding;
-  const steps: Step[] = [];
-  if (!observed.eventForwarding.roleExists && isHomeRegion(desired, observed)) {
-    steps.push({
-      spec: { kind: 'CreateEventForwardingRole', roleName, busArn },
-      target: iamRoleArn(desired, observed.accountId, roleName),
-      reason: `The role ${roleName} that EventBridge uses to reach the central bus does not exist.`,
-    });
-  }
-  if (!observed.eventForwarding.ruleExists || !observed.eventForwarding.targetsBus) {
-    steps.push({
-      spec: { kind: 'PutEventForwardingRule', ruleName, busArn, roleName, eventPattern },
-      target: `arn:${partitionOf(desired)}:events:${observed.region}:${observed.accountId}:rule/${ruleName}`,
-      reason: observed.eventForwarding.ruleExists
-        ? `The rule ${ruleName} does not forward to ${busArn}.`
-        : `The rule ${ruleName} that forwards backup and tag events to ${busArn} does not exist.`,
-    });
-  }
-  return steps;
 }

@@ -134,49 +134,6 @@ const rows: Row[] = [
     at: CENTRAL_ACCOUNT,
   },
   {
-    kind: 'CreateBackupRole',
-    why: "the policy's iam_role_arn names a role that does not exist",
-    plan: () =>
-      planTarget(
-        plain,
-        compliantTarget(plain, undefined, {
-          backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
-        }),
-        NOW,
-      ),
-    spec: { roleName: plain.backupRole.name, managedPolicyArns: plain.backupRole.managedPolicyArns },
-    at: MEMBER_ACCOUNT,
-  },
-  {
-    kind: 'UpdateBackupRoleTrust',
-    why: 'the role exists but AWS Backup cannot assume it',
-    plan: () => {
-      const observed = compliantTarget(plain);
-      return planTarget(
-        plain,
-        { ...observed, backupRole: { ...observed.backupRole, trustsBackup: false } },
-        NOW,
-      );
-    },
-    spec: { roleName: plain.backupRole.name },
-    at: MEMBER_ACCOUNT,
-  },
-  {
-    kind: 'AttachBackupRolePolicy',
-    why: 'without the S3 managed policy, S3 backups fail',
-    plan: () => {
-      const observed = compliantTarget(plain);
-      const attachedPolicyArns = plain.backupRole.managedPolicyArns.slice(0, 1);
-      return planTarget(
-        plain,
-        { ...observed, backupRole: { ...observed.backupRole, attachedPolicyArns } },
-        NOW,
-      );
-    },
-    spec: { roleName: plain.backupRole.name, policyArn: plain.backupRole.managedPolicyArns[1] },
-    at: MEMBER_ACCOUNT,
-  },
-  {
     kind: 'EnableRegionOptIn',
     why: 'tag-only selections silently skip a type whose opt-in is off',
     plan: () =>
@@ -230,34 +187,6 @@ const rows: Row[] = [
     },
     at: MEMBER_ACCOUNT,
   },
-  {
-    kind: 'CreateEventForwardingRole',
-    why: 'EventBridge needs a role to put events on the central bus',
-    plan: () => {
-      const observed = compliantTarget(withForwarding);
-      return planTarget(
-        withForwarding,
-        { ...observed, eventForwarding: { ...observed.eventForwarding, roleExists: false } },
-        NOW,
-      );
-    },
-    spec: { roleName: EVENT_FORWARDING.roleName, busArn: EVENT_FORWARDING.busArn },
-    at: MEMBER_ACCOUNT,
-  },
-  {
-    kind: 'PutEventForwardingRule',
-    why: 'the forwarding rule points somewhere other than the central bus',
-    plan: () => {
-      const observed = compliantTarget(withForwarding);
-      return planTarget(
-        withForwarding,
-        { ...observed, eventForwarding: { ...observed.eventForwarding, targetsBus: false } },
-        NOW,
-      );
-    },
-    spec: { ...EVENT_FORWARDING },
-    at: MEMBER_ACCOUNT,
-  },
 ];
 
 describe('planner: one row per action kind', () => {
@@ -281,5 +210,42 @@ describe('planner: one row per action kind', () => {
     expect(action!.blocked).toBeUndefined();
     expect(action!.reason.length).toBeGreaterThan(10);
     expect(action!.target.length).toBeGreaterThan(0);
+  });
+});
+
+describe('planner: what the member baseline owns is verified, never written', () => {
+  const observed = compliantTarget(withForwarding);
+  it.each([
+    {
+      why: 'the backup role is missing',
+      drift: { backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] } },
+    },
+    {
+      why: 'the backup role does not trust AWS Backup',
+      drift: { backupRole: { ...observed.backupRole, trustsBackup: false } },
+    },
+    {
+      why: 'the backup role lacks the S3 managed policy',
+      drift: {
+        backupRole: {
+          ...observed.backupRole,
+          attachedPolicyArns: withForwarding.backupRole.managedPolicyArns.slice(0, 1),
+        },
+      },
+    },
+    {
+      why: 'the forwarding role is missing',
+      drift: { eventForwarding: { ...observed.eventForwarding, roleExists: false } },
+    },
+    {
+      why: 'the forwarding rule targets another bus',
+      drift: { eventForwarding: { ...observed.eventForwarding, targetsBus: false } },
+    },
+    {
+      why: 'the forwarding rule is missing',
+      drift: { eventForwarding: { ...observed.eventForwarding, ruleExists: false, targetsBus: false } },
+    },
+  ])('plans nothing when $why', ({ drift }) => {
+    expect(planTarget(withForwarding, { ...observed, ...drift }, NOW)).toEqual([]);
   });
 });

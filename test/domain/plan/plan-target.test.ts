@@ -335,7 +335,7 @@ describe('planTarget: central vault', () => {
   });
 });
 
-describe('planTarget: account-global IAM only in the home Region', () => {
+describe('planTarget: the baseline owns roles and forwarding, the same in every Region', () => {
   const desired = desiredState({ eventForwarding: EVENT_FORWARDING });
   const missingEverything = (region: string) =>
     compliantTarget(
@@ -357,19 +357,19 @@ describe('planTarget: account-global IAM only in the home Region', () => {
     );
 
   it.each([
-    {
-      region: HOME_REGION,
-      expected: ['CreateBackupRole', 'CreateEventForwardingRole', 'PutEventForwardingRule'],
-      why: 'roles first, then what uses them; a vault key never gets a hand-made grant',
-    },
-    {
-      region: OTHER_REGION,
-      expected: ['PutEventForwardingRule'],
-      why: 'roles belong to the home Region; a grant to a role that does not exist yet would fail',
-    },
-  ])('$region → $expected ($why)', ({ region, expected }) => {
-    expect(kinds(desired, missingEverything(region))).toEqual(expected);
+    { region: HOME_REGION, why: 'the first configured Region plans no role either' },
+    { region: OTHER_REGION, why: 'a grant to a role that does not exist yet would fail' },
+  ])('$region → nothing until the role arrives ($why)', ({ region }) => {
+    expect(kinds(desired, missingEverything(region))).toEqual([]);
   });
+
+  it.each([HOME_REGION, OTHER_REGION])(
+    '%s → still no grant on the vault key once the role exists',
+    (region) => {
+      const observed = { ...missingEverything(region), backupRole: compliantTarget(desired).backupRole };
+      expect(kinds({ ...desired, kmsGrants: 'manage' }, observed)).toEqual([]);
+    },
+  );
 });
 
 describe('planTarget: KMS grants (kmsGrants: report by default, manage writes only narrow grants)', () => {

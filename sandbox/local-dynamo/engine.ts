@@ -19,7 +19,7 @@ type RequestListener = (request: IncomingMessage, response: ServerResponse) => v
  * It listens on a free port of 127.0.0.1, and the returned client hands each signed request straight to the
  * engine's request listener instead of a socket: the same requests and responses, without loopback HTTP,
  * which was a third of the sandbox's time. dynalite is imported lazily so production bundles never pull it in.
- * Limits (see toolchain notes): no TransactWriteItems, no UpdateTimeToLive, no PartiQL.
+ * Limits of dynalite 4: no TransactWriteItems, no UpdateTimeToLive, no PartiQL.
  */
 export async function startEmbeddedDynamo(): Promise<EmbeddedDynamo> {
   const { default: dynalite } = await import('dynalite');

@@ -4,7 +4,7 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { FINDINGS_TABLE } from './table.js';
+import { FINDINGS_TABLE } from '../../shared/store/table.js';
 
 /**
  * A local engine turns a table ACTIVE within milliseconds, but the waiter's first DescribeTable usually still
@@ -23,12 +23,12 @@ const LOCAL_TABLE_WAIT = (client: DynamoDBClient) => ({
  * (dynalite) has no UpdateTimeToLive; the store writes `expiresAt` all the same. Idempotent.
  */
 export async function createFindingsTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, byStatusIndex, byRegionIndex } = FINDINGS_TABLE;
+  const { partitionKey, sortKey, collectionsIndex, byRegionIndex } = FINDINGS_TABLE;
   const keyNames = [
     partitionKey,
     sortKey,
-    byStatusIndex.partitionKey,
-    byStatusIndex.sortKey,
+    collectionsIndex.partitionKey,
+    collectionsIndex.sortKey,
     byRegionIndex.partitionKey,
     byRegionIndex.sortKey,
   ];
@@ -50,7 +50,7 @@ export async function createFindingsTable(client: DynamoDBClient, tableName: str
           { AttributeName: partitionKey, KeyType: 'HASH' },
           { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [index(byStatusIndex), index(byRegionIndex)],
+        GlobalSecondaryIndexes: [index(collectionsIndex), index(byRegionIndex)],
       }),
     );
   } catch (error) {

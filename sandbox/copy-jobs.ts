@@ -1,0 +1,108 @@
+import type { JobClock } from './job-clock.js';
+import { emitCopyJobEvent } from './job-events.js';
+import { vaultByArn } from './lookup.js';
+import { accessPolicyAllowsCopy, lockConflict } from './policy.js';
+import { recordProtected } from './recovery-points.js';
+import { parseArn } from './resource-types.js';
+import type { CopyActionSpec, SimBackupJob, SimCopyJob, SimVault } from './state.js';
+
+const MINUTE_MS = 60_000;
+
+/** A copy job from the moment its backup completes: created, started a few minutes later, then done or failed. */
+export class CopyJobLifecycle {
+  constructor(private readonly clock: JobClock) {}
+
+  create(source: SimBackupJob, sourceVault: SimVault, action: CopyActionSpec): void {
+    const { state } = this.clock;
+    const region = state.region(source.accountId, source.region);
+    const job: SimCopyJob = {
+      jobId: state.nextId('copy-job', 32).toUpperCase(),
+      accountId: source.accountId,
+      region: source.region,
+      resourceArn: source.resourceArn,
+      resourceType: source.resourceType,
+      sourceVaultArn: sourceVault.arn,
+      sourceRecoveryPointArn: source.recoveryPointArn ?? '',
+      destinationVaultArn: action.destinationVaultArn,
+      deleteAfterDays: action.deleteAfterDays,
+      iamRoleArn: source.iamRoleArn,
+      createdBy: source.createdBy,
+      createdByBackupJobId: source.jobId,
+      creationDate: state.now,
+      state: 'CREATED',
+      backupSizeInBytes: source.backupSizeInBytes,
+    };
+    region.copyJobs.push(job);
+    emitCopyJobEvent(this.clock.events, job);
+    const startDelay = state.rng.int(1, 10) * MINUTE_MS;
+    const duration = state.rng.int(5, 30) * MINUTE_MS;
+    this.clock.at(new Date(state.now.getTime() + startDelay), () => this.start(job, duration));
+  }
+
+  private start(job: SimCopyJob, duration: number): void {
+    const failure = this.failure(job);
+    if (failure) {
+      this.finish(job, 'FAILED', failure);
+      return;
+    }
+    job.state = 'RUNNING';
+    emitCopyJobEvent(this.clock.events, job);
+    const startedAt = this.clock.state.now;
+    this.clock.at(new Date(startedAt.getTime() + duration), () => this.complete(job, startedAt));
+  }
+
+  private complete(job: SimCopyJob, startedAt: Date): void {
+    const { state } = this.clock;
+    const failure = this.failure(job);
+    const destination = vaultByArn(state, job.destinationVaultArn);
+    if (failure || !destination) {
+      this.finish(
+        job,
+        'FAILED',
+        failure ?? `Destination backup vault ${job.destinationVaultArn} does not exist.`,
+      );
+      return;
+    }
+    const destinationRegion = state.region(destination.accountId, destination.region);
+    const arn = `arn:aws:backup:${destination.region}:${destination.accountId}:recovery-point:${state.rng.uuid()}`;
+    destination.recoveryPoints.push({
+      arn,
+      vaultName: destination.name,
+      vaultArn: destination.arn,
+      resourceArn: job.resourceArn,
+      resourceType: job.resourceType,
+      creationDate: startedAt,
+      completionDate: state.now,
+      deleteAfterDays: job.deleteAfterDays,
+      iamRoleArn: job.iamRoleArn,
+      encryptionKeyArn: destination.encryptionKeyArn,
+      backupSizeInBytes: job.backupSizeInBytes,
+      sourceRecoveryPointArn: job.sourceRecoveryPointArn,
+    });
+    recordProtected(destinationRegion, job.resourceArn, job.resourceType, startedAt, destination.arn, arn);
+    job.destinationRecoveryPointArn = arn;
+    this.finish(job, 'COMPLETED');
+  }
+
+  private finish(job: SimCopyJob, state: 'COMPLETED' | 'FAILED', statusMessage?: string): void {
+    job.state = state;
+    job.statusMessage = statusMessage;
+    job.completionDate = this.clock.state.now;
+    emitCopyJobEvent(this.clock.events, job);
+  }
+
+  private failure(job: SimCopyJob): string | null {
+    const { state } = this.clock;
+    const destination = parseArn(job.destinationVaultArn);
+    const crossAccount = destination?.accountId !== job.accountId;
+    if (crossAccount && !state.organization.crossAccountBackupEnabled) {
+      return 'Cross-account backup is not enabled for this organization.';
+    }
+    const vault = vaultByArn(state, job.destinationVaultArn);
+    if (!vault) return `Destination backup vault ${job.destinationVaultArn} does not exist.`;
+    if (crossAccount && !accessPolicyAllowsCopy(state, vault.accessPolicy, job.accountId)) {
+      return `Access denied: the access policy of destination backup vault ${vault.arn} does not allow backup:CopyIntoBackupVault from this account.`;
+    }
+    return lockConflict(vault, job.deleteAfterDays);
+  }
+}

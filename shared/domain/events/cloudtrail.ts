@@ -1,0 +1,22 @@
+/**
+ * CloudTrail records delivered by EventBridge: API calls (`AWS API Call via CloudTrail`) and service events
+ * such as Organizations' `CreateAccountResult` (`AWS Service Event via CloudTrail`) share these fields.
+ */
+import * as z from 'zod';
+import { optionalText } from './fields.js';
+
+export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
+  'AWS API Call via CloudTrail',
+  'AWS Service Event via CloudTrail',
+];
+
+/** The record fields every CloudTrail event shares; `errorCode` is set when the call failed. */
+export const cloudTrailRecord = {
+  eventSource: z.string().min(1),
+  eventName: z.string().min(1),
+  awsRegion: optionalText,
+  recipientAccountId: optionalText,
+  errorCode: optionalText,
+};
+
+export const cloudTrailHeader = z.object({ detail: z.object(cloudTrailRecord) });

@@ -1,0 +1,361 @@
+import { z } from 'zod';
+import { ACTION_KINDS } from '../domain/actions.js';
+import {
+  type ActionRecord,
+  type BlockedReason,
+  CHECK_IDS,
+  type CheckResult,
+  type CheckStatus,
+  type FindingTransition,
+  REASON_CODES,
+  RESOURCE_STATUSES,
+  type ResourceFinding,
+  type ResourceStatus,
+} from '../domain/model.js';
+import { StoreItemError } from './errors.js';
+import { ENTITY, type Entity, keys } from './keys.js';
+import type { AccountDirectoryEntry, RunRecord, RunTrigger } from './types.js';
+
+/**
+ * Item codecs: how each entity becomes a table item (keys plus its fields as top-level attributes) and how
+ * an item read back is checked against the entity's schema before the rest of the code trusts it.
+ */
+export type Item = Record<string, unknown>;
+
+/** What one account × Region holds besides its findings: its checks and the counts the summary adds up. */
+export interface TargetRow {
+  readonly accountId: string;
+  readonly region: string;
+  readonly checks: readonly CheckResult[];
+  readonly resources: number;
+  readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+}
+
+const CHECK_STATUSES = {
+  PASS: 'PASS',
+  WARN: 'WARN',
+  FAIL: 'FAIL',
+  SKIPPED: 'SKIPPED',
+} as const satisfies Record<CheckStatus, CheckStatus>;
+const BLOCKED_REASONS = {
+  IRREVERSIBLE_LOCK: 'IRREVERSIBLE_LOCK',
+  BLAST_RADIUS: 'BLAST_RADIUS',
+} as const satisfies Record<BlockedReason, BlockedReason>;
+const RUN_TRIGGERS = { schedule: 'schedule', event: 'event', cli: 'cli' } as const satisfies Record<
+  RunTrigger,
+  RunTrigger
+>;
+
+const resourceStatus = z.enum(RESOURCE_STATUSES);
+const checkStatus = z.enum(CHECK_STATUSES);
+const timestamp = z.string();
+const countsByStatus = z
+  .partialRecord(resourceStatus, z.number())
+  .transform((counts) => ({ ...zeroCounts(), ...counts }));
+
+const findingSchema = z.object({
+  accountId: z.string(),
+  region: z.string(),
+  arn: z.string(),
+  resourceType: z.string().nullable().default(null),
+  status: resourceStatus,
+  reasons: z.array(z.enum(REASON_CODES)),
+  detail: z.string(),
+  lastBackupTime: timestamp.nullable().default(null),
+  lastCopyTime: timestamp.nullable().default(null),
+  expectedBy: timestamp.nullable().default(null),
+  firstSeen: timestamp,
+  coveredSince: timestamp.nullable().default(null),
+  since: timestamp,
+});
+
+const checkSchema = z.object({
+  check: z.enum(CHECK_IDS),
+  status: checkStatus,
+  reason: z.enum(REASON_CODES).optional(),
+  detail: z.string(),
+});
+
+const targetRowSchema = z.object({
+  accountId: z.string(),
+  region: z.string(),
+  checks: z.array(checkSchema),
+  resources: z.number(),
+  byStatus: countsByStatus,
+});
+
+const actionSchema = z.object({
+  kind: z.enum(ACTION_KINDS),
+  accountId: z.string(),
+  region: z.string(),
+  target: z.string(),
+  reason: z.string(),
+  applied: z.boolean(),
+  blocked: z.object({ by: z.enum(BLOCKED_REASONS), message: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  at: timestamp,
+});
+
+const transitionSchema = z.object({
+  accountId: z.string(),
+  region: z.string(),
+  subject: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('resource'), arn: z.string() }),
+    z.object({ kind: z.literal('check'), check: z.enum(CHECK_IDS) }),
+  ]),
+  from: z.union([resourceStatus, checkStatus]).nullable(),
+  to: z.union([resourceStatus, checkStatus, z.literal('GONE')]),
+  at: timestamp,
+  reasons: z.array(z.string()),
+  detail: z.string(),
+});
+
+const runSchema = z.object({
+  runId: z.string(),
+  startedAt: timestamp,
+  finishedAt: timestamp.optional(),
+  trigger: z.enum(RUN_TRIGGERS),
+  targets: z.number(),
+  counts: countsByStatus,
+  errors: z.array(z.string()).default([]),
+  actionsApplied: z.number().default(0),
+  actionsBlocked: z.number().default(0),
+});
+
+export function zeroCounts(): Record<ResourceStatus, number> {
+  return Object.fromEntries(RESOURCE_STATUSES.map((status) => [status, 0])) as Record<ResourceStatus, number>;
+}
+
+function decode<T>(schema: z.ZodType<T>, entity: Entity, item: Item): T {
+  if (item.entity !== undefined && item.entity !== entity) {
+    throw new StoreItemError(item, `it is a ${String(item.entity)} item, not a ${entity}`);
+  }
+  const parsed = schema.safeParse(item);
+  if (!parsed.success) throw new StoreItemError(item, z.prettifyError(parsed.error), parsed.error);
+  return parsed.data;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Findings
+// ---------------------------------------------------------------------------------------------------------
+
+/** The finding's own fields, in a fixed order, so two findings compare by their JSON. */
+export function findingFields(finding: ResourceFinding): ResourceFinding {
+  return {
+    accountId: finding.accountId,
+    region: finding.region,
+    arn: finding.arn,
+    resourceType: finding.resourceType ?? null,
+    status: finding.status,
+    reasons: [...finding.reasons],
+    detail: finding.detail,
+    lastBackupTime: finding.lastBackupTime ?? null,
+    lastCopyTime: finding.lastCopyTime ?? null,
+    expectedBy: finding.expectedBy ?? null,
+    firstSeen: finding.firstSeen,
+    coveredSince: finding.coveredSince ?? null,
+    since: finding.since,
+  };
+}
+
+export function findingItem(finding: ResourceFinding): Item {
+  const { accountId, region, arn, status } = finding;
+  return {
+    PK: keys.accountPartition(accountId),
+    SK: keys.finding(region, arn),
+    GSI1PK: keys.statusPartition(status),
+    GSI1SK: keys.findingInStatus(accountId, region, arn),
+    GSI2PK: keys.regionPartition(region),
+    GSI2SK: keys.findingInRegion(status, accountId, arn),
+    entity: ENTITY.finding,
+    ...findingFields(finding),
+  };
+}
+
+export function findingFromItem(item: Item): ResourceFinding {
+  return findingFields(decode(findingSchema, ENTITY.finding, item));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Target rows
+// ---------------------------------------------------------------------------------------------------------
+
+function checkFields(check: CheckResult): CheckResult {
+  return {
+    check: check.check,
+    status: check.status,
+    ...(check.reason ? { reason: check.reason } : {}),
+    detail: check.detail,
+  };
+}
+
+export function targetRowFields(row: TargetRow): TargetRow {
+  return {
+    accountId: row.accountId,
+    region: row.region,
+    checks: row.checks.map(checkFields),
+    resources: row.resources,
+    byStatus: { ...zeroCounts(), ...row.byStatus },
+  };
+}
+
+export function targetItem(row: TargetRow): Item {
+  return {
+    PK: keys.accountPartition(row.accountId),
+    SK: keys.targetRow(row.region),
+    GSI1PK: keys.targetsPartition,
+    GSI1SK: keys.targetInCollection(row.accountId, row.region),
+    GSI2PK: keys.regionPartition(row.region),
+    GSI2SK: keys.targetInRegion(row.accountId),
+    entity: ENTITY.target,
+    ...targetRowFields(row),
+  };
+}
+
+export function targetRowFromItem(item: Item): TargetRow {
+  return targetRowFields(decode(targetRowSchema, ENTITY.target, item));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Actions: outstanding rows (current) and action events (history)
+// ---------------------------------------------------------------------------------------------------------
+
+export function actionFields(record: ActionRecord): ActionRecord {
+  return {
+    kind: record.kind,
+    accountId: record.accountId,
+    region: record.region,
+    target: record.target,
+    reason: record.reason,
+    applied: record.applied,
+    ...(record.blocked ? { blocked: { by: record.blocked.by, message: record.blocked.message } } : {}),
+    ...(record.error ? { error: { code: record.error.code, message: record.error.message } } : {}),
+    at: record.at,
+  };
+}
+
+export function outstandingActionItem(scope: string, record: ActionRecord): Item {
+  return {
+    PK: keys.accountPartition(record.accountId),
+    SK: keys.outstandingAction(scope, record),
+    entity: ENTITY.outstandingAction,
+    ...actionFields(record),
+  };
+}
+
+export function outstandingActionFromItem(item: Item): ActionRecord {
+  return actionFields(decode(actionSchema, ENTITY.outstandingAction, item));
+}
+
+export function actionEventItem(
+  record: ActionRecord,
+  sequence: number,
+  runId: string,
+  expiresAt: number,
+): Item {
+  return {
+    PK: keys.actionsPartition(record.accountId),
+    SK: keys.actionEvent(record, sequence),
+    GSI1PK: keys.allActionsPartition,
+    GSI1SK: keys.actionEventInCollection(record, sequence),
+    entity: ENTITY.actionEvent,
+    runId,
+    expiresAt,
+    ...actionFields(record),
+  };
+}
+
+export function actionEventFromItem(item: Item): ActionRecord {
+  return actionFields(decode(actionSchema, ENTITY.actionEvent, item));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Transitions
+// ---------------------------------------------------------------------------------------------------------
+
+function transitionFields(transition: FindingTransition): FindingTransition {
+  return {
+    accountId: transition.accountId,
+    region: transition.region,
+    subject:
+      transition.subject.kind === 'resource'
+        ? { kind: 'resource', arn: transition.subject.arn }
+        : { kind: 'check', check: transition.subject.check },
+    from: transition.from,
+    to: transition.to,
+    at: transition.at,
+    reasons: [...transition.reasons],
+    detail: transition.detail,
+  };
+}
+
+export function transitionItem(transition: FindingTransition, runId: string | null, expiresAt: number): Item {
+  return {
+    PK: keys.historyPartition(transition.accountId),
+    SK: keys.transition(transition, runId),
+    GSI1PK: keys.transitionsOfDay(transition.at.slice(0, 10)),
+    GSI1SK: keys.transitionInDay(transition),
+    entity: ENTITY.transition,
+    ...(runId ? { runId } : {}),
+    expiresAt,
+    ...transitionFields(transition),
+  };
+}
+
+export function transitionFromItem(item: Item): FindingTransition {
+  return transitionFields(decode(transitionSchema, ENTITY.transition, item));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Runs
+// ---------------------------------------------------------------------------------------------------------
+
+export function runItem(run: RunRecord, expiresAt: number): Item {
+  return {
+    PK: keys.runPartition(run.runId),
+    SK: keys.runSortKey,
+    GSI1PK: keys.allRunsPartition,
+    GSI1SK: keys.runInCollection(run.startedAt, run.runId),
+    entity: ENTITY.run,
+    expiresAt,
+    ...run,
+  };
+}
+
+export function runFromItem(item: Item): RunRecord {
+  const run = decode(runSchema, ENTITY.run, item);
+  return {
+    runId: run.runId,
+    startedAt: run.startedAt,
+    ...(run.finishedAt ? { finishedAt: run.finishedAt } : {}),
+    trigger: run.trigger,
+    targets: run.targets,
+    counts: run.counts,
+    errors: run.errors,
+    actionsApplied: run.actionsApplied,
+    actionsBlocked: run.actionsBlocked,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Account directory
+// ---------------------------------------------------------------------------------------------------------
+
+const directorySchema = z.object({ accountId: z.string(), name: z.string(), ouPath: z.string() });
+
+export function directoryFields(entry: AccountDirectoryEntry): AccountDirectoryEntry {
+  return { accountId: entry.accountId, name: entry.name, ouPath: entry.ouPath };
+}
+
+export function directoryItem(entry: AccountDirectoryEntry): Item {
+  return {
+    PK: keys.directoryPartition,
+    SK: keys.directoryEntry(entry.accountId),
+    entity: ENTITY.directoryEntry,
+    ...directoryFields(entry),
+  };
+}
+
+export function directoryFromItem(item: Item): AccountDirectoryEntry {
+  return directoryFields(decode(directorySchema, ENTITY.directoryEntry, item));
+}

@@ -1,0 +1,183 @@
+import {
+  type AccountStatusSummary,
+  type FindingTransition,
+  type OrganizationSummary,
+  RESOURCE_STATUSES,
+  type ResourceFinding,
+  type ResourceStatus,
+  type TargetChecks,
+} from '../domain/model.js';
+import { coveragePercent } from '../domain/report.js';
+import {
+  findingFromItem,
+  outstandingActionFromItem,
+  type TargetRow,
+  targetRowFromItem,
+  transitionFromItem,
+  zeroCounts,
+} from './codecs.js';
+import { ENTITY, keys } from './keys.js';
+import { on, type QueryFilter, type QueryPlan, type TableAccess } from './table-access.js';
+import type { AccountView, FindingQuery, Page, PageRequest } from './types.js';
+
+/** The report's reads: findings, checks, account views, the summary and transitions, each on a key. */
+export class ReportQueries {
+  constructor(private readonly table: TableAccess) {}
+
+  /**
+   * Findings by any combination of account, Region, status (key conditions on the table or an index) and
+   * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
+   */
+  listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
+    const { accountId, region, status, resourceType, reason } = query;
+    const filters: QueryFilter[] = [
+      { name: 'entity', value: ENTITY.finding },
+      ...(resourceType ? [{ name: 'resourceType', value: resourceType }] : []),
+      ...(reason ? [{ name: 'reasons', value: reason, op: 'contains' as const }] : []),
+    ];
+    const byStatus = (value: ResourceStatus): QueryPlan => ({
+      ...on.collections(
+        keys.statusPartition(value),
+        accountId ? keys.findingInStatusPrefix(accountId, region) : undefined,
+      ),
+      filters,
+    });
+    let plans: QueryPlan[];
+    if (accountId && !status) {
+      plans = [
+        {
+          ...on.table(keys.accountPartition(accountId), region ? keys.findingPrefix(region) : undefined),
+          filters,
+        },
+      ];
+    } else if (region && !accountId) {
+      plans = [{ ...on.byRegion(keys.regionPartition(region), keys.regionFindingPrefix(status)), filters }];
+    } else if (status) {
+      plans = [byStatus(status)];
+    } else {
+      // PROTECTED findings carry no reasons, so a reason filter need not walk their partition.
+      plans = RESOURCE_STATUSES.filter((candidate) => !reason || candidate !== 'PROTECTED').map(byStatus);
+    }
+    return this.table.page(plans, findingFromItem, query);
+  }
+
+  /** Checks per account × Region: of one account, of one Region, or all. */
+  listChecks(
+    query: PageRequest & { readonly accountId?: string; readonly region?: string } = {},
+  ): Promise<Page<TargetChecks>> {
+    const { accountId, region } = query;
+    let plan: QueryPlan;
+    if (accountId) {
+      plan = {
+        ...on.table(keys.accountPartition(accountId), region ? keys.targetRow(region) : undefined),
+        filters: [{ name: 'entity', value: ENTITY.target }],
+      };
+    } else if (region) {
+      plan = on.byRegion(keys.regionPartition(region), keys.targetInRegionPrefix);
+    } else {
+      plan = on.collections(keys.targetsPartition);
+    }
+    return this.table.page([plan], (item) => toTargetChecks(targetRowFromItem(item)), query);
+  }
+
+  /** Everything current about one account: findings and checks of all its Regions, outstanding actions. */
+  async getAccountView(accountId: string): Promise<AccountView> {
+    const items = await this.table.queryAll(on.table(keys.accountPartition(accountId)));
+    const view: AccountView = { accountId, findings: [], targets: [], outstandingActions: [] };
+    for (const item of items) {
+      if (item.entity === ENTITY.finding) view.findings.push(findingFromItem(item));
+      else if (item.entity === ENTITY.target) view.targets.push(toTargetChecks(targetRowFromItem(item)));
+      else if (item.entity === ENTITY.outstandingAction) {
+        view.outstandingActions.push(outstandingActionFromItem(item));
+      }
+    }
+    return view;
+  }
+
+  /**
+   * Counts by status per account and in total, from the target rows that every save keeps current:
+   * one Query on the TARGETS partition, however many findings there are.
+   */
+  async summary(): Promise<OrganizationSummary> {
+    const rows = (await this.table.queryAll(on.collections(keys.targetsPartition))).map(targetRowFromItem);
+    const accounts = new Map<string, { resources: number; byStatus: Record<ResourceStatus, number> }>();
+    const total = zeroCounts();
+    for (const row of rows) {
+      const account = accounts.get(row.accountId) ?? { resources: 0, byStatus: zeroCounts() };
+      account.resources += row.resources;
+      for (const status of RESOURCE_STATUSES) {
+        account.byStatus[status] += row.byStatus[status];
+        total[status] += row.byStatus[status];
+      }
+      accounts.set(row.accountId, account);
+    }
+    const resources = RESOURCE_STATUSES.reduce((sum, status) => sum + total[status], 0);
+    const perAccount: AccountStatusSummary[] = [...accounts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([accountId, account]) => ({ accountId, ...account }));
+    return {
+      total: {
+        accounts: accounts.size,
+        resources,
+        byStatus: total,
+        coveragePercent: coveragePercent(total, resources),
+      },
+      accounts: perAccount,
+    };
+  }
+
+  /** Every account × Region with its counts by status and its checks (the TARGETS collection). */
+  listTargets(request: PageRequest = {}): Promise<Page<TargetRow>> {
+    return this.table.page([on.collections(keys.targetsPartition)], targetRowFromItem, request);
+  }
+
+  /**
+   * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
+   * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
+   */
+  async countReasons(): Promise<{ reason: string; resources: number }[]> {
+    const counts = new Map<string, number>();
+    for (const status of RESOURCE_STATUSES) {
+      if (status === 'PROTECTED') continue;
+      const items = await this.table.queryAll(on.collections(keys.statusPartition(status)), ['reasons']);
+      for (const item of items) {
+        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+          counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        }
+      }
+    }
+    return [...counts]
+      .map(([reason, resources]) => ({ reason, resources }))
+      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+  }
+
+  /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
+  listResourceTransitions(
+    query: PageRequest & { readonly accountId: string; readonly region: string; readonly arn: string },
+  ): Promise<Page<FindingTransition>> {
+    const plan: QueryPlan = {
+      ...on.table(keys.historyPartition(query.accountId)),
+      filters: [
+        { name: 'region', value: query.region },
+        { name: 'subject.arn', value: query.arn },
+      ],
+      newestFirst: true,
+    };
+    return this.table.page([plan], transitionFromItem, query);
+  }
+
+  /** Transitions of one account (newest first) or of one UTC day across the organization (oldest first). */
+  listTransitions(
+    query: PageRequest & ({ readonly accountId: string } | { readonly day: string }),
+  ): Promise<Page<FindingTransition>> {
+    const plan: QueryPlan =
+      'accountId' in query
+        ? { ...on.table(keys.historyPartition(query.accountId)), newestFirst: true }
+        : on.collections(keys.transitionsOfDay(query.day));
+    return this.table.page([plan], transitionFromItem, query);
+  }
+}
+
+function toTargetChecks(row: TargetRow): TargetChecks {
+  return { accountId: row.accountId, region: row.region, checks: row.checks };
+}
