@@ -68,6 +68,7 @@ export function buildState(world: World, seed: number | string): SimState {
       name: policy.name,
       description: policy.description,
       content: typeof policy.content === 'string' ? policy.content : JSON.stringify(policy.content),
+      tags: new Map(Object.entries(policy.tags)),
     });
     for (const target of policy.attachedTo) {
       const targetId =

@@ -215,6 +215,8 @@ export interface SimPolicy {
   name: string;
   description: string;
   content: string;
+  /** Tags on the policy (CreatePolicy's Tags, or the world's), by key. */
+  readonly tags: Map<string, string>;
 }
 
 export interface SimAttachment {

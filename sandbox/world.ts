@@ -141,6 +141,8 @@ const PolicySpec = z
     /** Policy document as JSON text (kept byte-for-byte) or as an object (minified). */
     content: z.union([z.string(), z.record(z.string(), z.unknown())]),
     attachedTo: z.array(PolicyTarget).default([]),
+    /** Tags on the policy; the controller recognises its own by `managed-by: org-backup-controller`. */
+    tags: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 

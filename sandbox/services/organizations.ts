@@ -19,6 +19,7 @@ import type {
   ListParentsCommandInput,
   ListPoliciesCommandInput,
   ListPoliciesForTargetCommandInput,
+  ListTagsForResourceCommandInput,
   ListTargetsForPolicyCommandInput,
   OrganizationalUnit,
   Policy,
@@ -327,6 +328,7 @@ export const organizationsHandlers: ServiceHandlers = {
       name,
       description: input.Description,
       content: input.Content ?? '',
+      tags: new Map((input.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
     };
     org.policies.set(id, policy);
     return { Policy: policyOut(policy) };
@@ -379,6 +381,13 @@ export const organizationsHandlers: ServiceHandlers = {
     }
     call.events.emitOrganizationsCall(call.caller.arn, 'DetachPolicy', { policyId: policy.id, targetId });
     return {};
+  },
+
+  /** Only policies carry tags in the sandbox; other resource ids are unknown to it. */
+  ListTagsForResource: (call: Call, input: ListTagsForResourceCommandInput) => {
+    requireManagement(call);
+    const policy = requirePolicy(call, input.ResourceId);
+    return { Tags: [...policy.tags].map(([Key, Value]) => ({ Key, Value })) };
   },
 
   ListTargetsForPolicy: (call: Call, input: ListTargetsForPolicyCommandInput) => {

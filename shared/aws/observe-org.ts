@@ -7,11 +7,13 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
+  ListTagsForResourceCommand,
   ListTargetsForPolicyCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { ControllerError } from '../domain/errors.js';
 import type { ObservedAccount, ObservedOrganization, ObservedOu, ObservedPolicy } from '../domain/model.js';
+import { MANAGED_BY_TAG } from '../domain/policy/render.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
@@ -173,11 +175,19 @@ async function readOwnedPolicy(
         ),
       ).then((page) => ({ items: page.Targets, nextToken: page.NextToken })),
     );
+    const tags = await collectPages((NextToken) =>
+      call('ListTagsForResource', () =>
+        org.send(new ListTagsForResourceCommand({ ResourceId: policyId, NextToken })),
+      ).then((page) => ({ items: page.Tags, nextToken: page.NextToken })),
+    );
     policies.push({
       id: policyId,
       name: summary.Name ?? '',
       content: described.Policy?.Content ?? '',
       targets: targets.flatMap((target) => (target.TargetId ? [target.TargetId] : [])).sort(),
+      createdByController: tags.some(
+        (tag) => tag.Key === MANAGED_BY_TAG.key && tag.Value === MANAGED_BY_TAG.value,
+      ),
     });
   }
   return policies;

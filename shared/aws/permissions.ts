@@ -13,6 +13,8 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
   'organizations:ListPolicies',
   'organizations:DescribePolicy',
   'organizations:ListTargetsForPolicy',
+  // The controller's own policy is recognised by the tag it writes at creation.
+  'organizations:ListTagsForResource',
   'backup:DescribeGlobalSettings',
   // Jobs of every member account, answered by the management account (ByAccountId).
   'backup:ListBackupJobs',

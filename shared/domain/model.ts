@@ -223,6 +223,8 @@ export interface ObservedPolicy {
   readonly content: string;
   /** Ids of roots, OUs and accounts it is directly attached to. */
   readonly targets: readonly string[];
+  /** It carries the `managed-by: org-backup-controller` tag the controller writes when it creates it. */
+  readonly createdByController: boolean;
 }
 
 export interface ObservedOrganization {

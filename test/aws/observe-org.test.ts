@@ -7,6 +7,7 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
+  ListTagsForResourceCommand,
   ListTargetsForPolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
@@ -58,6 +59,9 @@ function serveOrganization() {
   organizations
     .on(ListTargetsForPolicyCommand)
     .resolves({ Targets: [{ TargetId: WORKLOADS }, { TargetId: ROOT }] });
+  organizations
+    .on(ListTagsForResourceCommand)
+    .resolves({ Tags: [{ Key: 'managed-by', Value: 'org-backup-controller' }] });
   backup
     .on(DescribeGlobalSettingsCommand)
     .resolves({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } });
@@ -90,8 +94,17 @@ describe('observeOrganization', () => {
       { id: OTHER_MEMBER, name: 'b', state: 'SUSPENDED', parentId: PROD },
     ]);
     expect(observed.backupPolicies).toEqual([
-      { id: 'p-owned0000', name: 'org-backup', content: '{"plans":{}}', targets: [WORKLOADS, ROOT].sort() },
+      {
+        id: 'p-owned0000',
+        name: 'org-backup',
+        content: '{"plans":{}}',
+        targets: [WORKLOADS, ROOT].sort(),
+        createdByController: true,
+      },
     ]);
+    expect(organizations).toHaveReceivedCommandWith(ListTagsForResourceCommand, {
+      ResourceId: 'p-owned0000',
+    });
     expect(organizations).toHaveReceivedCommandWith(DescribePolicyCommand, { PolicyId: 'p-owned0000' });
     expect(organizations).toHaveReceivedCommandTimes(DescribePolicyCommand, 1);
     expect(organizations).toHaveReceivedCommandWith(ListPoliciesCommand, {

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import type { WorldInput } from '../../sandbox/index.js';
 import { PREREQUISITE_SCENARIOS } from './prerequisite-scenarios.js';
+import {
+  attachedPolicy,
+  CENTRAL,
+  DEV,
+  e2eConfig,
+  e2eWorld,
+  MANAGEMENT,
+  PROD,
+  REGION,
+  withHarness,
+} from './support.js';
 import { expectedResult, runVerdictScenario } from './verdict-scenarios.js';
 
 describe('prerequisites and never-weaken writes of the real controller on purpose-made worlds', () => {
@@ -9,4 +21,47 @@ describe('prerequisites and never-weaken writes of the real controller on purpos
       expect(results).toEqual(scenario.checkpoints.map(expectedResult));
     });
   }
+});
+
+describe('the controller never takes or strips a policy on a name or path alone', () => {
+  const config = e2eConfig({ attachTo: ['/Workloads/Prod'] });
+  const world = (policy: Partial<NonNullable<WorldInput['policies']>[number]>) =>
+    e2eWorld({
+      organization: {
+        accounts: [MANAGEMENT],
+        ous: [
+          { name: 'Security', accounts: [CENTRAL] },
+          // The config's /Workloads/Prod was renamed to /Workloads/Production.
+          { name: 'Workloads', ous: [{ name: 'Production', accounts: [PROD, DEV] }] },
+        ],
+      },
+      policies: [{ ...attachedPolicy(config), attachedTo: ['/Workloads/Production'], ...policy }],
+    });
+
+  async function sweepOnce(input: WorldInput) {
+    return withHarness({ world: input, config }, async (harness) => {
+      const sweep = await harness.sweep();
+      const activity = await harness.store.runActivity(sweep.runId, harness.sim.now());
+      const run = await harness.store.getRun(sweep.runId);
+      const report = await harness.report();
+      const effective = report.accounts
+        .find((target) => target.accountId === PROD && target.region === REGION)
+        ?.checks.find((check) => check.check === 'EFFECTIVE_POLICY');
+      return { kinds: activity.actions.map((action) => action.kind), errors: run?.errors ?? [], effective };
+    });
+  }
+
+  it('an OU named by a path that was renamed keeps the policy: reported, never detached', async () => {
+    const { kinds, errors, effective } = await sweepOnce(world({}));
+    expect(kinds).not.toContain('DetachPolicy');
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/"\/Workloads\/Prod" matches no/)]));
+    expect(effective?.status).toBe('PASS');
+  });
+
+  it('a same-named policy the controller did not create is reported, never adopted, updated or detached', async () => {
+    const { kinds, errors } = await sweepOnce(world({ tags: {}, content: '{"plans":{}}' }));
+    const policyActions = ['CreatePolicy', 'UpdatePolicy', 'AttachPolicy', 'DetachPolicy'];
+    expect(kinds.filter((kind) => policyActions.includes(kind))).toEqual([]);
+    expect(errors).toEqual(expect.arrayContaining([expect.stringMatching(/did not create/)]));
+  });
 });
