@@ -32,6 +32,7 @@ export function buildState(world: World, seed: number | string): SimState {
     attachmentSequence: 0,
     backupPolicyType: world.backupPolicyType,
     crossAccountBackupEnabled: world.crossAccountBackupEnabled,
+    trustedAccess: new Set(world.trustedAccess),
     globalSettingsUpdatedAt: start,
     policyRevision: 0,
     policyChangedAt: start,

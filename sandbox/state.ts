@@ -239,6 +239,8 @@ export interface SimOrganizationState {
   backupPolicyType: 'ENABLED' | 'PENDING_ENABLE' | 'DISABLED';
   backupPolicyTypeReadyAt?: Date;
   crossAccountBackupEnabled: boolean;
+  /** Service principals with trusted access (ListAWSServiceAccessForOrganization). */
+  readonly trustedAccess: Set<string>;
   globalSettingsUpdatedAt: Date;
   /** Bumped on every change that can alter an effective policy. */
   policyRevision: number;

@@ -258,6 +258,10 @@ export const WorldSchema = z
     ),
     backupPolicyType: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
     crossAccountBackupEnabled: z.boolean().default(false),
+    trustedAccess: z
+      .array(z.string().min(1))
+      .default(['backup.amazonaws.com', 'member.org.stacksets.cloudformation.amazonaws.com'])
+      .describe('Service principals with trusted access in the organization.'),
     organization: z
       .object({
         accounts: z.array(AccountId).default([]),

@@ -189,6 +189,15 @@ export const organizationsHandlers: ServiceHandlers = {
     };
   },
 
+  ListAWSServiceAccessForOrganization: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
+    requireManagement(call);
+    const enabled = [...call.state.organization.trustedAccess].sort().map((ServicePrincipal) => ({
+      ServicePrincipal,
+    }));
+    const { items, NextToken } = page(call, enabled, input, 'service-access');
+    return { EnabledServicePrincipals: items, NextToken };
+  },
+
   ListRoots: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
     requireManagement(call);
     const { items, NextToken } = page(call, [rootOut(call.state)], input, 'roots');

@@ -4,6 +4,7 @@ import {
   DescribePolicyCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
@@ -56,6 +57,7 @@ export async function observeOrganization(
   const { ous, accounts } = await walkTree(org, call, root.Id);
   const backupPolicies = await readOwnedPolicy(org, call, options.policyName);
   const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
+  const trustedAccessServices = await readTrustedAccess(org, call);
 
   return {
     organizationId: description.Organization?.Id ?? '',
@@ -66,7 +68,22 @@ export async function observeOrganization(
     accounts,
     backupPolicies,
     crossAccountBackupEnabled,
+    trustedAccessServices,
   };
+}
+
+/** Service principals with trusted access; null when the list cannot be read (the check then SKIPs). */
+async function readTrustedAccess(org: OrganizationsClient, call: OrgCall): Promise<string[] | null> {
+  try {
+    const services = await collectPages((NextToken) =>
+      call('ListAWSServiceAccessForOrganization', () =>
+        org.send(new ListAWSServiceAccessForOrganizationCommand({ MaxResults: ORG_PAGE_SIZE, NextToken })),
+      ).then((page) => ({ items: page.EnabledServicePrincipals, nextToken: page.NextToken })),
+    );
+    return services.flatMap((service) => (service.ServicePrincipal ? [service.ServicePrincipal] : []));
+  } catch {
+    return null;
+  }
 }
 
 export interface OrganizationAccount {

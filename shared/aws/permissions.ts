@@ -15,6 +15,8 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
   'organizations:ListTargetsForPolicy',
   // The controller's own policy is recognised by the tag it writes at creation.
   'organizations:ListTagsForResource',
+  // Whether trusted access for AWS Backup is on (organization-wide job monitoring).
+  'organizations:ListAWSServiceAccessForOrganization',
   'backup:DescribeGlobalSettings',
   // Jobs of every member account, answered by the management account (ByAccountId).
   'backup:ListBackupJobs',

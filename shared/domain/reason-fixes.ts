@@ -35,6 +35,8 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   VAULT_LOCK_MISMATCH:
     'Review the vault lock; in enforce mode the controller only creates or tightens locks, never loosens one.',
   EVENT_FORWARDING_MISSING: 'Restore the event forwarding rule and role through the member baseline stack.',
+  TRUSTED_ACCESS_DISABLED:
+    'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
   DYNAMODB_ADVANCED_DISABLED:
     'Turn on advanced DynamoDB backup in the Region (the controller does it with dynamoDbAdvanced: manage).',
 };

@@ -4,6 +4,7 @@ import {
   DescribePolicyCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
@@ -59,6 +60,9 @@ function serveOrganization() {
   organizations
     .on(ListTargetsForPolicyCommand)
     .resolves({ Targets: [{ TargetId: WORKLOADS }, { TargetId: ROOT }] });
+  organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({
+    EnabledServicePrincipals: [{ ServicePrincipal: 'backup.amazonaws.com' }],
+  });
   organizations
     .on(ListTagsForResourceCommand)
     .resolves({ Tags: [{ Key: 'managed-by', Value: 'org-backup-controller' }] });
@@ -83,6 +87,7 @@ describe('observeOrganization', () => {
       rootId: ROOT,
       backupPolicyType: 'ENABLED',
       crossAccountBackupEnabled: true,
+      trustedAccessServices: ['backup.amazonaws.com'],
     });
     expect(observed.ous).toEqual([
       { id: WORKLOADS, name: 'Workloads', parentId: ROOT, path: '/Workloads' },
