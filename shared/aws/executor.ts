@@ -283,6 +283,7 @@ function withTrue(
 ): Record<string, boolean> {
   return { ...current, ...Object.fromEntries(types.map((type) => [type, true])) };
 }
+
 /** Deterministic, so a retried CreateBackupVault is recognised as the same request (1–50 of [A-Za-z0-9-_.]). */
 function creatorRequestId(vaultName: string): string {
   return `orgbackup-${vaultName}`.slice(0, 50);

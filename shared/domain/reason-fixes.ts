@@ -33,10 +33,10 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   VAULT_KEY_MISMATCH:
     'Create a vault with the configured key, or change the config to the key the vault already has.',
   VAULT_LOCK_MISMATCH:
-    'Review the vault lock; in enforce mode the controller only creates or tightens locks, never loosens one.',
+    'Review the vault lock; in enforce mode the controller applies governance locks itself.',
   EVENT_FORWARDING_MISSING: 'Restore the event forwarding rule and role through the member baseline stack.',
+  DYNAMODB_ADVANCED_DISABLED:
+    'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
   TRUSTED_ACCESS_DISABLED:
     'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
-  DYNAMODB_ADVANCED_DISABLED:
-    'Turn on advanced DynamoDB backup in the Region (the controller does it with dynamoDbAdvanced: manage).',
 };

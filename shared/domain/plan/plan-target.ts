@@ -138,9 +138,8 @@ function planDynamoDbAdvanced(desired: DesiredState, observed: ObservedTarget): 
 }
 
 /**
- * kmsGrants: manage only (see key-access.ts). A grant needs its grantee to exist. The backup role comes with
- * the member baseline, so until it arrives the target waits for a later run (and reports BACKUP_ROLE_MISSING)
- * rather than plan a grant that would fail.
+ * kmsGrants: manage only (see key-access.ts). A grant needs its grantee to exist; the role arrives with the
+ * member baseline, so without it nothing is planned.
  */
 function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] {
   if (!observed.backupRole.exists) return [];

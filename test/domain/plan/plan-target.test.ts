@@ -362,14 +362,6 @@ describe('planTarget: the baseline owns roles and forwarding, the same in every 
   ])('$region → nothing until the role arrives ($why)', ({ region }) => {
     expect(kinds(desired, missingEverything(region))).toEqual([]);
   });
-
-  it.each([HOME_REGION, OTHER_REGION])(
-    '%s → still no grant on the vault key once the role exists',
-    (region) => {
-      const observed = { ...missingEverything(region), backupRole: compliantTarget(desired).backupRole };
-      expect(kinds({ ...desired, kmsGrants: 'manage' }, observed)).toEqual([]);
-    },
-  );
 });
 
 describe('planTarget: KMS grants (kmsGrants: report by default, manage writes only narrow grants)', () => {
