@@ -18,9 +18,6 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
   // Whether trusted access for AWS Backup is on (organization-wide job monitoring).
   'organizations:ListAWSServiceAccessForOrganization',
   'backup:DescribeGlobalSettings',
-  // Jobs of every member account, answered by the management account (ByAccountId).
-  'backup:ListBackupJobs',
-  'backup:ListCopyJobs',
   // Into the member role of every account.
   'sts:AssumeRole',
 ];
@@ -33,7 +30,7 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'backup:DescribeBackupVault',
   'backup:GetBackupVaultAccessPolicy',
   'backup:DescribeRegionSettings',
-  // Fallback when cross-account job monitoring is not enabled.
+  'backup:ListRecoveryPointsByBackupVault',
   'backup:ListBackupJobs',
   'backup:ListCopyJobs',
   'organizations:DescribeEffectivePolicy',
