@@ -40,7 +40,7 @@ import {
 import { InvalidTokenError, paginate } from '../paging.js';
 import type { SimAccount, SimOu, SimPolicy, SimState } from '../state.js';
 
-/** Organizations (facts §1.11): management-account API, list pages ≤ 20 that are sometimes empty. */
+/** Organizations: management-account API, list pages ≤ 20 that are sometimes empty. */
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const MAX_PAGE = 20;
@@ -222,7 +222,7 @@ export const organizationsHandlers: ServiceHandlers = {
     if (backupPolicyTypeStatus(call.state) !== 'DISABLED') {
       fail(call, 'PolicyTypeAlreadyEnabledException', 'The specified policy type is already enabled.');
     }
-    // Asynchronous in AWS: ENABLED from the next simulated minute on (facts §10.8).
+    // Asynchronous in AWS: ENABLED from the next simulated minute on.
     org.backupPolicyType = 'PENDING_ENABLE';
     org.backupPolicyTypeReadyAt = new Date(Math.floor(call.state.now.getTime() / 60_000) * 60_000 + 60_000);
     return { Root: rootOut(call.state) };

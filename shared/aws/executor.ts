@@ -27,7 +27,7 @@ import { collectPages } from './paginate.js';
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const ORG_PAGE_SIZE = 20;
 const CONFLICT_RETRY = { attempts: 5, baseDelayMs: 1000 };
-/** EnablePolicyType is asynchronous (facts §1.11); about two minutes of polling before giving up this run. */
+/** EnablePolicyType is asynchronous; about two minutes of polling before giving up this run. */
 const POLICY_TYPE_POLL = { attempts: 12, delayMs: 10_000 };
 /**
  * Success without change: the thing already exists or is already in the wanted state. A retried create,
@@ -104,7 +104,7 @@ class ActionRunner {
         await this.factory.organizations().send(
           new CreatePolicyCommand({
             Name: spec.name,
-            // Required by the API model even though the docs call it optional (facts §10.7).
+            // Required by the API model even though the docs call it optional.
             Description: spec.description,
             Content: spec.content,
             Type: BACKUP_POLICY,
@@ -130,7 +130,7 @@ class ActionRunner {
           .send(new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }));
         return;
       case 'EnableCrossAccountBackup':
-        // Only the management account may change global settings (facts §2.9); values are strings.
+        // Only the management account may change global settings; values are strings.
         await this.factory
           .backup(this.factory.managementAccountId, this.factory.homeRegion)
           .send(new UpdateGlobalSettingsCommand({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } }));
@@ -164,7 +164,7 @@ class ActionRunner {
             KeyId: spec.keyArn,
             GranteePrincipal: spec.granteePrincipal,
             Operations: spec.operations as GrantOperation[],
-            // Reusing the name makes a retried CreateGrant return the existing grant (facts §6.4).
+            // Reusing the name makes a retried CreateGrant return the existing grant.
             Name: spec.grantName,
           }),
         );
@@ -228,7 +228,7 @@ class ActionRunner {
     );
   }
 
-  /** CreateBackupVault needs a key ARN, not an alias (facts §2.1); omitted means the AWS managed key. */
+  /** CreateBackupVault needs a key ARN, not an alias; omitted means the AWS managed key. */
   private async resolveKeyArn(action: Action, kmsKey: KmsKeySpec): Promise<string | undefined> {
     switch (kmsKey.type) {
       case 'aws-managed':

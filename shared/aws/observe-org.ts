@@ -20,7 +20,7 @@ import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
-/** Organizations list calls accept at most 20 per page (facts §1.11). */
+/** Organizations list calls accept at most 20 per page. */
 const ORG_PAGE_SIZE = 20;
 
 export interface ObserveOrganizationOptions {
@@ -30,7 +30,7 @@ export interface ObserveOrganizationOptions {
 
 /**
  * Reads the organization as the management account sees it. Every Organizations call is awaited one after
- * another: its throttling is organization-wide (facts §10.20), so concurrency buys little and risks
+ * another: its throttling is organization-wide, so concurrency buys little and risks
  * TooManyRequests for every other caller in the org.
  *
  * Only the controller-owned policy (by name) is described: the planner and evaluator act on that one
@@ -105,7 +105,7 @@ async function readRoot(org: OrganizationsClient, call: OrgCall) {
 export interface OrganizationAccount {
   readonly id: string;
   readonly name: string;
-  /** `State` (ACTIVE, SUSPENDED, …); `Status` is retired (facts §1.11). */
+  /** `State` (ACTIVE, SUSPENDED, …); `Status` is retired. */
   readonly state: string;
 }
 
@@ -232,7 +232,7 @@ export async function readCrossAccountBackup(factory: ClientFactory): Promise<bo
     const settings = await factory
       .backup(factory.managementAccountId, factory.homeRegion)
       .send(new DescribeGlobalSettingsCommand({}));
-    // Values are the strings "true" / "false" (facts §2.9).
+    // Values are the strings "true" / "false".
     return settings.GlobalSettings?.isCrossAccountBackupEnabled === 'true';
   } catch {
     return null;

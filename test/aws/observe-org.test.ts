@@ -31,7 +31,7 @@ function serveOrganization() {
   organizations.on(ListRootsCommand).resolves({
     Roots: [{ Id: ROOT, Name: 'Root', PolicyTypes: [{ Type: 'BACKUP_POLICY', Status: 'ENABLED' }] }],
   });
-  // Organizations may return an empty page that still carries a NextToken (facts §1.11).
+  // Organizations may return an empty page that still carries a NextToken.
   organizations.on(ListOrganizationalUnitsForParentCommand).callsFake((input) => {
     if (input.ParentId === ROOT && !input.NextToken) return { OrganizationalUnits: [], NextToken: 'more' };
     if (input.ParentId === ROOT) return { OrganizationalUnits: [{ Id: WORKLOADS, Name: 'Workloads' }] };

@@ -14,7 +14,7 @@ import {
 } from './support.js';
 
 /**
- * The brakes of design.md "Modes and safety", end to end: the blast radius spreads changes to existing
+ * The safety brakes, end to end: the blast radius spreads changes to existing
  * configuration over runs, and a compliance lock is never applied without `allowIrreversibleLock`.
  */
 

@@ -3,7 +3,7 @@ import { normalizePolicyContent } from '../policy/normalize.js';
 import { MANAGED_BY_TAG } from '../policy/render.js';
 import { inExecutionOrder, plannedAction } from './action.js';
 
-/** The Organizations endpoint, and with it every org action, lives in us-east-1 (facts §10.20). */
+/** The Organizations endpoint, and with it every org action, lives in us-east-1. */
 export const ORG_ACTION_REGION = 'us-east-1';
 
 export interface OrgPlan {
@@ -40,7 +40,7 @@ export function planOrg(desired: DesiredState, org: ObservedOrganization): OrgPl
     );
   }
 
-  // Attaching before the policy type is ENABLED fails (facts §10.8). The executor's EnablePolicyType waits
+  // Attaching before the policy type is ENABLED fails. The executor's EnablePolicyType waits
   // (polls ListRoots) until the type is ENABLED, so the policy and its attachments follow in the same run and
   // a new organization does not lose its first backup cycle; while another enablement is still pending,
   // the next run plans them.
