@@ -39,6 +39,7 @@ export function buildState(world: World, seed: number | string): SimState {
     backupPolicyType: world.backupPolicyType,
     crossAccountBackupEnabled: world.crossAccountBackupEnabled,
     organizationTrail: world.organizationTrail,
+    trustedAccess: new Set(world.trustedAccess),
     globalSettingsUpdatedAt: start,
     policyRevision: 0,
     policyChangedAt: start,
@@ -75,6 +76,7 @@ export function buildState(world: World, seed: number | string): SimState {
       name: policy.name,
       description: policy.description,
       content: typeof policy.content === 'string' ? policy.content : JSON.stringify(policy.content),
+      tags: new Map(Object.entries(policy.tags)),
     });
     for (const target of policy.attachedTo) {
       const targetId =

@@ -17,7 +17,7 @@ export function parseArn(arn: string): ParsedArn | null {
   return { service, region, accountId, taggingType: resourceType ? `${service}:${resourceType}` : service };
 }
 
-/** Tagging type → AWS Backup ResourceType (facts §3.3). rds:cluster defaults to Aurora unless told otherwise. */
+/** Tagging type → AWS Backup ResourceType. rds:cluster defaults to Aurora unless told otherwise. */
 const BACKUP_TYPE_BY_TAGGING_TYPE: Readonly<Record<string, string>> = {
   'ec2:volume': 'EBS',
   'ec2:instance': 'EC2',

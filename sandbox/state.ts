@@ -226,6 +226,8 @@ export interface SimPolicy {
   name: string;
   description: string;
   content: string;
+  /** Tags on the policy (CreatePolicy's Tags, or the world's), by key. */
+  readonly tags: Map<string, string>;
 }
 
 export interface SimAttachment {
@@ -250,6 +252,8 @@ export interface SimOrganizationState {
   crossAccountBackupEnabled: boolean;
   /** A multi-Region organization trail exists in the management account. */
   readonly organizationTrail: boolean;
+  /** Service principals with trusted access (ListAWSServiceAccessForOrganization). */
+  readonly trustedAccess: Set<string>;
   globalSettingsUpdatedAt: Date;
   /** Bumped on every change that can alter an effective policy. */
   policyRevision: number;

@@ -170,6 +170,8 @@ const PolicySpec = z
     /** Policy document as JSON text (kept byte-for-byte) or as an object (minified). */
     content: z.union([z.string(), z.record(z.string(), z.unknown())]),
     attachedTo: z.array(PolicyTarget).default([]),
+    /** Tags on the policy; the controller recognises its own by `managed-by: org-backup-controller`. */
+    tags: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
@@ -303,6 +305,10 @@ export const WorldSchema = z
       .describe(
         'Whether the management account has a multi-Region organization trail (CloudTrail DescribeTrails).',
       ),
+    trustedAccess: z
+      .array(z.string().min(1))
+      .default(['backup.amazonaws.com', 'member.org.stacksets.cloudformation.amazonaws.com'])
+      .describe('Service principals with trusted access in the organization.'),
     organization: z
       .object({
         accounts: z.array(AccountId).default([]),

@@ -72,6 +72,8 @@ const world: WorldInput = {
   memberRoleName: 'OrgBackupControllerExecution',
   backupPolicyType: 'DISABLED',
   crossAccountBackupEnabled: false,
+  // Planted: trusted access for AWS Backup is off → TRUSTED_ACCESS WARN (the owner's switch; only reported).
+  trustedAccess: ['member.org.stacksets.cloudformation.amazonaws.com'],
   organization: {
     accounts: ['111111111111'],
     ous: [
@@ -89,7 +91,12 @@ const world: WorldInput = {
   },
   accounts: {
     '111111111111': { name: 'management', roles: [ROLE] },
-    '444444444444': { name: 'backup-central', roles: [ROLE] },
+    '444444444444': {
+      name: 'backup-central',
+      roles: [ROLE],
+      // Planted: the central vault exists without a lock → the controller gives it the configured lock.
+      regions: { 'eu-west-1': { vaults: [{ name: 'org-backup-central' }] } },
+    },
     '555555555555': { name: 'log-archive', roles: [ROLE], regions: regionsOf('555555555555', 'log', 8) },
     '222222222221': {
       name: 'prod-payments',
@@ -116,7 +123,11 @@ const world: WorldInput = {
       name: 'prod-web',
       roles: [ROLE],
       regions: {
-        'eu-west-1': { resources: workload('222222222222', 'eu-west-1', 'web', 18) },
+        // Planted: an account from before November 2021 without advanced DynamoDB backup → turned on.
+        'eu-west-1': {
+          managementPreference: { DynamoDB: false },
+          resources: workload('222222222222', 'eu-west-1', 'web', 18),
+        },
         // Planted: DynamoDB opted out in this Region → tag-selected tables are silently skipped.
         'eu-central-1': {
           optIn: { DynamoDB: false },

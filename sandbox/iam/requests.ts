@@ -241,6 +241,8 @@ const CATALOG: Readonly<Record<string, Builder>> = {
   'organizations:UpdatePolicy': organizations('PolicyId'),
   'organizations:DeletePolicy': organizations('PolicyId'),
   'organizations:ListTargetsForPolicy': organizations('PolicyId'),
+  'organizations:ListTagsForResource': organizations('ResourceId'),
+  'organizations:ListAWSServiceAccessForOrganization': organizations(),
   'organizations:AttachPolicy': organizations('PolicyId', 'TargetId'),
   'organizations:DetachPolicy': organizations('PolicyId', 'TargetId'),
   'organizations:ListPoliciesForTarget': organizations('TargetId'),

@@ -19,6 +19,7 @@ import type {
   ListParentsCommandInput,
   ListPoliciesCommandInput,
   ListPoliciesForTargetCommandInput,
+  ListTagsForResourceCommandInput,
   ListTargetsForPolicyCommandInput,
   OrganizationalUnit,
   Policy,
@@ -39,7 +40,7 @@ import {
 import { InvalidTokenError, paginate } from '../paging.js';
 import type { SimAccount, SimOu, SimPolicy, SimState } from '../state.js';
 
-/** Organizations (facts §1.11): management-account API, list pages ≤ 20 that are sometimes empty. */
+/** Organizations: management-account API, list pages ≤ 20 that are sometimes empty. */
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const MAX_PAGE = 20;
@@ -188,6 +189,15 @@ export const organizationsHandlers: ServiceHandlers = {
     };
   },
 
+  ListAWSServiceAccessForOrganization: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
+    requireManagement(call);
+    const enabled = [...call.state.organization.trustedAccess].sort().map((ServicePrincipal) => ({
+      ServicePrincipal,
+    }));
+    const { items, NextToken } = page(call, enabled, input, 'service-access');
+    return { EnabledServicePrincipals: items, NextToken };
+  },
+
   ListRoots: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
     requireManagement(call);
     const { items, NextToken } = page(call, [rootOut(call.state)], input, 'roots');
@@ -212,7 +222,7 @@ export const organizationsHandlers: ServiceHandlers = {
     if (backupPolicyTypeStatus(call.state) !== 'DISABLED') {
       fail(call, 'PolicyTypeAlreadyEnabledException', 'The specified policy type is already enabled.');
     }
-    // Asynchronous in AWS: ENABLED from the next simulated minute on (facts §10.8).
+    // Asynchronous in AWS: ENABLED from the next simulated minute on.
     org.backupPolicyType = 'PENDING_ENABLE';
     org.backupPolicyTypeReadyAt = new Date(Math.floor(call.state.now.getTime() / 60_000) * 60_000 + 60_000);
     return { Root: rootOut(call.state) };
@@ -327,6 +337,7 @@ export const organizationsHandlers: ServiceHandlers = {
       name,
       description: input.Description,
       content: input.Content ?? '',
+      tags: new Map((input.Tags ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? ''])),
     };
     org.policies.set(id, policy);
     return { Policy: policyOut(policy) };
@@ -379,6 +390,13 @@ export const organizationsHandlers: ServiceHandlers = {
     }
     call.events.emitOrganizationsCall(call.caller.arn, 'DetachPolicy', { policyId: policy.id, targetId });
     return {};
+  },
+
+  /** Only policies carry tags in the sandbox; other resource ids are unknown to it. */
+  ListTagsForResource: (call: Call, input: ListTagsForResourceCommandInput) => {
+    requireManagement(call);
+    const policy = requirePolicy(call, input.ResourceId);
+    return { Tags: [...policy.tags].map(([Key, Value]) => ({ Key, Value })) };
   },
 
   ListTargetsForPolicy: (call: Call, input: ListTargetsForPolicyCommandInput) => {

@@ -4,14 +4,17 @@ import {
   DescribePolicyCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
+  ListTagsForResourceCommand,
   ListTargetsForPolicyCommand,
   type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { ControllerError } from '../domain/errors.js';
 import type { ObservedAccount, ObservedOrganization, ObservedOu, ObservedPolicy } from '../domain/model.js';
+import { MANAGED_BY_TAG } from '../domain/policy/render.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
@@ -59,6 +62,7 @@ export async function observeOrganization(
     tree === 'none' ? { ous: [], accounts: [] } : await walkTree(org, call, root.Id, tree === 'full');
   const backupPolicies = await readOwnedPolicy(org, call, options.policyName);
   const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
+  const trustedAccessServices = await readTrustedAccess(org, call);
 
   return {
     organizationId: description.Organization?.Id ?? '',
@@ -69,8 +73,25 @@ export async function observeOrganization(
     accounts,
     backupPolicies,
     crossAccountBackupEnabled,
+    trustedAccessServices,
   };
 }
+
+/** Service principals with trusted access; null when the list cannot be read (the check then SKIPs). */
+async function readTrustedAccess(org: OrganizationsClient, call: OrgCall): Promise<string[] | null> {
+  try {
+    const services = await collectPages((NextToken) =>
+      call('ListAWSServiceAccessForOrganization', () =>
+        org.send(new ListAWSServiceAccessForOrganizationCommand({ MaxResults: ORG_PAGE_SIZE, NextToken })),
+      ).then((page) => ({ items: page.EnabledServicePrincipals, nextToken: page.NextToken })),
+    );
+    return services.flatMap((service) => (service.ServicePrincipal ? [service.ServicePrincipal] : []));
+  } catch {
+    return null;
+  }
+}
+
+/** The root, every OU (with its path) and every account with its parent: what `attachTo` entries resolve against. */
 
 /** The root, every OU (with its path) and every account with its parent: what `attachTo` resolves against. */
 export async function readOrganizationTree(
@@ -202,11 +223,19 @@ async function readOwnedPolicy(
         ),
       ).then((page) => ({ items: page.Targets, nextToken: page.NextToken })),
     );
+    const tags = await collectPages((NextToken) =>
+      call('ListTagsForResource', () =>
+        org.send(new ListTagsForResourceCommand({ ResourceId: policyId, NextToken })),
+      ).then((page) => ({ items: page.Tags, nextToken: page.NextToken })),
+    );
     policies.push({
       id: policyId,
       name: summary.Name ?? '',
       content: described.Policy?.Content ?? '',
       targets: targets.flatMap((target) => (target.TargetId ? [target.TargetId] : [])).sort(),
+      createdByController: tags.some(
+        (tag) => tag.Key === MANAGED_BY_TAG.key && tag.Value === MANAGED_BY_TAG.value,
+      ),
     });
   }
   return policies;

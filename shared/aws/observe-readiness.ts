@@ -3,7 +3,6 @@ import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
-  ListAWSServiceAccessForOrganizationCommand,
   ListPoliciesCommand,
   ListTargetsForPolicyCommand,
 } from '@aws-sdk/client-organizations';
@@ -39,15 +38,11 @@ export async function observeReadiness(
       const out = await organizations.send(new DescribeOrganizationCommand({}));
       return out.Organization?.FeatureSet ?? 'UNKNOWN';
     }),
-    trustedServices: await readable(async () =>
-      (
-        await collectPages((NextToken) =>
-          organizations
-            .send(new ListAWSServiceAccessForOrganizationCommand({ MaxResults: ORG_PAGE_SIZE, NextToken }))
-            .then((page) => ({ items: page.EnabledServicePrincipals, nextToken: page.NextToken })),
-        )
-      ).flatMap((service) => (service.ServicePrincipal ? [service.ServicePrincipal] : [])),
-    ),
+    // observeOrganization reads it for the controller's own TRUSTED_ACCESS check; null when unreadable.
+    trustedServices:
+      org.trustedAccessServices === null
+        ? { ok: false, error: 'ListAWSServiceAccessForOrganization could not be read' }
+        : { ok: true, value: org.trustedAccessServices },
     organizationTrails: await readable(async () => {
       const out = await factory.cloudTrail().send(new DescribeTrailsCommand({ includeShadowTrails: true }));
       return (out.trailList ?? []).map((trail) => ({

@@ -13,6 +13,10 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
   'organizations:ListPolicies',
   'organizations:DescribePolicy',
   'organizations:ListTargetsForPolicy',
+  // The controller's own policy is recognised by the tag it writes at creation.
+  'organizations:ListTagsForResource',
+  // Whether trusted access for AWS Backup is on (organization-wide job monitoring).
+  'organizations:ListAWSServiceAccessForOrganization',
   'backup:DescribeGlobalSettings',
   // Into the member role of every account.
   'sts:AssumeRole',

@@ -1,6 +1,8 @@
 import { applyActions } from '../aws/executor.js';
 import { observeOrganization } from '../aws/observe-org.js';
+import { runOrgChecks } from '../domain/checks/trusted-access.js';
 import type { ActionRecord, FindingTransition } from '../domain/model.js';
+import { GLOBAL_REGION } from '../domain/model.js';
 import { planOrg } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
 import { treeNeededFor } from '../domain/scope.js';
@@ -62,6 +64,16 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     runId,
     now,
   });
+  // Organization-wide checks live on the management account's entry, Region "global".
+  const checks = await store.saveTargetResult({
+    accountId: desired.context.managementAccountId,
+    region: GLOBAL_REGION,
+    findings: [],
+    checks: runOrgChecks(observed),
+    actions: [],
+    runId,
+    now,
+  });
   const outcome = countOutcomes(actions);
   await store.recordRunProgress(runId, {
     now,
@@ -83,7 +95,7 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     problems: planned.problems,
     actions: records,
     newActions,
-    transitions: [],
+    transitions: checks.transitions,
     failed: false,
   };
 }

@@ -72,10 +72,13 @@ export const REASON_CODES = [
   'BACKED_UP_OUTSIDE_POLICY',
   /** The latest policy backup job completed with issues (a message category other than SUCCESS). */
   'BACKUP_INCOMPLETE',
+  /** Org check only: trusted access for backup.amazonaws.com is off (no organization-wide job monitoring). */
+  'TRUSTED_ACCESS_DISABLED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
-export const CHECK_IDS = [
+/** Checks of one account × Region. */
+export const TARGET_CHECK_IDS = [
   'EFFECTIVE_POLICY',
   'VAULT_EXISTS',
   'VAULT_KEY',
@@ -89,6 +92,9 @@ export const CHECK_IDS = [
   'EVENT_FORWARDING',
   'DYNAMODB_ADVANCED',
 ] as const;
+/** Organization-wide checks, reported on the management account's entry with region GLOBAL_REGION. */
+export const ORG_CHECK_IDS = ['TRUSTED_ACCESS'] as const;
+export const CHECK_IDS = [...TARGET_CHECK_IDS, ...ORG_CHECK_IDS] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 /** WARN: needs attention, but does not stop backups. */
 export const CHECK_STATUSES = ['PASS', 'WARN', 'FAIL', 'SKIPPED'] as const;
@@ -236,6 +242,8 @@ export interface ObservedPolicy {
   readonly content: string;
   /** Ids of roots, OUs and accounts it is directly attached to. */
   readonly targets: readonly string[];
+  /** It carries the `managed-by: org-backup-controller` tag the controller writes when it creates it. */
+  readonly createdByController: boolean;
 }
 
 export interface ObservedOrganization {
@@ -249,6 +257,8 @@ export interface ObservedOrganization {
   readonly backupPolicies: readonly ObservedPolicy[];
   /** `isCrossAccountBackupEnabled` from DescribeGlobalSettings; null when it could not be read. */
   readonly crossAccountBackupEnabled: boolean | null;
+  /** Service principals with trusted access (ListAWSServiceAccessForOrganization); null when unreadable. */
+  readonly trustedAccessServices: readonly string[] | null;
 }
 
 /** A parsed effective policy (DescribeEffectivePolicy): keys arrive lower-cased, values as strings. */

@@ -41,4 +41,6 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   EVENT_FORWARDING_MISSING: 'Restore the event forwarding rule and role through the member baseline stack.',
   DYNAMODB_ADVANCED_DISABLED:
     'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
+  TRUSTED_ACCESS_DISABLED:
+    'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
 };

@@ -103,6 +103,10 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
       'redeploy the member baseline StackSet instance of this account and Region (the management stack in ' +
       'the management account): it owns the forwarding rule and role',
   },
+  TRUSTED_ACCESS_DISABLED: {
+    why: 'trusted access for AWS Backup is off, so cross-account job monitoring loses the organization view',
+    fix: 'enable trusted access for backup.amazonaws.com in AWS Organizations (the organization owner decides)',
+  },
   DYNAMODB_ADVANCED_DISABLED: {
     why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',
     fix: 'turn on advanced DynamoDB backup in the Region (the controller does this with dynamoDbAdvanced: manage)',

@@ -4,9 +4,11 @@ import {
   DescribePolicyCommand,
   ListAccountsCommand,
   ListAccountsForParentCommand,
+  ListAWSServiceAccessForOrganizationCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
   ListRootsCommand,
+  ListTagsForResourceCommand,
   ListTargetsForPolicyCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
@@ -29,7 +31,7 @@ function serveOrganization() {
   organizations.on(ListRootsCommand).resolves({
     Roots: [{ Id: ROOT, Name: 'Root', PolicyTypes: [{ Type: 'BACKUP_POLICY', Status: 'ENABLED' }] }],
   });
-  // Organizations may return an empty page that still carries a NextToken (facts §1.11).
+  // Organizations may return an empty page that still carries a NextToken.
   organizations.on(ListOrganizationalUnitsForParentCommand).callsFake((input) => {
     if (input.ParentId === ROOT && !input.NextToken) return { OrganizationalUnits: [], NextToken: 'more' };
     if (input.ParentId === ROOT) return { OrganizationalUnits: [{ Id: WORKLOADS, Name: 'Workloads' }] };
@@ -58,6 +60,12 @@ function serveOrganization() {
   organizations
     .on(ListTargetsForPolicyCommand)
     .resolves({ Targets: [{ TargetId: WORKLOADS }, { TargetId: ROOT }] });
+  organizations.on(ListAWSServiceAccessForOrganizationCommand).resolves({
+    EnabledServicePrincipals: [{ ServicePrincipal: 'backup.amazonaws.com' }],
+  });
+  organizations
+    .on(ListTagsForResourceCommand)
+    .resolves({ Tags: [{ Key: 'managed-by', Value: 'org-backup-controller' }] });
   backup
     .on(DescribeGlobalSettingsCommand)
     .resolves({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } });
@@ -79,6 +87,7 @@ describe('observeOrganization', () => {
       rootId: ROOT,
       backupPolicyType: 'ENABLED',
       crossAccountBackupEnabled: true,
+      trustedAccessServices: ['backup.amazonaws.com'],
     });
     expect(observed.ous).toEqual([
       { id: WORKLOADS, name: 'Workloads', parentId: ROOT, path: '/Workloads' },
@@ -90,8 +99,17 @@ describe('observeOrganization', () => {
       { id: OTHER_MEMBER, name: 'b', state: 'SUSPENDED', parentId: PROD },
     ]);
     expect(observed.backupPolicies).toEqual([
-      { id: 'p-owned0000', name: 'org-backup', content: '{"plans":{}}', targets: [WORKLOADS, ROOT].sort() },
+      {
+        id: 'p-owned0000',
+        name: 'org-backup',
+        content: '{"plans":{}}',
+        targets: [WORKLOADS, ROOT].sort(),
+        createdByController: true,
+      },
     ]);
+    expect(organizations).toHaveReceivedCommandWith(ListTagsForResourceCommand, {
+      ResourceId: 'p-owned0000',
+    });
     expect(organizations).toHaveReceivedCommandWith(DescribePolicyCommand, { PolicyId: 'p-owned0000' });
     expect(organizations).toHaveReceivedCommandTimes(DescribePolicyCommand, 1);
     expect(organizations).toHaveReceivedCommandWith(ListPoliciesCommand, {

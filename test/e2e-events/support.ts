@@ -14,6 +14,7 @@ import type { World } from '../../sandbox/world.js';
 import type { ControllerDeps, Log, MetricsSink } from '../../shared/controller/deps.js';
 import type { Config } from '../../shared/domain/config/index.js';
 import type { FindingTransition, ResourceFinding } from '../../shared/domain/model.js';
+import { GLOBAL_REGION } from '../../shared/domain/model.js';
 import type { FindingsStore } from '../../shared/store/findings-store.js';
 
 export interface LogEntry {
@@ -97,7 +98,8 @@ function recordingStore(
         return async (...args: Parameters<FindingsStore['saveTargetResult']>) => {
           const key = `${args[0].accountId}/${args[0].region}`;
           if (failingTargets.has(key)) throw new Error(`Simulated store failure saving ${key}`);
-          reconciled(args[0].runId, key);
+          // The org target saves its organization-wide checks on the management account's "global" entry.
+          if (args[0].region !== GLOBAL_REGION) reconciled(args[0].runId, key);
           return target.saveTargetResult(...args);
         };
       }

@@ -63,6 +63,28 @@ const enforce = e2eConfig();
 
 export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
+    name: 'trusted access for AWS Backup off in the organization: a WARN on the management account entry, Region "global"',
+    config: enforce,
+    world: {
+      ...preparedWorld(enforce, {}),
+      trustedAccess: ['member.org.stacksets.cloudformation.amazonaws.com'],
+    },
+    checkpoints: [
+      {
+        hour: 0,
+        checks: [
+          {
+            accountId: MANAGEMENT,
+            region: 'global',
+            check: 'TRUSTED_ACCESS',
+            status: 'WARN',
+            reason: 'TRUSTED_ACCESS_DISABLED',
+          },
+        ],
+      },
+    ],
+  },
+  {
     name: 'dynamoDbAdvanced: report — a tagged table in an account without advanced DynamoDB backup is reported, and the setting stays off',
     config: reportOnly,
     world: preparedWorld(reportOnly, { [PROD]: accountWith(noAdvanced) }),

@@ -301,7 +301,9 @@ describe('scope: the accounts attachTo reaches', () => {
         expect([...reconciled].sort()).toEqual([PROD, DEV, CENTRAL].sort());
         const report = await harness.report();
         expect(report.accounts.filter((target) => target.accountId === outsider)).toEqual([]);
-        expect(report.accounts.filter((target) => target.accountId === MANAGEMENT)).toEqual([]);
+        // The management account appears only with the organization-wide checks (region "global").
+        const management = report.accounts.filter((target) => target.accountId === MANAGEMENT);
+        expect(management.map((target) => target.region)).toEqual(['global']);
       },
     );
   });

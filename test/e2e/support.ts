@@ -54,6 +54,7 @@ export function attachedPolicy(config: Config): NonNullable<WorldInput['policies
   return {
     name: config.policyName,
     description: 'made by an earlier run of the controller',
+    tags: { 'managed-by': 'org-backup-controller' },
     content: renderBackupPolicy(config).minified,
     attachedTo: ['root'],
   };

@@ -43,6 +43,13 @@ describe('the demo world npm start runs', () => {
       'a member role deleted mid-week': world.timeline.some((e) => e.deleteMemberRole),
       'a resource tagged mid-week': world.timeline.some((e) => e.tag),
       'an account created mid-week': world.timeline.some((e) => e.createAccount),
+      'trusted access for AWS Backup off': !world.trustedAccess.includes('backup.amazonaws.com'),
+      'advanced DynamoDB backup off': regions.some(([, r]) => r.managementPreference.DynamoDB === false),
+      'an unlocked central vault': Object.values(world.accounts).some((a) =>
+        Object.values(a.regions).some((r) =>
+          r.vaults.some((v) => v.name === 'org-backup-central' && !v.lock),
+        ),
+      ),
     };
     expect(Object.entries(planted).filter(([, present]) => !present)).toEqual([]);
   });

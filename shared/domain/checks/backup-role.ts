@@ -1,6 +1,12 @@
 import { backupRoleArn } from '../evaluate/target-facts.js';
 import { defineCheck } from './check.js';
 
+const BACKUP_TRUST_STATEMENT = JSON.stringify({
+  Effect: 'Allow',
+  Principal: { Service: 'backup.amazonaws.com' },
+  Action: 'sts:AssumeRole',
+});
+
 export const backupRoleCheck = defineCheck(
   'BACKUP_ROLE',
   "The role an organization policy's iam_role_arn names must exist in every account, trust " +
@@ -11,9 +17,12 @@ export const backupRoleCheck = defineCheck(
     if (!role.exists)
       return verdict.fail('BACKUP_ROLE_MISSING', `The backup role ${roleArn} does not exist.`);
     if (!role.trustsBackup) {
+      // The controller never writes trust policies: the member baseline owns the role, and a team's own
+      // statements must survive. It names the one statement to add to the existing trust policy.
       return verdict.fail(
         'BACKUP_ROLE_MISSING',
-        `The backup role ${roleArn} does not trust backup.amazonaws.com.`,
+        `The backup role ${roleArn} does not trust backup.amazonaws.com; add this statement to its trust ` +
+          `policy (keep the others): ${BACKUP_TRUST_STATEMENT}`,
       );
     }
     const missing = desired.backupRole.managedPolicyArns.filter(

@@ -17,7 +17,7 @@ import { vaultLockCheck } from './vault-lock.js';
 
 export type { Check, CheckContext } from './check.js';
 
-/** Every check, in CHECK_IDS order (the order the report lists them in). */
+/** Every account × Region check, in TARGET_CHECK_IDS order (the order the report lists them in). */
 export const CHECKS: readonly Check[] = [
   effectivePolicyCheck,
   vaultExistsCheck,

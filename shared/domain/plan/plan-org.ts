@@ -1,8 +1,9 @@
 import type { Action, DesiredState, ObservedOrganization, ObservedPolicy } from '../model.js';
 import { normalizePolicyContent } from '../policy/normalize.js';
+import { MANAGED_BY_TAG } from '../policy/render.js';
 import { inExecutionOrder, plannedAction } from './action.js';
 
-/** The Organizations endpoint, and with it every org action, lives in us-east-1 (facts §10.20). */
+/** The Organizations endpoint, and with it every org action, lives in us-east-1. */
 export const ORG_ACTION_REGION = 'us-east-1';
 
 export interface OrgPlan {
@@ -39,7 +40,7 @@ export function planOrg(desired: DesiredState, org: ObservedOrganization): OrgPl
     );
   }
 
-  // Attaching before the policy type is ENABLED fails (facts §10.8). The executor's EnablePolicyType waits
+  // Attaching before the policy type is ENABLED fails. The executor's EnablePolicyType waits
   // (polls ListRoots) until the type is ENABLED, so the policy and its attachments follow in the same run and
   // a new organization does not lose its first backup cycle; while another enablement is still pending,
   // the next run plans them.
@@ -59,14 +60,27 @@ export function planOrg(desired: DesiredState, org: ObservedOrganization): OrgPl
     return { actions: inExecutionOrder(actions), problems };
   }
 
-  const existing = org.backupPolicies.find((policy) => policy.name === desired.policy.name);
+  const { owned: existing, foreign } = controllerPolicy(desired, org);
+  if (existing === undefined && foreign !== undefined) {
+    problems.push(
+      `A backup policy named ${desired.policy.name} (${foreign.id}) exists that the controller did not create ` +
+        `(it lacks the ${MANAGED_BY_TAG.key}: ${MANAGED_BY_TAG.value} tag); it is left alone. Choose another ` +
+        'policyName, or tag that policy if it really is the controller’s.',
+    );
+    return { actions: inExecutionOrder(actions), problems };
+  }
   actions.push(...planPolicyContent(desired, existing, placement));
 
   const desiredTargets = new Set<string>();
+  let unresolved = 0;
   for (const entry of desired.attachTo) {
-    const targetId = resolveAttachTarget(entry, org, existing);
-    if (targetId === null) problems.push(`attachTo entry "${entry}" matches no root, OU or account.`);
-    else desiredTargets.add(targetId);
+    const resolved = resolveEntry(entry, org, existing);
+    if (resolved.ok) {
+      desiredTargets.add(resolved.targetId);
+      continue;
+    }
+    unresolved++;
+    problems.push(resolved.problem);
   }
   const attached = new Set(existing?.targets ?? []);
   for (const targetId of desiredTargets) {
@@ -81,8 +95,11 @@ export function planOrg(desired: DesiredState, org: ObservedOrganization): OrgPl
       ),
     );
   }
+  // A path that stopped matching (an OU renamed or moved, or a second OU with the same path) is not a config
+  // change: detaching then would strip the policy from every account under the OU. Only once every entry
+  // resolves is an attachment no entry names one the config removed.
   for (const targetId of attached) {
-    if (desiredTargets.has(targetId) || existing === undefined) continue;
+    if (desiredTargets.has(targetId) || existing === undefined || unresolved > 0) continue;
     actions.push(
       plannedAction(
         { kind: 'DetachPolicy', policyId: existing.id, targetId },
@@ -117,6 +134,51 @@ function planPolicyContent(
       placement(name, `The content of ${name} (${existing.id}) differs from the config.`),
     ),
   ];
+}
+
+/**
+ * The policy the controller owns: the one of its name carrying the tag it writes at creation. A same-named
+ * policy without the tag belongs to someone else and is never adopted, updated or detached.
+ */
+function controllerPolicy(
+  desired: DesiredState,
+  org: ObservedOrganization,
+): { owned?: ObservedPolicy; foreign?: ObservedPolicy } {
+  const named = org.backupPolicies.filter((policy) => policy.name === desired.policy.name);
+  const owned = named.find((policy) => policy.createdByController);
+  const foreign = named.find((policy) => !policy.createdByController);
+  return { ...(owned ? { owned } : {}), ...(foreign ? { foreign } : {}) };
+}
+
+type Resolution = { ok: true; targetId: string } | { ok: false; problem: string };
+
+/** OU names may contain `/`, so two OUs can share a path; such a path names no target. */
+function resolveEntry(
+  entry: string,
+  org: ObservedOrganization,
+  existing: ObservedPolicy | undefined,
+): Resolution {
+  if (entry.startsWith('/') && !existing?.targets.includes(entry)) {
+    const path = entry.length > 1 ? entry.replace(/\/+$/, '') : entry;
+    const matches = org.ous.filter((ou) => ou.path === path);
+    if (matches.length > 1) {
+      return {
+        ok: false,
+        problem:
+          `attachTo entry "${entry}" matches ${matches.length} OUs (${matches.map((ou) => ou.id).join(', ')}); ` +
+          'name the OU by its id. Nothing is attached or detached for it.',
+      };
+    }
+  }
+  const targetId = resolveAttachTarget(entry, org, existing);
+  return targetId === null
+    ? {
+        ok: false,
+        problem:
+          `attachTo entry "${entry}" matches no root, OU or account (renamed or moved?); existing ` +
+          'attachments are kept until every entry matches.',
+      }
+    : { ok: true, targetId };
 }
 
 /**

@@ -160,7 +160,7 @@ export const READINESS_RULES: readonly ((input: ReadinessInput) => ReadinessItem
     const policies = readiness.backupPolicies.value;
     const ours = policies.find((policy) => policy.name === desired.policy.name);
     const full = desired.attachTo.flatMap((entry) => {
-      const target = resolveAttachTarget(entry, org, ours);
+      const target = resolveAttachTarget(entry, org, undefined);
       if (target === null) return [];
       const attached = policies.filter((policy) => policy.targets.includes(target) && policy !== ours).length;
       return attached + 1 > POLICIES_PER_TARGET_LIMIT ? [`${entry} (${attached} other policies)`] : [];

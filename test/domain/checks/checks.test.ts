@@ -355,11 +355,12 @@ describe('BACKUP_ROLE', () => {
       mentions: 'does not exist',
     },
     {
-      why: 'does not trust backup.amazonaws.com',
+      why: 'does not trust backup.amazonaws.com: the statement to add (never a rewrite) is reported',
       observed: (base) => ({ backupRole: { ...base.backupRole, trustsBackup: false } }),
       status: 'FAIL',
       reason: 'BACKUP_ROLE_MISSING',
-      mentions: 'does not trust',
+      mentions:
+        'add this statement to its trust policy (keep the others): {"Effect":"Allow","Principal":{"Service":"backup.amazonaws.com"},"Action":"sts:AssumeRole"}',
     },
     {
       why: 'lacks the S3 backup policy',

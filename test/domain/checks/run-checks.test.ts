@@ -1,12 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS, runChecks } from '../../../shared/domain/checks/index.js';
-import { CHECK_IDS } from '../../../shared/domain/model.js';
+import { runOrgChecks } from '../../../shared/domain/checks/trusted-access.js';
+import { ORG_CHECK_IDS, TARGET_CHECK_IDS } from '../../../shared/domain/model.js';
 import { desiredState, NOW } from '../fixtures/desired.js';
-import { compliantTarget, HOME_TARGET } from '../fixtures/observed.js';
+import { compliantOrg, compliantTarget, HOME_TARGET } from '../fixtures/observed.js';
+
+describe('runOrgChecks (organization-wide, on the management account entry with region "global")', () => {
+  it.each([
+    { services: ['backup.amazonaws.com'], status: 'PASS', reason: undefined, why: 'trusted access on' },
+    {
+      services: ['member.org.stacksets.cloudformation.amazonaws.com'],
+      status: 'WARN',
+      reason: 'TRUSTED_ACCESS_DISABLED',
+      why: 'off: job monitoring loses the organization view, backups still run',
+    },
+    { services: null, status: 'SKIPPED', reason: undefined, why: 'the list could not be read' },
+  ])('$status for $services ($why)', ({ services, status, reason }) => {
+    const org = { ...compliantOrg(desiredState()), trustedAccessServices: services };
+    const [result] = runOrgChecks(org);
+    expect([result?.check, result?.status, result?.reason]).toEqual(['TRUSTED_ACCESS', status, reason]);
+    expect(runOrgChecks(org).map((check) => check.check)).toEqual([...ORG_CHECK_IDS]);
+  });
+});
 
 describe('runChecks', () => {
   it('lists every check once, in CHECK_IDS order, each with an explanation', () => {
-    expect(CHECKS.map((check) => check.id)).toEqual([...CHECK_IDS]);
+    expect(CHECKS.map((check) => check.id)).toEqual([...TARGET_CHECK_IDS]);
     for (const check of CHECKS) expect(check.explanation.length).toBeGreaterThan(40);
   });
 
@@ -28,7 +47,7 @@ describe('runChecks', () => {
       vault: null,
     });
     const results = runChecks({ desired, observed, org: { crossAccountBackupEnabled: false }, now: NOW });
-    expect(results.map((result) => result.check)).toEqual([...CHECK_IDS]);
+    expect(results.map((result) => result.check)).toEqual([...TARGET_CHECK_IDS]);
     for (const result of results) {
       expect(result.status).toBe('SKIPPED');
       expect(result.detail).toContain(message);

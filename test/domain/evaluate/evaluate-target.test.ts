@@ -483,6 +483,7 @@ describe('evaluateTarget: status and reasons', () => {
       'VAULT_LOCK_MISMATCH',
       'EVENT_FORWARDING_MISSING',
       'DYNAMODB_ADVANCED_DISABLED',
+      'TRUSTED_ACCESS_DISABLED',
     ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([

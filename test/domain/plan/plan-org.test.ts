@@ -17,7 +17,13 @@ function orgWithTree(overrides: Partial<ObservedOrganization> = {}): ObservedOrg
     ],
     backupPolicies: [
       { ...base.backupPolicies[0]!, targets: [] },
-      { id: 'p-theirs0001', name: 'team-backup', content: '{}', targets: [ROOT_ID, 'ou-prod-2222'] },
+      {
+        id: 'p-theirs0001',
+        name: 'team-backup',
+        content: '{}',
+        targets: [ROOT_ID, 'ou-prod-2222'],
+        createdByController: false,
+      },
     ],
     ...overrides,
   };
@@ -80,6 +86,69 @@ describe('planOrg: the policy and its attachments', () => {
     expect(actions.map((action) => [action.spec.kind, action.target])).toEqual([
       ['AttachPolicy', 'ou-prod-2222'],
       ['DetachPolicy', 'ou-work-1111'],
+    ]);
+  });
+
+  it('detaches a target only once it is removed from the config', () => {
+    const org = orgWithTree();
+    const ours = { ...org.backupPolicies[0]!, targets: [ROOT_ID, 'ou-prod-2222'] };
+    const { actions, problems } = planOrg(desiredState({ attachTo: ['root'] }), {
+      ...org,
+      backupPolicies: [ours],
+    });
+    expect(problems).toEqual([]);
+    expect(actions.map((action) => [action.spec.kind, action.target])).toEqual([
+      ['DetachPolicy', 'ou-prod-2222'],
+    ]);
+  });
+
+  it('keeps the policy on an OU named by path that was renamed: reported, never detached', () => {
+    const org = orgWithTree();
+    const renamed = org.ous.map((ou) =>
+      ou.id === 'ou-prod-2222' ? { ...ou, name: 'Production', path: '/Workloads/Production' } : ou,
+    );
+    const ours = { ...org.backupPolicies[0]!, targets: ['ou-prod-2222'] };
+    const { actions, problems } = planOrg(desiredState({ attachTo: ['/Workloads/Prod'] }), {
+      ...org,
+      ous: renamed,
+      backupPolicies: [ours],
+    });
+    expect(actions).toEqual([]);
+    expect(problems).toEqual([
+      expect.stringMatching(/"\/Workloads\/Prod" matches no .*attachments are kept/),
+    ]);
+  });
+
+  it('treats a path two OUs share (a root OU named "Workloads/Prod") as a problem: no attach, no detach', () => {
+    const org = orgWithTree();
+    const lookalike = {
+      id: 'ou-evil-3333',
+      name: 'Workloads/Prod',
+      parentId: ROOT_ID,
+      path: '/Workloads/Prod',
+    };
+    const ours = { ...org.backupPolicies[0]!, targets: ['ou-prod-2222'] };
+    const { actions, problems } = planOrg(desiredState({ attachTo: ['/Workloads/Prod'] }), {
+      ...org,
+      ous: [...org.ous, lookalike],
+      backupPolicies: [ours],
+    });
+    expect(actions).toEqual([]);
+    expect(problems).toEqual([expect.stringContaining('matches 2 OUs (ou-prod-2222, ou-evil-3333)')]);
+  });
+
+  it('never adopts, updates or detaches a same-named policy it did not create (no managed-by tag)', () => {
+    const org = orgWithTree();
+    const impostor = {
+      ...org.backupPolicies[0]!,
+      content: '{"plans":{}}',
+      targets: ['ou-work-1111'],
+      createdByController: false,
+    };
+    const { actions, problems } = planOrg(desired, { ...org, backupPolicies: [impostor] });
+    expect(actions).toEqual([]);
+    expect(problems).toEqual([
+      expect.stringMatching(/exists that the controller did not create .* left alone/),
     ]);
   });
 

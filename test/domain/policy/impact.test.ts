@@ -37,6 +37,7 @@ const org: ObservedOrganization = {
   ],
   backupPolicies: [],
   crossAccountBackupEnabled: true,
+  trustedAccessServices: ['backup.amazonaws.com'],
 };
 
 const volume = (

@@ -29,6 +29,7 @@ const org: ObservedOrganization = {
   ],
   backupPolicies: [],
   crossAccountBackupEnabled: true,
+  trustedAccessServices: ['backup.amazonaws.com'],
 };
 
 const scp = (content: object, targets = [ROOT_ID]): ObservedPolicyOfType => ({
