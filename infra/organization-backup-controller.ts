@@ -24,6 +24,7 @@ import { ControllerError } from '../shared/domain/errors.js';
 import { BACKUP_API_EVENT_NAMES, ORG_EVENT_NAMES } from '../shared/domain/events/parse.js';
 import { FINDINGS_TABLE } from '../shared/store/table.js';
 import { ControllerFunction, type HandlerName, handlerEntry } from './controller-function.js';
+import { EvidenceArchive } from './evidence-archive.js';
 import {
   MEMBER_BASELINE_PARAMETERS,
   type MemberBaselineNames,
@@ -153,6 +154,7 @@ export class OrganizationBackupController extends Construct {
   readonly eventBus: IEventBus;
   readonly alertTopic: Topic;
   readonly reportApi: ReportApi;
+  readonly evidence: EvidenceArchive;
   readonly sweep: SweepWorkflow;
   readonly memberStackSet: CfnStackSet;
 
@@ -378,7 +380,21 @@ export class OrganizationBackupController extends Construct {
       }),
     });
 
+    const evidence = fn('evidence', {
+      description:
+        'Writes the daily evidence pack (report, CSVs, printable page, manifest) to the evidence bucket.',
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+    });
+    this.findingsTable.grantReadData(evidence.role);
+    this.evidence = new EvidenceArchive(this, 'Evidence', {
+      writer: evidence.function,
+      retentionDays: config.report.evidenceRetentionDays,
+    });
+
     this.reportApi = new ReportApi(this, 'Report', {
+      organizationId: props.organizationId,
+      readers: config.report.readers,
       handler: report.function,
       logRetention,
       throttlingRateLimit: props.apiThrottling?.rateLimit ?? 10,
@@ -393,6 +409,7 @@ export class OrganizationBackupController extends Construct {
         Events: events.function,
         Notify: notify.function,
         Report: report.function,
+        Evidence: evidence.function,
       },
       deadLetterQueues: { Events: eventsDeadLetters },
       sweep: this.sweep.stateMachine,

@@ -163,6 +163,12 @@ const secretName = matching(
   'use the secret name, e.g. org-backup/slack-webhook',
 );
 
+const principalArn = matching(
+  /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]{1,512})$/,
+  'must be the ARN of an IAM role, user or account root',
+  'use e.g. arn:aws:iam::123456789012:role/Auditors',
+);
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   mode: z.enum(['enforce', 'audit']).default('audit'),
@@ -206,6 +212,14 @@ export const configSchema = z.strictObject({
     .strictObject({
       emails: uniqueList(z.email()).default([]),
       slackWebhookSecretName: secretName.nullable().default(null),
+    })
+    .prefault({}),
+  report: z
+    .strictObject({
+      /** Principals in other accounts of the organization allowed to read the report API (SigV4). */
+      readers: uniqueList(principalArn).default([]),
+      /** Object Lock (governance) retention of each daily evidence pack. */
+      evidenceRetentionDays: days.default(365),
     })
     .prefault({}),
 });
