@@ -8,6 +8,7 @@ import { ClientFactory } from '../shared/aws/clients.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
 import { type ControllerDeps, type Log, noMetrics, silentLog } from '../shared/controller/deps.js';
+import { OrgFactsCache } from '../shared/controller/org-facts.js';
 import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
@@ -189,6 +190,7 @@ function sandboxDeps(
     factory,
     store: new OrderedClaimsStore({ client: engine.client, tableName: FINDINGS_TABLE }, () => claims.current),
     clock: { now: () => sim.now() },
+    orgFacts: new OrgFactsCache({ now: () => sim.now() }),
     log,
     metrics: noMetrics,
     publisher: new AlertPublisher({

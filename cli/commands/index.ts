@@ -1,4 +1,5 @@
 import { dashboardCommand } from './dashboard.js';
+import { diffCommand } from './diff.js';
 import { evidenceCommand } from './evidence.js';
 import { planCommand } from './plan.js';
 import { policyCommand } from './policy.js';
@@ -22,4 +23,5 @@ export const COMMANDS: Readonly<Record<string, CliCommand>> = {
   plan: planCommand,
   evidence: evidenceCommand,
   dashboard: dashboardCommand,
+  diff: diffCommand,
 };

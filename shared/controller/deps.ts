@@ -2,6 +2,7 @@ import type { ClientFactory } from '../aws/clients.js';
 import type { Clock, DesiredState } from '../domain/model.js';
 import type { AlertPublisher } from '../notify/publisher.js';
 import type { FindingsStore } from '../store/findings-store.js';
+import type { OrgFactsCache } from './org-facts.js';
 
 /** Structured logging the use cases need; Powertools Logger in Lambda, a stderr logger in the sandbox. */
 export interface Log {
@@ -26,6 +27,8 @@ export interface ControllerDeps {
   readonly log: Log;
   readonly metrics: MetricsSink;
   readonly publisher: AlertPublisher | null;
+  /** The organization's accounts and settings as last read, shared by the runs of this process. */
+  readonly orgFacts: OrgFactsCache;
   /** Waits between retries; the sandbox passes one that advances nothing and returns at once. */
   readonly sleep: (ms: number) => Promise<void>;
 }

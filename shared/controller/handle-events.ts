@@ -1,4 +1,3 @@
-import { listAccounts, readCrossAccountBackup } from '../aws/observe-org.js';
 import { applyResourceUpdate } from '../domain/events/apply-update.js';
 import { parseEvent } from '../domain/events/parse.js';
 import { type EventEffect, routeEvent } from '../domain/events/route.js';
@@ -6,6 +5,7 @@ import type { FindingTransition, ReconcileTarget } from '../domain/model.js';
 import { accountsInScope } from '../domain/scope.js';
 import type { ControllerDeps } from './deps.js';
 import { finishRun } from './notify-run.js';
+import type { OrgFactsRead } from './org-facts.js';
 import { reconcileOrg } from './reconcile-org.js';
 import { reconcileTarget } from './reconcile-target.js';
 
@@ -37,11 +37,19 @@ export function classifyEvent(deps: ControllerDeps, raw: unknown): ClassifiedEve
     regions: desired.regions,
     selection: desired.selection,
     excludeAccounts: desired.excludeAccounts,
+    policyVaultName: desired.vault.name,
+    centralVault: desired.centralVault
+      ? { accountId: desired.centralVault.accountId, name: desired.centralVault.name }
+      : null,
   });
   const eventId = parsed.id ?? null;
   metrics.count('EventsProcessed', 1, { Kind: parsed.kind });
-  if (effect.ignoredBecause)
+  if (effect.rejected) {
+    metrics.count('EventsRejected', 1, { Kind: parsed.kind });
+    log.warn('Event rejected', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
+  } else if (effect.ignoredBecause) {
     log.debug('Event ignored', { eventId, kind: parsed.kind, why: effect.ignoredBecause });
+  }
   return { eventId, kind: parsed.kind, effect };
 }
 
@@ -61,6 +69,7 @@ export async function applyEvent(deps: ControllerDeps, event: ClassifiedEvent): 
       selection: desired.selection,
       // The policy the controller enforces; the next reconcile re-reads the effective policy itself.
       effectiveRules: desired.regions.includes(update.region) ? desired.plans : [],
+      copyRequired: desired.centralVault !== undefined,
       now,
     });
     if (next) transition = await store.putFinding(next, now);
@@ -74,49 +83,92 @@ export async function applyEvent(deps: ControllerDeps, event: ClassifiedEvent): 
   };
 }
 
+/** Org facts younger than this are reused by event batches instead of listing the organization again. */
+const EVENT_ORG_FACTS_MAX_AGE_MS = 15 * 60 * 1000;
+
 /**
  * Reconciles the distinct targets a batch of events named, as one run with trigger `event`, and sends its
- * grouped alerts (including the immediate transitions the events caused).
+ * grouped alerts (including the immediate transitions the events caused). Each target stands alone: one
+ * that fails (throttled past its retries, a store error) is returned in `failedTargets` so the events that
+ * named it are handed back by SQS, and the others still take effect.
  */
 export async function reconcileEventTargets(
   deps: ControllerDeps,
   outcomes: readonly EventOutcome[],
-): Promise<{ runId: string | null; targets: number }> {
+): Promise<{ runId: string | null; targets: number; failedTargets: ReadonlySet<string> }> {
   const targets = distinctTargets(outcomes.flatMap((outcome) => outcome.targets));
   const immediate = outcomes.flatMap((outcome) => (outcome.transition ? [outcome.transition] : []));
-  if (targets.length === 0 && immediate.length === 0) return { runId: null, targets: 0 };
+  const failedTargets = new Set<string>();
+  if (targets.length === 0 && immediate.length === 0) return { runId: null, targets: 0, failedTargets };
 
   const now = deps.clock.now();
   const runId = `event-${now.toISOString()}-${outcomes.find((o) => o.eventId)?.eventId ?? 'batch'}`;
-  await deps.store.startRun({ runId, trigger: 'event', targets: targets.length, now });
+  const failAll = (error: unknown) => {
+    deps.log.error('Event run failed', { runId, error: String(error) });
+    for (const target of targets) failedTargets.add(targetKey(target));
+    return { runId, targets: targets.length, failedTargets };
+  };
+  try {
+    await deps.store.startRun({ runId, trigger: 'event', targets: targets.length, now });
+  } catch (error) {
+    return failAll(error);
+  }
 
   let crossAccountBackupEnabled: boolean | null = null;
   if (targets.some((target) => target.kind === 'org')) {
-    crossAccountBackupEnabled = (await reconcileOrg(deps, runId)).crossAccountBackupEnabled;
-  } else if (targets.length > 0) {
-    crossAccountBackupEnabled = await readCrossAccountBackup(deps.factory);
+    const org = await reconcileOrg(deps, runId);
+    if (org.failed) failedTargets.add('org');
+    crossAccountBackupEnabled = org.crossAccountBackupEnabled;
   }
   const accountTargets = targets.filter((target) => target.kind === 'account-region');
-  const totalAccounts =
-    accountTargets.length === 0 ? 0 : accountsInScope(await listAccounts(deps.factory), deps.desired).length;
-  for (const target of accountTargets) {
-    await reconcileTarget(deps, {
-      runId,
-      accountId: target.accountId,
-      region: target.region,
-      totalAccounts,
-      crossAccountBackupEnabled,
-    });
+  if (accountTargets.length > 0) {
+    let facts: OrgFactsRead;
+    try {
+      facts = await deps.orgFacts.read(deps.factory, EVENT_ORG_FACTS_MAX_AGE_MS);
+    } catch (error) {
+      return failAll(error);
+    }
+    crossAccountBackupEnabled ??= facts.facts.crossAccountBackupEnabled;
+    const totalAccounts = accountsInScope(facts.facts.accounts, deps.desired).length;
+    for (const target of accountTargets) {
+      try {
+        await reconcileTarget(deps, {
+          runId,
+          accountId: target.accountId,
+          region: target.region,
+          totalAccounts,
+          crossAccountBackupEnabled,
+        });
+      } catch (error) {
+        deps.log.warn('Event target not reconciled; its events will be handed back', {
+          runId,
+          target: targetKey(target),
+          error: String(error),
+        });
+        deps.metrics.count('EventTargetsFailed', 1);
+        failedTargets.add(targetKey(target));
+      }
+    }
   }
-  // The immediate transitions were stored when the events arrived; they join this run's alerts.
-  await finishRun(deps, runId, immediate);
-  return { runId, targets: targets.length };
+  // The immediate transitions were stored when the events arrived; they join this run's alerts. What was
+  // reconciled is durable by now, so a failure to alert is logged rather than undoing the batch.
+  try {
+    await finishRun(deps, runId, immediate);
+  } catch (error) {
+    deps.log.error('Event run alerts not sent', { runId, error: String(error) });
+    deps.metrics.count('NotifyFailures', 1);
+  }
+  return { runId, targets: targets.length, failedTargets };
+}
+
+export function targetKey(target: ReconcileTarget): string {
+  return target.kind === 'org' ? 'org' : `${target.accountId}/${target.region}`;
 }
 
 function distinctTargets(targets: readonly ReconcileTarget[]): ReconcileTarget[] {
   const seen = new Map<string, ReconcileTarget>();
   for (const target of targets) {
-    const key = target.kind === 'org' ? 'org' : `${target.accountId}/${target.region}`;
+    const key = targetKey(target);
     if (!seen.has(key)) seen.set(key, target);
   }
   // The org first: a re-attached policy changes what the account targets observe.

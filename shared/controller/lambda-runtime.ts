@@ -11,6 +11,7 @@ import { buildDesiredState } from '../domain/desired.js';
 import { AlertPublisher } from '../notify/publisher.js';
 import { FindingsStore } from '../store/findings-store.js';
 import type { ControllerDeps, Log, MetricsSink } from './deps.js';
+import { OrgFactsCache } from './org-facts.js';
 import type { TargetsPublisher } from './sweep.js';
 
 /**
@@ -72,11 +73,13 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
         logger: powertoolsLog,
       })
     : null;
+  const clock = { now: () => new Date() };
   cached = {
     desired,
     factory,
     store,
-    clock: { now: () => new Date() },
+    clock,
+    orgFacts: new OrgFactsCache(clock),
     log: powertoolsLog,
     metrics: powertoolsMetrics,
     publisher,

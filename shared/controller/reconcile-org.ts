@@ -13,6 +13,11 @@ export interface OrgOutcome {
   readonly actions: readonly ActionRecord[];
   readonly newActions: readonly ActionRecord[];
   readonly transitions: readonly FindingTransition[];
+  /**
+   * Set when the organization could not be read (e.g. throttled past the SDK's retries): nothing was
+   * changed, the failure is in the run's errors, and the account targets go on with the last known facts.
+   */
+  readonly failed: boolean;
 }
 
 /**
@@ -23,7 +28,12 @@ export interface OrgOutcome {
 export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise<OrgOutcome> {
   const { desired, factory, store, clock, log } = deps;
   const now = clock.now();
-  const observed = await observeOrganization(factory, { policyName: desired.policy.name });
+  let observed: Awaited<ReturnType<typeof observeOrganization>>;
+  try {
+    observed = await observeOrganization(factory, { policyName: desired.policy.name });
+  } catch (error) {
+    return orgTargetFailed(deps, runId, error);
+  }
   const ouPaths = new Map(observed.ous.map((ou) => [ou.id, ou.path]));
   await store.saveAccountDirectory(
     observed.accounts.map((a) => ({ accountId: a.id, name: a.name, ouPath: ouPaths.get(a.parentId) ?? '/' })),
@@ -57,11 +67,36 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     ],
   });
   deps.metrics.count('ActionsApplied', outcome.applied);
+  const crossAccountBackupEnabled = enabledNow ? true : observed.crossAccountBackupEnabled;
+  deps.orgFacts.rememberCrossAccountBackup(crossAccountBackupEnabled);
   return {
-    crossAccountBackupEnabled: enabledNow ? true : observed.crossAccountBackupEnabled,
+    crossAccountBackupEnabled,
     problems: planned.problems,
     actions: records,
     newActions,
     transitions: [],
+    failed: false,
+  };
+}
+
+async function orgTargetFailed(deps: ControllerDeps, runId: string, error: unknown): Promise<OrgOutcome> {
+  const message = error instanceof Error ? error.message : String(error);
+  deps.log.error('Organization target failed; account targets use the last known organization facts', {
+    runId,
+    error: message,
+  });
+  deps.metrics.count('OrgTargetFailures', 1);
+  await deps.store.recordRunProgress(runId, {
+    actionsApplied: 0,
+    actionsBlocked: 0,
+    errors: [`org: ${message}`],
+  });
+  return {
+    crossAccountBackupEnabled: deps.orgFacts.known()?.crossAccountBackupEnabled ?? null,
+    problems: [],
+    actions: [],
+    newActions: [],
+    transitions: [],
+    failed: true,
   };
 }

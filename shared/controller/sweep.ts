@@ -1,4 +1,3 @@
-import { listAccounts } from '../aws/observe-org.js';
 import type { ReconcileTarget } from '../domain/model.js';
 import { accountsInScope, observedRegions } from '../domain/scope.js';
 import type { RunTrigger } from '../store/types.js';
@@ -23,7 +22,13 @@ export type TargetsPublisher = (plan: SweepPlan) => Promise<string>;
 export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Promise<SweepPlan> {
   const { desired, store, clock } = deps;
   const now = clock.now();
-  const accounts = accountsInScope(await listAccounts(deps.factory), desired);
+  // Always a fresh read; when it fails after the SDK's retries, the last known accounts keep the run going.
+  const { facts, staleBecause } = await deps.orgFacts.read(deps.factory, 0);
+  if (staleBecause) {
+    deps.log.warn('Accounts not listed; the run uses the last known list', { staleBecause });
+    deps.metrics.count('OrgReadFailures', 1);
+  }
+  const accounts = accountsInScope(facts.accounts, desired);
   const regions = observedRegions(desired);
   const targets = accounts.flatMap((account) =>
     regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),

@@ -70,7 +70,12 @@ export interface StoreActivity {
  * The real store behind a recording proxy. `failFindingReads(arn)` makes reading that resource's finding
  * throw, the way a throttled or unavailable table would, for partial-batch tests.
  */
-function recordingStore(store: FindingsStore, activity: StoreActivity, failing: Set<string>): FindingsStore {
+function recordingStore(
+  store: FindingsStore,
+  activity: StoreActivity,
+  failing: Set<string>,
+  failingTargets: Set<string>,
+): FindingsStore {
   const reconciled = (runId: string, target: string) =>
     activity.reconciled.set(runId, [...(activity.reconciled.get(runId) ?? []), target]);
   return new Proxy(store, {
@@ -89,8 +94,10 @@ function recordingStore(store: FindingsStore, activity: StoreActivity, failing: 
         };
       }
       if (property === 'saveTargetResult') {
-        return (...args: Parameters<FindingsStore['saveTargetResult']>) => {
-          reconciled(args[0].runId, `${args[0].accountId}/${args[0].region}`);
+        return async (...args: Parameters<FindingsStore['saveTargetResult']>) => {
+          const key = `${args[0].accountId}/${args[0].region}`;
+          if (failingTargets.has(key)) throw new Error(`Simulated store failure saving ${key}`);
+          reconciled(args[0].runId, key);
           return target.saveTargetResult(...args);
         };
       }
@@ -114,6 +121,8 @@ export interface EventsBench {
   readonly activity: StoreActivity;
   /** Resource ARNs whose finding cannot be read (the store throws). */
   readonly failFindingReads: Set<string>;
+  /** `account/region` targets whose reconcile result cannot be saved (the store throws). */
+  readonly failTargetSaves: Set<string>;
   /** The bodies as one SQS batch through the real `events` handler; message ids are `<batchId>-<index>`. */
   deliver(bodies: readonly unknown[], batchId?: string): Promise<SQSBatchResponse>;
   /** Forgets what was recorded so far (logs, metrics, store activity). */
@@ -130,6 +139,7 @@ export async function startEventsBench(options: {
   const metrics = new RecordingMetrics();
   const activity: StoreActivity = { immediate: [], reconciled: new Map() };
   const failFindingReads = new Set<string>();
+  const failTargetSaves = new Set<string>();
   const harness = await SandboxHarness.start({ ...options, seed: options.seed ?? 1, log });
   const idempotency = await startEmbeddedDynamo();
   await createIdempotencyTable(idempotency.client, 'events-idempotency');
@@ -140,7 +150,7 @@ export async function startEventsBench(options: {
   const deps: ControllerDeps = {
     ...harness.deps,
     metrics,
-    store: recordingStore(harness.store, activity, failFindingReads),
+    store: recordingStore(harness.store, activity, failFindingReads, failTargetSaves),
   };
   const handler = createEventsHandler(
     () => deps,
@@ -154,6 +164,7 @@ export async function startEventsBench(options: {
     metrics,
     activity,
     failFindingReads,
+    failTargetSaves,
     deliver: (bodies, batchId = `batch-${++batches}`) => handler(sqsBatch(bodies, batchId), LAMBDA_CONTEXT),
     clearRecords() {
       log.entries.length = 0;

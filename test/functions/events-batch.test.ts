@@ -118,4 +118,44 @@ describe('events handler batches', () => {
       [S3_BUCKET, 'PENDING'],
     ]);
   });
+
+  it('never loses a reconcile to a retry: events whose target failed come back and are reconciled then', async () => {
+    nextMinute();
+    const failure = withId('backup-job-failed', 'failure-while-reconcile-fails');
+    const tagged = withId('tag-change-s3-bucket', 'tag-beside-failed-reconcile');
+    bench.failTargetSaves.add(`${MEMBER}/${REGION}`);
+
+    const response = await bench.deliver([failure, tagged], 'reconcile-fails');
+
+    bench.failTargetSaves.clear();
+    // Both events named the failed target: both come back, and neither counts as processed.
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: 'reconcile-fails-0' },
+      { itemIdentifier: 'reconcile-fails-1' },
+    ]);
+    expect(bench.metrics.total('EventTargetsFailed')).toBe(1);
+
+    nextMinute();
+    const retry = await bench.deliver([failure, tagged], 'reconcile-retried');
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(bench.metrics.total('DuplicateEvents')).toBe(0);
+    expect([...bench.activity.reconciled.values()]).toEqual([[`${MEMBER}/${REGION}`]]);
+
+    // Once reconciled, a third delivery is a duplicate.
+    nextMinute();
+    await bench.deliver([failure], 'reconcile-duplicate');
+    expect(bench.metrics.total('DuplicateEvents')).toBe(1);
+    expect(bench.activity.reconciled.size).toBe(0);
+  });
+
+  it('lists the organization once for many event batches (the account list is reused)', async () => {
+    nextMinute();
+    const before = bench.harness.sim.callCounts().byOperation['organizations:ListAccounts'] ?? 0;
+    for (let batch = 0; batch < 5; batch++) {
+      await bench.deliver([withId('backup-job-failed', `org-list-${batch}`)]);
+      bench.harness.sim.advanceBy(60_000);
+    }
+    const after = bench.harness.sim.callCounts().byOperation['organizations:ListAccounts'] ?? 0;
+    expect(after - before).toBeLessThanOrEqual(1);
+  });
 });

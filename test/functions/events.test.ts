@@ -42,6 +42,8 @@ interface Row {
   readonly why: string;
   /** Why it is dropped (matched against the logged reason); absent when it is acted on. */
   readonly ignored?: RegExp;
+  /** Why it is rejected as untrusted (counted as EventsRejected); it changes nothing either. */
+  readonly rejected?: RegExp;
   /** Targets reconciled in one run with trigger `event`. */
   readonly targets?: readonly string[];
   readonly immediate?: ImmediateChange;
@@ -70,6 +72,24 @@ const ROWS: readonly Row[] = [
     why: 'an edited policy document is drift',
   },
   { fixture: 'org-delete-policy', kind: 'org-api-call', targets: ['org'], why: 'a deleted policy is drift' },
+  {
+    fixture: 'org-create-ou',
+    kind: 'org-api-call',
+    targets: ['org'],
+    why: 'a new OU may be what attachTo names',
+  },
+  {
+    fixture: 'org-close-account-result',
+    kind: 'org-api-call',
+    targets: ['org'],
+    why: 'a closed account leaves the scope; only the org is re-read',
+  },
+  {
+    fixture: 'org-remove-account',
+    kind: 'org-api-call',
+    targets: ['org'],
+    why: 'a removed account is no longer a target',
+  },
   {
     fixture: 'org-create-account-result',
     kind: 'org-api-call',
@@ -126,6 +146,12 @@ const ROWS: readonly Row[] = [
     why: 'the access policy may now block copies',
   },
   {
+    fixture: 'backup-delete-vault-access-policy',
+    kind: 'backup-api-call',
+    targets: [MEMBER_TARGET],
+    why: 'a deleted access policy may have protected the vault',
+  },
+  {
     fixture: 'backup-delete-recovery-point',
     kind: 'backup-api-call',
     targets: [MEMBER_TARGET],
@@ -152,10 +178,52 @@ const ROWS: readonly Row[] = [
     why: 'the org-managed plan is gone',
   },
   {
-    fixture: 'recovery-point-completed',
+    fixture: 'recovery-point-partial',
     kind: 'recovery-point',
     targets: [MEMBER_TARGET],
-    why: 'a new recovery point dates the resource',
+    why: 'a partial recovery point is looked at by a reconcile',
+  },
+  {
+    fixture: 'recovery-point-team-vault',
+    kind: 'recovery-point',
+    ignored: /not the policy's vault/,
+    why: "a team's own backup is no backup of the policy",
+  },
+  {
+    fixture: 'recovery-point-central-copy',
+    kind: 'recovery-point',
+    ignored: /central-vault, not the policy's vault/,
+    why: 'the world has no central vault: a copy elsewhere in the management account is not the policy’s',
+  },
+  {
+    fixture: 'recovery-point-foreign-resource',
+    kind: 'recovery-point',
+    rejected: /belongs to account 222222222222/,
+    why: "an event naming another account's resource is rejected and counted",
+  },
+  {
+    fixture: 'tag-change-foreign-resource',
+    kind: 'tag-change',
+    rejected: /belongs to account 222222222222/,
+    why: "an account cannot tag another account's resource",
+  },
+  {
+    fixture: 'backup-job-failed-not-an-arn',
+    kind: 'backup-job',
+    rejected: /is not an ARN/,
+    why: 'a resource name that is no ARN is not trusted',
+  },
+  {
+    fixture: 'kms-schedule-key-deletion',
+    kind: 'kms-api-call',
+    targets: [MEMBER_TARGET],
+    why: 'a key scheduled for deletion may be the vault key',
+  },
+  {
+    fixture: 'kms-disable-key',
+    kind: 'kms-api-call',
+    targets: [MEMBER_TARGET],
+    why: 'a disabled key fails the backups that use it',
   },
   {
     fixture: 'region-setting-modified',
@@ -347,10 +415,10 @@ const ROWS: readonly Row[] = [
     why: 'another detail-type',
   },
   {
-    fixture: 'unknown-org-create-ou',
+    fixture: 'unknown-org-invite-account',
     kind: 'unknown',
-    ignored: /CreateOrganizationalUnit does not change/,
-    why: 'an empty OU changes nothing',
+    ignored: /InviteAccountToOrganization does not change/,
+    why: 'an invited account is picked up by the sweep once it joins',
   },
   {
     fixture: 'unknown-scan-job',
@@ -402,6 +470,12 @@ const ROWS: readonly Row[] = [
   },
   // Completed jobs last: their success dates make the older failures above stale.
   {
+    fixture: 'recovery-point-completed',
+    kind: 'recovery-point',
+    immediate: { arn: VOLUME, status: 'PROTECTED', reasons: [], settled: 'PROTECTED' },
+    why: 'the first recovery point of the policy turns the PENDING volume PROTECTED at once, without a reconcile',
+  },
+  {
     fixture: 'backup-job-completed',
     kind: 'backup-job',
     dates: { field: 'lastBackupTime', at: '2026-03-04T05:39:07.223Z' },
@@ -449,9 +523,12 @@ describe('events handler: every fixture kind, against a sandbox organization', (
     expect(metrics.total('EventsProcessed', { Kind: row.kind })).toBe(1);
     const runs = (await harness.store.listRuns({ limit: 1000 })).items;
 
-    if (row.ignored) {
-      const dropped = log.entries.filter((entry) => entry.message === 'Event ignored');
-      expect(dropped.map((entry) => String(entry.extra?.why))).toEqual([expect.stringMatching(row.ignored)]);
+    if (row.ignored || row.rejected) {
+      const message = row.rejected ? 'Event rejected' : 'Event ignored';
+      const dropped = log.entries.filter((entry) => entry.message === message);
+      const why = row.rejected ?? row.ignored;
+      expect(dropped.map((entry) => String(entry.extra?.why))).toEqual([expect.stringMatching(why ?? /^/)]);
+      expect(metrics.total('EventsRejected')).toBe(row.rejected ? 1 : 0);
       expect(runs).toHaveLength(runsBefore);
       expect(activity.immediate).toEqual([]);
       expect(activity.reconciled.size).toBe(0);
@@ -467,7 +544,7 @@ describe('events handler: every fixture kind, against a sandbox organization', (
       expect(run?.finishedAt).toBe(harness.sim.now().toISOString());
       expect(runs).toHaveLength(runsBefore + 1);
       expect([...activity.reconciled]).toEqual([[runId, [...row.targets]]]);
-    } else {
+    } else if (!row.immediate) {
       expect(runs).toHaveLength(runsBefore);
     }
 

@@ -18,6 +18,8 @@ export interface ApplyUpdateContext {
   readonly selection: TagSelection;
   /** Rules of the effective policy for the resource's account and Region; empty when it has none. */
   readonly effectiveRules: readonly RuleTiming[];
+  /** The policy copies to a central vault: PROTECTED needs a copy as well as a backup. */
+  readonly copyRequired: boolean;
   readonly now: Date;
 }
 
@@ -42,7 +44,7 @@ export function applyResourceUpdate(
     case 'job-failed':
       return failedJob(previous, update, ctx.now);
     case 'job-completed':
-      return previous === null ? null : completedJob(previous, update);
+      return previous === null ? null : completedJob(previous, update, ctx);
     case 'tag-changed':
       return tagChanged(previous, update, ctx);
   }
@@ -75,15 +77,36 @@ function failedJob(previous: ResourceFinding | null, update: JobUpdate, now: Dat
 }
 
 /**
- * A completed job only dates the newest recovery point (or copy). The status stays until the reconcile,
- * because PROTECTED also depends on the allowed age and, with a central vault, on a recent copy.
+ * A completed backup (or copy) of the policy dates the newest recovery point (or copy). Otherwise the status
+ * stays until the reconcile, because PROTECTED also depends on the allowed age — except for the first
+ * backup of a resource that was only waiting for it (PENDING, nothing else in the way): it is PROTECTED now,
+ * once it has a copy too when the policy makes one. A backup made outside the policy protects nothing, and
+ * one that completed with a message (with issues) is left to the reconcile.
  */
-function completedJob(previous: ResourceFinding, update: JobUpdate): ResourceFinding {
+function completedJob(
+  previous: ResourceFinding,
+  update: JobUpdate,
+  ctx: ApplyUpdateContext,
+): ResourceFinding {
+  if (!update.byPolicy) return previous;
   const later = (recorded: string | null) =>
     recorded !== null && new Date(recorded) > update.at ? recorded : update.at.toISOString();
-  return update.jobKind === 'BACKUP'
-    ? { ...previous, lastBackupTime: later(previous.lastBackupTime) }
-    : { ...previous, lastCopyTime: later(previous.lastCopyTime) };
+  const dated =
+    update.jobKind === 'BACKUP'
+      ? { ...previous, lastBackupTime: later(previous.lastBackupTime) }
+      : { ...previous, lastCopyTime: later(previous.lastCopyTime) };
+  const onlyAwaiting =
+    previous.status === 'PENDING' &&
+    previous.reasons.length === 1 &&
+    previous.reasons[0] === 'AWAITING_FIRST_BACKUP';
+  const complete = dated.lastBackupTime !== null && (!ctx.copyRequired || dated.lastCopyTime !== null);
+  if (!onlyAwaiting || !complete || update.statusMessage !== null) return dated;
+  return withVerdict(dated, update, ctx.now, {
+    status: 'PROTECTED',
+    reasons: [],
+    detail: `The first backup of the policy completed at ${update.at.toISOString()}.`,
+    expectedBy: null,
+  });
 }
 
 function tagChanged(

@@ -8,10 +8,40 @@ import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailHeader } from './cloudtrail.js';
 import { baseOf, type Envelope, envelopeSchema } from './envelope.js';
 import { isPlainObject } from './fields.js';
 import type { CloudTrailMatch, ServiceEventMatch } from './kind.js';
+import { BACKUP_CALLS } from './kinds/backup-call.js';
 import { EVENT_KINDS, type KnownEvent } from './kinds/index.js';
+import { KMS_CALLS } from './kinds/kms-call.js';
+import { ORGANIZATIONS_CALLS } from './kinds/organizations-call.js';
 
 export { BACKUP_API_EVENT_NAMES } from './kinds/backup-call.js';
+export { KMS_API_EVENT_NAMES } from './kinds/kms-call.js';
 export { ORG_EVENT_NAMES } from './kinds/organizations-call.js';
+
+/** An EventBridge event pattern matching CloudTrail records of the given calls. */
+export interface CloudTrailEventPattern {
+  readonly source: readonly string[];
+  readonly 'detail-type': readonly string[];
+  readonly detail: { readonly eventSource: readonly string[]; readonly eventName: readonly string[] };
+}
+
+function cloudTrailPattern(match: CloudTrailMatch): CloudTrailEventPattern {
+  return {
+    source: [match.source],
+    'detail-type': [...CLOUDTRAIL_DETAIL_TYPES],
+    detail: { eventSource: [match.eventSource], eventName: [...match.eventNames] },
+  };
+}
+
+/**
+ * What the rules feeding the controller must match, derived from the kinds the parser reads so the two
+ * cannot drift. Organizations events exist only in the management account, in us-east-1.
+ */
+export const ORGANIZATIONS_EVENT_PATTERN = cloudTrailPattern(ORGANIZATIONS_CALLS);
+/** CloudTrail events in member accounts that weaken backups: forwarded by each member's baseline rule. */
+export const MEMBER_CLOUDTRAIL_EVENT_PATTERNS: readonly CloudTrailEventPattern[] = [
+  cloudTrailPattern(BACKUP_CALLS),
+  cloudTrailPattern(KMS_CALLS),
+];
 
 /** Well-formed, but not something the controller reacts to (another source, detail-type or API call). */
 export interface UnknownEvent {
@@ -33,8 +63,9 @@ export interface MalformedEvent {
 export type ParsedEvent = KnownEvent | UnknownEvent | MalformedEvent;
 
 const KINDS = Object.values(EVENT_KINDS);
-const isCloudTrail = (match: ServiceEventMatch | CloudTrailMatch): match is CloudTrailMatch =>
-  'eventSource' in match;
+function isCloudTrail(match: ServiceEventMatch | CloudTrailMatch): match is CloudTrailMatch {
+  return 'eventSource' in match;
+}
 
 export function parseEvent(raw: unknown): ParsedEvent {
   const envelope = envelopeSchema.safeParse(raw);

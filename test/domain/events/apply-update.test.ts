@@ -19,6 +19,7 @@ const DUE = '2026-03-05T08:00:00.000Z';
 const ctx: ApplyUpdateContext = {
   selection: { tagKey: 'BackupEnabled', tagValue: 'True' },
   effectiveRules: [DAILY],
+  copyRequired: false,
   now: new Date(NOW),
 };
 
@@ -51,6 +52,7 @@ const job = (
   jobKind,
   jobState,
   statusMessage,
+  byPolicy: true,
   at: new Date(at),
 });
 
@@ -62,6 +64,21 @@ const tagged = (tags: Record<string, string>, arn = VOLUME): ResourceUpdate => (
   tags,
   at: new Date(TAGGED_AT),
 });
+
+/** The same job, made by a team's own plan instead of the policy. */
+const outsidePolicy = (update: ResourceUpdate): ResourceUpdate =>
+  update.type === 'tag-changed' ? update : { ...update, byPolicy: false };
+const FIRST_BACKUP = '2026-03-05T05:40:00.000Z';
+const FIRST_COPY = '2026-03-05T05:55:00.000Z';
+const pending = (overrides: Partial<ResourceFinding> = {}) =>
+  finding({
+    status: 'PENDING',
+    reasons: ['AWAITING_FIRST_BACKUP'],
+    detail: 'Newly covered.',
+    expectedBy: DUE,
+    lastBackupTime: null,
+    ...overrides,
+  });
 
 const VAULT_GONE = 'Backup vault org-backup-vault does not exist.';
 const POLICY_REFUSES =
@@ -94,6 +111,12 @@ const rows: Row[] = [
   { previous: finding({ status: 'FAILING', reasons: ['JOB_FAILED'], since: EARLIER }), update: job('BACKUP', 'COMPLETED', null, '2026-03-04T05:39:07.223Z'), expected: { status: 'FAILING', reasons: ['JOB_FAILED'], since: EARLIER, lastBackupTime: '2026-03-04T05:39:07.223Z' }, why: 'completion dates the backup; the verdict waits for the reconcile' },
   { previous: finding({ lastBackupTime: '2026-03-04T07:00:00.000Z' }), update: job('BACKUP', 'COMPLETED', null, '2026-03-04T05:39:07.223Z'), expected: finding({ lastBackupTime: '2026-03-04T07:00:00.000Z' }), why: 'an older completion never moves lastBackupTime back' },
   { previous: finding(), update: job('COPY', 'COMPLETED', null, '2026-03-04T05:49:30.000Z'), expected: finding({ lastCopyTime: '2026-03-04T05:49:30.000Z' }), why: 'a completed copy dates the central copy only' },
+  { previous: pending(), update: job('BACKUP', 'COMPLETED', null, FIRST_BACKUP), expected: { status: 'PROTECTED', reasons: [], since: NOW, lastBackupTime: FIRST_BACKUP, expectedBy: null }, why: 'the first backup of the policy turns a PENDING resource PROTECTED without waiting for the sweep' },
+  { previous: pending(), update: job('BACKUP', 'COMPLETED', null, FIRST_BACKUP), context: { copyRequired: true }, expected: { status: 'PENDING', since: EARLIER, lastBackupTime: FIRST_BACKUP }, why: 'with a central vault the first backup alone is not enough: PENDING until its copy' },
+  { previous: pending({ lastBackupTime: FIRST_BACKUP }), update: job('COPY', 'COMPLETED', null, FIRST_COPY), context: { copyRequired: true }, expected: { status: 'PROTECTED', since: NOW, lastCopyTime: FIRST_COPY }, why: 'the copy that follows the first backup completes the protection' },
+  { previous: pending(), update: outsidePolicy(job('BACKUP', 'COMPLETED', null, FIRST_BACKUP)), expected: pending(), why: "a backup by a team's own plan protects nothing the policy promises and dates nothing" },
+  { previous: pending({ reasons: ['AWAITING_FIRST_BACKUP', 'BACKUP_ROLE_MISSING'] }), update: job('BACKUP', 'COMPLETED', null, FIRST_BACKUP), expected: { status: 'PENDING', lastBackupTime: FIRST_BACKUP }, why: 'a PENDING resource with a blocker waits for the reconcile to explain the contradiction' },
+  { previous: pending(), update: job('BACKUP', 'COMPLETED', 'Windows VSS Backup Job Error encountered, trying for regular backup', FIRST_BACKUP), expected: { status: 'PENDING', lastBackupTime: FIRST_BACKUP }, why: 'completed with issues is not a plain success: the reconcile judges it' },
   // tag-changed
   { previous: null, update: tagged({ BackupEnabled: 'True' }), expected: { status: 'PENDING', reasons: ['AWAITING_FIRST_BACKUP'], expectedBy: DUE, resourceType: 'EBS', firstSeen: NOW, since: NOW, lastBackupTime: null }, why: 'newly tagged: PENDING until the first run after tagging plus both windows' },
   { previous: null, update: tagged({ BackupEnabled: 'True' }, 'arn:aws:s3:::acme-invoices-prod'), expected: { status: 'PENDING', resourceType: 'S3', expectedBy: DUE }, why: 'the resource type comes from the ARN' },
@@ -131,6 +154,8 @@ describe('fixture → parse → route → applyResourceUpdate', () => {
     regions: ['us-east-1', 'eu-west-1'],
     selection: ctx.selection,
     excludeAccounts: [],
+    policyVaultName: 'org-backup-vault',
+    centralVault: null,
   };
 
   // biome-ignore format: one row per line reads as a table

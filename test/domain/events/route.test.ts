@@ -11,6 +11,8 @@ const ctx: RouteContext = {
   regions: ['us-east-1', 'eu-west-1'],
   selection: { tagKey: 'BackupEnabled', tagValue: 'True' },
   excludeAccounts: ['999999999999'],
+  policyVaultName: 'org-backup-vault',
+  centralVault: { accountId: MANAGEMENT, name: 'central-vault' },
 };
 
 const org: ReconcileTarget = { kind: 'org' };
@@ -30,6 +32,7 @@ const jobUpdate = (
   at: string,
   arn = VOLUME,
   region = 'eu-west-1',
+  byPolicy = true,
 ): ResourceUpdate => ({
   type: jobState === 'COMPLETED' ? 'job-completed' : 'job-failed',
   accountId: MEMBER,
@@ -38,6 +41,7 @@ const jobUpdate = (
   jobKind,
   jobState,
   statusMessage,
+  byPolicy,
   at: new Date(at),
 });
 const tagUpdate = (arn: string, tags: Record<string, string>): ResourceUpdate => ({
@@ -82,7 +86,11 @@ const rows: Row[] = [
   { fixture: 'copy-job-failed', kind: 'copy-job', targets: [memberEu], update: jobUpdate('FAILED', 'COPY', 'Access denied: the access policy of destination backup vault central-vault does not allow backup:CopyIntoBackupVault from this account.', '2026-03-04T05:41:00Z'), ignored: null, why: 'a failed copy marks the source resource' },
   { fixture: 'restore-job-created', kind: 'restore-job', targets: [], update: null, ignored: 'restore', why: 'restores do not change coverage' },
   { fixture: 'restore-job-completed', kind: 'restore-job', targets: [], update: null, ignored: 'restore', why: 'restores do not change coverage (status spelling)' },
-  { fixture: 'recovery-point-completed', kind: 'recovery-point', targets: [memberEu], update: null, ignored: null, why: 'a new recovery point re-evaluates the target' },
+  { fixture: 'recovery-point-completed', kind: 'recovery-point', targets: [], update: jobUpdate('COMPLETED', 'BACKUP', null, '2026-03-04T05:39:07.223Z'), ignored: null, why: "a completed recovery point of the policy dates the backup at once; it no longer reconciles the account × Region" },
+  { fixture: 'recovery-point-central-copy', kind: 'recovery-point', targets: [], update: jobUpdate('COMPLETED', 'COPY', null, '2026-03-04T05:49:30.000Z'), ignored: null, why: "a recovery point in the central vault dates the source resource's copy (another account's ARN is expected there)" },
+  { fixture: 'recovery-point-team-vault', kind: 'recovery-point', targets: [], update: null, ignored: 'team-vault', why: "a team's own backup protects nothing the policy promises" },
+  { fixture: 'recovery-point-partial', kind: 'recovery-point', targets: [memberEu], update: null, ignored: null, why: 'anything but COMPLETED is looked at by a reconcile' },
+  { fixture: 'recovery-point-foreign-resource', kind: 'recovery-point', targets: [], update: null, ignored: 'belongs to account 222222222222', why: "an event naming another account's resource is not trusted" },
   { fixture: 'vault-created', kind: 'vault-change', targets: [memberEu], update: null, ignored: null, why: 'vault changes affect the VAULT checks' },
   { fixture: 'vault-modified-locked', kind: 'vault-change', targets: [memberEu], update: null, ignored: null, why: 'lock changes affect the VAULT_LOCK check' },
   { fixture: 'vault-deleted', kind: 'vault-change', targets: [memberEu], update: null, ignored: null, why: 'a deleted vault must be recreated' },
@@ -110,7 +118,15 @@ const rows: Row[] = [
   { fixture: 'backup-put-vault-access-policy', kind: 'backup-api-call', targets: [memberEu], update: null, ignored: null, why: 'the access policy may no longer allow copies' },
   { fixture: 'backup-delete-recovery-point', kind: 'backup-api-call', targets: [memberEu], update: null, ignored: null, why: 'the newest recovery point may be gone' },
   { fixture: 'unknown-backup-start-backup-job', kind: 'unknown', targets: [], update: null, ignored: 'StartBackupJob', why: 'Backup API calls outside the list are not acted on' },
-  { fixture: 'unknown-org-create-ou', kind: 'unknown', targets: [], update: null, ignored: 'CreateOrganizationalUnit', why: 'Organizations calls outside the list are not acted on' },
+  { fixture: 'unknown-org-invite-account', kind: 'unknown', targets: [], update: null, ignored: 'InviteAccountToOrganization', why: 'an invitation changes nothing until the account joins; the sweep picks it up then' },
+  { fixture: 'org-create-ou', kind: 'org-api-call', targets: [org], update: null, ignored: null, why: 'a new OU may be what an attachTo path names' },
+  { fixture: 'org-close-account-result', kind: 'org-api-call', targets: [org], update: null, ignored: null, why: 'a closed account (a service event) leaves the scope; only the org is re-read' },
+  { fixture: 'org-remove-account', kind: 'org-api-call', targets: [org], update: null, ignored: null, why: 'a removed account is no longer a target' },
+  { fixture: 'backup-delete-vault-access-policy', kind: 'backup-api-call', targets: [memberEu], update: null, ignored: null, why: 'a deleted access policy may have protected the vault' },
+  { fixture: 'kms-schedule-key-deletion', kind: 'kms-api-call', targets: [memberEu], update: null, ignored: null, why: 'the key may be the vault key or a backed-up resource key' },
+  { fixture: 'kms-disable-key', kind: 'kms-api-call', targets: [memberEu], update: null, ignored: null, why: 'a disabled key fails backups that use it' },
+  { fixture: 'tag-change-foreign-resource', kind: 'tag-change', targets: [], update: null, ignored: 'belongs to account 222222222222', why: "an account cannot tag another account's resource" },
+  { fixture: 'backup-job-failed-not-an-arn', kind: 'backup-job', targets: [], update: null, ignored: 'is not an ARN', why: 'a resource name that is no ARN is not trusted' },
   { fixture: 'unknown-ec2-state-change', kind: 'unknown', targets: [], update: null, ignored: 'aws.ec2', why: 'other sources are counted, not acted on' },
   { fixture: 'unknown-scan-job', kind: 'unknown', targets: [], update: null, ignored: 'Scan Job State Change', why: 'malware scans do not change coverage' },
   { fixture: 'unknown-invalid-effective-tag-policy', kind: 'unknown', targets: [], update: null, ignored: 'Invalid Effective Tag Policy', why: 'aws.tag emits more than tag changes' },
@@ -158,6 +174,18 @@ describe('routeEvent context', () => {
     const created = parseEvent(loadEventFixture('org-create-account-result'));
     const effect = routeEvent(created, { ...ctx, regions: ['ap-southeast-2'] });
     expect(effect.targets).toEqual([org, target('444444444444', 'ap-southeast-2')]);
+  });
+
+  it("marks events naming another account's resource as rejected, and only those", () => {
+    const effects = EVENT_FIXTURE_NAMES.map((fixture) => ({
+      fixture,
+      rejected: routeEvent(parseEvent(loadEventFixture(fixture)), ctx).rejected === true,
+    }));
+    expect(effects.filter((effect) => effect.rejected).map((effect) => effect.fixture)).toEqual([
+      'backup-job-failed-not-an-arn',
+      'recovery-point-foreign-resource',
+      'tag-change-foreign-resource',
+    ]);
   });
 
   it('ignores a failed Backup API call', () => {

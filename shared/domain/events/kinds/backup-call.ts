@@ -3,12 +3,14 @@ import { cloudTrailRecord } from '../cloudtrail.js';
 import { ignored, memberTarget, reconcile } from '../effect.js';
 import type { EventBase } from '../envelope.js';
 import { requiredText } from '../fields.js';
-import type { EventKind } from '../kind.js';
+import type { CloudTrailMatch, EventKind } from '../kind.js';
 
+/** Backup calls in a member account that weaken what protects its recovery points. */
 export const BACKUP_API_EVENT_NAMES = [
   'DeleteBackupVault',
   'DeleteBackupVaultLockConfiguration',
   'PutBackupVaultAccessPolicy',
+  'DeleteBackupVaultAccessPolicy',
   'DeleteRecoveryPoint',
 ] as const;
 
@@ -32,9 +34,16 @@ const schema = z
   }));
 export type BackupApiCallEvent = EventBase & z.output<typeof schema>;
 
+/** Where these calls come from, for the parser and the rules that deliver them. */
+export const BACKUP_CALLS: CloudTrailMatch = {
+  source: 'aws.backup',
+  eventSource: 'backup.amazonaws.com',
+  eventNames: BACKUP_API_EVENT_NAMES,
+};
+
 export const backupCallKind: EventKind<'backup-api-call', z.output<typeof schema>> = {
   kind: 'backup-api-call',
-  match: { source: 'aws.backup', eventSource: 'backup.amazonaws.com', eventNames: BACKUP_API_EVENT_NAMES },
+  match: BACKUP_CALLS,
   schema,
   route: (event, ctx) => {
     const member = memberTarget(event, ctx);

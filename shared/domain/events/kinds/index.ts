@@ -2,6 +2,7 @@
 import { backupCallKind } from './backup-call.js';
 import { backupJobKind } from './backup-job.js';
 import { copyJobKind } from './copy-job.js';
+import { kmsCallKind } from './kms-call.js';
 import { organizationsCallKind } from './organizations-call.js';
 import { planChangeKind } from './plan-change.js';
 import { recoveryPointKind } from './recovery-point.js';
@@ -21,6 +22,7 @@ export const EVENT_KINDS = {
   'tag-change': tagChangeKind,
   'org-api-call': organizationsCallKind,
   'backup-api-call': backupCallKind,
+  'kms-api-call': kmsCallKind,
 } as const;
 
 type Kinds = typeof EVENT_KINDS;

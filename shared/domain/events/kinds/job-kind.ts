@@ -8,10 +8,13 @@ import { isJobFailure } from '../../job-messages.js';
 import type { JobState } from '../../model.js';
 import {
   type EventEffect,
+  foreignResource,
   ignored,
+  isPolicyPlan,
   memberTarget,
   type ResourceUpdate,
   type RouteContext,
+  rejected,
 } from '../effect.js';
 import type { EventBase } from '../envelope.js';
 import { jobState, optionalDate, optionalText, STATE_ALIASES, withAliases } from '../fields.js';
@@ -23,6 +26,8 @@ export interface JobEventFields {
   readonly resourceArn: string | null;
   readonly statusMessage: string | null;
   readonly completionDate: Date | null;
+  /** The backup plan that started the job; null for on-demand jobs. */
+  readonly backupPlanId: string | null;
 }
 
 /** The fields both job kinds read; the id field differs by kind and is checked first, under its own name. */
@@ -34,6 +39,7 @@ const jobFields = z.object({
       resourceArn: optionalText,
       statusMessage: optionalText,
       completionDate: optionalDate,
+      createdBy: z.object({ backupPlanId: optionalText }).nullish(),
     }),
   ),
 });
@@ -47,6 +53,7 @@ function jobSchema<Kind extends string>(kind: Kind, idField: string) {
     resourceArn: detail.resourceArn,
     statusMessage: detail.statusMessage,
     completionDate: detail.completionDate,
+    backupPlanId: detail.createdBy?.backupPlanId ?? null,
   }));
 }
 
@@ -73,6 +80,8 @@ function routeJob(jobKind: 'BACKUP' | 'COPY', event: JobEvent<string>, ctx: Rout
   if (!failed && event.state !== 'COMPLETED') {
     return ignored(`${jobKind} job ${event.jobId} is ${event.state}; only finished jobs change a verdict`);
   }
+  const foreign = event.resourceArn === null ? null : foreignResource(event.resourceArn, event);
+  if (foreign) return rejected(foreign);
   const resourceUpdate: ResourceUpdate | null =
     event.resourceArn === null
       ? null
@@ -84,6 +93,7 @@ function routeJob(jobKind: 'BACKUP' | 'COPY', event: JobEvent<string>, ctx: Rout
           jobKind,
           jobState: event.state,
           statusMessage: event.statusMessage,
+          byPolicy: isPolicyPlan(event.backupPlanId),
           at: event.completionDate ?? event.time,
         };
   // A finished backup or copy can only move lastBackupTime/lastCopyTime forward: the finding is updated

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ignored, memberTarget } from '../effect.js';
+import { foreignResource, ignored, memberTarget, rejected } from '../effect.js';
 import type { EventBase } from '../envelope.js';
 import type { EventKind } from '../kind.js';
 
@@ -31,6 +31,8 @@ export const tagChangeKind: EventKind<'tag-change', z.output<typeof schema>> = {
   route: (event, ctx) => {
     const member = memberTarget(event, ctx);
     if ('ignored' in member) return member.ignored;
+    const foreign = foreignResource(event.resourceArn, event);
+    if (foreign) return rejected(foreign);
     const selectionKey = ctx.selection.tagKey.toLowerCase();
     if (!event.changedKeys.some((key) => key.toLowerCase() === selectionKey)) {
       return ignored(`tag change on ${event.resourceArn} did not touch ${ctx.selection.tagKey} in any case`);
