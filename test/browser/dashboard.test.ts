@@ -87,6 +87,24 @@ describe('the dashboard in Chromium, served by `orgbackup sandbox --serve`', () 
     );
   });
 
+  it('shows coverage by OU from where the organization places each account', async () => {
+    const summary = await api<{ accounts: { accountId: string; resources: number }[] }>('/summary');
+    const directory = await all<{ accountId: string; ouPath: string }>('/organization');
+    expect(directory.length).toBe(summary.accounts.length);
+    const byOu = new Map<string, number>();
+    for (const account of summary.accounts) {
+      const ou = directory.find((entry) => entry.accountId === account.accountId)!.ouPath;
+      byOu.set(ou, (byOu.get(ou) ?? 0) + account.resources);
+    }
+    const rows = await page
+      .locator('#by-ou tbody tr')
+      .evaluateAll((trs) =>
+        trs.map((tr) => [tr.children[0]!.textContent, Number(tr.children[1]!.textContent)]),
+      );
+    expect(new Map(rows as [string, number][])).toEqual(byOu);
+    expect(byOu.size).toBeGreaterThan(1);
+  });
+
   it('draws the chart of status counts per run', async () => {
     const runs = (await all<{ finishedAt?: string }>('/runs')).filter((run) => run.finishedAt);
     expect(runs.length).toBeGreaterThan(1);
