@@ -121,6 +121,9 @@ export function addAccount(
 function addRegion(state: SimState, accountId: string, region: string, spec: WorldRegion): void {
   const regionState = state.region(accountId, region);
   for (const [type, value] of Object.entries(spec.optIn)) regionState.optIn.set(type, value);
+  for (const [type, value] of Object.entries(spec.managementPreference)) {
+    regionState.managementPreference.set(type, value);
+  }
   for (const keySpec of spec.keys) {
     const keyId = keySpec.arn.split('/').pop() ?? keySpec.arn;
     const key: SimKey = {

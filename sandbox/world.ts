@@ -81,6 +81,8 @@ const RegionSpec = z
   .object({
     /** Overrides of the Region's default ResourceTypeOptInPreference. */
     optIn: z.record(z.string(), z.boolean()).default({}),
+    /** Overrides of the Region's default ResourceTypeManagementPreference (`DynamoDB: false`: no advanced backup). */
+    managementPreference: z.record(z.string(), z.boolean()).default({}),
     resources: z.array(ResourceSpec).default([]),
     vaults: z.array(VaultSpec).default([]),
     keys: z.array(KeySpec).default([]),

@@ -9,7 +9,7 @@ import { readJobs, readProtectedResources } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
-import { centralVaultAt, readCentralVault, readRegionOptIn, readVault } from './observe-vaults.js';
+import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
 
 export { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 
@@ -53,6 +53,7 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
     vault: null,
     backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
     regionOptIn: {},
+    regionManagement: {},
     keys: [],
     eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
     resources: [],
@@ -79,7 +80,7 @@ async function readTarget(
     protectedResources,
     vault,
     centralVault,
-    regionOptIn,
+    regionSettings,
     effectivePolicy,
     backupRole,
     eventForwarding,
@@ -89,7 +90,7 @@ async function readTarget(
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
-    readRegionOptIn(backup, call),
+    readRegionSettings(backup, call),
     readEffectivePolicy(factory, accountId),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
@@ -111,7 +112,8 @@ async function readTarget(
     vault,
     ...(centralVault ? { centralVault } : {}),
     backupRole,
-    regionOptIn,
+    regionOptIn: regionSettings.optIn,
+    regionManagement: regionSettings.management,
     keys,
     eventForwarding,
     resources,

@@ -9,8 +9,8 @@ import type {
   ResourceStatus,
 } from '../domain/model.js';
 import {
+  actionsCountingAgainstBlastRadius,
   blastRadiusBlock,
-  countsAgainstBlastRadius,
   maxChangedAccounts,
 } from '../domain/plan/blast-radius.js';
 import { planTarget } from '../domain/plan/index.js';
@@ -106,15 +106,17 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
 
 /**
  * Asks the run's ledger (one conditional write) whether this account may join the accounts changed this run;
- * if not, its modifying actions are blocked and reported. Creating missing prerequisites never asks.
+ * if not, its counting actions are blocked and reported. What counts is the domain's one rule. Audit runs
+ * ask too (the ledger is the controller's own table, not the account), so `orgbackup plan` shows the same
+ * blocks an enforce run would make.
  */
 async function limitBlastRadius(
   deps: ControllerDeps,
   actions: readonly Action[],
   request: TargetRequest,
 ): Promise<Action[]> {
-  const counting = actions.filter(countsAgainstBlastRadius);
-  if (counting.length === 0 || deps.desired.mode === 'audit') return [...actions];
+  const counting = actionsCountingAgainstBlastRadius(actions);
+  if (counting.length === 0) return [...actions];
   const percent = deps.desired.blastRadius.maxAccountsChangedPercent;
   const limit = maxChangedAccounts(request.totalAccounts, percent);
   if (await deps.store.claimAccountChange(request.runId, request.accountId, limit)) return [...actions];

@@ -63,6 +63,8 @@ export const REASON_CODES = [
   'VAULT_LOCK_MISMATCH',
   /** Check only: the rule (or its role) forwarding aws.backup / aws.tag events to the central bus is missing. */
   'EVENT_FORWARDING_MISSING',
+  /** DynamoDB advanced backup is off where tagged tables exist: no copies, no cold storage for policy jobs. */
+  'DYNAMODB_ADVANCED_DISABLED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -78,14 +80,19 @@ export const CHECK_IDS = [
   'KMS_GRANTS',
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
+  'DYNAMODB_ADVANCED',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
-export type CheckStatus = 'PASS' | 'FAIL' | 'SKIPPED';
+/** WARN: needs attention, but does not stop backups. */
+export const CHECK_STATUSES = ['PASS', 'WARN', 'FAIL', 'SKIPPED'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+/** The `region` of organization-wide checks, reported on the management account's entry. */
+export const GLOBAL_REGION = 'global';
 
 export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
-  /** Set when status is FAIL, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
+  /** Set when status is FAIL or WARN, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
   readonly reason?: ReasonCode;
   /** One sentence a person can act on. */
   readonly detail: string;
@@ -177,6 +184,10 @@ export interface DesiredState {
   };
   readonly memberRoleName: string;
   readonly manageRegionOptIn: boolean;
+  /** report: diagnose keys that refuse the backup role; manage: also write narrow named grants. */
+  readonly kmsGrants: 'report' | 'manage';
+  /** manage: opt DynamoDB into advanced backup where tagged tables exist. */
+  readonly dynamoDbAdvanced: 'manage' | 'report';
   readonly blastRadius: { readonly maxAccountsChangedPercent: number };
   readonly eventForwarding?: {
     readonly ruleName: string;
@@ -272,8 +283,12 @@ export interface ObservedKey {
   readonly manager: 'AWS' | 'CUSTOMER';
   /** A grant (or key policy) lets the backup role use it. */
   readonly backupRoleHasGrant: boolean;
-  /** Why the key is of interest: the vault key, or named by a failed job. */
+  /** Why the key is of interest: the vault key, or the key of a tagged resource (or named by a failed job). */
   readonly usedBy: 'vault' | 'resource';
+  /** For resource keys: the AWS Backup type of the tagged resource it encrypts, when known (`S3`, `RDS`…). */
+  readonly encrypts?: string;
+  /** The controller's own named grant for the backup role already exists on the key. */
+  readonly controllerGrantExists?: boolean;
 }
 
 export interface TaggedResource {
@@ -334,6 +349,8 @@ export interface ObservedTarget {
     readonly attachedPolicyArns: readonly string[];
   };
   readonly regionOptIn: Readonly<Record<string, boolean>>;
+  /** ResourceTypeManagementPreference: `DynamoDB: true` means advanced DynamoDB backup is on. */
+  readonly regionManagement: Readonly<Record<string, boolean>>;
   readonly keys: readonly ObservedKey[];
   readonly eventForwarding: {
     readonly ruleExists: boolean;
@@ -379,6 +396,7 @@ export type ActionSpec =
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
+  | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
   | {
       readonly kind: 'CreateKmsGrant';
       readonly keyArn: string;

@@ -35,4 +35,6 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   VAULT_LOCK_MISMATCH:
     'Review the vault lock; in enforce mode the controller applies governance locks itself.',
   EVENT_FORWARDING_MISSING: 'Restore the event forwarding rule and role through the member baseline stack.',
+  DYNAMODB_ADVANCED_DISABLED:
+    'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
 };

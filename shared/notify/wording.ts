@@ -87,13 +87,17 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
   },
   VAULT_LOCK_MISMATCH: {
     why: "the vault lock's mode or retention limits differ from the config",
-    fix: 'review the vault lock; the controller applies governance locks in enforce mode',
+    fix: 'review the vault lock; the controller only creates or tightens locks, never loosens one',
   },
   EVENT_FORWARDING_MISSING: {
     why: 'the rule forwarding AWS Backup and tag events to the central bus is missing',
     fix:
       'redeploy the member baseline StackSet instance of this account and Region (the management stack in ' +
       'the management account): it owns the forwarding rule and role',
+  },
+  DYNAMODB_ADVANCED_DISABLED: {
+    why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',
+    fix: 'turn on advanced DynamoDB backup in the Region (the controller does this with dynamoDbAdvanced: manage)',
   },
 };
 

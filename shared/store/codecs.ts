@@ -31,10 +31,12 @@ export interface TargetRow {
   readonly byStatus: Readonly<Record<ResourceStatus, number>>;
 }
 
-const CHECK_STATUSES = { PASS: 'PASS', FAIL: 'FAIL', SKIPPED: 'SKIPPED' } as const satisfies Record<
-  CheckStatus,
-  CheckStatus
->;
+const CHECK_STATUSES = {
+  PASS: 'PASS',
+  WARN: 'WARN',
+  FAIL: 'FAIL',
+  SKIPPED: 'SKIPPED',
+} as const satisfies Record<CheckStatus, CheckStatus>;
 const BLOCKED_REASONS = {
   IRREVERSIBLE_LOCK: 'IRREVERSIBLE_LOCK',
   BLAST_RADIUS: 'BLAST_RADIUS',

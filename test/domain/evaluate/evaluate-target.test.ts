@@ -327,7 +327,12 @@ describe('evaluateTarget: status and reasons', () => {
   });
 
   it('covers every status and every finding reason code (check-only codes are covered by the checks)', () => {
-    const checkOnly: ReasonCode[] = ['VAULT_KEY_MISMATCH', 'VAULT_LOCK_MISMATCH', 'EVENT_FORWARDING_MISSING'];
+    const checkOnly: ReasonCode[] = [
+      'VAULT_KEY_MISMATCH',
+      'VAULT_LOCK_MISMATCH',
+      'EVENT_FORWARDING_MISSING',
+      'DYNAMODB_ADVANCED_DISABLED',
+    ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([
       ...rows.flatMap((row) => row.reasons ?? []),
