@@ -49,8 +49,9 @@ export async function finishRun(
   }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (published) reportDelivery(deps, published);
+  await deps.store.saveSummary(summary, now);
   if (run) {
-    deps.metrics.count('SweepErrors', run.errors.length);
+    deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
   }
   deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');
@@ -87,6 +88,7 @@ async function reportFailedTargets(
     targets: failedTargets.map((failed) => `${failed.accountId}/${failed.region}`),
   });
   await deps.store.recordRunProgress(runId, {
+    now: deps.clock.now(),
     actionsApplied: 0,
     actionsBlocked: 0,
     errors: failedTargets.map(
@@ -115,6 +117,7 @@ export async function finishSweep(
       // The alerts still go out; the unread results are an error of the run in their own right.
       deps.log.error('Fan-out results not read', { runId: request.runId, error: String(error) });
       await deps.store.recordRunProgress(request.runId, {
+        now: deps.clock.now(),
         actionsApplied: 0,
         actionsBlocked: 0,
         errors: [`fan-out results at ${request.fanOutResults.Key} not read: ${String(error)}`],
