@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
+import { type DashboardLoadRow, measureDashboardLoad } from './dashboard-load.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   let sweeps: SweepThroughputRow[] = [];
   let domain: DomainThroughputRow[] = [];
   let demo: DemoWeekRow | undefined;
+  let dashboard: DashboardLoadRow | undefined;
   let cli: CliStartupRow[] = [];
   const wallMs = await timed(async () => {
     cli = measureCliStartup();
@@ -47,8 +49,10 @@ async function main(): Promise<void> {
     ]);
     domain = await domainThroughputTable([1000, 10_000]);
     demo = await measureDemoWeek(7);
+    dashboard = await measureDashboardLoad(100_000, 100);
   });
   if (!demo) throw new Error('the demo week was not measured');
+  if (!dashboard) throw new Error('the dashboard load was not measured');
   const report = [
     '# Benchmarks',
     '',
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     sweepSection(sweeps),
     domainSection(domain),
     demoSection(demo),
+    dashboardSection(dashboard),
     cliStartupSection(cli),
     keptSection(REPORT_LATENCY_HEADING),
   ]
@@ -284,3 +289,20 @@ function demoSection(row: DemoWeekRow): string {
 }
 
 await main();
+
+function dashboardSection(row: DashboardLoadRow): string {
+  return [
+    '## Dashboard first view',
+    '',
+    `The report API's answers to the requests the dashboard makes to show its first view, on ` +
+      `${row.findings.toLocaleString('en')} findings in ${row.targets} account × Region targets (one in ten not ` +
+      'protected), on the local DynamoDB engine. Only `/reasons` reads findings (the reasons of those not ' +
+      'protected); the page holds one page of 50 findings at a time.',
+    '',
+    markdownTable(
+      ['request', 'ms', 'bytes'],
+      row.requests.map((r) => [`\`${r.route}\``, decimal(r.ms, 0), r.bytes.toLocaleString('en')]),
+    ),
+    '',
+  ].join('\n');
+}

@@ -62,7 +62,7 @@ const STATUS_MARK: Record<string, string> = {
   PROTECTED: '✓',
   PENDING: '…',
   UNPROTECTED: '✗',
-  STALE: '⌛',
+  STALE: '~',
   FAILING: '!',
   UNKNOWN: '?',
   PASS: '✓',
@@ -176,7 +176,7 @@ function navigate(change: Record<string, string | undefined>): void {
 }
 
 function filterButton(label: string, change: Record<string, string | undefined>, extra = ''): HTMLElement {
-  const button = h('button', { type: 'button', class: `link ${extra}` }, label);
+  const button = h('button', { type: 'button', class: extra || 'link' }, label);
   button.addEventListener('click', () => navigate({ ...change, resource: undefined }));
   return button;
 }

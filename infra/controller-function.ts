@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The handlers under functions/, one Lambda function each. */
-export type HandlerName = 'sweep' | 'reconcile-target' | 'events' | 'notify' | 'report';
+export type HandlerName = 'sweep' | 'reconcile-target' | 'events' | 'notify' | 'report' | 'evidence';
 
 /** Namespace and service dimension the handlers publish their Powertools metrics under. */
 export const METRICS_NAMESPACE = 'OrgBackupController';

@@ -124,7 +124,7 @@ function controllerAcknowledgements(stack: Stack, names: AcknowledgementNames): 
   const organizations = (resource: string) =>
     `arn:${PSEUDO_PARTITION}:organizations::${PSEUDO_ACCOUNT}:${resource}/${names.organizationId}/*`;
   return [
-    ...['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'].flatMap((fn) => [
+    ...['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report', 'Evidence'].flatMap((fn) => [
       { path: `Controller/${fn}Function/Function`, id: 'AwsSolutions-L1', reason: NODE_22 },
       {
         path: functionRole(fn),
@@ -132,7 +132,7 @@ function controllerAcknowledgements(stack: Stack, names: AcknowledgementNames): 
         reason: TABLE_INDEXES,
       },
     ]),
-    ...['Notify', 'Report'].map((fn) => ({
+    ...['Notify', 'Report', 'Evidence'].map((fn) => ({
       path: functionRole(fn),
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: XRAY,
@@ -240,6 +240,7 @@ function controllerAcknowledgements(stack: Stack, names: AcknowledgementNames): 
       id: `AwsSolutions-IAM5[Resource::${notify}:*]`,
       reason: `The daily-digest schedule invokes the notify function. ${FUNCTION_VERSIONS}`,
     },
+    ...evidenceAcknowledgements(arn),
     {
       path: 'Controller/Report/Api',
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
@@ -255,6 +256,33 @@ function controllerAcknowledgements(stack: Stack, names: AcknowledgementNames): 
         'rejected before it reaches the function, so a WAF web ACL adds cost without protecting data.',
     },
     { path: 'Controller/Report/Api', id: 'AwsSolutions-COG4', reason: IAM_ONLY_API },
+  ];
+}
+
+/** The evidence archive: its writer function's CDK grants, its schedule, and the bucket's access logs. */
+function evidenceAcknowledgements(arn: ReturnType<typeof arnText>): Acknowledgement[] {
+  const writes =
+    'CDK grantPut on the evidence bucket: each daily pack is new objects (evidence/<time>/…) in the bucket ' +
+    'that exists for them, encrypted with its own key; nothing can delete or unlock them.';
+  return [
+    ...[
+      'AwsSolutions-IAM5[Action::s3:Abort*]',
+      `AwsSolutions-IAM5[Resource::${arn.getAtt('Controller/Evidence/Bucket')}/*]`,
+      'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+    ].map((id) => ({ path: functionRole('Evidence'), id, reason: writes })),
+    {
+      path: 'Controller/Evidence/ScheduleRole',
+      id: `AwsSolutions-IAM5[Resource::${arn.getAtt('Controller/EvidenceFunction/Function')}:*]`,
+      reason: `The daily evidence schedule invokes the evidence function. ${FUNCTION_VERSIONS}`,
+    },
+    {
+      path: 'Controller/Evidence/Bucket',
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only the evidence function writes here and objects cannot be changed or deleted while locked; who ' +
+        'reads a pack is recorded by CloudTrail, so a second bucket of access logs would add nothing to audit.',
+    },
   ];
 }
 

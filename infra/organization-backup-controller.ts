@@ -25,6 +25,7 @@ import { FINDINGS_TABLE } from '../shared/store/table.js';
 import { backupServiceRole, eventForwardingRole } from './account-baseline.js';
 import { ControllerFunction, type HandlerName, handlerEntry } from './controller-function.js';
 import { CENTRAL_BUS_PATTERNS, type EventPatternJson } from './event-patterns.js';
+import { EvidenceArchive } from './evidence-archive.js';
 import { concreteRegion, forwardingNeeds, ManagementForwarding } from './management-forwarding.js';
 import {
   MEMBER_BASELINE_PARAMETERS,
@@ -155,6 +156,7 @@ export class OrganizationBackupController extends Construct {
   readonly eventBus: IEventBus;
   readonly alertTopic: Topic;
   readonly reportApi: ReportApi;
+  readonly evidence: EvidenceArchive;
   readonly sweep: SweepWorkflow;
   readonly memberStackSet: CfnStackSet;
   /** What the controller's writes are scoped to (here and in the member baseline). */
@@ -424,7 +426,21 @@ export class OrganizationBackupController extends Construct {
       }),
     });
 
+    const evidence = fn('evidence', {
+      description:
+        'Writes the daily evidence pack (report, CSVs, printable page, manifest) to the evidence bucket.',
+      timeout: Duration.minutes(10),
+      memorySize: 1024,
+    });
+    this.findingsTable.grantReadData(evidence.role);
+    this.evidence = new EvidenceArchive(this, 'Evidence', {
+      writer: evidence.function,
+      retentionDays: config.report.evidenceRetentionDays,
+    });
+
     this.reportApi = new ReportApi(this, 'Report', {
+      organizationId: props.organizationId,
+      readers: config.report.readers,
       handler: report.function,
       logRetention,
       throttlingRateLimit: props.apiThrottling?.rateLimit ?? 10,
@@ -440,6 +456,7 @@ export class OrganizationBackupController extends Construct {
         Events: events.function,
         Notify: notify.function,
         Report: report.function,
+        Evidence: evidence.function,
       },
       deadLetterQueues: { Events: eventsDeadLetters, Schedules: scheduleDeadLetters },
       sweep: this.sweep.stateMachine,

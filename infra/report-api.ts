@@ -9,12 +9,20 @@ import {
   RequestValidator,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
+import { ArnPrincipal, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
 export interface ReportApiProps {
   readonly handler: IFunction;
+  /** The organization (o-…) every caller must belong to. */
+  readonly organizationId: string;
+  /**
+   * IAM principals in other accounts of the organization allowed to read (GET) through the API's resource
+   * policy; they still sign with SigV4. Principals of this account need only their own IAM policy.
+   */
+  readonly readers: readonly string[];
   readonly logRetention: RetentionDays;
   /** Steady-state requests per second across the API (stage throttling). */
   readonly throttlingRateLimit: number;
@@ -58,6 +66,7 @@ export class ReportApi extends Construct {
         throttlingBurstLimit: props.throttlingBurstLimit,
       },
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+      ...(props.readers.length > 0 ? { policy: readersPolicy(props.readers, props.organizationId) } : {}),
       defaultIntegration: new LambdaIntegration(props.handler, { proxy: true }),
     });
     const validator = new RequestValidator(this, 'Validator', {
@@ -71,6 +80,15 @@ export class ReportApi extends Construct {
     ) => resource.addMethod('GET', undefined, { requestValidator: validator, requestParameters });
 
     const root = this.api.root;
+    get(root, {});
+    for (const route of ['about', 'reasons', 'organization', 'targets'])
+      get(root.addResource(route), LIST_QUERY);
+    get(root.addResource('resource'), {
+      ...LIST_QUERY,
+      'method.request.querystring.account': true,
+      'method.request.querystring.region': true,
+      'method.request.querystring.arn': true,
+    });
     get(root.addResource('summary'), {});
     get(root.addResource('findings'), {
       ...LIST_QUERY,
@@ -85,4 +103,23 @@ export class ReportApi extends Construct {
     get(root.addResource('actions'), { ...LIST_QUERY, 'method.request.querystring.since': false });
     get(root.addResource('runs'), LIST_QUERY);
   }
+}
+
+/**
+ * Cross-account readers may invoke GET methods, only while their account is in the organization. A resource
+ * policy does not narrow same-account callers: for them an allowing IAM policy suffices
+ * (https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-authorization-flow.html).
+ */
+function readersPolicy(readers: readonly string[], organizationId: string): PolicyDocument {
+  return new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'OrganizationReaders',
+        principals: readers.map((arn) => new ArnPrincipal(arn)),
+        actions: ['execute-api:Invoke'],
+        resources: ['execute-api:/*/GET/*', 'execute-api:/*/GET/'],
+        conditions: { StringEquals: { 'aws:PrincipalOrgID': organizationId } },
+      }),
+    ],
+  });
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import committedSnapshot from '../iam-snapshot.json' with { type: 'json' };
 import type { PolicyDocument, PolicyStatement } from './policy.js';
 
 /**
@@ -85,11 +85,10 @@ export function instantiate<T>(value: T, facts: SnapshotFacts): T {
   return JSON.parse(text) as T;
 }
 
-const SNAPSHOT_URL = new URL('../iam-snapshot.json', import.meta.url);
-let loaded: IamSnapshot | undefined;
-
-/** The committed snapshot, read once per process. */
+/**
+ * The committed snapshot. Imported rather than read from disk, so the compiled CLI (one bundled file under
+ * cli/) carries it too.
+ */
 export function iamSnapshot(): IamSnapshot {
-  loaded ??= JSON.parse(readFileSync(SNAPSHOT_URL, 'utf8')) as IamSnapshot;
-  return loaded;
+  return committedSnapshot as unknown as IamSnapshot;
 }

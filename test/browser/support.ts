@@ -1,23 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 
 export const root = join(import.meta.dirname, '../..');
 
-/** Debian's `chromium` package (`.ci/run` installs it); ORGBACKUP_CHROMIUM points elsewhere. */
-export function chromiumPath(): string {
-  const path = process.env.ORGBACKUP_CHROMIUM ?? '/usr/bin/chromium';
-  if (!existsSync(path)) {
-    throw new Error(`No Chromium at ${path}: apt-get install -y chromium, or set ORGBACKUP_CHROMIUM.`);
-  }
-  return path;
-}
-
-export function launchChromium(): Promise<Browser> {
-  // --no-sandbox: CI runs as root, where Chromium's own sandbox refuses to start.
-  return chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
-}
+export { launchChromium } from '../../dashboard/chromium.js';
 
 export interface LocalServer {
   readonly url: string;

@@ -167,6 +167,12 @@ const secretName = matching(
   'use the secret name, e.g. org-backup/slack-webhook',
 );
 
+const principalArn = matching(
+  /^arn:aws[a-z-]*:iam::\d{12}:(root|(role|user)\/[\w+=,.@/-]{1,512})$/,
+  'must be the ARN of an IAM role, user or account root',
+  'use e.g. arn:aws:iam::123456789012:role/Auditors',
+);
+
 /** An SNS topic ARN (topic names: 1-256 of letters, digits, - and _; FIFO topics end in .fifo). */
 const snsTopicArn = matching(
   /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/,
@@ -256,6 +262,14 @@ export const configSchema = z.strictObject({
         })
         .prefault({}),
       routes: z.array(alertRoute).default([]),
+    })
+    .prefault({}),
+  report: z
+    .strictObject({
+      /** Principals in other accounts of the organization allowed to read the report API (SigV4). */
+      readers: uniqueList(principalArn).default([]),
+      /** Object Lock (governance) retention of each daily evidence pack. */
+      evidenceRetentionDays: days.default(365),
     })
     .prefault({}),
 });
