@@ -76,14 +76,16 @@ function readCostSection(rows: readonly ReadCostRow[]): string {
       'after the controller repaired it and one daily backup ran. "Calls per target" are the reads of one ' +
       'observation of the target, counted by the sandbox; the lower bound is the size-independent reads of ' +
       'the smallest target plus every paged list at its maximum page size: ⌈N/100⌉ GetResources, ' +
-      '⌈protected/1000⌉ ListProtectedResources, ⌈jobs/1000⌉ ListBackupJobs and ListCopyJobs (jobs are read ' +
-      'from the management account with ByAccountId). "Member calls in sweep" are the calls made with the ' +
+      '⌈protected/1000⌉ ListProtectedResources, ⌈jobs/1000⌉ ListBackupJobs and ListCopyJobs, ⌈recovery ' +
+      "points/1000⌉ ListRecoveryPointsByBackupVault (all read with the member account's credentials); the " +
+      'observer makes no per-resource read. Bounds (test/e2e/read-cost.test.ts): ratio ≤ 1.1, and at most 20 ' +
+      'reads per target with 100 tagged resources. "Member calls in sweep" are the calls made with the ' +
       "member account's credentials during one whole steady-state sweep; writes must be 0.",
     '',
     markdownTable(
       [
         'N resources',
-        'listed: resources / protected / backup jobs / copy jobs',
+        'listed: resources / protected / backup jobs / copy jobs / recovery points',
         'calls per target',
         'size-independent',
         'lower bound',
@@ -98,6 +100,7 @@ function readCostSection(rows: readonly ReadCostRow[]): string {
           row.listed.ListProtectedResources,
           row.listed.ListBackupJobs,
           row.listed.ListCopyJobs,
+          row.listed.ListRecoveryPointsByBackupVault,
         ].join(' / '),
         String(row.targetCalls),
         String(row.fixedCalls),

@@ -20,7 +20,7 @@ export interface SandboxOptions {
   readonly onSweep?: (progress: SweepProgress) => void;
   /** Extra setup on the simulation before the clock starts (faults, tests). */
   readonly prepare?: (sim: SimulatedOrganization) => void;
-  /** Retries sleep for real in the SDK; runs with injected throttling pass `() => 0`. */
+  /** Wall-clock delay before each SDK retry; by default the backoff is spent on the simulated clock. */
   readonly retryDelayMs?: (attempt: number) => number;
 }
 

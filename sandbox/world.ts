@@ -31,6 +31,20 @@ const ResourceSpec = z
     kmsKeyArn: Arn.optional(),
     /** Backup resource type when the ARN alone is ambiguous (rds cluster: Aurora, DocumentDB or Neptune). */
     resourceType: z.string().optional(),
+    /** EFS only: EFS automatic backups are on (daily, into aws/efs/automatic-backup-vault). */
+    efsAutomaticBackup: z.boolean().optional(),
+  })
+  .strict();
+
+/** A backup plan the account's own team made (not from the organization policy). */
+const TeamPlanSpec = z
+  .object({
+    name: z.string().min(1),
+    schedule: z.string().min(1).describe('An AWS Backup cron expression, in UTC.'),
+    vault: VaultName,
+    /** Selects resources carrying any of these tags with exactly this value. */
+    tags: Tags,
+    deleteAfterDays: z.int().min(1).default(35),
   })
   .strict();
 
@@ -82,9 +96,13 @@ const RegionSpec = z
   .object({
     /** Overrides of the Region's default ResourceTypeOptInPreference. */
     optIn: z.record(z.string(), z.boolean()).default({}),
+    /** Overrides of the Region's default ResourceTypeManagementPreference (`DynamoDB: false`: no advanced backup). */
+    managementPreference: z.record(z.string(), z.boolean()).default({}),
     resources: z.array(ResourceSpec).default([]),
     vaults: z.array(VaultSpec).default([]),
     keys: z.array(KeySpec).default([]),
+    /** Backup plans the account's own teams made (not from the organization policy). */
+    plans: z.array(TeamPlanSpec).default([]),
     /** Rules on the default event bus (e.g. an existing forwarding rule). */
     eventRules: z.array(EventRuleSpec).default([]),
   })
@@ -192,6 +210,8 @@ const TimelineEntry = z
       .strict()
       .optional(),
     deleteResource: z.object({ arn: Arn }).strict().optional(),
+    /** An on-demand backup of a resource into a vault of its account and Region (no plan made it). */
+    onDemandBackup: z.object({ arn: Arn, vault: VaultName }).strict().optional(),
     attachPolicy: z.object({ policy: z.string(), target: PolicyTarget }).strict().optional(),
     /** Detach `policy` (by name) from the target, or every backup policy attached there. */
     detachPolicy: z.object({ target: PolicyTarget, policy: z.string().optional() }).strict().optional(),

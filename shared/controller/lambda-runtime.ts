@@ -83,7 +83,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     factory,
     store,
     clock,
-    orgFacts: new OrgFactsCache(clock),
+    orgFacts: new OrgFactsCache(clock, desired),
     log: powertoolsLog,
     metrics: powertoolsMetrics,
     publisher,

@@ -1,3 +1,4 @@
+import { type FailedTarget, type FanOutResultsLocation, readFailedTargets } from '../aws/fan-out-results.js';
 import type { FindingTransition, ReportSummary } from '../domain/model.js';
 import { buildDailyDigest } from '../notify/digest.js';
 import type { PublishOutcome } from '../notify/publisher.js';
@@ -19,6 +20,7 @@ export async function finishRun(
   deps: ControllerDeps,
   runId: string,
   earlierTransitions: readonly FindingTransition[] = [],
+  failedTargets: readonly FailedTarget[] = [],
 ): Promise<NotifyOutcome> {
   const now = deps.clock.now();
   const [summary, run] = await Promise.all([deps.store.summary(), deps.store.getRun(runId)]);
@@ -27,15 +29,9 @@ export async function finishRun(
     deps.log.info('Run already finished; no alerts sent again', { runId });
     return { alerts: 0, accounts: [], summary: summary.total };
   }
+  await reportFailedTargets(deps, runId, failedTargets);
   const { transitions, actions } = await deps.store.runActivity(runId, now);
-  const published = deps.publisher
-    ? await deps.publisher.publishRun({
-        runId,
-        transitions: [...earlierTransitions, ...transitions],
-        actions,
-        now,
-      })
-    : null;
+  const published = await publishRun(deps, runId, [...earlierTransitions, ...transitions], actions, now);
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (published) reportDelivery(deps, published);
   if (run) {
@@ -51,6 +47,28 @@ export async function finishRun(
   return { alerts: accounts.length, accounts, summary: summary.total };
 }
 
+/**
+ * What was reconciled is stored whatever happens here: undeliverable messages wait in the outbox, and any
+ * other failure (the outbox itself unreachable) is logged and counted (an alarm watches the count); neither
+ * fails the run it reports on.
+ */
+async function publishRun(
+  deps: ControllerDeps,
+  runId: string,
+  transitions: readonly FindingTransition[],
+  actions: Parameters<NonNullable<ControllerDeps['publisher']>['publishRun']>[0]['actions'],
+  now: Date,
+): Promise<PublishOutcome | null> {
+  if (!deps.publisher) return null;
+  try {
+    return await deps.publisher.publishRun({ runId, transitions, actions, now });
+  } catch (error) {
+    deps.log.error('Alerts not delivered', { runId, error: String(error) });
+    deps.metrics.count('NotifyFailures', 1);
+    return null;
+  }
+}
+
 /** The outbox alarm watches OldestUndeliveredAlertAgeMs (0 when nothing waits). */
 function reportDelivery(
   deps: ControllerDeps,
@@ -58,6 +76,59 @@ function reportDelivery(
 ) {
   deps.metrics.count('AlertsUndelivered', outcome.undelivered);
   deps.metrics.gauge('OldestUndeliveredAlertAgeMs', outcome.oldestUndeliveredMs ?? 0, 'Milliseconds');
+}
+
+/**
+ * Targets the fan-out gave up on keep last run's findings; they are never silently stale: each is in the
+ * run's errors (the report and the next digest show them), logged, and counted (an alarm watches the count).
+ */
+async function reportFailedTargets(
+  deps: ControllerDeps,
+  runId: string,
+  failedTargets: readonly FailedTarget[],
+): Promise<void> {
+  deps.metrics.count('TargetsFailed', failedTargets.length);
+  if (failedTargets.length === 0) return;
+  deps.log.error('Targets not reconciled this run; their findings are from an earlier run', {
+    runId,
+    targets: failedTargets.map((failed) => `${failed.accountId}/${failed.region}`),
+  });
+  await deps.store.recordRunProgress(runId, {
+    actionsApplied: 0,
+    actionsBlocked: 0,
+    errors: failedTargets.map(
+      (failed) => `${failed.accountId}/${failed.region}: not reconciled this run (${failed.error})`,
+    ),
+  });
+}
+
+/**
+ * Ends a sweep as the state machine's notify step asks: the failed targets come inline (the sandbox) or
+ * from where the fan-out wrote its results.
+ */
+export async function finishSweep(
+  deps: ControllerDeps,
+  request: {
+    readonly runId: string;
+    readonly fanOutResults?: FanOutResultsLocation | undefined;
+    readonly failedTargets?: readonly FailedTarget[] | undefined;
+  },
+): Promise<NotifyOutcome> {
+  const failed = [...(request.failedTargets ?? [])];
+  if (request.fanOutResults) {
+    try {
+      failed.push(...(await readFailedTargets(deps.factory, request.fanOutResults)));
+    } catch (error) {
+      // The alerts still go out; the unread results are an error of the run in their own right.
+      deps.log.error('Fan-out results not read', { runId: request.runId, error: String(error) });
+      await deps.store.recordRunProgress(request.runId, {
+        actionsApplied: 0,
+        actionsBlocked: 0,
+        errors: [`fan-out results at ${request.fanOutResults.Key} not read: ${String(error)}`],
+      });
+    }
+  }
+  return finishRun(deps, request.runId, [], failed);
 }
 
 /**

@@ -31,10 +31,12 @@ export interface TargetRow {
   readonly byStatus: Readonly<Record<ResourceStatus, number>>;
 }
 
-const CHECK_STATUSES = { PASS: 'PASS', FAIL: 'FAIL', SKIPPED: 'SKIPPED' } as const satisfies Record<
-  CheckStatus,
-  CheckStatus
->;
+const CHECK_STATUSES = {
+  PASS: 'PASS',
+  WARN: 'WARN',
+  FAIL: 'FAIL',
+  SKIPPED: 'SKIPPED',
+} as const satisfies Record<CheckStatus, CheckStatus>;
 const BLOCKED_REASONS = {
   IRREVERSIBLE_LOCK: 'IRREVERSIBLE_LOCK',
   BLAST_RADIUS: 'BLAST_RADIUS',
@@ -65,6 +67,25 @@ const findingSchema = z.object({
   firstSeen: timestamp,
   coveredSince: timestamp.nullable().default(null),
   since: timestamp,
+  lastPolicyJob: z
+    .object({
+      jobId: z.string(),
+      state: z.enum([
+        'CREATED',
+        'PENDING',
+        'RUNNING',
+        'ABORTING',
+        'ABORTED',
+        'COMPLETED',
+        'FAILED',
+        'EXPIRED',
+        'PARTIAL',
+      ]),
+      creationDate: timestamp,
+      statusMessage: z.string().nullable(),
+      messageCategory: z.string().nullable(),
+    })
+    .optional(),
 });
 
 const checkSchema = z.object({
@@ -153,6 +174,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     firstSeen: finding.firstSeen,
     coveredSince: finding.coveredSince ?? null,
     since: finding.since,
+    ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
   };
 }
 

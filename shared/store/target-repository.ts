@@ -58,6 +58,7 @@ export class TargetRepository {
           since: new Date(finding.since),
           lastBackupTime: finding.lastBackupTime ? new Date(finding.lastBackupTime) : null,
           lastCopyTime: finding.lastCopyTime ? new Date(finding.lastCopyTime) : null,
+          ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
         },
       ]),
     );

@@ -1,6 +1,7 @@
 import type {
   ActionRecord,
   FindingTransition,
+  PolicyJobRecord,
   ResourceFinding,
   ResourceStatus,
   TargetChecks,
@@ -68,6 +69,7 @@ export interface HistoryEntry {
   readonly since: Date;
   readonly lastBackupTime: Date | null;
   readonly lastCopyTime: Date | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null;
 }
 
 export interface AccountView {

@@ -39,6 +39,10 @@ const vaultName = matching(
   'rename the vault, e.g. org-backup',
 );
 
+export const DEFAULT_VAULT_KEY = 'aws/backup';
+export const DEFAULT_BACKUP_ROLE_NAME = 'OrgBackupServiceRole';
+export const DEFAULT_MEMBER_ROLE_NAME = 'OrgBackupControllerExecution';
+
 /** IAM role names: 1-64 of letters, digits and +=,.@_- */
 const roleName = matching(
   /^[\w+=,.@-]{1,64}$/,
@@ -84,7 +88,7 @@ const schedule = z.string().superRefine((expression, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: error.message,
-      params: { fix: 'use an AWS cron expression in UTC such as cron(0 5 ? * * *), or rate(12 hours)' },
+      params: { fix: 'use an AWS cron expression in UTC such as cron(0 5 ? * * *) (daily at 05:00)' },
     });
   }
 });
@@ -137,7 +141,7 @@ const lockSchema = z.strictObject({
 
 const vaultSchema = z.strictObject({
   name: vaultName.default('org-backup'),
-  kmsKey: kmsKey.default('aws/backup'),
+  kmsKey: kmsKey.default(DEFAULT_VAULT_KEY),
   lock: lockSchema.optional(),
   allowIrreversibleLock: z.boolean().default(false),
 });
@@ -226,9 +230,16 @@ export const configSchema = z.strictObject({
     .refine((plans) => plans.length > 0, withFix('lists no plan', 'add at least one plan (see examples/)')),
   vault: vaultSchema.prefault({}),
   centralVault: centralVaultSchema.optional(),
-  memberRoleName: roleName.default('OrgBackupControllerExecution'),
-  backupRoleName: roleName.default('OrgBackupServiceRole'),
+  memberRoleName: roleName.default(DEFAULT_MEMBER_ROLE_NAME),
+  backupRoleName: roleName.default(DEFAULT_BACKUP_ROLE_NAME),
   manageRegionOptIn: z.boolean().default(true),
+  /**
+   * report: say which key refuses the backup role and the key-policy statement to add, never write.
+   * manage: also write the narrow named grant on same-account customer-managed resource keys.
+   */
+  kmsGrants: z.enum(['report', 'manage']).default('report'),
+  /** manage: opt DynamoDB into advanced backup where tagged tables exist (counts against the blast radius). */
+  dynamoDbAdvanced: z.enum(['manage', 'report']).default('manage'),
   blastRadius: z
     .strictObject({ maxAccountsChangedPercent: z.number().min(1).max(100).default(25) })
     .prefault({}),

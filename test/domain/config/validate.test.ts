@@ -15,7 +15,10 @@ const base = (): Raw => ({
   version: 1,
   regions: ['eu-west-1', 'eu-central-1'],
   plans: [{ name: 'daily', deleteAfterDays: 35, copyToCentralVault: true }],
-  vault: { lock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 } },
+  vault: {
+    kmsKey: 'alias/org-backup',
+    lock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 },
+  },
   centralVault: { accountId: '444444444444', region: 'eu-west-1', deleteAfterDays: 90 },
 });
 
@@ -349,6 +352,51 @@ describe('validateConfig: one row per kind of mistake', () => {
       path: 'backupRoleName',
     },
     {
+      why: 'AWS Backup rules take cron only; a rate would leave every account without backups',
+      change: (c) => {
+        c.plans[0].schedule = 'rate(12 hours)';
+      },
+      path: 'plans[0].schedule',
+      fix: /cron\(0 5 \? \* \* \*\)/,
+    },
+    ...[
+      { name: 'OrgBackupControllerExecution', why: "the controller's own role" },
+      { name: 'orgbackupcontrollerexecution', why: 'IAM names ignore case' },
+      { name: 'OrganizationAccountAccessRole', why: 'the break-glass administrator role' },
+      { name: 'AWSControlTowerExecution', why: "Control Tower's administrator role" },
+      { name: 'OrgBackupEventForwarding', why: 'the event-forwarding role' },
+      { name: 'AWSServiceRoleForBackup', why: 'a service-linked role' },
+    ].map(({ name, why }) => ({
+      why: `backupRoleName may not be ${why}`,
+      change: (c: Raw) => {
+        c.backupRoleName = name;
+      },
+      path: 'backupRoleName',
+      fix: /OrgBackupServiceRole/,
+    })),
+    {
+      why: 'a renamed controller role is still the controller role',
+      change: (c) => {
+        c.memberRoleName = 'ControllerRole';
+        c.backupRoleName = 'ControllerRole';
+      },
+      path: 'backupRoleName',
+    },
+    {
+      why: 'kmsGrants is report or manage',
+      change: (c) => {
+        c.kmsGrants = 'always';
+      },
+      path: 'kmsGrants',
+    },
+    {
+      why: 'dynamoDbAdvanced is manage or report',
+      change: (c) => {
+        c.dynamoDbAdvanced = true;
+      },
+      path: 'dynamoDbAdvanced',
+    },
+    {
       why: 'Organizations rejects policies over 10,000 characters',
       change: (c) => {
         delete c.centralVault.region;
@@ -399,11 +447,13 @@ describe('validateConfig: valid configs', () => {
       selection: { tagKey: 'BackupEnabled', tagValue: 'True' },
       attachTo: ['root'],
       excludeAccounts: [],
-      vault: { name: 'org-backup', kmsKey: 'aws/backup', allowIrreversibleLock: false },
+      vault: { name: 'org-backup', kmsKey: 'alias/org-backup', allowIrreversibleLock: false },
       centralVault: { name: 'org-backup-central' },
       memberRoleName: 'OrgBackupControllerExecution',
       backupRoleName: 'OrgBackupServiceRole',
       manageRegionOptIn: true,
+      kmsGrants: 'report',
+      dynamoDbAdvanced: 'manage',
       blastRadius: { maxAccountsChangedPercent: 25 },
       alerts: {
         emails: [],
@@ -447,6 +497,20 @@ describe('validateConfig: valid configs', () => {
         c.regions = ['eu-west-1', 'eu-south-2'];
       },
       warning: /opt-in/,
+    },
+    {
+      why: 'copies of EBS/EC2/RDS-family backups cannot cross accounts on the AWS-managed key',
+      change: (c: Raw) => {
+        delete c.vault.kmsKey;
+      },
+      warning: /aws\/backup key.*customer-managed keys/,
+    },
+    {
+      why: 'the AWS-managed key named by alias is the same key',
+      change: (c: Raw) => {
+        c.vault.kmsKey = 'alias/aws/backup';
+      },
+      warning: /aws\/backup key/,
     },
     {
       why: 'a central vault nobody copies to is probably a slip',
