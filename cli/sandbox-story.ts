@@ -40,7 +40,10 @@ const STATUS_STYLE: Record<string, Style> = {
  * fix and why, and coverage before and after.
  */
 export function formatStory(
-  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'events' | 'outstandingActions'>,
+  result: Pick<SandboxResult, 'report' | 'history' | 'events' | 'outstandingActions'> & {
+    /** The world before any repair (runSandbox with lookBeforeRepairs). */
+    readonly initial: ComplianceReport;
+  },
   options: { readonly worldPath: string; readonly seconds: number; readonly color: boolean },
 ): string {
   const { initial, report, history } = result;
