@@ -3,18 +3,34 @@
  * baseline measured in the same run. Progress goes to stderr, the markdown report to stdout and to
  * bench/results.md.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
 import { type ReadCostRow, readCostTable, sizeIndependentReads } from './read-cost.js';
+import { reportLatencySection, reportLatencyTable } from './report-latency.js';
 import { type SweepThroughputRow, sweepThroughputTable } from './sweep-throughput.js';
 
 const RESULTS_FILE = 'bench/results.md';
 
+const REPORT_LATENCY_HEADING = '## Report API latency (DynamoDB Local)';
+
+/**
+ * `npm run bench -- report-latency` measures the report API on DynamoDB Local (it needs Java and fetches a
+ * 56 MB package once, so the default run keeps the section from the last such run instead).
+ */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'report-latency') {
+    const section = reportLatencySection(await reportLatencyTable([10_000, 100_000]));
+    const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '# Benchmarks\n';
+    const rest = withoutSection(previous, REPORT_LATENCY_HEADING).trimEnd();
+    writeFileSync(RESULTS_FILE, `${rest}\n\n${section}`);
+    process.stdout.write(section);
+    progress(`wrote ${RESULTS_FILE}`);
+    return;
+  }
   const machine = describeMachine(loadavg()[0] ?? 0);
   let readCost: ReadCostRow[] = [];
   let sweeps: SweepThroughputRow[] = [];
@@ -45,12 +61,28 @@ async function main(): Promise<void> {
     domainSection(domain),
     demoSection(demo),
     cliStartupSection(cli),
+    keptSection(REPORT_LATENCY_HEADING),
   ]
     .join('\n')
     .trimEnd();
   process.stdout.write(`${report}\n`);
   writeFileSync(RESULTS_FILE, `${report}\n`);
   progress(`wrote ${RESULTS_FILE}`);
+}
+
+/** A section of the current results file, from its heading to the next `## ` heading ('' when absent). */
+function keptSection(heading: string): string {
+  if (!existsSync(RESULTS_FILE)) return '';
+  const text = readFileSync(RESULTS_FILE, 'utf8');
+  const start = text.indexOf(heading);
+  if (start < 0) return '';
+  const end = text.indexOf('\n## ', start + heading.length);
+  return text.slice(start, end < 0 ? undefined : end + 1);
+}
+
+function withoutSection(text: string, heading: string): string {
+  const section = keptSection(heading);
+  return section ? text.replace(section, '') : text;
 }
 
 function machineSection(machine: Machine): string {

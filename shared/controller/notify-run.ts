@@ -31,11 +31,27 @@ export async function finishRun(
   }
   await reportFailedTargets(deps, runId, failedTargets);
   const { transitions, actions } = await deps.store.runActivity(runId, now);
-  const published = await publishRun(deps, runId, [...earlierTransitions, ...transitions], actions, now);
+  // What was reconciled is stored whatever happens here: a failed delivery is logged and counted (an
+  // alarm watches the count) and never fails the run it reports on.
+  let published: PublishOutcome | null = null;
+  if (deps.publisher) {
+    try {
+      published = await deps.publisher.publishRun({
+        runId,
+        transitions: [...earlierTransitions, ...transitions],
+        actions,
+        now,
+      });
+    } catch (error) {
+      deps.log.error('Alerts not delivered', { runId, error: String(error) });
+      deps.metrics.count('NotifyFailures', 1);
+    }
+  }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (published) reportDelivery(deps, published);
+  await deps.store.saveSummary(summary, now);
   if (run) {
-    deps.metrics.count('SweepErrors', run.errors.length);
+    deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
   }
   deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');
@@ -45,28 +61,6 @@ export async function finishRun(
   const accounts = published?.accounts ?? [];
   deps.log.info('Run finished', { runId, alerts: accounts.length, storm: published?.storm ?? false });
   return { alerts: accounts.length, accounts, summary: summary.total };
-}
-
-/**
- * What was reconciled is stored whatever happens here: undeliverable messages wait in the outbox, and any
- * other failure (the outbox itself unreachable) is logged and counted (an alarm watches the count); neither
- * fails the run it reports on.
- */
-async function publishRun(
-  deps: ControllerDeps,
-  runId: string,
-  transitions: readonly FindingTransition[],
-  actions: Parameters<NonNullable<ControllerDeps['publisher']>['publishRun']>[0]['actions'],
-  now: Date,
-): Promise<PublishOutcome | null> {
-  if (!deps.publisher) return null;
-  try {
-    return await deps.publisher.publishRun({ runId, transitions, actions, now });
-  } catch (error) {
-    deps.log.error('Alerts not delivered', { runId, error: String(error) });
-    deps.metrics.count('NotifyFailures', 1);
-    return null;
-  }
 }
 
 /** The outbox alarm watches OldestUndeliveredAlertAgeMs (0 when nothing waits). */
@@ -94,6 +88,7 @@ async function reportFailedTargets(
     targets: failedTargets.map((failed) => `${failed.accountId}/${failed.region}`),
   });
   await deps.store.recordRunProgress(runId, {
+    now: deps.clock.now(),
     actionsApplied: 0,
     actionsBlocked: 0,
     errors: failedTargets.map(
@@ -122,6 +117,7 @@ export async function finishSweep(
       // The alerts still go out; the unread results are an error of the run in their own right.
       deps.log.error('Fan-out results not read', { runId: request.runId, error: String(error) });
       await deps.store.recordRunProgress(request.runId, {
+        now: deps.clock.now(),
         actionsApplied: 0,
         actionsBlocked: 0,
         errors: [`fan-out results at ${request.fanOutResults.Key} not read: ${String(error)}`],

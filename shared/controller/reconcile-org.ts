@@ -59,6 +59,7 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   });
   const outcome = countOutcomes(actions);
   await store.recordRunProgress(runId, {
+    now,
     actionsApplied: outcome.applied,
     actionsBlocked: outcome.blocked,
     errors: [
@@ -90,6 +91,7 @@ async function orgTargetFailed(deps: ControllerDeps, runId: string, error: unkno
   });
   deps.metrics.count('OrgTargetFailures', 1);
   await deps.store.recordRunProgress(runId, {
+    now: deps.clock.now(),
     actionsApplied: 0,
     actionsBlocked: 0,
     errors: [`org: ${message}`],

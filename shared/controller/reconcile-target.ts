@@ -87,6 +87,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   // The run's status totals come from the store's target rows when it finishes; only news is added here.
   if (outcome.applied + outcome.blocked + errors.length > 0) {
     await store.recordRunProgress(request.runId, {
+      now,
       actionsApplied: outcome.applied,
       actionsBlocked: outcome.blocked,
       errors,

@@ -54,7 +54,11 @@ const ROUTES: readonly {
     pattern: /^\/summary$/,
     params: ['format'],
     run: async (store) => {
-      const [summary, runs] = await Promise.all([store.summary(), store.listRuns({ limit: 1 })]);
+      // As of the end of the last run (one Query); computed from the target rows until a run has ended.
+      const [summary, runs] = await Promise.all([
+        store.latestSummary().then((kept) => kept ?? store.summary()),
+        store.listRuns({ limit: 1 }),
+      ]);
       const json = { ...summary, lastRun: runs.items[0] ?? null };
       return {
         json,
@@ -140,6 +144,7 @@ const ROUTES: readonly {
             .filter((check) => check.status === 'FAIL')
             .map((check) => check.check)
             .join(' '),
+          observedAt: target.observedAt,
         })),
       };
     },
@@ -209,7 +214,8 @@ const ROUTES: readonly {
           ...run,
           ...run.counts,
           counts: undefined,
-          errors: run.errors.length,
+          errors: run.errorCount,
+          errorCount: undefined,
         })),
       };
     },

@@ -39,6 +39,13 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
   );
   const runId = `${trigger}-${now.toISOString()}`;
   await store.startRun({ runId, trigger, targets: targets.length + 1, now });
-  deps.log.info('Sweep started', { runId, accounts: accounts.length, targets: targets.length });
+  // What the sweep no longer reconciles leaves the report; the GONE transitions are this run's history.
+  const retired = await store.retireTargetsOutside(targets, { runId, now });
+  deps.log.info('Sweep started', {
+    runId,
+    accounts: accounts.length,
+    targets: targets.length,
+    retired: retired.length,
+  });
   return { runId, startedAt: now.toISOString(), totalAccounts: accounts.length, targets };
 }

@@ -501,6 +501,11 @@ export interface ResourceFinding {
    * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
    */
   readonly lastPolicyJob?: PolicyJobRecord | null;
+  /**
+   * When the controller last observed the resource's account × Region (set when read back from the store);
+   * an old value means its reconciles have been failing or not running.
+   */
+  readonly observedAt?: string | null;
 }
 
 /** A finished policy backup job as the store keeps it. */
@@ -516,6 +521,8 @@ export interface TargetChecks {
   readonly accountId: string;
   readonly region: string;
   readonly checks: readonly CheckResult[];
+  /** When the controller last observed this account × Region (set when read back from the store). */
+  readonly observedAt?: string | null;
 }
 
 export interface ReportSummary {

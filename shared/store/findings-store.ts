@@ -42,6 +42,9 @@ export class FindingsStore {
   putFinding(...args: Parameters<TargetRepository['putFinding']>) {
     return this.targets.putFinding(...args);
   }
+  retireTargetsOutside(...args: Parameters<TargetRepository['retireTargetsOutside']>) {
+    return this.targets.retireTargetsOutside(...args);
+  }
   recordTransitions(...args: Parameters<TargetRepository['recordTransitions']>) {
     return this.targets.recordTransitions(...args);
   }
@@ -89,6 +92,12 @@ export class FindingsStore {
   }
   summary() {
     return this.reports.summary();
+  }
+  saveSummary(...args: Parameters<ReportQueries['saveSummary']>) {
+    return this.reports.saveSummary(...args);
+  }
+  latestSummary() {
+    return this.reports.latestSummary();
   }
   listTransitions(...args: Parameters<ReportQueries['listTransitions']>) {
     return this.reports.listTransitions(...args);

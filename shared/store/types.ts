@@ -21,7 +21,9 @@ export interface RunRecord {
   readonly targets: number;
   /** Findings by status: the targets' counts added while running, the organization's totals once finished. */
   readonly counts: Readonly<Record<ResourceStatus, number>>;
+  /** The first errors (each at most a few hundred characters); `errorCount` says how many there were. */
   readonly errors: readonly string[];
+  readonly errorCount: number;
   readonly actionsApplied: number;
   readonly actionsBlocked: number;
 }
@@ -57,6 +59,8 @@ export interface SaveTargetOutcome {
   readonly findingWrites: number;
   /** Every row written: findings, target row, transitions, actions. */
   readonly rowWrites: number;
+  /** Another run had saved a newer observation of the target: only applied actions were recorded. */
+  readonly stale: boolean;
 }
 
 /** The view of a resource the evaluator needs from the previous run. */
@@ -67,14 +71,14 @@ export interface HistoryEntry {
   readonly coveredSince: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
+  readonly lastPolicyJob?: PolicyJobRecord | null;
   readonly lastBackupTime: Date | null;
   readonly lastCopyTime: Date | null;
-  readonly lastPolicyJob?: PolicyJobRecord | null;
 }
 
 export interface AccountView {
   readonly accountId: string;
-  readonly findings: ResourceFinding[];
+  findings: ResourceFinding[];
   readonly targets: TargetChecks[];
   /** Planned actions not applied yet (audit mode, blocked, or failed). */
   readonly outstandingActions: ActionRecord[];
@@ -107,3 +111,6 @@ export interface AccountDirectoryEntry {
   /** Slash path of OU names from the root (`/Workloads/Prod`); `/` for an account directly under the root. */
   readonly ouPath: string;
 }
+
+/** A target row as the report shows it: its bookkeeping for concurrent saves left out. */
+export type TargetView = Omit<TargetRow, 'statuses' | 'version'>;

@@ -6,7 +6,6 @@ import {
   assumeRoleAnswer,
   desiredState,
   HOME,
-  MANAGEMENT,
   MEMBER,
   testFactory,
 } from './support.js';

@@ -8,6 +8,7 @@ import { RESOURCE_STATUSES, type ResourceFinding } from '../../shared/domain/mod
 import {
   ACCOUNTS,
   csvObjects,
+  NOW,
   parseCsv,
   REGIONS,
   type SeededStore,
@@ -248,15 +249,15 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
     expect(arns(single.items)).toEqual(arns(wanted));
   });
 
-  it('GET /findings returns the stored finding unchanged', async () => {
+  it('GET /findings returns the stored finding, with when its account × Region was observed', async () => {
     const page = await getJson<{ items: ResourceFinding[] }>(send, {
       path: '/findings',
       query: { account: ACCOUNTS[0], region: REGIONS[0], status: 'UNKNOWN' },
     });
     expect(page.items).toEqual(
-      seededFindings().filter(
-        (f) => f.accountId === ACCOUNTS[0] && f.region === REGIONS[0] && f.status === 'UNKNOWN',
-      ),
+      seededFindings()
+        .filter((f) => f.accountId === ACCOUNTS[0] && f.region === REGIONS[0] && f.status === 'UNKNOWN')
+        .map((f) => ({ ...f, observedAt: NOW.toISOString() })),
     );
   });
 
@@ -358,6 +359,7 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
       'firstSeen',
       'coveredSince',
       'since',
+      'observedAt',
     ]);
     const rows = csvObjects(reply.body);
     const expected = seededFindings().filter((f) => f.accountId === ACCOUNTS[0]);

@@ -8,7 +8,6 @@ import {
   DEV,
   e2eConfig,
   e2eWorld,
-  MANAGEMENT,
   PROD,
   REGION,
   taggedVolumes,

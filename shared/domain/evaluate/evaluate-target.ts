@@ -81,11 +81,11 @@ export interface ResourceHistory {
   readonly since: Date;
   readonly accountId: string;
   readonly region: string;
+  /** The newest finished policy backup job, kept while it is a failure (see ResourceFinding). */
+  readonly lastPolicyJob?: PolicyJobRecord | null;
   /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
   readonly lastBackupTime?: Date | null;
   readonly lastCopyTime?: Date | null;
-  /** The newest finished policy backup job, kept while it is a failure (see ResourceFinding). */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
 }
 
 export interface EvaluateTargetInput {
