@@ -2,6 +2,7 @@
 // command runs), dependencies left in node_modules. Run by `npm ci` / `npm install` (the `prepare` script)
 // and by cli/bin.js whenever a source file is newer than the build.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -9,6 +10,25 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const outdir = join(root, 'cli/dist');
 export const entry = join(outdir, 'main.js');
 const metafile = join(outdir, 'meta.json');
+
+/**
+ * A bundle has one `import.meta.url` for all the modules in it, but some sources find files next to
+ * themselves (`new URL('../iam-snapshot.json', import.meta.url)`); each source keeps its own location.
+ */
+const ownLocation = {
+  name: 'own-import-meta-location',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.')) return undefined;
+      const contents = text
+        .replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
+        .replaceAll('import.meta.dirname', JSON.stringify(dirname(args.path)))
+        .replaceAll('import.meta.filename', JSON.stringify(args.path));
+      return { contents, loader: 'ts' };
+    });
+  },
+};
 
 export async function buildCli() {
   const { build } = await import('esbuild');
@@ -25,6 +45,7 @@ export async function buildCli() {
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'warning',
+    plugins: [ownLocation],
   });
   writeFileSync(metafile, JSON.stringify(Object.keys(result.metafile.inputs)));
 }

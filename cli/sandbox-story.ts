@@ -40,7 +40,10 @@ const STATUS_STYLE: Record<string, Style> = {
  * fix and why, and coverage before and after.
  */
 export function formatStory(
-  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'events' | 'outstandingActions'>,
+  result: Pick<SandboxResult, 'report' | 'history' | 'events' | 'outstandingActions'> & {
+    /** The world before any repair (runSandbox with lookBeforeRepairs). */
+    readonly initial: ComplianceReport;
+  },
   options: { readonly worldPath: string; readonly seconds: number; readonly color: boolean },
 ): string {
   const { initial, report, history } = result;
@@ -85,6 +88,8 @@ export function formatStory(
     );
     out.push(c('dim', `  ${' '.repeat(28)}       e.g. ${example(actions)}`));
   }
+
+  out.push(...heldBack(report.actions, c));
 
   const open = report.resources.filter(
     (finding) => finding.status !== 'PROTECTED' && finding.status !== 'PENDING',
@@ -151,6 +156,23 @@ export function formatStory(
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** Repairs the safety brakes held back during the run (most are applied by later runs). */
+function heldBack(actions: readonly ActionRecord[], c: (style: Style, text: string) => string): string[] {
+  const blocked = actions.filter((action) => action.blocked && !action.applied);
+  if (blocked.length === 0) return [];
+  const lines = ['', c('bold', `Held back by the safety brakes (${plural(blocked.length, 'action')})`)];
+  for (const [by, records] of groupBy(blocked, (action) => action.blocked?.by ?? 'BLAST_RADIUS')) {
+    const kinds = [...groupBy(records, (action) => action.kind)]
+      .map(([kind, r]) => `${kind} ${r.length}`)
+      .join(', ');
+    lines.push(
+      `  ${c('yellow', by.padEnd(28))} ${String(records.length).padStart(4)}× — ${BLOCKED_WORDS[by].why}`,
+    );
+    lines.push(c('dim', `  ${' '.repeat(28)}       ${kinds}`));
+  }
+  return lines;
 }
 
 /** How many messages people received, per day and per account: the alert volume a team would live with. */

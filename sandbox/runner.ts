@@ -22,6 +22,8 @@ export interface SandboxOptions {
   readonly prepare?: (sim: SimulatedOrganization) => void;
   /** Wall-clock delay before each SDK retry; by default the backoff is spent on the simulated clock. */
   readonly retryDelayMs?: (attempt: number) => number;
+  /** Also look at the world before any repair (`initial`), at the cost of one more sweep; the story does. */
+  readonly lookBeforeRepairs?: boolean;
 }
 
 export interface SweepProgress {
@@ -44,10 +46,10 @@ export interface SandboxResult {
   /** Planned actions still not applied at the end (blocked, failed, or audit mode), newest state of each. */
   readonly outstandingActions: readonly ActionRecord[];
   /**
-   * The world as it starts, before any repair: an audit-mode sweep (which writes nothing) of the same world
-   * in a separate simulation, so the run itself is not disturbed.
+   * With `lookBeforeRepairs`: the world as it starts, before any repair, from an audit-mode sweep (which
+   * writes nothing) of the same world in a separate simulation, so the run itself is not disturbed.
    */
-  readonly initial: ComplianceReport;
+  readonly initial: ComplianceReport | null;
   /** Coverage after each sweep, oldest first. */
   readonly history: readonly SweepProgress[];
   readonly events: { readonly delivered: number };
@@ -66,7 +68,7 @@ const MINUTE_MS = 60_000;
  * the `events` function every simulated minute — against a simulated organization on the simulated clock.
  */
 export async function runSandbox(options: SandboxOptions): Promise<SandboxResult> {
-  const initial = await lookBeforeRepairs(options);
+  const initial = options.lookBeforeRepairs ? await lookBeforeRepairs(options) : null;
   const harness = await SandboxHarness.start(options);
   try {
     return { ...(await simulate(harness, options)), initial };

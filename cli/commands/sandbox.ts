@@ -79,7 +79,14 @@ export const sandboxCommand: CliCommand = {
 
     const progress = process.stderr.isTTY && !options.json ? progressBar() : undefined;
     const started = performance.now();
-    const result = await runSandbox({ world, config: loaded.config, until, seed, onSweep: progress?.update });
+    const result = await runSandbox({
+      world,
+      config: loaded.config,
+      until,
+      seed,
+      onSweep: progress?.update,
+      lookBeforeRepairs: !options.json,
+    });
     progress?.done();
     const seconds = (performance.now() - started) / 1000;
     try {
@@ -87,7 +94,9 @@ export const sandboxCommand: CliCommand = {
         process.stdout.write(`${JSON.stringify(result.report, null, 2)}\n`);
         return EXIT.ok;
       }
-      process.stdout.write(formatStory(result, { worldPath, seconds, color: useColor() }));
+      // The look before repairs was asked for whenever a story is printed.
+      const story = { ...result, initial: result.initial ?? result.report };
+      process.stdout.write(formatStory(story, { worldPath, seconds, color: useColor() }));
       if (!listener) return EXIT.ok;
       listener.serve(result.store, reportContext(result.desired));
       const { url, server } = listener;

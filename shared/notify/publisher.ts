@@ -187,16 +187,19 @@ export class AlertPublisher {
     return messages;
   }
 
-  /** Delivers the outbox's earlier messages with the new ones; keeps what is still undelivered. */
+  /**
+   * Delivers the outbox's earlier messages with the new ones. New messages enter the outbox before the
+   * first attempt and leave it once delivered, so a function stopped mid-delivery (its timeout) loses
+   * nothing: the next run sends what is left (at least once, never zero times).
+   */
   private async deliver(fresh: readonly OutgoingMessage[], now: Date) {
     const memory = this.options.memory;
     const waiting = memory ? await memory.pendingMessages(now) : [];
     const waitingIds = new Set(waiting.map((m) => m.id));
-    const outcome = await this.delivery.deliver([...waiting, ...fresh.filter((m) => !waitingIds.has(m.id))]);
-    if (memory) {
-      await memory.forget(outcome.delivered.filter((m) => waitingIds.has(m.id)));
-      await memory.keep(outcome.undelivered.filter((m) => !waitingIds.has(m.id)));
-    }
+    const added = fresh.filter((m) => !waitingIds.has(m.id));
+    if (memory) await memory.keep(added);
+    const outcome = await this.delivery.deliver([...waiting, ...added]);
+    if (memory) await memory.forget(outcome.delivered);
     const oldest = outcome.undelivered.reduce<number | null>(
       (min, m) => Math.min(min ?? Number.POSITIVE_INFINITY, Date.parse(m.createdAt)),
       null,

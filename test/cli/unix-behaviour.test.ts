@@ -53,6 +53,12 @@ describe('orgbackup as a Unix tool', () => {
     );
     expect(run.status).toBe('0');
     expect(run.stdout).toContain('sandbox/demo/world.yaml');
+    // The demo's story: the state before any repair and the alert volume.
+    expect(run.stdout).toMatch(/What was wrong at the start \(before any repair\)\n {2}NO_EFFECTIVE_POLICY/);
+    expect(run.stdout).toMatch(/at the start +0\.0% protected/);
+    expect(run.stdout).toMatch(
+      /Alerts sent \(\d+ e-mails\)\n {2}per day {6}03-02: \d+\n {2}per account {2}\d{12}: \d+/,
+    );
     expect(run.stderr).not.toContain('NodeVersionSupportWarning');
   });
 

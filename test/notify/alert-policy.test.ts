@@ -234,6 +234,35 @@ describe('AlertPublisher with its outbox', () => {
     expect(await memory.pendingMessages(new Date('2026-03-02T06:00:00Z'))).toEqual([]);
   });
 
+  it('loses nothing when the function is stopped mid-delivery: the message is in the outbox before the first attempt', async () => {
+    const at = new Date('2026-03-04T05:00:00Z');
+    // SNS never answers: the function would run into its timeout here.
+    sns.on(PublishCommand).callsFake(() => new Promise(() => {}));
+    void publisher().publishRun({
+      runId: 'run-killed',
+      transitions: [change('PROTECTED', 'FAILING', at.toISOString())],
+      actions: [],
+      now: at,
+    });
+    let waiting = await memory.pendingMessages(at);
+    for (let tries = 0; waiting.length === 0 && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      waiting = await memory.pendingMessages(at);
+    }
+    expect(waiting.map((m) => m.id)).toEqual([`run-killed#${A}#sns`]);
+
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'm-2' });
+    const next = await publisher().publishRun({
+      runId: 'run-next',
+      transitions: [],
+      actions: [],
+      now: new Date('2026-03-04T06:00:00Z'),
+    });
+    expect(next).toMatchObject({ delivered: 1, undelivered: 0 });
+    expect(await memory.pendingMessages(new Date('2026-03-04T06:00:00Z'))).toEqual([]);
+  });
+
   it('drops a message nobody could deliver once its TTL passed', async () => {
     sns.on(PublishCommand).rejects(new Error('down'));
     await publisher().publishRun({
