@@ -51,6 +51,9 @@ const world: WorldInput = {
   managementAccountId: '111111111111',
   organizationId: 'o-demo1234567',
   memberRoleName: 'OrgBackupControllerExecution',
+  // Where the README recommends deploying; the policy Regions are in the EU.
+  controllerRegion: 'us-east-1',
+  baselineDelayMinutes: 10,
   backupPolicyType: 'DISABLED',
   crossAccountBackupEnabled: false,
   organization: {
