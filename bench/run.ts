@@ -3,23 +3,42 @@
  * baseline measured in the same run. Progress goes to stderr, the markdown report to stdout and to
  * bench/results.md.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
 import { type ReadCostRow, readCostTable, sizeIndependentReads } from './read-cost.js';
+import { reportLatencySection, reportLatencyTable } from './report-latency.js';
 import { type SweepThroughputRow, sweepThroughputTable } from './sweep-throughput.js';
 
 const RESULTS_FILE = 'bench/results.md';
 
+const REPORT_LATENCY_HEADING = '## Report API latency (DynamoDB Local)';
+
+/**
+ * `npm run bench -- report-latency` measures the report API on DynamoDB Local (it needs Java and fetches a
+ * 56 MB package once, so the default run keeps the section from the last such run instead).
+ */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'report-latency') {
+    const section = reportLatencySection(await reportLatencyTable([10_000, 100_000]));
+    const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '# Benchmarks\n';
+    const rest = withoutSection(previous, REPORT_LATENCY_HEADING).trimEnd();
+    writeFileSync(RESULTS_FILE, `${rest}\n\n${section}`);
+    process.stdout.write(section);
+    progress(`wrote ${RESULTS_FILE}`);
+    return;
+  }
   const machine = describeMachine(loadavg()[0] ?? 0);
   let readCost: ReadCostRow[] = [];
   let sweeps: SweepThroughputRow[] = [];
   let domain: DomainThroughputRow[] = [];
   let demo: DemoWeekRow | undefined;
+  let cli: CliStartupRow[] = [];
   const wallMs = await timed(async () => {
+    cli = measureCliStartup();
     readCost = await readCostTable([10, 100, 1000, 5000]);
     sweeps = await sweepThroughputTable([
       { accounts: 10, sweeps: 3 },
@@ -41,12 +60,29 @@ async function main(): Promise<void> {
     sweepSection(sweeps),
     domainSection(domain),
     demoSection(demo),
+    cliStartupSection(cli),
+    keptSection(REPORT_LATENCY_HEADING),
   ]
     .join('\n')
     .trimEnd();
   process.stdout.write(`${report}\n`);
   writeFileSync(RESULTS_FILE, `${report}\n`);
   progress(`wrote ${RESULTS_FILE}`);
+}
+
+/** A section of the current results file, from its heading to the next `## ` heading ('' when absent). */
+function keptSection(heading: string): string {
+  if (!existsSync(RESULTS_FILE)) return '';
+  const text = readFileSync(RESULTS_FILE, 'utf8');
+  const start = text.indexOf(heading);
+  if (start < 0) return '';
+  const end = text.indexOf('\n## ', start + heading.length);
+  return text.slice(start, end < 0 ? undefined : end + 1);
+}
+
+function withoutSection(text: string, heading: string): string {
+  const section = keptSection(heading);
+  return section ? text.replace(section, '') : text;
 }
 
 function machineSection(machine: Machine): string {
@@ -72,14 +108,16 @@ function readCostSection(rows: readonly ReadCostRow[]): string {
       'after the controller repaired it and one daily backup ran. "Calls per target" are the reads of one ' +
       'observation of the target, counted by the sandbox; the lower bound is the size-independent reads of ' +
       'the smallest target plus every paged list at its maximum page size: ⌈N/100⌉ GetResources, ' +
-      '⌈protected/1000⌉ ListProtectedResources, ⌈jobs/1000⌉ ListBackupJobs and ListCopyJobs (jobs are read ' +
-      'from the management account with ByAccountId). "Member calls in sweep" are the calls made with the ' +
+      '⌈protected/1000⌉ ListProtectedResources, ⌈jobs/1000⌉ ListBackupJobs and ListCopyJobs, ⌈recovery ' +
+      "points/1000⌉ ListRecoveryPointsByBackupVault (all read with the member account's credentials); the " +
+      'observer makes no per-resource read. Bounds (test/e2e/read-cost.test.ts): ratio ≤ 1.1, and at most 20 ' +
+      'reads per target with 100 tagged resources. "Member calls in sweep" are the calls made with the ' +
       "member account's credentials during one whole steady-state sweep; writes must be 0.",
     '',
     markdownTable(
       [
         'N resources',
-        'listed: resources / protected / backup jobs / copy jobs',
+        'listed: resources / protected / backup jobs / copy jobs / recovery points',
         'calls per target',
         'size-independent',
         'lower bound',
@@ -94,6 +132,7 @@ function readCostSection(rows: readonly ReadCostRow[]): string {
           row.listed.ListProtectedResources,
           row.listed.ListBackupJobs,
           row.listed.ListCopyJobs,
+          row.listed.ListRecoveryPointsByBackupVault,
         ].join(' / '),
         String(row.targetCalls),
         String(row.fixedCalls),

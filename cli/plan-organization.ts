@@ -6,6 +6,7 @@ import type {
   ActionRecord,
   DesiredState,
   ObservedOrganization,
+  ObservedTarget,
   ResourceFinding,
 } from '../shared/domain/model.js';
 import { plan } from '../shared/domain/plan/index.js';
@@ -30,6 +31,25 @@ export interface OrganizationPlan {
 /** Targets observed at once: enough to hide latency, few enough not to trip per-account throttling. */
 const CONCURRENCY = 8;
 
+/** Every account × Region in scope, read as a reconcile reads it: read calls only. */
+export async function observeTargets(input: {
+  readonly factory: ClientFactory;
+  readonly desired: DesiredState;
+  readonly org: ObservedOrganization;
+  readonly now: Date;
+}): Promise<{ accountIds: string[]; regions: string[]; observed: ObservedTarget[] }> {
+  const { factory, desired, org, now } = input;
+  const accountIds = accountsInScope(org.accounts, desired)
+    .map((account) => account.id)
+    .sort();
+  const regions = observedRegions(desired);
+  const targets = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  const observed = await mapConcurrently(targets, CONCURRENCY, (target) =>
+    observeTarget(factory, desired, target, now),
+  );
+  return { accountIds, regions, observed };
+}
+
 /**
  * The controller's audit run without the controller's writes: observe every account × Region, plan as a
  * reconcile would, and evaluate with no history (every resource as if seen for the first time). Only read
@@ -41,15 +61,8 @@ export async function planOrganization(input: {
   readonly org: ObservedOrganization;
   readonly now: Date;
 }): Promise<OrganizationPlan> {
-  const { factory, desired, org, now } = input;
-  const accountIds = accountsInScope(org.accounts, desired)
-    .map((account) => account.id)
-    .sort();
-  const regions = observedRegions(desired);
-  const targets = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
-  const observed = await mapConcurrently(targets, CONCURRENCY, (target) =>
-    observeTarget(factory, desired, target, now),
-  );
+  const { desired, org, now } = input;
+  const { accountIds, regions, observed } = await observeTargets(input);
   // The whole run's plan, as one sweep would make it (blast radius included), in audit mode: nothing runs.
   const planned = plan(desired, org, observed, 'audit', now);
   const findings = observed.flatMap(

@@ -100,19 +100,27 @@ export class ReportClient {
     query: Readonly<Record<string, string | undefined>>,
     accept: 'application/json' | 'text/csv',
   ): Promise<ReportReply> {
+    const response = await this.send(route, query, accept);
+    const body = await response.text();
+    if (!response.ok) throw new ReportApiError(response.status, errorMessage(response, body));
+    return { body, nextCursor: response.headers.get('x-next-cursor') };
+  }
+
+  /** One GET of a route, signed when the client signs, whatever the status; no answer at all throws. */
+  async send(
+    route: string,
+    query: Readonly<Record<string, string | undefined>>,
+    accept: string,
+  ): Promise<Response> {
     const url = new URL(route.replace(/^\//, ''), this.base);
     const params = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined);
     url.search = params.map(([key, value]) => `${uriEscape(key)}=${uriEscape(value)}`).join('&');
     const headers = this.signer ? await signedHeaders(this.signer, url, accept) : { accept };
-    let response: Response;
     try {
-      response = await fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      return await fetch(url, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     } catch (error) {
       throw new ReportApiUnreachableError(this.base.origin, error);
     }
-    const body = await response.text();
-    if (!response.ok) throw new ReportApiError(response.status, errorMessage(response, body));
-    return { body, nextCursor: response.headers.get('x-next-cursor') };
   }
 }
 

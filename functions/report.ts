@@ -2,20 +2,23 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { handleReportRequest } from '../shared/controller/report-api.js';
+import { reportContext } from '../shared/controller/report-context.js';
 
 /** API Gateway (IAM-authorized) → the report routes; the same routes `orgbackup sandbox --serve` serves. */
 export function createReportHandler(deps: () => ControllerDeps) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    // The multi-value map keeps a repeated parameter's every value, so the API can refuse it.
     const query = Object.fromEntries(
-      Object.entries(event.queryStringParameters ?? {}).map(([key, value]) => [key, value ?? undefined]),
+      Object.entries(event.multiValueQueryStringParameters ?? event.queryStringParameters ?? {}).map(
+        ([key, value]) => [key, value ?? undefined],
+      ),
     );
     const accept = event.headers?.Accept ?? event.headers?.accept;
-    const response = await handleReportRequest(deps().store, {
-      method: event.httpMethod,
-      path: event.path,
-      query,
-      ...(accept ? { accept } : {}),
-    });
+    const response = await handleReportRequest(
+      deps().store,
+      { method: event.httpMethod, path: event.path, query, ...(accept ? { accept } : {}) },
+      () => reportContext(deps().desired),
+    );
     return { statusCode: response.statusCode, headers: { ...response.headers }, body: response.body };
   };
 }

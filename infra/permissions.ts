@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { MANAGEMENT_READ_PERMISSIONS, MEMBER_READ_PERMISSIONS } from '../shared/aws/permissions.js';
 import { ACTION_CATALOG, type ActionKindInfo } from '../shared/domain/actions.js';
 import { ControllerError } from '../shared/domain/errors.js';
-import { BACKUP_KEY_OPERATIONS } from '../shared/domain/plan/plan-target.js';
+import { GRANTABLE_KEY_OPERATIONS } from '../shared/domain/evaluate/key-access.js';
 
 /** Where a set of permissions is exercised: the management account itself, or a member account. */
 export type PermissionScope = ActionKindInfo['runsIn'];
@@ -190,7 +190,7 @@ export function permissionStatements(
         resources: [keys],
         conditions: {
           StringEquals: { 'kms:GranteePrincipal': arn('iam', '', `role/${names.backupRoleName}`) },
-          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...BACKUP_KEY_OPERATIONS] },
+          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANTABLE_KEY_OPERATIONS] },
         },
       }),
       new PolicyStatement({

@@ -1,3 +1,4 @@
+import { efsAutomaticBackupPlan, teamPlan } from './local-plans.js';
 import { parentIdForPath } from './organization.js';
 import { stableId } from './rng.js';
 import { newRole } from './services/iam.js';
@@ -130,6 +131,9 @@ export function addAccount(
 function addRegion(state: SimState, accountId: string, region: string, spec: WorldRegion): void {
   const regionState = state.region(accountId, region);
   for (const [type, value] of Object.entries(spec.optIn)) regionState.optIn.set(type, value);
+  for (const [type, value] of Object.entries(spec.managementPreference)) {
+    regionState.managementPreference.set(type, value);
+  }
   for (const keySpec of spec.keys) {
     const keyId = keySpec.arn.split('/').pop() ?? keySpec.arn;
     const key: SimKey = {
@@ -200,6 +204,10 @@ function addRegion(state: SimState, accountId: string, region: string, spec: Wor
       newResource(resource.arn, accountId, region, resource.tags, resource.kmsKeyArn, resource.resourceType),
     );
   }
+  for (const plan of spec.plans) regionState.localPlans.push(teamPlan(plan, accountId, region));
+  const efsAutomatic = spec.resources.filter((resource) => resource.efsAutomaticBackup).map((r) => r.arn);
+  if (efsAutomatic.length > 0)
+    regionState.localPlans.push(efsAutomaticBackupPlan(state, regionState, efsAutomatic));
   for (const rule of spec.eventRules) {
     regionState.eventRules.set(rule.name, {
       name: rule.name,

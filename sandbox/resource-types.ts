@@ -70,10 +70,15 @@ export const DEFAULT_OPT_IN: Readonly<Record<string, boolean>> = {
   VirtualMachine: false,
 };
 
+/**
+ * The sandbox's default ResourceTypeManagementPreference. Advanced DynamoDB backup is on by default for
+ * accounts that first used AWS Backup after November 2021; a world plants an older account with the Region
+ * field `managementPreference: { DynamoDB: false }`.
+ */
 export const DEFAULT_MANAGEMENT_PREFERENCE: Readonly<Record<string, boolean>> = {
   CloudFormation: true,
   DSQL: true,
-  DynamoDB: false,
+  DynamoDB: true,
   EFS: true,
 };
 

@@ -1,24 +1,21 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { SandboxHarness } from '../../sandbox/harness.js';
 import type { World } from '../../sandbox/world.js';
-import { ClientFactory } from '../../shared/aws/clients.js';
 import { AwsCallError } from '../../shared/aws/errors.js';
-import { whoAmI } from '../../shared/aws/identity.js';
-import { observeOrganization } from '../../shared/aws/observe-org.js';
 import { ACTION_KINDS } from '../../shared/domain/actions.js';
 import type { Config } from '../../shared/domain/config/index.js';
-import { buildDesiredState, CENTRAL_EVENT_BUS_NAME } from '../../shared/domain/desired.js';
+import { buildDesiredState } from '../../shared/domain/desired.js';
 import { type ComplianceReport, REASON_CODES, type ResourceFinding } from '../../shared/domain/model.js';
 import { buildReport } from '../../shared/domain/report.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { credentialsFailure } from '../credentials.js';
+import { readRealOrganization } from '../organization-access.js';
 import { type OrganizationPlan, planOrganization } from '../plan-organization.js';
 import { formatTable } from '../table.js';
 import { loadWorldFile } from '../world-file.js';
 import type { CliCommand } from './index.js';
 
-/** The central bus the deployed stack creates in the home Region (infra/organization-backup-controller.ts). */
+/** A Region name such as eu-west-1. */
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
 const spec = {
@@ -46,7 +43,6 @@ const spec = {
 } as const;
 
 export const planCommand: CliCommand = {
-  summary: 'Show what the controller would change and what is not compliant, changing nothing',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;
@@ -125,33 +121,8 @@ async function planInWorld(
 
 /** The real organization, read with the caller's management-account credentials. */
 async function planInAws(config: Config, homeRegion: string): Promise<OrganizationPlan> {
-  const credentials = fromNodeProviderChain();
-  const factoryFor = (managementAccountId: string) =>
-    new ClientFactory({
-      managementAccountId,
-      memberRoleName: config.memberRoleName,
-      homeRegion,
-      credentials,
-    });
-  // The factory is keyed by the management account, which only the credentials' owner can tell.
-  const caller = await whoAmI(factoryFor('caller'));
-  const factory = factoryFor(caller.accountId);
-  const org = await observeOrganization(factory, { policyName: config.policyName });
-  if (org.managementAccountId !== caller.accountId) {
-    process.stderr.write(
-      `orgbackup plan: warning: these credentials are of account ${caller.accountId}, not the management account ${org.managementAccountId}; the controller runs in the management account.\n`,
-    );
-  }
-  const desired = buildDesiredState(
-    { ...config, mode: 'audit' },
-    {
-      managementAccountId: org.managementAccountId,
-      organizationId: org.organizationId,
-      homeRegion,
-      partition: caller.partition,
-      eventBusArn: `arn:${caller.partition}:events:${homeRegion}:${org.managementAccountId}:event-bus/${CENTRAL_EVENT_BUS_NAME}`,
-    },
-  );
+  const { factory, org, context } = await readRealOrganization(config, homeRegion, 'plan');
+  const desired = buildDesiredState({ ...config, mode: 'audit' }, context);
   return planOrganization({ factory, desired, org, now: new Date() });
 }
 

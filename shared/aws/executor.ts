@@ -155,7 +155,9 @@ class ActionRunner {
           );
         return;
       case 'EnableRegionOptIn':
-        return this.enableRegionOptIn(action, spec.resourceTypes);
+        return this.updateRegionSettings(action, { optIn: spec.resourceTypes, management: [] });
+      case 'EnableAdvancedDynamoDbBackup':
+        return this.updateRegionSettings(action, { optIn: ['DynamoDB'], management: ['DynamoDB'] });
       case 'CreateKmsGrant':
         await this.factory.kms(action.accountId, action.region).send(
           new CreateGrantCommand({
@@ -246,18 +248,22 @@ class ActionRunner {
     }
   }
 
-  /** Read, merge, write: whether a partial map leaves other types unchanged is undocumented (facts §2.10). */
-  private async enableRegionOptIn(action: Action, resourceTypes: readonly string[]): Promise<void> {
+  /**
+   * Read, merge, write both maps: AWS does not document whether a partial map leaves the other types
+   * unchanged, so every type keeps the value it had unless it is being turned on.
+   */
+  private async updateRegionSettings(
+    action: Action,
+    turnOn: { readonly optIn: readonly string[]; readonly management: readonly string[] },
+  ): Promise<void> {
     const backup = this.factory.backup(action.accountId, action.region);
     const current = await backup.send(new DescribeRegionSettingsCommand({}));
-    const optIn: Record<string, boolean> = { ...current.ResourceTypeOptInPreference };
-    for (const type of resourceTypes) optIn[type] = true;
+    const optIn = withTrue(current.ResourceTypeOptInPreference, turnOn.optIn);
+    const management = withTrue(current.ResourceTypeManagementPreference, turnOn.management);
     await backup.send(
       new UpdateRegionSettingsCommand({
         ResourceTypeOptInPreference: optIn,
-        ...(current.ResourceTypeManagementPreference
-          ? { ResourceTypeManagementPreference: current.ResourceTypeManagementPreference }
-          : {}),
+        ...(Object.keys(management).length > 0 ? { ResourceTypeManagementPreference: management } : {}),
       }),
     );
   }
@@ -269,6 +275,13 @@ class ActionRunner {
       { Key: `${MANAGED_BY_TAG.value}:created-at`, Value: this.options.now.toISOString() },
     ];
   }
+}
+
+function withTrue(
+  current: Readonly<Record<string, boolean>> | undefined,
+  types: readonly string[],
+): Record<string, boolean> {
+  return { ...current, ...Object.fromEntries(types.map((type) => [type, true])) };
 }
 
 /** Deterministic, so a retried CreateBackupVault is recognised as the same request (1–50 of [A-Za-z0-9-_.]). */

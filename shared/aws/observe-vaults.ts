@@ -54,10 +54,19 @@ export function centralVaultAt(desired: DesiredState, target: TargetRef): Desire
   return holds ? central : undefined;
 }
 
-/** The account's per-Region resource-type opt-in, kept with the vault as Backup's other per-Region state. */
-export async function readRegionOptIn(backup: BackupClient, call: Call): Promise<Record<string, boolean>> {
+/**
+ * The account's per-Region settings, kept with the vault as Backup's other per-Region state: resource-type
+ * opt-in and the management preference (advanced DynamoDB backup), from one call.
+ */
+export async function readRegionSettings(
+  backup: BackupClient,
+  call: Call,
+): Promise<{ optIn: Record<string, boolean>; management: Record<string, boolean> }> {
   const settings = await call('DescribeRegionSettings', () =>
     backup.send(new DescribeRegionSettingsCommand({})),
   );
-  return { ...settings.ResourceTypeOptInPreference };
+  return {
+    optIn: { ...settings.ResourceTypeOptInPreference },
+    management: { ...settings.ResourceTypeManagementPreference },
+  };
 }

@@ -34,6 +34,10 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   } catch (error) {
     return orgTargetFailed(deps, runId, error);
   }
+  const ouPaths = new Map(observed.ous.map((ou) => [ou.id, ou.path]));
+  await store.saveAccountDirectory(
+    observed.accounts.map((a) => ({ accountId: a.id, name: a.name, ouPath: ouPaths.get(a.parentId) ?? '/' })),
+  );
   const planned = planOrg(desired, observed);
   for (const problem of planned.problems) log.warn('Config target cannot be acted on', { problem });
 
@@ -55,6 +59,7 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   });
   const outcome = countOutcomes(actions);
   await store.recordRunProgress(runId, {
+    now,
     actionsApplied: outcome.applied,
     actionsBlocked: outcome.blocked,
     errors: [
@@ -63,7 +68,10 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     ],
   });
   deps.metrics.count('ActionsApplied', outcome.applied);
-  const crossAccountBackupEnabled = enabledNow ? true : observed.crossAccountBackupEnabled;
+  // An unreadable setting (null) keeps the last known value rather than erasing it.
+  const crossAccountBackupEnabled = enabledNow
+    ? true
+    : (observed.crossAccountBackupEnabled ?? deps.orgFacts.known()?.crossAccountBackupEnabled ?? null);
   deps.orgFacts.rememberCrossAccountBackup(crossAccountBackupEnabled);
   return {
     crossAccountBackupEnabled,
@@ -83,6 +91,7 @@ async function orgTargetFailed(deps: ControllerDeps, runId: string, error: unkno
   });
   deps.metrics.count('OrgTargetFailures', 1);
   await deps.store.recordRunProgress(runId, {
+    now: deps.clock.now(),
     actionsApplied: 0,
     actionsBlocked: 0,
     errors: [`org: ${message}`],

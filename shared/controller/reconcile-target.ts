@@ -9,8 +9,8 @@ import type {
   ResourceStatus,
 } from '../domain/model.js';
 import {
+  actionsCountingAgainstBlastRadius,
   blastRadiusBlock,
-  countsAgainstBlastRadius,
   maxChangedAccounts,
 } from '../domain/plan/blast-radius.js';
 import { planTarget } from '../domain/plan/index.js';
@@ -50,7 +50,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const target = { accountId: request.accountId, region: request.region };
   const managed = desired.regions.includes(request.region);
 
-  let observed = await observeTarget(factory, desired, target, now);
+  let observed = await observePatiently(deps, target, now);
   const planned = managed ? planTarget(desired, observed, now) : [];
   const limited = await limitBlastRadius(deps, planned, request);
   const actions = await applyActions(factory, limited, {
@@ -59,7 +59,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     organizationId: desired.context.organizationId,
     sleep: deps.sleep,
   });
-  if (actions.some((action) => action.applied)) observed = await observeTarget(factory, desired, target, now);
+  if (actions.some((action) => action.applied)) observed = await observePatiently(deps, target, now);
 
   const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
@@ -87,6 +87,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   // The run's status totals come from the store's target rows when it finishes; only news is added here.
   if (outcome.applied + outcome.blocked + errors.length > 0) {
     await store.recordRunProgress(request.runId, {
+      now,
       actionsApplied: outcome.applied,
       actionsBlocked: outcome.blocked,
       errors,
@@ -104,17 +105,41 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   };
 }
 
+/** Observations that failed on throttling are tried again this many times in all, after growing pauses. */
+const OBSERVE_ATTEMPTS = 3;
+const OBSERVE_PAUSE_MS = 5_000;
+
+/**
+ * Observes the target; when that failed on throttling (past the SDK's own retries), waits and observes
+ * again, so a busy API makes the reconcile slower instead of turning every resource UNKNOWN.
+ */
+async function observePatiently(
+  deps: ControllerDeps,
+  target: { readonly accountId: string; readonly region: string },
+  now: Date,
+): Promise<ObservedTarget> {
+  for (let attempt = 1; ; attempt++) {
+    const observed = await observeTarget(deps.factory, deps.desired, target, now);
+    const { reachability } = observed;
+    if (reachability.ok || !reachability.transient || attempt >= OBSERVE_ATTEMPTS) return observed;
+    deps.metrics.count('ObservationRetries', 1);
+    await deps.sleep(OBSERVE_PAUSE_MS * 2 ** (attempt - 1));
+  }
+}
+
 /**
  * Asks the run's ledger (one conditional write) whether this account may join the accounts changed this run;
- * if not, its modifying actions are blocked and reported. Creating missing prerequisites never asks.
+ * if not, its counting actions are blocked and reported. What counts is the domain's one rule. Audit runs
+ * ask too (the ledger is the controller's own table, not the account), so `orgbackup plan` shows the same
+ * blocks an enforce run would make.
  */
 async function limitBlastRadius(
   deps: ControllerDeps,
   actions: readonly Action[],
   request: TargetRequest,
 ): Promise<Action[]> {
-  const counting = actions.filter(countsAgainstBlastRadius);
-  if (counting.length === 0 || deps.desired.mode === 'audit') return [...actions];
+  const counting = actionsCountingAgainstBlastRadius(actions);
+  if (counting.length === 0) return [...actions];
   const percent = deps.desired.blastRadius.maxAccountsChangedPercent;
   const limit = maxChangedAccounts(request.totalAccounts, percent);
   if (await deps.store.claimAccountChange(request.runId, request.accountId, limit)) return [...actions];

@@ -1,16 +1,19 @@
+import { DASHBOARD_PAGE } from '../dashboard/page.js';
 import { ControllerError } from '../domain/errors.js';
 import type { ResourceStatus } from '../domain/model.js';
-import { RESOURCE_STATUSES } from '../domain/model.js';
+import { REASON_CODES, RESOURCE_STATUSES } from '../domain/model.js';
 import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError } from '../store/errors.js';
 import type { FindingsStore } from '../store/findings-store.js';
 import { toCsv } from './csv.js';
+import type { ReportContext } from './report-context.js';
 
 /** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
 export interface ReportRequest {
   readonly method: string;
   readonly path: string;
-  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Each parameter's values; a parameter given more than once is refused, never reduced to one value. */
+  readonly query: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly accept?: string;
 }
 
@@ -51,7 +54,11 @@ const ROUTES: readonly {
     pattern: /^\/summary$/,
     params: ['format'],
     run: async (store) => {
-      const [summary, runs] = await Promise.all([store.summary(), store.listRuns({ limit: 1 })]);
+      // As of the end of the last run (one Query); computed from the target rows until a run has ended.
+      const [summary, runs] = await Promise.all([
+        store.latestSummary().then((kept) => kept ?? store.summary()),
+        store.listRuns({ limit: 1 }),
+      ]);
       const json = { ...summary, lastRun: runs.items[0] ?? null };
       return {
         json,
@@ -66,13 +73,14 @@ const ROUTES: readonly {
   },
   {
     pattern: /^\/findings$/,
-    params: ['account', 'region', 'status', 'resourceType', 'limit', 'cursor', 'format'],
+    params: ['account', 'region', 'status', 'resourceType', 'reason', 'limit', 'cursor', 'format'],
     run: async (store, query) => {
       const page = await store.listFindings({
         ...optional('accountId', query.accountId('account')),
         ...optional('region', query.region('region')),
         ...optional('status', query.status('status')),
         ...optional('resourceType', query.text('resourceType')),
+        ...optional('reason', query.reason('reason')),
         limit: query.limit(),
         cursor: query.text('cursor') ?? null,
       });
@@ -120,6 +128,81 @@ const ROUTES: readonly {
     },
   },
   {
+    pattern: /^\/targets$/,
+    params: ['limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listTargets({ limit: query.limit(), cursor: query.text('cursor') ?? null });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
+        csv: page.items.map((target) => ({
+          accountId: target.accountId,
+          region: target.region,
+          resources: target.resources,
+          ...target.byStatus,
+          failingChecks: target.checks
+            .filter((check) => check.status === 'FAIL')
+            .map((check) => check.check)
+            .join(' '),
+          observedAt: target.observedAt,
+        })),
+      };
+    },
+  },
+  {
+    pattern: /^\/reasons$/,
+    params: ['format'],
+    run: async (store) => {
+      const items = await store.countReasons();
+      return { json: { items }, csv: items };
+    },
+  },
+  {
+    pattern: /^\/resource$/,
+    params: ['account', 'region', 'arn', 'limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const accountId = query.required('account', query.accountId('account'));
+      const region = query.required('region', query.region('region'));
+      const arn = query.required('arn', query.text('arn'));
+      const [finding, transitions] = await Promise.all([
+        store.getFinding(accountId, region, arn),
+        store.listResourceTransitions({
+          accountId,
+          region,
+          arn,
+          limit: query.limit(),
+          cursor: query.text('cursor') ?? null,
+        }),
+      ]);
+      return {
+        json: { finding, transitions: transitions.items, nextCursor: transitions.nextCursor },
+        nextCursor: transitions.nextCursor,
+        csv: transitions.items.map((transition) => ({
+          at: transition.at,
+          from: transition.from ?? '',
+          to: transition.to,
+          reasons: transition.reasons.join(' '),
+          detail: transition.detail,
+        })),
+      };
+    },
+  },
+  {
+    pattern: /^\/organization$/,
+    params: ['limit', 'cursor', 'format'],
+    run: async (store, query) => {
+      const page = await store.listAccountDirectory({
+        limit: query.limit(),
+        cursor: query.text('cursor') ?? null,
+      });
+      return {
+        json: { items: page.items, nextCursor: page.nextCursor },
+        nextCursor: page.nextCursor,
+        csv: page.items.map((entry) => ({ ...entry })),
+      };
+    },
+  },
+  {
     pattern: /^\/runs$/,
     params: ['limit', 'cursor', 'format'],
     run: async (store, query) => {
@@ -131,7 +214,8 @@ const ROUTES: readonly {
           ...run,
           ...run.counts,
           counts: undefined,
-          errors: run.errors.length,
+          errors: run.errorCount,
+          errorCount: undefined,
         })),
       };
     },
@@ -145,12 +229,21 @@ const ROUTES: readonly {
 export async function handleReportRequest(
   store: FindingsStore,
   request: ReportRequest,
+  /** What `/about` answers (read only for that route); a server started without a configuration has none. */
+  about?: () => ReportContext,
 ): Promise<ReportResponse> {
   if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
   const path = request.path.replace(/\/+$/, '') || '/';
+  if (path === '/') return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  if (path === '/about') {
+    return about ? json(200, about()) : problem(404, 'This server was started without a configuration.');
+  }
   const route = ROUTES.find((candidate) => candidate.pattern.test(path));
   if (!route) {
-    return problem(404, `No route ${path}. Routes: /summary, /findings, /accounts/{id}, /actions, /runs.`);
+    return problem(
+      404,
+      `No route ${path}. Routes: / (dashboard), /about, /summary, /findings, /accounts/{id}, /actions, /runs, /targets, /reasons, /resource, /organization.`,
+    );
   }
   try {
     const unknown = Object.keys(request.query).filter((name) => !route.params.includes(name));
@@ -159,9 +252,10 @@ export async function handleReportRequest(
         `Unknown query parameter ${unknown.map((n) => `"${n}"`).join(', ')}; this route accepts: ${route.params.join(', ') || 'none'}.`,
       );
     }
-    const format = responseFormat(request);
+    const query = singleValues(request.query);
+    const format = responseFormat(query.format, request.accept);
     const params = route.pattern.exec(path)?.slice(1) ?? [];
-    const rows = await route.run(store, new QueryReader(request.query), params);
+    const rows = await route.run(store, new QueryReader(query), params);
     const next: Record<string, string> = rows.nextCursor ? { 'x-next-cursor': rows.nextCursor } : {};
     if (format === 'csv') {
       return {
@@ -190,13 +284,26 @@ function isValidationException(error: unknown): boolean {
   return error instanceof Error && error.name === 'ValidationException';
 }
 
-function responseFormat(request: ReportRequest): 'json' | 'csv' {
-  const format = request.query.format;
+/** A repeated parameter is ambiguous (which status did the caller mean?), so it is a 400. */
+function singleValues(query: ReportRequest['query']): Readonly<Record<string, string | undefined>> {
+  const single: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (Array.isArray(value) && value.length > 1) {
+      throw new BadReportRequestError(
+        `Parameter "${name}" is given ${value.length} times; give it once (one value per request).`,
+      );
+    }
+    single[name] = Array.isArray(value) ? value[0] : (value as string | undefined);
+  }
+  return single;
+}
+
+function responseFormat(format: string | undefined, accept: string | undefined): 'json' | 'csv' {
   if (format !== undefined) {
     if (format === 'csv' || format === 'json') return format;
     throw new BadReportRequestError(`Parameter "format" must be json or csv, not "${format}".`);
   }
-  return request.accept?.includes('text/csv') ? 'csv' : 'json';
+  return accept?.includes('text/csv') ? 'csv' : 'json';
 }
 
 /** Reads and validates query parameters, failing with a message that names the parameter. */
@@ -238,10 +345,27 @@ class QueryReader {
     return upper as ResourceStatus;
   }
 
+  reason(name: string): string | undefined {
+    const value = this.text(name);
+    if (value !== undefined && !(REASON_CODES as readonly string[]).includes(value)) {
+      throw new BadReportRequestError(
+        `Parameter "${name}" must be a reason code such as ${REASON_CODES.slice(0, 3).join(', ')}, not "${value}".`,
+      );
+    }
+    return value;
+  }
+
+  /** A parameter the route cannot do without. */
+  required<T>(name: string, value: T | undefined): T {
+    if (value === undefined) throw new BadReportRequestError(`Parameter "${name}" is required here.`);
+    return value;
+  }
+
   limit(): number {
     const value = this.text('limit');
     if (value === undefined) return DEFAULT_LIMIT;
-    const limit = Number(value);
+    // Digits only: Number() would also take "1e2", "0x10", " 100" and "100.0".
+    const limit = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new BadReportRequestError(
         `Parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}, not "${value}".`,

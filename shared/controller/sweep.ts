@@ -29,12 +29,23 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
     deps.metrics.count('OrgReadFailures', 1);
   }
   const accounts = accountsInScope(facts.accounts, desired);
+  if (facts.outsideAttachTo > 0) {
+    // The policy and the member baseline reach only what attachTo names; the rest are not targets.
+    deps.log.info('Accounts outside attachTo are not reconciled', { accounts: facts.outsideAttachTo });
+  }
   const regions = observedRegions(desired);
   const targets = accounts.flatMap((account) =>
     regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),
   );
   const runId = `${trigger}-${now.toISOString()}`;
   await store.startRun({ runId, trigger, targets: targets.length + 1, now });
-  deps.log.info('Sweep started', { runId, accounts: accounts.length, targets: targets.length });
+  // What the sweep no longer reconciles leaves the report; the GONE transitions are this run's history.
+  const retired = await store.retireTargetsOutside(targets, { runId, now });
+  deps.log.info('Sweep started', {
+    runId,
+    accounts: accounts.length,
+    targets: targets.length,
+    retired: retired.length,
+  });
   return { runId, startedAt: now.toISOString(), totalAccounts: accounts.length, targets };
 }

@@ -103,12 +103,24 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     permissions: ['backup:DescribeRegionSettings', 'backup:UpdateRegionSettings'],
     description: 'Opt in the resource types present in the Region, so tag-based selections include them.',
   },
+  EnableAdvancedDynamoDbBackup: {
+    scope: 'target',
+    runsIn: 'member',
+    // It changes how every team's DynamoDB backups in the account and Region work (copies, cold storage,
+    // backups under the vault's key), so it counts against the blast radius.
+    mutatesExisting: true,
+    permissions: ['backup:DescribeRegionSettings', 'backup:UpdateRegionSettings'],
+    description:
+      'Turn on advanced DynamoDB backup (opt-in and management preference) where tagged tables exist.',
+  },
   CreateKmsGrant: {
     scope: 'target',
     runsIn: 'member',
     mutatesExisting: false,
-    permissions: ['kms:CreateGrant', 'kms:ListGrants'],
-    description: 'Grant the backup service role use of a customer-managed KMS key the backups need.',
+    permissions: ['kms:CreateGrant'],
+    description:
+      'Grant the backup service role the few operations one use needs on a same-account customer-managed ' +
+      'resource key (kmsGrants: manage only).',
   },
 };
 

@@ -88,6 +88,8 @@ export function buildDesiredState(config: Config, context: RuntimeContext): Desi
     },
     memberRoleName: config.memberRoleName,
     manageRegionOptIn: config.manageRegionOptIn,
+    kmsGrants: config.kmsGrants,
+    dynamoDbAdvanced: config.dynamoDbAdvanced,
     blastRadius: config.blastRadius,
     ...(context.eventBusArn
       ? {

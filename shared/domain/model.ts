@@ -63,6 +63,15 @@ export const REASON_CODES = [
   'VAULT_LOCK_MISMATCH',
   /** Check only: the rule (or its role) forwarding aws.backup / aws.tag events to the central bus is missing. */
   'EVENT_FORWARDING_MISSING',
+  /** DynamoDB advanced backup is off where tagged tables exist: no copies, no cold storage for policy jobs. */
+  'DYNAMODB_ADVANCED_DISABLED',
+  /**
+   * The resource has backups made outside the policy (a team's plan, an on-demand backup, EFS automatic
+   * backups) but not the policy's own; added to the status's other reasons.
+   */
+  'BACKED_UP_OUTSIDE_POLICY',
+  /** The latest policy backup job completed with issues (a message category other than SUCCESS). */
+  'BACKUP_INCOMPLETE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -78,14 +87,19 @@ export const CHECK_IDS = [
   'KMS_GRANTS',
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
+  'DYNAMODB_ADVANCED',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
-export type CheckStatus = 'PASS' | 'FAIL' | 'SKIPPED';
+/** WARN: needs attention, but does not stop backups. */
+export const CHECK_STATUSES = ['PASS', 'WARN', 'FAIL', 'SKIPPED'] as const;
+export type CheckStatus = (typeof CHECK_STATUSES)[number];
+/** The `region` of organization-wide checks, reported on the management account's entry. */
+export const GLOBAL_REGION = 'global';
 
 export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
-  /** Set when status is FAIL, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
+  /** Set when status is FAIL or WARN, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
   readonly reason?: ReasonCode;
   /** One sentence a person can act on. */
   readonly detail: string;
@@ -177,6 +191,10 @@ export interface DesiredState {
   };
   readonly memberRoleName: string;
   readonly manageRegionOptIn: boolean;
+  /** report: diagnose keys that refuse the backup role; manage: also write narrow named grants. */
+  readonly kmsGrants: 'report' | 'manage';
+  /** manage: opt DynamoDB into advanced backup where tagged tables exist. */
+  readonly dynamoDbAdvanced: 'manage' | 'report';
   readonly blastRadius: { readonly maxAccountsChangedPercent: number };
   readonly eventForwarding?: {
     readonly ruleName: string;
@@ -272,8 +290,12 @@ export interface ObservedKey {
   readonly manager: 'AWS' | 'CUSTOMER';
   /** A grant (or key policy) lets the backup role use it. */
   readonly backupRoleHasGrant: boolean;
-  /** Why the key is of interest: the vault key, or named by a failed job. */
+  /** Why the key is of interest: the vault key, or the key of a tagged resource (or named by a failed job). */
   readonly usedBy: 'vault' | 'resource';
+  /** For resource keys: the AWS Backup type of the tagged resource it encrypts, when known (`S3`, `RDS`…). */
+  readonly encrypts?: string;
+  /** The controller's own named grant for the backup role already exists on the key. */
+  readonly controllerGrantExists?: boolean;
 }
 
 export interface TaggedResource {
@@ -284,7 +306,26 @@ export interface TaggedResource {
 export interface ProtectedResource {
   readonly arn: string;
   readonly resourceType: string;
+  /** The newest backup of any origin (any plan, on-demand, EFS automatic backups). */
   readonly lastBackupTime: Date | null;
+  /** The vault holding that newest backup. */
+  readonly lastBackupVaultArn?: string | null;
+  readonly lastRecoveryPointArn?: string | null;
+}
+
+/** Who made a job or recovery point: the backup plan id (`orgs/…` for an organization policy) and name. */
+export interface BackupOrigin {
+  readonly backupPlanId: string | null;
+  readonly backupPlanName: string | null;
+}
+
+/** A recovery point in the configured vault, as ListRecoveryPointsByBackupVault reports it. */
+export interface VaultRecoveryPoint extends BackupOrigin {
+  readonly arn: string;
+  readonly resourceArn: string;
+  /** COMPLETED, PARTIAL, DELETING, EXPIRED (and AVAILABLE, STOPPED, CREATING for continuous backups). */
+  readonly status: string;
+  readonly creationDate: Date;
 }
 
 export type JobState =
@@ -308,6 +349,12 @@ export interface JobOutcome {
   readonly statusMessage: string | null;
   /** COPY jobs: where the copy went. */
   readonly destinationVaultArn?: string;
+  /** `SUCCESS`, or for a job that did not fully succeed a category such as `AccessDenied`. */
+  readonly messageCategory?: string | null;
+  /** Who made the job; absent when not observed. */
+  readonly origin?: BackupOrigin;
+  /** BACKUP jobs: the vault the recovery point goes to. */
+  readonly vaultName?: string | null;
 }
 
 export type Reachability =
@@ -316,6 +363,8 @@ export type Reachability =
       readonly ok: false;
       readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED';
       readonly message: string;
+      /** Throttling or a transient service error: observing again in a moment may well succeed. */
+      readonly transient?: boolean;
     };
 
 export interface ObservedTarget {
@@ -334,15 +383,23 @@ export interface ObservedTarget {
     readonly attachedPolicyArns: readonly string[];
   };
   readonly regionOptIn: Readonly<Record<string, boolean>>;
+  /** ResourceTypeManagementPreference: `DynamoDB: true` means advanced DynamoDB backup is on. */
+  readonly regionManagement: Readonly<Record<string, boolean>>;
   readonly keys: readonly ObservedKey[];
   readonly eventForwarding: {
     readonly ruleExists: boolean;
     readonly targetsBus: boolean;
     readonly roleExists: boolean;
+    /** The rule's `State` (`ENABLED`, `DISABLED`, …); null when there is no rule. */
+    readonly ruleState: string | null;
+    /** The rule's event pattern as EventBridge returns it; null when there is no rule or no pattern. */
+    readonly eventPattern: string | null;
   };
   /** Resources carrying the selection tag key in any case, with any value (near misses included). */
   readonly resources: readonly TaggedResource[];
   readonly protectedResources: readonly ProtectedResource[];
+  /** Recovery points in the configured vault created within the allowed age (of any origin and status). */
+  readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
 }
@@ -379,6 +436,7 @@ export type ActionSpec =
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
+  | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
   | {
       readonly kind: 'CreateKmsGrant';
       readonly keyArn: string;
@@ -438,12 +496,33 @@ export interface ResourceFinding {
   readonly coveredSince?: string | null;
   /** When the current status began. */
   readonly since: string;
+  /**
+   * The newest finished backup job of the policy for this resource, kept across runs: job listings reach
+   * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
+   */
+  readonly lastPolicyJob?: PolicyJobRecord | null;
+  /**
+   * When the controller last observed the resource's account × Region (set when read back from the store);
+   * an old value means its reconciles have been failing or not running.
+   */
+  readonly observedAt?: string | null;
+}
+
+/** A finished policy backup job as the store keeps it. */
+export interface PolicyJobRecord {
+  readonly jobId: string;
+  readonly state: JobState;
+  readonly creationDate: string;
+  readonly statusMessage: string | null;
+  readonly messageCategory: string | null;
 }
 
 export interface TargetChecks {
   readonly accountId: string;
   readonly region: string;
   readonly checks: readonly CheckResult[];
+  /** When the controller last observed this account × Region (set when read back from the store). */
+  readonly observedAt?: string | null;
 }
 
 export interface ReportSummary {

@@ -7,9 +7,9 @@
  *   in day-of-week `L` (Saturday), `5L` (last Thursday of the month), `6#3` (third Friday). Months JAN-DEC
  *   or 1-12, days SUN-SAT or 1-7 with 1 = SUN, years 1970-2199. A range may wrap (`FRI-MON`, `22-2`) as in
  *   the Quartz cron that AWS's dialect comes from. `L`, `W` and `#` must stand alone in their field.
- * - `rate(value unit)`: unit minute(s) | hour(s) | day(s), singular exactly when value is 1. AWS does not say
- *   where a rate's runs fall, so we anchor them at the Unix epoch: `rate(12 hours)` runs at 00:00 and 12:00
- *   UTC. That keeps `next`/`previous` deterministic without knowing when the plan was created.
+ * - `rate(...)` is rejected with its own message: EventBridge accepts rates, but a backup rule's
+ *   ScheduleExpression is "a cron expression in UTC"
+ *   (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_BackupRuleInput.html).
  *
  * Runs are whole minutes. `next` and `previous` walk the fields from year down to minute, jumping over
  * values that cannot match, so a lookup costs at most a few thousand cheap steps even for `29 FEB`.
@@ -56,12 +56,15 @@ export function parseSchedule(expression: string): Schedule {
   const body = expression.trim();
   const cron = /^cron\((.*)\)$/s.exec(body);
   if (cron) return parseCron(expression, cron[1]!);
-  const rate = /^rate\((.*)\)$/s.exec(body);
-  if (rate) return parseRate(expression, rate[1]!);
+  if (/^rate\(/.test(body)) {
+    throw new ScheduleParseError(
+      expression,
+      'AWS Backup schedules take cron expressions only; rate(...) is not supported.',
+    );
+  }
   throw new ScheduleParseError(
     expression,
-    'expected cron(minutes hours day-of-month month day-of-week year) or rate(value unit), ' +
-      'e.g. cron(0 5 ? * * *) or rate(12 hours).',
+    'expected cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 5 ? * * *).',
   );
 }
 
@@ -159,41 +162,6 @@ function cachedBounds(expression: string, from: Date): { minMs: number; maxMs: n
   return remember(boundsCache, `${from.getTime()} ${expression}`, () =>
     orNullIfNoRun(() => intervalBounds(cachedSchedule(expression), from)),
   );
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// rate(value unit)
-// ---------------------------------------------------------------------------------------------------------
-
-const RATE_UNIT_MS: Readonly<Record<string, number>> = {
-  minute: MINUTE_MS,
-  hour: 60 * MINUTE_MS,
-  day: DAY_MS,
-};
-
-function parseRate(expression: string, body: string): Schedule {
-  const match = /^\s*(\d+)\s+([a-z]+)\s*$/.exec(body);
-  if (!match) {
-    throw new ScheduleParseError(expression, 'rate takes "value unit", e.g. rate(1 day) or rate(12 hours).');
-  }
-  const value = Number(match[1]);
-  const unit = match[2]!;
-  const singular = unit.endsWith('s') ? unit.slice(0, -1) : unit;
-  const unitMs = RATE_UNIT_MS[singular];
-  if (unitMs === undefined) {
-    throw new ScheduleParseError(expression, `rate unit "${unit}" is not one of minute(s), hour(s), day(s).`);
-  }
-  if (value < 1) throw new ScheduleParseError(expression, 'rate value must be a positive whole number.');
-  if ((value === 1) !== (unit === singular)) {
-    const fixed = value === 1 ? singular : `${singular}s`;
-    throw new ScheduleParseError(expression, `rate value ${value} takes the unit "${fixed}", not "${unit}".`);
-  }
-  const intervalMs = value * unitMs;
-  return {
-    expression,
-    next: (after) => new Date((Math.floor(after.getTime() / intervalMs) + 1) * intervalMs),
-    previous: (before) => new Date((Math.ceil(before.getTime() / intervalMs) - 1) * intervalMs),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

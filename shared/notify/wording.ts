@@ -77,8 +77,16 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
     why: 'no backup exists although one was due',
     fix: 'check the backup plan and jobs for this resource in AWS Backup',
   },
+  BACKED_UP_OUTSIDE_POLICY: {
+    why: "the resource is backed up outside the policy (a team's own plan, an on-demand backup or EFS automatic backups), which does not give it the policy's vault, retention, lock or copy",
+    fix: "fix what stops the policy's own backups; backups made another way do not count",
+  },
+  BACKUP_INCOMPLETE: {
+    why: 'the latest policy backup job completed with issues, so the recovery point may lack data (for S3: objects the backup role could not decrypt)',
+    fix: "read the job's message category and status message in AWS Backup; for S3, let the backup role use the bucket's KMS key in the key policy",
+  },
   RECOVERY_POINT_STALE: {
-    why: 'the newest recovery point is older than the plan allows',
+    why: 'the newest recovery point of the policy is older than the plan allows',
     fix: 'check why recent backup jobs did not run or complete',
   },
   VAULT_KEY_MISMATCH: {
@@ -87,13 +95,17 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
   },
   VAULT_LOCK_MISMATCH: {
     why: "the vault lock's mode or retention limits differ from the config",
-    fix: 'review the vault lock; the controller applies governance locks in enforce mode',
+    fix: 'review the vault lock; the controller only creates or tightens locks, never loosens one',
   },
   EVENT_FORWARDING_MISSING: {
     why: 'the rule forwarding AWS Backup and tag events to the central bus is missing',
     fix:
       'redeploy the member baseline StackSet instance of this account and Region (the management stack in ' +
       'the management account): it owns the forwarding rule and role',
+  },
+  DYNAMODB_ADVANCED_DISABLED: {
+    why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',
+    fix: 'turn on advanced DynamoDB backup in the Region (the controller does this with dynamoDbAdvanced: manage)',
   },
 };
 
@@ -111,7 +123,8 @@ export const BLOCKED_WORDS: Readonly<Record<BlockedReason, { readonly why: strin
   };
 
 export const KIND_HEADINGS: Readonly<Record<AlertKind, string>> = {
-  RESOURCE_DEGRADED: 'Resources that lost protection',
+  RESOURCE_DEGRADED: 'Resources needing attention',
+  RESOURCE_FLAPPING: 'Resources flapping',
   CHECK_FAILED: 'Prerequisite checks that failed',
   ACTION_FAILED: 'Repairs that failed',
   ACTION_BLOCKED: 'Repairs held back',

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { ACTION_KINDS } from '../domain/actions.js';
 import {
+  type AccountStatusSummary,
   type ActionRecord,
   type BlockedReason,
   CHECK_IDS,
   type CheckResult,
   type CheckStatus,
   type FindingTransition,
+  type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
   type ResourceFinding,
@@ -14,7 +16,7 @@ import {
 } from '../domain/model.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, type Entity, keys } from './keys.js';
-import type { RunRecord, RunTrigger } from './types.js';
+import type { AccountDirectoryEntry, RunRecord, RunTrigger } from './types.js';
 
 /**
  * Item codecs: how each entity becomes a table item (keys plus its fields as top-level attributes) and how
@@ -29,12 +31,23 @@ export interface TargetRow {
   readonly checks: readonly CheckResult[];
   readonly resources: number;
   readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+  /** When the reconcile whose result the row holds observed the target (null: written before this was kept). */
+  readonly observedAt: string | null;
+  /**
+   * Each resource's status by `statusKey(arn)`, committed with the version: what the next save's
+   * transitions are decided against (null: written before this was kept; the finding rows say it then).
+   */
+  readonly statuses: Readonly<Record<string, ResourceStatus>> | null;
+  /** Bumped by every write of the target's findings; a save or event update commits only on the version it read. */
+  readonly version: number;
 }
 
-const CHECK_STATUSES = { PASS: 'PASS', FAIL: 'FAIL', SKIPPED: 'SKIPPED' } as const satisfies Record<
-  CheckStatus,
-  CheckStatus
->;
+const CHECK_STATUSES = {
+  PASS: 'PASS',
+  WARN: 'WARN',
+  FAIL: 'FAIL',
+  SKIPPED: 'SKIPPED',
+} as const satisfies Record<CheckStatus, CheckStatus>;
 const BLOCKED_REASONS = {
   IRREVERSIBLE_LOCK: 'IRREVERSIBLE_LOCK',
   BLAST_RADIUS: 'BLAST_RADIUS',
@@ -65,6 +78,25 @@ const findingSchema = z.object({
   firstSeen: timestamp,
   coveredSince: timestamp.nullable().default(null),
   since: timestamp,
+  lastPolicyJob: z
+    .object({
+      jobId: z.string(),
+      state: z.enum([
+        'CREATED',
+        'PENDING',
+        'RUNNING',
+        'ABORTING',
+        'ABORTED',
+        'COMPLETED',
+        'FAILED',
+        'EXPIRED',
+        'PARTIAL',
+      ]),
+      creationDate: timestamp,
+      statusMessage: z.string().nullable(),
+      messageCategory: z.string().nullable(),
+    })
+    .optional(),
 });
 
 const checkSchema = z.object({
@@ -80,6 +112,9 @@ const targetRowSchema = z.object({
   checks: z.array(checkSchema),
   resources: z.number(),
   byStatus: countsByStatus,
+  observedAt: timestamp.nullable().default(null),
+  statuses: z.record(z.string(), resourceStatus).nullable().default(null),
+  version: z.number().default(0),
 });
 
 const actionSchema = z.object({
@@ -116,6 +151,7 @@ const runSchema = z.object({
   targets: z.number(),
   counts: countsByStatus,
   errors: z.array(z.string()).default([]),
+  errorCount: z.number().optional(),
   actionsApplied: z.number().default(0),
   actionsBlocked: z.number().default(0),
 });
@@ -153,12 +189,15 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     firstSeen: finding.firstSeen,
     coveredSince: finding.coveredSince ?? null,
     since: finding.since,
+    ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
   };
 }
 
-export function findingItem(finding: ResourceFinding): Item {
+/** `version`: the target version whose commit wrote it, so a late writer of an older one cannot overwrite it. */
+export function findingItem(finding: ResourceFinding, version: number): Item {
   const { accountId, region, arn, status } = finding;
   return {
+    version,
     PK: keys.accountPartition(accountId),
     SK: keys.finding(region, arn),
     GSI1PK: keys.statusPartition(status),
@@ -194,6 +233,9 @@ export function targetRowFields(row: TargetRow): TargetRow {
     checks: row.checks.map(checkFields),
     resources: row.resources,
     byStatus: { ...zeroCounts(), ...row.byStatus },
+    observedAt: row.observedAt,
+    statuses: row.statuses,
+    version: row.version,
   };
 }
 
@@ -208,6 +250,13 @@ export function targetItem(row: TargetRow): Item {
     entity: ENTITY.target,
     ...targetRowFields(row),
   };
+}
+
+const targetKeySchema = z.object({ accountId: z.string(), region: z.string() });
+
+/** The account and Region of a target row read with only those attributes projected. */
+export function targetKeyFromItem(item: Item): { accountId: string; region: string } {
+  return decode(targetKeySchema, ENTITY.target, item);
 }
 
 export function targetRowFromItem(item: Item): TargetRow {
@@ -330,7 +379,119 @@ export function runFromItem(item: Item): RunRecord {
     targets: run.targets,
     counts: run.counts,
     errors: run.errors,
+    // Records written before errors became items of their own kept every error on the run item.
+    errorCount: run.errorCount ?? run.errors.length,
     actionsApplied: run.actionsApplied,
     actionsBlocked: run.actionsBlocked,
   };
+}
+
+/** Error messages are member-influenced text (AWS error messages quote names and ARNs): kept bounded. */
+export const RUN_ERROR_MAX_CHARS = 500;
+
+const runErrorSchema = z.object({ message: z.string() });
+
+export function runErrorItem(runId: string, message: string, expiresAt: number): Item {
+  const bounded =
+    message.length > RUN_ERROR_MAX_CHARS ? `${message.slice(0, RUN_ERROR_MAX_CHARS - 1)}…` : message;
+  return {
+    PK: keys.runPartition(runId),
+    SK: keys.runError(bounded),
+    entity: ENTITY.runError,
+    expiresAt,
+    message: bounded,
+  };
+}
+
+export function runErrorFromItem(item: Item): string {
+  return decode(runErrorSchema, ENTITY.runError, item).message;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The organization summary, as of the end of the last run
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Accounts per summary item. Each account takes about 100 bytes in the compact form below, so 1,000 keep an
+ * item far below the 400 KB limit, and 5,000 accounts are five items read by one Query.
+ */
+export const SUMMARY_ACCOUNTS_PER_ITEM = 1000;
+
+/** An account's counts as `[accountId, resources, ...counts in RESOURCE_STATUSES order]`. */
+const compactAccount = z.tuple([z.string(), z.number()], z.number());
+
+const summaryPartSchema = z.object({
+  computedAt: timestamp,
+  parts: z.number(),
+  accounts: z.array(compactAccount),
+  total: z
+    .object({
+      accounts: z.number(),
+      resources: z.number(),
+      byStatus: countsByStatus,
+      coveragePercent: z.number(),
+    })
+    .optional(),
+});
+
+export function summaryItems(summary: OrganizationSummary, computedAt: string): Item[] {
+  const parts = Math.max(1, Math.ceil(summary.accounts.length / SUMMARY_ACCOUNTS_PER_ITEM));
+  return Array.from({ length: parts }, (_, part) => ({
+    PK: keys.summaryPartition,
+    SK: keys.summaryPart(part),
+    entity: ENTITY.summary,
+    computedAt,
+    parts,
+    ...(part === 0 ? { total: summary.total } : {}),
+    accounts: summary.accounts
+      .slice(part * SUMMARY_ACCOUNTS_PER_ITEM, (part + 1) * SUMMARY_ACCOUNTS_PER_ITEM)
+      .map((account) => [
+        account.accountId,
+        account.resources,
+        ...RESOURCE_STATUSES.map((status) => account.byStatus[status]),
+      ]),
+  }));
+}
+
+/** The summary the items hold, or null when they are not one complete write (absent, or being replaced). */
+export function summaryFromItems(items: readonly Item[]): OrganizationSummary | null {
+  const parts = items.map((item) => decode(summaryPartSchema, ENTITY.summary, item));
+  const first = parts[0];
+  if (!first?.total) return null;
+  const current = parts.slice(0, first.parts);
+  if (current.length !== first.parts || current.some((part) => part.computedAt !== first.computedAt))
+    return null;
+  const accounts: AccountStatusSummary[] = current.flatMap((part) =>
+    part.accounts.map(([accountId, resources, ...counts]) => ({
+      accountId,
+      resources,
+      byStatus: Object.fromEntries(
+        RESOURCE_STATUSES.map((status, index) => [status, counts[index] ?? 0]),
+      ) as Record<ResourceStatus, number>,
+    })),
+  );
+  return { total: first.total, accounts };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Account directory
+// ---------------------------------------------------------------------------------------------------------
+
+const directorySchema = z.object({ accountId: z.string(), name: z.string(), ouPath: z.string() });
+
+export function directoryFields(entry: AccountDirectoryEntry): AccountDirectoryEntry {
+  return { accountId: entry.accountId, name: entry.name, ouPath: entry.ouPath };
+}
+
+export function directoryItem(entry: AccountDirectoryEntry): Item {
+  return {
+    PK: keys.directoryPartition,
+    SK: keys.directoryEntry(entry.accountId),
+    entity: ENTITY.directoryEntry,
+    ...directoryFields(entry),
+  };
+}
+
+export function directoryFromItem(item: Item): AccountDirectoryEntry {
+  return directoryFields(decode(directorySchema, ENTITY.directoryEntry, item));
 }

@@ -5,8 +5,8 @@ import type {
   ResourceFinding,
   ResourceStatus,
 } from '../domain/model.js';
-import { actionFields, findingFields, type TargetRow, targetRowFields, zeroCounts } from './codecs.js';
-import { keys } from './keys.js';
+import { actionFields, findingFields, type TargetRow, zeroCounts } from './codecs.js';
+import { keys, statusKey } from './keys.js';
 import type { TargetResult } from './types.js';
 
 /**
@@ -30,8 +30,11 @@ export interface TargetChanges {
   readonly putFindings: readonly ResourceFinding[];
   /** ARNs whose finding rows are deleted (the resource is gone). */
   readonly deletedFindings: readonly string[];
-  /** The target row to put, or null when it is unchanged. */
-  readonly targetRow: TargetRow | null;
+  /**
+   * The target row to put, always: it records when the target was observed and carries the version the
+   * save commits on (one more than the stored one).
+   */
+  readonly targetRow: TargetRow;
   readonly actions: ActionChanges;
   /** Status changes of resources and checks (first sight, change, GONE), in a stable order. */
   readonly transitions: FindingTransition[];
@@ -55,14 +58,28 @@ export function sameFinding(a: ResourceFinding, b: ResourceFinding): boolean {
   return JSON.stringify(findingFields(a)) === JSON.stringify(findingFields(b));
 }
 
-export function sameTargetRow(a: TargetRow, b: TargetRow): boolean {
-  return JSON.stringify(targetRowFields(a)) === JSON.stringify(targetRowFields(b));
-}
-
 /** Outstanding actions repeat every run; they are news only when what blocks or fails them changes. */
 export function sameOutstandingAction(a: ActionRecord, b: ActionRecord): boolean {
   const comparable = (record: ActionRecord) => JSON.stringify({ ...actionFields(record), at: '' });
   return comparable(a) === comparable(b);
+}
+
+/**
+ * The statuses transitions are decided against: the ones committed with the target row's version (the
+ * finding rows may lag behind them while their writer is still writing), else the finding rows'.
+ */
+function committedStatuses(stored: StoredTarget): Map<string, ResourceStatus> {
+  if (stored.target?.statuses) return new Map(Object.entries(stored.target.statuses));
+  return new Map([...stored.findings.values()].map((finding) => [statusKey(finding.arn), finding.status]));
+}
+
+/**
+ * A result observed before what is stored (another run saved a newer observation of the same target
+ * meanwhile) must not overwrite it.
+ */
+export function isStale(stored: StoredTarget, result: Pick<TargetResult, 'now'>): boolean {
+  const storedAt = stored.target?.observedAt;
+  return storedAt !== null && storedAt !== undefined && Date.parse(storedAt) > result.now.getTime();
 }
 
 /** What a reconcile's result changes in what is stored for its account × Region. */
@@ -72,15 +89,14 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
   const putFindings: ResourceFinding[] = [];
   const deletedFindings: string[] = [];
   const transitions: FindingTransition[] = [];
+  const statuses = committedStatuses(stored);
   const current = new Set<string>();
   for (const finding of result.findings) {
     current.add(finding.arn);
     const previous = stored.findings.get(finding.arn);
-    if (previous && sameFinding(previous, finding)) continue;
-    putFindings.push(finding);
-    if (previous?.status !== finding.status) {
-      transitions.push(resourceTransition(finding, previous?.status ?? null, at));
-    }
+    if (!previous || !sameFinding(previous, finding)) putFindings.push(finding);
+    const previousStatus = statuses.get(statusKey(finding.arn)) ?? null;
+    if (previousStatus !== finding.status) transitions.push(resourceTransition(finding, previousStatus, at));
   }
   for (const [arn, previous] of stored.findings) {
     if (current.has(arn)) continue;
@@ -89,7 +105,7 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
       accountId,
       region,
       subject: { kind: 'resource', arn },
-      from: previous.status,
+      from: statuses.get(statusKey(arn)) ?? previous.status,
       to: 'GONE',
       at,
       reasons: [],
@@ -103,16 +119,37 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
     checks: result.checks,
     resources: result.findings.length,
     byStatus: countByStatus(result.findings),
+    observedAt: at,
+    statuses: Object.fromEntries(result.findings.map((finding) => [statusKey(finding.arn), finding.status])),
+    version: (stored.target?.version ?? 0) + 1,
   };
   transitions.push(...checkTransitions(accountId, region, stored.target?.checks ?? [], result.checks, at));
   return {
     putFindings,
     deletedFindings,
-    targetRow: stored.target && sameTargetRow(stored.target, target) ? null : target,
+    targetRow: target,
     actions: diffOutstandingActions(region, stored.outstandingActions, result.actions),
     transitions,
   };
 }
+
+/**
+ * A target the controller no longer manages (its account left the organization or the config's scope, or
+ * its Region left the config): every finding and check goes GONE and its outstanding actions are dropped.
+ */
+export function diffRetiredTarget(
+  stored: StoredTarget,
+  target: { readonly accountId: string; readonly region: string; readonly now: Date },
+): TargetChanges {
+  const changes = diffTarget(stored, { ...target, findings: [], checks: [], actions: [], runId: '' });
+  return {
+    ...changes,
+    transitions: changes.transitions.map((transition) => ({ ...transition, detail: RETIRED_DETAIL })),
+  };
+}
+
+const RETIRED_DETAIL =
+  'No longer managed: the account left the organization or the config’s scope, or the Region left the config.';
 
 /**
  * Applied actions are always news. Outstanding ones (audit mode, blocked, failed) come back every run, so

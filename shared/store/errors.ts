@@ -7,6 +7,13 @@ export class StoreWriteError extends ControllerError {
   }
 }
 
+/** DynamoDB kept returning UnprocessedKeys after every retry. */
+export class StoreReadError extends ControllerError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_READ_INCOMPLETE', message, options);
+  }
+}
+
 /** A pagination cursor that this store did not issue (or that was altered). */
 export class InvalidCursorError extends ControllerError {
   constructor(options?: { cause?: unknown }) {
@@ -21,6 +28,16 @@ export class StoreItemError extends ControllerError {
       'STORE_ITEM_INVALID',
       `The stored item ${String(item.PK)} / ${String(item.SK)} is not valid: ${problem}.`,
       cause === undefined ? undefined : { cause },
+    );
+  }
+}
+
+/** Other writers kept changing one target while a save retried; the save gave up and must be retried. */
+export class StoreConflictError extends ControllerError {
+  constructor(target: string, attempts: number) {
+    super(
+      'STORE_CONFLICT',
+      `The findings of ${target} changed under ${attempts} attempts to save them; the reconcile must be retried.`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
@@ -17,6 +18,7 @@ export class FindingsStore {
   readonly runs: RunLedger;
   readonly actions: ActionRepository;
   readonly reports: ReportQueries;
+  readonly directory: AccountDirectory;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -24,6 +26,7 @@ export class FindingsStore {
     this.runs = new RunLedger(table);
     this.actions = new ActionRepository(table);
     this.reports = new ReportQueries(table);
+    this.directory = new AccountDirectory(table);
   }
 
   // Targets: what one account × Region holds.
@@ -38,6 +41,9 @@ export class FindingsStore {
   }
   putFinding(...args: Parameters<TargetRepository['putFinding']>) {
     return this.targets.putFinding(...args);
+  }
+  retireTargetsOutside(...args: Parameters<TargetRepository['retireTargetsOutside']>) {
+    return this.targets.retireTargetsOutside(...args);
   }
   recordTransitions(...args: Parameters<TargetRepository['recordTransitions']>) {
     return this.targets.recordTransitions(...args);
@@ -87,7 +93,30 @@ export class FindingsStore {
   summary() {
     return this.reports.summary();
   }
+  saveSummary(...args: Parameters<ReportQueries['saveSummary']>) {
+    return this.reports.saveSummary(...args);
+  }
+  latestSummary() {
+    return this.reports.latestSummary();
+  }
   listTransitions(...args: Parameters<ReportQueries['listTransitions']>) {
     return this.reports.listTransitions(...args);
+  }
+  listTargets(...args: Parameters<ReportQueries['listTargets']>) {
+    return this.reports.listTargets(...args);
+  }
+  countReasons() {
+    return this.reports.countReasons();
+  }
+  listResourceTransitions(...args: Parameters<ReportQueries['listResourceTransitions']>) {
+    return this.reports.listResourceTransitions(...args);
+  }
+
+  // Account directory.
+  saveAccountDirectory(...args: Parameters<AccountDirectory['saveAccountDirectory']>) {
+    return this.directory.saveAccountDirectory(...args);
+  }
+  listAccountDirectory(...args: Parameters<AccountDirectory['listAccountDirectory']>) {
+    return this.directory.listAccountDirectory(...args);
   }
 }

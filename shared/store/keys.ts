@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ActionRecord, FindingTransition, ResourceStatus } from '../domain/model.js';
 
 /**
@@ -11,22 +12,58 @@ export const ENTITY = {
   actionEvent: 'ACTION',
   transition: 'TRANSITION',
   run: 'RUN',
+  runError: 'RUN_ERROR',
+  summary: 'SUMMARY',
+  directoryEntry: 'DIRECTORY_ENTRY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
+
+/**
+ * Values from member accounts (ARNs, action targets and reasons) are bounded before they go into a key:
+ * DynamoDB limits a sort key, in the table and in every index, to 1,024 bytes
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-partition-sort-keys),
+ * while an ARN can be 2,048 characters and an SSM parameter's alone 1,011
+ * (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html).
+ * Up to `VERBATIM_BYTES` a value is its own key part, so keys sort by ARN; a longer one becomes its first
+ * `VERBATIM_BYTES` plus a SHA-256 of the whole, which is always longer than any verbatim part, so the two
+ * forms never meet. The full value is kept as an attribute.
+ */
+const VERBATIM_BYTES = 256;
+
+export function keyPart(value: string): string {
+  if (Buffer.byteLength(value, 'utf8') <= VERBATIM_BYTES) return value;
+  let prefix = '';
+  let bytes = 0;
+  for (const char of value) {
+    bytes += Buffer.byteLength(char, 'utf8');
+    if (bytes > VERBATIM_BYTES) break;
+    prefix += char;
+  }
+  return `${prefix}#sha256:${createHash('sha256').update(value, 'utf8').digest('base64url')}`;
+}
+
+/**
+ * A resource's key in the target row's status map: a short digest of its ARN (132 bits), so the row stays
+ * small however long the ARNs are.
+ */
+export function statusKey(arn: string): string {
+  return createHash('sha256').update(arn, 'utf8').digest('base64url').slice(0, 22);
+}
 
 export const keys = {
   accountPartition: (accountId: string) => `ACCOUNT#${accountId}`,
   /** Sort-key prefix of everything one target (account × Region) owns in its account partition. */
   targetPrefix: (region: string) => `${region}#`,
   findingPrefix: (region: string) => `${region}#RES#`,
-  finding: (region: string, arn: string) => `${region}#RES#${arn}`,
-  findingInStatus: (accountId: string, region: string, arn: string) => `${accountId}#${region}#${arn}`,
+  finding: (region: string, arn: string) => `${region}#RES#${keyPart(arn)}`,
+  findingInStatus: (accountId: string, region: string, arn: string) =>
+    `${accountId}#${region}#${keyPart(arn)}`,
   /** GSI1SK prefix of one account's (and optionally one Region's) findings within a status partition. */
   findingInStatusPrefix: (accountId: string, region?: string) =>
     region ? `${accountId}#${region}#` : `${accountId}#`,
   findingInRegion: (status: ResourceStatus, accountId: string, arn: string) =>
-    `RES#${status}#${accountId}#${arn}`,
+    `RES#${status}#${accountId}#${keyPart(arn)}`,
   targetRow: (region: string) => `${region}#TARGET`,
   targetInCollection: (accountId: string, region: string) => `${accountId}#${region}`,
   targetInRegion: (accountId: string) => `TARGET#${accountId}`,
@@ -35,7 +72,7 @@ export const keys = {
   // The reason is part of the identity: one target can need several actions of a kind (two managed
   // policies attached to the same backup role), and a record carries no other field telling them apart.
   outstandingAction: (scope: string, record: ActionRecord) =>
-    `${scope}#ACTION#${record.kind}#${record.target}#${record.reason}`,
+    `${scope}#ACTION#${record.kind}#${keyPart(record.target)}#${keyPart(record.reason)}`,
   statusPartition: (status: ResourceStatus) => `STATUS#${status}`,
   regionPartition: (region: string) => `REGION#${region}`,
   regionFindingPrefix: (status?: ResourceStatus) => (status ? `RES#${status}#` : 'RES#'),
@@ -55,18 +92,24 @@ export const keys = {
   allActionsPartition: 'ACTIONS',
   runPartition: (runId: string) => `RUN#${runId}`,
   runSortKey: 'RUN',
+  runError: (message: string) => `ERROR#${keyPart(message)}`,
+  runErrorPrefix: 'ERROR#',
   runInCollection: (startedAt: string, runId: string) => `${startedAt}#${runId}`,
   allRunsPartition: 'RUNS',
+  summaryPartition: 'SUMMARY',
+  summaryPart: (part: number) => `PART#${String(part).padStart(4, '0')}`,
+  directoryPartition: 'DIRECTORY',
+  directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };
 
 function transitionSuffix(transition: FindingTransition): string {
   const subject =
     transition.subject.kind === 'resource'
-      ? `RES#${transition.subject.arn}`
+      ? `RES#${keyPart(transition.subject.arn)}`
       : `CHECK#${transition.subject.check}`;
   return `${transition.region}#${subject}`;
 }
 
 function actionEventSuffix(record: ActionRecord, sequence: number): string {
-  return `${record.region}#${record.kind}#${record.target}#${sequence}`;
+  return `${record.region}#${record.kind}#${keyPart(record.target)}#${sequence}`;
 }

@@ -11,14 +11,16 @@ import { coveragePercent } from '../domain/report.js';
 import {
   findingFromItem,
   outstandingActionFromItem,
+  summaryFromItems,
+  summaryItems,
   type TargetRow,
   targetRowFromItem,
   transitionFromItem,
   zeroCounts,
 } from './codecs.js';
 import { ENTITY, keys } from './keys.js';
-import { on, type QueryPlan, type TableAccess } from './table-access.js';
-import type { AccountView, FindingQuery, Page, PageRequest } from './types.js';
+import { on, type QueryFilter, type QueryPlan, type TableAccess } from './table-access.js';
+import type { AccountView, FindingQuery, Page, PageRequest, TargetView } from './types.js';
 
 /** The report's reads: findings, checks, account views, the summary and transitions, each on a key. */
 export class ReportQueries {
@@ -28,11 +30,12 @@ export class ReportQueries {
    * Findings by any combination of account, Region, status (key conditions on the table or an index) and
    * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
    */
-  listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
-    const { accountId, region, status, resourceType } = query;
-    const filters = [
+  async listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
+    const { accountId, region, status, resourceType, reason } = query;
+    const filters: QueryFilter[] = [
       { name: 'entity', value: ENTITY.finding },
       ...(resourceType ? [{ name: 'resourceType', value: resourceType }] : []),
+      ...(reason ? [{ name: 'reasons', value: reason, op: 'contains' as const }] : []),
     ];
     const byStatus = (value: ResourceStatus): QueryPlan => ({
       ...on.collections(
@@ -54,9 +57,26 @@ export class ReportQueries {
     } else if (status) {
       plans = [byStatus(status)];
     } else {
-      plans = RESOURCE_STATUSES.map(byStatus);
+      // PROTECTED findings carry no reasons, so a reason filter need not walk their partition.
+      plans = RESOURCE_STATUSES.filter((candidate) => !reason || candidate !== 'PROTECTED').map(byStatus);
     }
-    return this.table.page(plans, findingFromItem, query);
+    const page = await this.table.page(plans, findingFromItem, query);
+    return { items: await this.withObservedAt(page.items), nextCursor: page.nextCursor };
+  }
+
+  /** Each finding gets the time its account × Region was last observed, from the target rows. */
+  private async withObservedAt(findings: readonly ResourceFinding[]): Promise<ResourceFinding[]> {
+    const targets = new Map(findings.map((f) => [`${f.accountId}#${f.region}`, f]));
+    const rows = (
+      await this.table.batchGet(
+        [...targets.values()].map((f) => ({
+          PK: keys.accountPartition(f.accountId),
+          SK: keys.targetRow(f.region),
+        })),
+      )
+    ).map(targetRowFromItem);
+    const observedAt = new Map(rows.map((row) => [`${row.accountId}#${row.region}`, row.observedAt]));
+    return findings.map((f) => ({ ...f, observedAt: observedAt.get(`${f.accountId}#${f.region}`) ?? null }));
   }
 
   /** Checks per account × Region: of one account, of one Region, or all. */
@@ -82,13 +102,18 @@ export class ReportQueries {
   async getAccountView(accountId: string): Promise<AccountView> {
     const items = await this.table.queryAll(on.table(keys.accountPartition(accountId)));
     const view: AccountView = { accountId, findings: [], targets: [], outstandingActions: [] };
+    const observedAt = new Map<string, string | null>();
     for (const item of items) {
       if (item.entity === ENTITY.finding) view.findings.push(findingFromItem(item));
-      else if (item.entity === ENTITY.target) view.targets.push(toTargetChecks(targetRowFromItem(item)));
-      else if (item.entity === ENTITY.outstandingAction) {
+      else if (item.entity === ENTITY.target) {
+        const row = targetRowFromItem(item);
+        observedAt.set(row.region, row.observedAt);
+        view.targets.push(toTargetChecks(row));
+      } else if (item.entity === ENTITY.outstandingAction) {
         view.outstandingActions.push(outstandingActionFromItem(item));
       }
     }
+    view.findings = view.findings.map((f) => ({ ...f, observedAt: observedAt.get(f.region) ?? null }));
     return view;
   }
 
@@ -124,6 +149,69 @@ export class ReportQueries {
     };
   }
 
+  /**
+   * Keeps `summary` (computed when a run ends) as the summary the report serves until the next run ends:
+   * one Query instead of reading every target row. Parts are written last-first so a reader never mixes two.
+   */
+  async saveSummary(summary: OrganizationSummary, computedAt: Date): Promise<void> {
+    const items = summaryItems(summary, computedAt.toISOString());
+    const [first, ...rest] = items;
+    await this.table.batchWrite(rest.map((item) => ({ PutRequest: { Item: item } })));
+    if (first) await this.table.put(first);
+  }
+
+  /** The summary as of the end of the last run, or null when none was kept (or one is being replaced). */
+  async latestSummary(): Promise<OrganizationSummary | null> {
+    return summaryFromItems(await this.table.queryAll(on.table(keys.summaryPartition)));
+  }
+
+  /** Every account × Region with its counts by status, its checks and when it was observed (TARGETS). */
+  listTargets(request: PageRequest = {}): Promise<Page<TargetView>> {
+    return this.table.page(
+      [on.collections(keys.targetsPartition)],
+      (item) => {
+        const { statuses: _statuses, version: _version, ...view } = targetRowFromItem(item);
+        return view;
+      },
+      request,
+    );
+  }
+
+  /**
+   * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
+   * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
+   */
+  async countReasons(): Promise<{ reason: string; resources: number }[]> {
+    const counts = new Map<string, number>();
+    for (const status of RESOURCE_STATUSES) {
+      if (status === 'PROTECTED') continue;
+      const items = await this.table.queryAll(on.collections(keys.statusPartition(status)), ['reasons']);
+      for (const item of items) {
+        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+          counts.set(reason, (counts.get(reason) ?? 0) + 1);
+        }
+      }
+    }
+    return [...counts]
+      .map(([reason, resources]) => ({ reason, resources }))
+      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+  }
+
+  /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
+  listResourceTransitions(
+    query: PageRequest & { readonly accountId: string; readonly region: string; readonly arn: string },
+  ): Promise<Page<FindingTransition>> {
+    const plan: QueryPlan = {
+      ...on.table(keys.historyPartition(query.accountId)),
+      filters: [
+        { name: 'region', value: query.region },
+        { name: 'subject.arn', value: query.arn },
+      ],
+      newestFirst: true,
+    };
+    return this.table.page([plan], transitionFromItem, query);
+  }
+
   /** Transitions of one account (newest first) or of one UTC day across the organization (oldest first). */
   listTransitions(
     query: PageRequest & ({ readonly accountId: string } | { readonly day: string }),
@@ -137,5 +225,5 @@ export class ReportQueries {
 }
 
 function toTargetChecks(row: TargetRow): TargetChecks {
-  return { accountId: row.accountId, region: row.region, checks: row.checks };
+  return { accountId: row.accountId, region: row.region, checks: row.checks, observedAt: row.observedAt };
 }

@@ -5,12 +5,30 @@ import {
   RESOURCE_STATUSES,
   type ResourceStatus,
 } from '../domain/model.js';
-import { actionEventFromItem, runFromItem, runItem, transitionFromItem, zeroCounts } from './codecs.js';
-import { keys } from './keys.js';
+import {
+  actionEventFromItem,
+  runErrorFromItem,
+  runErrorItem,
+  runFromItem,
+  runItem,
+  transitionFromItem,
+  zeroCounts,
+} from './codecs.js';
+import { ENTITY, keys } from './keys.js';
 import { on, type TableAccess } from './table-access.js';
 import type { Page, PageRequest, RunRecord, RunTrigger } from './types.js';
 
-/** Runs: their record (totals, errors, blast-radius claims) and what each one changed. */
+/**
+ * How many error messages a run record carries once the run finished (the rest are counted). Errors are
+ * stored as their own items, so a run where thousands of targets fail stays far below DynamoDB's 400 KB
+ * item limit (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ServiceQuotas.html#limits-items).
+ */
+export const RUN_ERRORS_KEPT = 100;
+
+/**
+ * Runs: their record (totals, blast-radius claims), their errors (one item each, expiring with the run) and
+ * what each one changed.
+ */
 export class RunLedger {
   constructor(private readonly table: TableAccess) {}
 
@@ -27,6 +45,7 @@ export class RunLedger {
       targets: input.targets,
       counts: zeroCounts(),
       errors: [],
+      errorCount: 0,
       actionsApplied: 0,
       actionsBlocked: 0,
     };
@@ -35,8 +54,9 @@ export class RunLedger {
   }
 
   /**
-   * Adds one target's outcome to the run's totals. Atomic counters, so targets reconciled in parallel
-   * (fan-out) can report concurrently.
+   * Adds one target's outcome to the run: atomic counters on the run item, so targets reconciled in
+   * parallel (fan-out) can report concurrently, and each error as an item of its own (the same message
+   * twice, e.g. from a retried target, is one item).
    */
   async recordRunProgress(
     runId: string,
@@ -45,13 +65,15 @@ export class RunLedger {
       readonly errors?: readonly string[];
       readonly actionsApplied?: number;
       readonly actionsBlocked?: number;
+      /** When the target finished; the errors expire with the run's other history. */
+      readonly now: Date;
     },
   ): Promise<void> {
-    const names: Record<string, string> = { '#errors': 'errors' };
+    await this.recordErrors(runId, progress.errors ?? [], progress.now);
+    const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
       ':applied': progress.actionsApplied ?? 0,
       ':blocked': progress.actionsBlocked ?? 0,
-      ':errors': [...(progress.errors ?? [])],
     };
     const additions = ['actionsApplied :applied', 'actionsBlocked :blocked'];
     RESOURCE_STATUSES.forEach((status, index) => {
@@ -64,9 +86,9 @@ export class RunLedger {
     });
     await this.table.update({
       Key: { PK: keys.runPartition(runId), SK: keys.runSortKey },
-      UpdateExpression: `SET #errors = list_append(#errors, :errors) ADD ${additions.join(', ')}`,
+      UpdateExpression: `ADD ${additions.join(', ')}`,
       ConditionExpression: 'attribute_exists(PK)',
-      ExpressionAttributeNames: names,
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
     });
   }
@@ -93,6 +115,10 @@ export class RunLedger {
     }
   }
 
+  /**
+   * Closes the run: its errors are counted and the first `RUN_ERRORS_KEPT` copied onto the run item, so a
+   * listing of runs shows them without reading every error.
+   */
   async finishRun(input: {
     readonly runId: string;
     readonly now: Date;
@@ -100,22 +126,43 @@ export class RunLedger {
     /** The organization's findings by status when the run ended. */
     readonly counts?: Readonly<Record<ResourceStatus, number>>;
   }): Promise<void> {
+    await this.recordErrors(input.runId, input.errors ?? [], input.now);
+    const errors = await this.errorsOf(input.runId);
     await this.table.update({
       Key: { PK: keys.runPartition(input.runId), SK: keys.runSortKey },
-      UpdateExpression: `SET finishedAt = :finishedAt, #errors = list_append(#errors, :errors)${input.counts ? ', #counts = :counts' : ''}`,
+      UpdateExpression: `SET finishedAt = :finishedAt, #errors = :errors, errorCount = :errorCount${input.counts ? ', #counts = :counts' : ''}`,
       ConditionExpression: 'attribute_exists(PK)',
       ExpressionAttributeNames: { '#errors': 'errors', ...(input.counts ? { '#counts': 'counts' } : {}) },
       ExpressionAttributeValues: {
         ':finishedAt': input.now.toISOString(),
-        ':errors': [...(input.errors ?? [])],
+        ':errors': errors.slice(0, RUN_ERRORS_KEPT),
+        ':errorCount': errors.length,
         ...(input.counts ? { ':counts': { ...input.counts } } : {}),
       },
     });
   }
 
+  /** The run with its error count and first `RUN_ERRORS_KEPT` errors, finished or not. */
   async getRun(runId: string): Promise<RunRecord | null> {
-    const item = await this.table.get(keys.runPartition(runId), keys.runSortKey);
-    return item ? runFromItem(item) : null;
+    const items = await this.table.queryAll(on.table(keys.runPartition(runId)));
+    const stored = items.find((item) => item.entity === ENTITY.run);
+    if (!stored) return null;
+    const errors = items.filter((item) => item.entity === ENTITY.runError).map(runErrorFromItem);
+    return { ...runFromItem(stored), errors: errors.slice(0, RUN_ERRORS_KEPT), errorCount: errors.length };
+  }
+
+  private async recordErrors(runId: string, errors: readonly string[], now: Date): Promise<void> {
+    const expiresAt = this.table.expiresAt(now);
+    await this.table.batchWrite(
+      [...new Set(errors)].map((message) => ({
+        PutRequest: { Item: runErrorItem(runId, message, expiresAt) },
+      })),
+    );
+  }
+
+  private async errorsOf(runId: string): Promise<string[]> {
+    const items = await this.table.queryAll(on.table(keys.runPartition(runId), keys.runErrorPrefix));
+    return items.map(runErrorFromItem);
   }
 
   /** Newest first. */

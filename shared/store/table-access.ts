@@ -1,7 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandInput,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
+  DeleteCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -12,7 +16,7 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Item } from './codecs.js';
-import { InvalidCursorError, StoreWriteError } from './errors.js';
+import { InvalidCursorError, StoreReadError, StoreWriteError } from './errors.js';
 import { FINDINGS_TABLE } from './table.js';
 import type { Page, PageRequest } from './types.js';
 
@@ -24,6 +28,11 @@ export interface TableAccessOptions {
   /** Attempts per BatchWriteItem chunk before UnprocessedItems become a StoreWriteError. */
   readonly maxBatchAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface Condition {
+  readonly expression: string;
+  readonly values?: Record<string, unknown>;
 }
 
 export type WriteRequest = { PutRequest: { Item: Item } } | { DeleteRequest: { Key: Item } };
@@ -40,8 +49,15 @@ export interface QueryPlan {
   readonly sortPrefix?: KeyValue;
   /** Sort keys from this value on (instead of a prefix), e.g. everything since a time. */
   readonly sortFrom?: KeyValue;
-  readonly filters?: readonly { readonly name: string; readonly value: unknown }[];
+  readonly filters?: readonly QueryFilter[];
   readonly newestFirst?: boolean;
+}
+
+/** `name = value`, or `contains(name, value)` for a list attribute; a dotted name reads a nested field. */
+export interface QueryFilter {
+  readonly name: string;
+  readonly value: unknown;
+  readonly op?: 'contains';
 }
 
 interface Cursor {
@@ -52,6 +68,7 @@ interface Cursor {
 }
 
 const BATCH_SIZE = 25;
+const BATCH_GET_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 100;
 const MAX_PAGE_SIZE = 1000;
 const PARALLEL_BATCHES = 4;
@@ -121,8 +138,70 @@ export class TableAccess {
     await this.documents.send(new PutCommand({ TableName: this.tableName, Item: item }));
   }
 
+  /** Puts `item` only when `condition` holds; false when it did not (ConditionalCheckFailed). */
+  async putIf(item: Item, condition: Condition): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: condition.expression,
+          ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Deletes the item only when `condition` holds; false when it did not. */
+  async deleteIf(partition: string, sortKey: string, condition: Condition): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { PK: partition, SK: sortKey },
+          ConditionExpression: condition.expression,
+          ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
     await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...input }));
+  }
+
+  /** Items by key (absent ones are left out), 100 keys per request, unprocessed keys asked for again. */
+  async batchGet(keys: readonly { readonly PK: string; readonly SK: string }[]): Promise<Item[]> {
+    const items: Item[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_SIZE) {
+      let pending: BatchGetCommandInput['RequestItems'] = {
+        [this.tableName]: {
+          Keys: keys.slice(start, start + BATCH_GET_SIZE).map(({ PK, SK }) => ({ PK, SK })),
+        },
+      };
+      for (let attempt = 1; pending && Object.keys(pending).length > 0; attempt++) {
+        if (attempt > this.maxBatchAttempts) {
+          throw new StoreReadError(
+            `Reads from ${this.tableName} were still unprocessed after ${attempt - 1} attempts.`,
+          );
+        }
+        if (attempt > 1) await this.sleep(Math.min(50 * 2 ** attempt, 5_000));
+        const output: BatchGetCommandOutput = await this.documents.send(
+          new BatchGetCommand({ RequestItems: pending }),
+        );
+        items.push(...(output.Responses?.[this.tableName] ?? []));
+        pending = output.UnprocessedKeys;
+      }
+    }
+    return items;
   }
 
   async batchWrite(requests: readonly WriteRequest[]): Promise<void> {
@@ -207,9 +286,15 @@ export class TableAccess {
       keyCondition += ' AND begins_with(#sk, :sk)';
     }
     const filters = (plan.filters ?? []).map((filter, index) => {
-      names[`#f${index}`] = filter.name;
+      const path = filter.name
+        .split('.')
+        .map((part, depth) => {
+          names[`#f${index}_${depth}`] = part;
+          return `#f${index}_${depth}`;
+        })
+        .join('.');
       values[`:f${index}`] = filter.value;
-      return `#f${index} = :f${index}`;
+      return filter.op === 'contains' ? `contains(${path}, :f${index})` : `${path} = :f${index}`;
     });
     return {
       TableName: this.tableName,
@@ -238,7 +323,14 @@ function decodeCursor(encoded: string, planCount: number): Cursor {
   if (typeof cursor !== 'object' || cursor === null) throw new InvalidCursorError();
   const { p, k } = cursor as { p?: unknown; k?: unknown };
   const validPlan = typeof p === 'number' && Number.isInteger(p) && p >= 0 && p < planCount;
-  const validKey = k === undefined || (typeof k === 'object' && k !== null);
+  // Every key attribute of this table is a string; anything else (a number DynamoDB cannot marshal, a
+  // nested object) was not issued by this store.
+  const validKey =
+    k === undefined ||
+    (typeof k === 'object' &&
+      k !== null &&
+      !Array.isArray(k) &&
+      Object.values(k).every((value) => typeof value === 'string'));
   if (!validPlan || !validKey) throw new InvalidCursorError();
   return k === undefined ? { p } : { p, k: k as Item };
 }

@@ -1,23 +1,31 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { ActionRecord, FindingTransition, ResourceFinding, ResourceStatus } from '../domain/model.js';
 import {
   findingFromItem,
   findingItem,
   outstandingActionFromItem,
   type TargetRow,
+  targetItem,
+  targetKeyFromItem,
   targetRowFromItem,
 } from './codecs.js';
-import { diffTarget, resourceTransition, sameFinding } from './diff.js';
-import { ENTITY, keys } from './keys.js';
-import { on, type TableAccess } from './table-access.js';
-import type { HistoryEntry, SaveTargetOutcome, TargetResult, TargetSnapshot } from './types.js';
 import {
-  actionEventWrites,
-  findingWrites,
-  outstandingActionWrites,
-  targetRowWrites,
-  transitionWrites,
-} from './writes.js';
+  diffRetiredTarget,
+  diffTarget,
+  isStale,
+  resourceTransition,
+  sameFinding,
+  type TargetChanges,
+} from './diff.js';
+import { StoreConflictError } from './errors.js';
+import { ENTITY, keys, statusKey } from './keys.js';
+import { type Condition, on, type TableAccess, type WriteRequest } from './table-access.js';
+import type { HistoryEntry, SaveTargetOutcome, TargetResult, TargetSnapshot } from './types.js';
+import { actionEventWrites, outstandingActionWrites, transitionWrites } from './writes.js';
+
+/** Saves retried after a concurrent write to the same target; each retry reads and diffs it again. */
+const MAX_SAVE_ATTEMPTS = 5;
+/** Finding rows are written one conditional request each (BatchWriteItem takes no conditions). */
+const PARALLEL_FINDING_WRITES = 10;
 
 /**
  * The target aggregate: one account × Region's findings, target row (checks and counts) and outstanding
@@ -56,6 +64,9 @@ export class TargetRepository {
           firstSeen: new Date(finding.firstSeen),
           coveredSince: finding.coveredSince ? new Date(finding.coveredSince) : null,
           since: new Date(finding.since),
+          ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
+          lastBackupTime: finding.lastBackupTime ? new Date(finding.lastBackupTime) : null,
+          lastCopyTime: finding.lastCopyTime ? new Date(finding.lastCopyTime) : null,
         },
       ]),
     );
@@ -64,26 +75,126 @@ export class TargetRepository {
 
   /**
    * Replaces what is stored for one account × Region with a reconcile's result, diffing against `previous`
-   * (from `loadTarget`) or, without it, against a fresh read. Only differences are written.
+   * (from `loadTarget`) or, without it, against a fresh read; only differences are written. The save
+   * commits by putting the target row (observation time, every resource's status, counts) on the version it
+   * diffed against, so two runs on one target cannot both record a change:
+   * 1. the transitions and action events are written (history, keyed by this run);
+   * 2. the target row is put if its version is unchanged — if another run saved in between, the history of
+   *    step 1 is deleted and the target read and diffed again; if that run observed later, this result is
+   *    dropped, since an older observation never overwrites a newer one;
+   * 3. the finding rows are written, each only over one written by an older version.
+   * A crash between 1 and 2 can repeat an alert; it never loses one.
    */
   async saveTargetResult(result: TargetResult, previous?: TargetSnapshot): Promise<SaveTargetOutcome> {
     const { accountId, region, runId, now } = result;
-    const snapshot = previous ?? (await this.loadTarget(accountId, region));
-    const changes = diffTarget(snapshot, result);
-    const findingRequests = findingWrites(accountId, region, changes);
-    const otherRequests = [
-      ...targetRowWrites(changes),
-      ...outstandingActionWrites(region, changes.actions),
-      ...transitionWrites(changes.transitions, runId, this.table.expiresAt(now)),
-      ...actionEventWrites(changes.actions.newActions, runId, this.table.expiresAt(now)),
+    const expiresAt = this.table.expiresAt(now);
+    let snapshot = previous ?? (await this.loadTarget(accountId, region));
+    for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
+      if (attempt > 1) snapshot = await this.loadTarget(accountId, region);
+      if (isStale(snapshot, result)) {
+        // The actions this run applied did happen: they stay news even when its verdicts are superseded.
+        const applied = result.actions.filter((action) => action.applied);
+        await this.table.batchWrite(actionEventWrites(applied, runId, expiresAt));
+        return {
+          transitions: [],
+          newActions: applied,
+          findingWrites: 0,
+          rowWrites: applied.length,
+          stale: true,
+        };
+      }
+      const changes = diffTarget(snapshot, result);
+      const history = [
+        ...transitionWrites(changes.transitions, runId, expiresAt),
+        ...actionEventWrites(changes.actions.newActions, runId, expiresAt),
+      ];
+      await this.table.batchWrite(history);
+      const version = changes.targetRow.version;
+      if (!(await this.table.putIf(targetItem(changes.targetRow), versionIs(snapshot.target)))) {
+        await this.table.batchWrite(history.flatMap(undoPut));
+        continue;
+      }
+      const actionRequests = outstandingActionWrites(region, changes.actions);
+      await this.table.batchWrite(actionRequests);
+      const findingWrites = await this.writeFindings(accountId, region, changes, version);
+      return {
+        transitions: changes.transitions,
+        newActions: changes.actions.newActions,
+        findingWrites,
+        rowWrites: history.length + 1 + actionRequests.length + findingWrites,
+        stale: false,
+      };
+    }
+    throw new StoreConflictError(`${accountId}/${region}`, MAX_SAVE_ATTEMPTS);
+  }
+
+  /** Puts and deletes finding rows, each only over a row an older version of the target wrote. */
+  private async writeFindings(
+    accountId: string,
+    region: string,
+    changes: Pick<TargetChanges, 'putFindings' | 'deletedFindings'>,
+    version: number,
+  ): Promise<number> {
+    const writes = [
+      ...changes.putFindings.map(
+        (finding) => () => this.table.putIf(findingItem(finding, version), olderThan(version)),
+      ),
+      ...changes.deletedFindings.map(
+        (arn) => () =>
+          this.table.deleteIf(
+            keys.accountPartition(accountId),
+            keys.finding(region, arn),
+            olderThan(version),
+          ),
+      ),
     ];
-    await this.table.batchWrite([...findingRequests, ...otherRequests]);
-    return {
-      transitions: changes.transitions,
-      newActions: changes.actions.newActions,
-      findingWrites: findingRequests.length,
-      rowWrites: findingRequests.length + otherRequests.length,
-    };
+    for (let start = 0; start < writes.length; start += PARALLEL_FINDING_WRITES) {
+      await Promise.all(writes.slice(start, start + PARALLEL_FINDING_WRITES).map((write) => write()));
+    }
+    return writes.length;
+  }
+
+  /**
+   * Retires every stored target that is not among `targets` (what a sweep reconciles): its findings and
+   * checks become GONE transitions (kept as history, in the daily digest) and its rows are deleted, so the
+   * summary, the alarms and the digest stop counting what the controller no longer manages.
+   */
+  async retireTargetsOutside(
+    targets: readonly { readonly accountId: string; readonly region: string }[],
+    context: { readonly runId: string; readonly now: Date },
+  ): Promise<FindingTransition[]> {
+    const managed = new Set(targets.map(({ accountId, region }) => `${accountId}#${region}`));
+    const stored = (
+      await this.table.queryAll(on.collections(keys.targetsPartition), ['PK', 'SK', 'accountId', 'region'])
+    ).map(targetKeyFromItem);
+    const transitions: FindingTransition[] = [];
+    for (const { accountId, region } of stored) {
+      if (managed.has(`${accountId}#${region}`)) continue;
+      transitions.push(...(await this.retireTarget(accountId, region, context)));
+    }
+    return transitions;
+  }
+
+  private async retireTarget(
+    accountId: string,
+    region: string,
+    context: { readonly runId: string; readonly now: Date },
+  ): Promise<FindingTransition[]> {
+    const snapshot = await this.loadTarget(accountId, region);
+    const changes = diffRetiredTarget(snapshot, { accountId, region, now: context.now });
+    const deleted = await this.table.deleteIf(
+      keys.accountPartition(accountId),
+      keys.targetRow(region),
+      versionIs(snapshot.target),
+    );
+    // A reconcile saved the target meanwhile: it is managed after all (or the next sweep retires it).
+    if (!deleted) return [];
+    await this.table.batchWrite([
+      ...outstandingActionWrites(region, changes.actions),
+      ...transitionWrites(changes.transitions, context.runId, this.table.expiresAt(context.now)),
+    ]);
+    await this.writeFindings(accountId, region, changes, changes.targetRow.version);
+    return changes.transitions;
   }
 
   async getFinding(accountId: string, region: string, arn: string): Promise<ResourceFinding | null> {
@@ -93,16 +204,34 @@ export class TargetRepository {
 
   /**
    * Event-driven update of one resource. Returns the transition when its status changed (or it is new),
-   * null otherwise; writes nothing when the finding is unchanged.
+   * null otherwise; writes nothing when the finding is unchanged. The target row's counts and version are
+   * updated first, on the version read with the finding: when a reconcile saved the target in between, the
+   * update is dropped (null) — that reconcile observed the target itself, and the event's own reconcile
+   * follows.
    */
   async putFinding(finding: ResourceFinding, now: Date, runId?: string): Promise<FindingTransition | null> {
-    const previous = await this.getFinding(finding.accountId, finding.region, finding.arn);
-    if (previous && sameFinding(previous, finding)) return null;
-    await this.table.put(findingItem(finding));
-    if (previous?.status === finding.status) return null;
-    const transition = resourceTransition(finding, previous?.status ?? null, now.toISOString());
-    await this.adjustTargetCounts(finding, previous?.status ?? null);
-    await this.recordTransitions([transition], { runId: runId ?? null, now });
+    const [previous, targetRow] = await Promise.all([
+      this.getFinding(finding.accountId, finding.region, finding.arn),
+      this.table.get(keys.accountPartition(finding.accountId), keys.targetRow(finding.region)),
+    ]);
+    const target = targetRow ? targetRowFromItem(targetRow) : null;
+    const previousStatus = target?.statuses?.[statusKey(finding.arn)] ?? previous?.status ?? null;
+    if (previous && previousStatus === finding.status && sameFinding(previous, finding)) return null;
+    const transition =
+      previousStatus === finding.status
+        ? null
+        : resourceTransition(finding, previousStatus, now.toISOString());
+    const history = transition
+      ? transitionWrites([transition], runId ?? null, this.table.expiresAt(now))
+      : [];
+    await this.table.batchWrite(history);
+    // Without a target row yet, the target's first save (version 1) replaces this row.
+    const version = target ? target.version + 1 : 0;
+    if (target && !(await this.commitEventUpdate(target, finding, previousStatus))) {
+      await this.table.batchWrite(history.flatMap(undoPut));
+      return null;
+    }
+    await this.table.putIf(findingItem(finding, version), olderThan(version));
     return transition;
   }
 
@@ -115,29 +244,51 @@ export class TargetRepository {
     );
   }
 
-  private async adjustTargetCounts(
+  /**
+   * Moves the finding between the target row's status counts (when its status changed) and bumps the
+   * version, only if the row is still the one read. Without a target row yet, the target's first save will
+   * count this finding along with the others.
+   */
+  private async commitEventUpdate(
+    target: TargetRow,
     finding: ResourceFinding,
     previousStatus: ResourceStatus | null,
-  ): Promise<void> {
-    const names: Record<string, string> = { '#byStatus': 'byStatus', '#to': finding.status };
-    const values: Record<string, number> = { ':plus': 1, ':resources': previousStatus ? 0 : 1 };
-    const additions = ['resources :resources', '#byStatus.#to :plus'];
-    if (previousStatus) {
-      names['#from'] = previousStatus;
-      values[':minus'] = -1;
-      additions.push('#byStatus.#from :minus');
+  ): Promise<boolean> {
+    const byStatus = { ...target.byStatus };
+    let resources = target.resources;
+    if (previousStatus !== finding.status) {
+      if (previousStatus) byStatus[previousStatus] -= 1;
+      else resources += 1;
+      byStatus[finding.status] += 1;
     }
-    try {
-      await this.table.update({
-        Key: { PK: keys.accountPartition(finding.accountId), SK: keys.targetRow(finding.region) },
-        UpdateExpression: `ADD ${additions.join(', ')}`,
-        ConditionExpression: 'attribute_exists(PK)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      });
-    } catch (error) {
-      // No target row yet: the target's first save will count this finding along with the others.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    const statuses = target.statuses
+      ? { ...target.statuses, [statusKey(finding.arn)]: finding.status }
+      : null;
+    return this.table.putIf(
+      targetItem({ ...target, byStatus, resources, statuses, version: target.version + 1 }),
+      versionIs(target),
+    );
   }
+}
+
+/** A finding row is replaced only by a writer of a newer target version (or when it predates versions). */
+function olderThan(version: number): Condition {
+  return {
+    expression: 'attribute_not_exists(version) OR version < :version',
+    values: { ':version': version },
+  };
+}
+
+/** The delete that takes back a history put of a save that did not commit. */
+function undoPut(request: WriteRequest): WriteRequest[] {
+  return 'PutRequest' in request
+    ? [{ DeleteRequest: { Key: { PK: request.PutRequest.Item.PK, SK: request.PutRequest.Item.SK } } }]
+    : [];
+}
+
+/** The condition that commits a write of the target row: nobody wrote it since `stored` was read. */
+function versionIs(stored: TargetRow | null): Condition {
+  if (!stored) return { expression: 'attribute_not_exists(PK)' };
+  if (stored.version === 0) return { expression: 'attribute_not_exists(version)' };
+  return { expression: 'version = :version', values: { ':version': stored.version } };
 }

@@ -1,6 +1,7 @@
 import type {
   ActionRecord,
   FindingTransition,
+  PolicyJobRecord,
   ResourceFinding,
   ResourceStatus,
   TargetChecks,
@@ -20,7 +21,9 @@ export interface RunRecord {
   readonly targets: number;
   /** Findings by status: the targets' counts added while running, the organization's totals once finished. */
   readonly counts: Readonly<Record<ResourceStatus, number>>;
+  /** The first errors (each at most a few hundred characters); `errorCount` says how many there were. */
   readonly errors: readonly string[];
+  readonly errorCount: number;
   readonly actionsApplied: number;
   readonly actionsBlocked: number;
 }
@@ -56,6 +59,8 @@ export interface SaveTargetOutcome {
   readonly findingWrites: number;
   /** Every row written: findings, target row, transitions, actions. */
   readonly rowWrites: number;
+  /** Another run had saved a newer observation of the target: only applied actions were recorded. */
+  readonly stale: boolean;
 }
 
 /** The view of a resource the evaluator needs from the previous run. */
@@ -66,11 +71,14 @@ export interface HistoryEntry {
   readonly coveredSince: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
+  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastBackupTime: Date | null;
+  readonly lastCopyTime: Date | null;
 }
 
 export interface AccountView {
   readonly accountId: string;
-  readonly findings: ResourceFinding[];
+  findings: ResourceFinding[];
   readonly targets: TargetChecks[];
   /** Planned actions not applied yet (audit mode, blocked, or failed). */
   readonly outstandingActions: ActionRecord[];
@@ -81,6 +89,8 @@ export interface FindingQuery extends PageRequest {
   readonly region?: string;
   readonly status?: ResourceStatus;
   readonly resourceType?: string;
+  /** Only findings carrying this reason code. */
+  readonly reason?: string;
 }
 
 /** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */
@@ -93,3 +103,14 @@ export interface TargetSnapshot {
   /** Planned-but-unapplied actions by sort key, diffed by the next save. */
   readonly outstandingActions: StoredActions;
 }
+
+/** Where an account sits in the organization, for coverage by OU. */
+export interface AccountDirectoryEntry {
+  readonly accountId: string;
+  readonly name: string;
+  /** Slash path of OU names from the root (`/Workloads/Prod`); `/` for an account directly under the root. */
+  readonly ouPath: string;
+}
+
+/** A target row as the report shows it: its bookkeeping for concurrent saves left out. */
+export type TargetView = Omit<TargetRow, 'statuses' | 'version'>;

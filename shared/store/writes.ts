@@ -1,23 +1,10 @@
 import type { ActionRecord, FindingTransition } from '../domain/model.js';
-import { actionEventItem, findingItem, outstandingActionItem, targetItem, transitionItem } from './codecs.js';
-import type { ActionChanges, TargetChanges } from './diff.js';
+import { actionEventItem, outstandingActionItem, transitionItem } from './codecs.js';
+import type { ActionChanges } from './diff.js';
 import { keys } from './keys.js';
 import type { WriteRequest } from './table-access.js';
 
 /** Turns the diff's decisions into batched puts and deletes. */
-
-export function findingWrites(accountId: string, region: string, changes: TargetChanges): WriteRequest[] {
-  return [
-    ...changes.putFindings.map((finding) => ({ PutRequest: { Item: findingItem(finding) } })),
-    ...changes.deletedFindings.map((arn) => ({
-      DeleteRequest: { Key: { PK: keys.accountPartition(accountId), SK: keys.finding(region, arn) } },
-    })),
-  ];
-}
-
-export function targetRowWrites(changes: TargetChanges): WriteRequest[] {
-  return changes.targetRow ? [{ PutRequest: { Item: targetItem(changes.targetRow) } }] : [];
-}
 
 export function outstandingActionWrites(scope: string, changes: ActionChanges): WriteRequest[] {
   return [

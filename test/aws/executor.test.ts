@@ -163,6 +163,14 @@ const MAPPINGS: { spec: ActionSpec; expect: () => void }[] = [
       }),
   },
   {
+    spec: { kind: 'EnableAdvancedDynamoDbBackup' },
+    expect: () =>
+      expect(backup).toHaveReceivedCommandWith(UpdateRegionSettingsCommand, {
+        ResourceTypeOptInPreference: { DynamoDB: true },
+        ResourceTypeManagementPreference: { DynamoDB: true },
+      }),
+  },
+  {
     spec: {
       kind: 'CreateKmsGrant',
       keyArn: KEY,
@@ -390,6 +398,18 @@ describe('applyActions', () => {
     expect(backup).toHaveReceivedCommandWith(UpdateRegionSettingsCommand, {
       ResourceTypeOptInPreference: { EBS: true, S3: true, RDS: true },
       ResourceTypeManagementPreference: { DynamoDB: true },
+    });
+  });
+
+  it('EnableAdvancedDynamoDbBackup merges DynamoDB: true into both maps, keeping every other type', async () => {
+    backup.on(DescribeRegionSettingsCommand).resolves({
+      ResourceTypeOptInPreference: { EBS: false, DynamoDB: false, RDS: true },
+      ResourceTypeManagementPreference: { DynamoDB: false, EFS: true },
+    });
+    await applyActions(testFactory(), [action({ kind: 'EnableAdvancedDynamoDbBackup' })], enforce);
+    expect(backup).toHaveReceivedCommandWith(UpdateRegionSettingsCommand, {
+      ResourceTypeOptInPreference: { EBS: false, DynamoDB: true, RDS: true },
+      ResourceTypeManagementPreference: { DynamoDB: true, EFS: true },
     });
   });
 

@@ -100,6 +100,8 @@ export function desiredState(overrides: Partial<DesiredState> = {}): DesiredStat
     },
     memberRoleName: 'OrgBackupControllerMember',
     manageRegionOptIn: true,
+    kmsGrants: 'report',
+    dynamoDbAdvanced: 'manage',
     blastRadius: { maxAccountsChangedPercent: 50 },
     ...overrides,
   };

@@ -73,10 +73,21 @@ describe('orgbackup (dispatcher)', () => {
 });
 
 describe('orgbackup validate', () => {
-  it('prints valid for the shipped example', () => {
+  it('prints valid for the shipped example, warning that its aws/backup central vault blocks some copies', () => {
     const run = orgbackup('validate', '--config', example);
     expect(run.code).toBe(0);
     expect(run.stdout.split('\n')[0]).toBe('valid');
+    expect(run.stdout).toMatch(/Warnings:[\s\S]*vault\.kmsKey: is the AWS-managed aws\/backup key/);
+  });
+
+  it('rejects a rate schedule and a reserved backup role name, each with its path and fix', () => {
+    const run = orgbackup('validate', '--config', invalid);
+    expect(run.stderr).toMatch(
+      /plans\[2\]\.schedule: .*cron expressions only; rate\(\.\.\.\) is not supported/,
+    );
+    expect(run.stderr).toMatch(
+      /backupRoleName: OrganizationAccountAccessRole is the organization's administrator role/,
+    );
   });
 
   it('says clearly when the file does not exist', () => {
@@ -123,6 +134,7 @@ describe('orgbackup validate', () => {
         'vault.lock.changeableForDays',
         'centralVault.accountId',
         'centralVault.deleteAfterDays',
+        'backupRoleName',
         'blastRadius.maxAccountsChangedPercent',
         'alerts.emails[0]',
         'alerts.slackWebhook',

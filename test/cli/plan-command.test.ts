@@ -53,7 +53,7 @@ describe('orgbackup plan --world', () => {
       'eu-west-1',
       'arn:aws:backup:eu-west-1:222222222222:backup-vault:org-backup',
       'IRREVERSIBLE_LOCK',
-      'The vault lock of org-backup is not the configured compliance lock.',
+      'The new vault has no lock yet. The compliance lock is applied to org-backup.',
     ]);
     // Nothing is planned for the scan-only Region or the account the controller cannot enter.
     expect(lines.filter((line) => / us-east-1 /.test(line) && !line.startsWith('  '))).toHaveLength(2);
@@ -139,6 +139,54 @@ describe('orgbackup plan --world', () => {
       expect([...planned.findings].sort(byArn)).toEqual([...report.resources].sort(byArn));
       expect([...planned.problems].sort()).toEqual([...(run?.errors ?? [])].sort());
       expect(planned.accountIds).toEqual(['111111111111', '222222222222', '333333333333', '444444444444']);
+    } finally {
+      await harness.close();
+    }
+  });
+});
+
+describe('orgbackup plan --world and an enforce run apply one blast-radius rule', () => {
+  it('block the same actions', async () => {
+    const world = join(fixtures, 'blast-world.yaml');
+    const config = join(fixtures, 'blast.config.yaml');
+    const planned = await plan('--config', config, '--world', world, '--json');
+    expect(planned.code).toBe(0);
+    const { actions } = JSON.parse(planned.stdout) as { actions: ActionRecord[] };
+
+    const loaded = loadConfigFromText(readFileSync(config, 'utf8'), config);
+    if (!loaded.ok) throw new Error('fixture config is invalid');
+    const harness = await SandboxHarness.start({
+      world: loadWorld(readFileSync(world, 'utf8'), world),
+      config: loaded.config,
+      seed: 1,
+    });
+    try {
+      const sweep = await harness.sweep();
+      const enforced = await harness.store.runActivity(sweep.runId, harness.sim.now());
+      const blocked = (records: readonly ActionRecord[]) =>
+        records
+          .filter((record) => record.blocked)
+          .map(actionKey)
+          .sort();
+      const blockedAccounts = new Set(
+        actions.filter((action) => action.blocked).map((action) => action.accountId),
+      );
+      // 25% of 6 accounts in scope admits 2 of the 4 accounts whose existing locks are tightened.
+      expect(blockedAccounts.size).toBe(2);
+      expect(actions.filter((action) => action.blocked).map((action) => action.blocked?.by)).toContain(
+        'BLAST_RADIUS',
+      );
+      expect(
+        actions.filter((action) => action.blocked).every((action) => action.blocked?.by === 'BLAST_RADIUS'),
+      ).toBe(true);
+      expect(blocked(enforced.actions)).toEqual(blocked(actions));
+      // The new vault of 666666666666 and of the management account get their lock in the same run.
+      const applied = enforced.actions
+        .filter((record) => record.applied)
+        .map((record) => `${record.kind} ${record.accountId}`);
+      expect(applied).toEqual(
+        expect.arrayContaining(['CreateBackupVault 666666666666', 'PutVaultLock 666666666666']),
+      );
     } finally {
       await harness.close();
     }

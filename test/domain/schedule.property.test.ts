@@ -107,7 +107,7 @@ const dayFields: fc.Arbitrary<{ dom: string; dow: string; allows: (date: Date) =
   })),
 );
 
-const cronExpressions: fc.Arbitrary<GeneratedCron> = fc
+const expressions: fc.Arbitrary<GeneratedCron> = fc
   .tuple(field(0, 59), field(0, 23), dayFields, field(1, 12, MONTH_NAMES))
   .map(([minutes, hours, days, months]) => {
     const runsOnDay = (date: Date) => months.allows(date.getUTCMonth() + 1) && days.allows(date);
@@ -121,19 +121,6 @@ const cronExpressions: fc.Arbitrary<GeneratedCron> = fc
       runsOnDay,
     };
   });
-
-const rateExpressions: fc.Arbitrary<GeneratedCron> = fc
-  .tuple(fc.integer({ min: 1, max: 200 }), fc.constantFrom(['minute', 1], ['hour', 60], ['day', 1440]))
-  .map(([value, [unit, minutes]]) => ({
-    expression: `rate(${value} ${value === 1 ? unit : `${unit}s`})`,
-    matches: (date: Date) => date.getTime() % (value * (minutes as number) * MINUTE_MS) === 0,
-    runsOnDay: () => true,
-  }));
-
-const expressions = fc.oneof(
-  { weight: 4, arbitrary: cronExpressions },
-  { weight: 1, arbitrary: rateExpressions },
-);
 
 const instants = fc.date({
   min: new Date('2020-01-01T00:00:00Z'),

@@ -187,31 +187,13 @@ describe('parseSchedule(...).next', () => {
       next: '2026-03-05T05:00:00Z',
       why: 'surrounding and repeated whitespace is tolerated',
     },
-    {
-      expression: 'rate(12 hours)',
-      after: '2026-03-04T10:30:00Z',
-      next: '2026-03-04T12:00:00Z',
-      why: 'rates are anchored at the epoch: 00:00 and 12:00 UTC',
-    },
-    {
-      expression: 'rate(1 day)',
-      after: '2026-03-04T10:30:00Z',
-      next: '2026-03-05T00:00:00Z',
-      why: 'rate(1 day) runs at midnight UTC',
-    },
-    {
-      expression: 'rate(90 minutes)',
-      after: '2026-03-04T10:30:00Z',
-      next: '2026-03-04T12:00:00Z',
-      why: '10:30 is itself a 90-minute multiple from the epoch, and next is strict',
-    },
   ];
   it.each(cases)('$expression after $after -> $next ($why)', ({ expression, after, next }) => {
     expect(parseSchedule(expression).next(at(after)).toISOString()).toBe(at(next).toISOString());
   });
 
   it('keeps the expression exactly as given', () => {
-    expect(parseSchedule(' rate(1 day) ').expression).toBe(' rate(1 day) ');
+    expect(parseSchedule(' cron(0 5 ? * * *) ').expression).toBe(' cron(0 5 ? * * *) ');
   });
 });
 
@@ -252,12 +234,6 @@ describe('parseSchedule(...).previous', () => {
       before: '2026-06-01T00:00:00Z',
       previous: '2026-03-30T00:00:00Z',
       why: 'the fifth Monday before June 2026 is in March',
-    },
-    {
-      expression: 'rate(12 hours)',
-      before: '2026-03-04T12:00:00Z',
-      previous: '2026-03-04T00:00:00Z',
-      why: 'epoch-anchored and strict',
     },
   ];
   it.each(cases)('$expression before $before -> $previous ($why)', ({ expression, before, previous }) => {
@@ -324,14 +300,18 @@ describe('parseSchedule rejects', () => {
     { expression: 'cron(0 0 30 FEB ? *)', message: /never runs/, why: 'February has no 30th' },
     { expression: 'cron(0 0 31 APR,JUN ? *)', message: /never runs/, why: 'April and June have 30 days' },
     { expression: 'cron(0 5 ? * * *', message: /expected cron\(minutes hours/, why: 'missing parenthesis' },
-    { expression: 'every day', message: /expected cron\(.*\) or rate\(/, why: 'not an AWS expression' },
+    { expression: 'every day', message: /expected cron\(minutes hours/, why: 'not an AWS expression' },
     { expression: '', message: /expected cron/, why: 'empty' },
-    { expression: 'rate(1 hours)', message: /value 1 takes the unit "hour"/, why: 'value 1 is singular' },
-    { expression: 'rate(2 hour)', message: /value 2 takes the unit "hours"/, why: 'value >1 is plural' },
-    { expression: 'rate(0 minutes)', message: /positive whole number/, why: 'zero rate' },
-    { expression: 'rate(5 weeks)', message: /unit "weeks" is not one of/, why: 'weeks are not a rate unit' },
-    { expression: 'rate(5)', message: /rate takes "value unit"/, why: 'no unit' },
-    { expression: 'rate(1.5 hours)', message: /rate takes "value unit"/, why: 'fractions are not allowed' },
+    {
+      expression: 'rate(12 hours)',
+      message: /cron expressions only; rate\(\.\.\.\) is not supported/,
+      why: 'AWS Backup rules take cron only',
+    },
+    {
+      expression: ' rate(1 day)',
+      message: /cron expressions only/,
+      why: 'a rate with surrounding space too',
+    },
   ];
   it.each(cases)('$expression ($why)', ({ expression, message }) => {
     const parse = () => parseSchedule(expression);
@@ -378,13 +358,6 @@ describe('intervalBounds', () => {
       minHours: 1461 * 24,
       maxHours: 1461 * 24,
       why: 'the gap that spans `from` counts even when it started years ago',
-    },
-    {
-      expression: 'rate(12 hours)',
-      from: '2026-03-04T10:00:00Z',
-      minHours: 12,
-      maxHours: 12,
-      why: 'fixed rate',
     },
     {
       expression: 'cron(0 * ? * MON-FRI *)',

@@ -145,7 +145,13 @@ describe('idempotency', () => {
       const activity = await harness.store.runActivity(quiet.runId, harness.sim.now());
       expect(activity).toEqual({ transitions: [], actions: [] });
       const after = await harness.report();
-      expect(after.resources).toEqual(before.resources);
+      // Only when each target was last observed moves on.
+      const unobserved = (report: typeof before) =>
+        report.resources.map(({ observedAt: _, ...finding }) => finding);
+      expect(unobserved(after)).toEqual(unobserved(before));
+      expect(new Set(after.resources.map((finding) => finding.observedAt))).toEqual(
+        new Set([harness.sim.now().toISOString()]),
+      );
       expect(after.resources.filter((finding) => finding.status === 'PROTECTED')).toHaveLength(6);
       await expectNothingPlannedOrRewritten(harness, quiet.runId);
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES, RESOURCE_STATUSES } from '../../shared/domain/model.js';
+import { PREREQUISITE_SCENARIOS } from './prerequisite-scenarios.js';
 import { expectedResult, runVerdictScenario, VERDICT_SCENARIOS } from './verdict-scenarios.js';
 
 describe('verdicts of the real controller on purpose-made worlds', () => {
@@ -10,8 +11,10 @@ describe('verdicts of the real controller on purpose-made worlds', () => {
     });
   }
 
-  it('together, the scenarios assert every resource status and every reason code (on a resource or a check)', () => {
-    const checkpoints = VERDICT_SCENARIOS.flatMap((scenario) => scenario.checkpoints);
+  it('together, the scenarios assert every resource status and every reason code (on a resource or a check), with the prerequisite scenarios', () => {
+    const checkpoints = [...VERDICT_SCENARIOS, ...PREREQUISITE_SCENARIOS].flatMap(
+      (scenario) => scenario.checkpoints,
+    );
     const findings = checkpoints.flatMap((checkpoint) => checkpoint.findings ?? []);
     const statuses = new Set(findings.map((finding) => finding.status));
     const reasons = new Set([

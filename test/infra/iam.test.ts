@@ -13,7 +13,7 @@ import {
   permissionStatements,
   UnscopedWriteError,
 } from '../../infra/permissions.js';
-import { BACKUP_KEY_OPERATIONS } from '../../shared/domain/plan/plan-target.js';
+import { GRANTABLE_KEY_OPERATIONS } from '../../shared/domain/evaluate/key-access.js';
 import { MANAGEMENT_ACCOUNT, ORGANIZATION_ID, synthStack } from './synth-stack.js';
 import {
   actionsOf,
@@ -228,7 +228,7 @@ describe('KMS and vaults', () => {
           StringEquals: {
             'kms:GranteePrincipal': `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/OrgBackupServiceRole`,
           },
-          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...BACKUP_KEY_OPERATIONS] },
+          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANTABLE_KEY_OPERATIONS] },
         }),
         JSON.stringify({
           Bool: { 'kms:GrantIsForAWSResource': 'true' },

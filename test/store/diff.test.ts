@@ -6,9 +6,9 @@ import type {
   ResourceStatus,
 } from '../../shared/domain/model.js';
 import { findingFromItem, findingItem, type TargetRow } from '../../shared/store/codecs.js';
-import { diffOutstandingActions, diffTarget, type StoredTarget } from '../../shared/store/diff.js';
+import { diffOutstandingActions, diffTarget, isStale, type StoredTarget } from '../../shared/store/diff.js';
 import { StoreItemError } from '../../shared/store/errors.js';
-import { keys } from '../../shared/store/keys.js';
+import { keys, statusKey } from '../../shared/store/keys.js';
 
 const ACCOUNT = '111111111111';
 const REGION = 'eu-west-1';
@@ -49,7 +49,16 @@ const fail: CheckResult = {
 function row(findings: ResourceFinding[], checks: CheckResult[]): TargetRow {
   const byStatus = { PROTECTED: 0, PENDING: 0, UNPROTECTED: 0, STALE: 0, FAILING: 0, UNKNOWN: 0 };
   for (const f of findings) byStatus[f.status] += 1;
-  return { accountId: ACCOUNT, region: REGION, checks, resources: findings.length, byStatus };
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    checks,
+    resources: findings.length,
+    byStatus,
+    observedAt: '2026-03-04T10:00:00.000Z',
+    statuses: null,
+    version: 3,
+  };
 }
 
 function stored(findings: ResourceFinding[], checks: CheckResult[] = [pass]): StoredTarget {
@@ -82,7 +91,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED')]),
       puts: [],
       deletes: [],
-      targetRow: false,
       transitions: [],
     },
     {
@@ -91,7 +99,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED'), finding(2, 'UNPROTECTED')]),
       puts: [volume(1), volume(2)],
       deletes: [],
-      targetRow: true,
       transitions: [
         [volume(1), null, 'PROTECTED'],
         [volume(2), null, 'UNPROTECTED'],
@@ -104,7 +111,6 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED', { lastBackupTime: NOW.toISOString() })]),
       puts: [volume(1)],
       deletes: [],
-      targetRow: false,
       transitions: [],
     },
     {
@@ -113,8 +119,21 @@ describe('diffTarget', () => {
       after: result([finding(1, 'PROTECTED')]),
       puts: [],
       deletes: [volume(2)],
-      targetRow: true,
       transitions: [[volume(2), 'STALE', 'GONE']],
+    },
+    {
+      why: 'the row committed a status its finding row does not show yet: no second transition',
+      before: {
+        ...stored([finding(1, 'PENDING')]),
+        target: {
+          ...row([finding(1, 'UNPROTECTED')], [pass]),
+          statuses: { [statusKey(volume(1))]: 'UNPROTECTED' as const },
+        },
+      },
+      after: result([finding(1, 'UNPROTECTED')]),
+      puts: [volume(1)],
+      deletes: [],
+      transitions: [],
     },
     {
       why: 'a check fails: only the target row changes',
@@ -122,7 +141,6 @@ describe('diffTarget', () => {
       after: result([], [fail]),
       puts: [],
       deletes: [],
-      targetRow: true,
       transitions: [['VAULT_EXISTS', 'PASS', 'FAIL']],
     },
     {
@@ -131,14 +149,18 @@ describe('diffTarget', () => {
       after: result([], []),
       puts: [],
       deletes: [],
-      targetRow: true,
       transitions: [['VAULT_EXISTS', 'PASS', 'GONE']],
     },
-  ])('$why', ({ before, after, puts, deletes, targetRow, transitions }) => {
+  ])('$why', ({ before, after, puts, deletes, transitions }) => {
     const changes = diffTarget(before, after);
     expect(changes.putFindings.map((f) => f.arn)).toEqual(puts);
     expect(changes.deletedFindings).toEqual(deletes);
-    expect(changes.targetRow !== null).toBe(targetRow);
+    // The row always records the observation and commits on the next version.
+    expect(changes.targetRow).toMatchObject({
+      observedAt: NOW.toISOString(),
+      version: (before.target?.version ?? 0) + 1,
+      resources: after.findings.length,
+    });
     expect(
       changes.transitions.map((t) => [
         t.subject.kind === 'resource' ? t.subject.arn : t.subject.check,
@@ -147,6 +169,23 @@ describe('diffTarget', () => {
       ]),
     ).toEqual(transitions);
     expect(changes.transitions.every((t) => t.at === NOW.toISOString())).toBe(true);
+  });
+});
+
+describe('isStale', () => {
+  it.each([
+    { why: 'nothing stored yet', storedAt: null, now: NOW, stale: false },
+    { why: 'stored observation older', storedAt: '2026-03-04T10:00:00.000Z', now: NOW, stale: false },
+    {
+      why: 'same instant (the version check orders the two)',
+      storedAt: NOW.toISOString(),
+      now: NOW,
+      stale: false,
+    },
+    { why: 'stored observation newer', storedAt: '2026-03-04T12:00:00.000Z', now: NOW, stale: true },
+  ])('$why', ({ storedAt, now, stale }) => {
+    const target = storedAt === null ? null : { ...row([], [pass]), observedAt: storedAt };
+    expect(isStale({ findings: new Map(), target, outstandingActions: new Map() }, { now })).toBe(stale);
   });
 });
 
@@ -217,7 +256,7 @@ describe('diffOutstandingActions', () => {
 
 describe('item codecs', () => {
   it('reads back what it wrote, without the key attributes', () => {
-    expect(findingFromItem(findingItem(finding(1, 'FAILING')))).toEqual(finding(1, 'FAILING'));
+    expect(findingFromItem(findingItem(finding(1, 'FAILING'), 2))).toEqual(finding(1, 'FAILING'));
   });
 
   it.each([
@@ -225,7 +264,7 @@ describe('item codecs', () => {
     { why: 'a missing field', change: { detail: undefined } },
     { why: 'another entity', change: { entity: 'RUN' } },
   ])('rejects a stored finding with $why, naming the item', ({ change }) => {
-    const item = { ...findingItem(finding(1, 'PROTECTED')), ...change };
+    const item = { ...findingItem(finding(1, 'PROTECTED'), 2), ...change };
     expect(() => findingFromItem(item)).toThrow(StoreItemError);
     expect(() => findingFromItem(item)).toThrow(`ACCOUNT#${ACCOUNT}`);
   });

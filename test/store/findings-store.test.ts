@@ -7,8 +7,10 @@ import type {
   ResourceFinding,
   ResourceStatus,
 } from '../../shared/domain/model.js';
+import { RUN_ERROR_MAX_CHARS } from '../../shared/store/codecs.js';
 import { InvalidCursorError, StoreWriteError } from '../../shared/store/errors.js';
 import { FindingsStore } from '../../shared/store/findings-store.js';
+import { RUN_ERRORS_KEPT } from '../../shared/store/run-ledger.js';
 import { createFindingsTable, type LocalDynamo, startLocalDynamo } from '../support/dynamo.js';
 
 const ACCOUNT = '111111111111';
@@ -80,7 +82,7 @@ function save(
 }
 
 describe('FindingsStore.saveTargetResult', () => {
-  it('writes every row on first sight and nothing on an unchanged second save', async () => {
+  it('writes every row on first sight and only the observation time on an unchanged second save', async () => {
     const findings = Array.from({ length: 60 }, (_, n) =>
       finding(vaultArn(n), n % 3 === 0 ? 'UNPROTECTED' : 'PROTECTED'),
     );
@@ -91,7 +93,8 @@ describe('FindingsStore.saveTargetResult', () => {
     expect(first.transitions.every((t) => t.from === null)).toBe(true);
 
     const second = await save(findings, { now: T1 });
-    expect(second).toEqual({ transitions: [], newActions: [], findingWrites: 0, rowWrites: 0 });
+    expect(second).toEqual({ transitions: [], newActions: [], findingWrites: 0, rowWrites: 1, stale: false });
+    expect((await store.listChecks({ accountId: ACCOUNT })).items[0]?.observedAt).toBe(T1.toISOString());
     expect((await store.listFindings({ accountId: ACCOUNT, limit: 1000 })).items).toHaveLength(60);
   });
 
@@ -186,7 +189,7 @@ describe('FindingsStore.saveTargetResult', () => {
     expect((await save([], { actions: [blocked, repaired] })).newActions).toEqual([blocked, repaired]);
     const again = await save([], { actions: [{ ...blocked, at: T1.toISOString() }], now: T1 });
     expect(again.newActions).toEqual([]);
-    expect(again.rowWrites).toBe(0);
+    expect(again.rowWrites).toBe(1);
     expect((await store.getAccountView(ACCOUNT)).outstandingActions).toEqual([blocked]);
 
     await save([], { now: T1 });
@@ -296,9 +299,34 @@ describe('FindingsStore queries', () => {
     ]);
   });
 
+  it('keeps the summary a run ended with and serves it whole, across several items', async () => {
+    expect(await store.latestSummary()).toBeNull();
+    const accounts = Array.from({ length: 2_500 }, (_, n) => ({
+      accountId: String(300_000_000_000 + n),
+      resources: 2,
+      byStatus: { PROTECTED: 1, PENDING: 0, UNPROTECTED: 1, STALE: 0, FAILING: 0, UNKNOWN: 0 },
+    }));
+    const large = {
+      total: {
+        accounts: 2_500,
+        resources: 5_000,
+        byStatus: { PROTECTED: 2_500, PENDING: 0, UNPROTECTED: 2_500, STALE: 0, FAILING: 0, UNKNOWN: 0 },
+        coveragePercent: 50,
+      },
+      accounts,
+    };
+    await store.saveSummary(large, T0);
+    expect(await store.latestSummary()).toEqual(large);
+
+    // A smaller organization later: the parts of the larger summary left behind are not read.
+    const small = await store.summary();
+    await store.saveSummary(small, T1);
+    expect(await store.latestSummary()).toEqual(small);
+  });
+
   it('lists checks by account, by Region and for the whole organization', async () => {
     expect((await store.listChecks({ accountId: ACCOUNT })).items).toEqual([
-      { accountId: ACCOUNT, region: REGION, checks: passingChecks },
+      { accountId: ACCOUNT, region: REGION, checks: passingChecks, observedAt: T0.toISOString() },
     ]);
     expect((await store.listChecks({ region: 'us-east-1' })).items.map((t) => t.accountId)).toEqual([
       OTHER_ACCOUNT,
@@ -321,6 +349,8 @@ describe('FindingsStore queries', () => {
       firstSeen: new Date('2026-03-01T00:00:00.000Z'),
       coveredSince: null,
       since: new Date('2026-03-01T00:00:00.000Z'),
+      lastBackupTime: null,
+      lastCopyTime: null,
     });
     expect(history.size).toBe(3);
   });
@@ -348,8 +378,9 @@ describe('FindingsStore runs', () => {
   it('accumulates progress from targets and lists runs newest first', async () => {
     await store.startRun({ runId: 'run-a', trigger: 'schedule', targets: 2, now: T0 });
     await store.startRun({ runId: 'run-b', trigger: 'cli', targets: 1, now: T1 });
-    await store.recordRunProgress('run-a', { counts: { PROTECTED: 3 }, actionsApplied: 1 });
+    await store.recordRunProgress('run-a', { counts: { PROTECTED: 3 }, actionsApplied: 1, now: T0 });
     await store.recordRunProgress('run-a', {
+      now: T0,
       counts: { PROTECTED: 1, UNKNOWN: 2 },
       errors: ['222222222222/us-east-1: AccessDenied'],
     });
@@ -363,10 +394,56 @@ describe('FindingsStore runs', () => {
       targets: 2,
       counts: { PROTECTED: 4, PENDING: 0, UNPROTECTED: 0, STALE: 0, FAILING: 0, UNKNOWN: 2 },
       errors: ['222222222222/us-east-1: AccessDenied'],
+      errorCount: 1,
       actionsApplied: 1,
       actionsBlocked: 0,
     });
     expect((await store.listRuns()).items.map((run) => run.runId)).toEqual(['run-b', 'run-a']);
+  });
+
+  it('keeps a run with thousands of errors under the item size limit, every error counted', async () => {
+    // 2,000 errors of ~300 characters are ~600 KB: more than one DynamoDB item may hold (400 KB). Each
+    // report carries several, as a target with many failed repairs does, to keep the test quick.
+    const reports = 250;
+    const perReport = 8;
+    const error = (n: number) =>
+      `${String(n).padStart(12, '0')}/eu-west-1: AccessDenied: not authorized to perform backup:PutBackupVaultLockConfiguration ${'x'.repeat(180)}`;
+    await store.startRun({ runId: 'run-big', trigger: 'schedule', targets: reports, now: T0 });
+    for (let start = 0; start < reports; start += 50) {
+      await Promise.all(
+        Array.from({ length: 50 }, (_, offset) =>
+          store.recordRunProgress('run-big', {
+            now: T0,
+            counts: { UNKNOWN: 1 },
+            errors: Array.from({ length: perReport }, (_, k) => error((start + offset) * perReport + k)),
+          }),
+        ),
+      );
+    }
+    await store.finishRun({ runId: 'run-big', now: T1 });
+
+    const run = await store.getRun('run-big');
+    expect(run?.errorCount).toBe(reports * perReport);
+    expect(run?.errors).toHaveLength(RUN_ERRORS_KEPT);
+    expect(run?.counts.UNKNOWN).toBe(reports);
+    const [listed] = (await store.listRuns({ limit: 1 })).items;
+    expect(listed).toMatchObject({
+      runId: 'run-big',
+      errorCount: reports * perReport,
+      finishedAt: T1.toISOString(),
+    });
+    expect(listed?.errors).toEqual(run?.errors);
+  });
+
+  it('caps each stored error message and stores a repeated one once', async () => {
+    await store.startRun({ runId: 'run-long-error', trigger: 'event', targets: 1, now: T0 });
+    const long = `notify: ${'y'.repeat(5_000)}`;
+    await store.recordRunProgress('run-long-error', { now: T0, errors: [long, long] });
+    await store.finishRun({ runId: 'run-long-error', now: T1, errors: [long] });
+    const run = await store.getRun('run-long-error');
+    expect(run?.errorCount).toBe(1);
+    expect(run?.errors[0]).toHaveLength(RUN_ERROR_MAX_CHARS);
+    expect(run?.errors[0]?.startsWith('notify: yyy')).toBe(true);
   });
 
   it.each([
@@ -431,3 +508,43 @@ describe('FindingsStore batch writes', () => {
     }
   });
 });
+
+describe('FindingsStore with ARNs of the longest lengths AWS allows', () => {
+  // A 2,048-character ARN (the longest AWS issues), and an SSM parameter whose ARN is 1,011 characters.
+  const longestArn = `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/vol-`.padEnd(2048, 'x');
+  const ssmParameter = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/p/`.padEnd(1011, 'p');
+  const sameLongPrefix = `${longestArn.slice(0, 2000)}y`.padEnd(2048, 'x');
+
+  it('saves, reads back, lists, updates and retires them like any other finding', async () => {
+    const findings = [longestArn, ssmParameter, sameLongPrefix].map((arn) =>
+      finding(arn, 'UNPROTECTED', { resourceType: null }),
+    );
+    const first = await save(findings);
+    expect(first.findingWrites).toBe(3);
+    expect(await store.getFinding(ACCOUNT, REGION, longestArn)).toEqual(findings[0]);
+    expect(arnsOfPage((await store.listFindings({ status: 'UNPROTECTED' })).items)).toEqual(
+      [longestArn, ssmParameter, sameLongPrefix].sort(),
+    );
+    expect(arnsOfPage((await store.listFindings({ region: REGION })).items)).toHaveLength(3);
+
+    const transition = await store.putFinding(finding(ssmParameter, 'PROTECTED', { resourceType: null }), T1);
+    expect(transition).toMatchObject({ from: 'UNPROTECTED', to: 'PROTECTED' });
+
+    const second = await save([findings[0]!], { now: T1 });
+    expect(
+      second.transitions.map((t) => [t.subject.kind === 'resource' && t.subject.arn, t.to]).sort(),
+    ).toEqual(
+      [
+        [ssmParameter, 'GONE'],
+        [sameLongPrefix, 'GONE'],
+      ].sort(),
+    );
+    expect((await store.getAccountView(ACCOUNT)).findings.map((f) => f.arn)).toEqual([longestArn]);
+    // 3 first sights and 2 checks, the event's change, 2 GONE: each kept in the account's history.
+    expect((await store.listTransitions({ accountId: ACCOUNT, limit: 100 })).items).toHaveLength(8);
+  });
+});
+
+function arnsOfPage(items: ResourceFinding[]) {
+  return items.map((item) => item.arn).sort();
+}

@@ -22,6 +22,8 @@ export interface Check {
 export interface Verdicts {
   pass(detail: string): CheckResult;
   fail(reason: ReasonCode, detail: string): CheckResult;
+  /** Needs attention, but does not stop backups. */
+  warn(reason: ReasonCode, detail: string): CheckResult;
   skipped(detail: string): CheckResult;
 }
 
@@ -29,6 +31,7 @@ export function verdictsFor(check: CheckId): Verdicts {
   return {
     pass: (detail) => ({ check, status: 'PASS', detail }),
     fail: (reason, detail) => ({ check, status: 'FAIL', reason, detail }),
+    warn: (reason, detail) => ({ check, status: 'WARN', reason, detail }),
     skipped: (detail) => ({ check, status: 'SKIPPED', detail }),
   };
 }
@@ -40,4 +43,18 @@ export function defineCheck(
 ): Check {
   const verdict = verdictsFor(id);
   return { id, explanation, evaluate: (context) => evaluate(context, verdict) };
+}
+
+const SEVERITY: Readonly<Record<CheckResult['status'], number>> = { FAIL: 3, WARN: 2, PASS: 1, SKIPPED: 0 };
+
+/**
+ * One check over several subjects (e.g. two vaults): the most severe result, the details of that severity
+ * joined; undefined when there is no subject.
+ */
+export function worstOf(results: readonly CheckResult[]): CheckResult | undefined {
+  const [first] = results;
+  if (first === undefined) return undefined;
+  const worst = results.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a), first);
+  const same = results.filter((result) => result.status === worst.status);
+  return { ...worst, detail: [...new Set(same.map((result) => result.detail))].join(' ') };
 }

@@ -5,6 +5,7 @@ import { centralVaultPolicyCheck } from './central-vault-policy.js';
 import type { Check, CheckContext } from './check.js';
 import { verdictsFor } from './check.js';
 import { crossAccountBackupCheck } from './cross-account-backup.js';
+import { dynamoDbAdvancedCheck } from './dynamodb-advanced.js';
 import { effectivePolicyCheck } from './effective-policy.js';
 import { eventForwardingCheck } from './event-forwarding.js';
 import { kmsGrantsCheck } from './kms-grants.js';
@@ -29,6 +30,7 @@ export const CHECKS: readonly Check[] = [
   kmsGrantsCheck,
   kmsKeyStateCheck,
   eventForwardingCheck,
+  dynamoDbAdvancedCheck,
 ];
 
 /** In a scan-only Region nothing is managed, so only whether the policy covers it is worth reporting. */

@@ -1,47 +1,51 @@
-import { lockRetentionConflicts, lockState, rulesCoveringRegion } from '../evaluate/target-facts.js';
-import { defineCheck } from './check.js';
-
-function describeLock(lock: { mode: string; minRetentionDays?: number; maxRetentionDays?: number }): string {
-  return `${lock.mode} ${lock.minRetentionDays ?? 1}-${lock.maxRetentionDays ?? '∞'} days`;
-}
+import { lockRetentionConflicts, rulesCoveringRegion } from '../evaluate/target-facts.js';
+import { vaultLocksHere } from '../evaluate/target-locks.js';
+import type { CheckResult } from '../model.js';
+import { defineCheck, type Verdicts, worstOf } from './check.js';
 
 /**
- * Two questions: does any rule (or copy action) keep recovery points for a time the lock rejects — those jobs
- * fail, so it is reported first — and is the lock the one the config asks for?
+ * Per vault the lock applies to (the member vault, and the central vault where this target holds it): does
+ * any rule or copy action keep recovery points for a time the lock rejects — those jobs fail, so it comes
+ * first — and is the lock the configured one? A lock the controller will create or tighten FAILs until it
+ * has; a different lock it must leave alone (stricter, compliance, or one whose tightening would break jobs)
+ * WARNs.
  */
 export const vaultLockCheck = defineCheck(
   'VAULT_LOCK',
-  'A vault lock rejects every backup or copy job whose retention is outside its min/max, and a compliance-mode ' +
-    'lock can never be changed once its grace period ends.',
+  'A vault lock rejects every backup or copy job whose retention is outside its min/max; the controller ' +
+    'only creates or tightens locks, and never rewrites a compliance lock.',
   ({ desired, observed, now }, verdict) => {
-    const vault = observed.vault;
-    if (vault === null) return verdict.skipped('There is no vault to check (see VAULT_EXISTS).');
-    const conflicts = lockRetentionConflicts(vault, rulesCoveringRegion(observed));
-    if (conflicts.length > 0) {
-      return verdict.fail(
-        'LOCK_RETENTION_CONFLICT',
-        `Jobs into ${vault.name} will fail: ${conflicts.join('; ')}.`,
-      );
-    }
-    const lock = desired.vault.lock;
-    switch (lockState(lock, vault, now)) {
-      case 'AS_DESIRED':
-        return verdict.pass(
-          lock
-            ? `Vault ${vault.name} has the configured ${describeLock(lock)} lock.`
-            : 'No vault lock is configured.',
-        );
-      case 'IMMUTABLE_AND_DIFFERS':
-        return verdict.fail(
-          'VAULT_LOCK_MISMATCH',
-          `Vault ${vault.name} has an immutable compliance lock that differs from the configured one; ` +
-            'it can no longer be changed.',
-        );
-      case 'DIFFERS':
-        return verdict.fail(
-          'VAULT_LOCK_MISMATCH',
-          `Vault ${vault.name} does not have the configured ${lock ? describeLock(lock) : ''} lock.`,
-        );
-    }
+    const results = vaultLocksHere(desired, observed, now).flatMap(({ vaultName, vault, decision }) => {
+      if (vault === null) return [];
+      const conflicts = lockRetentionConflicts(vault, rulesCoveringRegion(observed));
+      if (conflicts.length > 0) {
+        return [
+          verdict.fail(
+            'LOCK_RETENTION_CONFLICT',
+            `Jobs into ${vaultName} will fail: ${conflicts.join('; ')}.`,
+          ),
+        ];
+      }
+      return [lockVerdict(verdict, vaultName, decision)];
+    });
+    return worstOf(results) ?? verdict.skipped('There is no vault to check (see VAULT_EXISTS).');
   },
 );
+
+function lockVerdict(
+  verdict: Verdicts,
+  vaultName: string,
+  decision: ReturnType<typeof vaultLocksHere>[number]['decision'],
+): CheckResult {
+  switch (decision.kind) {
+    case 'NOT_CONFIGURED':
+      return verdict.pass('No vault lock is configured.');
+    case 'AS_CONFIGURED':
+      return verdict.pass(`Vault ${vaultName} has the configured lock.`);
+    case 'CREATE':
+    case 'TIGHTEN':
+      return verdict.fail('VAULT_LOCK_MISMATCH', `Vault ${vaultName}: ${decision.why}`);
+    case 'KEEP':
+      return verdict.warn('VAULT_LOCK_MISMATCH', `Vault ${vaultName} keeps its lock: ${decision.why}.`);
+  }
+}

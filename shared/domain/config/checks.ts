@@ -1,10 +1,14 @@
 import type * as z from 'zod';
+import { EVENT_FORWARDING_ROLE_NAME } from '../desired.js';
 import { regionalPlanName } from '../policy/render.js';
 import { findRegion } from '../regions.js';
 import { intervalBounds, NoScheduledRunError, parseSchedule } from '../schedule.js';
 import type { ConfigProblem } from './problems.js';
 import {
   type CentralVaultConfig,
+  DEFAULT_BACKUP_ROLE_NAME,
+  DEFAULT_MEMBER_ROLE_NAME,
+  DEFAULT_VAULT_KEY,
   KMS_KEY_ARN,
   type PlanConfig,
   sectionSchemas,
@@ -41,6 +45,8 @@ interface ConfigView {
   readonly scanRegions: readonly unknown[];
   readonly attachTo: readonly unknown[];
   readonly excludeAccounts: readonly unknown[];
+  readonly backupRoleName: unknown;
+  readonly memberRoleName: unknown;
 }
 
 export function crossFieldChecks(raw: Readonly<Record<string, unknown>>, scheduleAnchor: Date): CheckOutcome {
@@ -54,6 +60,7 @@ export function crossFieldChecks(raw: Readonly<Record<string, unknown>>, schedul
     ...kmsKeyProblems(view),
     ...attachExcludeOverlap(view),
     ...scanRegionOverlap(view),
+    ...reservedBackupRoleName(view),
   ];
   return { problems, warnings: warnings(view) };
 }
@@ -68,7 +75,7 @@ function viewOf(raw: Readonly<Record<string, unknown>>): ConfigView {
     regions: section(sectionSchemas.regions, raw.regions),
     lock: section(sectionSchemas.lock, vault.lock),
     allowIrreversibleLock: vault.allowIrreversibleLock,
-    kmsKey: section(sectionSchemas.kmsKey, vault.kmsKey),
+    kmsKey: section(sectionSchemas.kmsKey, vault.kmsKey ?? DEFAULT_VAULT_KEY),
     centralVaultPresent: raw.centralVault !== undefined,
     centralVaultPerRegion: isRecord(raw.centralVault) && raw.centralVault.region === undefined,
     centralVault: isRecord(raw.centralVault)
@@ -77,6 +84,8 @@ function viewOf(raw: Readonly<Record<string, unknown>>): ConfigView {
     scanRegions: Array.isArray(raw.scanRegions) ? raw.scanRegions : [],
     attachTo: Array.isArray(raw.attachTo) ? raw.attachTo : [],
     excludeAccounts: Array.isArray(raw.excludeAccounts) ? raw.excludeAccounts : [],
+    backupRoleName: raw.backupRoleName ?? DEFAULT_BACKUP_ROLE_NAME,
+    memberRoleName: raw.memberRoleName ?? DEFAULT_MEMBER_ROLE_NAME,
   };
 }
 
@@ -224,7 +233,6 @@ function duplicatePlanNames(view: ConfigView): ConfigProblem[] {
   });
 }
 
-/** An organization lives in one partition; ARNs in the policy must all use it. */
 /** A Region cannot be both backed up and merely scanned. */
 function scanRegionOverlap({ regions, scanRegions }: ConfigView): ConfigProblem[] {
   const backedUp = new Set(regions ?? []);
@@ -239,6 +247,36 @@ function scanRegionOverlap({ regions, scanRegions }: ConfigView): ConfigProblem[
         ]
       : [],
   );
+}
+
+/**
+ * Roles AWS Backup must never be handed: the controller's own execution role and the event-forwarding role
+ * (their trust would be wrong for backup), the organization's break-glass roles (administrator access), and
+ * service-linked roles (owned by AWS services). IAM role names are unique ignoring case.
+ */
+function reservedBackupRoleName({ backupRoleName, memberRoleName }: ConfigView): ConfigProblem[] {
+  if (typeof backupRoleName !== 'string') return [];
+  const name = backupRoleName.toLowerCase();
+  const reserved = [
+    ...(typeof memberRoleName === 'string' ? [[memberRoleName, "the controller's own execution role"]] : []),
+    [EVENT_FORWARDING_ROLE_NAME, 'the role that forwards events to the controller'],
+    ['OrganizationAccountAccessRole', "the organization's administrator role in every member account"],
+    ['AWSControlTowerExecution', "AWS Control Tower's administrator role"],
+  ];
+  const taken = reserved.find(([roleName]) => roleName!.toLowerCase() === name);
+  const role = taken
+    ? `is ${taken[1]}`
+    : name.startsWith('awsservicerole')
+      ? 'names a service-linked role, which belongs to an AWS service'
+      : null;
+  if (role === null) return [];
+  return [
+    {
+      path: 'backupRoleName',
+      message: `${backupRoleName} ${role}; AWS Backup must get a role of its own`,
+      fix: `use a dedicated name such as ${DEFAULT_BACKUP_ROLE_NAME}`,
+    },
+  ];
 }
 
 function partitionProblems({ regions, scanRegions, centralVault }: ConfigView): ConfigProblem[] {
@@ -334,11 +372,20 @@ function warnings(view: ConfigView): ConfigProblem[] {
       });
     }
   }
-  if (
-    view.centralVaultPresent &&
-    view.plans.length > 0 &&
-    view.plans.every(({ plan }) => !plan.copyToCentralVault)
-  ) {
+  const copying = view.plans.some(({ plan }) => plan.copyToCentralVault);
+  // https://repost.aws/knowledge-center/backup-cross-account-copy: AWS-managed keys (aws/ebs, aws/rds,
+  // aws/backup) cannot be shared, so cross-account copies of those types need customer-managed keys.
+  if (view.centralVaultPresent && copying && isAwsManagedBackupKey(view.kmsKey)) {
+    notes.push({
+      path: 'vault.kmsKey',
+      message:
+        'is the AWS-managed aws/backup key, which the central vault is created with too; cross-account copies of ' +
+        'types AWS Backup does not fully manage (EBS, EC2, RDS, Aurora, DocumentDB, Neptune…) need customer-managed ' +
+        'keys, because AWS-managed keys cannot be shared between accounts',
+      fix: 'use alias/NAME for a customer-managed key that exists in every account and Region (the central one included)',
+    });
+  }
+  if (view.centralVaultPresent && view.plans.length > 0 && !copying) {
     notes.push({
       path: 'centralVault',
       message: 'is configured, but no plan sets copyToCentralVault: true',
@@ -346,6 +393,10 @@ function warnings(view: ConfigView): ConfigProblem[] {
     });
   }
   return notes;
+}
+
+function isAwsManagedBackupKey(kmsKey: string | undefined): boolean {
+  return kmsKey === 'aws/backup' || kmsKey === 'alias/aws/backup';
 }
 
 /** The fields of an object section that are valid on their own (defaults applied). */

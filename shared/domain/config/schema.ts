@@ -39,6 +39,10 @@ const vaultName = matching(
   'rename the vault, e.g. org-backup',
 );
 
+export const DEFAULT_VAULT_KEY = 'aws/backup';
+export const DEFAULT_BACKUP_ROLE_NAME = 'OrgBackupServiceRole';
+export const DEFAULT_MEMBER_ROLE_NAME = 'OrgBackupControllerExecution';
+
 /** IAM role names: 1-64 of letters, digits and +=,.@_- */
 const roleName = matching(
   /^[\w+=,.@-]{1,64}$/,
@@ -84,7 +88,7 @@ const schedule = z.string().superRefine((expression, ctx) => {
     ctx.addIssue({
       code: 'custom',
       message: error.message,
-      params: { fix: 'use an AWS cron expression in UTC such as cron(0 5 ? * * *), or rate(12 hours)' },
+      params: { fix: 'use an AWS cron expression in UTC such as cron(0 5 ? * * *) (daily at 05:00)' },
     });
   }
 });
@@ -137,7 +141,7 @@ const lockSchema = z.strictObject({
 
 const vaultSchema = z.strictObject({
   name: vaultName.default('org-backup'),
-  kmsKey: kmsKey.default('aws/backup'),
+  kmsKey: kmsKey.default(DEFAULT_VAULT_KEY),
   lock: lockSchema.optional(),
   allowIrreversibleLock: z.boolean().default(false),
 });
@@ -162,6 +166,36 @@ const secretName = matching(
   'must be a Secrets Manager secret name',
   'use the secret name, e.g. org-backup/slack-webhook',
 );
+
+/** An SNS topic ARN (topic names: 1-256 of letters, digits, - and _; FIFO topics end in .fifo). */
+const snsTopicArn = matching(
+  /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/,
+  'must be an SNS topic ARN',
+  'use the topic ARN, e.g. arn:aws:sns:eu-west-1:111122223333:team-backup-alerts',
+);
+
+/** Where the alerts of some OUs or accounts go; the first matching route wins. */
+const alertRoute = z
+  .strictObject({
+    ous: uniqueList(
+      matching(
+        /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|(\/[^/]+)+)$/,
+        'must be an OU id (ou-…) or an OU path (/Workloads/Prod)',
+        'use an id such as ou-ab12-cdef3456 (ids survive renames) or a path such as /Workloads/Prod',
+      ),
+    ).optional(),
+    accounts: uniqueList(accountId).optional(),
+    snsTopic: snsTopicArn.optional(),
+    slackWebhookSecretName: secretName.optional(),
+  })
+  .refine(
+    (route) => (route.ous?.length ?? 0) + (route.accounts?.length ?? 0) > 0,
+    withFix('matches nothing', 'list the ous or accounts whose alerts this route sends'),
+  )
+  .refine(
+    (route) => route.snsTopic !== undefined || route.slackWebhookSecretName !== undefined,
+    withFix('names no channel', 'give snsTopic, slackWebhookSecretName or both'),
+  );
 
 export const configSchema = z.strictObject({
   version: z.literal(1),
@@ -196,9 +230,16 @@ export const configSchema = z.strictObject({
     .refine((plans) => plans.length > 0, withFix('lists no plan', 'add at least one plan (see examples/)')),
   vault: vaultSchema.prefault({}),
   centralVault: centralVaultSchema.optional(),
-  memberRoleName: roleName.default('OrgBackupControllerExecution'),
-  backupRoleName: roleName.default('OrgBackupServiceRole'),
+  memberRoleName: roleName.default(DEFAULT_MEMBER_ROLE_NAME),
+  backupRoleName: roleName.default(DEFAULT_BACKUP_ROLE_NAME),
   manageRegionOptIn: z.boolean().default(true),
+  /**
+   * report: say which key refuses the backup role and the key-policy statement to add, never write.
+   * manage: also write the narrow named grant on same-account customer-managed resource keys.
+   */
+  kmsGrants: z.enum(['report', 'manage']).default('report'),
+  /** manage: opt DynamoDB into advanced backup where tagged tables exist (counts against the blast radius). */
+  dynamoDbAdvanced: z.enum(['manage', 'report']).default('manage'),
   blastRadius: z
     .strictObject({ maxAccountsChangedPercent: z.number().min(1).max(100).default(25) })
     .prefault({}),
@@ -206,6 +247,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       emails: uniqueList(z.email()).default([]),
       slackWebhookSecretName: secretName.nullable().default(null),
+      /** Above this many accounts changing in one run, one organization-wide summary is sent instead. */
+      stormAccounts: z.number().int().min(1).default(25),
+      flap: z
+        .strictObject({
+          maxChanges: z.number().int().min(1).max(100).default(2),
+          windowHours: z.number().min(1).max(168).default(24),
+        })
+        .prefault({}),
+      routes: z.array(alertRoute).default([]),
     })
     .prefault({}),
 });

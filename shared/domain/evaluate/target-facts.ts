@@ -12,10 +12,10 @@ import type {
   ObservedTarget,
   ObservedVault,
   TaggedResource,
-  VaultLockSpec,
 } from '../model.js';
 import { classifyArn } from '../resource-types.js';
 import { matchSelection } from '../tags.js';
+import { type RetentionIntoVault, retentionsOutside } from './vault-lock.js';
 
 export function partitionOf(desired: DesiredState): string {
   return desired.context.partition ?? 'aws';
@@ -95,6 +95,16 @@ export function optedOutSelectedTypes(desired: DesiredState, observed: ObservedT
   return selectedResourceTypes(desired, observed).filter((type) => isOptedOut(observed, type));
 }
 
+/**
+ * Advanced DynamoDB backup must be turned on by hand for jobs a backup policy creates
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/advanced-ddb-backup.html). Only an explicit
+ * `false` counts, and only where tagged tables exist; DynamoDB's plain opt-in is REGION_OPT_IN's concern.
+ */
+export function dynamoDbAdvancedOff(desired: DesiredState, observed: ObservedTarget): boolean {
+  if (!selectedResourceTypes(desired, observed).includes('DynamoDB')) return false;
+  return observed.regionManagement.DynamoDB === false;
+}
+
 /** Regions arrive as strings from the effective policy; Region codes are lower-case, compare them so. */
 export function plansCoveringRegion(policy: EffectivePolicy, region: string): EffectivePlan[] {
   return policy.plans.filter((plan) => plan.regions.some((listed) => listed.toLowerCase() === region));
@@ -161,13 +171,11 @@ export function copiesToCentral(rule: EffectiveRule, desired: DesiredState, regi
   return central !== undefined && rule.copyActions.some((copy) => copy.targetVaultArn === central.arn);
 }
 
-/** A retention that lands in a vault, as a rule or copy action states it (null: never expires). */
-interface RetentionIntoVault {
-  readonly source: string;
-  readonly deleteAfterDays: number | null;
-}
-
-function retentionsInto(vault: ObservedVault, rules: readonly EffectiveRule[]): RetentionIntoVault[] {
+/** Retentions the effective rules send into the vault: rules targeting it by name, copy actions by ARN. */
+export function retentionsIntoVault(
+  vault: { readonly name: string; readonly arn: string },
+  rules: readonly EffectiveRule[],
+): RetentionIntoVault[] {
   return rules.flatMap((rule) => [
     ...(rule.vaultName === vault.name
       ? [{ source: `rule ${rule.name}`, deleteAfterDays: rule.deleteAfterDays }]
@@ -179,50 +187,18 @@ function retentionsInto(vault: ObservedVault, rules: readonly EffectiveRule[]): 
 }
 
 /**
- * Rules and copy actions whose retention a locked vault rejects (facts §2.4): shorter than the minimum, or
- * longer than the maximum, where "never expires" exceeds any maximum. Jobs with such retention fail.
+ * Rules and copy actions whose retention a locked vault rejects: shorter than the minimum, or longer than the
+ * maximum, where "never expires" exceeds any maximum. Jobs with such retention fail.
  */
 export function lockRetentionConflicts(
   vault: ObservedVault | null,
   rules: readonly EffectiveRule[],
 ): string[] {
   if (vault === null || !vault.locked) return [];
-  const { minRetentionDays: min, maxRetentionDays: max } = vault;
-  return retentionsInto(vault, rules).flatMap(({ source, deleteAfterDays: days }) => {
-    const tooShort = min !== null && days !== null && days < min;
-    const tooLong = max !== null && (days === null || days > max);
-    if (!tooShort && !tooLong) return [];
-    const retention = days === null ? 'no expiry' : `${days} days`;
-    return [`${source} keeps ${retention}, outside the lock's ${min ?? 1}-${max ?? '∞'} days`];
-  });
-}
-
-/** A lock whose LockDate has passed is compliance-mode and immutable: nobody can change it any more. */
-export function isImmutableLock(vault: ObservedVault, now: Date): boolean {
-  return vault.locked && vault.lockDate !== null && vault.lockDate.getTime() <= now.getTime();
-}
-
-export type LockState = 'AS_DESIRED' | 'DIFFERS' | 'IMMUTABLE_AND_DIFFERS';
-
-/**
- * Whether the vault's lock is what the config asks for. No desired lock means "leave it alone": the controller
- * never removes a lock. A compliance lock still in its grace window counts as compliance (re-putting it would
- * only push its LockDate further out).
- */
-export function lockState(
-  desired: VaultLockSpec | undefined,
-  vault: ObservedVault | null,
-  now: Date,
-): LockState {
-  if (desired === undefined) return 'AS_DESIRED';
-  if (vault === null) return 'DIFFERS';
-  const observedMode = !vault.locked ? 'none' : vault.lockDate === null ? 'governance' : 'compliance';
-  const matches =
-    observedMode === desired.mode &&
-    vault.minRetentionDays === (desired.minRetentionDays ?? null) &&
-    vault.maxRetentionDays === (desired.maxRetentionDays ?? null);
-  if (matches) return 'AS_DESIRED';
-  return isImmutableLock(vault, now) ? 'IMMUTABLE_AND_DIFFERS' : 'DIFFERS';
+  const bounds = { min: vault.minRetentionDays, max: vault.maxRetentionDays };
+  return retentionsOutside(bounds, retentionsIntoVault(vault, rules)).map((conflict) =>
+    conflict.replace(' outside ', " outside the lock's "),
+  );
 }
 
 /** Any state but Enabled makes a key unusable for backup (disabled, pending deletion or import, unavailable). */
@@ -234,14 +210,6 @@ export function isUsableKey(key: ObservedKey): boolean {
 export function vaultKey(observed: ObservedTarget): ObservedKey | undefined {
   const keyArn = observed.vault?.encryptionKeyArn;
   return keyArn ? observed.keys.find((key) => key.arn === keyArn) : undefined;
-}
-
-/** Customer-managed, enabled keys the backup role has no grant on (unique by ARN). */
-export function keysMissingGrant(observed: ObservedTarget): ObservedKey[] {
-  const missing = observed.keys.filter(
-    (key) => key.manager === 'CUSTOMER' && isUsableKey(key) && !key.backupRoleHasGrant,
-  );
-  return [...new Map(missing.map((key) => [key.arn, key])).values()];
 }
 
 export function latestJob(jobs: readonly JobOutcome[]): JobOutcome | undefined {

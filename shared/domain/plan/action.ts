@@ -31,6 +31,7 @@ const EXECUTION_ORDER: readonly ActionKind[] = [
   'PutVaultLock',
   'PutVaultAccessPolicy',
   'EnableRegionOptIn',
+  'EnableAdvancedDynamoDbBackup',
   'CreateKmsGrant',
 ];
 

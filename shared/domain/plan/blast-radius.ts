@@ -1,5 +1,5 @@
 import { ACTION_CATALOG } from '../actions.js';
-import type { Action } from '../model.js';
+import type { Action, ActionKind } from '../model.js';
 
 export interface BlastRadiusBudget {
   /** Accounts in scope for this run. */
@@ -19,11 +19,10 @@ export function maxChangedAccounts(totalAccounts: number, maxPercent: number): n
 }
 
 /**
- * Blocks the actions that would take the number of changed accounts past the budget. Only kinds that modify
- * existing configuration count (creating something missing is additive); org actions count against the
- * management account they run in. Accounts are admitted in the order their first counting action appears,
- * and once an account is refused all its counting actions are blocked. Blocked actions stay in the output so
- * the report and alerts show them.
+ * Blocks the actions that would take the number of changed accounts past the budget (the same rule the
+ * deployed controller applies per target with its run ledger). Accounts are admitted in the order their
+ * first counting action appears, and once an account is refused all its counting actions are blocked.
+ * Blocked actions stay in the output so the report and alerts show them.
  */
 export function applyBlastRadius(
   actions: readonly Action[],
@@ -31,8 +30,9 @@ export function applyBlastRadius(
 ): { actions: Action[]; changedAccounts: Set<string> } {
   const limit = maxChangedAccounts(budget.totalAccounts, budget.maxPercent);
   const changedAccounts = new Set(budget.alreadyChanged);
+  const counting = new Set(actionsCountingAgainstBlastRadius(actions));
   const result = actions.map((action): Action => {
-    if (!countsAgainstBlastRadius(action)) return action;
+    if (!counting.has(action)) return action;
     if (changedAccounts.has(action.accountId)) return action;
     if (changedAccounts.size < limit) {
       changedAccounts.add(action.accountId);
@@ -50,10 +50,30 @@ export function applyBlastRadius(
   return { actions: result, changedAccounts };
 }
 
-/** An unblocked action that modifies existing configuration: the only kind the blast radius limits. */
-export function countsAgainstBlastRadius(action: Action): boolean {
-  return !action.blocked && ACTION_CATALOG[action.spec.kind].mutatesExisting;
+/**
+ * The one blast-radius rule, used by `orgbackup plan` and the deployed controller alike: an unblocked action
+ * counts when it modifies configuration that already exists in a member account. Never counted:
+ * - creating something missing (additive);
+ * - a lock or access policy on a vault created in the same plan: part of creating it, so a new account is
+ *   prepared completely in the run that sees it;
+ * - organization-level repairs of the controller's own policy and settings: one drift repair must not wait
+ *   for a human.
+ */
+export function actionsCountingAgainstBlastRadius(actions: readonly Action[]): Action[] {
+  const createdVaults = new Set(
+    actions.filter((action) => action.spec.kind === 'CreateBackupVault').map((action) => action.target),
+  );
+  return actions.filter(
+    (action) =>
+      !action.blocked &&
+      action.scope === 'target' &&
+      ACTION_CATALOG[action.spec.kind].mutatesExisting &&
+      !(VAULT_SETTINGS.has(action.spec.kind) && createdVaults.has(action.target)),
+  );
 }
+
+/** Settings of a vault, written right after the vault itself when the controller creates it. */
+const VAULT_SETTINGS: ReadonlySet<ActionKind> = new Set(['PutVaultLock', 'PutVaultAccessPolicy']);
 
 /** The block recorded on an account's modifying actions once the run's budget of changed accounts is spent. */
 export function blastRadiusBlock(input: {

@@ -1,11 +1,12 @@
 import type { Action, DesiredState, Mode, ObservedOrganization, ObservedTarget } from '../model.js';
+import { accountsInScope } from '../scope.js';
 import { applyBlastRadius } from './blast-radius.js';
 import { planOrg } from './plan-org.js';
 import { planTarget } from './plan-target.js';
 
 export { applyBlastRadius, type BlastRadiusBudget, maxChangedAccounts } from './blast-radius.js';
 export { ORG_ACTION_REGION, type OrgPlan, planOrg } from './plan-org.js';
-export { BACKUP_KEY_OPERATIONS, backupGrantName, planTarget } from './plan-target.js';
+export { planTarget } from './plan-target.js';
 
 export interface Plan {
   /** Every planned action in execution order, blocked ones included; all with `applied: false`. */
@@ -19,7 +20,7 @@ export interface Plan {
 
 /**
  * The whole run's plan: org actions first, then each target's, with the blast-radius limit applied across
- * all of them (accounts in scope are the organization's accounts minus the excluded ones).
+ * all of them. The base is the accounts in scope (active, not excluded), as in the deployed controller.
  */
 export function plan(
   desired: DesiredState,
@@ -33,9 +34,8 @@ export function plan(
     ...org.actions,
     ...observedTargets.flatMap((observed) => planTarget(desired, observed, now)),
   ];
-  const excluded = new Set(desired.excludeAccounts);
   const limited = applyBlastRadius(planned, {
-    totalAccounts: observedOrg.accounts.filter((account) => !excluded.has(account.id)).length,
+    totalAccounts: accountsInScope(observedOrg.accounts, desired).length,
     alreadyChanged: new Set(),
     maxPercent: desired.blastRadius.maxAccountsChangedPercent,
   });

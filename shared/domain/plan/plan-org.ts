@@ -124,7 +124,7 @@ function planPolicyContent(
  * An id the policy is already attached to counts as resolved even if the observed tree lacks it, so a
  * partial observation can never cause a detach.
  */
-function resolveAttachTarget(
+export function resolveAttachTarget(
   entry: string,
   org: ObservedOrganization,
   existing: ObservedPolicy | undefined,

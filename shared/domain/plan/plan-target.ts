@@ -1,32 +1,16 @@
+import { backupGrantName, keysToGrant } from '../evaluate/key-access.js';
 import {
   backupRoleArn,
   centralVaultHere,
+  dynamoDbAdvancedOff,
   isManagedRegion,
-  keysMissingGrant,
-  lockState,
   optedOutSelectedTypes,
   vaultArn,
 } from '../evaluate/target-facts.js';
+import { vaultLocksHere } from '../evaluate/target-locks.js';
 import type { Action, ActionSpec, DesiredState, ObservedTarget } from '../model.js';
 import { inExecutionOrder, plannedAction } from './action.js';
 import { allowsOrgCopyIn, withOrgCopyIn } from './central-vault-policy.js';
-
-/** What the backup role needs to use a customer-managed key for backup and for creating service grants. */
-export const BACKUP_KEY_OPERATIONS = [
-  'Decrypt',
-  'DescribeKey',
-  'Encrypt',
-  'GenerateDataKey',
-  'GenerateDataKeyWithoutPlaintext',
-  'ReEncryptFrom',
-  'ReEncryptTo',
-  'CreateGrant',
-] as const;
-
-/** KMS grant names allow only `[a-zA-Z0-9:/_-]`; the same name on every run keeps CreateGrant idempotent. */
-export function backupGrantName(roleName: string): string {
-  return `org-backup-controller-${roleName.replace(/[^a-zA-Z0-9:/_-]/g, '-')}`;
-}
 
 interface Step {
   readonly spec: ActionSpec;
@@ -50,9 +34,11 @@ const IRREVERSIBLE_LOCK_BLOCK = {
 export function planTarget(desired: DesiredState, observed: ObservedTarget, now: Date): Action[] {
   if (!observed.reachability.ok || !isManagedRegion(desired, observed.region)) return [];
   const steps: Step[] = [
-    ...planVault(desired, observed, now),
+    ...planVault(desired, observed),
     ...planCentralVault(desired, observed),
+    ...planVaultLocks(desired, observed, now),
     ...planRegionOptIn(desired, observed),
+    ...planDynamoDbAdvanced(desired, observed),
     ...planKmsGrants(desired, observed),
   ];
   return inExecutionOrder(
@@ -63,33 +49,37 @@ export function planTarget(desired: DesiredState, observed: ObservedTarget, now:
   );
 }
 
-function planVault(desired: DesiredState, observed: ObservedTarget, now: Date): Step[] {
-  const { name, kmsKey, lock } = desired.vault;
-  const target = vaultArn(desired, observed.accountId, observed.region, name);
-  const steps: Step[] = [];
-  if (observed.vault === null) {
-    steps.push({
+function planVault(desired: DesiredState, observed: ObservedTarget): Step[] {
+  const { name, kmsKey } = desired.vault;
+  if (observed.vault !== null) return [];
+  return [
+    {
       spec: { kind: 'CreateBackupVault', vaultName: name, kmsKey },
-      target,
+      target: vaultArn(desired, observed.accountId, observed.region, name),
       reason: `The backup vault ${name} that the policy targets does not exist.`,
-    });
-  }
-  if (lock !== undefined && lockState(lock, observed.vault, now) === 'DIFFERS') {
-    const compliance = lock.mode === 'compliance';
-    steps.push({
-      spec: {
-        kind: 'PutVaultLock',
-        vaultName: name,
-        minRetentionDays: lock.minRetentionDays,
-        maxRetentionDays: lock.maxRetentionDays,
-        ...(compliance ? { changeableForDays: lock.changeableForDays } : {}),
+    },
+  ];
+}
+
+/**
+ * Locks are only created or tightened (see vault-lock.ts). A lock that would move a vault to compliance mode
+ * is planned but blocked until the config sets allowIrreversibleLock.
+ */
+function planVaultLocks(desired: DesiredState, observed: ObservedTarget, now: Date): Step[] {
+  return vaultLocksHere(desired, observed, now).flatMap(({ vaultName, arn, decision }) => {
+    if (decision.kind !== 'CREATE' && decision.kind !== 'TIGHTEN') return [];
+    const { mode, ...bounds } = decision.lock;
+    return [
+      {
+        spec: { kind: 'PutVaultLock', vaultName, ...bounds },
+        target: arn,
+        reason: `${decision.why} The ${mode} lock is applied to ${vaultName}.`,
+        ...(mode === 'compliance' && !desired.vault.allowIrreversibleLock
+          ? { blocked: IRREVERSIBLE_LOCK_BLOCK }
+          : {}),
       },
-      target,
-      reason: `The vault lock of ${name} is not the configured ${lock.mode} lock.`,
-      ...(compliance && !desired.vault.allowIrreversibleLock ? { blocked: IRREVERSIBLE_LOCK_BLOCK } : {}),
-    });
-  }
-  return steps;
+    ];
+  });
 }
 
 function planCentralVault(desired: DesiredState, observed: ObservedTarget): Step[] {
@@ -134,23 +124,32 @@ function planRegionOptIn(desired: DesiredState, observed: ObservedTarget): Step[
   ];
 }
 
+function planDynamoDbAdvanced(desired: DesiredState, observed: ObservedTarget): Step[] {
+  if (desired.dynamoDbAdvanced !== 'manage' || !dynamoDbAdvancedOff(desired, observed)) return [];
+  return [
+    {
+      spec: { kind: 'EnableAdvancedDynamoDbBackup' },
+      target: `${observed.accountId}/${observed.region} region settings`,
+      reason:
+        'Tagged DynamoDB tables get no copies and no cold storage from the policy while advanced DynamoDB ' +
+        'backup is off.',
+    },
+  ];
+}
+
 /**
- * A grant needs its grantee to exist. The backup role comes with the member baseline, so until it arrives
- * the target waits for a later run (and reports BACKUP_ROLE_MISSING) rather than plan a grant that would fail.
+ * kmsGrants: manage only (see key-access.ts). A grant needs its grantee to exist; the role arrives with the
+ * member baseline, so without it nothing is planned.
  */
 function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] {
   if (!observed.backupRole.exists) return [];
   const granteePrincipal = backupRoleArn(desired, observed.accountId);
   const grantName = backupGrantName(desired.backupRole.name);
-  return keysMissingGrant(observed).map((key) => ({
-    spec: {
-      kind: 'CreateKmsGrant',
-      keyArn: key.arn,
-      granteePrincipal,
-      grantName,
-      operations: BACKUP_KEY_OPERATIONS,
-    },
+  return keysToGrant(desired, observed).map(({ key, operations }) => ({
+    spec: { kind: 'CreateKmsGrant', keyArn: key.arn, granteePrincipal, grantName, operations },
     target: key.arn,
-    reason: `The backup role cannot use the customer-managed key ${key.arn} (${key.usedBy} key).`,
+    reason:
+      `Neither the key policy nor a grant lets the backup role use ${key.arn}, the key of a tagged ` +
+      `${key.encrypts} resource; the grant allows only ${operations.join(', ')}.`,
   }));
 }

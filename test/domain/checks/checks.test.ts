@@ -3,6 +3,7 @@ import { backupRoleCheck } from '../../../shared/domain/checks/backup-role.js';
 import { centralVaultPolicyCheck } from '../../../shared/domain/checks/central-vault-policy.js';
 import type { Check, CheckContext } from '../../../shared/domain/checks/check.js';
 import { crossAccountBackupCheck } from '../../../shared/domain/checks/cross-account-backup.js';
+import { dynamoDbAdvancedCheck } from '../../../shared/domain/checks/dynamodb-advanced.js';
 import { effectivePolicyCheck } from '../../../shared/domain/checks/effective-policy.js';
 import { eventForwardingCheck } from '../../../shared/domain/checks/event-forwarding.js';
 import { kmsGrantsCheck } from '../../../shared/domain/checks/kms-grants.js';
@@ -20,10 +21,12 @@ import type {
 } from '../../../shared/domain/model.js';
 import {
   CENTRAL_ACCOUNT,
+  CENTRAL_VAULT,
   desiredState,
   desiredWithCentralCopy,
   EVENT_FORWARDING,
   HOME_REGION,
+  MEMBER_ACCOUNT,
   NOW,
   OTHER_REGION,
 } from '../fixtures/desired.js';
@@ -196,12 +199,55 @@ describe('VAULT_LOCK', () => {
       reason: 'VAULT_LOCK_MISMATCH',
     },
     {
-      why: 'an immutable compliance lock with other bounds can never be fixed',
+      why: 'an immutable compliance lock with other bounds can never be changed: WARN, not FAIL',
       desired: compliance,
       observed: (base) => ({ vault: { ...base.vault!, lockDate: hoursBefore(1), maxRetentionDays: 400 } }),
-      status: 'FAIL',
+      status: 'WARN',
       reason: 'VAULT_LOCK_MISMATCH',
       mentions: 'immutable',
+    },
+    {
+      why: 'a stricter governance lock is left as it is, and says so',
+      desired: governance,
+      observed: (base) => ({ vault: { ...base.vault!, minRetentionDays: 30, maxRetentionDays: 100 } }),
+      status: 'WARN',
+      reason: 'VAULT_LOCK_MISMATCH',
+      mentions: 'at least as strict',
+    },
+    {
+      why: 'a compliance lock in its grace period is never rewritten to the configured governance one',
+      desired: governance,
+      observed: (base) => ({ vault: { ...base.vault!, lockDate: hoursAfter(24), minRetentionDays: 1 } }),
+      status: 'WARN',
+      reason: 'VAULT_LOCK_MISMATCH',
+      mentions: 'grace period',
+    },
+    {
+      why: 'a looser governance lock is tightened by the controller: FAIL until it is',
+      desired: governance,
+      observed: (base) => ({ vault: { ...base.vault!, minRetentionDays: 1, maxRetentionDays: 400 } }),
+      status: 'FAIL',
+      reason: 'VAULT_LOCK_MISMATCH',
+      mentions: 'looser',
+    },
+    {
+      why: 'the central vault with its own name is checked too',
+      desired: { ...governance, centralVault: { ...CENTRAL_VAULT, accountId: MEMBER_ACCOUNT } },
+      observed: (base) => ({
+        centralVault: {
+          accessPolicy: null,
+          vault: {
+            ...base.vault!,
+            name: CENTRAL_VAULT.name,
+            locked: false,
+            minRetentionDays: null,
+            maxRetentionDays: null,
+          },
+        },
+      }),
+      status: 'FAIL',
+      reason: 'VAULT_LOCK_MISMATCH',
+      mentions: CENTRAL_VAULT.name,
     },
     {
       why: "the daily rule keeps 35 days, below the lock's 60-day minimum: jobs fail",
@@ -370,16 +416,56 @@ describe('KMS_GRANTS', () => {
       status: 'PASS',
     },
     {
-      why: 'a CMK without a grant for the backup role',
-      observed: (base) => ({ keys: [...base.keys, cmk({ backupRoleHasGrant: false })] }),
+      why: 'a CMK whose policy refuses the backup role: the statement to add is reported',
+      observed: (base) => ({ keys: [...base.keys, cmk({ backupRoleHasGrant: false, encrypts: 'S3' })] }),
       status: 'FAIL',
       reason: 'KMS_ACCESS_DENIED',
-      mentions: 'key/data',
+      mentions: '"Action":["kms:Decrypt","kms:DescribeKey"]',
+    },
+    {
+      why: 'with kmsGrants: manage the detail says the controller grants',
+      desired: desiredState({ kmsGrants: 'manage' }),
+      observed: (base) => ({ keys: [...base.keys, cmk({ backupRoleHasGrant: false, encrypts: 'S3' })] }),
+      status: 'FAIL',
+      reason: 'KMS_ACCESS_DENIED',
+      mentions: 'the controller writes its narrow grant',
     },
     {
       why: 'a disabled CMK is KMS_KEY_STATE’s business, not a missing grant',
       observed: (base) => ({ keys: [...base.keys, cmk({ backupRoleHasGrant: false, state: 'Disabled' })] }),
       status: 'PASS',
+    },
+  ]);
+});
+
+describe('DYNAMODB_ADVANCED', () => {
+  const table = (desired: DesiredState) => [selectedResource(desired, dynamoTableArn())];
+  const plain = desiredState();
+  runRows(dynamoDbAdvancedCheck, [
+    {
+      why: 'advanced DynamoDB backup off, but no tagged table here',
+      observed: () => ({ regionManagement: { DynamoDB: false } }),
+      status: 'PASS',
+    },
+    {
+      why: 'a tagged table with advanced backup on',
+      observed: () => ({ resources: table(plain), regionManagement: { DynamoDB: true } }),
+      status: 'PASS',
+    },
+    {
+      why: 'a tagged table with advanced backup off: no copies, no cold storage',
+      observed: () => ({ resources: table(plain), regionManagement: { DynamoDB: false } }),
+      status: 'FAIL',
+      reason: 'DYNAMODB_ADVANCED_DISABLED',
+      mentions: 'the controller turns it on',
+    },
+    {
+      why: 'with dynamoDbAdvanced: report the detail says to turn it on by hand',
+      desired: desiredState({ dynamoDbAdvanced: 'report' }),
+      observed: () => ({ resources: table(plain), regionManagement: { DynamoDB: false } }),
+      status: 'FAIL',
+      reason: 'DYNAMODB_ADVANCED_DISABLED',
+      mentions: 'dynamoDbAdvanced: report',
     },
   ]);
 });
@@ -409,7 +495,15 @@ describe('EVENT_FORWARDING', () => {
   runRows(eventForwardingCheck, [
     {
       why: 'not configured',
-      observed: () => ({ eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false } }),
+      observed: () => ({
+        eventForwarding: {
+          ruleExists: false,
+          targetsBus: false,
+          roleExists: false,
+          ruleState: null,
+          eventPattern: null,
+        },
+      }),
       status: 'SKIPPED',
     },
     { why: 'rule and role in place', desired: forwarding, status: 'PASS' },
@@ -422,6 +516,36 @@ describe('EVENT_FORWARDING', () => {
       status: 'FAIL',
       reason: 'EVENT_FORWARDING_MISSING',
       mentions: 'is missing',
+    },
+    {
+      why: 'the rule is disabled (a member opting out of event-driven detection)',
+      desired: forwarding,
+      observed: (base) => ({ eventForwarding: { ...base.eventForwarding, ruleState: 'DISABLED' } }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: 'is DISABLED',
+    },
+    {
+      why: 'the rule is enabled but its pattern was emptied',
+      desired: forwarding,
+      observed: (base) => ({
+        eventForwarding: { ...base.eventForwarding, eventPattern: '{"source":["nothing.matches"]}' },
+      }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: 'does not match aws.backup, aws.tag',
+    },
+    {
+      why: 'a pattern matching more than the controller needs still forwards everything it needs',
+      desired: forwarding,
+      observed: (base) => ({
+        eventForwarding: {
+          ...base.eventForwarding,
+          eventPattern:
+            '{"source":["aws.backup","aws.tag","aws.kms"],"detail":{"eventSource":["kms.amazonaws.com"]}}',
+        },
+      }),
+      status: 'PASS',
     },
     {
       why: 'the rule targets another bus',

@@ -15,7 +15,10 @@ const base = (): Raw => ({
   version: 1,
   regions: ['eu-west-1', 'eu-central-1'],
   plans: [{ name: 'daily', deleteAfterDays: 35, copyToCentralVault: true }],
-  vault: { lock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 } },
+  vault: {
+    kmsKey: 'alias/org-backup',
+    lock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 },
+  },
   centralVault: { accountId: '444444444444', region: 'eu-west-1', deleteAfterDays: 90 },
 });
 
@@ -307,6 +310,34 @@ describe('validateConfig: one row per kind of mistake', () => {
       path: 'alerts.emails[0]',
     },
     {
+      why: 'an alert route must match something',
+      change: (c) => {
+        c.alerts = { routes: [{ snsTopic: 'arn:aws:sns:eu-west-1:111122223333:team' }] };
+      },
+      path: 'alerts.routes[0]',
+    },
+    {
+      why: 'an alert route must name a channel',
+      change: (c) => {
+        c.alerts = { routes: [{ accounts: ['111122223333'] }] };
+      },
+      path: 'alerts.routes[0]',
+    },
+    {
+      why: 'an alert route topic is an SNS topic ARN',
+      change: (c) => {
+        c.alerts = { routes: [{ ous: ['/Workloads'], snsTopic: 'team-topic' }] };
+      },
+      path: 'alerts.routes[0].snsTopic',
+    },
+    {
+      why: 'flap damping needs at least one change',
+      change: (c) => {
+        c.alerts = { flap: { maxChanges: 0 } };
+      },
+      path: 'alerts.flap.maxChanges',
+    },
+    {
       why: 'blast radius is a percentage',
       change: (c) => {
         c.blastRadius = { maxAccountsChangedPercent: 0 };
@@ -319,6 +350,51 @@ describe('validateConfig: one row per kind of mistake', () => {
         c.backupRoleName = 'backup role';
       },
       path: 'backupRoleName',
+    },
+    {
+      why: 'AWS Backup rules take cron only; a rate would leave every account without backups',
+      change: (c) => {
+        c.plans[0].schedule = 'rate(12 hours)';
+      },
+      path: 'plans[0].schedule',
+      fix: /cron\(0 5 \? \* \* \*\)/,
+    },
+    ...[
+      { name: 'OrgBackupControllerExecution', why: "the controller's own role" },
+      { name: 'orgbackupcontrollerexecution', why: 'IAM names ignore case' },
+      { name: 'OrganizationAccountAccessRole', why: 'the break-glass administrator role' },
+      { name: 'AWSControlTowerExecution', why: "Control Tower's administrator role" },
+      { name: 'OrgBackupEventForwarding', why: 'the event-forwarding role' },
+      { name: 'AWSServiceRoleForBackup', why: 'a service-linked role' },
+    ].map(({ name, why }) => ({
+      why: `backupRoleName may not be ${why}`,
+      change: (c: Raw) => {
+        c.backupRoleName = name;
+      },
+      path: 'backupRoleName',
+      fix: /OrgBackupServiceRole/,
+    })),
+    {
+      why: 'a renamed controller role is still the controller role',
+      change: (c) => {
+        c.memberRoleName = 'ControllerRole';
+        c.backupRoleName = 'ControllerRole';
+      },
+      path: 'backupRoleName',
+    },
+    {
+      why: 'kmsGrants is report or manage',
+      change: (c) => {
+        c.kmsGrants = 'always';
+      },
+      path: 'kmsGrants',
+    },
+    {
+      why: 'dynamoDbAdvanced is manage or report',
+      change: (c) => {
+        c.dynamoDbAdvanced = true;
+      },
+      path: 'dynamoDbAdvanced',
     },
     {
       why: 'Organizations rejects policies over 10,000 characters',
@@ -371,13 +447,21 @@ describe('validateConfig: valid configs', () => {
       selection: { tagKey: 'BackupEnabled', tagValue: 'True' },
       attachTo: ['root'],
       excludeAccounts: [],
-      vault: { name: 'org-backup', kmsKey: 'aws/backup', allowIrreversibleLock: false },
+      vault: { name: 'org-backup', kmsKey: 'alias/org-backup', allowIrreversibleLock: false },
       centralVault: { name: 'org-backup-central' },
       memberRoleName: 'OrgBackupControllerExecution',
       backupRoleName: 'OrgBackupServiceRole',
       manageRegionOptIn: true,
+      kmsGrants: 'report',
+      dynamoDbAdvanced: 'manage',
       blastRadius: { maxAccountsChangedPercent: 25 },
-      alerts: { emails: [], slackWebhookSecretName: null },
+      alerts: {
+        emails: [],
+        slackWebhookSecretName: null,
+        stormAccounts: 25,
+        flap: { maxChanges: 2, windowHours: 24 },
+        routes: [],
+      },
     });
     expect(result.config.plans[0]).toEqual({
       name: 'daily',
@@ -413,6 +497,20 @@ describe('validateConfig: valid configs', () => {
         c.regions = ['eu-west-1', 'eu-south-2'];
       },
       warning: /opt-in/,
+    },
+    {
+      why: 'copies of EBS/EC2/RDS-family backups cannot cross accounts on the AWS-managed key',
+      change: (c: Raw) => {
+        delete c.vault.kmsKey;
+      },
+      warning: /aws\/backup key.*customer-managed keys/,
+    },
+    {
+      why: 'the AWS-managed key named by alias is the same key',
+      change: (c: Raw) => {
+        c.vault.kmsKey = 'alias/aws/backup';
+      },
+      warning: /aws\/backup key/,
     },
     {
       why: 'a central vault nobody copies to is probably a slip',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ACTION_CATALOG, ACTION_KINDS } from '../../../shared/domain/actions.js';
 import type { Action, ActionKind } from '../../../shared/domain/model.js';
 import { planOrg } from '../../../shared/domain/plan/plan-org.js';
-import { BACKUP_KEY_OPERATIONS, planTarget } from '../../../shared/domain/plan/plan-target.js';
+import { planTarget } from '../../../shared/domain/plan/plan-target.js';
 import {
   CENTRAL_ACCOUNT,
   CENTRAL_VAULT,
@@ -18,6 +18,7 @@ import {
 import {
   compliantOrg,
   compliantTarget,
+  dynamoTableArn,
   ebsVolumeArn,
   keyArn,
   selectedResource,
@@ -148,24 +149,41 @@ const rows: Row[] = [
     at: MEMBER_ACCOUNT,
   },
   {
+    kind: 'EnableAdvancedDynamoDbBackup',
+    why: 'policy-created DynamoDB backups get no copies or cold storage without it',
+    plan: () =>
+      planTarget(
+        plain,
+        compliantTarget(plain, undefined, {
+          resources: [selectedResource(plain, dynamoTableArn())],
+          regionManagement: { DynamoDB: false },
+        }),
+        NOW,
+      ),
+    spec: {},
+    at: MEMBER_ACCOUNT,
+  },
+  {
     kind: 'CreateKmsGrant',
-    why: 'the backup role cannot use a customer-managed key the backups need',
+    why: 'kmsGrants: manage, and the policy of a tagged bucket key does not allow the backup role',
     plan: () => {
-      const observed = compliantTarget(plain);
+      const manage = desiredState({ kmsGrants: 'manage' });
+      const observed = compliantTarget(manage);
       const cmk = {
         arn: keyArn(undefined, 'key-data'),
         state: 'Enabled',
         manager: 'CUSTOMER',
         backupRoleHasGrant: false,
         usedBy: 'resource',
+        encrypts: 'S3',
       } as const;
-      return planTarget(plain, { ...observed, keys: [...observed.keys, cmk] }, NOW);
+      return planTarget(manage, { ...observed, keys: [...observed.keys, cmk] }, NOW);
     },
     spec: {
       keyArn: keyArn(undefined, 'key-data'),
       granteePrincipal: `arn:aws:iam::${MEMBER_ACCOUNT}:role/OrgBackupRole`,
       grantName: 'org-backup-controller-OrgBackupRole',
-      operations: BACKUP_KEY_OPERATIONS,
+      operations: ['Decrypt', 'DescribeKey'],
     },
     at: MEMBER_ACCOUNT,
   },

@@ -11,6 +11,9 @@ const additive: ActionSpec = {
 };
 const action = (accountId: string, spec: ActionSpec = mutating): Action =>
   plannedAction(spec, { accountId, region: 'eu-west-1', target: `${accountId}-target`, reason: 'drift' });
+const orgAction = (spec: ActionSpec): Action =>
+  plannedAction(spec, { accountId: 'mgmt', region: 'global', target: 'org', reason: 'drift' });
+const dynamoDb: ActionSpec = { kind: 'EnableAdvancedDynamoDbBackup' };
 
 describe('maxChangedAccounts', () => {
   it.each([
@@ -67,7 +70,34 @@ describe('applyBlastRadius', () => {
       why: 'creating missing prerequisites is additive and never counts',
     },
     {
-      actions: [action('a'), action('b'), action('c'), action('c', additive)],
+      actions: ['a', 'b', 'c'].flatMap((id) => [action(id, additive), action(id)]),
+      alreadyChanged: [],
+      blocked: [],
+      changed: [],
+      why: 'a lock on a vault created in the same run is part of creating it: new accounts are prepared at once',
+    },
+    {
+      actions: [
+        orgAction({ kind: 'UpdatePolicy', policyId: 'p-1', content: '{}' }),
+        orgAction({ kind: 'DetachPolicy', policyId: 'p-1', targetId: 'ou-1' }),
+        orgAction({ kind: 'EnableCrossAccountBackup' }),
+        action('a'),
+        action('b'),
+      ],
+      alreadyChanged: [],
+      blocked: [],
+      changed: ['a', 'b'],
+      why: 'organization-level repairs of the policy never count',
+    },
+    {
+      actions: ['a', 'b', 'c'].map((id) => action(id, dynamoDb)),
+      alreadyChanged: [],
+      blocked: ['c'],
+      changed: ['a', 'b'],
+      why: "turning on advanced DynamoDB backup changes every team's DynamoDB backups: it counts",
+    },
+    {
+      actions: [action('a', dynamoDb), action('b', dynamoDb), action('c', dynamoDb), action('c', additive)],
       alreadyChanged: [],
       blocked: ['c'],
       changed: ['a', 'b'],

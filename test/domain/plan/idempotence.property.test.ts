@@ -36,9 +36,13 @@ const kmsKey: fc.Arbitrary<KmsKeySpec> = fc.oneof(
   fc.constantFrom('alias/backup-cmk', 'alias/aws/backup').map((alias) => ({ type: 'alias' as const, alias })),
 );
 
-/** Valid configs only: the lock brackets DAILY_PLAN's 35-day retention (config validation enforces it). */
+/**
+ * Valid configs only: the lock brackets DAILY_PLAN's 35-day retention and the central vault's 90-day copy
+ * retention (config validation enforces both; the central vault carries the same lock).
+ */
+const CENTRAL_COPY_DAYS = 90;
 const minRetention = fc.option(fc.integer({ min: 1, max: DAILY_PLAN.deleteAfterDays }), { nil: undefined });
-const maxRetention = fc.option(fc.integer({ min: DAILY_PLAN.deleteAfterDays, max: 36_500 }), {
+const maxRetention = fc.option(fc.integer({ min: CENTRAL_COPY_DAYS, max: 36_500 }), {
   nil: undefined,
 });
 const lock: fc.Arbitrary<VaultLockSpec | undefined> = fc.option(
@@ -87,7 +91,7 @@ const desired: fc.Arbitrary<DesiredState> = fc
               ...generated.central.where,
               name: generated.central.name,
               arn: `arn:aws:backup:${generated.central.where.region}:${generated.central.where.accountId}:backup-vault:${generated.central.name}`,
-              deleteAfterDays: 90,
+              deleteAfterDays: CENTRAL_COPY_DAYS,
             },
           }
         : {}),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type {
   DesiredState,
+  ObservedKey,
   ObservedTarget,
   ObservedVault,
   TaggedResource,
@@ -15,6 +16,7 @@ import {
   desiredWithCentralCopy,
   EVENT_FORWARDING,
   HOME_REGION,
+  MEMBER_ACCOUNT,
   NOW,
   ORG_ID,
   OTHER_REGION,
@@ -58,20 +60,49 @@ describe('planTarget: vault lock', () => {
   const inGrace = { ...governed, lockDate: hoursAfter(24) };
   const immutable = { ...governed, lockDate: hoursBefore(24) };
 
-  it.each([
-    { lock: governance, vault: unlocked, expected: 'planned', why: 'no lock yet' },
+  type Written = { minRetentionDays?: number; maxRetentionDays?: number; changeableForDays?: number };
+  const rows: {
+    lock: VaultLockSpec;
+    vault: Pick<ObservedVault, 'locked' | 'minRetentionDays' | 'maxRetentionDays' | 'lockDate'>;
+    expected: 'none' | { written: Written; blocked?: 'IRREVERSIBLE_LOCK' };
+    why: string;
+  }[] = [
     {
       lock: governance,
-      vault: { ...governed, maxRetentionDays: 400 },
-      expected: 'planned',
-      why: 'max differs',
+      vault: unlocked,
+      expected: { written: { minRetentionDays: 7, maxRetentionDays: 365 } },
+      why: 'no lock yet: the configured one',
     },
     { lock: governance, vault: governed, expected: 'none', why: 'as configured' },
     {
       lock: governance,
-      vault: inGrace,
-      expected: 'planned',
-      why: 'a compliance lock in grace can still become governance',
+      vault: { ...governed, minRetentionDays: 30, maxRetentionDays: 400 },
+      expected: { written: { minRetentionDays: 30, maxRetentionDays: 365 } },
+      why: 'never loosened: max(mins), min(maxes) keeps the stricter minimum of 30',
+    },
+    {
+      lock: governance,
+      vault: { ...governed, minRetentionDays: 30, maxRetentionDays: 100 },
+      expected: 'none',
+      why: 'a stricter lock is left untouched (VAULT_LOCK_MISMATCH WARN)',
+    },
+    {
+      lock: governance,
+      vault: { ...governed, minRetentionDays: 1, maxRetentionDays: 30 },
+      expected: 'none',
+      why: 'tightening the minimum to 7 would be fine, but max 30 < the 35-day rule: jobs would fail, so no write',
+    },
+    {
+      lock: governance,
+      vault: { ...governed, minRetentionDays: 40, maxRetentionDays: 365 },
+      expected: 'none',
+      why: 'the existing minimum 40 already exceeds the 35-day rule; nothing is written',
+    },
+    {
+      lock: governance,
+      vault: { ...inGrace, minRetentionDays: 1, maxRetentionDays: 400 },
+      expected: 'none',
+      why: 'a compliance lock in its grace period is never replaced by a governance lock',
     },
     {
       lock: governance,
@@ -82,38 +113,68 @@ describe('planTarget: vault lock', () => {
     {
       lock: compliance,
       vault: governed,
-      expected: 'blocked',
-      why: 'compliance is irreversible: needs allowIrreversibleLock',
+      expected: {
+        written: { minRetentionDays: 7, maxRetentionDays: 365, changeableForDays: 3 },
+        blocked: 'IRREVERSIBLE_LOCK',
+      },
+      why: 'governance → compliance needs allowIrreversibleLock',
     },
-    { lock: compliance, vault: unlocked, expected: 'blocked', why: 'same, on an unlocked vault' },
-    { lock: compliance, vault: inGrace, expected: 'none', why: 're-putting would only push LockDate out' },
+    {
+      lock: compliance,
+      vault: unlocked,
+      expected: {
+        written: { minRetentionDays: 7, maxRetentionDays: 365, changeableForDays: 3 },
+        blocked: 'IRREVERSIBLE_LOCK',
+      },
+      why: 'same, on an unlocked vault',
+    },
+    { lock: compliance, vault: inGrace, expected: 'none', why: 'a compliance lock is never rewritten' },
     {
       lock: compliance,
       vault: { ...immutable, minRetentionDays: 1 },
       expected: 'none',
       why: 'immutable, even if different',
     },
-  ])(
-    '$lock.mode lock on a vault with $vault.locked/$vault.lockDate → $expected ($why)',
-    ({ lock, vault, expected }) => {
-      const desired = desiredState({ vault: { ...desiredState().vault, lock } });
-      const observed = compliantTarget(desired);
-      const actions = planTarget(desired, { ...observed, vault: { ...observed.vault!, ...vault } }, NOW);
-      if (expected === 'none') {
-        expect(actions).toEqual([]);
-        return;
-      }
-      expect(actions).toHaveLength(1);
-      expect(actions[0]!.spec).toEqual({
-        kind: 'PutVaultLock',
-        vaultName: desired.vault.name,
-        minRetentionDays: 7,
-        maxRetentionDays: 365,
-        ...(lock.mode === 'compliance' ? { changeableForDays: 3 } : {}),
-      });
-      expect(actions[0]!.blocked?.by).toBe(expected === 'blocked' ? 'IRREVERSIBLE_LOCK' : undefined);
-    },
-  );
+  ];
+  it.each(rows)('$lock.mode lock on $vault → $expected ($why)', ({ lock, vault, expected }) => {
+    const desired = desiredState({ vault: { ...desiredState().vault, lock } });
+    const observed = compliantTarget(desired);
+    const actions = planTarget(desired, { ...observed, vault: { ...observed.vault!, ...vault } }, NOW);
+    if (expected === 'none') {
+      expect(actions).toEqual([]);
+      return;
+    }
+    expect(actions).toHaveLength(1);
+    expect(actions[0]!.spec).toEqual({
+      kind: 'PutVaultLock',
+      vaultName: desired.vault.name,
+      ...expected.written,
+    });
+    expect(actions[0]!.blocked?.by).toBe(expected.blocked);
+  });
+
+  it('locks the central vault too when it has its own name, with the copy retention inside the lock', () => {
+    const base = desiredWithCentralCopy();
+    const desired = { ...base, vault: { ...base.vault, lock: governance } };
+    const observed = compliantTarget(desired, { accountId: CENTRAL_ACCOUNT, region: HOME_REGION });
+    const central = observed.centralVault!;
+    const actions = planTarget(
+      desired,
+      { ...observed, centralVault: { ...central, vault: { ...central.vault!, ...unlocked } } },
+      NOW,
+    );
+    expect(actions.map((action) => [action.spec, action.target])).toEqual([
+      [
+        {
+          kind: 'PutVaultLock',
+          vaultName: desired.centralVault!.name,
+          minRetentionDays: 7,
+          maxRetentionDays: 365,
+        },
+        desired.centralVault!.arn,
+      ],
+    ]);
+  });
 
   it('applies a compliance lock unblocked when the config allows an irreversible lock', () => {
     const desired = desiredState({
@@ -282,7 +343,13 @@ describe('planTarget: the baseline owns roles and forwarding, the same in every 
       { ...HOME_TARGET, region },
       {
         backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
-        eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+        eventForwarding: {
+          ruleExists: false,
+          targetsBus: false,
+          roleExists: false,
+          ruleState: null,
+          eventPattern: null,
+        },
         keys: [
           {
             arn: keyArn(),
@@ -301,48 +368,75 @@ describe('planTarget: the baseline owns roles and forwarding, the same in every 
   ])('$region → nothing until the role arrives ($why)', ({ region }) => {
     expect(kinds(desired, missingEverything(region))).toEqual([]);
   });
-
-  it.each([HOME_REGION, OTHER_REGION])('%s → grants the key once the baseline role exists', (region) => {
-    const observed = { ...missingEverything(region), backupRole: compliantTarget(desired).backupRole };
-    expect(kinds(desired, observed)).toEqual(['CreateKmsGrant']);
-  });
 });
 
-describe('planTarget: KMS grants', () => {
-  const desired = desiredState();
+describe('planTarget: KMS grants (kmsGrants: report by default, manage writes only narrow grants)', () => {
+  const report = desiredState();
+  const manage = desiredState({ kmsGrants: 'manage' });
+  const s3Key: ObservedKey = {
+    arn: keyArn(HOME_TARGET, 'bucket-key'),
+    state: 'Enabled',
+    manager: 'CUSTOMER',
+    backupRoleHasGrant: false,
+    usedBy: 'resource',
+    encrypts: 'S3',
+  };
+  const grantsOf = (desired: DesiredState, keys: ObservedKey[], overrides: Partial<ObservedTarget> = {}) =>
+    planTarget(desired, compliantTarget(desired, HOME_TARGET, { keys, ...overrides }), NOW).flatMap(
+      (action) => (action.spec.kind === 'CreateKmsGrant' ? [action.spec] : []),
+    );
+
+  it('report (the default) writes no grant, whatever the key', () => {
+    expect(report.kmsGrants).toBe('report');
+    expect(grantsOf(report, [s3Key, { ...s3Key, arn: keyArn(HOME_TARGET, 'db'), encrypts: 'RDS' }])).toEqual(
+      [],
+    );
+  });
+
+  it.each([
+    { encrypts: 'S3', operations: ['Decrypt', 'DescribeKey'], why: 'an S3 source is only read' },
+    {
+      encrypts: 'Aurora',
+      operations: ['DescribeKey', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant', 'RetireGrant'],
+      why: 'RDS-family snapshots are re-encrypted and handed to the service',
+    },
+  ])('manage writes only the narrow named grant for $encrypts ($why)', ({ encrypts, operations }) => {
+    expect(grantsOf(manage, [{ ...s3Key, encrypts }])).toEqual([
+      {
+        kind: 'CreateKmsGrant',
+        keyArn: s3Key.arn,
+        granteePrincipal: `arn:aws:iam::${MEMBER_ACCOUNT}:role/OrgBackupRole`,
+        grantName: 'org-backup-controller-OrgBackupRole',
+        operations,
+      },
+    ]);
+  });
+
   it.each([
     {
-      key: { state: 'Enabled', manager: 'CUSTOMER', backupRoleHasGrant: false },
-      planned: 1,
-      why: 'CMK without grant',
+      key: { ...s3Key, backupRoleHasGrant: true },
+      why: 'the key policy (or a grant) already allows the role',
     },
+    { key: { ...s3Key, controllerGrantExists: true }, why: 'its named grant exists: never again' },
+    { key: { ...s3Key, usedBy: 'vault' as const }, why: 'vault keys: AWS Backup makes its own grants' },
     {
-      key: { state: 'Enabled', manager: 'CUSTOMER', backupRoleHasGrant: true },
-      planned: 0,
-      why: 'grant present',
+      key: { ...s3Key, arn: keyArn({ ...HOME_TARGET, accountId: CENTRAL_ACCOUNT }, 'x') },
+      why: "another account's key",
     },
-    {
-      key: { state: 'Enabled', manager: 'AWS', backupRoleHasGrant: false },
-      planned: 0,
-      why: 'AWS keys take no grants',
-    },
-    {
-      key: { state: 'PendingDeletion', manager: 'CUSTOMER', backupRoleHasGrant: false },
-      planned: 0,
-      why: 'unusable key',
-    },
-  ] as const)('$why → $planned grant(s)', ({ key, planned }) => {
-    const keys = [{ arn: keyArn(), usedBy: 'resource' as const, ...key }];
-    expect(kinds(desired, compliantTarget(desired, HOME_TARGET, { keys }))).toHaveLength(planned);
+    { key: { ...s3Key, manager: 'AWS' as const }, why: 'AWS-managed keys take no grants' },
+    { key: { ...s3Key, state: 'PendingDeletion' }, why: 'an unusable key' },
+    { key: { ...s3Key, encrypts: 'EBS' }, why: 'no documented narrow operation list for this use' },
+  ])('manage writes nothing when $why', ({ key }) => {
+    expect(grantsOf(manage, [key])).toEqual([]);
+  });
+
+  it('manage writes nothing while the backup role does not exist (the member baseline brings it)', () => {
+    const missingRole = { backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] } };
+    expect(grantsOf(manage, [s3Key], missingRole)).toEqual([]);
   });
 
   it('plans one grant per key even when the key is observed twice', () => {
-    const key = { arn: keyArn(), state: 'Enabled', manager: 'CUSTOMER', backupRoleHasGrant: false } as const;
-    const keys = [
-      { ...key, usedBy: 'vault' as const },
-      { ...key, usedBy: 'resource' as const },
-    ];
-    expect(kinds(desired, compliantTarget(desired, HOME_TARGET, { keys }))).toEqual(['CreateKmsGrant']);
+    expect(grantsOf(manage, [s3Key, s3Key])).toHaveLength(1);
   });
 });
 

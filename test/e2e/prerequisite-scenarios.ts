@@ -1,0 +1,107 @@
+import type { WorldInput } from '../../sandbox/index.js';
+import type { Config } from '../../shared/domain/config/index.js';
+import {
+  attachedPolicy,
+  BACKUP_ROLE,
+  CENTRAL,
+  DEV,
+  dynamoTable,
+  e2eConfig,
+  e2eWorld,
+  MANAGEMENT,
+  PROD,
+  REGION,
+  TAG,
+} from './support.js';
+import type { VerdictScenario } from './verdict-scenarios.js';
+
+/**
+ * Worlds planting prerequisites AWS Backup needs silently, and writes that must never weaken what a team
+ * set on purpose. Each runs through the same runner as the verdict scenarios (verdicts.test.ts counts their
+ * reason codes too).
+ */
+
+type AccountSpec = NonNullable<WorldInput['accounts']>[string];
+type RegionSpec = NonNullable<AccountSpec['regions']>[string];
+type VaultLockSpec = NonNullable<NonNullable<RegionSpec['vaults']>[number]['lock']>;
+
+/** The example config's lock: governance 7..365 days. */
+const configuredLock = { minRetentionDays: 7, maxRetentionDays: 365 };
+
+function accountWith(region: Partial<RegionSpec>, lock: VaultLockSpec = configuredLock): AccountSpec {
+  return {
+    roles: [BACKUP_ROLE],
+    regions: { [REGION]: { vaults: [{ name: 'org-backup', lock }], ...region } },
+  };
+}
+
+function preparedWorld(config: Config, accounts: Record<string, AccountSpec>): WorldInput {
+  return e2eWorld({
+    policies: [attachedPolicy(config)],
+    accounts: {
+      [MANAGEMENT]: accountWith({}),
+      [CENTRAL]: accountWith({
+        vaults: [
+          { name: 'org-backup', lock: configuredLock },
+          { name: 'org-backup-central', lock: configuredLock },
+        ],
+      }),
+      [PROD]: accountWith({}),
+      [DEV]: accountWith({}),
+      ...accounts,
+    },
+  });
+}
+
+const oldTable = dynamoTable(PROD, 'old-account-orders');
+const noAdvanced: Partial<RegionSpec> = {
+  managementPreference: { DynamoDB: false },
+  resources: [{ arn: oldTable, tags: { ...TAG } }],
+};
+const reportOnly = e2eConfig({ dynamoDbAdvanced: 'report' });
+const enforce = e2eConfig();
+
+export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
+  {
+    name: 'dynamoDbAdvanced: report — a tagged table in an account without advanced DynamoDB backup is reported, and the setting stays off',
+    config: reportOnly,
+    world: preparedWorld(reportOnly, { [PROD]: accountWith(noAdvanced) }),
+    checkpoints: [0, 1].map((hour) => ({
+      hour,
+      checks: [
+        { accountId: PROD, check: 'DYNAMODB_ADVANCED', status: 'FAIL', reason: 'DYNAMODB_ADVANCED_DISABLED' },
+        { accountId: DEV, check: 'DYNAMODB_ADVANCED', status: 'PASS' },
+      ],
+    })),
+  },
+  {
+    name: 'dynamoDbAdvanced: manage — the enforce run turns advanced DynamoDB backup on where a tagged table exists',
+    config: enforce,
+    world: preparedWorld(enforce, { [PROD]: accountWith(noAdvanced) }),
+    checkpoints: [{ hour: 0, checks: [{ accountId: PROD, check: 'DYNAMODB_ADVANCED', status: 'PASS' }] }],
+  },
+  {
+    name: 'locks are never weakened: a stricter lock and a compliance lock in its grace period stay as they are (WARN), a looser one is tightened, and the central vault gets the configured lock',
+    config: enforce,
+    world: preparedWorld(enforce, {
+      // Stricter than 7..365 and still compatible with the 35-day plan and 90-day copies.
+      [PROD]: accountWith({}, { minRetentionDays: 30, maxRetentionDays: 300 }),
+      // A compliance lock still changeable for 10 days.
+      [DEV]: accountWith({}, { minRetentionDays: 1, maxRetentionDays: 400, changeableForDays: 10 }),
+      [CENTRAL]: accountWith({
+        vaults: [
+          { name: 'org-backup', lock: { minRetentionDays: 1, maxRetentionDays: 400 } },
+          { name: 'org-backup-central' },
+        ],
+      }),
+    }),
+    checkpoints: [0, 2].map((hour) => ({
+      hour,
+      checks: [
+        { accountId: PROD, check: 'VAULT_LOCK', status: 'WARN', reason: 'VAULT_LOCK_MISMATCH' },
+        { accountId: DEV, check: 'VAULT_LOCK', status: 'WARN', reason: 'VAULT_LOCK_MISMATCH' },
+        { accountId: CENTRAL, check: 'VAULT_LOCK', status: 'PASS' },
+      ],
+    })),
+  },
+];
