@@ -10,7 +10,6 @@ import {
   MANAGEMENT,
   PROD,
   START,
-  TAG,
   taggedVolumes,
   withHarness,
 } from './support.js';
