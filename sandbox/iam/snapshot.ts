@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import committedSnapshot from '../iam-snapshot.json' with { type: 'json' };
 import type { PolicyDocument, PolicyStatement } from './policy.js';
 
 /**
@@ -85,11 +85,7 @@ export function instantiate<T>(value: T, facts: SnapshotFacts): T {
   return JSON.parse(text) as T;
 }
 
-const SNAPSHOT_URL = new URL('../iam-snapshot.json', import.meta.url);
-let loaded: IamSnapshot | undefined;
-
-/** The committed snapshot, read once per process. */
+/** The committed snapshot (imported, so a bundled CLI carries it). */
 export function iamSnapshot(): IamSnapshot {
-  loaded ??= JSON.parse(readFileSync(SNAPSHOT_URL, 'utf8')) as IamSnapshot;
-  return loaded;
+  return committedSnapshot as unknown as IamSnapshot;
 }
