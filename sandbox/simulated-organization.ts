@@ -85,6 +85,7 @@ export class SimulatedOrganization {
   /** Present once a controller is deployed: from then on every call is decided against its IAM. */
   private authorizer: IamAuthorizer | undefined;
   private deployed: DeployedController | undefined;
+  private readonly authorizationListeners: Parameters<IamAuthorizer['onDecision']>[0][] = [];
   private readonly world: World;
   /** Read-only views for tests and runners. */
   readonly inspect: SandboxInspector;
@@ -165,6 +166,7 @@ export class SimulatedOrganization {
       centralBusArn: this.centralBusArn(controllerRegion),
     });
     this.authorizer = new IamAuthorizer(this.state);
+    for (const listener of this.authorizationListeners) this.authorizer.onDecision(listener);
     return this.deployed;
   }
 
@@ -173,10 +175,10 @@ export class SimulatedOrganization {
     return this.world.controllerRegion;
   }
 
-  /** Every IAM decision from now on (tests that compare granted with used permissions). */
+  /** Every IAM decision from now on, once a controller is deployed (tests that compare granted with used). */
   onAuthorization(listener: Parameters<IamAuthorizer['onDecision']>[0]): void {
-    if (!this.authorizer) throw new Error('sandbox: no controller is deployed, so nothing is authorized');
-    this.authorizer.onDecision(listener);
+    this.authorizationListeners.push(listener);
+    this.authorizer?.onDecision(listener);
   }
 
   /** Static credentials of the management account's operator user, as a credential provider. */

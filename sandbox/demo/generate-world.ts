@@ -70,6 +70,9 @@ const world: WorldInput = {
   managementAccountId: '111111111111',
   organizationId: 'o-demo1234567',
   memberRoleName: 'OrgBackupControllerExecution',
+  // Where the README recommends deploying; the policy Regions are in the EU.
+  controllerRegion: 'us-east-1',
+  baselineDelayMinutes: 10,
   backupPolicyType: 'DISABLED',
   crossAccountBackupEnabled: false,
   // Planted: trusted access for AWS Backup is off → TRUSTED_ACCESS WARN (the owner's switch; only reported).
