@@ -6,12 +6,13 @@ import { BENCH_START, benchConfig, benchWorld, memberAccountId } from './worlds.
 const REGION = 'eu-west-1';
 const HOUR_MS = 3_600_000;
 
-/** Maximum page sizes the observer asks for (facts §2.6, §2.8, §3.1). */
+/** Maximum page sizes the observer asks for (Tagging 100, Backup's lists 1000). */
 const PAGED_READS = {
   GetResources: 100,
   ListProtectedResources: 1000,
   ListBackupJobs: 1000,
   ListCopyJobs: 1000,
+  ListRecoveryPointsByBackupVault: 1000,
 } as const;
 type PagedRead = keyof typeof PAGED_READS;
 
@@ -21,7 +22,7 @@ export interface ReadCostRow {
   readonly memberCallsInSweep: number;
   /** Writes anywhere during that sweep: a steady state plans nothing, so this must be 0. */
   readonly writesInSweep: number;
-  /** Every read of one observation of the target, by operation (jobs are read from the management account). */
+  /** Every read of one observation of the target, by operation (all with the member's credentials). */
   readonly targetReads: Readonly<Record<string, number>>;
   readonly targetCalls: number;
   /** Items each paged read had to list: resources, protected resources, backup jobs, copy jobs. */
@@ -114,6 +115,7 @@ export async function measureReadCost(resources: number): Promise<Omit<ReadCostR
         ListProtectedResources: observed.protectedResources.length,
         ListBackupJobs: observed.jobs.filter((job) => job.kind === 'BACKUP').length,
         ListCopyJobs: observed.jobs.filter((job) => job.kind === 'COPY').length,
+        ListRecoveryPointsByBackupVault: observed.vaultRecoveryPoints.length,
       },
       fixedCalls: fixedCallsOf(targetReads),
     };

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
@@ -35,7 +36,9 @@ async function main(): Promise<void> {
   let sweeps: SweepThroughputRow[] = [];
   let domain: DomainThroughputRow[] = [];
   let demo: DemoWeekRow | undefined;
+  let cli: CliStartupRow[] = [];
   const wallMs = await timed(async () => {
+    cli = measureCliStartup();
     readCost = await readCostTable([10, 100, 1000, 5000]);
     sweeps = await sweepThroughputTable([
       { accounts: 10, sweeps: 3 },
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
     sweepSection(sweeps),
     domainSection(domain),
     demoSection(demo),
+    cliStartupSection(cli),
     keptSection(REPORT_LATENCY_HEADING),
   ]
     .join('\n')
@@ -104,14 +108,16 @@ function readCostSection(rows: readonly ReadCostRow[]): string {
       'after the controller repaired it and one daily backup ran. "Calls per target" are the reads of one ' +
       'observation of the target, counted by the sandbox; the lower bound is the size-independent reads of ' +
       'the smallest target plus every paged list at its maximum page size: ⌈N/100⌉ GetResources, ' +
-      '⌈protected/1000⌉ ListProtectedResources, ⌈jobs/1000⌉ ListBackupJobs and ListCopyJobs (jobs are read ' +
-      'from the management account with ByAccountId). "Member calls in sweep" are the calls made with the ' +
+      '⌈protected/1000⌉ ListProtectedResources, ⌈jobs/1000⌉ ListBackupJobs and ListCopyJobs, ⌈recovery ' +
+      "points/1000⌉ ListRecoveryPointsByBackupVault (all read with the member account's credentials); the " +
+      'observer makes no per-resource read. Bounds (test/e2e/read-cost.test.ts): ratio ≤ 1.1, and at most 20 ' +
+      'reads per target with 100 tagged resources. "Member calls in sweep" are the calls made with the ' +
       "member account's credentials during one whole steady-state sweep; writes must be 0.",
     '',
     markdownTable(
       [
         'N resources',
-        'listed: resources / protected / backup jobs / copy jobs',
+        'listed: resources / protected / backup jobs / copy jobs / recovery points',
         'calls per target',
         'size-independent',
         'lower bound',
@@ -126,6 +132,7 @@ function readCostSection(rows: readonly ReadCostRow[]): string {
           row.listed.ListProtectedResources,
           row.listed.ListBackupJobs,
           row.listed.ListCopyJobs,
+          row.listed.ListRecoveryPointsByBackupVault,
         ].join(' / '),
         String(row.targetCalls),
         String(row.fixedCalls),

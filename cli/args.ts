@@ -35,7 +35,7 @@ export function parseCommandArgs<O extends Options>(
   }
   try {
     const { values } = parseArgs({
-      args: [...argv],
+      args: joinNegativeValues(argv, spec.options),
       options: spec.options,
       strict: true,
       allowPositionals: false,
@@ -46,4 +46,22 @@ export function parseCommandArgs<O extends Options>(
     process.stderr.write(`orgbackup ${spec.name}: ${message}\nUsage: orgbackup ${spec.name} ${spec.usage}\n`);
     return { kind: 'exit', code: EXIT.usage };
   }
+}
+
+/**
+ * `--days -1`: parseArgs takes "-1" for an option and complains about an ambiguous argument; joined as
+ * `--days=-1` the value reaches the command, which says plainly what it accepts.
+ */
+function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i += 1;
+    } else joined.push(arg);
+  }
+  return joined;
 }

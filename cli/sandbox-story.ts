@@ -40,7 +40,7 @@ const STATUS_STYLE: Record<string, Style> = {
  * fix and why, and coverage before and after.
  */
 export function formatStory(
-  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'alerts' | 'events' | 'outstandingActions'>,
+  result: Pick<SandboxResult, 'initial' | 'report' | 'history' | 'events' | 'outstandingActions'>,
   options: { readonly worldPath: string; readonly seconds: number; readonly color: boolean },
 ): string {
   const { initial, report, history } = result;
@@ -53,20 +53,20 @@ export function formatStory(
   out.push(
     `${options.worldPath}: ${report.summary.accounts} accounts, ${regions.size} Regions, mode ${report.mode}. ` +
       `Simulated ${first.slice(0, 16).replace('T', ' ')} → ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC ` +
-      `(${history.length} hourly sweeps, ${result.events.delivered} events) in ${options.seconds.toFixed(1)} s.`,
+      `(${plural(history.length, 'hourly sweep')}, ${plural(result.events.delivered, 'event')}) in ${options.seconds.toFixed(1)} s.`,
   );
 
   out.push('', c('bold', 'Coverage'));
-  out.push(`  after the first sweep  ${coverageLine(initial.summary, c)}`);
-  out.push(`  at the end             ${coverageLine(report.summary, c)}`);
+  out.push(`  at the start  ${coverageLine(initial.summary, c)}`);
+  out.push(`  at the end    ${coverageLine(report.summary, c)}`);
 
-  out.push('', c('bold', 'What was wrong at the start'));
+  out.push('', c('bold', 'What was wrong at the start (before any repair)'));
   const initialReasons = countReasons(initial.resources);
   const failedChecks = countFailedChecks(initial);
   if (initialReasons.size === 0 && failedChecks.size === 0) out.push('  nothing');
   for (const [reason, count] of sortedEntries(initialReasons)) {
     out.push(
-      `  ${c('yellow', reason.padEnd(28))} ${String(count).padStart(4)} resources — ${REASON_WORDS[reason].why}`,
+      `  ${c('yellow', reason.padEnd(28))} ${plural(count, 'resource').padStart(14)} — ${REASON_WORDS[reason].why}`,
     );
   }
   for (const [check, count] of sortedEntries(failedChecks)) {
@@ -140,17 +140,52 @@ export function formatStory(
     out.push(`  ${accountId}  ${counts.join('  ')}`);
   }
 
-  const calls =
-    'calls' in report ? (report as { calls: { total: number; writes: number } }).calls : undefined;
+  out.push(...alertVolume(report.notifications, c));
+
   out.push('');
+  out.push(`AWS calls answered by the sandbox: ${report.calls.total} (${report.calls.writes} writes).`);
   out.push(
-    `Alerts published: ${result.alerts.sns} (SNS, grouped per account and run).` +
-      (calls ? ` AWS calls answered by the sandbox: ${calls.total} (${calls.writes} writes).` : ''),
-  );
-  out.push(
-    c('dim', 'JSON report: npm start -- --json   ·   another world: npm start -- --world FILE --config FILE'),
+    c(
+      'dim',
+      'JSON report: npx orgbackup sandbox --json   ·   another world: npm start -- --world FILE --config FILE',
+    ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** How many messages people received, per day and per account: the alert volume a team would live with. */
+function alertVolume(
+  sent: SandboxResult['report']['notifications'],
+  c: (style: Style, text: string) => string,
+): string[] {
+  const sns = sent.filter((message) => message.channel === 'sns');
+  const slack = sent.length - sns.length;
+  const lines = [
+    '',
+    c(
+      'bold',
+      `Alerts sent (${plural(sns.length, 'e-mail')}${slack > 0 ? `, ${plural(slack, 'Slack post')}` : ''})`,
+    ),
+  ];
+  if (sns.length === 0) return [...lines, '  none'];
+  const byDay = groupBy(sns, (message) => message.at.slice(0, 10));
+  lines.push(
+    `  per day      ${[...byDay].map(([day, messages]) => `${day.slice(5)}: ${messages.length}`).join('  ')}`,
+  );
+  const byAccount = sortedEntries(
+    new Map(
+      [...groupBy(sns, (message) => message.accountId ?? 'organization')].map(([account, messages]) => [
+        account,
+        messages.length,
+      ]),
+    ),
+  );
+  lines.push(`  per account  ${byAccount.map(([account, count]) => `${account}: ${count}`).join('  ')}`);
+  return lines;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 function coverageLine(summary: ReportSummary, c: (style: Style, text: string) => string): string {

@@ -1,10 +1,18 @@
 import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
-import { finishRun, type NotifyOutcome, sendDailyDigest } from '../shared/controller/notify-run.js';
+import { finishSweep, type NotifyOutcome, sendDailyDigest } from '../shared/controller/notify-run.js';
+
+const target = { accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) };
 
 const requestSchema = z.union([
-  z.object({ runId: z.string().min(1) }),
+  z.object({
+    runId: z.string().min(1),
+    /** The Distributed Map's `ResultWriterDetails`: where its results, failed targets included, are. */
+    fanOutResults: z.object({ Bucket: z.string().min(1), Key: z.string().min(1) }).optional(),
+    /** Targets that failed, when the caller knows them itself. */
+    failedTargets: z.array(z.object({ ...target, error: z.string() })).optional(),
+  }),
   z.object({
     kind: z.literal('digest'),
     day: z
@@ -18,7 +26,7 @@ const requestSchema = z.union([
 export function createNotifyHandler(deps: () => ControllerDeps) {
   return async (event: unknown): Promise<NotifyOutcome | { published: boolean }> => {
     const request = requestSchema.parse(event);
-    if ('runId' in request) return finishRun(deps(), request.runId);
+    if ('runId' in request) return finishSweep(deps(), request);
     return sendDailyDigest(deps(), request.day);
   };
 }

@@ -24,6 +24,8 @@ export interface ReconcileResult {
   readonly target: string;
   readonly crossAccountBackupEnabled?: boolean | null;
   readonly reachable?: boolean;
+  /** The org target only: the organization could not be read; the account targets use the last known facts. */
+  readonly failed?: boolean;
   readonly actionsApplied: number;
   readonly transitions: number;
 }
@@ -41,6 +43,7 @@ function summarizeOrg(outcome: OrgOutcome): ReconcileResult {
   return {
     target: 'org',
     crossAccountBackupEnabled: outcome.crossAccountBackupEnabled,
+    failed: outcome.failed,
     actionsApplied: outcome.actions.filter((action) => action.applied).length,
     transitions: outcome.transitions.length,
   };

@@ -7,8 +7,11 @@ import { reportContext } from '../shared/controller/report-context.js';
 /** API Gateway (IAM-authorized) → the report routes; the same routes `orgbackup sandbox --serve` serves. */
 export function createReportHandler(deps: () => ControllerDeps) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    // The multi-value map keeps a repeated parameter's every value, so the API can refuse it.
     const query = Object.fromEntries(
-      Object.entries(event.queryStringParameters ?? {}).map(([key, value]) => [key, value ?? undefined]),
+      Object.entries(event.multiValueQueryStringParameters ?? event.queryStringParameters ?? {}).map(
+        ([key, value]) => [key, value ?? undefined],
+      ),
     );
     const accept = event.headers?.Accept ?? event.headers?.accept;
     const response = await handleReportRequest(

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ControllerError } from '../shared/domain/errors.js';
@@ -13,7 +14,7 @@ import { memberBaselineNames } from './member-baseline.js';
 
 /**
  * `npx cdk synth` entry point. Context (cdk.json or `-c key=value`):
- *   configPath             config file (default orgbackup.config.yaml, else examples/orgbackup.config.yaml)
+ *   configPath             config file (default orgbackup.config.yaml; without either, synth fails)
  *   organizationId         o-…; absent: CloudFormation parameter OrganizationId at deploy time
  *   organizationalUnitIds  {"root": "r-…", "/Workloads/Prod": "ou-…"} for attachTo entries that are not ids
  *   createMemberExecutionRole  false when memberRoleName is an existing role in every account
@@ -24,7 +25,9 @@ function main(): void {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const context = (key: string): unknown => app.node.tryGetContext(key);
 
-  const config = loadDeploymentConfig(resolveConfigPath(context('configPath') as string | undefined));
+  const configPath = resolveConfigPath(context('configPath') as string | undefined);
+  process.stderr.write(`Synthesizing with the config ${relative(process.cwd(), configPath) || configPath}\n`);
+  const config = loadDeploymentConfig(configPath);
   const idsByName = contextObject(context('organizationalUnitIds'), 'organizationalUnitIds');
   const targets = resolveMemberTargets(config.attachTo, idsByName);
   const organizationId = context('organizationId') as string | undefined;

@@ -40,7 +40,12 @@ export function resolveConfigPath(configPath: string | undefined, root = PROJECT
     return path;
   }
   const preferred = join(root, DEFAULT_CONFIG_PATH);
-  return existsSync(preferred) ? preferred : join(root, EXAMPLE_CONFIG_PATH);
+  if (existsSync(preferred)) return preferred;
+  // Never the example by accident: its accounts and e-mail addresses are placeholders.
+  throw new DeploymentContextError(
+    'CONFIG_NOT_FOUND',
+    `No config file: create ${DEFAULT_CONFIG_PATH} (start from ${EXAMPLE_CONFIG_PATH}), or pass -c configPath=FILE.`,
+  );
 }
 
 /** Reads and validates the config with the same rules and messages as `orgbackup validate`. */

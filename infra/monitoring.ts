@@ -85,6 +85,20 @@ export class Monitoring extends Construct {
       controllerMetric('SweepErrors', 'Sum'),
       'Targets could not be reconciled in a sweep.',
     );
+    // Alerts that could not be delivered wait in the outbox and are retried every run (hourly); one still
+    // waiting after two hours means a channel is down or refusing them.
+    const undelivered = new Alarm(this, 'AlertsUndelivered', {
+      metric: controllerMetric('OldestUndeliveredAlertAgeMs', 'Maximum'),
+      threshold: Duration.hours(2).toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription:
+        'An alert has waited in the outbox for over two hours: SNS or Slack keeps refusing it.',
+    });
+    undelivered.addAlarmAction(new SnsAction(props.alertTopic));
+    undelivered.addOkAction(new SnsAction(props.alertTopic));
+    this.alarms.push(undelivered);
     anyAbove0(
       'SweepExecutionsFailed',
       props.sweep.metricFailed({ period: Duration.hours(1), statistic: 'Sum' }),

@@ -1,3 +1,4 @@
+import { efsAutomaticBackupPlan, teamPlan } from './local-plans.js';
 import { parentIdForPath } from './organization.js';
 import { stableId } from './rng.js';
 import { newRole } from './services/iam.js';
@@ -194,6 +195,10 @@ function addRegion(state: SimState, accountId: string, region: string, spec: Wor
       newResource(resource.arn, accountId, region, resource.tags, resource.kmsKeyArn, resource.resourceType),
     );
   }
+  for (const plan of spec.plans) regionState.localPlans.push(teamPlan(plan, accountId, region));
+  const efsAutomatic = spec.resources.filter((resource) => resource.efsAutomaticBackup).map((r) => r.arn);
+  if (efsAutomatic.length > 0)
+    regionState.localPlans.push(efsAutomaticBackupPlan(state, regionState, efsAutomatic));
   for (const rule of spec.eventRules) {
     regionState.eventRules.set(rule.name, {
       name: rule.name,

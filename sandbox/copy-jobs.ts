@@ -87,6 +87,13 @@ export class CopyJobLifecycle {
   private finish(job: SimCopyJob, state: 'COMPLETED' | 'FAILED', statusMessage?: string): void {
     job.state = state;
     job.statusMessage = statusMessage;
+    // The category values are AWS's; which failure gets which is the sandbox's guess.
+    job.messageCategory =
+      state === 'COMPLETED'
+        ? 'SUCCESS'
+        : /access/i.test(statusMessage ?? '')
+          ? 'AccessDenied'
+          : 'InvalidParameters';
     job.completionDate = this.clock.state.now;
     emitCopyJobEvent(this.clock.events, job);
   }
@@ -101,7 +108,8 @@ export class CopyJobLifecycle {
     const vault = vaultByArn(state, job.destinationVaultArn);
     if (!vault) return `Destination backup vault ${job.destinationVaultArn} does not exist.`;
     if (crossAccount && !accessPolicyAllowsCopy(state, vault.accessPolicy, job.accountId)) {
-      return `Access denied: the access policy of destination backup vault ${vault.arn} does not allow backup:CopyIntoBackupVault from this account.`;
+      // AWS's own wording (https://repost.aws/knowledge-center/backup-resolve-access-denied-error).
+      return 'Access Denied trying to call AWS Backup service';
     }
     return lockConflict(vault, job.deleteAfterDays);
   }

@@ -4,6 +4,7 @@ import { createEventsHandler } from '../functions/events.js';
 import { createNotifyHandler } from '../functions/notify.js';
 import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile-target.js';
 import { createSweepHandler } from '../functions/sweep.js';
+import { AccountAncestryReader } from '../shared/aws/account-ancestry.js';
 import { ClientFactory } from '../shared/aws/clients.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
@@ -13,6 +14,7 @@ import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
 import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js';
+import { AlertMemory } from '../shared/notify/alert-memory.js';
 import { AlertPublisher } from '../shared/notify/publisher.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
 import { SimulatedOrganization } from './index.js';
@@ -27,7 +29,10 @@ export interface HarnessOptions {
   readonly log?: Log;
   /** Extra setup on the simulation before anything runs (faults, tests). */
   readonly prepare?: (sim: SimulatedOrganization) => void;
-  /** Retries sleep for real in the SDK; tests with injected throttling pass `() => 0`. */
+  /**
+   * The delay before each SDK retry, in wall-clock ms. By default the SDK's backoff is spent on the
+   * simulated clock instead (see `simulatedBackoff`), so injected throttling costs no wall time.
+   */
   readonly retryDelayMs?: (attempt: number) => number;
   /**
    * SDK attempts per call (the client factory's default: 5). Under heavy injected throttling some call runs
@@ -117,19 +122,25 @@ export class SandboxHarness {
     const items = this.published.get(plan.targetsKey) ?? [];
     const turns = new ClaimTurns(items);
     this.claims.current = turns;
-    const targets = await mapConcurrently(items, FAN_OUT, (target) =>
+    // Like the state machine's Catch, a target that still fails is recorded as failed, not lost.
+    const failedTargets: { accountId: string; region: string; error: string }[] = [];
+    const outcomes = await mapConcurrently(items, FAN_OUT, (target) =>
       turns.run(target.accountId, () =>
         this.reconcileHandler({
           runId: plan.runId,
           target,
           totalAccounts: plan.totalAccounts,
           crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
+        }).catch((error: unknown) => {
+          failedTargets.push({ accountId: target.accountId, region: target.region, error: String(error) });
+          return null;
         }),
       ),
     );
+    const targets = outcomes.filter((outcome): outcome is ReconcileResult => outcome !== null);
     this.claims.current = undefined;
     this.published.delete(plan.targetsKey);
-    const finished = await this.notifyHandler({ runId: plan.runId });
+    const finished = await this.notifyHandler({ runId: plan.runId, failedTargets });
     const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
     return { runId: plan.runId, org, targets, summary };
   }
@@ -186,7 +197,7 @@ function sandboxDeps(
     plugins: [sim.plugin()],
     credentials: sim.managementCredentials(),
     clock: { now: () => sim.now() },
-    ...(options.retryDelayMs ? { retryDelayMs: options.retryDelayMs } : {}),
+    retryDelayMs: options.retryDelayMs ?? simulatedBackoff(sim),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
   const log = options.log ?? silentLog;
@@ -195,7 +206,7 @@ function sandboxDeps(
     factory,
     store: new OrderedClaimsStore({ client: engine.client, tableName: FINDINGS_TABLE }, () => claims.current),
     clock: { now: () => sim.now() },
-    orgFacts: new OrgFactsCache({ now: () => sim.now() }),
+    orgFacts: new OrgFactsCache({ now: () => sim.now() }, desired),
     log,
     metrics: noMetrics,
     publisher: new AlertPublisher({
@@ -203,11 +214,32 @@ function sandboxDeps(
       topicArn: `arn:aws:sns:${homeRegion}:${managementAccountId}:orgbackup-alerts`,
       secrets: factory.secretsManager(homeRegion),
       slackSecretName: options.config.alerts.slackWebhookSecretName,
+      settings: options.config.alerts,
+      memory: new AlertMemory({ client: engine.client, tableName: FINDINGS_TABLE }),
+      ancestry: new AccountAncestryReader(factory),
+      // Slack's side is the simulation's webhook; its waits and time budget run on the simulated clock.
+      fetch: sim.slackWebhook(),
+      now: () => sim.now().getTime(),
+      sleep: async (ms) => sim.advanceBy(ms),
       logger: log,
-      sleep: async () => {},
     }),
     // Waiting (EnablePolicyType polling, conflict retries) lets simulated time pass, as it would in AWS.
     sleep: async (ms) => sim.advanceBy(ms),
+  };
+}
+
+/** The SDK's standard backoff: exponential from 100 ms, capped at 20 s (jitter left out, for reproducible runs). */
+const RETRY_BASE_MS = 100;
+const RETRY_CAP_MS = 20_000;
+
+/**
+ * SDK retries that wait on the simulated clock: the backoff moves simulated time forward, as the wait would
+ * in AWS, and the SDK itself sleeps 0 ms. Which errors are retried, and how often, stays the SDK's decision.
+ */
+function simulatedBackoff(sim: SimulatedOrganization): (attempt: number) => number {
+  return (attempt) => {
+    sim.advanceBy(Math.min(RETRY_CAP_MS, RETRY_BASE_MS * 2 ** attempt));
+    return 0;
   };
 }
 

@@ -1,5 +1,5 @@
 import type { EventRouter } from './events.js';
-import type { SimBackupJob, SimCopyJob } from './state.js';
+import type { JobOrigin, SimBackupJob, SimCopyJob } from './state.js';
 
 /** The `aws.backup` events a job's state changes put on its account's default bus, shaped as AWS sends them. */
 export function emitBackupJobEvent(events: EventRouter, job: SimBackupJob): void {
@@ -25,12 +25,7 @@ export function emitBackupJobEvent(events: EventRouter, job: SimBackupJob): void
           statusMessage: job.statusMessage ?? '',
           percentDone: job.percentDone,
           retryCount: 0,
-          createdBy: {
-            backupPlanId: job.createdBy.backupPlanId,
-            backupPlanArn: job.createdBy.backupPlanArn,
-            backupPlanVersion: job.createdBy.backupPlanVersion,
-            backupPlanRuleId: job.createdBy.backupRuleId,
-          },
+          ...createdByOf(job.createdBy),
         };
   events.emit(job.accountId, job.region, {
     source: 'aws.backup',
@@ -60,14 +55,21 @@ export function emitCopyJobEvent(events: EventRouter, job: SimCopyJob): void {
       destinationRecoveryPointArn: job.destinationRecoveryPointArn ?? {},
       state: job.state,
       statusMessage: job.statusMessage ?? '',
-      createdBy: {
-        backupPlanId: job.createdBy.backupPlanId,
-        backupPlanArn: job.createdBy.backupPlanArn,
-        backupPlanVersion: job.createdBy.backupPlanVersion,
-        backupPlanRuleId: job.createdBy.backupRuleId,
-      },
+      ...createdByOf(job.createdBy),
     },
   });
+}
+
+function createdByOf(origin: JobOrigin | undefined): { createdBy?: Record<string, string> } {
+  if (!origin) return {};
+  return {
+    createdBy: {
+      backupPlanId: origin.backupPlanId,
+      backupPlanArn: origin.backupPlanArn,
+      backupPlanVersion: origin.backupPlanVersion,
+      backupPlanRuleId: origin.backupRuleId,
+    },
+  };
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

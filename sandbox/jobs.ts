@@ -1,9 +1,10 @@
-import { parseSchedule, type Schedule } from '../shared/domain/schedule.js';
 import { Agenda } from './agenda.js';
+import { type AwsCron, parseAwsCron } from './aws-cron.js';
 import { BackupJobLifecycle } from './backup-jobs.js';
 import { CopyJobLifecycle } from './copy-jobs.js';
 import type { SimPlan, SimPlanRule, SimPlanSelection } from './effective-policy.js';
 import type { EventRouter } from './events.js';
+import { localPlanOrigin, serviceLinkedBackupRoleArn } from './local-plans.js';
 import { findKey } from './lookup.js';
 import { backupPolicyTypeStatus, effectivePlansOf } from './organization.js';
 import { arnMatchesPattern, DEFAULT_OPT_IN } from './resource-types.js';
@@ -29,7 +30,19 @@ interface DueRule {
   readonly accountId: string;
   readonly plan: SimPlan;
   readonly rule: SimPlanRule;
+  /** A plan the account made itself (team plan, EFS automatic backups), not the organization policy. */
+  readonly local: boolean;
 }
+
+/** How on-demand backups are timed: AWS's one-hour default start window, a short completion window. */
+const ON_DEMAND_RULE: Omit<SimPlanRule, 'vaultName'> = {
+  name: 'on-demand',
+  schedule: '',
+  startWindowMinutes: 60,
+  completionWindowMinutes: 180,
+  deleteAfterDays: null,
+  copyActions: [],
+};
 
 export function orgPlanIdentity(accountId: string, region: string, planName: string, revision: number) {
   const backupPlanId = `orgs/${uuidFrom(`plan:${accountId}:${planName}`)}`;
@@ -42,7 +55,7 @@ export function orgPlanIdentity(accountId: string, region: string, planName: str
 
 export class JobEngine {
   private readonly agenda = new Agenda();
-  private readonly schedules = new Map<string, Schedule | null>();
+  private readonly schedules = new Map<string, AwsCron | null>();
   /** Scheduled runs up to and including this instant have been started. */
   private runCursor: Date;
   private nextRunCache?: { key: string; at: number | undefined; due: DueRule[] };
@@ -83,11 +96,11 @@ export class JobEngine {
     if (limit > this.runCursor.getTime()) this.runCursor = new Date(limit);
   }
 
-  private schedule(expression: string): Schedule | null {
+  private schedule(expression: string): AwsCron | null {
     if (!this.schedules.has(expression)) {
-      let parsed: Schedule | null = null;
+      let parsed: AwsCron | null = null;
       try {
-        parsed = parseSchedule(expression);
+        parsed = parseAwsCron(expression);
       } catch {
         // An invalid expression makes the plan invalid: AWS runs nothing for it.
       }
@@ -104,17 +117,15 @@ export class JobEngine {
     let due: DueRule[] = [];
     const nextByExpression = new Map<string, number | undefined>();
     for (const account of this.state.organization.accounts.values()) {
-      for (const plan of effectivePlansOf(this.state, account.id)) {
+      const orgPlans = effectivePlansOf(this.state, account.id).map((plan) => ({ plan, local: false }));
+      const localPlans = [...account.regions.values()].flatMap((region) =>
+        region.localPlans.map((plan) => ({ plan, local: true })),
+      );
+      for (const { plan, local } of [...orgPlans, ...localPlans]) {
         for (const rule of plan.rules) {
           if (!nextByExpression.has(rule.schedule)) {
             const schedule = this.schedule(rule.schedule);
-            let next: number | undefined;
-            try {
-              next = schedule?.next(this.runCursor).getTime();
-            } catch {
-              next = undefined;
-            }
-            nextByExpression.set(rule.schedule, next);
+            nextByExpression.set(rule.schedule, schedule?.next(this.runCursor)?.getTime());
           }
           const next = nextByExpression.get(rule.schedule);
           if (next === undefined) continue;
@@ -122,7 +133,7 @@ export class JobEngine {
             at = next;
             due = [];
           }
-          if (next === at) due.push({ accountId: account.id, plan, rule });
+          if (next === at) due.push({ accountId: account.id, plan, rule, local });
         }
       }
     }
@@ -130,27 +141,40 @@ export class JobEngine {
     return this.nextRunCache;
   }
 
-  private startRun({ accountId, plan, rule }: DueRule): void {
+  /** A backup of one resource now, into a vault of its account and Region, made by no plan. */
+  backUpNow(resource: SimResource, vaultName: string): void {
+    const region = this.state.region(resource.accountId, resource.region);
+    const rule = { ...ON_DEMAND_RULE, vaultName };
+    this.backupJobs.create(region, resource, rule, serviceLinkedBackupRoleArn(resource.accountId), undefined);
+  }
+
+  private startRun({ accountId, plan, rule, local }: DueRule): void {
     const account = this.state.account(accountId);
     if (!account) return;
     for (const region of plan.regions) {
       const regionState = this.state.region(accountId, region);
-      const identity = orgPlanIdentity(accountId, region, plan.name, this.state.organization.policyRevision);
-      const origin: JobOrigin = {
-        backupPlanId: identity.backupPlanId,
-        backupPlanArn: identity.backupPlanArn,
-        backupPlanName: plan.name,
-        backupPlanVersion: identity.versionId,
-        backupRuleId: uuidFrom(`rule:${accountId}:${plan.name}:${rule.name}`),
-        backupRuleName: rule.name,
-        backupRuleCron: rule.schedule,
-      };
+      const origin = local
+        ? localPlanOrigin(accountId, region, plan, rule.name)
+        : this.orgPlanOrigin(accountId, region, plan, rule);
       for (const resource of this.resourcesIn(accountId, region)) {
         const selection = plan.selections.find((candidate) => selects(candidate, resource, regionState));
         if (selection && resource.resourceType)
           this.backupJobs.create(regionState, resource, rule, selection.roleArn, origin);
       }
     }
+  }
+
+  private orgPlanOrigin(accountId: string, region: string, plan: SimPlan, rule: SimPlanRule): JobOrigin {
+    const identity = orgPlanIdentity(accountId, region, plan.name, this.state.organization.policyRevision);
+    return {
+      backupPlanId: identity.backupPlanId,
+      backupPlanArn: identity.backupPlanArn,
+      backupPlanName: plan.name,
+      backupPlanVersion: identity.versionId,
+      backupRuleId: uuidFrom(`rule:${accountId}:${plan.name}:${rule.name}`),
+      backupRuleName: rule.name,
+      backupRuleCron: rule.schedule,
+    };
   }
 
   private resourcesIn(accountId: string, region: string): SimResource[] {

@@ -1,3 +1,4 @@
+import { serviceLinkedBackupRoleArn } from './local-plans.js';
 import { orgPathOf } from './organization.js';
 import { arnMatchesPattern } from './resource-types.js';
 import type { SimAccount, SimKey, SimState, SimVault } from './state.js';
@@ -11,6 +12,8 @@ const AWS_MIN_RETENTION_DAYS = 1;
 const AWS_MAX_RETENTION_DAYS = 36500;
 
 export function roleTrustsBackup(account: SimAccount, accountId: string, roleArn: string): boolean {
+  // AWS Backup's service-linked role exists in every account that uses AWS Backup and trusts it by design.
+  if (roleArn === serviceLinkedBackupRoleArn(accountId)) return true;
   const match = /^arn:aws:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
   if (!match || match[1] !== accountId) return false;
   const role = account.roles.get(match[2]!);

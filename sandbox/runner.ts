@@ -4,6 +4,7 @@ import type { ActionRecord, ComplianceReport, DesiredState, ReportSummary } from
 import type { FindingsStore } from '../shared/store/findings-store.js';
 import { SandboxHarness } from './harness.js';
 import type { SimulatedOrganization } from './index.js';
+import type { SentNotification } from './state.js';
 import type { World } from './world.js';
 
 export interface SandboxOptions {
@@ -19,7 +20,7 @@ export interface SandboxOptions {
   readonly onSweep?: (progress: SweepProgress) => void;
   /** Extra setup on the simulation before the clock starts (faults, tests). */
   readonly prepare?: (sim: SimulatedOrganization) => void;
-  /** Retries sleep for real in the SDK; runs with injected throttling pass `() => 0`. */
+  /** Wall-clock delay before each SDK retry; by default the backoff is spent on the simulated clock. */
   readonly retryDelayMs?: (attempt: number) => number;
 }
 
@@ -37,14 +38,18 @@ export interface SandboxResult {
       readonly total: number;
       readonly writes: number;
     };
+    /** Every message SNS and the Slack webhook accepted during the run, oldest first. */
+    readonly notifications: readonly SentNotification[];
   };
   /** Planned actions still not applied at the end (blocked, failed, or audit mode), newest state of each. */
   readonly outstandingActions: readonly ActionRecord[];
-  /** The report right after the first sweep: what was wrong before the controller's repairs took effect. */
+  /**
+   * The world as it starts, before any repair: an audit-mode sweep (which writes nothing) of the same world
+   * in a separate simulation, so the run itself is not disturbed.
+   */
   readonly initial: ComplianceReport;
   /** Coverage after each sweep, oldest first. */
   readonly history: readonly SweepProgress[];
-  readonly alerts: { readonly sns: number };
   readonly events: { readonly delivered: number };
   readonly sim: SimulatedOrganization;
   readonly store: FindingsStore;
@@ -61,16 +66,31 @@ const MINUTE_MS = 60_000;
  * the `events` function every simulated minute — against a simulated organization on the simulated clock.
  */
 export async function runSandbox(options: SandboxOptions): Promise<SandboxResult> {
+  const initial = await lookBeforeRepairs(options);
   const harness = await SandboxHarness.start(options);
   try {
-    return await simulate(harness, options);
+    return { ...(await simulate(harness, options)), initial };
   } catch (error) {
     await harness.close();
     throw error;
   }
 }
 
-async function simulate(harness: SandboxHarness, options: SandboxOptions): Promise<SandboxResult> {
+/** What was wrong at the start: one audit-mode sweep of a fresh copy of the world. */
+async function lookBeforeRepairs(options: SandboxOptions): Promise<ComplianceReport> {
+  const look = await SandboxHarness.start({ ...options, config: { ...options.config, mode: 'audit' } });
+  try {
+    await look.sweep();
+    return await look.report();
+  } finally {
+    await look.close();
+  }
+}
+
+async function simulate(
+  harness: SandboxHarness,
+  options: SandboxOptions,
+): Promise<Omit<SandboxResult, 'initial'>> {
   const { sim, store } = harness;
   const every = (options.sweepEveryMinutes ?? 60) * MINUTE_MS;
   const start = sim.now().getTime();
@@ -79,14 +99,12 @@ async function simulate(harness: SandboxHarness, options: SandboxOptions): Promi
   const history: SweepProgress[] = [];
   let delivered = 0;
   let nextSweep = start;
-  let initial: ComplianceReport | undefined;
   for (let t = start; t < end; t += MINUTE_MS) {
     // A handler that waited may have moved the clock past t already.
     sim.advanceTo(new Date(Math.max(t, sim.now().getTime())));
     delivered += (await harness.deliverEvents())?.delivered ?? 0;
     if (t >= nextSweep) {
       const { summary } = await harness.sweep();
-      initial ??= await harness.report();
       const progress = { at: new Date(t).toISOString(), sweep: history.length + 1, sweeps, summary };
       history.push(progress);
       options.onSweep?.(progress);
@@ -103,11 +121,10 @@ async function simulate(harness: SandboxHarness, options: SandboxOptions): Promi
     report: {
       ...report,
       calls: { byOperation: counts.byOperation, total: counts.total, writes: counts.writes },
+      notifications: sim.notifications(),
     },
     outstandingActions: views.flatMap((view) => view.outstandingActions),
-    initial: initial ?? report,
     history,
-    alerts: { sns: sim.snsMessages().length },
     events: { delivered },
     sim,
     store,

@@ -16,10 +16,12 @@ import { iamHandlers } from './services/iam.js';
 import { kmsHandlers } from './services/kms.js';
 import { secretsHandlers, snsHandlers } from './services/notifications.js';
 import { organizationsHandlers } from './services/organizations.js';
+import { slackWebhookFetch } from './services/slack-webhook.js';
 import { stsHandlers } from './services/sts.js';
 import { taggingHandlers } from './services/tagging.js';
 import type {
   EventBridgeEvent,
+  SentNotification,
   SimBackupJob,
   SimCopyJob,
   SimProtectedResource,
@@ -185,6 +187,26 @@ export class SimulatedOrganization {
 
   snsMessages(): readonly SnsMessage[] {
     return [...this.state.snsMessages];
+  }
+
+  /** Every message SNS and the Slack webhook accepted, in order. */
+  notifications(): readonly SentNotification[] {
+    return [...this.state.notifications];
+  }
+
+  /** Bodies the Slack webhook accepted. */
+  slackPosts(): readonly { readonly at: Date; readonly body: string }[] {
+    return [...this.state.slackPosts];
+  }
+
+  /** The Slack webhook answers the next posts with these errors (a 429 may carry Retry-After seconds). */
+  failSlackPosts(...failures: { status: number; retryAfterSeconds?: number }[]): void {
+    this.state.slackFailures.push(...failures);
+  }
+
+  /** The `fetch` through which the controller reaches Slack's incoming webhook. */
+  slackWebhook(): typeof fetch {
+    return slackWebhookFetch(this.state);
   }
 
   private async dispatch(request: SandboxRequest): Promise<Record<string, unknown> | undefined> {

@@ -1,3 +1,4 @@
+import type { SimPlan } from './effective-policy.js';
 import { Rng, stableId } from './rng.js';
 
 /** The mutable state of the simulated organization. Services read and write it; nothing else is shared. */
@@ -65,6 +66,7 @@ export interface SimRecoveryPoint {
   readonly encryptionKeyArn: string;
   readonly backupSizeInBytes: number;
   readonly backupPlanId?: string;
+  readonly backupPlanName?: string;
   readonly sourceRecoveryPointArn?: string;
 }
 
@@ -145,7 +147,10 @@ export interface SimBackupJob {
   readonly vaultName: string;
   readonly vaultArn: string;
   readonly iamRoleArn: string;
-  readonly createdBy: JobOrigin;
+  /** Absent for on-demand backups, which no plan made. */
+  readonly createdBy?: JobOrigin;
+  /** `SUCCESS` on success; an AWS category such as `AccessDenied` otherwise (also "completed with issues"). */
+  messageCategory?: string;
   readonly creationDate: Date;
   readonly startBy: Date;
   readonly expectedCompletionDate: Date;
@@ -175,8 +180,10 @@ export interface SimCopyJob {
   readonly destinationVaultArn: string;
   readonly deleteAfterDays: number | null;
   readonly iamRoleArn: string;
-  readonly createdBy: JobOrigin;
+  /** Absent for on-demand backups, which no plan made. */
+  readonly createdBy?: JobOrigin;
   readonly createdByBackupJobId: string;
+  messageCategory?: string;
   readonly creationDate: Date;
   state: CopyJobState;
   statusMessage?: string;
@@ -207,6 +214,8 @@ export interface SimRegion {
   readonly copyJobs: SimCopyJob[];
   /** Rules on the Region's default event bus. */
   readonly eventRules: Map<string, SimEventRule>;
+  /** Backup plans this account made itself in this Region (team plans, EFS automatic backups). */
+  readonly localPlans: SimPlan[];
 }
 
 export interface SimPolicy {
@@ -263,6 +272,18 @@ export interface SnsMessage {
   readonly message: string;
 }
 
+/** One message SNS or the Slack webhook accepted, as the sandbox report lists it. */
+export interface SentNotification {
+  readonly at: string;
+  readonly channel: 'sns' | 'slack';
+  /** From the message's `accountId` attribute (SNS) or header block id (Slack); null when organization-wide. */
+  readonly accountId: string | null;
+  readonly severity: string | null;
+  readonly bytes: number;
+  /** Slack only: the number of Block Kit blocks. */
+  readonly blocks: number | null;
+}
+
 export const ORGANIZATIONS_REGION = 'us-east-1';
 
 /** Services' shared, mutable world plus the clock and the seeded randomness. */
@@ -278,6 +299,11 @@ export class SimState {
   readonly secrets = new Map<string, string>();
   readonly centralBus: SimEventBus;
   readonly snsMessages: SnsMessage[] = [];
+  readonly notifications: SentNotification[] = [];
+  /** Bodies the Slack incoming webhook accepted, as posted. */
+  readonly slackPosts: { readonly at: Date; readonly body: string }[] = [];
+  /** Posts the Slack webhook still answers with an error (tests of retries and redaction). */
+  slackFailures: { status: number; retryAfterSeconds?: number }[] = [];
   readonly memberRoleName?: string;
   private readonly counters = new Map<string, number>();
 
@@ -328,6 +354,7 @@ export class SimState {
 
 export function newRegionState(accountId: string, region: string): SimRegion {
   return {
+    localPlans: [],
     accountId,
     region,
     vaults: new Map(),

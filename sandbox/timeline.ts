@@ -106,6 +106,8 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
     if (Object.keys(spec.tags).length > 0) emitTagChange(ctx, resource, Object.keys(spec.tags));
   } else if (entry.deleteResource) {
     requireResource(entry.deleteResource.arn).deleted = true;
+  } else if (entry.onDemandBackup) {
+    ctx.jobs.backUpNow(requireResource(entry.onDemandBackup.arn), entry.onDemandBackup.vault);
   } else if (entry.attachPolicy) {
     const targetId =
       resolveTargetId(state, entry.attachPolicy.target) ??

@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { ControllerError } from '../shared/domain/errors.js';
+import { worldReferenceIssues } from './world-references.js';
 
 /**
  * The world file: the starting organization plus a timeline of things that happen while the simulated clock
@@ -30,6 +31,20 @@ const ResourceSpec = z
     kmsKeyArn: Arn.optional(),
     /** Backup resource type when the ARN alone is ambiguous (rds cluster: Aurora, DocumentDB or Neptune). */
     resourceType: z.string().optional(),
+    /** EFS only: EFS automatic backups are on (daily, into aws/efs/automatic-backup-vault). */
+    efsAutomaticBackup: z.boolean().optional(),
+  })
+  .strict();
+
+/** A backup plan the account's own team made (not from the organization policy). */
+const TeamPlanSpec = z
+  .object({
+    name: z.string().min(1),
+    schedule: z.string().min(1).describe('An AWS Backup cron expression, in UTC.'),
+    vault: VaultName,
+    /** Selects resources carrying any of these tags with exactly this value. */
+    tags: Tags,
+    deleteAfterDays: z.int().min(1).default(35),
   })
   .strict();
 
@@ -86,6 +101,8 @@ const RegionSpec = z
     resources: z.array(ResourceSpec).default([]),
     vaults: z.array(VaultSpec).default([]),
     keys: z.array(KeySpec).default([]),
+    /** Backup plans the account's own teams made (not from the organization policy). */
+    plans: z.array(TeamPlanSpec).default([]),
     /** Rules on the default event bus (e.g. an existing forwarding rule). */
     eventRules: z.array(EventRuleSpec).default([]),
   })
@@ -193,6 +210,8 @@ const TimelineEntry = z
       .strict()
       .optional(),
     deleteResource: z.object({ arn: Arn }).strict().optional(),
+    /** An on-demand backup of a resource into a vault of its account and Region (no plan made it). */
+    onDemandBackup: z.object({ arn: Arn, vault: VaultName }).strict().optional(),
     attachPolicy: z.object({ policy: z.string(), target: PolicyTarget }).strict().optional(),
     /** Detach `policy` (by name) from the target, or every backup policy attached there. */
     detachPolicy: z.object({ target: PolicyTarget, policy: z.string().optional() }).strict().optional(),
@@ -315,14 +334,72 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function parseWorld(document: unknown, fileName = 'world'): World {
   const result = WorldSchema.safeParse(document);
   if (!result.success) {
-    throw new WorldValidationError(
-      fileName,
-      result.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
-    );
+    const schemaIssues = result.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+    }));
+    // Every problem at once: the references are checked too, in the document without the broken parts.
+    throw new WorldValidationError(fileName, [
+      ...schemaIssues,
+      ...referenceIssuesDespite(document, result.error.issues),
+    ]);
   }
-  const issues = crossReferenceIssues(result.data);
+  const issues = [...crossReferenceIssues(result.data), ...worldReferenceIssues(result.data)];
   if (issues.length > 0) throw new WorldValidationError(fileName, issues);
   return result.data;
+}
+
+/**
+ * Reference problems of a document the schema rejected: the entries the schema complained about are left
+ * out (the list element or record entry holding each problem), and if the rest is valid its references are
+ * checked, with paths pointing into the original document. Empty when even the rest does not parse.
+ */
+function referenceIssuesDespite(
+  document: unknown,
+  schemaIssues: readonly { path: PropertyKey[] }[],
+): WorldIssue[] {
+  const pruned = structuredClone(document);
+  /** Per list (by its path), the indices left out, so that later paths can be mapped back. */
+  const removed = new Map<string, number[]>();
+  for (const { path } of schemaIssues) {
+    const last = path.findLastIndex((key) => typeof key === 'number');
+    const cut = last >= 0 ? last : path.length - 1;
+    if (cut < 1) return [];
+    let parent: unknown = pruned;
+    for (const key of path.slice(0, cut))
+      parent = (parent as Record<PropertyKey, unknown> | undefined)?.[key];
+    const key = path[cut]!;
+    if (Array.isArray(parent) && typeof key === 'number') {
+      parent[key] = REMOVED;
+      const list = formatPath(path.slice(0, cut));
+      removed.set(
+        list,
+        [...(removed.get(list) ?? []), key].sort((a, b) => a - b),
+      );
+    } else if (parent && typeof parent === 'object') delete (parent as Record<PropertyKey, unknown>)[key];
+  }
+  const rest = WorldSchema.safeParse(withoutRemoved(pruned));
+  if (!rest.success) return [];
+  const original = (path: string) =>
+    path.replace(/^(.*?)\[(\d+)\]/, (_whole, list: string, index: string) => {
+      let at = Number(index);
+      for (const gone of removed.get(list) ?? []) if (gone <= at) at += 1;
+      return `${list}[${at}]`;
+    });
+  return [...crossReferenceIssues(rest.data), ...worldReferenceIssues(rest.data)].map((issue) => ({
+    ...issue,
+    path: original(issue.path),
+  }));
+}
+
+const REMOVED = Symbol('removed');
+
+function withoutRemoved(value: unknown): unknown {
+  if (Array.isArray(value)) return value.filter((item) => item !== REMOVED).map(withoutRemoved);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutRemoved(item)]));
+  }
+  return value;
 }
 
 /** Parses YAML or JSON text (JSON is YAML) and validates it. */

@@ -31,7 +31,6 @@ const spec = {
 } as const;
 
 export const dashboardCommand: CliCommand = {
-  summary: 'Open the deployed dashboard locally, signing its requests with your AWS credentials',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;

@@ -59,7 +59,6 @@ interface ConfigDiff extends PolicyImpact {
 }
 
 export const diffCommand: CliCommand = {
-  summary: 'Preview a config change: policy diff, coverage gained and lost, changed terms, planned actions',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;

@@ -37,7 +37,6 @@ const spec = {
 } as const;
 
 export const evidenceCommand: CliCommand = {
-  summary: 'Write a point-in-time evidence pack (report, CSVs, printable page, hashed manifest)',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;

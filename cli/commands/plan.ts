@@ -43,7 +43,6 @@ const spec = {
 } as const;
 
 export const planCommand: CliCommand = {
-  summary: 'Show what the controller would change and what is not compliant, changing nothing',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;

@@ -15,7 +15,6 @@ const spec = {
 } satisfies CommandSpec<typeof options>;
 
 export const policyCommand: CliCommand = {
-  summary: 'Print the BACKUP_POLICY document the config renders',
   async run(argv) {
     const args = parseCommandArgs(argv, spec);
     if (args.kind === 'exit') return args.code;

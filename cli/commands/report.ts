@@ -1,6 +1,11 @@
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { ControllerError } from '../../shared/domain/errors.js';
-import type { OrganizationSummary, ResourceFinding } from '../../shared/domain/model.js';
+import {
+  type OrganizationSummary,
+  RESOURCE_STATUSES,
+  type ResourceFinding,
+} from '../../shared/domain/model.js';
+import { findRegion } from '../../shared/domain/regions.js';
 import { coveragePercent } from '../../shared/domain/report.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { credentialsFailure } from '../credentials.js';
@@ -56,13 +61,32 @@ const spec = {
   },
 } as const;
 
+/**
+ * The filters checked here too, so a typo is a usage error (exit 2) before any request is made; the API
+ * applies the same rules. Status is matched without regard to case, as the API does.
+ */
+function badFilter(options: { account?: string; status?: string; region?: string }): string | null {
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
+    return `--account must be a 12-digit account id, not "${options.account}"`;
+  }
+  if (
+    options.status !== undefined &&
+    !(RESOURCE_STATUSES as readonly string[]).includes(options.status.toUpperCase())
+  ) {
+    return `--status must be one of ${RESOURCE_STATUSES.join(', ')}, not "${options.status}"`;
+  }
+  if (options.region !== undefined && !findRegion(options.region)) {
+    return `--region must be a Region name like eu-west-1, not "${options.region}"`;
+  }
+  return null;
+}
+
 interface FindingsPage {
   readonly items: ResourceFinding[];
   readonly nextCursor: string | null;
 }
 
 export const reportCommand: CliCommand = {
-  summary: 'Print the compliance report from a deployed (or local) report API',
   async run(argv) {
     const parsed = parseCommandArgs(argv, spec);
     if (parsed.kind === 'exit') return parsed.code;
@@ -86,6 +110,8 @@ export const reportCommand: CliCommand = {
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE) {
       return usage(`--page-size must be a whole number from 1 to ${MAX_PAGE}, not "${options['page-size']}"`);
     }
+    const filterProblem = badFilter(options);
+    if (filterProblem) return usage(filterProblem);
     let signing: Signing | undefined;
     if (options.sign || !isLoopback(endpoint)) {
       const region = options['api-region'] ?? apiGatewayRegion(endpoint.hostname);

@@ -2,8 +2,9 @@ import { runSandbox, type SweepProgress } from '../../sandbox/runner.js';
 import { reportContext } from '../../shared/controller/report-context.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
+import { bundledFile } from '../package-root.js';
 import { formatStory, paint } from '../sandbox-story.js';
-import { serveReport } from '../serve.js';
+import { listenForReport } from '../serve.js';
 import { loadWorldFile } from '../world-file.js';
 import type { CliCommand } from './index.js';
 
@@ -38,7 +39,6 @@ const spec = {
 } as const;
 
 export const sandboxCommand: CliCommand = {
-  summary: 'Run the controller against a simulated organization and print the report',
   async run(argv) {
     // `--serve` with no port: parseArgs needs a value, so a bare flag becomes the default port.
     const args = argv.flatMap((arg, i) =>
@@ -49,7 +49,7 @@ export const sandboxCommand: CliCommand = {
     const options = parsed.values;
 
     const worldPath = options.world ?? DEFAULT_WORLD;
-    const world = await loadWorldFile(worldPath);
+    const world = await loadWorldFile(options.world ?? bundledFile(DEFAULT_WORLD), worldPath);
     if (!world) return EXIT.usage;
     const start = new Date(world.start);
     const until = endOf(start, options.days, options.until);
@@ -62,8 +62,20 @@ export const sandboxCommand: CliCommand = {
       process.stderr.write(`orgbackup sandbox: --seed must be a whole number, not "${options.seed}"\n`);
       return EXIT.usage;
     }
-    const loaded = await loadConfigFile(options.config ?? DEFAULT_CONFIG, start);
+    const loaded = await loadConfigFile(options.config ?? bundledFile(DEFAULT_CONFIG), start);
     if (!loaded.ok) return EXIT.usage;
+    const serve =
+      options['no-serve'] || options.json
+        ? undefined
+        : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
+    const port = serve === undefined ? undefined : Number(serve);
+    if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65_535)) {
+      process.stderr.write(`orgbackup sandbox: --serve must be a port from 0 to 65535, not "${serve}"\n`);
+      return EXIT.usage;
+    }
+    // The port is taken before the simulation, so a busy one is reported at once, not after it.
+    const listener = port === undefined ? undefined : await listen(port);
+    if (listener === null) return EXIT.usage;
 
     const progress = process.stderr.isTTY && !options.json ? progressBar() : undefined;
     const started = performance.now();
@@ -76,11 +88,9 @@ export const sandboxCommand: CliCommand = {
         return EXIT.ok;
       }
       process.stdout.write(formatStory(result, { worldPath, seconds, color: useColor() }));
-      const serve = options['no-serve']
-        ? undefined
-        : (options.serve ?? (process.stdout.isTTY ? '8787' : undefined));
-      if (serve === undefined) return EXIT.ok;
-      const { url, server } = await serveReport(result.store, Number(serve), reportContext(result.desired));
+      if (!listener) return EXIT.ok;
+      listener.serve(result.store, reportContext(result.desired));
+      const { url, server } = listener;
       process.stdout.write(
         `\nDashboard: ${url}/\n` +
           `Report API on ${url} — try ${url}/summary, ${url}/findings?status=FAILING, ${url}/accounts/222222222223\n` +
@@ -92,10 +102,30 @@ export const sandboxCommand: CliCommand = {
       await new Promise((resolve) => server.close(resolve));
       return EXIT.ok;
     } finally {
+      if (listener?.server.listening) listener.server.close();
       await result.close();
     }
   },
 };
+
+/** null (after saying why) when the port cannot be used. */
+async function listen(port: number) {
+  try {
+    return await listenForReport(port);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is already in use'
+        : code === 'EACCES'
+          ? 'may not be used by this user'
+          : `cannot be used (${code ?? String(error)})`;
+    process.stderr.write(
+      `orgbackup sandbox: port ${port} on 127.0.0.1 ${why}; give another with --serve PORT, or --no-serve\n`,
+    );
+    return null;
+  }
+}
 
 function endOf(start: Date, days: string | undefined, until: string | undefined): Date | string {
   if (days !== undefined && until !== undefined) return 'give --days or --until, not both';

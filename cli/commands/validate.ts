@@ -10,7 +10,6 @@ const spec = {
 } satisfies CommandSpec<{ config: { type: 'string' } }>;
 
 export const validateCommand: CliCommand = {
-  summary: 'Check a config file and list every problem with its fix',
   async run(argv) {
     const args = parseCommandArgs(argv, spec);
     if (args.kind === 'exit') return args.code;

@@ -12,10 +12,24 @@ const REGIONS = ['eu-west-1', 'eu-central-1'] as const;
 const TAG = { BackupEnabled: 'True' };
 const ROLE = 'OrgBackupServiceRole';
 
-type Resource = { arn: string; tags: Record<string, string>; kmsKeyArn?: string };
+type Resource = {
+  arn: string;
+  tags: Record<string, string>;
+  kmsKeyArn?: string;
+  efsAutomaticBackup?: boolean;
+};
 
-/** A workload's tagged resources in one Region: volumes, instances, a database, tables, a file system. */
-function workload(account: string, region: string, prefix: string, size: number): Resource[] {
+/**
+ * A workload's tagged resources in one Region: volumes, instances, a database, tables, a file system.
+ * `efsAutomaticBackup`: its file systems were made in the EFS console, so EFS automatic backups are on.
+ */
+function workload(
+  account: string,
+  region: string,
+  prefix: string,
+  size: number,
+  efsAutomaticBackup = false,
+): Resource[] {
   const id = (n: number) => `${prefix}${String(n).padStart(4, '0')}`;
   const resources: Resource[] = [];
   for (let n = 1; n <= size; n += 1) {
@@ -30,7 +44,11 @@ function workload(account: string, region: string, prefix: string, size: number)
             : kind === 3
               ? `arn:aws:elasticfilesystem:${region}:${account}:file-system/fs-${id(n)}`
               : `arn:aws:ec2:${region}:${account}:volume/vol-${id(n)}`;
-    resources.push({ arn, tags: { ...TAG, Name: `${prefix}-${n}` } });
+    resources.push({
+      arn,
+      tags: { ...TAG, Name: `${prefix}-${n}` },
+      ...(kind === 3 && efsAutomaticBackup ? { efsAutomaticBackup } : {}),
+    });
   }
   return resources;
 }
@@ -44,6 +62,7 @@ const regionsOf = (account: string, prefix: string, size: number) =>
   );
 
 const paymentsKey = 'arn:aws:kms:eu-west-1:222222222221:key/payments-data';
+const exportsKey = 'arn:aws:kms:eu-west-1:222222222221:key/payments-exports';
 
 const world: WorldInput = {
   version: 1,
@@ -79,10 +98,16 @@ const world: WorldInput = {
         'eu-west-1': {
           resources: [
             ...workload('222222222221', 'eu-west-1', 'pay', 18),
-            // Planted: a bucket on a customer-managed key the backup role has no grant on → KMS_ACCESS_DENIED.
+            // Planted: a bucket on a customer-managed key, scheduled for deletion mid-week (below).
             { arn: 'arn:aws:s3:::payments-ledger', tags: TAG, kmsKeyArn: paymentsKey },
+            // Planted: a bucket whose key policy refuses the backup role: its jobs complete with issues
+            // (objects skipped) → FAILING / BACKUP_INCOMPLETE; the controller never rewrites a key policy.
+            { arn: 'arn:aws:s3:::payments-exports', tags: TAG, kmsKeyArn: exportsKey },
           ],
-          keys: [{ arn: paymentsKey, state: 'Enabled' }],
+          keys: [
+            { arn: paymentsKey, state: 'Enabled' },
+            { arn: exportsKey, state: 'Enabled', allowsBackupRole: false },
+          ],
         },
         'eu-central-1': { resources: workload('222222222221', 'eu-central-1', 'payc', 18) },
       },
@@ -108,7 +133,9 @@ const world: WorldInput = {
       roles: [ROLE],
       regions: {
         'eu-west-1': {
-          resources: workload('222222222223', 'eu-west-1', 'data', 18),
+          // Planted: its file systems have EFS automatic backups, the only backups they get while the lock
+          // below fails the policy's jobs → BACKED_UP_OUTSIDE_POLICY next to the lock conflict.
+          resources: workload('222222222223', 'eu-west-1', 'data', 18, true),
           // Planted: an immutable compliance lock whose minimum (60 days) rejects the 35-day daily rule.
           vaults: [
             {

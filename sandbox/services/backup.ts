@@ -162,7 +162,7 @@ const backupJobOut = (job: SimRegion['backupJobs'][number]): BackupJob => ({
   PercentDone: String(job.percentDone),
   BackupSizeInBytes: job.backupSizeInBytes,
   IamRoleArn: job.iamRoleArn,
-  CreatedBy: {
+  CreatedBy: job.createdBy && {
     BackupPlanId: job.createdBy.backupPlanId,
     BackupPlanArn: job.createdBy.backupPlanArn,
     BackupPlanName: job.createdBy.backupPlanName,
@@ -177,7 +177,7 @@ const backupJobOut = (job: SimRegion['backupJobs'][number]): BackupJob => ({
   RecoveryPointLifecycle: job.deleteAfterDays === null ? undefined : { DeleteAfterDays: job.deleteAfterDays },
   BackupType: '',
   IsParent: false,
-  MessageCategory: job.state === 'FAILED' ? 'FAILED' : job.state === 'COMPLETED' ? 'SUCCESS' : undefined,
+  MessageCategory: job.messageCategory,
 });
 
 const copyJobOut = (job: SimRegion['copyJobs'][number]): CopyJob => ({
@@ -195,14 +195,14 @@ const copyJobOut = (job: SimRegion['copyJobs'][number]): CopyJob => ({
   StatusMessage: job.statusMessage,
   BackupSizeInBytes: job.backupSizeInBytes,
   IamRoleArn: job.iamRoleArn,
-  CreatedBy: {
+  CreatedBy: job.createdBy && {
     BackupPlanId: job.createdBy.backupPlanId,
     BackupPlanArn: job.createdBy.backupPlanArn,
     BackupPlanVersion: job.createdBy.backupPlanVersion,
     BackupRuleId: job.createdBy.backupRuleId,
   },
   CreatedByBackupJobId: job.createdByBackupJobId,
-  MessageCategory: job.state === 'FAILED' ? 'FAILED' : job.state === 'COMPLETED' ? 'SUCCESS' : undefined,
+  MessageCategory: job.messageCategory,
 });
 
 /** Jobs of the caller's account, or of other accounts when the management account asks (facts §2.8). */
@@ -538,7 +538,9 @@ export const backupHandlers: ServiceHandlers = {
         IsEncrypted: true,
         Lifecycle: point.deleteAfterDays === null ? undefined : { DeleteAfterDays: point.deleteAfterDays },
         SourceBackupVaultArn: point.sourceRecoveryPointArn ? undefined : point.vaultArn,
-        CreatedBy: point.backupPlanId ? { BackupPlanId: point.backupPlanId } : undefined,
+        CreatedBy: point.backupPlanId
+          ? { BackupPlanId: point.backupPlanId, BackupPlanName: point.backupPlanName }
+          : undefined,
       }));
     const { items, NextToken } = page(
       call,

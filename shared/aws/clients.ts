@@ -47,7 +47,8 @@ export interface ClientFactoryOptions {
   readonly credentials?: AwsCredentialIdentityProvider;
   /**
    * Delay before each retry (ms by attempt number) instead of the SDK's exponential backoff: a simulation
-   * with injected throttling passes `() => 0` so retries cost no wall time. Retry decisions stay the SDK's.
+   * passes one that spends the backoff on its own clock and returns 0, so retries cost no wall time.
+   * Retry decisions stay the SDK's.
    */
   readonly retryDelayMs?: (attempt: number) => number;
   /** Decides when assumed-role credentials need refreshing; the wall clock unless a simulation injects its own. */

@@ -177,6 +177,16 @@ export function isAccountUnreachable(err: unknown): boolean {
   return root instanceof MemberCredentialsError || (root instanceof Error && root.name === 'AccessDenied');
 }
 
+/**
+ * True when the failure is throttling or a transient service error that outlasted the SDK's retries:
+ * the same read is worth trying again in a moment, and the account is not unreachable because of it.
+ */
+export function isTransientFailure(err: unknown): boolean {
+  if (err instanceof AwsCallError) return err.classification.retryable;
+  if (err instanceof MemberCredentialsError) return classifyAwsError(err.cause).retryable;
+  return classifyAwsError(err).retryable;
+}
+
 /** A failed AWS call with where it happened; `code` is the AWS error name. */
 export class AwsCallError extends ControllerError {
   readonly operation: string;

@@ -13,7 +13,9 @@ export async function readEventForwarding(
   desired: DesiredState,
 ): Promise<ObservedTarget['eventForwarding']> {
   const forwarding = desired.eventForwarding;
-  if (!forwarding) return { ruleExists: false, targetsBus: false, roleExists: false };
+  if (!forwarding) {
+    return { ruleExists: false, targetsBus: false, roleExists: false, ruleState: null, eventPattern: null };
+  }
   const events = factory.eventBridge(target.accountId, target.region);
   const call = callSite(target.accountId, target.region);
   const iamCall = callSite(target.accountId, factory.homeRegion);
@@ -48,5 +50,7 @@ export async function readEventForwarding(
     ruleExists: rule !== null,
     targetsBus: targets.some((ruleTarget) => ruleTarget.Arn === forwarding.busArn),
     roleExists: role?.Role !== undefined,
+    ruleState: rule?.State ?? null,
+    eventPattern: rule?.EventPattern ?? null,
   };
 }

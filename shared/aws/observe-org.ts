@@ -41,13 +41,7 @@ export async function observeOrganization(
   const call = orgCallSite(factory);
 
   const description = await call('DescribeOrganization', () => org.send(new DescribeOrganizationCommand({})));
-  const roots = await collectPages((NextToken) =>
-    call('ListRoots', () => org.send(new ListRootsCommand({ MaxResults: ORG_PAGE_SIZE, NextToken }))).then(
-      (page) => ({ items: page.Roots, nextToken: page.NextToken }),
-    ),
-  );
-  const root = roots[0];
-  if (!root?.Id) throw new ControllerError('ORGANIZATION_ROOT_MISSING', 'ListRoots returned no root');
+  const root = await readRoot(org, call);
   const backupPolicyType =
     root.PolicyTypes?.find((type) => type.Type === BACKUP_POLICY)?.Status ?? 'DISABLED';
 
@@ -65,6 +59,28 @@ export async function observeOrganization(
     backupPolicies,
     crossAccountBackupEnabled,
   };
+}
+
+/** The root, every OU (with its path) and every account with its parent: what `attachTo` entries resolve against. */
+export async function readOrganizationTree(
+  factory: ClientFactory,
+): Promise<{ rootId: string; ous: ObservedOu[]; accounts: ObservedAccount[] }> {
+  const org = factory.organizations();
+  const call = orgCallSite(factory);
+  const root = await readRoot(org, call);
+  return { rootId: root.Id, ...(await walkTree(org, call, root.Id)) };
+}
+
+async function readRoot(org: OrganizationsClient, call: OrgCall) {
+  const roots = await collectPages((NextToken) =>
+    call('ListRoots', () => org.send(new ListRootsCommand({ MaxResults: ORG_PAGE_SIZE, NextToken }))).then(
+      (page) => ({ items: page.Roots, nextToken: page.NextToken }),
+    ),
+  );
+  const root = roots[0];
+  const id = root?.Id;
+  if (!root || !id) throw new ControllerError('ORGANIZATION_ROOT_MISSING', 'ListRoots returned no root');
+  return { ...root, Id: id };
 }
 
 export interface OrganizationAccount {

@@ -3,11 +3,18 @@ import {
   ListBackupJobsCommand,
   ListCopyJobsCommand,
   ListProtectedResourcesCommand,
+  ListRecoveryPointsByBackupVaultCommand,
+  type RecoveryPointCreator,
 } from '@aws-sdk/client-backup';
-import type { JobOutcome, JobState, ProtectedResource } from '../domain/model.js';
+import type {
+  BackupOrigin,
+  JobOutcome,
+  JobState,
+  ProtectedResource,
+  VaultRecoveryPoint,
+} from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
-import { classifyAwsError } from './errors.js';
-import { type Call, callSite, listAll, type TargetRef } from './observe-reads.js';
+import { type Call, callSite, listAll, type TargetRef, unlessNotFound } from './observe-reads.js';
 
 /**
  * Backup's list calls accept at most 1000 results per page
@@ -15,6 +22,7 @@ import { type Call, callSite, listAll, type TargetRef } from './observe-reads.js
  */
 const BACKUP_PAGE_SIZE = 1000;
 
+/** The newest backup of each resource, of any origin: used only to say that other backups exist. */
 export async function readProtectedResources(backup: BackupClient, call: Call): Promise<ProtectedResource[]> {
   const results = await listAll(
     call,
@@ -31,6 +39,8 @@ export async function readProtectedResources(backup: BackupClient, call: Call): 
               arn: result.ResourceArn,
               resourceType: result.ResourceType ?? '',
               lastBackupTime: result.LastBackupTime ?? null,
+              lastBackupVaultArn: result.LastBackupVaultArn ?? null,
+              lastRecoveryPointArn: result.LastRecoveryPointArn ?? null,
             },
           ]
         : [],
@@ -39,42 +49,63 @@ export async function readProtectedResources(backup: BackupClient, call: Call): 
 }
 
 /**
- * Jobs are asked of the management account, which answers for the whole organization with ByAccountId:
- * one place for the permissions and no member quota spent. When cross-account monitoring is not enabled
- * (denied or invalid), the member account is asked about its own jobs instead.
+ * Every recovery point created since `since` in the configured vault, whoever made it; none when the vault
+ * does not exist. This, not Protected Resources, says whether the policy itself backed a resource up.
  */
-export async function readJobs(
-  factory: ClientFactory,
-  target: TargetRef,
-  since: Date,
-): Promise<JobOutcome[]> {
-  try {
-    const management = factory.backup(factory.managementAccountId, target.region);
-    return await listJobs(
-      management,
-      callSite(factory.managementAccountId, target.region),
-      since,
-      target.accountId,
-    );
-  } catch (error) {
-    const { category } = classifyAwsError(error);
-    if (category !== 'access-denied' && category !== 'invalid') throw error;
-    const member = factory.backup(target.accountId, target.region);
-    return listJobs(member, callSite(target.accountId, target.region), since, undefined);
-  }
-}
-
-async function listJobs(
+export async function readVaultRecoveryPoints(
   backup: BackupClient,
   call: Call,
+  vaultName: string,
   since: Date,
-  byAccountId: string | undefined,
-): Promise<JobOutcome[]> {
-  const filter = {
-    ByCreatedAfter: since,
-    MaxResults: BACKUP_PAGE_SIZE,
-    ...(byAccountId ? { ByAccountId: byAccountId } : {}),
-  };
+): Promise<VaultRecoveryPoint[]> {
+  const points = await unlessNotFound(() =>
+    listAll(
+      call,
+      'ListRecoveryPointsByBackupVault',
+      (NextToken) =>
+        backup.send(
+          new ListRecoveryPointsByBackupVaultCommand({
+            BackupVaultName: vaultName,
+            ByCreatedAfter: since,
+            MaxResults: BACKUP_PAGE_SIZE,
+            NextToken,
+          }),
+        ),
+      (page) => ({ items: page.RecoveryPoints, nextToken: page.NextToken }),
+    ),
+  );
+  return (points ?? []).flatMap((point) =>
+    point.RecoveryPointArn && point.ResourceArn && point.CreationDate
+      ? [
+          {
+            arn: point.RecoveryPointArn,
+            resourceArn: point.ResourceArn,
+            status: point.Status ?? 'COMPLETED',
+            creationDate: point.CreationDate,
+            ...originOf(point.CreatedBy),
+          },
+        ]
+      : [],
+  );
+}
+
+function originOf(createdBy: RecoveryPointCreator | undefined): BackupOrigin {
+  return { backupPlanId: createdBy?.BackupPlanId ?? null, backupPlanName: createdBy?.BackupPlanName ?? null };
+}
+
+/**
+ * Jobs are asked of the member account itself: it spends the member's own API quota, and it does not depend
+ * on the organization's trusted access for cross-account job monitoring, without which the management
+ * account sees no member jobs
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-backup.html).
+ */
+export function readJobs(factory: ClientFactory, target: TargetRef, since: Date): Promise<JobOutcome[]> {
+  const backup = factory.backup(target.accountId, target.region);
+  return listJobs(backup, callSite(target.accountId, target.region), since);
+}
+
+async function listJobs(backup: BackupClient, call: Call, since: Date): Promise<JobOutcome[]> {
+  const filter = { ByCreatedAfter: since, MaxResults: BACKUP_PAGE_SIZE };
   const [backupJobs, copyJobs] = await Promise.all([
     listAll(
       call,
@@ -97,6 +128,8 @@ async function listJobs(
       CreationDate?: Date;
       CompletionDate?: Date;
       StatusMessage?: string;
+      MessageCategory?: string;
+      CreatedBy?: RecoveryPointCreator;
     },
     jobId: string | undefined,
   ): JobOutcome => ({
@@ -107,9 +140,14 @@ async function listJobs(
     creationDate: job.CreationDate ?? since,
     completionDate: job.CompletionDate ?? null,
     statusMessage: job.StatusMessage ?? null,
+    messageCategory: job.MessageCategory ?? null,
+    origin: originOf(job.CreatedBy),
   });
   const outcomes: JobOutcome[] = [
-    ...backupJobs.map((job) => outcome('BACKUP', job, job.BackupJobId)),
+    ...backupJobs.map((job) => ({
+      ...outcome('BACKUP', job, job.BackupJobId),
+      vaultName: job.BackupVaultName ?? null,
+    })),
     ...copyJobs.map((job) => ({
       ...outcome('COPY', job, job.CopyJobId),
       ...(job.DestinationBackupVaultArn ? { destinationVaultArn: job.DestinationBackupVaultArn } : {}),

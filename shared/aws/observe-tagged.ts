@@ -9,9 +9,18 @@ import { callSite, listAll, type TargetRef } from './observe-reads.js';
 const TAGGING_PAGE_SIZE = 100;
 
 /**
+ * Above this many spellings of the selection key, one unfiltered listing replaces the per-spelling ones.
+ * Member accounts choose their tag keys: `BackupEnabled` alone has 8,192 case variants, so listing per
+ * spelling would let one account turn a few calls into thousands.
+ */
+const MAX_FILTERED_LISTINGS = 5;
+
+/**
  * The selection key's spellings actually in use here come from one GetTagKeys listing (tag keys, not
- * resources); then one GetResources listing per spelling (a key filter without values matches any value).
- * So near misses such as `backupenabled=yes` are found at a cost that grows with pages, never per resource.
+ * resources); then one GetResources listing per spelling (a key filter without values matches any value),
+ * or — when there are more spellings than MAX_FILTERED_LISTINGS — one listing of every tagged resource,
+ * kept when any of its keys is a spelling. Either way near misses such as `backupenabled=yes` are found at
+ * a cost that grows with pages, never per resource or per spelling.
  * Backup's own artifacts (snapshots, AMIs, recovery points) carry the tags too and are dropped; other
  * unsupported types are kept so they can be reported.
  */
@@ -29,27 +38,29 @@ export async function readTaggedResources(
     (page) => ({ items: page.TagKeys, nextToken: page.PaginationToken }),
   );
   const keys = keysInUse.filter((key) => isSpellingOf(key, tagKey));
-  const listings = await Promise.all(
-    keys.map((key) =>
-      listAll(
-        call,
-        'GetResources',
-        (PaginationToken) =>
-          tagging.send(
-            new GetResourcesCommand({
-              TagFilters: [{ Key: key }],
-              ResourcesPerPage: TAGGING_PAGE_SIZE,
-              PaginationToken,
-            }),
-          ),
-        (page) => ({ items: page.ResourceTagMappingList, nextToken: page.PaginationToken }),
-      ),
-    ),
-  );
+  const listResources = (key: string | null) =>
+    listAll(
+      call,
+      'GetResources',
+      (PaginationToken) =>
+        tagging.send(
+          new GetResourcesCommand({
+            ...(key === null ? {} : { TagFilters: [{ Key: key }] }),
+            ResourcesPerPage: TAGGING_PAGE_SIZE,
+            PaginationToken,
+          }),
+        ),
+      (page) => ({ items: page.ResourceTagMappingList, nextToken: page.PaginationToken }),
+    );
+  const listings =
+    keys.length > MAX_FILTERED_LISTINGS
+      ? [await listResources(null)]
+      : await Promise.all(keys.map((key) => listResources(key)));
   const byArn = new Map<string, TaggedResource>();
   for (const mapping of listings.flat()) {
     const arn = mapping.ResourceARN;
     if (!arn || byArn.has(arn) || isBackupArtifact(arn)) continue;
+    if (!(mapping.Tags ?? []).some((tag) => tag.Key !== undefined && isSpellingOf(tag.Key, tagKey))) continue;
     const tags: Record<string, string> = {};
     for (const tag of mapping.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
     byArn.set(arn, { arn, tags });

@@ -1,11 +1,12 @@
+import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
 import type { DesiredState, ObservedTarget, Reachability } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
-import { isAccountUnreachable } from './errors.js';
+import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
 import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
-import { readJobs, readProtectedResources } from './observe-protection.js';
+import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
@@ -13,7 +14,11 @@ import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from 
 
 export { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 
-/** Jobs older than this cannot change a verdict: the longest allowed age is a weekly plan plus its windows. */
+/**
+ * Jobs are read this far back: long enough to see every job that can still finish (start plus completion
+ * windows are at most a week). Older failures survive through the store (ResourceFinding.lastPolicyJob) and
+ * freshness comes from recovery points, so plans that run less often than this are still judged right.
+ */
 const JOB_LOOKBACK_DAYS = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -39,6 +44,8 @@ export async function observeTarget(
 function reachabilityOf(error: unknown): Reachability {
   // AwsCallError and MemberCredentialsError messages name the call, account and Region.
   const message = error instanceof Error ? error.message : String(error);
+  // A throttled AssumeRole says nothing about whether the account can be reached.
+  if (isTransientFailure(error)) return { ok: false, reason: 'OBSERVATION_FAILED', message, transient: true };
   return isAccountUnreachable(error)
     ? { ok: false, reason: 'ACCOUNT_UNREACHABLE', message }
     : { ok: false, reason: 'OBSERVATION_FAILED', message };
@@ -55,9 +62,16 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
     regionOptIn: {},
     regionManagement: {},
     keys: [],
-    eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+    eventForwarding: {
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    },
     resources: [],
     protectedResources: [],
+    vaultRecoveryPoints: [],
     jobs: [],
   };
 }
@@ -85,6 +99,7 @@ async function readTarget(
     backupRole,
     eventForwarding,
     jobs,
+    vaultRecoveryPoints,
   ] = await allOrMostTellingFailure([
     readTaggedResources(factory, target, desired.selection.tagKey),
     readProtectedResources(backup, call),
@@ -95,6 +110,12 @@ async function readTarget(
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
     readJobs(factory, target, new Date(now.getTime() - JOB_LOOKBACK_DAYS * DAY_MS)),
+    readVaultRecoveryPoints(
+      backup,
+      call,
+      desired.vault.name,
+      new Date(now.getTime() - recoveryPointLookbackMs(desired, now)),
+    ),
   ]);
 
   const keys = await readKeys(
@@ -118,6 +139,7 @@ async function readTarget(
     eventForwarding,
     resources,
     protectedResources,
+    vaultRecoveryPoints,
     jobs,
   };
 }

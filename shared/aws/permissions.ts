@@ -14,9 +14,6 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
   'organizations:DescribePolicy',
   'organizations:ListTargetsForPolicy',
   'backup:DescribeGlobalSettings',
-  // Jobs of every member account, answered by the management account (ByAccountId).
-  'backup:ListBackupJobs',
-  'backup:ListCopyJobs',
   // Into the member role of every account.
   'sts:AssumeRole',
 ];
@@ -29,7 +26,7 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'backup:DescribeBackupVault',
   'backup:GetBackupVaultAccessPolicy',
   'backup:DescribeRegionSettings',
-  // Fallback when cross-account job monitoring is not enabled.
+  'backup:ListRecoveryPointsByBackupVault',
   'backup:ListBackupJobs',
   'backup:ListCopyJobs',
   'organizations:DescribeEffectivePolicy',

@@ -1,6 +1,7 @@
 /**
  * RFC 4180 CSV: one header row from the union of the rows' keys (in first-seen order), values quoted when
- * they contain a comma, quote or line break, nested values as JSON, null/undefined as empty.
+ * they contain a comma, quote or line break, nested values as JSON, null/undefined as empty, and cells a
+ * spreadsheet would run as a formula neutralised.
  */
 export function toCsv(rows: readonly Record<string, unknown>[]): string {
   const columns: string[] = [];
@@ -18,6 +19,16 @@ export function toCsv(rows: readonly Record<string, unknown>[]): string {
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'number') return String(value);
+  const text = neutralise(typeof value === 'object' ? JSON.stringify(value) : String(value));
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or tab or carriage return before one) as a formula;
+ * member-controlled text must never do that, so such a cell gets a leading apostrophe and reads as text
+ * (https://owasp.org/www-community/attacks/CSV_Injection).
+ */
+function neutralise(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }

@@ -4,10 +4,12 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { AccountAncestryReader } from '../aws/account-ancestry.js';
 import { ClientFactory } from '../aws/clients.js';
 import { putSweepTargets } from '../aws/sweep-targets.js';
 import { ConfigValidationError, loadConfigFromText } from '../domain/config/index.js';
 import { buildDesiredState } from '../domain/desired.js';
+import { AlertMemory } from '../notify/alert-memory.js';
 import { AlertPublisher } from '../notify/publisher.js';
 import { FindingsStore } from '../store/findings-store.js';
 import type { ControllerDeps, Log, MetricsSink } from './deps.js';
@@ -60,16 +62,18 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     memberRoleName: desired.memberRoleName,
     homeRegion: settings.AWS_REGION,
   });
-  const store = new FindingsStore({
-    client: new DynamoDBClient({ region: settings.AWS_REGION }),
-    tableName: settings.FINDINGS_TABLE_NAME,
-  });
+  const dynamo = new DynamoDBClient({ region: settings.AWS_REGION });
+  const store = new FindingsStore({ client: dynamo, tableName: settings.FINDINGS_TABLE_NAME });
+  const { alerts } = loaded.config;
   const publisher = settings.ALERT_TOPIC_ARN
     ? new AlertPublisher({
         sns: factory.sns(settings.AWS_REGION),
         topicArn: settings.ALERT_TOPIC_ARN,
         secrets: factory.secretsManager(settings.AWS_REGION),
-        slackSecretName: loaded.config.alerts.slackWebhookSecretName,
+        slackSecretName: alerts.slackWebhookSecretName,
+        settings: alerts,
+        memory: new AlertMemory({ client: dynamo, tableName: settings.FINDINGS_TABLE_NAME }),
+        ancestry: new AccountAncestryReader(factory),
         logger: powertoolsLog,
       })
     : null;
@@ -79,7 +83,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     factory,
     store,
     clock,
-    orgFacts: new OrgFactsCache(clock),
+    orgFacts: new OrgFactsCache(clock, desired),
     log: powertoolsLog,
     metrics: powertoolsMetrics,
     publisher,

@@ -1,6 +1,7 @@
+import { type FailedTarget, type FanOutResultsLocation, readFailedTargets } from '../aws/fan-out-results.js';
 import type { FindingTransition, ReportSummary } from '../domain/model.js';
-import { buildAlerts } from '../notify/alerts.js';
 import { buildDailyDigest } from '../notify/digest.js';
+import type { PublishOutcome } from '../notify/publisher.js';
 import type { ControllerDeps } from './deps.js';
 
 export interface NotifyOutcome {
@@ -11,13 +12,15 @@ export interface NotifyOutcome {
 }
 
 /**
- * Ends a run: one grouped alert per account for what changed (transitions worth telling, repairs, blocked
+ * Ends a run: one grouped alert per account for what changed (status-class changes, repairs, blocked
  * actions), then the run record is closed. Unchanged findings produce no transition, so nothing repeats.
+ * Undelivered alerts wait in the outbox for the next run; they never fail the run.
  */
 export async function finishRun(
   deps: ControllerDeps,
   runId: string,
   earlierTransitions: readonly FindingTransition[] = [],
+  failedTargets: readonly FailedTarget[] = [],
 ): Promise<NotifyOutcome> {
   const now = deps.clock.now();
   const [summary, run] = await Promise.all([deps.store.summary(), deps.store.getRun(runId)]);
@@ -26,11 +29,27 @@ export async function finishRun(
     deps.log.info('Run already finished; no alerts sent again', { runId });
     return { alerts: 0, accounts: [], summary: summary.total };
   }
+  await reportFailedTargets(deps, runId, failedTargets);
   const { transitions, actions } = await deps.store.runActivity(runId, now);
-  const alerts = buildAlerts({ runId, transitions: [...earlierTransitions, ...transitions], actions, now });
-  if (deps.publisher && alerts.length > 0) await deps.publisher.publish(alerts);
+  // What was reconciled is stored whatever happens here: a failed delivery is logged and counted (an
+  // alarm watches the count) and never fails the run it reports on.
+  let published: PublishOutcome | null = null;
+  if (deps.publisher) {
+    try {
+      published = await deps.publisher.publishRun({
+        runId,
+        transitions: [...earlierTransitions, ...transitions],
+        actions,
+        now,
+      });
+    } catch (error) {
+      deps.log.error('Alerts not delivered', { runId, error: String(error) });
+      deps.metrics.count('NotifyFailures', 1);
+    }
+  }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   await deps.store.saveSummary(summary, now);
+  if (published) reportDelivery(deps, published);
   if (run) {
     deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
@@ -39,8 +58,73 @@ export async function finishRun(
   for (const [status, count] of Object.entries(summary.total.byStatus)) {
     deps.metrics.count('ResourcesByStatus', count, { Status: status });
   }
-  deps.log.info('Run finished', { runId, alerts: alerts.length });
-  return { alerts: alerts.length, accounts: alerts.map((alert) => alert.accountId), summary: summary.total };
+  const accounts = published?.accounts ?? [];
+  deps.log.info('Run finished', { runId, alerts: accounts.length, storm: published?.storm ?? false });
+  return { alerts: accounts.length, accounts, summary: summary.total };
+}
+
+/** The outbox alarm watches OldestUndeliveredAlertAgeMs (0 when nothing waits). */
+function reportDelivery(
+  deps: ControllerDeps,
+  outcome: Omit<PublishOutcome, 'accounts' | 'storm' | 'flapsSuppressed'>,
+) {
+  deps.metrics.count('AlertsUndelivered', outcome.undelivered);
+  deps.metrics.gauge('OldestUndeliveredAlertAgeMs', outcome.oldestUndeliveredMs ?? 0, 'Milliseconds');
+}
+
+/**
+ * Targets the fan-out gave up on keep last run's findings; they are never silently stale: each is in the
+ * run's errors (the report and the next digest show them), logged, and counted (an alarm watches the count).
+ */
+async function reportFailedTargets(
+  deps: ControllerDeps,
+  runId: string,
+  failedTargets: readonly FailedTarget[],
+): Promise<void> {
+  deps.metrics.count('TargetsFailed', failedTargets.length);
+  if (failedTargets.length === 0) return;
+  deps.log.error('Targets not reconciled this run; their findings are from an earlier run', {
+    runId,
+    targets: failedTargets.map((failed) => `${failed.accountId}/${failed.region}`),
+  });
+  await deps.store.recordRunProgress(runId, {
+    now: deps.clock.now(),
+    actionsApplied: 0,
+    actionsBlocked: 0,
+    errors: failedTargets.map(
+      (failed) => `${failed.accountId}/${failed.region}: not reconciled this run (${failed.error})`,
+    ),
+  });
+}
+
+/**
+ * Ends a sweep as the state machine's notify step asks: the failed targets come inline (the sandbox) or
+ * from where the fan-out wrote its results.
+ */
+export async function finishSweep(
+  deps: ControllerDeps,
+  request: {
+    readonly runId: string;
+    readonly fanOutResults?: FanOutResultsLocation | undefined;
+    readonly failedTargets?: readonly FailedTarget[] | undefined;
+  },
+): Promise<NotifyOutcome> {
+  const failed = [...(request.failedTargets ?? [])];
+  if (request.fanOutResults) {
+    try {
+      failed.push(...(await readFailedTargets(deps.factory, request.fanOutResults)));
+    } catch (error) {
+      // The alerts still go out; the unread results are an error of the run in their own right.
+      deps.log.error('Fan-out results not read', { runId: request.runId, error: String(error) });
+      await deps.store.recordRunProgress(request.runId, {
+        now: deps.clock.now(),
+        actionsApplied: 0,
+        actionsBlocked: 0,
+        errors: [`fan-out results at ${request.fanOutResults.Key} not read: ${String(error)}`],
+      });
+    }
+  }
+  return finishRun(deps, request.runId, [], failed);
 }
 
 /**
@@ -58,8 +142,9 @@ export async function sendDailyDigest(deps: ControllerDeps, day?: string): Promi
     transitions.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
-  const digest = buildDailyDigest(summary, transitions, now);
   if (!deps.publisher) return { published: false };
-  await deps.publisher.publishDigest({ ...digest, day: digestDay });
-  return { published: true };
+  const digest = buildDailyDigest(summary, transitions, now, deps.publisher.flapSettings.maxChanges);
+  const outcome = await deps.publisher.publishDigest({ ...digest, day: digestDay }, now);
+  reportDelivery(deps, outcome);
+  return { published: outcome.undelivered === 0 };
 }

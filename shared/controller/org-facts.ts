@@ -1,10 +1,17 @@
 import type { ClientFactory } from '../aws/clients.js';
-import { listAccounts, readCrossAccountBackup } from '../aws/observe-org.js';
-import type { Clock } from '../domain/model.js';
+import { listAccounts, readCrossAccountBackup, readOrganizationTree } from '../aws/observe-org.js';
+import type { Clock, DesiredState } from '../domain/model.js';
+import { accountsReachedBy, attachesToWholeOrganization } from '../domain/scope.js';
 
 /** What every account target needs to know about the organization, as last read. */
 export interface OrgFacts {
+  /** The accounts `attachTo` reaches (where the policy applies and the baseline deploys the role). */
   readonly accounts: readonly { readonly id: string; readonly state: string }[];
+  /**
+   * Accounts in the organization that `attachTo` does not reach (the central vault's account aside): not
+   * targets, and so never reported unreachable for lacking the controller's role.
+   */
+  readonly outsideAttachTo: number;
   readonly crossAccountBackupEnabled: boolean | null;
   readonly observedAt: Date;
 }
@@ -25,7 +32,10 @@ export interface OrgFactsRead {
 export class OrgFactsCache {
   private last: OrgFacts | null = null;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly scope: Pick<DesiredState, 'attachTo' | 'centralVault'>,
+  ) {}
 
   /** Facts no older than `maxAgeMs` (0: always read), or the last known ones when reading fails. */
   async read(factory: ClientFactory, maxAgeMs: number): Promise<OrgFactsRead> {
@@ -34,14 +44,31 @@ export class OrgFactsCache {
       return { facts: this.last, staleBecause: null };
     }
     try {
-      const accounts = await listAccounts(factory);
-      const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
-      this.last = { accounts, crossAccountBackupEnabled, observedAt: now };
+      const { accounts, outsideAttachTo } = await this.readAccounts(factory);
+      // The setting reads as null when it cannot be read; the last known value is the better guess then.
+      const crossAccountBackupEnabled =
+        (await readCrossAccountBackup(factory)) ?? this.last?.crossAccountBackupEnabled ?? null;
+      this.last = { accounts, outsideAttachTo, crossAccountBackupEnabled, observedAt: now };
       return { facts: this.last, staleBecause: null };
     } catch (error) {
       if (!this.last) throw error;
       return { facts: this.last, staleBecause: error instanceof Error ? error.message : String(error) };
     }
+  }
+
+  /** One flat listing when `attachTo` names the root; otherwise the tree, to see what lies under it. */
+  private async readAccounts(factory: ClientFactory) {
+    if (attachesToWholeOrganization(this.scope.attachTo)) {
+      return { accounts: await listAccounts(factory), outsideAttachTo: 0 };
+    }
+    const tree = await readOrganizationTree(factory);
+    // The central vault's account is a target wherever it sits: it holds the copies.
+    const central = this.scope.centralVault?.accountId;
+    const reached = new Set([...accountsReachedBy(this.scope.attachTo, tree), ...(central ? [central] : [])]);
+    return {
+      accounts: tree.accounts.filter((account) => reached.has(account.id)),
+      outsideAttachTo: tree.accounts.filter((account) => !reached.has(account.id)).length,
+    };
   }
 
   /** The setting as the org reconcile left it (it may just have enabled it). */

@@ -68,7 +68,10 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     ],
   });
   deps.metrics.count('ActionsApplied', outcome.applied);
-  const crossAccountBackupEnabled = enabledNow ? true : observed.crossAccountBackupEnabled;
+  // An unreadable setting (null) keeps the last known value rather than erasing it.
+  const crossAccountBackupEnabled = enabledNow
+    ? true
+    : (observed.crossAccountBackupEnabled ?? deps.orgFacts.known()?.crossAccountBackupEnabled ?? null);
   deps.orgFacts.rememberCrossAccountBackup(crossAccountBackupEnabled);
   return {
     crossAccountBackupEnabled,

@@ -50,7 +50,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const target = { accountId: request.accountId, region: request.region };
   const managed = desired.regions.includes(request.region);
 
-  let observed = await observeTarget(factory, desired, target, now);
+  let observed = await observePatiently(deps, target, now);
   const planned = managed ? planTarget(desired, observed, now) : [];
   const limited = await limitBlastRadius(deps, planned, request);
   const actions = await applyActions(factory, limited, {
@@ -59,7 +59,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     organizationId: desired.context.organizationId,
     sleep: deps.sleep,
   });
-  if (actions.some((action) => action.applied)) observed = await observeTarget(factory, desired, target, now);
+  if (actions.some((action) => action.applied)) observed = await observePatiently(deps, target, now);
 
   const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
@@ -103,6 +103,28 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     newActions: saved.newActions,
     findingWrites: saved.findingWrites,
   };
+}
+
+/** Observations that failed on throttling are tried again this many times in all, after growing pauses. */
+const OBSERVE_ATTEMPTS = 3;
+const OBSERVE_PAUSE_MS = 5_000;
+
+/**
+ * Observes the target; when that failed on throttling (past the SDK's own retries), waits and observes
+ * again, so a busy API makes the reconcile slower instead of turning every resource UNKNOWN.
+ */
+async function observePatiently(
+  deps: ControllerDeps,
+  target: { readonly accountId: string; readonly region: string },
+  now: Date,
+): Promise<ObservedTarget> {
+  for (let attempt = 1; ; attempt++) {
+    const observed = await observeTarget(deps.factory, deps.desired, target, now);
+    const { reachability } = observed;
+    if (reachability.ok || !reachability.transient || attempt >= OBSERVE_ATTEMPTS) return observed;
+    deps.metrics.count('ObservationRetries', 1);
+    await deps.sleep(OBSERVE_PAUSE_MS * 2 ** (attempt - 1));
+  }
 }
 
 /**

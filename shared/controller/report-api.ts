@@ -12,7 +12,8 @@ import type { ReportContext } from './report-context.js';
 export interface ReportRequest {
   readonly method: string;
   readonly path: string;
-  readonly query: Readonly<Record<string, string | undefined>>;
+  /** Each parameter's values; a parameter given more than once is refused, never reduced to one value. */
+  readonly query: Readonly<Record<string, string | readonly string[] | undefined>>;
   readonly accept?: string;
 }
 
@@ -251,9 +252,10 @@ export async function handleReportRequest(
         `Unknown query parameter ${unknown.map((n) => `"${n}"`).join(', ')}; this route accepts: ${route.params.join(', ') || 'none'}.`,
       );
     }
-    const format = responseFormat(request);
+    const query = singleValues(request.query);
+    const format = responseFormat(query.format, request.accept);
     const params = route.pattern.exec(path)?.slice(1) ?? [];
-    const rows = await route.run(store, new QueryReader(request.query), params);
+    const rows = await route.run(store, new QueryReader(query), params);
     const next: Record<string, string> = rows.nextCursor ? { 'x-next-cursor': rows.nextCursor } : {};
     if (format === 'csv') {
       return {
@@ -282,13 +284,26 @@ function isValidationException(error: unknown): boolean {
   return error instanceof Error && error.name === 'ValidationException';
 }
 
-function responseFormat(request: ReportRequest): 'json' | 'csv' {
-  const format = request.query.format;
+/** A repeated parameter is ambiguous (which status did the caller mean?), so it is a 400. */
+function singleValues(query: ReportRequest['query']): Readonly<Record<string, string | undefined>> {
+  const single: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(query)) {
+    if (Array.isArray(value) && value.length > 1) {
+      throw new BadReportRequestError(
+        `Parameter "${name}" is given ${value.length} times; give it once (one value per request).`,
+      );
+    }
+    single[name] = Array.isArray(value) ? value[0] : (value as string | undefined);
+  }
+  return single;
+}
+
+function responseFormat(format: string | undefined, accept: string | undefined): 'json' | 'csv' {
   if (format !== undefined) {
     if (format === 'csv' || format === 'json') return format;
     throw new BadReportRequestError(`Parameter "format" must be json or csv, not "${format}".`);
   }
-  return request.accept?.includes('text/csv') ? 'csv' : 'json';
+  return accept?.includes('text/csv') ? 'csv' : 'json';
 }
 
 /** Reads and validates query parameters, failing with a message that names the parameter. */
@@ -349,7 +364,8 @@ class QueryReader {
   limit(): number {
     const value = this.text('limit');
     if (value === undefined) return DEFAULT_LIMIT;
-    const limit = Number(value);
+    // Digits only: Number() would also take "1e2", "0x10", " 100" and "100.0".
+    const limit = /^\d{1,4}$/.test(value) ? Number(value) : Number.NaN;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new BadReportRequestError(
         `Parameter "limit" must be a whole number from 1 to ${MAX_LIMIT}, not "${value}".`,

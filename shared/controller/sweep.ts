@@ -29,6 +29,10 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
     deps.metrics.count('OrgReadFailures', 1);
   }
   const accounts = accountsInScope(facts.accounts, desired);
+  if (facts.outsideAttachTo > 0) {
+    // The policy and the member baseline reach only what attachTo names; the rest are not targets.
+    deps.log.info('Accounts outside attachTo are not reconciled', { accounts: facts.outsideAttachTo });
+  }
   const regions = observedRegions(desired);
   const targets = accounts.flatMap((account) =>
     regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),

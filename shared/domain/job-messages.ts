@@ -7,7 +7,7 @@
  *
  * | pattern (case-insensitive)                                   | reason                          | example |
  * |--------------------------------------------------------------|---------------------------------|---------|
- * | `access policy of destination backup vault … does not allow` | CENTRAL_VAULT_POLICY_MISSING    | copy into the central vault refused by its access policy |
+ * | `access denied trying to call aws backup service` (AWS's wording), `access policy of destination backup vault … does not allow` | CENTRAL_VAULT_POLICY_MISSING | copy into the central vault refused by its access policy |
  * | `cross-account backup is not enabled`                        | CROSS_ACCOUNT_BACKUP_DISABLED   | org global setting off |
  * | `backup vault … does not exist`                              | VAULT_MISSING (BACKUP) / COPY_MISSING (COPY) | `Backup vault org-backup does not exist.` |
  * | `unable to assume role`                                      | BACKUP_ROLE_MISSING             | role missing or not trusting backup.amazonaws.com |
@@ -70,6 +70,12 @@ interface MessageRule {
 }
 
 const MESSAGE_RULES: readonly MessageRule[] = [
+  // AWS's wording when the destination vault's access policy does not let the source account copy in
+  // (https://repost.aws/knowledge-center/backup-resolve-access-denied-error).
+  {
+    pattern: /access denied trying to call aws backup service/i,
+    reason: () => 'CENTRAL_VAULT_POLICY_MISSING',
+  },
   {
     pattern: /access policy of destination backup vault .* does not allow/i,
     reason: () => 'CENTRAL_VAULT_POLICY_MISSING',

@@ -65,6 +65,13 @@ export const REASON_CODES = [
   'EVENT_FORWARDING_MISSING',
   /** DynamoDB advanced backup is off where tagged tables exist: no copies, no cold storage for policy jobs. */
   'DYNAMODB_ADVANCED_DISABLED',
+  /**
+   * The resource has backups made outside the policy (a team's plan, an on-demand backup, EFS automatic
+   * backups) but not the policy's own; added to the status's other reasons.
+   */
+  'BACKED_UP_OUTSIDE_POLICY',
+  /** The latest policy backup job completed with issues (a message category other than SUCCESS). */
+  'BACKUP_INCOMPLETE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -299,7 +306,26 @@ export interface TaggedResource {
 export interface ProtectedResource {
   readonly arn: string;
   readonly resourceType: string;
+  /** The newest backup of any origin (any plan, on-demand, EFS automatic backups). */
   readonly lastBackupTime: Date | null;
+  /** The vault holding that newest backup. */
+  readonly lastBackupVaultArn?: string | null;
+  readonly lastRecoveryPointArn?: string | null;
+}
+
+/** Who made a job or recovery point: the backup plan id (`orgs/…` for an organization policy) and name. */
+export interface BackupOrigin {
+  readonly backupPlanId: string | null;
+  readonly backupPlanName: string | null;
+}
+
+/** A recovery point in the configured vault, as ListRecoveryPointsByBackupVault reports it. */
+export interface VaultRecoveryPoint extends BackupOrigin {
+  readonly arn: string;
+  readonly resourceArn: string;
+  /** COMPLETED, PARTIAL, DELETING, EXPIRED (and AVAILABLE, STOPPED, CREATING for continuous backups). */
+  readonly status: string;
+  readonly creationDate: Date;
 }
 
 export type JobState =
@@ -323,6 +349,12 @@ export interface JobOutcome {
   readonly statusMessage: string | null;
   /** COPY jobs: where the copy went. */
   readonly destinationVaultArn?: string;
+  /** `SUCCESS`, or for a job that did not fully succeed a category such as `AccessDenied`. */
+  readonly messageCategory?: string | null;
+  /** Who made the job; absent when not observed. */
+  readonly origin?: BackupOrigin;
+  /** BACKUP jobs: the vault the recovery point goes to. */
+  readonly vaultName?: string | null;
 }
 
 export type Reachability =
@@ -331,6 +363,8 @@ export type Reachability =
       readonly ok: false;
       readonly reason: 'ACCOUNT_UNREACHABLE' | 'OBSERVATION_FAILED';
       readonly message: string;
+      /** Throttling or a transient service error: observing again in a moment may well succeed. */
+      readonly transient?: boolean;
     };
 
 export interface ObservedTarget {
@@ -356,10 +390,16 @@ export interface ObservedTarget {
     readonly ruleExists: boolean;
     readonly targetsBus: boolean;
     readonly roleExists: boolean;
+    /** The rule's `State` (`ENABLED`, `DISABLED`, …); null when there is no rule. */
+    readonly ruleState: string | null;
+    /** The rule's event pattern as EventBridge returns it; null when there is no rule or no pattern. */
+    readonly eventPattern: string | null;
   };
   /** Resources carrying the selection tag key in any case, with any value (near misses included). */
   readonly resources: readonly TaggedResource[];
   readonly protectedResources: readonly ProtectedResource[];
+  /** Recovery points in the configured vault created within the allowed age (of any origin and status). */
+  readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
 }
@@ -461,6 +501,20 @@ export interface ResourceFinding {
    * an old value means its reconciles have been failing or not running.
    */
   readonly observedAt?: string | null;
+  /**
+   * The newest finished backup job of the policy for this resource, kept across runs: job listings reach
+   * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
+   */
+  readonly lastPolicyJob?: PolicyJobRecord | null;
+}
+
+/** A finished policy backup job as the store keeps it. */
+export interface PolicyJobRecord {
+  readonly jobId: string;
+  readonly state: JobState;
+  readonly creationDate: string;
+  readonly statusMessage: string | null;
+  readonly messageCategory: string | null;
 }
 
 export interface TargetChecks {

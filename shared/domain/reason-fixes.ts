@@ -20,6 +20,10 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Set the tag key and value to exactly what the policy selects (such as `BackupEnabled=True`).',
   UNSUPPORTED_RESOURCE_TYPE: 'Remove the backup tag, or protect this resource some other way.',
   JOB_FAILED: "Read the failed job's status message in AWS Backup and fix what it names.",
+  BACKUP_INCOMPLETE:
+    "Read the job's message category and status message; for S3, let the backup role use the bucket's KMS key in its key policy.",
+  BACKED_UP_OUTSIDE_POLICY:
+    "Fix what stops the policy's own backups: backups made another way (team plans, on-demand, EFS automatic backups) do not count.",
   COPY_MISSING: 'Check the copy jobs to the central vault and the central vault access policy.',
   CROSS_ACCOUNT_BACKUP_DISABLED:
     'Turn on cross-account backup in the AWS Backup settings of the management account.',

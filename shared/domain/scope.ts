@@ -19,3 +19,41 @@ export function accountsInScope<A extends { readonly id: string; readonly state:
 export function observedRegions(desired: Pick<DesiredState, 'regions' | 'scanRegions'>): string[] {
   return [...new Set([...desired.regions, ...desired.scanRegions])];
 }
+
+/** `attachTo` reaches every account when it names the root (by word or id). */
+export function attachesToWholeOrganization(attachTo: readonly string[]): boolean {
+  return attachTo.some((entry) => entry === 'root' || /^r-[0-9a-z]{4,32}$/.test(entry));
+}
+
+interface OrganizationTree {
+  readonly rootId: string;
+  readonly ous: readonly { readonly id: string; readonly parentId: string; readonly path: string }[];
+  readonly accounts: readonly { readonly id: string; readonly parentId: string }[];
+}
+
+/**
+ * The accounts under the roots, OUs and accounts `attachTo` names (OUs by id or by path): where the backup
+ * policy applies and where the member baseline StackSet deploys the controller's role. Accounts elsewhere
+ * are no targets, so they are never reported unreachable for lacking the role. Entries that match nothing
+ * reach no account (the org reconcile reports them).
+ */
+export function accountsReachedBy(attachTo: readonly string[], tree: OrganizationTree): ReadonlySet<string> {
+  const heads = new Set<string>();
+  for (const entry of attachTo) {
+    if (entry === 'root') heads.add(tree.rootId);
+    else if (entry.startsWith('/')) {
+      const path = entry.length > 1 ? entry.replace(/\/+$/, '') : entry;
+      for (const ou of tree.ous) if (ou.path === path) heads.add(ou.id);
+    } else heads.add(entry);
+  }
+  const parentOf = new Map(tree.ous.map((ou) => [ou.id, ou.parentId]));
+  const reached = (parentId: string): boolean => {
+    for (let id: string | undefined = parentId; id !== undefined; id = parentOf.get(id)) {
+      if (heads.has(id)) return true;
+    }
+    return false;
+  };
+  return new Set(
+    tree.accounts.filter((account) => heads.has(account.id) || reached(account.parentId)).map((a) => a.id),
+  );
+}

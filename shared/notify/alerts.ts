@@ -1,9 +1,10 @@
-import type { ActionRecord, FindingTransition } from '../domain/model.js';
+import type { ActionRecord, FindingTransition, ResourceStatus } from '../domain/model.js';
 
 export type Severity = 'critical' | 'warning' | 'info';
 
 export const ALERT_KINDS = [
   'RESOURCE_DEGRADED',
+  'RESOURCE_FLAPPING',
   'CHECK_FAILED',
   'ACTION_FAILED',
   'ACTION_BLOCKED',
@@ -36,31 +37,59 @@ export interface AccountAlert {
   readonly items: readonly AlertItem[];
 }
 
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
-const BAD_RESOURCE_STATUSES: Readonly<Record<string, Severity>> = {
-  UNPROTECTED: 'critical',
-  FAILING: 'critical',
-  STALE: 'warning',
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { critical: 0, warning: 1, info: 2 };
+
+/**
+ * What a resource status means to the people alerted. A change within a class (FAILING → UNPROTECTED, a
+ * PENDING resource becoming PROTECTED) is not news; only a change of class alerts.
+ */
+export type StatusClass = 'OK' | 'AT_RISK' | 'BROKEN' | 'UNKNOWN';
+
+const STATUS_CLASS: Readonly<Record<ResourceStatus, StatusClass>> = {
+  PROTECTED: 'OK',
+  PENDING: 'OK',
+  STALE: 'AT_RISK',
+  UNPROTECTED: 'BROKEN',
+  FAILING: 'BROKEN',
+  UNKNOWN: 'UNKNOWN',
+};
+
+const CLASS_SEVERITY: Readonly<Record<Exclude<StatusClass, 'OK'>, Severity>> = {
+  BROKEN: 'critical',
+  AT_RISK: 'warning',
   UNKNOWN: 'warning',
 };
 
+/** The class of a resource status; a first sighting (null) and GONE count as OK, so they alert only into trouble. */
+export function statusClass(status: FindingTransition['from'] | FindingTransition['to']): StatusClass {
+  return (status !== null && STATUS_CLASS[status as ResourceStatus]) || 'OK';
+}
+
+/** True when a resource transition crosses status classes: the only resource changes that alert. */
+export function changesClass(transition: FindingTransition): boolean {
+  return (
+    transition.subject.kind === 'resource' &&
+    transition.to !== 'GONE' &&
+    statusClass(transition.from) !== statusClass(transition.to)
+  );
+}
+
 /**
- * Which transitions are worth an alert. Into a bad status (from anywhere, first sight included), a check
- * into FAIL, and recoveries from a bad state. New PENDING/PROTECTED resources, GONE and SKIPPED are not.
+ * Which transitions are worth an alert. A resource whose status class changed (into trouble, first sight
+ * included, or back to OK), a check into FAIL, and a check passing again. GONE and SKIPPED are not.
  */
 export function classifyTransition(transition: FindingTransition): AlertItem | null {
   const { region, from, to, reasons, detail } = transition;
   const change = `${from ?? 'NEW'} → ${to}`;
   if (transition.subject.kind === 'resource') {
+    if (!changesClass(transition)) return null;
     const subject = transition.subject.arn;
-    const badSeverity = BAD_RESOURCE_STATUSES[to];
-    if (badSeverity) {
-      return { kind: 'RESOURCE_DEGRADED', severity: badSeverity, region, subject, change, reasons, detail };
-    }
-    if (to === 'PROTECTED' && from !== null && BAD_RESOURCE_STATUSES[from]) {
+    const toClass = statusClass(to);
+    if (toClass === 'OK') {
       return { kind: 'RESOURCE_RECOVERED', severity: 'info', region, subject, change, reasons, detail };
     }
-    return null;
+    const severity = CLASS_SEVERITY[toClass];
+    return { kind: 'RESOURCE_DEGRADED', severity, region, subject, change, reasons, detail };
   }
   const subject = transition.subject.check;
   if (to === 'FAIL')
@@ -69,6 +98,21 @@ export function classifyTransition(transition: FindingTransition): AlertItem | n
     return { kind: 'CHECK_RECOVERED', severity: 'info', region, subject, change, reasons, detail };
   }
   return null;
+}
+
+function flappingItem(transition: FindingTransition, changes: number, windowHours: number): AlertItem | null {
+  if (transition.subject.kind !== 'resource') return null;
+  return {
+    kind: 'RESOURCE_FLAPPING',
+    severity: 'warning',
+    region: transition.region,
+    subject: transition.subject.arn,
+    change: `${transition.from ?? 'NEW'} → ${transition.to}`,
+    reasons: transition.reasons,
+    detail:
+      `Its status changed ${changes} times within ${windowHours} hours. Until it settles, its changes are ` +
+      'summarised in the daily digest instead of alerted one by one.',
+  };
 }
 
 export function classifyAction(action: ActionRecord): AlertItem | null {
@@ -103,6 +147,9 @@ export function buildAlerts(input: {
   readonly transitions: readonly FindingTransition[];
   readonly actions: readonly ActionRecord[];
   readonly now: Date;
+  /** Resources that just started flapping (see dampFlaps): one item each, instead of their transition. */
+  readonly flapping?: readonly { readonly transition: FindingTransition; readonly changes: number }[];
+  readonly flapWindowHours?: number;
 }): AccountAlert[] {
   const byAccount = new Map<string, AlertItem[]>();
   const add = (accountId: string, item: AlertItem | null) => {
@@ -113,6 +160,9 @@ export function buildAlerts(input: {
   };
   for (const transition of input.transitions) add(transition.accountId, classifyTransition(transition));
   for (const action of input.actions) add(action.accountId, classifyAction(action));
+  for (const { transition, changes } of input.flapping ?? []) {
+    add(transition.accountId, flappingItem(transition, changes, input.flapWindowHours ?? 24));
+  }
 
   return [...byAccount]
     .sort(([a], [b]) => a.localeCompare(b))

@@ -4,7 +4,7 @@ import type {
   OrganizationSummary,
   ReportSummary,
 } from '../domain/model.js';
-import { ALERT_KINDS, type AlertKind, classifyTransition } from './alerts.js';
+import { ALERT_KINDS, type AlertKind, changesClass, classifyTransition } from './alerts.js';
 
 export interface DigestAccount extends AccountStatusSummary {
   /** Resources not PROTECTED and not PENDING. */
@@ -21,12 +21,22 @@ export interface DailyDigest {
   readonly accountsNeedingAttention: readonly DigestAccount[];
   /** Alert-worthy transitions of the day, by kind. */
   readonly changes: Readonly<Record<AlertKind, number>>;
+  /** Resources that changed status class more than the flap limit during the day, most changes first. */
+  readonly flapping: readonly FlappingResource[];
+}
+
+export interface FlappingResource {
+  readonly accountId: string;
+  readonly region: string;
+  readonly arn: string;
+  readonly changes: number;
 }
 
 export function buildDailyDigest(
   summary: OrganizationSummary,
   transitionsOfTheDay: readonly FindingTransition[],
   now: Date,
+  flapMaxChanges = Number.POSITIVE_INFINITY,
 ): DailyDigest {
   const changes = Object.fromEntries(ALERT_KINDS.map((kind) => [kind, 0])) as Record<AlertKind, number>;
   for (const transition of transitionsOfTheDay) {
@@ -46,5 +56,23 @@ export function buildDailyDigest(
     total: summary.total,
     accountsNeedingAttention,
     changes,
+    flapping: flappingResources(transitionsOfTheDay, flapMaxChanges),
   };
+}
+
+function flappingResources(
+  transitions: readonly FindingTransition[],
+  maxChanges: number,
+): FlappingResource[] {
+  const counts = new Map<string, FlappingResource>();
+  for (const transition of transitions) {
+    if (transition.subject.kind !== 'resource' || !changesClass(transition)) continue;
+    const { accountId, region } = transition;
+    const key = `${accountId}#${region}#${transition.subject.arn}`;
+    const changes = (counts.get(key)?.changes ?? 0) + 1;
+    counts.set(key, { accountId, region, arn: transition.subject.arn, changes });
+  }
+  return [...counts.values()]
+    .filter((resource) => resource.changes > maxChanges)
+    .sort((a, b) => b.changes - a.changes || a.arn.localeCompare(b.arn));
 }

@@ -1,7 +1,12 @@
+export * from './alert-memory.js';
 export * from './alerts.js';
+export * from './delivery.js';
 export * from './digest.js';
 export * from './errors.js';
+export * from './flaps.js';
 export * from './format-email.js';
 export * from './format-slack.js';
 export * from './publisher.js';
+export * from './routing.js';
+export * from './storm.js';
 export { BLOCKED_WORDS, explainReasons, REASON_WORDS, remedies } from './wording.js';

@@ -1,227 +1,216 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { AccountAlert } from './alerts.js';
+import type { ActionRecord, FindingTransition } from '../domain/model.js';
+import type { AlertMemory } from './alert-memory.js';
+import { type AccountAlert, buildAlerts, changesClass, type Severity } from './alerts.js';
+import { AlertDelivery, type DeliveryOptions, type OutgoingMessage } from './delivery.js';
 import type { DailyDigest } from './digest.js';
-import { AlertDeliveryError, SlackWebhookSecretError } from './errors.js';
-import { type EmailMessage, formatDigestEmail, formatEmail } from './format-email.js';
-import { formatDigestSlack, formatSlack, type SlackMessage } from './format-slack.js';
+import { dampFlaps, type FlapSettings } from './flaps.js';
+import { type EmailMessage, formatDigestEmail, formatEmail, formatStormEmail } from './format-email.js';
+import { formatDigestSlack, formatSlack, formatStormSlack, type SlackMessage } from './format-slack.js';
+import {
+  type AccountAncestry,
+  type AlertChannels,
+  type AlertRoute,
+  routeAccount,
+  routesNeedAncestry,
+} from './routing.js';
+import { summariseStorm } from './storm.js';
 
-export interface AlertLogger {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+export interface AlertSettings {
+  readonly stormAccounts: number;
+  readonly flap: FlapSettings;
+  readonly routes: readonly AlertRoute[];
 }
 
-export interface AlertPublisherOptions {
-  readonly sns: SNSClient;
+export interface AlertPublisherOptions extends DeliveryOptions {
+  /** The global alert topic. */
   readonly topicArn: string;
-  readonly secrets: SecretsManagerClient;
-  /** Secrets Manager secret holding the Slack incoming-webhook URL (plain, or JSON `{ "webhookUrl": … }`). null: no Slack. */
+  /** Secrets Manager secret holding the global Slack incoming-webhook URL. null: no Slack. */
   readonly slackSecretName?: string | null;
-  readonly fetch?: typeof fetch;
-  readonly logger?: AlertLogger;
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Slack attempts per message, retries included (default 4). */
-  readonly maxSlackAttempts?: number;
-  /** First backoff delay for 5xx and network errors; doubles per attempt (default 1 s). */
-  readonly slackBaseDelayMs?: number;
+  readonly settings?: AlertSettings;
+  /** The outbox and flap records; without it nothing is retried and nothing is damped. */
+  readonly memory?: AlertMemory | null;
+  /** Reads an account's OUs; needed only when a route names OUs. */
+  readonly ancestry?: { ancestry(accountId: string): Promise<AccountAncestry> } | null;
 }
 
 export interface PublishOutcome {
-  readonly snsMessageIds: string[];
-  readonly slackDelivered: number;
-  readonly slackFailed: number;
+  /** Accounts that had something to tell (one message each, or one summary for all in a storm). */
+  readonly accounts: readonly string[];
+  readonly storm: boolean;
+  readonly delivered: number;
+  readonly undelivered: number;
+  /** Class changes of flapping resources left to the daily digest. */
+  readonly flapsSuppressed: number;
+  /** Age of the oldest message still waiting in the outbox; null when it is empty. */
+  readonly oldestUndeliveredMs: number | null;
 }
 
-const MAX_DELAY_MS = 30_000;
-const REDACTED = '[slack-webhook-url]';
-
-/** Why a Slack post stopped being retried, logged without the URL. */
-type SlackAttempt =
-  | { ok: true }
-  | { ok: false; retryAfterMs: number | null; status: number | null; message: string };
+const DEFAULT_SETTINGS: AlertSettings = {
+  stormAccounts: 25,
+  flap: { maxChanges: 2, windowHours: 24 },
+  routes: [],
+};
 
 /**
- * Delivers alerts: SNS first (the delivery of record, e-mail subscribers), then Slack. A Slack failure is
- * logged and counted, never thrown, so it cannot make a caller retry and duplicate the SNS alert. The
- * webhook URL is a credential: read from Secrets Manager, kept in memory only, never logged.
+ * Turns a run's changes into messages and delivers them: one alert per status-class change, flapping
+ * resources alerted once, one organization-wide summary instead of a message per account in a storm,
+ * routes by OU or account, and an outbox for what could not be delivered in time (retried next run).
  */
 export class AlertPublisher {
-  private readonly options: AlertPublisherOptions;
-  private readonly logger: AlertLogger;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly fetch: typeof fetch;
-  private webhookUrl: Promise<string> | null = null;
+  private readonly delivery: AlertDelivery;
+  private readonly settings: AlertSettings;
+  private readonly globals: AlertChannels;
 
-  constructor(options: AlertPublisherOptions) {
-    this.options = options;
-    this.logger = options.logger ?? console;
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.fetch = options.fetch ?? globalThis.fetch;
+  constructor(private readonly options: AlertPublisherOptions) {
+    this.delivery = new AlertDelivery(options);
+    this.settings = options.settings ?? DEFAULT_SETTINGS;
+    this.globals = { topicArn: options.topicArn, slackSecretName: options.slackSecretName ?? null };
   }
 
-  publish(alerts: readonly AccountAlert[]): Promise<PublishOutcome> {
-    return this.deliverAll(
-      alerts.map((alert) => ({
-        label: `account ${alert.accountId}`,
-        email: formatEmail(alert),
-        slack: formatSlack(alert),
-      })),
-    );
+  get flapSettings(): FlapSettings {
+    return this.settings.flap;
   }
 
-  publishDigest(digest: DailyDigest): Promise<PublishOutcome> {
-    return this.deliverAll([
-      { label: `digest ${digest.day}`, email: formatDigestEmail(digest), slack: formatDigestSlack(digest) },
-    ]);
-  }
-
-  private async deliverAll(
-    messages: readonly { label: string; email: EmailMessage; slack: SlackMessage }[],
-  ): Promise<PublishOutcome> {
-    const snsMessageIds: string[] = [];
-    const snsFailures: { label: string; error: unknown }[] = [];
-    let slackDelivered = 0;
-    let slackFailed = 0;
-    for (const message of messages) {
-      try {
-        snsMessageIds.push(await this.publishToSns(message.email));
-      } catch (error) {
-        snsFailures.push({ label: message.label, error });
-        this.logger.error('SNS alert not published', { message: message.label, error: describe(error) });
-      }
-      if (!this.options.slackSecretName) continue;
-      if (await this.postToSlack(message.label, message.slack)) slackDelivered += 1;
-      else slackFailed += 1;
+  async publishRun(input: {
+    readonly runId: string;
+    readonly transitions: readonly FindingTransition[];
+    readonly actions: readonly ActionRecord[];
+    readonly now: Date;
+  }): Promise<PublishOutcome> {
+    const { runId, actions, now } = input;
+    const undamped = buildAlerts({ runId, transitions: input.transitions, actions, now });
+    const storm = summariseStorm(undamped, this.settings.stormAccounts);
+    if (storm) {
+      const channels = this.globals;
+      const messages = this.messagesFor(`${runId}#organization`, now, null, storm.severity, channels, {
+        email: formatStormEmail(storm),
+        slack: formatStormSlack(storm),
+      });
+      const outcome = await this.deliver(messages, now);
+      return { accounts: undamped.map((a) => a.accountId), storm: true, flapsSuppressed: 0, ...outcome };
     }
-    if (snsFailures.length > 0) {
-      throw new AlertDeliveryError(
-        `SNS rejected ${snsFailures.length} of ${messages.length} alerts: ${snsFailures.map((f) => f.label).join(', ')}`,
-        { cause: snsFailures[0]?.error },
+    const { alerts, suppressed } = await this.damp(input);
+    const messages: OutgoingMessage[] = [];
+    for (const alert of alerts) {
+      const channels = await this.channelsFor(alert.accountId);
+      messages.push(
+        ...this.messagesFor(`${runId}#${alert.accountId}`, now, alert.accountId, alert.severity, channels, {
+          email: formatEmail(alert),
+          slack: formatSlack(alert),
+        }),
       );
     }
-    return { snsMessageIds, slackDelivered, slackFailed };
-  }
-
-  private async publishToSns(email: EmailMessage): Promise<string> {
-    const output = await this.options.sns.send(
-      new PublishCommand({
-        TopicArn: this.options.topicArn,
-        Subject: email.subject,
-        Message: email.body,
-        MessageAttributes: { ...email.attributes },
-      }),
-    );
-    return output.MessageId ?? '';
-  }
-
-  private async postToSlack(label: string, message: SlackMessage): Promise<boolean> {
-    let url: string;
-    try {
-      url = await this.slackWebhookUrl();
-    } catch (error) {
-      this.logger.error('Slack alert not posted: webhook URL unavailable', {
-        message: label,
-        error: describe(error),
-      });
-      return false;
-    }
-    const maxAttempts = this.options.maxSlackAttempts ?? 4;
-    const baseDelay = this.options.slackBaseDelayMs ?? 1_000;
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await this.attemptSlackPost(url, message);
-      if (outcome.ok) {
-        this.logger.info('Slack alert posted', { message: label, attempts: attempt });
-        return true;
-      }
-      const detail = { message: label, attempt, status: outcome.status, error: redact(outcome.message, url) };
-      if (outcome.retryAfterMs === null || attempt >= maxAttempts) {
-        this.logger.error('Slack alert not posted', detail);
-        return false;
-      }
-      const delay = Math.min(outcome.retryAfterMs || baseDelay * 2 ** (attempt - 1), MAX_DELAY_MS);
-      this.logger.warn('Slack post failed; retrying', { ...detail, delayMs: delay });
-      await this.sleep(delay);
-    }
-  }
-
-  /** retryAfterMs: null = do not retry; 0 = retry after the exponential backoff; > 0 = Slack's Retry-After. */
-  private async attemptSlackPost(url: string, message: SlackMessage): Promise<SlackAttempt> {
-    let response: Response;
-    try {
-      response = await this.fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-      });
-    } catch (error) {
-      return { ok: false, retryAfterMs: 0, status: null, message: describe(error) };
-    }
-    const body = (await response.text().catch(() => '')).slice(0, 200);
-    if (response.ok) return { ok: true };
-    const failure = {
-      ok: false as const,
-      status: response.status,
-      message: `HTTP ${response.status} ${body}`.trim(),
+    const outcome = await this.deliver(messages, now);
+    return {
+      accounts: alerts.map((a) => a.accountId),
+      storm: false,
+      flapsSuppressed: suppressed,
+      ...outcome,
     };
-    if (response.status === 429)
-      return { ...failure, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) };
-    if (response.status >= 500) return { ...failure, retryAfterMs: 0 };
-    // 403/404/410: the webhook was revoked or the secret rotated; read the secret again next time.
-    if ([403, 404, 410].includes(response.status)) this.webhookUrl = null;
-    return { ...failure, retryAfterMs: null };
   }
 
-  private slackWebhookUrl(): Promise<string> {
-    if (!this.webhookUrl) {
-      this.webhookUrl = this.readWebhookSecret();
-      this.webhookUrl.catch(() => {
-        this.webhookUrl = null;
-      });
-    }
-    return this.webhookUrl;
+  async publishDigest(
+    digest: DailyDigest,
+    now: Date,
+  ): Promise<Omit<PublishOutcome, 'accounts' | 'storm' | 'flapsSuppressed'>> {
+    const messages = this.messagesFor(`digest-${digest.day}#organization`, now, null, 'info', this.globals, {
+      email: formatDigestEmail(digest),
+      slack: formatDigestSlack(digest),
+    });
+    return this.deliver(messages, now);
   }
 
-  private async readWebhookSecret(): Promise<string> {
-    const secretId = this.options.slackSecretName!;
-    const { SecretString } = await this.options.secrets.send(
-      new GetSecretValueCommand({ SecretId: secretId }),
-    );
-    const raw = SecretString?.trim() ?? '';
-    let candidate = raw;
-    if (raw.startsWith('{')) {
+  /** Flap damping with the records of the accounts whose resources changed class. */
+  private async damp(input: {
+    readonly runId: string;
+    readonly transitions: readonly FindingTransition[];
+    readonly actions: readonly ActionRecord[];
+    readonly now: Date;
+  }): Promise<{ alerts: AccountAlert[]; suppressed: number }> {
+    const memory = this.options.memory;
+    const flap = this.settings.flap;
+    const changed = [...new Set(input.transitions.filter(changesClass).map((t) => t.accountId))];
+    const records = memory && changed.length > 0 ? await memory.flapRecords(changed) : new Map();
+    const damped = dampFlaps(input.transitions, records, flap);
+    if (memory) await memory.saveFlapRecords(damped.records, flap.windowHours);
+    const alerts = buildAlerts({
+      runId: input.runId,
+      transitions: damped.alert,
+      actions: input.actions,
+      now: input.now,
+      flapping: damped.flapping,
+      flapWindowHours: flap.windowHours,
+    });
+    return { alerts, suppressed: damped.suppressed };
+  }
+
+  private async channelsFor(accountId: string): Promise<AlertChannels> {
+    const { routes } = this.settings;
+    if (routes.length === 0) return this.globals;
+    let ancestry: AccountAncestry | null = null;
+    if (routesNeedAncestry(routes) && this.options.ancestry) {
       try {
-        const parsed = JSON.parse(raw) as { webhookUrl?: unknown; url?: unknown };
-        candidate = String(parsed.webhookUrl ?? parsed.url ?? '');
+        ancestry = await this.options.ancestry.ancestry(accountId);
       } catch (error) {
-        throw new SlackWebhookSecretError(`Secret ${secretId} is neither a URL nor valid JSON.`, {
-          cause: error,
+        // Routing must not lose the alert: without the OUs, account routes and the global channels apply.
+        this.options.logger?.warn('Could not read the account OUs for alert routing', {
+          accountId,
+          error: error instanceof Error ? error.message : String(error),
         });
       }
     }
-    if (!URL.canParse(candidate) || !/^https?:$/.test(new URL(candidate).protocol)) {
-      throw new SlackWebhookSecretError(`Secret ${secretId} does not hold an http(s) webhook URL.`);
-    }
-    return candidate;
+    return routeAccount(accountId, ancestry, routes, this.globals);
   }
-}
 
-/** Retry-After is in seconds (Slack sends an integer); an absent or unreadable one falls back to backoff. */
-function retryAfterMs(header: string | null): number {
-  const seconds = Number(header);
-  return header !== null && Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
-}
+  private messagesFor(
+    key: string,
+    now: Date,
+    accountId: string | null,
+    severity: Severity,
+    channels: AlertChannels,
+    content: { readonly email: EmailMessage; readonly slack: SlackMessage },
+  ): OutgoingMessage[] {
+    const createdAt = now.toISOString();
+    const messages: OutgoingMessage[] = [];
+    if (channels.topicArn) {
+      messages.push({
+        id: `${key}#sns`,
+        createdAt,
+        accountId,
+        severity,
+        payload: { channel: 'sns', topicArn: channels.topicArn, email: content.email },
+      });
+    }
+    if (channels.slackSecretName) {
+      messages.push({
+        id: `${key}#slack`,
+        createdAt,
+        accountId,
+        severity,
+        payload: { channel: 'slack', secretName: channels.slackSecretName, slack: content.slack },
+      });
+    }
+    return messages;
+  }
 
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
-  return `${error.name}: ${error.message}${cause}`;
-}
-
-/** Removes the URL and its path (where Slack puts the token) from text that may be logged. */
-function redact(text: string, url: string): string {
-  const { pathname } = new URL(url);
-  let redacted = text.split(url).join(REDACTED);
-  if (pathname.length > 1) redacted = redacted.split(pathname).join(REDACTED);
-  return redacted;
+  /** Delivers the outbox's earlier messages with the new ones; keeps what is still undelivered. */
+  private async deliver(fresh: readonly OutgoingMessage[], now: Date) {
+    const memory = this.options.memory;
+    const waiting = memory ? await memory.pendingMessages(now) : [];
+    const waitingIds = new Set(waiting.map((m) => m.id));
+    const outcome = await this.delivery.deliver([...waiting, ...fresh.filter((m) => !waitingIds.has(m.id))]);
+    if (memory) {
+      await memory.forget(outcome.delivered.filter((m) => waitingIds.has(m.id)));
+      await memory.keep(outcome.undelivered.filter((m) => !waitingIds.has(m.id)));
+    }
+    const oldest = outcome.undelivered.reduce<number | null>(
+      (min, m) => Math.min(min ?? Number.POSITIVE_INFINITY, Date.parse(m.createdAt)),
+      null,
+    );
+    return {
+      delivered: outcome.delivered.length,
+      undelivered: outcome.undelivered.length,
+      oldestUndeliveredMs: oldest === null ? null : now.getTime() - oldest,
+    };
+  }
 }

@@ -77,8 +77,16 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
     why: 'no backup exists although one was due',
     fix: 'check the backup plan and jobs for this resource in AWS Backup',
   },
+  BACKED_UP_OUTSIDE_POLICY: {
+    why: "the resource is backed up outside the policy (a team's own plan, an on-demand backup or EFS automatic backups), which does not give it the policy's vault, retention, lock or copy",
+    fix: "fix what stops the policy's own backups; backups made another way do not count",
+  },
+  BACKUP_INCOMPLETE: {
+    why: 'the latest policy backup job completed with issues, so the recovery point may lack data (for S3: objects the backup role could not decrypt)',
+    fix: "read the job's message category and status message in AWS Backup; for S3, let the backup role use the bucket's KMS key in the key policy",
+  },
   RECOVERY_POINT_STALE: {
-    why: 'the newest recovery point is older than the plan allows',
+    why: 'the newest recovery point of the policy is older than the plan allows',
     fix: 'check why recent backup jobs did not run or complete',
   },
   VAULT_KEY_MISMATCH: {
@@ -115,7 +123,8 @@ export const BLOCKED_WORDS: Readonly<Record<BlockedReason, { readonly why: strin
   };
 
 export const KIND_HEADINGS: Readonly<Record<AlertKind, string>> = {
-  RESOURCE_DEGRADED: 'Resources that lost protection',
+  RESOURCE_DEGRADED: 'Resources needing attention',
+  RESOURCE_FLAPPING: 'Resources flapping',
   CHECK_FAILED: 'Prerequisite checks that failed',
   ACTION_FAILED: 'Repairs that failed',
   ACTION_BLOCKED: 'Repairs held back',

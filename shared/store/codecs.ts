@@ -78,6 +78,25 @@ const findingSchema = z.object({
   firstSeen: timestamp,
   coveredSince: timestamp.nullable().default(null),
   since: timestamp,
+  lastPolicyJob: z
+    .object({
+      jobId: z.string(),
+      state: z.enum([
+        'CREATED',
+        'PENDING',
+        'RUNNING',
+        'ABORTING',
+        'ABORTED',
+        'COMPLETED',
+        'FAILED',
+        'EXPIRED',
+        'PARTIAL',
+      ]),
+      creationDate: timestamp,
+      statusMessage: z.string().nullable(),
+      messageCategory: z.string().nullable(),
+    })
+    .optional(),
 });
 
 const checkSchema = z.object({
@@ -170,6 +189,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     firstSeen: finding.firstSeen,
     coveredSince: finding.coveredSince ?? null,
     since: finding.since,
+    ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
   };
 }
 

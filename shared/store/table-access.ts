@@ -323,7 +323,14 @@ function decodeCursor(encoded: string, planCount: number): Cursor {
   if (typeof cursor !== 'object' || cursor === null) throw new InvalidCursorError();
   const { p, k } = cursor as { p?: unknown; k?: unknown };
   const validPlan = typeof p === 'number' && Number.isInteger(p) && p >= 0 && p < planCount;
-  const validKey = k === undefined || (typeof k === 'object' && k !== null);
+  // Every key attribute of this table is a string; anything else (a number DynamoDB cannot marshal, a
+  // nested object) was not issued by this store.
+  const validKey =
+    k === undefined ||
+    (typeof k === 'object' &&
+      k !== null &&
+      !Array.isArray(k) &&
+      Object.values(k).every((value) => typeof value === 'string'));
   if (!validPlan || !validKey) throw new InvalidCursorError();
   return k === undefined ? { p } : { p, k: k as Item };
 }

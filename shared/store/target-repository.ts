@@ -64,6 +64,9 @@ export class TargetRepository {
           firstSeen: new Date(finding.firstSeen),
           coveredSince: finding.coveredSince ? new Date(finding.coveredSince) : null,
           since: new Date(finding.since),
+          ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
+          lastBackupTime: finding.lastBackupTime ? new Date(finding.lastBackupTime) : null,
+          lastCopyTime: finding.lastCopyTime ? new Date(finding.lastCopyTime) : null,
         },
       ]),
     );

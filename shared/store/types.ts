@@ -1,6 +1,7 @@
 import type {
   ActionRecord,
   FindingTransition,
+  PolicyJobRecord,
   ResourceFinding,
   ResourceStatus,
   TargetChecks,
@@ -70,6 +71,9 @@ export interface HistoryEntry {
   readonly coveredSince: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
+  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastBackupTime: Date | null;
+  readonly lastCopyTime: Date | null;
 }
 
 export interface AccountView {

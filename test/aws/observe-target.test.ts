@@ -6,6 +6,7 @@ import {
   ListBackupJobsCommand,
   ListCopyJobsCommand,
   ListProtectedResourcesCommand,
+  ListRecoveryPointsByBackupVaultCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-backup';
 import {
@@ -107,6 +108,7 @@ function serveHealthyAccount() {
     .resolves({ ResourceTypeOptInPreference: { EBS: true, S3: false } });
   backup.on(ListBackupJobsCommand).resolves({ BackupJobs: [] });
   backup.on(ListCopyJobsCommand).resolves({ CopyJobs: [] });
+  backup.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [] });
   organizations
     .on(DescribeEffectivePolicyCommand)
     .resolves({ EffectivePolicy: { PolicyContent: EFFECTIVE } });
@@ -170,7 +172,13 @@ describe('observeTarget', () => {
     expect(observed.centralVault).toBeUndefined();
     // Without desired event forwarding nothing is asked of EventBridge.
     expect(events.calls()).toHaveLength(0);
-    expect(observed.eventForwarding).toEqual({ ruleExists: false, targetsBus: false, roleExists: false });
+    expect(observed.eventForwarding).toEqual({
+      ruleExists: false,
+      targetsBus: false,
+      roleExists: false,
+      ruleState: null,
+      eventPattern: null,
+    });
   });
 
   it('asks for the effective policy with the member credentials and no TargetId', async () => {
@@ -239,6 +247,42 @@ describe('observeTarget', () => {
     expect(totalCalls()).toBe(baseline + 9);
   });
 
+  it('costs a bounded number of calls when a member uses thousands of case variants of the tag key', async () => {
+    serveHealthyAccount();
+    // 3,000 of the 8,192 case variants of BackupEnabled, one per resource, 50 tags to a resource.
+    const spellings = Array.from({ length: 3000 }, (_, n) =>
+      [...'BackupEnabled']
+        .map((letter, bit) => ((n >> bit) & 1 ? letter.toUpperCase() : letter.toLowerCase()))
+        .join(''),
+    );
+    const resources = Array.from({ length: 60 }, (_, r) =>
+      mapping(
+        volume(`hostile-${r}`),
+        Object.fromEntries(spellings.slice(r * 50, r * 50 + 50).map((key) => [key, 'yes'])),
+      ),
+    );
+    const untagged = mapping(volume('other'), { Name: 'web' });
+    const everything = [...resources, untagged];
+    tagging.on(GetTagKeysCommand).resolves({ TagKeys: [...spellings, 'Name'], PaginationToken: '' });
+    tagging.on(GetResourcesCommand).callsFake((input: GetResourcesCommandInput) => {
+      const index = input.PaginationToken ? Number(input.PaginationToken) : 0;
+      const next = (index + 1) * 25 < everything.length ? String(index + 1) : '';
+      return {
+        ResourceTagMappingList: everything.slice(index * 25, (index + 1) * 25),
+        PaginationToken: next,
+      };
+    });
+
+    const observed = await observeTarget(testFactory(), desiredState(), TARGET, NOW);
+
+    // One unfiltered listing (3 pages here) instead of 3,000 filtered ones; every near miss is still found.
+    expect(tagging).toHaveReceivedCommandTimes(GetResourcesCommand, 3);
+    expect(tagging).not.toHaveReceivedCommandWith(GetResourcesCommand, { TagFilters: expect.anything() });
+    expect(observed.resources.map((resource) => resource.arn).sort()).toEqual(
+      resources.map((resource) => resource.ResourceARN).sort(),
+    );
+  });
+
   it('pages ListProtectedResources with MaxResults 1000 and sorts the result', async () => {
     serveHealthyAccount();
     const tokens: (string | undefined)[] = [];
@@ -251,18 +295,29 @@ describe('observeTarget', () => {
     const observed = await observeTarget(testFactory(), desiredState(), TARGET, NOW);
     expect(tokens).toEqual([undefined, 't1']);
     expect(backup).toHaveReceivedCommandWith(ListProtectedResourcesCommand, { MaxResults: 1000 });
+    const noVault = { lastBackupVaultArn: null, lastRecoveryPointArn: null };
     expect(observed.protectedResources).toEqual([
-      { arn: volume('a'), resourceType: 'EBS', lastBackupTime: NOW },
-      { arn: volume('b'), resourceType: 'EBS', lastBackupTime: null },
+      { arn: volume('a'), resourceType: 'EBS', lastBackupTime: NOW, ...noVault },
+      { arn: volume('b'), resourceType: 'EBS', lastBackupTime: null, ...noVault },
     ]);
   });
 
-  it('reads jobs of the last 8 days from the management account, newest first', async () => {
+  it('reads jobs of the last 8 days from the member account itself, newest first, with who made them', async () => {
     serveHealthyAccount();
     const older = new Date('2026-03-02T00:00:00Z');
     const newer = new Date('2026-03-03T00:00:00Z');
     backup.on(ListBackupJobsCommand).resolves({
-      BackupJobs: [{ BackupJobId: 'b1', ResourceArn: volume('a'), State: 'COMPLETED', CreationDate: older }],
+      BackupJobs: [
+        {
+          BackupJobId: 'b1',
+          ResourceArn: volume('a'),
+          State: 'COMPLETED',
+          CreationDate: older,
+          MessageCategory: 'AccessDenied',
+          BackupVaultName: 'org-vault',
+          CreatedBy: { BackupPlanId: 'orgs/p1', BackupPlanName: 'daily' },
+        },
+      ],
     });
     backup.on(ListCopyJobsCommand).resolves({
       CopyJobs: [
@@ -280,14 +335,12 @@ describe('observeTarget', () => {
 
     const since = new Date('2026-02-24T00:00:00Z');
     expect(backup).toHaveReceivedCommandWith(ListBackupJobsCommand, {
-      ByAccountId: MEMBER,
       ByCreatedAfter: since,
       MaxResults: 1000,
     });
-    expect(backup).toHaveReceivedCommandWith(ListCopyJobsCommand, {
-      ByAccountId: MEMBER,
-      ByCreatedAfter: since,
-    });
+    expect(backup).toHaveReceivedCommandWith(ListCopyJobsCommand, { ByCreatedAfter: since });
+    const inputs = backup.commandCalls(ListBackupJobsCommand).map((call) => call.args[0].input);
+    expect(inputs.every((input) => input.ByAccountId === undefined)).toBe(true);
     expect(observed.jobs).toEqual([
       {
         kind: 'COPY',
@@ -297,6 +350,8 @@ describe('observeTarget', () => {
         creationDate: newer,
         completionDate: newer,
         statusMessage: null,
+        messageCategory: null,
+        origin: { backupPlanId: null, backupPlanName: null },
         destinationVaultArn: 'arn:central',
       },
       {
@@ -307,19 +362,75 @@ describe('observeTarget', () => {
         creationDate: older,
         completionDate: null,
         statusMessage: null,
+        messageCategory: 'AccessDenied',
+        origin: { backupPlanId: 'orgs/p1', backupPlanName: 'daily' },
+        vaultName: 'org-vault',
       },
     ]);
   });
 
-  it('asks the member for its own jobs when cross-account monitoring is not available', async () => {
+  it("lists the configured vault's recovery points back to twice the longest allowed age, with who made them", async () => {
     serveHealthyAccount();
-    const denied = Object.assign(new Error('not enabled'), { name: 'AccessDeniedException' });
-    backup.on(ListBackupJobsCommand, { ByAccountId: MEMBER }).rejects(denied);
-    backup.on(ListCopyJobsCommand, { ByAccountId: MEMBER }).rejects(denied);
-    const observed = await observeTarget(testFactory(), desiredState(), TARGET, NOW);
-    expect(observed.reachability).toEqual({ ok: true });
-    const inputs = backup.commandCalls(ListBackupJobsCommand).map((call) => call.args[0].input);
-    expect(inputs.some((input) => input.ByAccountId === undefined)).toBe(true);
+    backup.on(ListRecoveryPointsByBackupVaultCommand).callsFake((input: { NextToken?: string }) =>
+      input.NextToken
+        ? {
+            RecoveryPoints: [
+              {
+                RecoveryPointArn: 'rp-2',
+                ResourceArn: volume('a'),
+                Status: 'PARTIAL',
+                CreationDate: NOW,
+                CreatedBy: { BackupPlanId: 'team-plan' },
+              },
+            ],
+          }
+        : {
+            RecoveryPoints: [
+              {
+                RecoveryPointArn: 'rp-1',
+                ResourceArn: volume('a'),
+                Status: 'COMPLETED',
+                CreationDate: NOW,
+                CreatedBy: { BackupPlanId: 'orgs/p1', BackupPlanName: 'daily' },
+              },
+            ],
+            NextToken: 't2',
+          },
+    );
+    const daily = {
+      name: 'daily',
+      schedule: 'cron(0 5 ? * * *)',
+      startWindowMinutes: 60,
+      completionWindowMinutes: 180,
+      deleteAfterDays: 35,
+      coldStorageAfterDays: null,
+      copyToCentralVault: false,
+    };
+    const observed = await observeTarget(testFactory(), desiredState({ plans: [daily] }), TARGET, NOW);
+    // The daily 05:00 plan allows 24 h + 4 h of windows; twice that is 56 h.
+    expect(backup).toHaveReceivedCommandWith(ListRecoveryPointsByBackupVaultCommand, {
+      BackupVaultName: 'org-vault',
+      ByCreatedAfter: new Date(NOW.getTime() - 56 * 3_600_000),
+      MaxResults: 1000,
+    });
+    expect(observed.vaultRecoveryPoints).toEqual([
+      {
+        arn: 'rp-1',
+        resourceArn: volume('a'),
+        status: 'COMPLETED',
+        creationDate: NOW,
+        backupPlanId: 'orgs/p1',
+        backupPlanName: 'daily',
+      },
+      {
+        arn: 'rp-2',
+        resourceArn: volume('a'),
+        status: 'PARTIAL',
+        creationDate: NOW,
+        backupPlanId: 'team-plan',
+        backupPlanName: null,
+      },
+    ]);
   });
 
   it('reports absent things as absent, not as failures', async () => {
@@ -383,13 +494,19 @@ describe('observeTarget', () => {
   it('checks event forwarding only when desired: rule, bus target and role', async () => {
     serveHealthyAccount();
     const busArn = `arn:aws:events:${HOME}:${MANAGEMENT}:event-bus/org-backup`;
-    events.on(DescribeRuleCommand).resolves({ Name: 'fwd', EventPattern: '{}' });
+    events.on(DescribeRuleCommand).resolves({ Name: 'fwd', State: 'DISABLED', EventPattern: '{}' });
     events.on(ListTargetsByRuleCommand).resolves({ Targets: [{ Id: 't', Arn: busArn }] });
     const desired = desiredState({
       eventForwarding: { ruleName: 'fwd', busArn, roleName: 'FwdRole', eventPattern: '{}' },
     });
     const observed = await observeTarget(testFactory(), desired, TARGET, NOW);
-    expect(observed.eventForwarding).toEqual({ ruleExists: true, targetsBus: true, roleExists: true });
+    expect(observed.eventForwarding).toEqual({
+      ruleExists: true,
+      targetsBus: true,
+      roleExists: true,
+      ruleState: 'DISABLED',
+      eventPattern: '{}',
+    });
     expect(events).toHaveReceivedCommandWith(DescribeRuleCommand, { Name: 'fwd', EventBusName: 'default' });
     expect(iam).toHaveReceivedCommandWith(GetRoleCommand, { RoleName: 'FwdRole' });
 
@@ -479,7 +596,7 @@ describe('observeTarget', () => {
       ...events.calls().map((call) => `events:${call.args[0].constructor.name}`),
       ...kms.calls().map((call) => `kms:${call.args[0].constructor.name}`),
     ].map((action) => action.replace(/Command$/, ''));
-    expect(new Set(sent).size).toBe(13);
+    expect(new Set(sent).size).toBe(14);
     for (const action of sent) expect(READ_PERMISSIONS).toContain(action);
   });
 });

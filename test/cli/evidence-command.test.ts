@@ -12,7 +12,7 @@ import { runInProcess } from './run-cli.js';
 
 const CONTEXT: ReportContext = {
   mode: 'enforce',
-  configHash: 'c0ffee'.repeat(10) + 'abcd',
+  configHash: `${'c0ffee'.repeat(10)}abcd`,
   controllerVersion: '9.8.7',
 };
 

@@ -191,11 +191,18 @@ describe('orgbackup report against a local report API', () => {
   });
 
   it('an error from the API prints its message and exits 1', async () => {
-    const run = await report('--endpoint', local.url, '--status', 'BROKEN');
+    // A stage URL with a wrong path: the API answers 404 naming its routes.
+    const run = await report('--endpoint', `${local.url}/wrong-stage`);
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('');
-    expect(run.stderr).toBe(
-      'orgbackup report: 400: Parameter "status" must be one of PROTECTED, PENDING, UNPROTECTED, STALE, FAILING, UNKNOWN, not "BROKEN".\n',
+    expect(run.stderr).toMatch(/^orgbackup report: 404: No route \/wrong-stage\/\w+\. Routes: .*\/summary, /);
+  });
+
+  it('a bad status is refused before any request, exit 2', async () => {
+    const run = await report('--endpoint', local.url, '--status', 'BROKEN');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(
+      'orgbackup report: --status must be one of PROTECTED, PENDING, UNPROTECTED, STALE, FAILING, UNKNOWN, not "BROKEN"',
     );
   });
 

@@ -23,6 +23,7 @@ describe('orgbackup sandbox', () => {
       'accounts',
       'actions',
       'calls',
+      'notifications',
     ]);
     expect(Object.keys(report.summary.byStatus)).toEqual([...RESOURCE_STATUSES]);
     expect(report.resources.length).toBe(report.summary.resources);
@@ -61,6 +62,16 @@ describe('orgbackup sandbox', () => {
       why: 'a clear message, no stack',
     },
     { args: ['--seed', 'x'], message: /--seed must be a whole number/, why: 'seeds are integers' },
+    {
+      args: ['--days', '-1'],
+      message: /^orgbackup sandbox: --days must be a number from 1 to 90, not "-1"\n$/,
+      why: 'a negative number is a value, not an option',
+    },
+    {
+      args: ['--serve', '99999'],
+      message: /--serve must be a port from 0 to 65535, not "99999"/,
+      why: 'checked before the simulation',
+    },
   ])('refuses $args with exit 2 ($why)', async ({ args, message }) => {
     const result = await sandbox('--world', world, '--config', config, ...args);
     expect(result.code).toBe(2);

@@ -26,7 +26,8 @@ interface Reply {
 interface Call {
   readonly method?: string;
   readonly path: string;
-  readonly query?: Record<string, string>;
+  /** An array: the parameter repeated in the query string. */
+  readonly query?: Record<string, string | string[]>;
   readonly accept?: string;
 }
 
@@ -46,9 +47,12 @@ function proxyEvent(call: Call): APIGatewayProxyEvent {
     path: call.path,
     resource: '/{proxy+}',
     pathParameters: { proxy: call.path.slice(1) },
-    queryStringParameters: query,
+    // API Gateway's single-value map keeps a repeated parameter's last value; the multi-value map all.
+    queryStringParameters: query
+      ? Object.fromEntries(Object.entries(query).map(([key, value]) => [key, [value].flat().at(-1)!]))
+      : null,
     multiValueQueryStringParameters: query
-      ? Object.fromEntries(Object.entries(query).map(([key, value]) => [key, [value]]))
+      ? Object.fromEntries(Object.entries(query).map(([key, value]) => [key, [value].flat()]))
       : null,
     headers,
     multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([key, value]) => [key, [value]])),
@@ -106,7 +110,9 @@ beforeAll(async () => {
   server = served.server;
   http = async (call) => {
     const url = new URL(call.path, served.url);
-    for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
+    for (const [key, values] of Object.entries(call.query ?? {})) {
+      for (const value of [values].flat()) url.searchParams.append(key, value);
+    }
     const response = await fetch(url, {
       method: call.method ?? 'GET',
       headers: call.accept ? { accept: call.accept } : {},
@@ -430,6 +436,26 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
       call: { path: '/runs', query: { limit: 'abc' } },
       message: /"limit" must be a whole number/,
     },
+    ...['1e2', '0x10', ' 100', '100.0', '+5', '-1'].map((limit) => ({
+      why: `limit "${limit}" (digits only)`,
+      call: { path: '/findings', query: { limit } },
+      message: /"limit" must be a whole number from 1 to 1000/,
+    })),
+    {
+      why: 'a repeated parameter',
+      call: { path: '/findings', query: { status: ['FAILING', 'PROTECTED'] } },
+      message: /Parameter "status" is given 2 times; give it once/,
+    },
+    ...[
+      { why: 'a number DynamoDB cannot marshal', k: '{"PK":1e400}' },
+      { why: 'a 23-digit number', k: '{"PK":12345678901234567890123}' },
+      { why: 'a nested object', k: '{"PK":{"S":"ACCOUNT#111111111111"}}' },
+      { why: 'an array', k: '["ACCOUNT#111111111111"]' },
+    ].map(({ why, k }) => ({
+      why: `cursor whose key holds ${why}`,
+      call: { path: '/findings', query: { cursor: Buffer.from(`{"p":0,"k":${k}}`).toString('base64url') } },
+      message: /"cursor" is not valid/,
+    })),
     {
       why: 'cursor that is not one',
       call: { path: '/findings', query: { cursor: 'not-a-cursor' } },

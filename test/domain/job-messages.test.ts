@@ -100,6 +100,21 @@ describe('classifyJobFailure', () => {
       why: 'names the destination vault too, but "does not allow" is not "does not exist"',
     },
     {
+      kind: 'COPY',
+      state: 'FAILED',
+      message: 'Access Denied trying to call AWS Backup service',
+      reason: 'CENTRAL_VAULT_POLICY_MISSING',
+      why: "AWS's own wording for a destination vault policy that does not let the account copy in",
+    },
+    {
+      kind: 'COPY',
+      state: 'FAILED',
+      message:
+        'Copy job failed. Both source and destination account must be a member of the same organization',
+      reason: 'JOB_FAILED',
+      why: 'real AWS wording with no specific reason code: the raw message stays in the detail',
+    },
+    {
       kind: 'BACKUP',
       state: 'ABORTED',
       message: 'The job was aborted because the completion window elapsed.',

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accountsInScope, observedRegions } from '../../shared/domain/scope.js';
+import {
+  accountsInScope,
+  accountsReachedBy,
+  attachesToWholeOrganization,
+  observedRegions,
+} from '../../shared/domain/scope.js';
 
 describe('accountsInScope', () => {
   it.each([
@@ -27,5 +32,63 @@ describe('observedRegions', () => {
     expect(
       observedRegions({ regions: ['eu-west-1', 'eu-central-1'], scanRegions: ['us-east-1', 'eu-west-1'] }),
     ).toEqual(['eu-west-1', 'eu-central-1', 'us-east-1']);
+  });
+});
+
+describe('accountsReachedBy', () => {
+  // root r-ab12 ─┬─ Workloads (ou-w) ─── Prod (ou-p): 333
+  //              │                   └── 222
+  //              ├─ Sandbox (ou-s): 444
+  //              └─ 111 (management)
+  const tree = {
+    rootId: 'r-ab12',
+    ous: [
+      { id: 'ou-ab12-work0001', parentId: 'r-ab12', path: '/Workloads' },
+      { id: 'ou-ab12-prod0001', parentId: 'ou-ab12-work0001', path: '/Workloads/Prod' },
+      { id: 'ou-ab12-sand0001', parentId: 'r-ab12', path: '/Sandbox' },
+    ],
+    accounts: [
+      { id: '111111111111', parentId: 'r-ab12' },
+      { id: '222222222222', parentId: 'ou-ab12-work0001' },
+      { id: '333333333333', parentId: 'ou-ab12-prod0001' },
+      { id: '444444444444', parentId: 'ou-ab12-sand0001' },
+    ],
+  };
+  it.each([
+    {
+      attachTo: ['root'],
+      reached: ['111111111111', '222222222222', '333333333333', '444444444444'],
+      why: 'the root reaches every account',
+    },
+    {
+      attachTo: ['/Workloads'],
+      reached: ['222222222222', '333333333333'],
+      why: 'an OU path reaches its accounts and those of nested OUs',
+    },
+    {
+      attachTo: ['ou-ab12-prod0001'],
+      reached: ['333333333333'],
+      why: 'an OU id reaches only what lies under it',
+    },
+    {
+      attachTo: ['/Workloads/Prod/', '444444444444'],
+      reached: ['333333333333', '444444444444'],
+      why: 'a trailing slash is ignored; a single account is reached directly',
+    },
+    {
+      attachTo: ['/Nowhere'],
+      reached: [],
+      why: 'an entry matching nothing reaches nothing (the org reconcile reports it)',
+    },
+  ])('$attachTo → $reached ($why)', ({ attachTo, reached }) => {
+    expect([...accountsReachedBy(attachTo, tree)].sort()).toEqual(reached);
+  });
+
+  it.each([
+    { attachTo: ['root'], whole: true },
+    { attachTo: ['/Workloads', 'r-ab12'], whole: true },
+    { attachTo: ['/Workloads', 'ou-ab12-prod0001'], whole: false },
+  ])('attachesToWholeOrganization($attachTo) is $whole', ({ attachTo, whole }) => {
+    expect(attachesToWholeOrganization(attachTo)).toBe(whole);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readCostTable } from '../../bench/read-cost.js';
 import type { CallCounts } from '../../sandbox/index.js';
 import {
   advanceToHour,
@@ -7,7 +8,6 @@ import {
   DEV,
   e2eConfig,
   e2eWorld,
-  MANAGEMENT,
   PROD,
   REGION,
   taggedVolumes,
@@ -69,15 +69,23 @@ describe('read cost of a sweep', () => {
       'tag:GetResources': extraPages(TAGGING_PAGE),
       // PROD's protected volumes, and their copies protected in the central vault.
       'backup:ListProtectedResources': 2 * extraPages(BACKUP_PAGE),
-      // Read from the management account, filtered by account.
+      // Read from the member account itself.
       'backup:ListBackupJobs': extraPages(BACKUP_PAGE),
       'backup:ListCopyJobs': extraPages(BACKUP_PAGE),
+      // The policy's recovery points in PROD's vault (the copies live in the central vault, not listed).
+      'backup:ListRecoveryPointsByBackupVault': extraPages(BACKUP_PAGE),
     });
     expect(difference(large.byAccount, small.byAccount)).toEqual({
-      [PROD]: extraPages(TAGGING_PAGE) + extraPages(BACKUP_PAGE),
+      [PROD]: extraPages(TAGGING_PAGE) + 4 * extraPages(BACKUP_PAGE),
       [CENTRAL]: extraPages(BACKUP_PAGE),
-      [MANAGEMENT]: 2 * extraPages(BACKUP_PAGE),
     });
     expect(large.byAccount[DEV]).toBe(small.byAccount[DEV]);
+  });
+
+  it('stays within its bound: at most 1.1 times the floor, and at most 20 reads per target of 100 resources', async () => {
+    const [small, hundred] = await readCostTable([10, 100]);
+    for (const row of [small!, hundred!]) expect(row.targetCalls / row.lowerBound).toBeLessThanOrEqual(1.1);
+    expect(hundred!.targetCalls).toBeLessThanOrEqual(20);
+    expect(hundred!.writesInSweep).toBe(0);
   });
 });

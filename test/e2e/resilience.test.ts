@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedOrganization } from '../../sandbox/index.js';
+import { finishSweep } from '../../shared/controller/notify-run.js';
 import type { ComplianceReport } from '../../shared/domain/model.js';
 import {
   advanceToHour,
@@ -10,6 +11,7 @@ import {
   e2eConfig,
   e2eWorld,
   ebsVolume,
+  MANAGEMENT,
   PROD,
   REGION,
   TAG,
@@ -62,7 +64,6 @@ async function verdicts(options: RunOptions) {
     {
       world: world(options),
       config: e2eConfig(),
-      retryDelayMs: () => 0,
       ...(options.prepare ? { prepare: options.prepare } : {}),
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
     },
@@ -147,5 +148,161 @@ describe('30% injected throttling on every API', () => {
     expect(throttled.throttled).toBeGreaterThan(0);
     expect(calm.throttled).toBe(0);
     expect(throttled.checkpoints).toEqual(calm.checkpoints);
+  });
+});
+
+/**
+ * A week of sweeps twice a day (with the events of the hours between), with 30% of every operation
+ * throttled at the client factory's default 5 attempts: the SDK's backoff waits on the simulated clock, a
+ * throttled observation is tried again, and a throttled organization read leaves the org target failed
+ * while the account targets use the last known facts. The week completes and ends where the calm week ends.
+ */
+describe('a simulated week with 30% throttling on every operation', () => {
+  const week = (prepare?: (sim: SimulatedOrganization) => void) =>
+    withHarness(
+      { world: world({ devMemberRole: true }), config: e2eConfig(), ...(prepare ? { prepare } : {}) },
+      async (harness) => {
+        let orgFailures = 0;
+        for (let hour = 0; hour <= 7 * 24; hour += 12) {
+          advanceToHour(harness, hour);
+          await harness.deliverEvents();
+          const { org } = await harness.sweep();
+          if (org.failed) orgFailures++;
+        }
+        return {
+          verdicts: verdictsOf(await harness.report()),
+          throttled: harness.sim.callCounts().throttled,
+          orgFailures,
+        };
+      },
+    );
+
+  it('completes, and its final verdicts equal those of the same week without faults', async () => {
+    const calm = await week();
+    const throttled = await week((sim) => sim.setFaults({ throttleRate: 0.3 }));
+    expect(calm.throttled).toBe(0);
+    expect(throttled.throttled).toBeGreaterThan(100);
+    expect(throttled.verdicts).toEqual(calm.verdicts);
+    // Not two broken weeks: the calm one protects the healthy accounts' tagged volumes and table.
+    expect(calm.verdicts.findings.filter((finding) => finding.status === 'PROTECTED').length).toBeGreaterThan(
+      5,
+    );
+  }, 300_000);
+});
+
+describe('reads throttled past the SDK retries', () => {
+  /** A throttling error on every attempt of one call: the SDK makes 5, so `times: 5` exhausts exactly one call. */
+  const exhaust = (operation: string, account?: string) => ({
+    operation,
+    name: operation.startsWith('organizations:') ? 'TooManyRequestsException' : 'ThrottlingException',
+    message: 'Rate exceeded',
+    times: 5,
+    ...(account ? { account } : {}),
+  });
+
+  it('leaves the org target failed while the account targets run on the last known organization facts', async () => {
+    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const before = verdictsOf(await harness.report());
+
+      advanceToHour(harness, 11);
+      harness.sim.setFaults({
+        errors: [exhaust('organizations:ListAccounts'), exhaust('organizations:DescribeOrganization')],
+      });
+      const sweep = await harness.sweep();
+
+      expect(sweep.org.failed).toBe(true);
+      expect(sweep.targets.length).toBeGreaterThan(0);
+      expect(sweep.targets.every((target) => target.reachable)).toBe(true);
+      expect(verdictsOf(await harness.report())).toEqual(before);
+      const run = await harness.store.getRun(sweep.runId);
+      expect(run?.errors.some((error) => error.startsWith('org: DescribeOrganization'))).toBe(true);
+    });
+  });
+
+  it('observes a throttled target again instead of reporting its resources UNKNOWN', async () => {
+    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const before = verdictsOf(await harness.report());
+
+      advanceToHour(harness, 11);
+      harness.sim.setFaults({ errors: [exhaust('backup:DescribeRegionSettings', PROD)] });
+      await harness.sweep();
+
+      expect(harness.sim.callCounts().injectedErrors).toBe(5);
+      expect(verdictsOf(await harness.report())).toEqual(before);
+    });
+  });
+
+  it('finishes the run when its alerts cannot be delivered (SNS throttled past its retries)', async () => {
+    await withHarness({ world: world({ devMemberRole: false }), config: e2eConfig() }, async (harness) => {
+      harness.sim.setFaults({
+        errors: [
+          { operation: 'sns:Publish', name: 'ThrottledException', message: 'Rate exceeded', times: 1000 },
+        ],
+      });
+      advanceToHour(harness, 10);
+      const sweep = await harness.sweep();
+
+      expect(harness.sim.callCounts().injectedErrors).toBeGreaterThan(0);
+      expect((await harness.store.getRun(sweep.runId))?.finishedAt).toEqual(expect.any(String));
+    });
+  });
+});
+
+describe('targets the fan-out gave up on', () => {
+  it('are in the run errors and counted, never silently stale', async () => {
+    await withHarness({ world: world({ devMemberRole: true }), config: e2eConfig() }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const runId = 'schedule-fan-out-failure';
+      await harness.store.startRun({ runId, trigger: 'schedule', targets: 3, now: harness.sim.now() });
+
+      await finishSweep(harness.deps, {
+        runId,
+        failedTargets: [{ accountId: DEV, region: REGION, error: 'Lambda.TooManyRequestsException' }],
+      });
+
+      const run = await harness.store.getRun(runId);
+      expect(run?.finishedAt).toEqual(expect.any(String));
+      expect(run?.errors).toEqual([
+        `${DEV}/${REGION}: not reconciled this run (Lambda.TooManyRequestsException)`,
+      ]);
+    });
+  });
+});
+
+describe('scope: the accounts attachTo reaches', () => {
+  it('reconciles exactly those (and the central vault account), and never reports the others unreachable', async () => {
+    const outsider = '555555555555';
+    await withHarness(
+      {
+        world: {
+          ...world({ devMemberRole: true }),
+          organization: {
+            accounts: [MANAGEMENT],
+            ous: [
+              { name: 'Security', accounts: [CENTRAL] },
+              { name: 'Workloads', accounts: [PROD, DEV] },
+              { name: 'Sandbox', accounts: [outsider] },
+            ],
+          },
+          // The baseline is not deployed outside attachTo: no controller role there.
+          accounts: { ...world({ devMemberRole: true }).accounts, [outsider]: { memberRole: false } },
+        },
+        config: e2eConfig({ attachTo: ['/Workloads'] }),
+      },
+      async (harness) => {
+        advanceToHour(harness, 10);
+        const sweep = await harness.sweep();
+        const reconciled = new Set(sweep.targets.map((target) => target.target.split('/')[0]));
+        expect([...reconciled].sort()).toEqual([PROD, DEV, CENTRAL].sort());
+        const report = await harness.report();
+        expect(report.accounts.filter((target) => target.accountId === outsider)).toEqual([]);
+        expect(report.accounts.filter((target) => target.accountId === MANAGEMENT)).toEqual([]);
+      },
+    );
   });
 });

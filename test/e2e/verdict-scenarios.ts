@@ -134,7 +134,93 @@ const uncoveredVolume = ebsVolume(CENTRAL, 'uncovered');
 const refusedCopyVolume = ebsVolume(PROD, 'refused-copy');
 const noCrossAccountVolume = ebsVolume(PROD, 'no-cross-account');
 
+const teamVolume = ebsVolume(PROD, 'team-nightly');
+const automaticFileSystem = `arn:aws:elasticfilesystem:${REGION}:${PROD}:file-system/fs-automatic`;
+const ledgerTable = dynamoTable(PROD, 'ledger');
+const skippedObjectsBucket = 'arn:aws:s3:::prod-ledger-exports';
+const bucketKey = keyArn(PROD, 'bucket-key');
+
 export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
+  {
+    name: 'audit, no policy attached: a team plan, EFS automatic backups and an on-demand backup never make a resource PROTECTED (BACKED_UP_OUTSIDE_POLICY)',
+    config: audit,
+    world: auditWorld(
+      audit,
+      {
+        [PROD]: preparedAccount({
+          vaults: [memberVault, { name: 'team-vault' }],
+          plans: [
+            {
+              name: 'team-nightly',
+              schedule: 'cron(0 2 ? * * *)',
+              vault: 'team-vault',
+              tags: { Team: 'nightly' },
+              deleteAfterDays: 35,
+            },
+          ],
+          resources: [
+            { arn: teamVolume, tags: { ...TAG, Team: 'nightly' } },
+            { arn: automaticFileSystem, tags: { ...TAG }, efsAutomaticBackup: true },
+            { arn: ledgerTable, tags: { ...TAG } },
+          ],
+        }),
+      },
+      {
+        policies: [],
+        timeline: [{ at: at(3), onDemandBackup: { arn: ledgerTable, vault: 'team-vault' } }],
+      },
+    ),
+    checkpoints: [
+      {
+        hour: 12,
+        findings: [teamVolume, automaticFileSystem, ledgerTable].map((arn) => ({
+          arn,
+          status: 'UNPROTECTED' as const,
+          reasons: ['BACKED_UP_OUTSIDE_POLICY', 'NO_EFFECTIVE_POLICY'] as const,
+        })),
+      },
+    ],
+  },
+  {
+    name: "enforce: an EFS file system with automatic backups is PROTECTED by the policy's own recovery point, though the automatic backup runs later",
+    config: enforce,
+    world: e2eWorld({
+      accounts: {
+        [PROD]: {
+          roles: [BACKUP_ROLE],
+          regions: {
+            [REGION]: {
+              resources: [{ arn: automaticFileSystem, tags: { ...TAG }, efsAutomaticBackup: true }],
+            },
+          },
+        },
+      },
+    }),
+    checkpoints: [
+      {
+        hour: 0,
+        findings: [{ arn: automaticFileSystem, status: 'PENDING', reasons: ['AWAITING_FIRST_BACKUP'] }],
+      },
+      { hour: 12, findings: [{ arn: automaticFileSystem, status: 'PROTECTED', reasons: [] }] },
+    ],
+  },
+  {
+    name: 'audit: an S3 backup whose bucket key refuses the backup role completes with issues: FAILING / BACKUP_INCOMPLETE',
+    config: audit,
+    world: auditWorld(audit, {
+      [PROD]: preparedAccount({
+        optIn: { S3: true },
+        keys: [{ arn: bucketKey, state: 'Enabled', allowsBackupRole: false }],
+        resources: [{ arn: skippedObjectsBucket, tags: { ...TAG }, kmsKeyArn: bucketKey }],
+      }),
+    }),
+    checkpoints: [
+      {
+        hour: AFTER_FIRST_RUN,
+        findings: [{ arn: skippedObjectsBucket, status: 'FAILING', reasons: ['BACKUP_INCOMPLETE'] }],
+      },
+    ],
+  },
   {
     name: 'enforce: a tagged volume is PENDING before its first run and PROTECTED (with its central copy) after it; near misses, unsupported types, scan-only Regions and a vault on another key are reported',
     config: e2eConfig({ scanRegions: [SCAN_REGION] }),

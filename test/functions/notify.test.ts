@@ -1,11 +1,9 @@
 /**
  * The `notify` function against a sandbox organization: at the end of a run, one grouped SNS message per
  * account (and the same as a Slack post), nothing again for findings that did not change, and the daily
- * digest. Slack is a real HTTP receiver on 127.0.0.1 whose URL is the webhook secret in the world; what it
- * receives must be valid Block Kit, and the URL must never reach a log line.
+ * digest. Slack is the sandbox's incoming webhook, whose URL is the webhook secret in the world; what it
+ * accepts must be valid Block Kit, and the URL must never reach a log line.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyHandler } from '../../functions/notify.js';
 import { createReconcileHandler } from '../../functions/reconcile-target.js';
@@ -18,54 +16,11 @@ import { blockKitProblems } from '../notify/block-kit.js';
 
 const SLACK_SECRET = 'orgbackup/slack-webhook';
 const WEBHOOK_PATH = '/services/T0SANDBOX/B0SANDBOX/xoxb-very-secret-token';
-
-interface SlackReceiver {
-  readonly url: string;
-  readonly posts: { path: string; contentType: string | undefined; body: unknown }[];
-  /** Answers the next post with a 500 whose body echoes the full URL, as some proxies do. */
-  failNextPost(): void;
-  close(): Promise<void>;
-}
-
-async function startSlackReceiver(): Promise<SlackReceiver> {
-  const posts: SlackReceiver['posts'] = [];
-  let failNext = false;
-  const server: Server = createServer((request, response) => {
-    let text = '';
-    request.setEncoding('utf8');
-    request.on('data', (chunk: string) => {
-      text += chunk;
-    });
-    request.on('end', () => {
-      if (failNext) {
-        failNext = false;
-        const echoed = `upstream error for http://${request.headers.host}${request.url}`;
-        response.writeHead(500, { 'content-type': 'text/plain' }).end(echoed);
-        return;
-      }
-      posts.push({
-        path: request.url ?? '',
-        contentType: request.headers['content-type'],
-        body: JSON.parse(text),
-      });
-      response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}${WEBHOOK_PATH}`,
-    posts,
-    failNextPost: () => {
-      failNext = true;
-    },
-    close: () => new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
-  };
-}
+const WEBHOOK_URL = `https://hooks.slack.com${WEBHOOK_PATH}`;
 
 describe('notify function', () => {
-  let slack: SlackReceiver;
   let harness: SandboxHarness;
+  const slackPosts = () => harness.sim.slackPosts().map((post) => JSON.parse(post.body) as unknown);
   const log = new RecordingLog();
   let notify: ReturnType<typeof createNotifyHandler>;
 
@@ -94,9 +49,8 @@ describe('notify function', () => {
   }
 
   beforeAll(async () => {
-    slack = await startSlackReceiver();
     harness = await SandboxHarness.start({
-      world: smallWeekWorld([], { secrets: { [SLACK_SECRET]: slack.url } }),
+      world: smallWeekWorld([], { secrets: { [SLACK_SECRET]: WEBHOOK_URL } }),
       config: smallWeekConfig({
         alerts: { emails: ['backup-team@example.com'], slackWebhookSecretName: SLACK_SECRET },
       }),
@@ -107,7 +61,6 @@ describe('notify function', () => {
   });
   afterAll(async () => {
     await harness?.close();
-    await slack?.close();
   });
 
   it('sends one grouped message per account for a run, to SNS and Slack', async () => {
@@ -127,20 +80,16 @@ describe('notify function', () => {
     // Grouped: the first run repairs several things per account, all in that account's one message.
     for (const message of messages) {
       expect(message.message).toContain(`(run ${runId},`);
-      expect(message.message.match(/^- \[eu-west-1\]/gm)?.length ?? 0).toBeGreaterThan(1);
+      expect(message.message.match(/^ {2}- \[eu-west-1\]/gm)?.length ?? 0).toBeGreaterThan(1);
     }
-    expect(slack.posts).toHaveLength(outcome.alerts);
-    for (const post of slack.posts) {
-      expect(post.path).toBe(WEBHOOK_PATH);
-      expect(post.contentType).toBe('application/json');
-      expect(blockKitProblems(post.body)).toEqual([]);
-    }
+    expect(slackPosts()).toHaveLength(outcome.alerts);
+    for (const post of slackPosts()) expect(blockKitProblems(post)).toEqual([]);
     expect(await harness.store.getRun(runId)).toMatchObject({ finishedAt: WEEK_START.replace('Z', '.000Z') });
   });
 
   it('says nothing on the next run when no finding changed', async () => {
     const sent = harness.sim.snsMessages().length;
-    const posted = slack.posts.length;
+    const posted = slackPosts().length;
     harness.sim.advanceBy(60 * 60_000);
     const runId = await reconcileRun();
 
@@ -148,14 +97,14 @@ describe('notify function', () => {
 
     expect(outcome).toMatchObject({ alerts: 0, accounts: [] });
     expect(harness.sim.snsMessages()).toHaveLength(sent);
-    expect(slack.posts).toHaveLength(posted);
+    expect(slackPosts()).toHaveLength(posted);
   });
 
   it('publishes the daily digest of the day before', async () => {
     const sent = harness.sim.snsMessages().length;
-    const posted = slack.posts.length;
+    const posted = slackPosts().length;
     harness.sim.advanceTo(new Date('2026-03-03T06:00:00Z'));
-    slack.failNextPost();
+    harness.sim.failSlackPosts({ status: 500 });
 
     const outcome = await notify({ kind: 'digest' });
 
@@ -164,17 +113,17 @@ describe('notify function', () => {
     expect(digest).toHaveLength(1);
     expect(digest[0]?.subject).toMatch(/^AWS Backup daily digest 2026-03-02: [\d.]+% protected$/);
     expect(digest[0]?.message).toContain('CHANGES TODAY');
-    const slackDigest = slack.posts.slice(posted);
+    const slackDigest = slackPosts().slice(posted);
     expect(slackDigest).toHaveLength(1);
-    expect(blockKitProblems(slackDigest[0]?.body)).toEqual([]);
-    expect(JSON.stringify(slackDigest[0]?.body)).toContain('daily digest 2026-03-02');
+    expect(blockKitProblems(slackDigest[0])).toEqual([]);
+    expect(JSON.stringify(slackDigest[0])).toContain('daily digest 2026-03-02');
   });
 
   it('never writes the webhook URL or its token to a log line', () => {
     expect(log.entries.some((entry) => entry.message === 'Slack alert posted')).toBe(true);
     // The digest's first attempt failed with the URL in the response body, and that failure was logged.
     expect(log.entries.some((entry) => entry.message === 'Slack post failed; retrying')).toBe(true);
-    const secretParts = [slack.url, WEBHOOK_PATH, 'xoxb-very-secret-token'];
+    const secretParts = [WEBHOOK_URL, WEBHOOK_PATH, 'xoxb-very-secret-token'];
     for (const line of log.lines()) {
       for (const part of secretParts) expect(line).not.toContain(part);
     }

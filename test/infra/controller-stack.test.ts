@@ -71,6 +71,15 @@ describe('management stack', () => {
     }
   });
 
+  it('alarms when an alert has waited in the outbox for over two hours', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'OldestUndeliveredAlertAgeMs',
+      Statistic: 'Maximum',
+      Threshold: 7_200_000,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+
   it('sends events to the function with partial batch failures', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],

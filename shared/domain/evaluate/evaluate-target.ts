@@ -7,13 +7,19 @@
  * | tag key absent, or present with an unrelated value             | (no finding)|                                           |
  * | type AWS Backup cannot back up                                 | UNPROTECTED | UNSUPPORTED_RESOURCE_TYPE (+TAG_VALUE_MISMATCH if near miss) |
  * | near-miss tag (`true`, `yes`, key in other case)               | UNPROTECTED | TAG_VALUE_MISMATCH                        |
- * | latest backup job FAILED/ABORTED/EXPIRED/PARTIAL, no newer RP  | FAILING     | JOB_FAILED (+ the job message's cause)    |
- * | latest copy job to the central vault failed                    | FAILING     | COPY_MISSING (+ the job message's cause)  |
- * | recovery point older than the allowed age                      | STALE       | blockers, else RECOVERY_POINT_STALE (+COPY_MISSING if the copy is stale too) |
- * | recovery point fresh, required central copy stale              | STALE       | COPY_MISSING                              |
- * | recovery point fresh (and copy fresh when required)            | PROTECTED   | —                                         |
- * | no recovery point, now < expected-by                           | PENDING     | AWAITING_FIRST_BACKUP (+ blockers as early warnings) |
- * | no recovery point, past expected-by or nothing will back it up | UNPROTECTED | blockers, else BACKUP_OVERDUE             |
+ * | latest finished policy job COMPLETED with issues               | FAILING     | BACKUP_INCOMPLETE                         |
+ * | latest finished policy job FAILED/ABORTED/EXPIRED/PARTIAL, no newer policy RP | FAILING | JOB_FAILED (+ the job message's cause) |
+ * | latest finished copy job to the central vault failed           | FAILING     | COPY_MISSING (+ the job message's cause)  |
+ * | policy recovery point older than the allowed age               | STALE       | blockers, else RECOVERY_POINT_STALE (+COPY_MISSING if the copy is stale too) |
+ * | policy recovery point fresh, required central copy stale       | STALE       | COPY_MISSING                              |
+ * | policy recovery point fresh (and copy fresh when required)     | PROTECTED   | —                                         |
+ * | no policy recovery point, now < expected-by                    | PENDING     | AWAITING_FIRST_BACKUP (+ blockers as early warnings) |
+ * | no policy recovery point, past expected-by or nothing will back it up | UNPROTECTED | blockers, else BACKUP_OVERDUE |
+ *
+ * "Policy recovery point" = a COMPLETED/AVAILABLE recovery point in the configured vault made by a plan the
+ * policy created (policy-backups.ts). A newer backup made any other way adds BACKED_UP_OUTSIDE_POLICY to any
+ * status but PROTECTED, never changes it. Jobs still running never change a verdict; the newest finished
+ * policy job that failed is kept in the store so FAILING holds beyond the job listing's reach.
  *
  * Blockers, i.e. what stops backups of a selected resource, in this order: NO_EFFECTIVE_POLICY /
  * REGION_NOT_IN_POLICY (no plan covering this Region selects it), OPT_IN_DISABLED (its type), VAULT_MISSING (a
@@ -32,8 +38,8 @@
  * - copy freshness: the newest COMPLETED copy job into the central vault, or the first-seen time if there is
  *   none, may be at most (allowed age of the copying rules + their longest completion window) old, because a
  *   copy starts only after its backup completes.
- * - Protected Resources lists EBS volumes backed up through their instance under the instance ARN (facts
- *   §10.13), so a resource counts as backed up only by an entry with its own ARN.
+ * - EBS volumes backed up through their instance are listed under the instance ARN, so a resource counts as
+ *   backed up only by a recovery point of its own ARN.
  * - `firstSeen` comes from history (now when new); `since` stays while the status is unchanged, else now.
  */
 import { runChecks } from '../checks/index.js';
@@ -44,6 +50,7 @@ import type {
   EffectiveRule,
   JobOutcome,
   ObservedTarget,
+  PolicyJobRecord,
   ProtectedResource,
   ReasonCode,
   ResourceFinding,
@@ -53,6 +60,7 @@ import type {
 import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
+import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
 import {
   centralVaultFor,
   copiesToCentral,
@@ -73,6 +81,11 @@ export interface ResourceHistory {
   readonly since: Date;
   readonly accountId: string;
   readonly region: string;
+  /** The newest finished policy backup job, kept while it is a failure (see ResourceFinding). */
+  readonly lastPolicyJob?: PolicyJobRecord | null;
+  /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
+  readonly lastBackupTime?: Date | null;
+  readonly lastCopyTime?: Date | null;
 }
 
 export interface EvaluateTargetInput {
@@ -100,6 +113,8 @@ interface Verdict {
   readonly expectedBy: Date | null;
   /** Selected resources only: when an effective rule began to cover it (null while none does). */
   readonly coveredSince?: Date | null;
+  /** Selected resources only: the newest finished policy job when it did not succeed, else null. */
+  readonly lastPolicyJob?: PolicyJobRecord | null;
 }
 
 interface Blocker {
@@ -122,8 +137,10 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
           status: 'UNKNOWN',
           reasons: [reachability.reason],
           detail: `Not observed: ${reachability.message}`,
-          lastBackupTime: null,
-          lastCopyTime: null,
+          // Not observed now is not "never backed up": the last known times stay.
+          lastBackupTime: known.lastBackupTime ?? null,
+          lastCopyTime: known.lastCopyTime ?? null,
+          coveredSince: known.coveredSince ?? null,
           expectedBy: null,
         }),
       );
@@ -157,6 +174,7 @@ function finding(
     firstSeen: (known?.firstSeen ?? now).toISOString(),
     coveredSince: verdict.coveredSince?.toISOString() ?? null,
     since: since.toISOString(),
+    ...(verdict.lastPolicyJob ? { lastPolicyJob: verdict.lastPolicyJob } : {}),
   };
 }
 
@@ -166,10 +184,11 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | 
   const match = matchSelection(resource.tags, desired.selection);
   if (!match.selected && match.nearMiss === null) return null;
   const type = classifyArn(resource.arn);
-  const protectedEntry = indexOf(observed).protectedEntries.get(resource.arn);
+  const index = indexOf(observed, input.desired);
+  const protectedEntry = index.protectedEntries.get(resource.arn);
   const base = {
     resourceType: protectedEntry?.resourceType ?? type.backupType,
-    lastBackupTime: protectedEntry?.lastBackupTime ?? null,
+    lastBackupTime: index.policyBackups.get(resource.arn) ?? null,
     lastCopyTime: newestCentralCopy(input, resource.arn),
     expectedBy: null,
   };
@@ -191,7 +210,20 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | 
       detail: `Tagged ${nearMiss.key}=${nearMiss.value}, which is not selected (${nearMiss.why}); the policy selects exactly ${expectedTag}.`,
     };
   }
-  return judgeSelected(input, resource, base);
+  return withOutsideBackups(judgeSelected(input, resource, base), protectedEntry);
+}
+
+/** Backups made outside the policy, newer than its own, are named on any verdict but PROTECTED. */
+function withOutsideBackups(verdict: Verdict, entry: ProtectedResource | undefined): Verdict {
+  const outside = entry?.lastBackupTime;
+  if (verdict.status === 'PROTECTED' || !outside) return verdict;
+  if (verdict.lastBackupTime !== null && outside <= verdict.lastBackupTime) return verdict;
+  const where = entry.lastBackupVaultArn ? ` in vault ${entry.lastBackupVaultArn}` : '';
+  return {
+    ...verdict,
+    reasons: [...verdict.reasons, 'BACKED_UP_OUTSIDE_POLICY'],
+    detail: `${verdict.detail} A backup made outside the policy exists (${outside.toISOString()}${where}); it does not count.`,
+  };
 }
 
 function judgeSelected(
@@ -209,8 +241,17 @@ function judgeSelected(
   const base = { ...given, coveredSince };
   const lastBackup = base.lastBackupTime;
 
-  const failedJob = failedLatestJob(input, resource.arn, lastBackup);
-  if (failedJob) return { ...base, expectedBy: null, ...failedJob };
+  const policyJob = lastPolicyJob(
+    jobsOf(observed, resource.arn),
+    desired,
+    observed.region,
+    history.get(resource.arn)?.lastPolicyJob,
+  );
+  const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup) : null;
+  const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
+  if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...jobFailure };
+  const failedCopy = failedLatestCopy(input, resource.arn);
+  if (failedCopy) return { ...base, expectedBy: null, ...failedCopy };
 
   if (lastBackup === null) {
     const due =
@@ -325,24 +366,41 @@ function blockersOf(
   return blockers;
 }
 
-/** The latest backup job failed with no newer recovery point, or the latest central copy job failed. */
-function failedLatestJob(
-  { desired, observed }: EvaluateTargetInput,
-  arn: string,
+/**
+ * The newest finished policy job completed with issues, or failed with no newer policy recovery point.
+ * A job that completed with issues did leave a recovery point, so a recovery point never clears it.
+ */
+function failedPolicyJob(
+  job: PolicyJobRecord,
   lastBackup: Date | null,
 ): Pick<Verdict, 'status' | 'reasons' | 'detail'> | null {
-  const latestBackupJob = latestJob(jobsOf(observed, arn).filter((job) => job.kind === 'BACKUP'));
-  if (latestBackupJob && isJobFailure(latestBackupJob)) {
-    const recoveredSince = lastBackup !== null && lastBackup > latestBackupJob.creationDate;
-    if (!recoveredSince) return failingBecause(latestBackupJob, 'JOB_FAILED');
+  if (completedWithIssues(job)) {
+    const category = job.messageCategory ? ` (category ${job.messageCategory})` : '';
+    return {
+      status: 'FAILING',
+      reasons: ['BACKUP_INCOMPLETE'],
+      detail:
+        `The latest policy backup job ${job.jobId} completed with issues${category}` +
+        `${job.statusMessage ? `: ${job.statusMessage}` : '.'}`,
+    };
   }
-  const latestCopyJob = latestJob(centralCopyJobs({ desired, observed }, arn));
+  if (!isJobFailure(job)) return null;
+  const recoveredSince = lastBackup !== null && lastBackup > new Date(job.creationDate);
+  return recoveredSince ? null : failingBecause({ ...job, kind: 'BACKUP' }, 'JOB_FAILED');
+}
+
+/** The newest finished copy job into the central vault failed. */
+function failedLatestCopy(
+  { desired, observed }: EvaluateTargetInput,
+  arn: string,
+): Pick<Verdict, 'status' | 'reasons' | 'detail'> | null {
+  const latestCopyJob = latestJob(centralCopyJobs({ desired, observed }, arn).filter(isFinished));
   if (latestCopyJob && isJobFailure(latestCopyJob)) return failingBecause(latestCopyJob, 'COPY_MISSING');
   return null;
 }
 
 function failingBecause(
-  job: JobOutcome,
+  job: Pick<JobOutcome, 'kind' | 'jobId' | 'state' | 'statusMessage'>,
   primary: ReasonCode,
 ): Pick<Verdict, 'status' | 'reasons' | 'detail'> {
   const cause = classifyJobFailure({ kind: job.kind, state: job.state, statusMessage: job.statusMessage });
@@ -375,6 +433,8 @@ function centralCopyJobs(
 interface ObservedIndex {
   readonly jobs: ReadonlyMap<string, readonly JobOutcome[]>;
   readonly protectedEntries: ReadonlyMap<string, ProtectedResource>;
+  /** The newest usable policy recovery point per resource. */
+  readonly policyBackups: ReadonlyMap<string, Date>;
 }
 
 /**
@@ -383,7 +443,7 @@ interface ObservedIndex {
  */
 const indexes = new WeakMap<ObservedTarget, ObservedIndex>();
 
-function indexOf(observed: ObservedTarget): ObservedIndex {
+function indexOf(observed: ObservedTarget, desired: DesiredState): ObservedIndex {
   const known = indexes.get(observed);
   if (known) return known;
   const jobs = new Map<string, JobOutcome[]>();
@@ -396,13 +456,13 @@ function indexOf(observed: ObservedTarget): ObservedIndex {
   for (const entry of observed.protectedResources) {
     if (!protectedEntries.has(entry.arn)) protectedEntries.set(entry.arn, entry);
   }
-  const index = { jobs, protectedEntries };
+  const index = { jobs, protectedEntries, policyBackups: policyBackupTimes(observed, desired) };
   indexes.set(observed, index);
   return index;
 }
 
 function jobsOf(observed: ObservedTarget, arn: string): readonly JobOutcome[] {
-  return indexOf(observed).jobs.get(arn) ?? [];
+  return indexes.get(observed)?.jobs.get(arn) ?? [];
 }
 
 /** When the newest completed copy of the resource reached the central vault (null: none, or no central vault). */

@@ -495,7 +495,15 @@ describe('EVENT_FORWARDING', () => {
   runRows(eventForwardingCheck, [
     {
       why: 'not configured',
-      observed: () => ({ eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false } }),
+      observed: () => ({
+        eventForwarding: {
+          ruleExists: false,
+          targetsBus: false,
+          roleExists: false,
+          ruleState: null,
+          eventPattern: null,
+        },
+      }),
       status: 'SKIPPED',
     },
     { why: 'rule and role in place', desired: forwarding, status: 'PASS' },
@@ -508,6 +516,36 @@ describe('EVENT_FORWARDING', () => {
       status: 'FAIL',
       reason: 'EVENT_FORWARDING_MISSING',
       mentions: 'is missing',
+    },
+    {
+      why: 'the rule is disabled (a member opting out of event-driven detection)',
+      desired: forwarding,
+      observed: (base) => ({ eventForwarding: { ...base.eventForwarding, ruleState: 'DISABLED' } }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: 'is DISABLED',
+    },
+    {
+      why: 'the rule is enabled but its pattern was emptied',
+      desired: forwarding,
+      observed: (base) => ({
+        eventForwarding: { ...base.eventForwarding, eventPattern: '{"source":["nothing.matches"]}' },
+      }),
+      status: 'FAIL',
+      reason: 'EVENT_FORWARDING_MISSING',
+      mentions: 'does not match aws.backup, aws.tag',
+    },
+    {
+      why: 'a pattern matching more than the controller needs still forwards everything it needs',
+      desired: forwarding,
+      observed: (base) => ({
+        eventForwarding: {
+          ...base.eventForwarding,
+          eventPattern:
+            '{"source":["aws.backup","aws.tag","aws.kms"],"detail":{"eventSource":["kms.amazonaws.com"]}}',
+        },
+      }),
+      status: 'PASS',
     },
     {
       why: 'the rule targets another bus',

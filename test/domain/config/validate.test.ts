@@ -310,6 +310,34 @@ describe('validateConfig: one row per kind of mistake', () => {
       path: 'alerts.emails[0]',
     },
     {
+      why: 'an alert route must match something',
+      change: (c) => {
+        c.alerts = { routes: [{ snsTopic: 'arn:aws:sns:eu-west-1:111122223333:team' }] };
+      },
+      path: 'alerts.routes[0]',
+    },
+    {
+      why: 'an alert route must name a channel',
+      change: (c) => {
+        c.alerts = { routes: [{ accounts: ['111122223333'] }] };
+      },
+      path: 'alerts.routes[0]',
+    },
+    {
+      why: 'an alert route topic is an SNS topic ARN',
+      change: (c) => {
+        c.alerts = { routes: [{ ous: ['/Workloads'], snsTopic: 'team-topic' }] };
+      },
+      path: 'alerts.routes[0].snsTopic',
+    },
+    {
+      why: 'flap damping needs at least one change',
+      change: (c) => {
+        c.alerts = { flap: { maxChanges: 0 } };
+      },
+      path: 'alerts.flap.maxChanges',
+    },
+    {
       why: 'blast radius is a percentage',
       change: (c) => {
         c.blastRadius = { maxAccountsChangedPercent: 0 };
@@ -427,7 +455,13 @@ describe('validateConfig: valid configs', () => {
       kmsGrants: 'report',
       dynamoDbAdvanced: 'manage',
       blastRadius: { maxAccountsChangedPercent: 25 },
-      alerts: { emails: [], slackWebhookSecretName: null },
+      alerts: {
+        emails: [],
+        slackWebhookSecretName: null,
+        stormAccounts: 25,
+        flap: { maxChanges: 2, windowHours: 24 },
+        routes: [],
+      },
     });
     expect(result.config.plans[0]).toEqual({
       name: 'daily',

@@ -4,6 +4,7 @@ import { evaluateTarget } from '../../../shared/domain/evaluate/evaluate-target.
 import type {
   DesiredState,
   ObservedTarget,
+  PolicyJobRecord,
   ReasonCode,
   ResourceStatus,
   TaggedResource,
@@ -24,6 +25,7 @@ import {
   HOME_TARGET,
   hoursBefore,
   job,
+  policyRecoveryPoint,
   selectedResource,
   sqsQueueArn,
 } from '../fixtures/observed.js';
@@ -34,8 +36,17 @@ const volume = ebsVolumeArn();
 /** Seen two days ago: with a daily 05:00 plan (+4 h of windows) its first backup was due yesterday 09:00. */
 const LONG_AGO = hoursBefore(48);
 
+/** A policy recovery point `hoursOld` hours old, which is also the newest backup Protected Resources knows. */
 const recoveryPoint = (hoursOld: number) => ({
   protectedResources: [{ arn: volume, resourceType: 'EBS', lastBackupTime: hoursBefore(hoursOld) }],
+  vaultRecoveryPoints: [policyRecoveryPoint({ resourceArn: volume, creationDate: hoursBefore(hoursOld) })],
+});
+/** A backup made outside the policy, the newest Protected Resources knows, `hoursOld` hours ago in `vault`. */
+const outsideBackup = (hoursOld: number, vault: string) => ({
+  arn: volume,
+  resourceType: 'EBS',
+  lastBackupTime: hoursBefore(hoursOld),
+  lastBackupVaultArn: `arn:aws:backup:eu-west-1:222222222222:backup-vault:${vault}`,
 });
 const copyJob = (state: 'COMPLETED' | 'FAILED', hoursOld: number, statusMessage: string | null = null) =>
   job({
@@ -281,6 +292,146 @@ const rows: Row[] = [
     status: 'UNPROTECTED',
     reasons: ['BACKUP_OVERDUE'],
   },
+  {
+    why: 'only a team plan backed it up (newest backup in team-vault): it does not count, and is named',
+    firstSeen: LONG_AGO,
+    observed: () => ({ protectedResources: [outsideBackup(3, 'team-vault')] }),
+    status: 'UNPROTECTED',
+    reasons: ['BACKUP_OVERDUE', 'BACKED_UP_OUTSIDE_POLICY'],
+  },
+  {
+    why: 'no effective policy, but EFS automatic backups run: the blocker stays and the outside backup is named',
+    firstSeen: LONG_AGO,
+    observed: () => ({
+      effectivePolicy: null,
+      protectedResources: [outsideBackup(3, 'aws/efs/automatic-backup-vault')],
+    }),
+    status: 'UNPROTECTED',
+    reasons: ['NO_EFFECTIVE_POLICY', 'BACKED_UP_OUTSIDE_POLICY'],
+  },
+  {
+    why: 'a recovery point in the configured vault made by a team plan (plan id not orgs/) does not count',
+    firstSeen: LONG_AGO,
+    observed: () => ({
+      protectedResources: [outsideBackup(3, 'org-vault')],
+      vaultRecoveryPoints: [
+        policyRecoveryPoint({ resourceArn: volume, creationDate: hoursBefore(3), backupPlanId: 'a1b2c3d4' }),
+      ],
+    }),
+    status: 'UNPROTECTED',
+    reasons: ['BACKUP_OVERDUE', 'BACKED_UP_OUTSIDE_POLICY'],
+  },
+  {
+    why: "an orgs/ recovery point of another team's policy plan (a name the controller does not render) does not count",
+    firstSeen: LONG_AGO,
+    observed: () => ({
+      vaultRecoveryPoints: [
+        policyRecoveryPoint({
+          resourceArn: volume,
+          creationDate: hoursBefore(3),
+          backupPlanName: 'team-weekly',
+        }),
+      ],
+    }),
+    status: 'UNPROTECTED',
+    reasons: ['BACKUP_OVERDUE'],
+  },
+  {
+    why: 'the plan name matches ignoring case',
+    observed: () => ({
+      vaultRecoveryPoints: [
+        policyRecoveryPoint({ resourceArn: volume, creationDate: hoursBefore(3), backupPlanName: 'DAILY' }),
+      ],
+    }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  ...(['PARTIAL', 'EXPIRED', 'DELETING'] as const).map(
+    (status): Row => ({
+      why: `a ${status} policy recovery point never counts`,
+      firstSeen: LONG_AGO,
+      observed: () => ({
+        vaultRecoveryPoints: [
+          policyRecoveryPoint({ resourceArn: volume, creationDate: hoursBefore(3), status }),
+        ],
+      }),
+      status: 'UNPROTECTED',
+      reasons: ['BACKUP_OVERDUE'],
+    }),
+  ),
+  {
+    why: "EFS: the policy's own recovery point is fresh; a newer automatic backup elsewhere changes nothing",
+    observed: () => ({
+      protectedResources: [outsideBackup(1, 'aws/efs/automatic-backup-vault')],
+      vaultRecoveryPoints: [policyRecoveryPoint({ resourceArn: volume, creationDate: hoursBefore(6) })],
+    }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: 'the latest policy job COMPLETED with message category AccessDenied: completed with issues',
+    observed: () => ({
+      ...recoveryPoint(5),
+      jobs: [job({ resourceArn: volume, creationDate: hoursBefore(6), messageCategory: 'AccessDenied' })],
+    }),
+    status: 'FAILING',
+    reasons: ['BACKUP_INCOMPLETE'],
+  },
+  {
+    why: 'COMPLETED without a category but with a status message is completed with issues too',
+    observed: () => ({
+      ...recoveryPoint(5),
+      jobs: [
+        job({
+          resourceArn: volume,
+          creationDate: hoursBefore(6),
+          statusMessage: 'Some objects were skipped.',
+        }),
+      ],
+    }),
+    status: 'FAILING',
+    reasons: ['BACKUP_INCOMPLETE'],
+  },
+  {
+    why: 'COMPLETED with category SUCCESS (any case) is a success',
+    observed: () => ({
+      ...recoveryPoint(5),
+      jobs: [job({ resourceArn: volume, creationDate: hoursBefore(6), messageCategory: 'success' })],
+    }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: 'a job still RUNNING after a failed one changes nothing: the failure stands',
+    observed: () => ({
+      jobs: [
+        failedBackup('Internal failure', 30),
+        job({
+          jobId: 'job-2',
+          resourceArn: volume,
+          state: 'RUNNING',
+          creationDate: hoursBefore(6),
+          completionDate: null,
+        }),
+      ],
+    }),
+    status: 'FAILING',
+    reasons: ['JOB_FAILED'],
+  },
+  {
+    why: "a team plan's failed job is not the policy's: it changes nothing",
+    observed: () => ({
+      ...recoveryPoint(5),
+      jobs: [
+        {
+          ...failedBackup('Internal failure', 2),
+          origin: { backupPlanId: 'a1b2c3d4', backupPlanName: 'team' },
+        },
+      ],
+    }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
 ];
 
 function evaluateRow(row: Row) {
@@ -346,8 +497,20 @@ describe('evaluateTarget: status and reasons', () => {
 });
 
 describe('evaluateTarget: unreachable targets', () => {
+  const LAST_BACKUP = new Date('2026-03-03T05:52:00Z');
   const history = new Map<string, ResourceHistory>([
-    [volume, { firstSeen: LONG_AGO, status: 'PROTECTED', since: LONG_AGO, ...HOME_TARGET }],
+    [
+      volume,
+      {
+        firstSeen: LONG_AGO,
+        status: 'PROTECTED',
+        since: LONG_AGO,
+        coveredSince: LONG_AGO,
+        lastBackupTime: LAST_BACKUP,
+        lastCopyTime: null,
+        ...HOME_TARGET,
+      },
+    ],
     [
       ebsVolumeArn(HOME_TARGET, 'vol-unknown'),
       { firstSeen: LONG_AGO, status: 'UNKNOWN', since: LONG_AGO, ...HOME_TARGET },
@@ -377,12 +540,15 @@ describe('evaluateTarget: unreachable targets', () => {
       [volume, 'UNKNOWN', [reason]],
       [ebsVolumeArn(HOME_TARGET, 'vol-unknown'), 'UNKNOWN', [reason]],
     ]);
+    // Not observed now is not "never backed up": the last known backup time stays.
     expect(findings[0]).toMatchObject({
       resourceType: 'EBS',
-      lastBackupTime: null,
+      lastBackupTime: LAST_BACKUP.toISOString(),
+      coveredSince: LONG_AGO.toISOString(),
       firstSeen: LONG_AGO.toISOString(),
       since: NOW.toISOString(),
     });
+    expect(findings[1]).toMatchObject({ lastBackupTime: null });
     expect(findings[1]!.since).toBe(LONG_AGO.toISOString());
     expect(checks.every((check) => check.status === 'SKIPPED')).toBe(true);
   });
@@ -447,6 +613,67 @@ describe('evaluateTarget: time fields', () => {
     }).findings;
     expect(finding!.detail).toContain('BackupEnabled=True');
     expect(finding!.detail).toContain('BackupEnabled=yes');
+  });
+});
+
+describe('evaluateTarget: the last finished policy job survives in the store', () => {
+  const failedNineDaysAgo: PolicyJobRecord = {
+    jobId: 'job-monthly',
+    state: 'FAILED',
+    creationDate: hoursBefore(24 * 9).toISOString(),
+    statusMessage: 'Internal failure',
+    messageCategory: 'InternalFailure',
+  };
+  const evaluateWith = (observed: Partial<ObservedTarget>, lastPolicyJob: PolicyJobRecord | null) =>
+    evaluateTarget({
+      desired: plain,
+      observed: compliantTarget(plain, HOME_TARGET, {
+        resources: [selectedResource(plain, volume)],
+        ...observed,
+      }),
+      org: { crossAccountBackupEnabled: null },
+      history: new Map([
+        [
+          volume,
+          {
+            firstSeen: LONG_AGO,
+            status: 'FAILING' as const,
+            since: hoursBefore(24 * 9),
+            lastPolicyJob,
+            ...HOME_TARGET,
+          },
+        ],
+      ]),
+      now: NOW,
+    }).findings[0]!;
+
+  it('a failure older than the job listing keeps the resource FAILING with the same since, and is kept', () => {
+    const finding = evaluateWith({}, failedNineDaysAgo);
+    expect(finding).toMatchObject({
+      status: 'FAILING',
+      reasons: ['JOB_FAILED'],
+      since: hoursBefore(24 * 9).toISOString(),
+      lastPolicyJob: failedNineDaysAgo,
+    });
+  });
+
+  it('a newer policy job that completed clears it (and it is no longer kept)', () => {
+    const finding = evaluateWith(
+      { ...recoveryPoint(5), jobs: [job({ resourceArn: volume, creationDate: hoursBefore(6) })] },
+      failedNineDaysAgo,
+    );
+    expect(finding.status).toBe('PROTECTED');
+    expect(finding.lastPolicyJob).toBeUndefined();
+  });
+
+  it('a newer job that is still running does not clear it', () => {
+    const running = job({
+      resourceArn: volume,
+      state: 'RUNNING',
+      creationDate: hoursBefore(2),
+      completionDate: null,
+    });
+    expect(evaluateWith({ jobs: [running] }, failedNineDaysAgo).status).toBe('FAILING');
   });
 });
 

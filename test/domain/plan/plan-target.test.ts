@@ -343,7 +343,13 @@ describe('planTarget: the baseline owns roles and forwarding, the same in every 
       { ...HOME_TARGET, region },
       {
         backupRole: { exists: false, trustsBackup: false, attachedPolicyArns: [] },
-        eventForwarding: { ruleExists: false, targetsBus: false, roleExists: false },
+        eventForwarding: {
+          ruleExists: false,
+          targetsBus: false,
+          roleExists: false,
+          ruleState: null,
+          eventPattern: null,
+        },
         keys: [
           {
             arn: keyArn(),

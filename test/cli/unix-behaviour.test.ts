@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { orgbackup, root } from './run-cli.js';
+
+const world = join(root, 'test/cli/fixtures/plan-world.yaml');
+const config = join(root, 'test/cli/fixtures/plan.config.yaml');
+const bin = join(root, 'cli/bin.js');
+
+/** Runs a shell pipeline; returns orgbackup's exit status (first in the pipe) and what reached stderr. */
+function pipeline(command: string, cwd = root): Promise<{ status: string; stderr: string; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    // Without the variable the test runner sets, so the CLI's own silencing of the SDK banner is what counts.
+    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _silenced, ...env } = process.env;
+    const child = spawn('bash', ['-c', `${command}; echo "status=\${PIPESTATUS[0]}"`], { cwd, env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    child.once('error', reject);
+    child.once('close', () => resolve({ status: /status=(\d+)/.exec(stdout)?.[1] ?? '', stderr, stdout }));
+  });
+}
+
+describe('orgbackup as a Unix tool', () => {
+  it('ends quietly with exit 0 when the reader closes the pipe (no EPIPE stack trace)', async () => {
+    const args = `sandbox --world ${world} --config ${config} --until 2026-03-02T01:00:00Z --json`;
+    // `true` exits without reading: every write orgbackup makes meets a closed pipe.
+    const closed = await pipeline(`node ${bin} ${args} | true`);
+    expect(closed.stderr).toBe('');
+    expect(closed.status).toBe('0');
+    const head = await pipeline(`node ${bin} ${args} | head -c 100`);
+    expect(head.stderr).toBe('');
+    expect(head.status).toBe('0');
+    expect(head.stdout.startsWith('{\n  "generatedAt"')).toBe(true);
+  });
+
+  it('prints its version', async () => {
+    const { code, stdout } = await orgbackup(['--version']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^orgbackup \d+\.\d+\.\d+\n$/);
+  });
+
+  it('finds its default world and config from any folder of the checkout, and never prints the SDK banner', async () => {
+    const run = await pipeline(
+      `node ${bin} sandbox --until 2026-03-02T01:00:00Z --no-serve`,
+      join(root, 'docs'),
+    );
+    expect(run.status).toBe('0');
+    expect(run.stdout).toContain('sandbox/demo/world.yaml');
+    expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
+  it('reports a busy --serve port before running the simulation', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const run = await orgbackup(['sandbox', '--world', world, '--config', config, '--serve', String(port)]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `orgbackup sandbox: port ${port} on 127.0.0.1 is already in use; give another with --serve PORT, or --no-serve\n`,
+      );
+      // Nothing was simulated: no story, no report.
+      expect(run.stdout).toBe('');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it.each([
+    {
+      args: ['--status', 'NOPE'],
+      message: '--status must be one of PROTECTED, PENDING, UNPROTECTED, STALE, FAILING, UNKNOWN, not "NOPE"',
+    },
+    { args: ['--account', '123'], message: '--account must be a 12-digit account id, not "123"' },
+    { args: ['--region', 'xx'], message: '--region must be a Region name like eu-west-1, not "xx"' },
+  ])('report refuses a bad filter $args with exit 2 before any request', async ({ args, message }) => {
+    // Nothing listens on this endpoint: a request would fail with exit 1, so exit 2 proves none was made.
+    const run = await orgbackup(['report', '--endpoint', 'http://127.0.0.1:9', ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`orgbackup report: ${message}`);
+  });
+});
