@@ -10,10 +10,13 @@ import {
   resolveConfigPath,
   resolveMemberTargets,
 } from './deployment-config.js';
+import { addForwardingStacks } from './management-forwarding.js';
 import { memberBaselineNames } from './member-baseline.js';
 
 /**
- * `npx cdk synth` entry point. Context (cdk.json or `-c key=value`):
+ * `npx cdk synth` entry point: the management stack plus one small forwarding stack per other Region of
+ * the management account that needs one (policy Regions, and us-east-1 for Organizations events); deploy
+ * them together with `npx cdk deploy --all`. Context (cdk.json or `-c key=value`):
  *   configPath             config file (default orgbackup.config.yaml; without either, synth fails)
  *   organizationId         o-…; absent: CloudFormation parameter OrganizationId at deploy time
  *   organizationalUnitIds  {"root": "r-…", "/Workloads/Prod": "ou-…"} for attachTo entries that are not ids
@@ -32,7 +35,8 @@ function main(): void {
   const targets = resolveMemberTargets(config.attachTo, idsByName);
   const organizationId = context('organizationId') as string | undefined;
 
-  new OrgBackupControllerStack(app, 'OrgBackupController', {
+  const memberNames = memberBaselineNames(config);
+  const main = new OrgBackupControllerStack(app, 'OrgBackupController', {
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
     config,
     ...(organizationId ? { organizationId } : {}),
@@ -46,7 +50,7 @@ function main(): void {
           },
         }
       : {}),
-    memberNames: memberBaselineNames(config),
+    memberNames,
     createMemberExecutionRole: contextBoolean(
       context('createMemberExecutionRole'),
       'createMemberExecutionRole',
@@ -54,6 +58,7 @@ function main(): void {
     ),
     memberTemplateContext: app.node.getAllContext(),
   });
+  addForwardingStacks(app, main, config.regions, memberNames);
   app.synth();
 }
 

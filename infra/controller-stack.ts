@@ -1,4 +1,4 @@
-import { CfnParameter, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnParameter, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '../shared/domain/config/index.js';
 import type { MemberBaselineNames } from './member-baseline.js';
@@ -61,6 +61,12 @@ export class OrgBackupControllerStack extends Stack {
       memberTemplateContext: props.memberTemplateContext,
       ...(props.handlerEntry ? { handlerEntry: props.handlerEntry } : {}),
     });
-    acknowledgeControllerFindings(this, props.config.memberRoleName);
+    acknowledgeControllerFindings(this, {
+      memberRoleName: props.config.memberRoleName,
+      // cdk-nag names a parameter reference after the parameter's logical id.
+      organizationId: Token.isUnresolved(organizationId) ? '<OrganizationId>' : organizationId,
+      vaultNames: this.controller.permissionNames.vaultNames,
+      backupManagedPolicyArns: props.memberNames.backupRole.managedPolicyArns,
+    });
   }
 }

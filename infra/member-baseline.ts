@@ -6,63 +6,72 @@ import {
   Aws,
   CfnCondition,
   CfnParameter,
+  type CfnResource,
   DefaultStackSynthesizer,
   Fn,
   Stack,
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import { CfnRule } from 'aws-cdk-lib/aws-events';
-import {
-  ArnPrincipal,
-  CfnRole,
-  PolicyDocument,
-  PolicyStatement,
-  ServicePrincipal,
-} from 'aws-cdk-lib/aws-iam';
+import { CfnRole, PolicyDocument } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
+import {
+  type BackupServiceRoleProps,
+  backupServiceRole,
+  eventForwardingRole,
+  forwardingRule,
+} from './account-baseline.js';
+import { WEAKENING_API_CALLS_PATTERN } from './event-patterns.js';
 import { acknowledgeMemberBaselineFindings } from './nag-acknowledgements.js';
-import { controllerPermissions, permissionStatements } from './permissions.js';
+import { controllerPermissions, type PermissionNames, permissionStatements } from './permissions.js';
 
-/** Names the controller also uses when it checks (and, in enforce mode, repairs) a member account. */
+/** Names the controller also uses when it checks each member account. */
 export interface MemberBaselineNames {
   /** The role the controller assumes in every member account (config `memberRoleName`). */
   readonly executionRoleName: string;
-  /** The EventBridge rule on each Region's default bus that forwards to the central bus. */
+  /** The EventBridge rule on each Region's default bus that forwards service events to the central bus. */
   readonly forwardingRuleName: string;
+  /** The rule next to it that forwards the CloudTrail calls weakening backups. */
+  readonly apiCallForwardingRuleName: string;
   /** The role EventBridge assumes to put events on the central bus (one per account, IAM is global). */
   readonly forwardingRoleName: string;
   /** The forwarding rule's event pattern, as the controller renders it. */
   readonly forwardingEventPattern: Record<string, unknown>;
+  /** The role AWS Backup uses for the policy's jobs, with its managed policies. */
+  readonly backupRole: BackupServiceRoleProps;
 }
 
 export interface MemberBaselineStackProps extends StackProps {
   readonly names: MemberBaselineNames;
+  /** What the execution role's writes are scoped to. */
+  readonly permissionNames: PermissionNames;
   /**
    * False when `memberRoleName` names a role that already exists in every account (for example
-   * OrganizationAccountAccessRole or AWSControlTowerExecution): the baseline then only forwards events.
+   * OrganizationAccountAccessRole or AWSControlTowerExecution): the baseline then brings the backup role
+   * and event forwarding only.
    */
   readonly createExecutionRole: boolean;
 }
 
 /** StackSet parameters the management stack fills in at deploy time. */
 export const MEMBER_BASELINE_PARAMETERS = {
-  controllerRoleArn: 'ControllerRoleArn',
+  controllerRoleArns: 'ControllerRoleArns',
   centralEventBusArn: 'CentralEventBusArn',
   globalResourcesRegion: 'GlobalResourcesRegion',
 } as const;
 
 /**
- * What every member account gets through the service-managed StackSet: the controller's execution role and
- * the forwarding of `aws.backup` / `aws.tag` events from each Region's default bus to the central bus.
+ * What every member account gets through the service-managed StackSet, the one owner of all of it: the
+ * controller's execution role, the AWS Backup service role with its managed policies, and the forwarding of
+ * AWS Backup, tag and weakening CloudTrail events from each Region's default bus to the central bus.
  *
- * The stack is deployed into every configured Region, but IAM is global: the two roles are created only in
- * the Region passed as `GlobalResourcesRegion` (deployed first), and every Region's rule refers to the role
- * by name. Written with L1 constructs so the template carries no CDK assets, bootstrap rule or metadata —
- * StackSets cannot resolve any of those in member accounts.
+ * The stack is deployed into every configured Region, but IAM is global: the roles are created only in the
+ * Region passed as `GlobalResourcesRegion` (deployed first), and every Region's rules refer to the
+ * forwarding role by name. Written with L1 constructs so the template carries no CDK assets, bootstrap rule
+ * or metadata — StackSets cannot resolve any of those in member accounts.
  */
 export class MemberBaselineStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberBaselineStackProps) {
@@ -70,14 +79,16 @@ export class MemberBaselineStack extends Stack {
       ...props,
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
       analyticsReporting: false,
-      description: 'org-backup-controller member baseline: controller execution role and event forwarding',
+      description:
+        'org-backup-controller member baseline: controller execution role, AWS Backup role, event forwarding',
     });
     const { names } = props;
-    const controllerRoleArn = new CfnParameter(this, MEMBER_BASELINE_PARAMETERS.controllerRoleArn, {
-      type: 'String',
-      description: 'ARN of the controller role in the management account; the only principal trusted.',
-      allowedPattern: '^arn:aws[a-z-]*:iam::\\d{12}:role/.+$',
-    }).valueAsString;
+    const controllerRoleArns = new CfnParameter(this, MEMBER_BASELINE_PARAMETERS.controllerRoleArns, {
+      type: 'CommaDelimitedList',
+      description:
+        'ARNs of the controller roles in the management account that reconcile member accounts (the sweep ' +
+        "items' and the events function's); the only principals trusted.",
+    }).valueAsList;
     const centralEventBusArn = new CfnParameter(this, MEMBER_BASELINE_PARAMETERS.centralEventBusArn, {
       type: 'String',
       description: 'ARN of the central event bus in the management account.',
@@ -91,75 +102,52 @@ export class MemberBaselineStack extends Stack {
       expression: Fn.conditionEquals(Aws.REGION, globalResourcesRegion),
     });
 
+    const globalResources: CfnResource[] = [
+      backupServiceRole(this, 'BackupServiceRole', names.backupRole),
+      eventForwardingRole(this, 'EventForwardingRole', {
+        roleName: names.forwardingRoleName,
+        centralEventBusArn,
+      }),
+    ];
     if (props.createExecutionRole) {
-      const executionRole = new CfnRole(this, 'ControllerExecutionRole', {
-        roleName: names.executionRoleName,
-        description: 'Assumed by org-backup-controller to observe and repair AWS Backup prerequisites.',
-        maxSessionDuration: 3600,
-        assumeRolePolicyDocument: new PolicyDocument({
-          statements: [
-            new PolicyStatement({
-              actions: ['sts:AssumeRole'],
-              principals: [new ArnPrincipal(controllerRoleArn)],
-            }),
+      globalResources.push(
+        new CfnRole(this, 'ControllerExecutionRole', {
+          roleName: names.executionRoleName,
+          description: 'Assumed by org-backup-controller to observe and repair AWS Backup prerequisites.',
+          maxSessionDuration: 3600,
+          // Written out: the principal is the parameter's list itself, which no IPrincipal can express.
+          assumeRolePolicyDocument: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: controllerRoleArns } },
+            ],
+          },
+          policies: [
+            {
+              policyName: 'org-backup-controller',
+              policyDocument: new PolicyDocument({
+                statements: permissionStatements(controllerPermissions('member'), props.permissionNames),
+              }),
+            },
           ],
         }),
-        policies: [
-          {
-            policyName: 'org-backup-controller',
-            policyDocument: new PolicyDocument({
-              statements: permissionStatements(this, controllerPermissions('member')),
-            }),
-          },
-        ],
-      });
-      executionRole.cfnOptions.condition = createsGlobalResources;
+      );
     }
+    for (const resource of globalResources) resource.cfnOptions.condition = createsGlobalResources;
 
-    const forwardingRole = new CfnRole(this, 'EventForwardingRole', {
-      roleName: names.forwardingRoleName,
-      description: 'Lets EventBridge put aws.backup and aws.tag events on the central event bus.',
-      assumeRolePolicyDocument: new PolicyDocument({
-        statements: [
-          new PolicyStatement({
-            actions: ['sts:AssumeRole'],
-            principals: [new ServicePrincipal('events.amazonaws.com')],
-            conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
-          }),
-        ],
-      }),
-      policies: [
-        {
-          policyName: 'put-events-on-central-bus',
-          policyDocument: new PolicyDocument({
-            statements: [
-              new PolicyStatement({ actions: ['events:PutEvents'], resources: [centralEventBusArn] }),
-            ],
-          }),
-        },
-      ],
-    });
-    forwardingRole.cfnOptions.condition = createsGlobalResources;
-
-    // Cross-account bus targets must carry RoleArn and must not transform the input (facts §4.3).
-    new CfnRule(this, 'EventForwardingRule', {
-      name: names.forwardingRuleName,
-      description: 'Forwards aws.backup and aws.tag events to the org-backup-controller central bus.',
-      eventBusName: 'default',
+    forwardingRule(this, 'EventForwardingRule', {
+      ruleName: names.forwardingRuleName,
+      description: 'Forwards AWS Backup and tag events to the org-backup-controller central bus.',
       eventPattern: names.forwardingEventPattern,
-      state: 'ENABLED',
-      targets: [
-        {
-          id: 'central-bus',
-          arn: centralEventBusArn,
-          roleArn: Stack.of(this).formatArn({
-            service: 'iam',
-            region: '',
-            resource: 'role',
-            resourceName: names.forwardingRoleName,
-          }),
-        },
-      ],
+      centralEventBusArn,
+      roleName: names.forwardingRoleName,
+    });
+    forwardingRule(this, 'ApiCallForwardingRule', {
+      ruleName: names.apiCallForwardingRuleName,
+      description: 'Forwards CloudTrail calls that weaken backups (vault locks, keys) to the central bus.',
+      eventPattern: WEAKENING_API_CALLS_PATTERN,
+      centralEventBusArn,
+      roleName: names.forwardingRoleName,
     });
   }
 }
@@ -177,7 +165,16 @@ export function renderMemberBaselineTemplate(
     const app = new App({ outdir, context, analyticsReporting: false });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const stack = new MemberBaselineStack(app, 'OrgBackupMemberBaseline', props);
-    acknowledgeMemberBaselineFindings(stack);
+    acknowledgeMemberBaselineFindings(
+      stack,
+      {
+        memberRoleName: props.names.executionRoleName,
+        organizationId: props.permissionNames.organizationId,
+        vaultNames: props.permissionNames.vaultNames,
+        backupManagedPolicyArns: props.names.backupRole.managedPolicyArns,
+      },
+      props.createExecutionRole,
+    );
     const template = app.synth().getStackByName(stack.stackName).template;
     return JSON.stringify(template);
   } finally {
@@ -186,13 +183,12 @@ export function renderMemberBaselineTemplate(
 }
 
 /**
- * The execution role, forwarding rule, role and pattern exactly as the controller checks them in every
- * account (buildDesiredState), so the StackSet and the controller never fight over them. The names and the
- * pattern do not depend on the runtime context; only the bus ARN does, and the StackSet takes that as a
- * parameter.
+ * The roles, forwarding rule and pattern exactly as the controller checks them in every account
+ * (buildDesiredState). The names and the pattern do not depend on the runtime context; only the bus ARN
+ * does, and the StackSet takes that as a parameter.
  */
 export function memberBaselineNames(config: Config): MemberBaselineNames {
-  const { memberRoleName, eventForwarding } = buildDesiredState(config, {
+  const { memberRoleName, eventForwarding, backupRole } = buildDesiredState(config, {
     managementAccountId: 'resolved-at-deploy-time',
     organizationId: 'resolved-at-deploy-time',
     homeRegion: config.regions[0]!,
@@ -201,7 +197,9 @@ export function memberBaselineNames(config: Config): MemberBaselineNames {
   return {
     executionRoleName: memberRoleName,
     forwardingRuleName: eventForwarding!.ruleName,
+    apiCallForwardingRuleName: `${eventForwarding!.ruleName}-api-calls`,
     forwardingRoleName: eventForwarding!.roleName,
     forwardingEventPattern: JSON.parse(eventForwarding!.eventPattern),
+    backupRole: { roleName: backupRole.name, managedPolicyArns: backupRole.managedPolicyArns },
   };
 }

@@ -16,6 +16,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { ControllerError } from '../shared/domain/errors.js';
 import { RESOURCE_STATUSES, type ResourceStatus } from '../shared/domain/model.js';
 import { METRICS_NAMESPACE, METRICS_SERVICE } from './controller-function.js';
 
@@ -25,6 +26,8 @@ export interface MonitoringProps {
   readonly functions: Readonly<Record<string, IFunction>>;
   readonly deadLetterQueues: Readonly<Record<string, IQueue>>;
   readonly sweep: IStateMachine;
+  /** The dead-man alarm fires when no sweep has succeeded for this long (whole hours, up to a day). */
+  readonly sweepOverdueAfter: Duration;
 }
 
 /** The metrics the handlers publish through Powertools Metrics (EMF); Powertools adds the `service` dimension. */
@@ -45,10 +48,20 @@ export function controllerMetric(
 const resourcesWithStatus = (status: ResourceStatus) =>
   controllerMetric('ResourcesByStatus', 'Maximum', { Status: status });
 
+export class SweepOverdueError extends ControllerError {
+  constructor(hours: number) {
+    super(
+      'SWEEP_OVERDUE_PERIOD',
+      `sweepOverdueAfter must be whole hours between 1 and 24 (a CloudWatch alarm evaluates at most a day); got ${hours}.`,
+    );
+  }
+}
+
 /**
  * Alarms wired to the alert topic, and one dashboard. Controller metrics use one-hour periods because the
- * sweep refreshes them hourly; a missing datapoint (no sweep yet) is not an alarm — a sweep that stops
- * running shows up as a state-machine or function alarm instead.
+ * sweep refreshes them hourly; a missing datapoint is not an alarm for them. A sweep that stops running
+ * (schedule disabled, state machine broken, permissions lost) is caught by the dead-man alarm: no
+ * succeeded execution for `sweepOverdueAfter`, where missing data counts as breaching.
  */
 export class Monitoring extends Construct {
   readonly alarms: Alarm[] = [];
@@ -104,6 +117,22 @@ export class Monitoring extends Construct {
       props.sweep.metricFailed({ period: Duration.hours(1), statistic: 'Sum' }),
       'The sweep state machine failed or timed out.',
     );
+    const overdueHours = props.sweepOverdueAfter.toHours({ integral: false });
+    if (!Number.isInteger(overdueHours) || overdueHours < 1 || overdueHours > 24) {
+      throw new SweepOverdueError(overdueHours);
+    }
+    const sweepOverdue = new Alarm(this, 'SweepOverdue', {
+      metric: props.sweep.metricSucceeded({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: overdueHours,
+      datapointsToAlarm: overdueHours,
+      treatMissingData: TreatMissingData.BREACHING,
+      alarmDescription: `No sweep has finished for ${overdueHours} hours: findings are going stale.`,
+    });
+    sweepOverdue.addAlarmAction(new SnsAction(props.alertTopic));
+    sweepOverdue.addOkAction(new SnsAction(props.alertTopic));
+    this.alarms.push(sweepOverdue);
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
       anyAbove0(
         `${name}DeadLetterQueueDepth`,

@@ -1,5 +1,6 @@
 import { type CfnElement, type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { MAP_RESULTS_PREFIX } from './sweep-workflow.js';
 
 /**
  * Every cdk-nag (AwsSolutions) finding the project accepts, with the reason, in one place. Anything not
@@ -14,25 +15,69 @@ interface Acknowledgement {
   readonly reason: string;
 }
 
-const WILDCARD_RESOURCES =
-  'The controller discovers vaults, keys, policies, rules and resources at run time in every account and ' +
-  'Region, and Organizations, tag:GetResources, backup List*/Describe*, DescribeRegionSettings and ' +
-  'UpdateRegionSettings/GlobalSettings do not support resource-level permissions. The actions themselves ' +
-  'are the explicit list built from ACTION_CATALOG and the observers (no wildcard actions, no deletes, ' +
-  'checked at synth time in infra/permissions.ts).';
-const ROLES_IN_ACCOUNT =
-  'The controller creates and repairs the AWS Backup service role and the event-forwarding role whose ' +
-  'names come from the config; writes are limited to roles in this account, attachments to the AWS Backup ' +
-  'managed policies, and PassRole to events.amazonaws.com.';
+const READS_ON_ANY_RESOURCE =
+  'Only reads (Get/List/Describe) and the AWS Backup settings writes that have no resource type ' +
+  '(UpdateRegionSettings, UpdateGlobalSettings, backup-storage:MountCapsule) are on `*`: the controller ' +
+  'discovers what it reads in every account and Region. Every other write names its resources or carries ' +
+  'conditions (infra/permissions.ts fails synthesis for an unscoped write).';
+const VAULTS_IN_EVERY_REGION =
+  'Vault writes name the configured vaults; the Region is any of the policy Regions, the account is the ' +
+  'one the role lives in.';
+const KEYS_WITH_CONDITIONS =
+  'KMS writes are conditioned, not scoped by key: CreateGrant only to the backup role with the backup ' +
+  'operations or by AWS Backup for itself (kms:GrantIsForAWSResource, kms:ViaService), key use only through ' +
+  'AWS Backup (kms:ViaService). Keys are chosen per resource by each team, so no key ARN is known.';
+const BACKUP_MANAGED_POLICIES =
+  'AWS Backup documents these AWS managed policies for its service role; they follow new resource types ' +
+  'and features as AWS adds them, which a copy could not. ' +
+  'https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html';
 
-const MEMBER_BASELINE: readonly Acknowledgement[] = [
-  { path: 'ControllerExecutionRole', id: 'AwsSolutions-IAM5[Resource::*]', reason: WILDCARD_RESOURCES },
-  {
-    path: 'ControllerExecutionRole',
-    id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/*]',
-    reason: ROLES_IN_ACCOUNT,
-  },
-];
+/** Acknowledgements for the roles every account gets (member baseline, and the management stack's own). */
+function accountRoleAcknowledgements(
+  prefix: string,
+  partition: string,
+  account: string,
+  names: AcknowledgementNames,
+): Acknowledgement[] {
+  return [
+    ...names.backupManagedPolicyArns.map((arn) => ({
+      path: `${prefix}BackupServiceRole`,
+      id: `AwsSolutions-IAM4[Policy::${arn}]`,
+      reason: BACKUP_MANAGED_POLICIES,
+    })),
+    ...reconcilerAcknowledgements(`${prefix}ControllerExecutionRole`, partition, account, names),
+  ];
+}
+
+/** What a role holding the reconcile permissions needs acknowledged. */
+function reconcilerAcknowledgements(
+  path: string,
+  partition: string,
+  account: string,
+  names: AcknowledgementNames,
+): Acknowledgement[] {
+  return [
+    { path, id: 'AwsSolutions-IAM5[Resource::*]', reason: READS_ON_ANY_RESOURCE },
+    {
+      path,
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:kms:*:${account}:key/*]`,
+      reason: KEYS_WITH_CONDITIONS,
+    },
+    ...names.vaultNames.map((vault) => ({
+      path,
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:backup:*:${account}:backup-vault:${vault}]`,
+      reason: VAULTS_IN_EVERY_REGION,
+    })),
+  ];
+}
+
+/** The config-derived names that appear in acknowledged finding ids. */
+export interface AcknowledgementNames {
+  readonly memberRoleName: string;
+  readonly organizationId: string;
+  readonly vaultNames: readonly string[];
+  readonly backupManagedPolicyArns: readonly string[];
+}
 
 const XRAY =
   'Active X-Ray tracing needs xray:PutTraceSegments/PutTelemetryRecords, which support no resource-level ' +
@@ -66,14 +111,18 @@ function arnText(stack: Stack) {
   };
 }
 
-function controllerAcknowledgements(stack: Stack, memberRoleName: string): Acknowledgement[] {
+const PSEUDO_PARTITION = '<AWS::Partition>';
+const PSEUDO_ACCOUNT = '<AWS::AccountId>';
+
+function controllerAcknowledgements(stack: Stack, names: AcknowledgementNames): Acknowledgement[] {
   const arn = arnText(stack);
   const table = arn.getAtt('Controller/Findings');
   const notify = arn.getAtt('Controller/NotifyFunction/Function');
   const reconcile = arn.getAtt('Controller/ReconcileTargetFunction/Function');
   const sweep = arn.getAtt('Controller/SweepFunction/Function');
   const executions = `arn:${arn.partition}:states:${arn.region}:${arn.account}:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${arn.logicalId('Controller/SweepWorkflow/StateMachine')}"}]}]}`;
-  const rolesInAccount = `arn:${arn.partition}:iam::${arn.account}:role/*`;
+  const organizations = (resource: string) =>
+    `arn:${PSEUDO_PARTITION}:organizations::${PSEUDO_ACCOUNT}:${resource}/${names.organizationId}/*`;
   return [
     ...['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'].flatMap((fn) => [
       { path: `Controller/${fn}Function/Function`, id: 'AwsSolutions-L1', reason: NODE_22 },
@@ -88,27 +137,41 @@ function controllerAcknowledgements(stack: Stack, memberRoleName: string): Ackno
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: XRAY,
     })),
+    {
+      path: functionRole('Sweep'),
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `The sweep only lists the organization (no resource-level permissions). ${XRAY}`,
+    },
     // Events reconcile the targets they name with the same use case as the sweep's items, so the events
     // function carries the reconcile function's permissions.
-    ...['Sweep', 'ReconcileTarget', 'Events'].map((fn) => ({
-      path: functionRole(fn),
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${WILDCARD_RESOURCES} ${XRAY}`,
-    })),
     ...['ReconcileTarget', 'Events'].flatMap((fn) => [
+      ...reconcilerAcknowledgements(functionRole(fn), PSEUDO_PARTITION, PSEUDO_ACCOUNT, names).map((ack) =>
+        ack.id === 'AwsSolutions-IAM5[Resource::*]' ? { ...ack, reason: `${ack.reason} ${XRAY}` } : ack,
+      ),
+      ...['root', 'ou', 'account'].map((resource) => ({
+        path: functionRole(fn),
+        id: `AwsSolutions-IAM5[Resource::${organizations(resource)}]`,
+        reason:
+          'Organizations writes are limited to this organization and, by the organizations:PolicyType ' +
+          'condition, to backup policies; which roots, OUs and accounts the config attaches to can change.',
+      })),
       {
         path: functionRole(fn),
-        id: `AwsSolutions-IAM5[Resource::${rolesInAccount}]`,
-        reason: `${ROLES_IN_ACCOUNT} The management account is reconciled directly, without a member role.`,
+        id: `AwsSolutions-IAM5[Resource::arn:${PSEUDO_PARTITION}:organizations::${PSEUDO_ACCOUNT}:policy/${names.organizationId}/backup_policy/*]`,
+        reason:
+          'Any backup policy of this organization: the controller creates its own, whose id AWS assigns.',
       },
       {
         path: functionRole(fn),
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${memberRoleName}]`,
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${names.memberRoleName}]`,
         reason:
           'The controller assumes its execution role in every member account; the account is any account, but ' +
           'aws:ResourceOrgID limits it to roles inside this organization.',
       },
     ]),
+    ...accountRoleAcknowledgements('Controller/', PSEUDO_PARTITION, PSEUDO_ACCOUNT, names).filter(
+      (ack) => !ack.path.endsWith('ControllerExecutionRole'),
+    ),
     ...['Notify', 'Events'].map((fn) => ({
       path: functionRole(fn),
       id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
@@ -126,6 +189,21 @@ function controllerAcknowledgements(stack: Stack, memberRoleName: string): Ackno
       id: `AwsSolutions-IAM5[Resource::${arn.getAtt('Controller/SweepTargets')}/*]`,
       reason:
         'Each sweep writes a new object (sweeps/<runId>.json) into the bucket that exists for this purpose.',
+    },
+    {
+      path: functionRole('Notify'),
+      id: `AwsSolutions-IAM5[Resource::${arn.getAtt('Controller/SweepTargets')}/${MAP_RESULTS_PREFIX}/*]`,
+      reason:
+        "The notify step reads the run's fan-out results (one manifest and result files per sweep, named by " +
+        'Step Functions) under the results prefix only.',
+    },
+    {
+      path: 'Controller/SweepWorkflow/StateMachine',
+      id: 'AwsSolutions-SF1',
+      reason:
+        'Errors only: every sweep starts one child execution per account and Region (20,000 an hour at ' +
+        '5,000 accounts), so logging ALL events would write millions of log events a day; each item records ' +
+        'its own outcome in the fan-out results instead.',
     },
     {
       path: 'Controller/SweepTargets',
@@ -187,10 +265,20 @@ function acknowledge(stack: Stack, acknowledgements: readonly Acknowledgement[])
 }
 
 /** For the stack holding an OrganizationBackupController with the id `Controller`. */
-export function acknowledgeControllerFindings(stack: Stack, memberRoleName: string): void {
-  acknowledge(stack, controllerAcknowledgements(stack, memberRoleName));
+export function acknowledgeControllerFindings(stack: Stack, names: AcknowledgementNames): void {
+  acknowledge(stack, controllerAcknowledgements(stack, names));
 }
 
-export function acknowledgeMemberBaselineFindings(stack: Stack): void {
-  acknowledge(stack, MEMBER_BASELINE);
+/** `createExecutionRole: false` leaves the execution role out of the template. */
+export function acknowledgeMemberBaselineFindings(
+  stack: Stack,
+  names: AcknowledgementNames,
+  createExecutionRole: boolean,
+): void {
+  acknowledge(
+    stack,
+    accountRoleAcknowledgements('', PSEUDO_PARTITION, PSEUDO_ACCOUNT, names).filter(
+      (ack) => createExecutionRole || ack.path !== 'ControllerExecutionRole',
+    ),
+  );
 }

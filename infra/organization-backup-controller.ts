@@ -1,9 +1,9 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { EventBus, type EventPattern, type IEventBus, Match, Rule } from 'aws-cdk-lib/aws-events';
+import { EventBus, type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
-import { AnyPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AnyPrincipal, type CfnRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,18 +21,25 @@ import { Construct } from 'constructs';
 import type { Config } from '../shared/domain/config/schema.js';
 import { CENTRAL_EVENT_BUS_NAME } from '../shared/domain/desired.js';
 import { ControllerError } from '../shared/domain/errors.js';
-import { BACKUP_API_EVENT_NAMES, ORG_EVENT_NAMES } from '../shared/domain/events/parse.js';
 import { FINDINGS_TABLE } from '../shared/store/table.js';
+import { backupServiceRole, eventForwardingRole } from './account-baseline.js';
 import { ControllerFunction, type HandlerName, handlerEntry } from './controller-function.js';
+import { CENTRAL_BUS_PATTERNS, type EventPatternJson } from './event-patterns.js';
+import { concreteRegion, forwardingNeeds, ManagementForwarding } from './management-forwarding.js';
 import {
   MEMBER_BASELINE_PARAMETERS,
   type MemberBaselineNames,
   renderMemberBaselineTemplate,
 } from './member-baseline.js';
 import { Monitoring } from './monitoring.js';
-import { controllerPermissions, permissionStatements } from './permissions.js';
+import {
+  controllerPermissions,
+  type PermissionNames,
+  permissionStatements,
+  SWEEP_PERMISSIONS,
+} from './permissions.js';
 import { ReportApi } from './report-api.js';
-import { SweepWorkflow } from './sweep-workflow.js';
+import { MAP_RESULTS_PREFIX, SweepWorkflow } from './sweep-workflow.js';
 
 /** Where the member baseline StackSet deploys (service-managed: the root, OUs, or accounts through the root). */
 export interface MemberDeploymentTargets {
@@ -77,6 +84,13 @@ export interface OrganizationBackupControllerProps {
   /** Targets reconciled in parallel by the sweep (Distributed Map MaxConcurrency). @default 300 */
   readonly fanOutConcurrency?: number;
   /**
+   * Most concurrent events-function invocations the queue may start (event source MaximumConcurrency), so
+   * an event burst cannot take the Lambda concurrency the sweep's reconciles need. @default 5
+   */
+  readonly eventsMaxConcurrency?: number;
+  /** The dead-man alarm fires when no sweep has succeeded for this long. @default 3 hours */
+  readonly sweepOverdueAfter?: Duration;
+  /**
    * Where each handler's source is. @default functions/<handler>.ts (tests that skip bundling point every
    * handler at any existing file).
    */
@@ -93,26 +107,14 @@ const ENVIRONMENT_HEADROOM_BYTES = 1024;
 const MEMBER_STACK_SET_NAME = 'org-backup-controller-member-baseline';
 
 /**
- * Event patterns the controller reacts to, on the central bus and on this account's default bus. The API
- * call names come from the events handler's parser, so the rules deliver exactly what it understands.
+ * SQS redelivers a message whose invocation outlives the visibility timeout; AWS recommends at least six
+ * times the function timeout plus the batching window, so retries of a throttled function do not turn
+ * into duplicate deliveries. https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
-export const CONTROLLER_EVENT_PATTERNS: Readonly<Record<string, EventPattern>> = {
-  backupServiceEvents: {
-    source: ['aws.backup'],
-    detailType: Match.anythingBut('AWS API Call via CloudTrail'),
-  },
-  backupApiCalls: {
-    source: ['aws.backup'],
-    detailType: ['AWS API Call via CloudTrail'],
-    detail: { eventName: [...BACKUP_API_EVENT_NAMES] },
-  },
-  tagChanges: { source: ['aws.tag'], detailType: ['Tag Change on Resource'] },
-  organizationsCalls: {
-    source: ['aws.organizations'],
-    detailType: ['AWS API Call via CloudTrail', 'AWS Service Event via CloudTrail'],
-    detail: { eventName: [...ORG_EVENT_NAMES] },
-  },
-};
+const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** Keys made for EventBridge's JSON casing; CDK passes unknown pattern keys through unchanged. */
+const eventPattern = (pattern: EventPatternJson) => pattern as EventPattern;
 
 export class ConfigTooLargeForEnvironmentError extends ControllerError {
   constructor(bytes: number) {
@@ -143,9 +145,9 @@ const slackSecretName = (props: OrganizationBackupControllerProps): string | nul
 
 /**
  * The whole org-backup-controller in the management account: findings store, hourly sweep fanned out over
- * every {account, Region}, central event intake, notifications, report API, alarms and dashboard — plus the
- * service-managed StackSet that gives every member account the controller's execution role and event
- * forwarding.
+ * every {account, Region}, central event intake, notifications, report API, alarms and dashboard, the
+ * management account's own backup and forwarding roles — plus the service-managed StackSet that gives every
+ * member account the controller's execution role, the AWS Backup role and event forwarding.
  */
 export class OrganizationBackupController extends Construct {
   readonly findingsTable: Table;
@@ -155,6 +157,10 @@ export class OrganizationBackupController extends Construct {
   readonly reportApi: ReportApi;
   readonly sweep: SweepWorkflow;
   readonly memberStackSet: CfnStackSet;
+  /** What the controller's writes are scoped to (here and in the member baseline). */
+  readonly permissionNames: PermissionNames;
+  /** The management account's forwarding role, which its other Regions' forwarding rules use. */
+  readonly forwardingRole: CfnRole;
 
   constructor(scope: Construct, id: string, props: OrganizationBackupControllerProps) {
     super(scope, id);
@@ -295,23 +301,32 @@ export class OrganizationBackupController extends Construct {
       timeout: Duration.seconds(29),
     });
 
-    // Management-account reconcile also covers the management account itself as a target (the StackSet
-    // skips it), so it carries the member permissions too; everything else happens through the member role.
-    for (const statement of permissionStatements(this, [
-      ...new Set([...controllerPermissions('management'), ...controllerPermissions('member')]),
-    ])) {
-      reconcile.role.addToPrincipalPolicy(statement);
-      events.role.addToPrincipalPolicy(statement);
-    }
+    // Reconciling a target happens in the sweep's items and in the events function (for the targets its
+    // events name): both hold the org writes, the management account's own target (the StackSet skips it,
+    // so it is reconciled with the function's role) and AssumeRole into the member role.
+    const permissionNames: PermissionNames = {
+      organizationId: props.organizationId,
+      backupRoleName: config.backupRoleName,
+      vaultNames: [config.vault.name, ...(config.centralVault ? [config.centralVault.name] : [])],
+    };
+    this.permissionNames = permissionNames;
+    const reconcileStatements = permissionStatements(
+      [...new Set([...controllerPermissions('management'), ...controllerPermissions('member')])],
+      permissionNames,
+    );
     const assumeMemberRole = new PolicyStatement({
       sid: 'AssumeMemberExecutionRole',
       actions: ['sts:AssumeRole'],
       resources: [`arn:${Aws.PARTITION}:iam::*:role/${config.memberRoleName}`],
       conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } },
     });
-    reconcile.role.addToPrincipalPolicy(assumeMemberRole);
-    events.role.addToPrincipalPolicy(assumeMemberRole);
-    for (const statement of permissionStatements(this, controllerPermissions('management'))) {
+    const memberReconcilers = [reconcile, events];
+    for (const reconciler of memberReconcilers) {
+      for (const statement of [...reconcileStatements, assumeMemberRole]) {
+        reconciler.role.addToPrincipalPolicy(statement);
+      }
+    }
+    for (const statement of permissionStatements(SWEEP_PERMISSIONS, permissionNames)) {
       sweepFn.role.addToPrincipalPolicy(statement);
     }
     for (const writer of [reconcile, events, notify]) this.findingsTable.grantReadWriteData(writer.role);
@@ -319,6 +334,13 @@ export class OrganizationBackupController extends Construct {
     this.findingsTable.grantReadData(report.role);
     this.idempotencyTable.grantReadWriteData(events.role);
     sweepBucket.grantPut(sweepFn.role);
+    notify.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ReadFanOutResults',
+        actions: ['s3:GetObject'],
+        resources: [sweepBucket.arnForObjects(`${MAP_RESULTS_PREFIX}/*`)],
+      }),
+    );
     const slackSecret = secretName ? Secret.fromSecretNameV2(this, 'SlackWebhook', secretName) : undefined;
     for (const sender of [notify, events]) {
       this.alertTopic.grantPublish(sender.role);
@@ -331,31 +353,46 @@ export class OrganizationBackupController extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const eventsBatchingWindow = Duration.seconds(5);
     const eventsQueue = new Queue(this, 'EventsQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: Duration.minutes(6),
+      visibilityTimeout: Duration.seconds(
+        VISIBILITY_TIMEOUT_FACTOR * events.function.timeout!.toSeconds() + eventsBatchingWindow.toSeconds(),
+      ),
       deadLetterQueue: { queue: eventsDeadLetters, maxReceiveCount: 5 },
     });
     events.function.addEventSource(
       new SqsEventSource(eventsQueue, {
         batchSize: 10,
-        maxBatchingWindow: Duration.seconds(5),
+        maxBatchingWindow: eventsBatchingWindow,
         reportBatchItemFailures: true,
+        maxConcurrency: props.eventsMaxConcurrency ?? 5,
       }),
     );
     const queueTarget = new SqsQueue(eventsQueue, { deadLetterQueue: eventsDeadLetters, retryAttempts: 8 });
-    // Member events arrive on the central bus; this account's own service events (and, in us-east-1, the
-    // Organizations CloudTrail events) arrive on its default bus.
-    const defaultBus = EventBus.fromEventBusName(this, 'DefaultBus', 'default');
-    for (const [busId, eventBus] of [
-      ['Central', bus],
-      ['Default', defaultBus],
-    ] as const) {
-      for (const [patternId, eventPattern] of Object.entries(CONTROLLER_EVENT_PATTERNS)) {
-        new Rule(this, `${busId}${pascal(patternId)}`, { eventBus, eventPattern, targets: [queueTarget] });
-      }
+    // Every account and Region, the management account's included, forwards to the central bus.
+    for (const [patternId, pattern] of Object.entries(CENTRAL_BUS_PATTERNS)) {
+      new Rule(this, `Central${pascal(patternId)}`, {
+        eventBus: bus,
+        eventPattern: eventPattern(pattern),
+        targets: [queueTarget],
+      });
     }
+    // The management account is a target like any other, but StackSets never deploy to it: this stack
+    // owns its backup role and its forwarding role (the per-Region forwarding stacks use the latter).
+    backupServiceRole(this, 'BackupServiceRole', props.memberNames.backupRole);
+    this.forwardingRole = eventForwardingRole(this, 'EventForwardingRole', {
+      roleName: props.memberNames.forwardingRoleName,
+      centralEventBusArn: bus.eventBusArn,
+    });
+    // This Region's own events arrive on its default bus and go to the central bus like any other's.
+    const forwarding = new ManagementForwarding(this, 'Forwarding', {
+      names: props.memberNames,
+      centralEventBusArn: bus.eventBusArn,
+      ...forwardingNeeds(concreteRegion(Stack.of(this)), config.regions),
+    });
+    forwarding.node.addDependency(this.forwardingRole);
 
     this.sweep = new SweepWorkflow(this, 'SweepWorkflow', {
       sweepFunction: sweepFn.function,
@@ -386,6 +423,7 @@ export class OrganizationBackupController extends Construct {
     });
 
     new Monitoring(this, 'Monitoring', {
+      sweepOverdueAfter: props.sweepOverdueAfter ?? Duration.hours(3),
       alertTopic: this.alertTopic,
       functions: {
         Sweep: sweepFn.function,
@@ -398,23 +436,34 @@ export class OrganizationBackupController extends Construct {
       sweep: this.sweep.stateMachine,
     });
 
-    this.memberStackSet = this.memberBaselineStackSet(props, reconcile.role.roleArn, bus.eventBusArn);
+    this.memberStackSet = this.memberBaselineStackSet(
+      props,
+      permissionNames,
+      memberReconcilers.map((reconciler) => reconciler.role.roleArn),
+      bus.eventBusArn,
+    );
   }
 
   private memberBaselineStackSet(
     props: OrganizationBackupControllerProps,
-    controllerRoleArn: string,
+    permissionNames: PermissionNames,
+    controllerRoleArns: readonly string[],
     centralEventBusArn: string,
   ): CfnStackSet {
     const regions = props.config.regions;
     const globalResourcesRegion = regions[0]!;
     const templateBody = renderMemberBaselineTemplate(
-      { names: props.memberNames, createExecutionRole: props.createMemberExecutionRole ?? true },
+      {
+        names: props.memberNames,
+        permissionNames,
+        createExecutionRole: props.createMemberExecutionRole ?? true,
+      },
       props.memberTemplateContext ?? {},
     );
     return new CfnStackSet(this, 'MemberBaseline', {
       stackSetName: MEMBER_STACK_SET_NAME,
-      description: 'org-backup-controller: controller execution role and event forwarding in member accounts',
+      description:
+        'org-backup-controller: controller execution role, AWS Backup role and event forwarding in member accounts',
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       capabilities: ['CAPABILITY_NAMED_IAM'],
@@ -422,7 +471,10 @@ export class OrganizationBackupController extends Construct {
       callAs: 'SELF',
       templateBody,
       parameters: [
-        { parameterKey: MEMBER_BASELINE_PARAMETERS.controllerRoleArn, parameterValue: controllerRoleArn },
+        {
+          parameterKey: MEMBER_BASELINE_PARAMETERS.controllerRoleArns,
+          parameterValue: Fn.join(',', [...controllerRoleArns]),
+        },
         { parameterKey: MEMBER_BASELINE_PARAMETERS.centralEventBusArn, parameterValue: centralEventBusArn },
         {
           parameterKey: MEMBER_BASELINE_PARAMETERS.globalResourcesRegion,

@@ -5,12 +5,14 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   DefinitionBody,
   DistributedMap,
+  JitterType,
   JsonPath,
   LogLevel,
   OutputType,
   Pass,
   Result,
   ResultWriterV2,
+  type RetryProps,
   S3JsonItemReader,
   StateMachine,
   StateMachineType,
@@ -21,6 +23,25 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+
+/** Where the Distributed Map writes each sweep's item outcomes in the targets bucket. */
+export const MAP_RESULTS_PREFIX = 'map-results';
+
+/**
+ * A child workflow is EXPRESS, so it ends after five minutes whatever happens
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). Only errors Lambda
+ * returns without having run the handler to its end are retried: throttling, Lambda service errors and
+ * client-side transport errors; never a timeout or the handler's own error. The waits (full jitter, at most
+ * 2 + 4 + 8 + 16 s) plus one reconcile at its 180-s timeout stay inside the five minutes.
+ */
+export const TARGET_RETRY: RetryProps = {
+  errors: ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'],
+  interval: Duration.seconds(2),
+  backoffRate: 2,
+  maxAttempts: 4,
+  maxDelay: Duration.seconds(16),
+  jitterStrategy: JitterType.FULL,
+};
 
 export interface SweepWorkflowProps {
   /** Returns `{ runId, targetsKey }`: the S3 key (in `targetsBucket`) of a JSON array of targets. */
@@ -40,9 +61,8 @@ export interface SweepWorkflowProps {
  *
  * The targets travel through S3, not the state: 5,000 accounts × 4 Regions is 20,000 items (about 1 MB of
  * JSON), far above Step Functions' 256 KB payload limit; the Map's results go back to S3 for the same
- * reason. A failed target never fails the sweep (ToleratedFailurePercentage 100): the reconcile function
- * records it as an UNKNOWN finding and the SweepErrors metric, and the failed child executions stay
- * visible in the Map Run.
+ * reason. A failed target never fails the sweep: after the retries its item records it as failed in the
+ * Map's results, which the notify step receives; a notify failure does not fail the sweep either.
  *
  * Sizing (default MaxConcurrency 300): a reconcile is one AssumeRole plus about 15-30 paginated read calls,
  * 10-30 s when throttled; 20,000 targets × 30 s / 300 in parallel = 2,000 s ≈ 33 minutes in the worst
@@ -75,7 +95,23 @@ export class SweepWorkflow extends Construct {
       lambdaFunction: props.reconcileFunction,
       payload: TaskInput.fromJsonPathAt('$'),
       resultSelector: { ok: true },
+      // The default retry includes Lambda.ClientExecutionTimeoutException: a timeout is never retried here.
+      retryOnServiceExceptions: false,
     });
+    reconcileTarget.addRetry(TARGET_RETRY);
+    // A target that still fails is written to the Map's results as failed (with the error), instead of
+    // vanishing as a failed child execution the run never hears about.
+    reconcileTarget.addCatch(
+      new Pass(this, 'TargetFailed', {
+        parameters: {
+          ok: false,
+          'target.$': '$.target',
+          'error.$': '$.failure.Error',
+          'cause.$': '$.failure.Cause',
+        },
+      }),
+      { resultPath: '$.failure' },
+    );
     const reconcileTargets = new DistributedMap(this, 'ReconcileTargets', {
       mapExecutionType: StateMachineType.EXPRESS,
       maxConcurrency: props.maxConcurrency,
@@ -92,20 +128,28 @@ export class SweepWorkflow extends Construct {
       },
       resultWriterV2: new ResultWriterV2({
         bucket: props.targetsBucket,
-        prefix: 'map-results',
+        prefix: MAP_RESULTS_PREFIX,
         writerConfig: new WriterConfig({
           outputType: OutputType.JSONL,
           transformation: Transformation.COMPACT,
         }),
       }),
-      resultPath: JsonPath.DISCARD,
+      resultSelector: { 'results.$': '$.ResultWriterDetails' },
+      resultPath: '$.fanOut',
     });
     reconcileTargets.itemProcessor(reconcileTarget);
     const notify = new LambdaInvoke(this, 'NotifyRun', {
       lambdaFunction: props.notifyFunction,
-      payload: TaskInput.fromObject({ runId: JsonPath.stringAt('$.runId') }),
+      // Where the Map wrote every item's outcome, the failed targets among them.
+      payload: TaskInput.fromObject({
+        runId: JsonPath.stringAt('$.runId'),
+        fanOutResults: JsonPath.objectAt('$.fanOut.results'),
+      }),
       resultPath: JsonPath.DISCARD,
     });
+    // Alerts that cannot be sent are the notify function's errors (alarmed); the sweep itself succeeded.
+    const done = new Succeed(this, 'Done');
+    notify.addCatch(new Pass(this, 'NotifyFailed').next(done), { resultPath: '$.notifyError' });
     // The org target failing (e.g. Organizations throttling) must not stop the member evaluation.
     reconcileOrg.addCatch(orgUnknown, { resultPath: '$.organizationError' });
     orgUnknown.next(reconcileTargets);
@@ -117,13 +161,14 @@ export class SweepWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: 'org-backup-controller sweep',
       definitionBody: DefinitionBody.fromChainable(
-        listTargets.next(reconcileOrg).next(reconcileTargets).next(notify).next(new Succeed(this, 'Done')),
+        listTargets.next(reconcileOrg).next(reconcileTargets).next(notify).next(done),
       ),
       // Longer than the schedule period so a slow sweep finishes; the next one overlapping it is harmless
       // because reconcile is idempotent.
       timeout: Duration.hours(2),
       tracingEnabled: true,
-      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      // Errors only: at ALL, 20,000 child executions an hour would log millions of events a day.
+      logs: { destination: logs, level: LogLevel.ERROR, includeExecutionData: false },
     });
   }
 }

@@ -10,10 +10,15 @@ import type { World, WorldAccount, WorldOu, WorldRegion } from './world.js';
 
 const DAY_MS = 86_400_000;
 const BACKUP_TRUST_SERVICE = 'backup.amazonaws.com';
-/** What a pre-existing backup role named only by a string carries. */
+/**
+ * What a pre-existing backup role named only by a string carries: AWS Backup's managed policies for backups
+ * and restores, S3 included (https://docs.aws.amazon.com/aws-backup/latest/devguide/iam-service-roles.html).
+ */
 const STANDARD_BACKUP_ROLE_POLICIES = [
   'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup',
   'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
+  'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup',
+  'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore',
 ];
 
 export function buildState(world: World, seed: number | string): SimState {
@@ -102,6 +107,10 @@ export function addAccount(
     joinedTimestamp: state.now,
     joinedMethod: id === state.organization.managementAccountId ? 'INVITED' : 'CREATED',
     memberRole: spec?.memberRole ?? true,
+    baselineDrift: {
+      backupRole: !(spec?.baseline.backupRole ?? true),
+      eventForwarding: !(spec?.baseline.eventForwarding ?? true),
+    },
     roles: new Map(),
     regions: new Map(),
   };

@@ -1,4 +1,5 @@
 import type { EventRouter } from './events.js';
+import type { PolicyDocument } from './iam/policy.js';
 import type { CredentialRegistry } from './identity.js';
 import type { JobEngine } from './jobs.js';
 import { type ServiceName, serviceError } from './sdk-errors.js';
@@ -10,6 +11,8 @@ export interface Caller {
   /** `arn:aws:iam::<acct>:user/…` or `arn:aws:sts::<acct>:assumed-role/<role>/<session>`. */
   readonly arn: string;
   readonly userId: string;
+  /** Identity policies the credentials carry themselves; absent for role sessions (their role's policies apply). */
+  readonly policies?: readonly PolicyDocument[];
 }
 
 /** One API call as a service handler sees it. */

@@ -17,6 +17,11 @@ import type { ComplianceReport, ReportSummary } from '../shared/domain/model.js'
 import { AlertMemory } from '../shared/notify/alert-memory.js';
 import { AlertPublisher } from '../shared/notify/publisher.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
+import {
+  CONTROLLER_FUNCTIONS,
+  type ControllerFunctionName,
+  type DeployedController,
+} from './iam/deployment.js';
 import { SimulatedOrganization } from './index.js';
 import { createFindingsTable, createIdempotencyTable } from './local-dynamo/create-table.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './local-dynamo/engine.js';
@@ -63,23 +68,23 @@ export class SandboxHarness {
 
   private constructor(
     readonly sim: SimulatedOrganization,
-    readonly deps: ControllerDeps,
+    private readonly depsByFunction: ReadonlyMap<ControllerFunctionName, ControllerDeps>,
     private readonly engine: EmbeddedDynamo,
     persistence: DynamoDBPersistenceLayer,
     private readonly claims: { current: ClaimTurns | undefined },
   ) {
     this.sweepHandler = createSweepHandler(
-      () => deps,
+      () => this.depsOf('sweep'),
       // Stands in for the sweep bucket and the Distributed Map's item reader.
       () => async (plan) => {
         this.published.set(plan.runId, plan.targets);
         return plan.runId;
       },
     );
-    this.reconcileHandler = createReconcileHandler(() => deps);
-    this.notifyHandler = createNotifyHandler(() => deps);
+    this.reconcileHandler = createReconcileHandler(() => this.depsOf('reconcile-target'));
+    this.notifyHandler = createNotifyHandler(() => this.depsOf('notify'));
     this.eventsHandler = createEventsHandler(
-      () => deps,
+      () => this.depsOf('events'),
       () => persistence,
     );
   }
@@ -92,7 +97,25 @@ export class SandboxHarness {
       await createFindingsTable(engine.client, FINDINGS_TABLE);
       await createIdempotencyTable(engine.client, IDEMPOTENCY_TABLE);
       const claims: { current: ClaimTurns | undefined } = { current: undefined };
-      const deps = sandboxDeps(sim, engine, options, claims);
+      const deployed = sim.deployController({
+        regions: options.config.regions,
+        attachTo: options.config.attachTo,
+        excludeAccounts: options.config.excludeAccounts,
+        memberRoleName: options.config.memberRoleName,
+        backupRoleName: options.config.backupRoleName,
+        vaultName: options.config.vault.name,
+        centralVault: options.config.centralVault,
+        slackSecretName: options.config.alerts.slackWebhookSecretName,
+      });
+      const store = new OrderedClaimsStore(
+        { client: engine.client, tableName: FINDINGS_TABLE },
+        () => claims.current,
+      );
+      const deps = new Map(
+        CONTROLLER_FUNCTIONS.map(
+          (fn) => [fn, sandboxDeps(sim, engine, store, options, deployed, fn)] as const,
+        ),
+      );
       const persistence = new DynamoDBPersistenceLayer({
         tableName: IDEMPOTENCY_TABLE,
         awsSdkV3Client: engine.client,
@@ -102,6 +125,18 @@ export class SandboxHarness {
       await engine.stop();
       throw error;
     }
+  }
+
+  /** The reconcile-target function's dependencies (the use case tests drive most). */
+  get deps(): ControllerDeps {
+    return this.depsOf('reconcile-target');
+  }
+
+  /** What one function's handler runs with: its own credentials, the shared store and clock. */
+  depsOf(fn: ControllerFunctionName): ControllerDeps {
+    const deps = this.depsByFunction.get(fn);
+    if (!deps) throw new Error(`sandbox: no function ${fn}`);
+    return deps;
   }
 
   get store(): FindingsStore {
@@ -176,14 +211,18 @@ const FAN_OUT = 8;
 const FINDINGS_TABLE = 'orgbackup-findings';
 const IDEMPOTENCY_TABLE = 'orgbackup-idempotency';
 
+/** One function's composition root, as lambdaDeps builds it in that function's container. */
 function sandboxDeps(
   sim: SimulatedOrganization,
   engine: EmbeddedDynamo,
+  store: FindingsStore,
   options: HarnessOptions,
-  claims: { current: ClaimTurns | undefined },
+  deployed: DeployedController,
+  fn: ControllerFunctionName,
 ): ControllerDeps {
   const managementAccountId = sim.managementAccountId();
-  const homeRegion = options.config.regions[0] ?? 'us-east-1';
+  // The function's AWS_REGION: where the controller is deployed.
+  const homeRegion = sim.controllerRegion();
   const desired = buildDesiredState(options.config, {
     managementAccountId,
     organizationId: sim.organizationId(),
@@ -195,7 +234,7 @@ function sandboxDeps(
     memberRoleName: desired.memberRoleName,
     homeRegion,
     plugins: [sim.plugin()],
-    credentials: sim.managementCredentials(),
+    credentials: deployed.credentials(fn),
     clock: { now: () => sim.now() },
     retryDelayMs: options.retryDelayMs ?? simulatedBackoff(sim),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
@@ -204,14 +243,14 @@ function sandboxDeps(
   return {
     desired,
     factory,
-    store: new OrderedClaimsStore({ client: engine.client, tableName: FINDINGS_TABLE }, () => claims.current),
+    store,
     clock: { now: () => sim.now() },
     orgFacts: new OrgFactsCache({ now: () => sim.now() }, desired),
     log,
     metrics: noMetrics,
     publisher: new AlertPublisher({
       sns: factory.sns(homeRegion),
-      topicArn: `arn:aws:sns:${homeRegion}:${managementAccountId}:orgbackup-alerts`,
+      topicArn: deployed.alertTopicArn,
       secrets: factory.secretsManager(homeRegion),
       slackSecretName: options.config.alerts.slackWebhookSecretName,
       settings: options.config.alerts,

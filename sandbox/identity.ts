@@ -1,15 +1,23 @@
 import type { Caller } from './call.js';
+import type { PolicyDocument } from './iam/policy.js';
 
 /**
  * Access keys the sandbox hands out, and whom they belong to. Key ids spell the account in clear
  * (`AKIA` + account + `MGMT` for the management user, `ASIA` + account + a counter for role sessions) so a
- * key in a log says who used it.
+ * key in a log says who used it. A role session (AssumeRole, or a controller function's execution role) acts
+ * with its role's policies; the sandbox's IAM authorizer looks them up when it decides a call.
  */
 export interface IssuedCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
   readonly sessionToken?: string;
 }
+
+/** The operator user (tests, `orgbackup plan`) administers the organization. */
+const ADMINISTRATOR_ACCESS: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
 
 export class CredentialRegistry {
   private readonly byAccessKey = new Map<string, Caller>();
@@ -21,6 +29,7 @@ export class CredentialRegistry {
       accountId,
       arn: `arn:aws:iam::${accountId}:user/${userName}`,
       userId: `AIDA${accountId}USER`,
+      policies: [ADMINISTRATOR_ACCESS],
     });
     return { accessKeyId, secretAccessKey: `sandbox-secret-${accountId}` };
   }

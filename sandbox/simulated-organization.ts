@@ -5,6 +5,12 @@ import type { Call, ServiceHandlers } from './call.js';
 import type { EffectiveNode } from './effective-policy.js';
 import { EventRouter } from './events.js';
 import { type CallCounts, CallMeter, FaultInjector } from './faults.js';
+import { IamAuthorizer } from './iam/authorizer.js';
+import {
+  type ControllerDeploymentOptions,
+  type DeployedController,
+  deployController,
+} from './iam/deployment.js';
 import { CredentialRegistry } from './identity.js';
 import { JobEngine } from './jobs.js';
 import { effectivePolicyOf } from './organization.js';
@@ -27,6 +33,7 @@ import type {
   SimProtectedResource,
   SimRecoveryPoint,
   SimResource,
+  SimRole,
   SimState,
   SimVault,
   SnsMessage,
@@ -73,6 +80,10 @@ export class SimulatedOrganization {
   private readonly meter = new CallMeter();
   private readonly faults: FaultInjector;
   private readonly management: AwsCredentialIdentity;
+  /** Present once a controller is deployed: from then on every call is decided against its IAM. */
+  private authorizer: IamAuthorizer | undefined;
+  private deployed: DeployedController | undefined;
+  private readonly world: World;
   /** Read-only views for tests and runners. */
   readonly inspect: SandboxInspector;
 
@@ -81,6 +92,7 @@ export class SimulatedOrganization {
     world: World,
     seed: number | string,
   ) {
+    this.world = world;
     this.events = new EventRouter(state);
     this.jobs = new JobEngine(state, this.events);
     this.faults = new FaultInjector(world.faults, seed, this.meter);
@@ -100,6 +112,7 @@ export class SimulatedOrganization {
         spec: World['accounts'][string] | undefined,
         name: string | undefined,
       ) => addAccount(state, id, parentId, spec, name),
+      accountPlaced: (id: string) => this.deployed?.baseline.accountPlaced(id),
     };
     world.timeline.forEach((entry, index) => {
       this.jobs.at(new Date(entry.at), () => applyTimelineEntry(context, entry, `timeline[${index}]`));
@@ -132,6 +145,36 @@ export class SimulatedOrganization {
       (request) => this.dispatch(request),
       () => this.faults.active(),
     );
+  }
+
+  /**
+   * Deploys the controller as `cdk deploy` would (see sandbox/iam/deployment.ts): its functions' roles, the
+   * member baseline in every targeted account (now, and `baselineDelayMinutes` after an account joins or moves
+   * in), and IAM enforcement of every later call against the synthesized policies.
+   */
+  deployController(
+    options: Omit<ControllerDeploymentOptions, 'controllerRegion' | 'baselineDelayMinutes' | 'centralBusArn'>,
+  ): DeployedController {
+    const controllerRegion = this.world.controllerRegion;
+    this.deployed = deployController(this.state, this.credentials, (at, run) => this.jobs.at(at, run), {
+      ...options,
+      controllerRegion,
+      baselineDelayMinutes: this.world.baselineDelayMinutes,
+      centralBusArn: this.centralBusArn(controllerRegion),
+    });
+    this.authorizer = new IamAuthorizer(this.state);
+    return this.deployed;
+  }
+
+  /** The Region the controller runs in (world `controllerRegion`). */
+  controllerRegion(): string {
+    return this.world.controllerRegion;
+  }
+
+  /** Every IAM decision from now on (tests that compare granted with used permissions). */
+  onAuthorization(listener: Parameters<IamAuthorizer['onDecision']>[0]): void {
+    if (!this.authorizer) throw new Error('sandbox: no controller is deployed, so nothing is authorized');
+    this.authorizer.onDecision(listener);
   }
 
   /** Static credentials of the management account's operator user, as a credential provider. */
@@ -237,6 +280,7 @@ export class SimulatedOrganization {
       service,
       operation: request.operation,
     };
+    this.authorizer?.authorize(call, request.input);
     return handler(call, request.input) as Record<string, unknown>;
   }
 }
@@ -287,6 +331,11 @@ export class SandboxInspector {
     return this.state.account(accountId)
       ? [...this.state.region(accountId, region).protectedResources.values()]
       : [];
+  }
+
+  /** An IAM role of an account (the member baseline's, a function's, or one the world declares). */
+  role(accountId: string, name: string): Readonly<SimRole> | undefined {
+    return this.state.account(accountId)?.roles.get(name);
   }
 
   resource(arn: string): Readonly<SimResource> | undefined {

@@ -28,6 +28,8 @@ export interface SimAccount {
   readonly joinedTimestamp: Date;
   readonly joinedMethod: 'INVITED' | 'CREATED';
   memberRole: boolean;
+  /** Parts of the member baseline a world says were deleted here (true = missing); the execution role is `memberRole`. */
+  readonly baselineDrift: { readonly backupRole: boolean; readonly eventForwarding: boolean };
   readonly roles: Map<string, SimRole>;
   readonly regions: Map<string, SimRegion>;
 }
@@ -305,6 +307,8 @@ export class SimState {
   /** Posts the Slack webhook still answers with an error (tests of retries and redaction). */
   slackFailures: { status: number; retryAfterSeconds?: number }[] = [];
   readonly memberRoleName?: string;
+  /** The execution role the deployed controller's member baseline creates (set when a controller is deployed). */
+  deployedMemberRoleName?: string;
   private readonly counters = new Map<string, number>();
 
   constructor(options: {

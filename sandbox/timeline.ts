@@ -28,6 +28,8 @@ export interface TimelineContext {
     name: string | undefined,
   ) => void;
   readonly skipped: SkippedTimelineEntry[];
+  /** An account joined or moved (the deployed member baseline follows it). */
+  readonly accountPlaced?: (accountId: string) => void;
 }
 
 const DAY_MS = 86_400_000;
@@ -162,6 +164,7 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
     const parentId = parentIdForPath(state, spec.ou) ?? reject(`unknown OU ${spec.ou}`);
     ctx.addAccount(spec.id, parentId, spec.account, spec.name);
     state.policyChanged();
+    ctx.accountPlaced?.(spec.id);
     emitCreateAccountResult(ctx, spec.id);
   } else if (entry.moveAccount) {
     const account = state.account(entry.moveAccount.id) ?? reject(`unknown account ${entry.moveAccount.id}`);
@@ -170,6 +173,7 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
     const source = account.parentId;
     account.parentId = destination;
     state.policyChanged();
+    ctx.accountPlaced?.(account.id);
     events.emitOrganizationsCall(operatorArn(state.organization.managementAccountId), 'MoveAccount', {
       accountId: account.id,
       sourceParentId: source,
@@ -181,6 +185,8 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
       state.account(entry.deleteMemberRole.account) ??
       reject(`unknown account ${entry.deleteMemberRole.account}`);
     account.memberRole = false;
+    for (const name of [state.memberRoleName, state.deployedMemberRoleName])
+      if (name) account.roles.delete(name);
   } else if (entry.event) {
     state.centralBus.deliver(entry.event as unknown as EventBridgeEvent);
   }

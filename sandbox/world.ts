@@ -127,8 +127,20 @@ const AccountSpec = z
     memberRole: z
       .boolean()
       .default(true)
-      .describe("false: the controller's member role is missing, AssumeRole is denied."),
+      .describe(
+        "false: the controller's member role is missing, AssumeRole is denied; with a deployed controller the member baseline never reached the account (no baseline roles or forwarding).",
+      ),
     roles: z.array(RoleSpec).default([]),
+    baseline: z
+      .object({
+        backupRole: z.boolean().default(true),
+        eventForwarding: z.boolean().default(true),
+      })
+      .strict()
+      .default({ backupRole: true, eventForwarding: true })
+      .describe(
+        'Parts of the deployed member baseline missing in this account (false: deleted by hand, drift); the execution role is memberRole.',
+      ),
     regions: z.record(Region, RegionSpec).default({}),
   })
   .strict();
@@ -273,6 +285,16 @@ export const WorldSchema = z
     centralBusArn: Arn.optional().describe(
       'Event bus that forwarded events count as delivered to; default: any bus in the management account.',
     ),
+    controllerRegion: Region.default('us-east-1').describe(
+      'Region the controller is deployed in (its Lambda functions, STS and alert topic).',
+    ),
+    baselineDelayMinutes: z
+      .int()
+      .min(0)
+      .default(10)
+      .describe(
+        'Minutes until an account that joins or moves into a targeted OU gets the member baseline (roles, forwarding).',
+      ),
     backupPolicyType: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
     crossAccountBackupEnabled: z.boolean().default(false),
     organization: z

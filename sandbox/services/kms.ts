@@ -11,7 +11,7 @@ import type { SimKey } from '../state.js';
 
 /** KMS keys, aliases and grants per account × Region (facts §6). `aws/backup` exists everywhere. */
 
-function findKey(call: Call, keyId: string | undefined): SimKey | undefined {
+export function findKey(call: Call, keyId: string | undefined): SimKey | undefined {
   if (!keyId) return undefined;
   const arn = /^arn:aws:kms:([a-z0-9-]+):(\d{12}):(key|alias)\/(.+)$/.exec(keyId);
   const accountId = arn?.[2] ?? call.caller.accountId;

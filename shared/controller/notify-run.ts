@@ -48,8 +48,8 @@ export async function finishRun(
     }
   }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
-  await deps.store.saveSummary(summary, now);
   if (published) reportDelivery(deps, published);
+  await deps.store.saveSummary(summary, now);
   if (run) {
     deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');

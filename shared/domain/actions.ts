@@ -68,12 +68,17 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     scope: 'target',
     runsIn: 'member',
     mutatesExisting: false,
+    // With a customer-managed key AWS Backup creates a grant for itself and uses the key on the caller's
+    // behalf; the first vault of an account also creates the AWS Backup service-linked role.
+    // https://docs.aws.amazon.com/aws-backup/latest/devguide/create-a-vault.html
     permissions: [
       'backup:CreateBackupVault',
       'backup-storage:MountCapsule',
       'kms:DescribeKey',
       'kms:CreateGrant',
-      'kms:ListAliases',
+      'kms:Decrypt',
+      'kms:GenerateDataKey',
+      'iam:CreateServiceLinkedRole',
     ],
     description: 'Create the backup vault the policy targets, with the configured KMS key.',
   },

@@ -497,15 +497,15 @@ export interface ResourceFinding {
   /** When the current status began. */
   readonly since: string;
   /**
-   * When the controller last observed the resource's account × Region (set when read back from the store);
-   * an old value means its reconciles have been failing or not running.
-   */
-  readonly observedAt?: string | null;
-  /**
    * The newest finished backup job of the policy for this resource, kept across runs: job listings reach
    * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
    */
   readonly lastPolicyJob?: PolicyJobRecord | null;
+  /**
+   * When the controller last observed the resource's account × Region (set when read back from the store);
+   * an old value means its reconciles have been failing or not running.
+   */
+  readonly observedAt?: string | null;
 }
 
 /** A finished policy backup job as the store keeps it. */

@@ -37,7 +37,7 @@ describe('orgbackup plan --world', () => {
       'Plan for organization o-plantest123: 4 accounts × 2 Regions (eu-west-1, us-east-1) at 2026-03-02T00:00:00.000Z',
       'Audit mode: nothing was changed.',
       '',
-      'Planned actions: 19 (3 blocked)',
+      'Planned actions: 9 (3 blocked)',
     ]);
     expect(lines[4]?.split(/ {2,}/)).toEqual(['KIND', 'ACCOUNT', 'REGION', 'TARGET', 'BLOCKED', 'REASON']);
     // Org actions first, in the order they depend on each other; then each target's.
@@ -95,7 +95,7 @@ describe('orgbackup plan --world', () => {
     expect(body.writeCalls).toBe(0);
     expect(body.accounts).toEqual(['111111111111', '222222222222', '333333333333', '444444444444']);
     expect(body.summary.resources).toBe(4);
-    expect(body.actions).toHaveLength(19);
+    expect(body.actions).toHaveLength(9);
     expect(body.actions.every((action) => !action.applied)).toBe(true);
     expect(body.actions.filter((action) => action.blocked).map((action) => action.accountId)).toEqual([
       '111111111111',
@@ -134,7 +134,7 @@ describe('orgbackup plan --world', () => {
       const report = await harness.report();
       const run = await harness.store.getRun(sweep.runId);
       expect(planned.actions.map(actionKey).sort()).toEqual(activity.actions.map(actionKey).sort());
-      expect(planned.actions).toHaveLength(19);
+      expect(planned.actions).toHaveLength(9);
       const byArn = (a: ResourceFinding, b: ResourceFinding) => a.arn.localeCompare(b.arn);
       expect([...planned.findings].sort(byArn)).toEqual([...report.resources].sort(byArn));
       expect([...planned.problems].sort()).toEqual([...(run?.errors ?? [])].sort());

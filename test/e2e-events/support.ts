@@ -148,7 +148,7 @@ export async function startEventsBench(options: {
     awsSdkV3Client: idempotency.client,
   });
   const deps: ControllerDeps = {
-    ...harness.deps,
+    ...harness.depsOf('events'),
     metrics,
     store: recordingStore(harness.store, activity, failFindingReads, failTargetSaves),
   };

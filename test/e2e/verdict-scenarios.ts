@@ -518,11 +518,15 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     world: auditWorld(
       audit,
       {
-        [PROD]: preparedAccount({ vaults: [], resources: [{ arn: noVaultVolume, tags: { ...TAG } }] }),
-        // No backup role, and a vault without the configured lock.
+        // No vault, and its baseline's forwarding rules deleted by hand.
+        [PROD]: preparedAccount(
+          { vaults: [], resources: [{ arn: noVaultVolume, tags: { ...TAG } }] },
+          { baseline: { eventForwarding: false } },
+        ),
+        // The baseline's backup role deleted by hand, and a vault without the configured lock.
         [DEV]: preparedAccount(
           { vaults: [{ name: 'org-backup' }], resources: [{ arn: noRoleVolume, tags: { ...TAG } }] },
-          { roles: [] },
+          { roles: [], baseline: { backupRole: false } },
         ),
         [CENTRAL]: preparedAccount({
           vaults: [memberVault, centralVault(true)],

@@ -211,7 +211,7 @@ describe('member baseline StackSet', () => {
     });
   });
 
-  it('trusts only the controller role and forwards events with a role and no transformation', () => {
+  it('trusts only the controller roles and forwards events with a role and no transformation', () => {
     const resources = Object.values(memberTemplate.Resources);
     const executionRole = resources.find(
       (r) => r.Type === 'AWS::IAM::Role' && r.Properties.RoleName === 'OrgBackupControllerExecution',
@@ -219,7 +219,7 @@ describe('member baseline StackSet', () => {
     expect(executionRole?.Properties.AssumeRolePolicyDocument).toEqual({
       Version: '2012-10-17',
       Statement: [
-        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { Ref: 'ControllerRoleArn' } } },
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: { Ref: 'ControllerRoleArns' } } },
       ],
     });
     const [rule] = resources.filter((r) => r.Type === 'AWS::Events::Rule');

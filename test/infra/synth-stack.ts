@@ -11,6 +11,9 @@ import { memberBaselineNames } from '../../infra/member-baseline.js';
 export const FIXTURE_CONFIG = fileURLToPath(new URL('./fixtures/orgbackup.config.yaml', import.meta.url));
 export const ORGANIZATION_ID = 'o-abcdefghij';
 export const TARGET_OU_IDS = ['r-ab12', 'ou-ab12-cdef3456'];
+export const MANAGEMENT_ACCOUNT = '111111111111';
+/** Where the README recommends deploying; the fixture's policy Regions are elsewhere too. */
+export const STACK_REGION = 'eu-central-1';
 
 /** cdk.json's feature flags, as `cdk synth` sees them; esbuild skipped (toolchain G11). */
 export const TEST_CONTEXT = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
@@ -26,6 +29,7 @@ export function synthStack(overrides: Partial<OrgBackupControllerStackProps> = {
   const app = new App({ context: TEST_CONTEXT });
   const config = loadDeploymentConfig(FIXTURE_CONFIG);
   const stack = new OrgBackupControllerStack(app, 'OrgBackupController', {
+    env: { account: MANAGEMENT_ACCOUNT, region: STACK_REGION },
     config,
     organizationId: ORGANIZATION_ID,
     memberTargets: { organizationalUnitIds: TARGET_OU_IDS, excludedAccountIds: config.excludeAccounts },

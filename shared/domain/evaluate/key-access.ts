@@ -10,6 +10,20 @@ import type { DesiredState, ObservedKey, ObservedTarget } from '../model.js';
 import { backupRoleArn, isUsableKey } from './target-facts.js';
 
 const RDS_FAMILY = new Set(['RDS', 'Aurora', 'DocumentDB', 'Neptune']);
+const S3_SOURCE_OPERATIONS = ['Decrypt', 'DescribeKey'] as const;
+const RDS_SNAPSHOT_OPERATIONS = [
+  'DescribeKey',
+  'Decrypt',
+  'ReEncryptFrom',
+  'ReEncryptTo',
+  'CreateGrant',
+  'RetireGrant',
+] as const;
+
+/** Every operation a hand-written grant can carry: the IAM condition on kms:CreateGrant allows no other. */
+export const GRANTABLE_KEY_OPERATIONS: readonly string[] = [
+  ...new Set([...S3_SOURCE_OPERATIONS, ...RDS_SNAPSHOT_OPERATIONS]),
+];
 
 /**
  * The KMS operations the backup role needs for one use of a customer-managed key: reading an S3 source, or
@@ -18,10 +32,8 @@ const RDS_FAMILY = new Set(['RDS', 'Aurora', 'DocumentDB', 'Neptune']);
  */
 export function grantOperationsFor(key: ObservedKey): readonly string[] | null {
   if (key.usedBy !== 'resource' || key.encrypts === undefined) return null;
-  if (key.encrypts === 'S3') return ['Decrypt', 'DescribeKey'];
-  if (RDS_FAMILY.has(key.encrypts)) {
-    return ['DescribeKey', 'Decrypt', 'ReEncryptFrom', 'ReEncryptTo', 'CreateGrant', 'RetireGrant'];
-  }
+  if (key.encrypts === 'S3') return S3_SOURCE_OPERATIONS;
+  if (RDS_FAMILY.has(key.encrypts)) return RDS_SNAPSHOT_OPERATIONS;
   return null;
 }
 
