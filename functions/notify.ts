@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { instrumented } from '../shared/controller/lambda-instrumentation.js';
+import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { finishSweep, type NotifyOutcome, sendDailyDigest } from '../shared/controller/notify-run.js';
 
 const target = { accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) };

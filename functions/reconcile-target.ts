@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { instrumented, lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { instrumented } from '../shared/controller/lambda-instrumentation.js';
+import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { type OrgOutcome, reconcileOrg } from '../shared/controller/reconcile-org.js';
 import { reconcileTarget, type TargetOutcome } from '../shared/controller/reconcile-target.js';
 

@@ -1,5 +1,6 @@
 import type { ControllerDeps } from '../shared/controller/deps.js';
-import { instrumented, lambdaDeps, sweepTargetsPublisher } from '../shared/controller/lambda-runtime.js';
+import { instrumented } from '../shared/controller/lambda-instrumentation.js';
+import { lambdaDeps, sweepTargetsPublisher } from '../shared/controller/lambda-runtime.js';
 import { startSweep, type TargetsPublisher } from '../shared/controller/sweep.js';
 
 export interface SweepResult {

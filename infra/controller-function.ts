@@ -34,7 +34,7 @@ export interface ControllerFunctionProps {
 
 /**
  * One handler from functions/ as a Lambda function: bundled locally by esbuild (no Docker) as ESM for Node.js
- * 22 on arm64, with its own log group (retention set, removed with the stack) and its own role, so that each
+ * 22 on arm64, AWS SDK included, with its own log group (retention set, removed with the stack) and its own role, so that each
  * function's grants stay separate and no AWS managed policy is attached.
  */
 export class ControllerFunction extends Construct {
@@ -75,12 +75,16 @@ export class ControllerFunction extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
       },
       bundling: {
+        // The SDK and Smithy versions the tests ran, not whatever the Lambda runtime happens to ship (its
+        // bundled SDK can be older than an export the controller imports). Each bundle holds only what its
+        // handler imports.
+        bundleAwsSDK: true,
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
-        // aws-xray-sdk-core (pulled in by the Powertools tracer) calls require() at run time (toolchain G13).
+        // aws-xray-sdk-core (pulled in by the Powertools tracer) calls require() at run time, which an ESM bundle has only through createRequire.
         banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
       },
     });

@@ -24,6 +24,10 @@ export interface OrgBackupControllerStackProps extends StackProps {
   readonly handlerEntry?: OrganizationBackupControllerProps['handlerEntry'];
   /** Feature flags for the private App that renders the member template. */
   readonly memberTemplateContext: Record<string, unknown>;
+  /** See OrganizationBackupControllerProps.sweepOverdueAfter. */
+  readonly sweepOverdueAfter?: OrganizationBackupControllerProps['sweepOverdueAfter'];
+  /** See OrganizationBackupControllerProps.eventsMaxConcurrency. */
+  readonly eventsMaxConcurrency?: OrganizationBackupControllerProps['eventsMaxConcurrency'];
 }
 
 /** The management-account stack: the controller construct plus the values only known at deploy time. */
@@ -60,6 +64,8 @@ export class OrgBackupControllerStack extends Stack {
       createMemberExecutionRole: props.createMemberExecutionRole,
       memberTemplateContext: props.memberTemplateContext,
       ...(props.handlerEntry ? { handlerEntry: props.handlerEntry } : {}),
+      ...(props.sweepOverdueAfter ? { sweepOverdueAfter: props.sweepOverdueAfter } : {}),
+      ...(props.eventsMaxConcurrency ? { eventsMaxConcurrency: props.eventsMaxConcurrency } : {}),
     });
     acknowledgeControllerFindings(this, {
       memberRoleName: props.config.memberRoleName,

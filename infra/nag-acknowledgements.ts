@@ -206,6 +206,12 @@ function controllerAcknowledgements(stack: Stack, names: AcknowledgementNames): 
         'its own outcome in the fan-out results instead.',
     },
     {
+      path: 'Controller/ScheduleDeadLetters',
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is the dead-letter queue of the hourly sweep and daily digest schedules; its depth alarms.',
+    },
+    {
       path: 'Controller/SweepTargets',
       id: 'AwsSolutions-S1',
       reason:

@@ -402,16 +402,25 @@ export class OrganizationBackupController extends Construct {
       maxConcurrency: props.fanOutConcurrency ?? 300,
       logRetention,
     });
+    // A schedule target that still fails after its retries lands here (and alarms) instead of vanishing.
+    const scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
     new Schedule(this, 'HourlySweep', {
       description: 'Starts the org-backup-controller sweep.',
       schedule: props.sweepSchedule ?? ScheduleExpression.rate(Duration.hours(1)),
-      target: new StepFunctionsStartExecution(this.sweep.stateMachine, {}),
+      target: new StepFunctionsStartExecution(this.sweep.stateMachine, {
+        deadLetterQueue: scheduleDeadLetters,
+      }),
     });
     new Schedule(this, 'DailyDigest', {
       description: 'Sends the org-backup-controller daily digest.',
       schedule: props.digestSchedule ?? ScheduleExpression.cron({ hour: '8', minute: '0' }),
       target: new ScheduleLambdaInvoke(notify.function, {
         input: ScheduleTargetInput.fromObject({ kind: 'digest' }),
+        deadLetterQueue: scheduleDeadLetters,
       }),
     });
 
@@ -432,7 +441,7 @@ export class OrganizationBackupController extends Construct {
         Notify: notify.function,
         Report: report.function,
       },
-      deadLetterQueues: { Events: eventsDeadLetters },
+      deadLetterQueues: { Events: eventsDeadLetters, Schedules: scheduleDeadLetters },
       sweep: this.sweep.stateMachine,
     });
 

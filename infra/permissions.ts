@@ -90,153 +90,129 @@ export interface PermissionNames {
   readonly vaultNames: readonly string[];
 }
 
-const ORGANIZATIONS_BACKUP_POLICY_WRITES = [
-  'organizations:AttachPolicy',
-  'organizations:DetachPolicy',
-  'organizations:UpdatePolicy',
-  'organizations:EnablePolicyType',
-  'organizations:TagResource',
-];
-const CREATE_POLICY = 'organizations:CreatePolicy';
-const VAULT_WRITES = [
-  'backup:CreateBackupVault',
-  'backup:PutBackupVaultLockConfiguration',
-  'backup:PutBackupVaultAccessPolicy',
-];
-const CREATE_GRANT = 'kms:CreateGrant';
-/** Key use that only AWS Backup makes on the controller's behalf (CreateBackupVault with a customer key). */
-const KEY_USE_THROUGH_BACKUP = ['kms:Decrypt', 'kms:GenerateDataKey'];
-const SERVICE_LINKED_ROLE = 'iam:CreateServiceLinkedRole';
-/**
- * Writes the Service Authorization Reference defines no resource type for: Region and organization-wide
- * AWS Backup settings, and attaching a key to a vault's storage.
- */
-const WILDCARD_ONLY_WRITES = [
-  'backup:UpdateRegionSettings',
-  'backup:UpdateGlobalSettings',
-  'backup-storage:MountCapsule',
-];
 const READ_ACTION = /^[\w-]+:(Get|List|Describe)/;
-
 const BACKUP_SERVICE_PATTERN = 'backup.*.amazonaws.com';
 
+/** One statement of scoped writes: the actions it covers, and where and when they may act. */
+interface ScopedWrite {
+  readonly sid: string;
+  readonly actions: readonly string[];
+  readonly resources: (names: PermissionNames) => string[];
+  readonly conditions?: (names: PermissionNames) => Record<string, Record<string, unknown>>;
+}
+
+const arn = (service: string, region: string, resource: string) =>
+  `arn:${Aws.PARTITION}:${service}:${region}:${Aws.ACCOUNT_ID}:${resource}`;
+const backupPolicies = ({ organizationId }: PermissionNames) =>
+  arn('organizations', '', `policy/${organizationId}/backup_policy/*`);
+const keys = () => [arn('kms', '*', 'key/*')];
+
 /**
- * Turns a permission list into policy statements in which every write names what it may touch:
- * Organizations writes only backup policies of this organization, vault writes only the configured vaults,
- * KMS grants only to the backup role (with the operations the planner asks for) or by AWS Backup for
- * itself, and the service-linked role of AWS Backup. Reads stay on `*` (the controller discovers what it
- * reads). A write without a rule here fails synthesis instead of silently landing on `*`.
- * Account and Region come from the stack (`Aws.ACCOUNT_ID` resolves to each member account inside the
- * StackSet template).
+ * Every write the controller may be granted, with what it may touch. Account and Region come from the stack
+ * (`Aws.ACCOUNT_ID` resolves to each member account inside the StackSet template).
+ */
+const SCOPED_WRITES: readonly ScopedWrite[] = [
+  {
+    sid: 'BackupPoliciesOnly',
+    actions: [
+      'organizations:AttachPolicy',
+      'organizations:DetachPolicy',
+      'organizations:UpdatePolicy',
+      'organizations:EnablePolicyType',
+      'organizations:TagResource',
+    ],
+    resources: (names) => [
+      ...['root', 'ou', 'account'].map((kind) =>
+        arn('organizations', '', `${kind}/${names.organizationId}/*`),
+      ),
+      backupPolicies(names),
+    ],
+    conditions: () => ({ StringLikeIfExists: { 'organizations:PolicyType': 'BACKUP_POLICY' } }),
+  },
+  {
+    sid: 'CreateBackupPolicy',
+    actions: ['organizations:CreatePolicy'],
+    resources: (names) => [backupPolicies(names)],
+    conditions: () => ({ StringEquals: { 'organizations:PolicyType': 'BACKUP_POLICY' } }),
+  },
+  {
+    sid: 'ConfiguredVaultsOnly',
+    actions: [
+      'backup:CreateBackupVault',
+      'backup:PutBackupVaultLockConfiguration',
+      'backup:PutBackupVaultAccessPolicy',
+    ],
+    resources: (names) =>
+      [...new Set(names.vaultNames)].map((name) => arn('backup', '*', `backup-vault:${name}`)),
+  },
+  {
+    sid: 'GrantKeysToBackupRole',
+    actions: ['kms:CreateGrant'],
+    resources: keys,
+    conditions: (names) => ({
+      StringEquals: { 'kms:GranteePrincipal': arn('iam', '', `role/${names.backupRoleName}`) },
+      'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANTABLE_KEY_OPERATIONS] },
+    }),
+  },
+  {
+    sid: 'BackupGrantsForItself',
+    actions: ['kms:CreateGrant'],
+    resources: keys,
+    conditions: () => ({
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
+      StringLike: { 'kms:ViaService': BACKUP_SERVICE_PATTERN },
+    }),
+  },
+  {
+    // Key use that only AWS Backup makes on the controller's behalf (CreateBackupVault with a customer key).
+    sid: 'KeyUseThroughBackup',
+    actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+    resources: keys,
+    conditions: () => ({ StringLike: { 'kms:ViaService': BACKUP_SERVICE_PATTERN } }),
+  },
+  {
+    sid: 'BackupServiceLinkedRole',
+    actions: ['iam:CreateServiceLinkedRole'],
+    resources: () => [arn('iam', '', 'role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup')],
+    conditions: () => ({ StringEquals: { 'iam:AWSServiceName': 'backup.amazonaws.com' } }),
+  },
+  {
+    // The Service Authorization Reference defines no resource type for these: Region and organization-wide
+    // AWS Backup settings, and attaching a key to a vault's storage.
+    sid: 'SettingsWithoutResourceTypes',
+    actions: ['backup:UpdateRegionSettings', 'backup:UpdateGlobalSettings', 'backup-storage:MountCapsule'],
+    resources: () => ['*'],
+  },
+];
+
+/**
+ * Turns a permission list into policy statements in which every write names what it may touch
+ * (SCOPED_WRITES). Reads stay on `*` (the controller discovers what it reads). A write without a rule fails
+ * synthesis instead of silently landing on `*`.
  */
 export function permissionStatements(
   permissions: readonly string[],
   names: PermissionNames,
 ): PolicyStatement[] {
   assertAllowedPermissions(permissions);
-  const granted = new Set(permissions);
-  const take = (actions: readonly string[]) => {
-    const present = actions.filter((action) => granted.has(action));
-    for (const action of present) granted.delete(action);
-    return present;
-  };
-  const arn = (service: string, region: string, resource: string) =>
-    `arn:${Aws.PARTITION}:${service}:${region}:${Aws.ACCOUNT_ID}:${resource}`;
-  const org = names.organizationId;
-  const statements: PolicyStatement[] = [];
-
-  const orgWrites = take(ORGANIZATIONS_BACKUP_POLICY_WRITES);
-  if (orgWrites.length > 0) {
-    statements.push(
+  const scoped = SCOPED_WRITES.flatMap((write) => {
+    const actions = write.actions.filter((action) => permissions.includes(action));
+    if (actions.length === 0) return [];
+    const conditions = write.conditions?.(names);
+    return [
       new PolicyStatement({
-        sid: 'BackupPoliciesOnly',
-        actions: orgWrites,
-        resources: [
-          arn('organizations', '', `root/${org}/*`),
-          arn('organizations', '', `ou/${org}/*`),
-          arn('organizations', '', `account/${org}/*`),
-          arn('organizations', '', `policy/${org}/backup_policy/*`),
-        ],
-        conditions: { StringLikeIfExists: { 'organizations:PolicyType': 'BACKUP_POLICY' } },
+        sid: write.sid,
+        actions,
+        resources: write.resources(names),
+        ...(conditions ? { conditions } : {}),
       }),
-    );
-  }
-  if (take([CREATE_POLICY]).length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'CreateBackupPolicy',
-        actions: [CREATE_POLICY],
-        resources: [arn('organizations', '', `policy/${org}/backup_policy/*`)],
-        conditions: { StringEquals: { 'organizations:PolicyType': 'BACKUP_POLICY' } },
-      }),
-    );
-  }
-  const vaultWrites = take(VAULT_WRITES);
-  if (vaultWrites.length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'ConfiguredVaultsOnly',
-        actions: vaultWrites,
-        resources: [...new Set(names.vaultNames)].map((name) => arn('backup', '*', `backup-vault:${name}`)),
-      }),
-    );
-  }
-  const keys = arn('kms', '*', 'key/*');
-  if (take([CREATE_GRANT]).length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'GrantKeysToBackupRole',
-        actions: [CREATE_GRANT],
-        resources: [keys],
-        conditions: {
-          StringEquals: { 'kms:GranteePrincipal': arn('iam', '', `role/${names.backupRoleName}`) },
-          'ForAllValues:StringEquals': { 'kms:GrantOperations': [...GRANTABLE_KEY_OPERATIONS] },
-        },
-      }),
-      new PolicyStatement({
-        sid: 'BackupGrantsForItself',
-        actions: [CREATE_GRANT],
-        resources: [keys],
-        conditions: {
-          Bool: { 'kms:GrantIsForAWSResource': 'true' },
-          StringLike: { 'kms:ViaService': BACKUP_SERVICE_PATTERN },
-        },
-      }),
-    );
-  }
-  const keyUse = take(KEY_USE_THROUGH_BACKUP);
-  if (keyUse.length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'KeyUseThroughBackup',
-        actions: keyUse,
-        resources: [keys],
-        conditions: { StringLike: { 'kms:ViaService': BACKUP_SERVICE_PATTERN } },
-      }),
-    );
-  }
-  if (take([SERVICE_LINKED_ROLE]).length > 0) {
-    statements.push(
-      new PolicyStatement({
-        sid: 'BackupServiceLinkedRole',
-        actions: [SERVICE_LINKED_ROLE],
-        resources: [arn('iam', '', 'role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup')],
-        conditions: { StringEquals: { 'iam:AWSServiceName': 'backup.amazonaws.com' } },
-      }),
-    );
-  }
-
-  const settings = take(WILDCARD_ONLY_WRITES);
-  if (settings.length > 0) {
-    statements.push(
-      new PolicyStatement({ sid: 'SettingsWithoutResourceTypes', actions: settings, resources: ['*'] }),
-    );
-  }
-  const reads = [...granted].sort();
+    ];
+  });
+  const covered = new Set(SCOPED_WRITES.flatMap((write) => write.actions));
+  const reads = [...new Set(permissions.filter((action) => !covered.has(action)))].sort();
   const unscopedWrite = reads.find((action) => !READ_ACTION.test(action));
   if (unscopedWrite) throw new UnscopedWriteError(unscopedWrite);
-  if (reads.length > 0) {
-    statements.unshift(new PolicyStatement({ sid: 'Observe', actions: reads, resources: ['*'] }));
-  }
-  return statements;
+  return reads.length > 0
+    ? [new PolicyStatement({ sid: 'Observe', actions: reads, resources: ['*'] }), ...scoped]
+    : scoped;
 }

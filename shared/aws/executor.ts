@@ -27,7 +27,11 @@ import { collectPages } from './paginate.js';
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const ORG_PAGE_SIZE = 20;
 const CONFLICT_RETRY = { attempts: 5, baseDelayMs: 1000 };
-/** EnablePolicyType is asynchronous (facts §1.11); about two minutes of polling before giving up this run. */
+/**
+ * EnablePolicyType is asynchronous: the root lists the type as PENDING_ENABLE before ENABLED
+ * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_EnablePolicyType.html); about two minutes
+ * of polling before giving up this run.
+ */
 const POLICY_TYPE_POLL = { attempts: 12, delayMs: 10_000 };
 /**
  * Success without change: the thing already exists or is already in the wanted state. A retried create,
@@ -104,7 +108,7 @@ class ActionRunner {
         await this.factory.organizations().send(
           new CreatePolicyCommand({
             Name: spec.name,
-            // Required by the API model even though the docs call it optional (facts §10.7).
+            // Required by the API model (the SDK rejects a request without it) even though the docs call it optional.
             Description: spec.description,
             Content: spec.content,
             Type: BACKUP_POLICY,
@@ -130,7 +134,8 @@ class ActionRunner {
           .send(new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }));
         return;
       case 'EnableCrossAccountBackup':
-        // Only the management account may change global settings (facts §2.9); values are strings.
+        // Only the management account may change global settings; values are strings ("true").
+        // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html
         await this.factory
           .backup(this.factory.managementAccountId, this.factory.homeRegion)
           .send(new UpdateGlobalSettingsCommand({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } }));
@@ -164,7 +169,8 @@ class ActionRunner {
             KeyId: spec.keyArn,
             GranteePrincipal: spec.granteePrincipal,
             Operations: spec.operations as GrantOperation[],
-            // Reusing the name makes a retried CreateGrant return the existing grant (facts §6.4).
+            // Reusing the name makes a retried CreateGrant return the existing grant.
+            // https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateGrant.html
             Name: spec.grantName,
           }),
         );
@@ -228,7 +234,10 @@ class ActionRunner {
     );
   }
 
-  /** CreateBackupVault needs a key ARN, not an alias (facts §2.1); omitted means the AWS managed key. */
+  /**
+   * CreateBackupVault takes a key ARN, not an alias; omitted means the AWS managed key.
+   * https://docs.aws.amazon.com/aws-backup/latest/devguide/API_CreateBackupVault.html
+   */
   private async resolveKeyArn(action: Action, kmsKey: KmsKeySpec): Promise<string | undefined> {
     switch (kmsKey.type) {
       case 'aws-managed':

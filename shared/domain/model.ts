@@ -257,7 +257,23 @@ export interface EffectivePlan {
     readonly roleArn: string;
     readonly tagKey: string;
     readonly tagValues: readonly string[];
+    /** Further tag conditions, all of which must hold too. */
+    readonly conditions?: readonly SelectionCondition[];
   }[];
+  /** `selections.resources`: ARN patterns (and conditions) instead of one tag, as other teams may write. */
+  readonly resourceSelections?: readonly {
+    readonly roleArn: string;
+    readonly resourceTypes: readonly string[];
+    readonly notResourceTypes: readonly string[];
+    readonly conditions: readonly SelectionCondition[];
+  }[];
+}
+
+/** A selection condition on a resource tag (`aws:ResourceTag/<key>`); `like` values may hold `*`. */
+export interface SelectionCondition {
+  readonly operator: 'equals' | 'notEquals' | 'like' | 'notLike';
+  readonly tagKey: string;
+  readonly value: string;
 }
 export interface EffectiveRule {
   readonly name: string;
@@ -271,6 +287,10 @@ export interface EffectiveRule {
     readonly targetVaultArn: string;
     readonly deleteAfterDays: number | null;
   }[];
+  /** `schedule_expression_timezone` when the rule names one (the schedule is then read in that zone). */
+  readonly scheduleTimezone?: string;
+  /** `enable_continuous_backup`: point-in-time recovery points next to the scheduled ones. */
+  readonly continuousBackup?: boolean;
 }
 
 export interface ObservedVault {

@@ -37,6 +37,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { observeTarget, trustsServicePrincipal } from '../../shared/aws/observe-target.js';
 import { READ_PERMISSIONS } from '../../shared/aws/permissions.js';
+import { DAILY_PLAN } from '../domain/fixtures/desired.js';
 import { CENTRAL, desiredState, HOME, MANAGEMENT, MEMBER, testFactory } from './support.js';
 
 const backup = mockClient(BackupClient);
@@ -397,16 +398,7 @@ describe('observeTarget', () => {
             NextToken: 't2',
           },
     );
-    const daily = {
-      name: 'daily',
-      schedule: 'cron(0 5 ? * * *)',
-      startWindowMinutes: 60,
-      completionWindowMinutes: 180,
-      deleteAfterDays: 35,
-      coldStorageAfterDays: null,
-      copyToCentralVault: false,
-    };
-    const observed = await observeTarget(testFactory(), desiredState({ plans: [daily] }), TARGET, NOW);
+    const observed = await observeTarget(testFactory(), desiredState({ plans: [DAILY_PLAN] }), TARGET, NOW);
     // The daily 05:00 plan allows 24 h + 4 h of windows; twice that is 56 h.
     expect(backup).toHaveReceivedCommandWith(ListRecoveryPointsByBackupVaultCommand, {
       BackupVaultName: 'org-vault',

@@ -15,18 +15,25 @@ export const MANAGEMENT_ACCOUNT = '111111111111';
 /** Where the README recommends deploying; the fixture's policy Regions are elsewhere too. */
 export const STACK_REGION = 'eu-central-1';
 
-/** cdk.json's feature flags, as `cdk synth` sees them; esbuild skipped (toolchain G11). */
+/** cdk.json's feature flags (a test App does not read cdk.json), as `cdk synth` sees them; esbuild skipped. */
 export const TEST_CONTEXT = { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] };
 
+/** cdk.json's feature flags with esbuild running, as `cdk synth` bundles the functions. */
+export const BUNDLING_CONTEXT = cdkJson.context;
+
 /**
- * The management stack as the app builds it, from the fixture config. Bundling is skipped, so every
- * handler entry points at this (existing) file: NodejsFunction only checks that the entry exists.
+ * The management stack as the app builds it, from the fixture config. Bundling is skipped unless the
+ * context asks for it, so every handler entry points at this (existing) file by default: NodejsFunction
+ * only checks that the entry exists.
  */
-export function synthStack(overrides: Partial<OrgBackupControllerStackProps> = {}): {
+export function synthStack(
+  overrides: Partial<OrgBackupControllerStackProps> = {},
+  context: Record<string, unknown> = TEST_CONTEXT,
+): {
   app: App;
   stack: OrgBackupControllerStack;
 } {
-  const app = new App({ context: TEST_CONTEXT });
+  const app = new App({ context });
   const config = loadDeploymentConfig(FIXTURE_CONFIG);
   const stack = new OrgBackupControllerStack(app, 'OrgBackupController', {
     env: { account: MANAGEMENT_ACCOUNT, region: STACK_REGION },

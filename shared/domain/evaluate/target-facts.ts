@@ -11,6 +11,7 @@ import type {
   ObservedKey,
   ObservedTarget,
   ObservedVault,
+  SelectionCondition,
   TaggedResource,
 } from '../model.js';
 import { classifyArn } from '../resource-types.js';
@@ -111,11 +112,58 @@ export function plansCoveringRegion(policy: EffectivePolicy, region: string): Ef
 }
 
 /** A plan's tag selection picks the resource when the key matches exactly and the value is listed. */
-export function planSelects(plan: EffectivePlan, tags: Readonly<Record<string, string>>): boolean {
-  return plan.tagSelections.some((selection) => {
+/**
+ * Whether a plan selects a resource: a tag selection (the tag with one of its values, and every condition)
+ * or a resource selection (an ARN pattern that matches, none that excludes it, and every condition).
+ */
+export function planSelects(
+  plan: EffectivePlan,
+  tags: Readonly<Record<string, string>>,
+  arn?: string,
+): boolean {
+  const byTag = plan.tagSelections.some((selection) => {
     const value = tags[selection.tagKey];
-    return value !== undefined && selection.tagValues.includes(value);
+    return (
+      value !== undefined &&
+      selection.tagValues.includes(value) &&
+      (selection.conditions ?? []).every((condition) => conditionHolds(condition, tags))
+    );
   });
+  if (byTag || arn === undefined) return byTag;
+  return (plan.resourceSelections ?? []).some(
+    (selection) =>
+      selection.resourceTypes.some((pattern) => arnPatternMatches(pattern, arn)) &&
+      !selection.notResourceTypes.some((pattern) => arnPatternMatches(pattern, arn)) &&
+      selection.conditions.every((condition) => conditionHolds(condition, tags)),
+  );
+}
+
+function conditionHolds(condition: SelectionCondition, tags: Readonly<Record<string, string>>): boolean {
+  const value = tags[condition.tagKey];
+  switch (condition.operator) {
+    case 'equals':
+      return value === condition.value;
+    case 'notEquals':
+      return value !== condition.value;
+    case 'like':
+      return value !== undefined && wildcard(condition.value).test(value);
+    case 'notLike':
+      return value === undefined || !wildcard(condition.value).test(value);
+  }
+}
+
+/** `*` matches any run of characters; everything else literally. */
+function wildcard(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
+}
+
+function arnPatternMatches(pattern: string, arn: string): boolean {
+  return pattern === '*' || wildcard(pattern).test(arn);
 }
 
 /** What the effective policy does for one resource here. */
@@ -148,7 +196,7 @@ export function coverageOf(observed: ObservedTarget, resource: TaggedResource): 
       detail: `No plan of the effective backup policy lists ${observed.region}.`,
     };
   }
-  const selecting = inRegion.filter((plan) => planSelects(plan, resource.tags));
+  const selecting = inRegion.filter((plan) => planSelects(plan, resource.tags, resource.arn));
   if (selecting.length === 0) {
     return {
       covered: false,

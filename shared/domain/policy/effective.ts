@@ -1,5 +1,5 @@
 import { ControllerError } from '../errors.js';
-import type { EffectivePlan, EffectivePolicy, EffectiveRule } from '../model.js';
+import type { EffectivePlan, EffectivePolicy, EffectiveRule, SelectionCondition } from '../model.js';
 
 /**
  * Parses DescribeEffectivePolicy's `PolicyContent`. That output has no operators, lower-cased plan / rule /
@@ -37,6 +37,8 @@ function parsePlan(name: string, plan: Json): EffectivePlan {
   const rules = optionalRecord(field(plan, 'rules'), `${path}.rules`) ?? {};
   const selections = optionalRecord(field(plan, 'selections'), `${path}.selections`) ?? {};
   const tagSelections = optionalRecord(field(selections, 'tags'), `${path}.selections.tags`) ?? {};
+  const resourceSelections =
+    optionalRecord(field(selections, 'resources'), `${path}.selections.resources`) ?? {};
   return {
     name,
     regions: stringList(field(plan, 'regions'), `${path}.regions`) ?? [],
@@ -50,9 +52,62 @@ function parsePlan(name: string, plan: Json): EffectivePlan {
         roleArn: requiredString(field(entry, 'iam_role_arn'), `${at}.iam_role_arn`),
         tagKey: requiredString(field(entry, 'tag_key'), `${at}.tag_key`),
         tagValues: stringList(field(entry, 'tag_value'), `${at}.tag_value`) ?? [],
+        ...withConditions(parseConditions(field(entry, 'conditions'), `${at}.conditions`)),
       };
     }),
+    ...withResourceSelections(
+      entries(resourceSelections).map(([id, selection]) => {
+        const at = `${path}.selections.resources.${id}`;
+        const entry = record(selection, at);
+        return {
+          roleArn: requiredString(field(entry, 'iam_role_arn'), `${at}.iam_role_arn`),
+          resourceTypes: stringList(field(entry, 'resource_types'), `${at}.resource_types`) ?? [],
+          notResourceTypes: stringList(field(entry, 'not_resource_types'), `${at}.not_resource_types`) ?? [],
+          conditions: parseConditions(field(entry, 'conditions'), `${at}.conditions`),
+        };
+      }),
+    ),
   };
+}
+
+/** Only selections that have conditions carry them, so plans without any read as before. */
+const withConditions = (conditions: SelectionCondition[]) => (conditions.length > 0 ? { conditions } : {});
+const withResourceSelections = (
+  selections: NonNullable<EffectivePlan['resourceSelections']>,
+): Pick<EffectivePlan, 'resourceSelections'> =>
+  selections.length > 0 ? { resourceSelections: selections } : {};
+
+const CONDITION_OPERATORS: Readonly<Record<string, SelectionCondition['operator']>> = {
+  string_equals: 'equals',
+  string_not_equals: 'notEquals',
+  string_like: 'like',
+  string_not_like: 'notLike',
+};
+const RESOURCE_TAG_PREFIX = 'aws:resourcetag/';
+
+/**
+ * `conditions.<operator>.<name>.{condition_key, condition_value}`; only resource-tag keys
+ * (`aws:ResourceTag/<key>`) can be judged from a resource's tags, so other keys fail to parse loudly.
+ */
+function parseConditions(value: unknown, path: string): SelectionCondition[] {
+  const conditions = optionalRecord(value, path) ?? {};
+  return entries(conditions).flatMap(([operatorName, named]) => {
+    const operator = CONDITION_OPERATORS[operatorName.toLowerCase()];
+    if (!operator) throw new EffectivePolicyParseError(`${path}.${operatorName}`, 'is not a known condition');
+    return entries(record(named, `${path}.${operatorName}`)).map(([name, condition]) => {
+      const at = `${path}.${operatorName}.${name}`;
+      const entry = record(condition, at);
+      const key = requiredString(field(entry, 'condition_key'), `${at}.condition_key`);
+      if (!key.toLowerCase().startsWith(RESOURCE_TAG_PREFIX)) {
+        throw new EffectivePolicyParseError(`${at}.condition_key`, `names no resource tag (${key})`);
+      }
+      return {
+        operator,
+        tagKey: key.slice(RESOURCE_TAG_PREFIX.length),
+        value: requiredString(field(entry, 'condition_value'), `${at}.condition_value`),
+      };
+    });
+  });
 }
 
 function parseRule(name: string, rule: Json, path: string): EffectiveRule {
@@ -75,6 +130,10 @@ function parseRule(name: string, rule: Json, path: string): EffectiveRule {
       field(lifecycle, 'move_to_cold_storage_after_days'),
       `${path}.lifecycle.move_to_cold_storage_after_days`,
     ),
+    ...optionalTimezone(rule, path),
+    ...(boolean(field(rule, 'enable_continuous_backup'), `${path}.enable_continuous_backup`)
+      ? { continuousBackup: true }
+      : {}),
     copyActions: entries(copyActions).map(([key, action]) => {
       const at = `${path}.copy_actions.${key}`;
       const entry = record(action, at);
@@ -90,6 +149,22 @@ function parseRule(name: string, rule: Json, path: string): EffectiveRule {
       };
     }),
   };
+}
+
+function optionalTimezone(rule: Json, path: string): { scheduleTimezone?: string } {
+  const zone = optionalString(
+    field(rule, 'schedule_expression_timezone'),
+    `${path}.schedule_expression_timezone`,
+  );
+  return zone ? { scheduleTimezone: zone } : {};
+}
+
+/** A boolean, or its string form as effective policies print values. */
+function boolean(value: unknown, path: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  throw new EffectivePolicyParseError(path, `is not true or false (${JSON.stringify(value)})`);
 }
 
 /** Reads a field by case-insensitive name and unwraps an `@@assign` operator. */

@@ -74,6 +74,71 @@ describe('coverageOf', () => {
   });
 });
 
+describe("coverageOf: other teams' selections", () => {
+  const desired = desiredState();
+  const table = (name: string) => `arn:aws:dynamodb:${HOME_REGION}:222222222222:table/${name}`;
+  const observed = compliantTarget(desired, HOME_TARGET, {
+    effectivePolicy: {
+      plans: [
+        {
+          name: 'team-weekly',
+          regions: [HOME_REGION],
+          rules: effectivePolicyFor(desired).plans[0]!.rules,
+          tagSelections: [
+            {
+              roleArn: 'arn:aws:iam::222222222222:role/TeamBackup',
+              tagKey: 'DataClass',
+              tagValues: ['PII'],
+              conditions: [{ operator: 'notEquals', tagKey: 'Stage', value: 'dev' }],
+            },
+          ],
+          resourceSelections: [
+            {
+              roleArn: 'arn:aws:iam::222222222222:role/TeamBackup',
+              resourceTypes: ['arn:aws:dynamodb:*:*:table/*'],
+              notResourceTypes: ['arn:aws:dynamodb:*:*:table/scratch-*'],
+              conditions: [{ operator: 'like', tagKey: 'Team', value: 'ledger*' }],
+            },
+          ],
+        },
+      ],
+    },
+  });
+  it.each([
+    {
+      arn: table('ledger'),
+      tags: { Team: 'ledger-eu' },
+      covered: true,
+      why: 'ARN pattern and like-condition hold',
+    },
+    {
+      arn: table('scratch-1'),
+      tags: { Team: 'ledger-eu' },
+      covered: false,
+      why: 'not_resource_types excludes it',
+    },
+    { arn: table('orders'), tags: { Team: 'shop' }, covered: false, why: 'the like-condition fails' },
+    {
+      arn: ebsVolumeArn(),
+      tags: { Team: 'ledger' },
+      covered: false,
+      why: 'no resource pattern matches a volume',
+    },
+    { arn: ebsVolumeArn(), tags: { DataClass: 'PII' }, covered: true, why: 'tag selection, condition holds' },
+    {
+      arn: ebsVolumeArn(),
+      tags: { DataClass: 'PII', Stage: 'dev' },
+      covered: false,
+      why: 'its condition fails',
+    },
+  ] as { arn: string; tags: Record<string, string>; covered: boolean; why: string }[])(
+    '$arn $tags → covered=$covered ($why)',
+    ({ arn, tags, covered }) => {
+      expect(coverageOf(observed, { arn, tags }).covered).toBe(covered);
+    },
+  );
+});
+
 describe('lockRetentionConflicts', () => {
   const desired = desiredState();
   const rules = effectivePolicyFor(desired).plans.flatMap((plan) => plan.rules);

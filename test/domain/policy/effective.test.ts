@@ -183,3 +183,66 @@ describe('parseEffectivePolicy', () => {
     expect(() => parseEffectivePolicy(json)).toThrow(path);
   });
 });
+
+describe("parseEffectivePolicy: other teams' plans", () => {
+  const teamPolicy = JSON.stringify({
+    plans: {
+      'team-weekly': {
+        regions: ['eu-west-1'],
+        rules: {
+          weekly: {
+            schedule_expression: 'cron(0 3 ? * SUN *)',
+            schedule_expression_timezone: 'Europe/Berlin',
+            enable_continuous_backup: 'true',
+            target_backup_vault_name: 'team-vault',
+          },
+        },
+        selections: {
+          tags: {
+            pii: {
+              iam_role_arn: 'arn:aws:iam::$account:role/TeamBackup',
+              tag_key: 'DataClass',
+              tag_value: ['PII'],
+              conditions: {
+                string_not_equals: {
+                  skip: { condition_key: 'aws:ResourceTag/Stage', condition_value: 'dev' },
+                },
+              },
+            },
+          },
+          resources: {
+            tables: {
+              iam_role_arn: 'arn:aws:iam::$account:role/TeamBackup',
+              resource_types: ['arn:aws:dynamodb:*:*:table/*'],
+              not_resource_types: ['arn:aws:dynamodb:*:*:table/scratch-*'],
+              conditions: {
+                string_like: { team: { condition_key: 'aws:ResourceTag/Team', condition_value: 'ledger*' } },
+              },
+            },
+          },
+        },
+      },
+    },
+  });
+
+  it('reads resource selections, tag conditions, the schedule timezone and continuous backup', () => {
+    const [plan] = parseEffectivePolicy(teamPolicy).plans;
+    expect(plan!.rules[0]).toMatchObject({ scheduleTimezone: 'Europe/Berlin', continuousBackup: true });
+    expect(plan!.tagSelections[0]!.conditions).toEqual([
+      { operator: 'notEquals', tagKey: 'Stage', value: 'dev' },
+    ]);
+    expect(plan!.resourceSelections).toEqual([
+      {
+        roleArn: 'arn:aws:iam::$account:role/TeamBackup',
+        resourceTypes: ['arn:aws:dynamodb:*:*:table/*'],
+        notResourceTypes: ['arn:aws:dynamodb:*:*:table/scratch-*'],
+        conditions: [{ operator: 'like', tagKey: 'Team', value: 'ledger*' }],
+      },
+    ]);
+  });
+
+  it('rejects a condition on something other than a resource tag', () => {
+    const bad = teamPolicy.replace('aws:ResourceTag/Stage', 'aws:PrincipalTag/Stage');
+    expect(() => parseEffectivePolicy(bad)).toThrow(EffectivePolicyParseError);
+  });
+});

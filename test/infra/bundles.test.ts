@@ -1,0 +1,95 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handlerEntry } from '../../infra/controller-function.js';
+import { BUNDLING_CONTEXT, synthStack } from './synth-stack.js';
+import { functionRoleId, resourcesOfType, type TemplateJson } from './templates.js';
+
+/**
+ * The functions as `cdk synth` bundles them (esbuild runs here): each must carry the SDK and Smithy it was
+ * tested with, and the report function only the clients it uses.
+ */
+const RUNTIME_SDK_IMPORT = /\bfrom\s*["'](?:@aws-sdk|@smithy)\//;
+/** Every SDK client carries its service's signing name in its runtime config. */
+const clientsIn = (bundle: string) =>
+  [...new Set([...bundle.matchAll(/defaultSigningName:"([^"]+)"/g)].map((match) => match[1]))].sort();
+
+let bundles: Record<string, string>;
+let assemblyDirectory: string;
+
+beforeAll(() => {
+  const { app, stack } = synthStack({ handlerEntry }, BUNDLING_CONTEXT);
+  const assembly = app.synth();
+  assemblyDirectory = assembly.directory;
+  const template = assembly.getStackByName(stack.stackName).template as TemplateJson;
+  bundles = {};
+  for (const fn of ['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'] as const) {
+    const roleId = functionRoleId(stack, fn);
+    const [id] = resourcesOfType(template, 'AWS::Lambda::Function').find(
+      ([, resource]) => (resource.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === roleId,
+    )!;
+    const code = template.Resources[id]!.Properties.Code as { S3Key: string };
+    const directory = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    bundles[fn] = readFileSync(join(directory, 'index.mjs'), 'utf8');
+  }
+}, 600_000);
+
+afterAll(() => {
+  rmSync(assemblyDirectory, { recursive: true, force: true });
+});
+
+describe('function bundles', () => {
+  it('recognises an import left to the runtime', () => {
+    expect(RUNTIME_SDK_IMPORT.test('import{BackupClient as a}from"@aws-sdk/client-backup";')).toBe(true);
+    expect(RUNTIME_SDK_IMPORT.test('import{ConfiguredRetryStrategy as r}from"@smithy/core/retry"')).toBe(
+      true,
+    );
+    expect(
+      RUNTIME_SDK_IMPORT.test('"register it by calling [require(\\"@aws-sdk/signature-v4-crt\\")]"'),
+    ).toBe(false);
+  });
+
+  it.each(['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'])(
+    '%s carries its SDK and Smithy, importing none from the Lambda runtime',
+    (fn) => {
+      const bundle = bundles[fn]!;
+      expect(bundle.length).toBeGreaterThan(100_000);
+      expect(bundle.match(RUNTIME_SDK_IMPORT)?.[0]).toBeUndefined();
+      expect(clientsIn(bundle)).toContain('dynamodb');
+    },
+  );
+
+  it.each(['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'])(
+    '%s loads on its own, away from any node_modules, and exports its handler',
+    (fn) => {
+      const directory = mkdtempSync(join(tmpdir(), 'orgbackup-bundle-'));
+      try {
+        const file = join(directory, 'index.mjs');
+        writeFileSync(file, bundles[fn]!);
+        const loaded = spawnSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`,
+          ],
+          { cwd: directory, encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-central-1' } },
+        );
+        expect(loaded.stderr).toBe('');
+        expect(loaded.stdout).toBe('function');
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('gives the report function only the store and credential clients, no controller client', () => {
+    const clients = clientsIn(bundles.Report!);
+    for (const client of ['iam', 'kms', 'events', 'organizations', 'backup', 'tagging']) {
+      expect(clients).not.toContain(client);
+    }
+  });
+});
