@@ -40,7 +40,8 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
   const runId = `${trigger}-${now.toISOString()}`;
   await store.startRun({ runId, trigger, targets: targets.length + 1, now });
   // What the sweep no longer reconciles leaves the report; the GONE transitions are this run's history.
-  const retired = await store.retireTargetsOutside(targets, { runId, now });
+  // Only on a fresh account list: a stale (or empty) one must not retire accounts that are still there.
+  const retired = staleBecause ? [] : await store.retireTargetsOutside(targets, { runId, now });
   deps.log.info('Sweep started', {
     runId,
     accounts: accounts.length,
