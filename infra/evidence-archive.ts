@@ -5,6 +5,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectLockRetention } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface EvidenceArchiveProps {
@@ -14,6 +15,8 @@ export interface EvidenceArchiveProps {
   readonly retentionDays: number;
   /** When the pack is written. @default 06:00 UTC every day */
   readonly schedule?: ScheduleExpression;
+  /** Where an invocation that still fails after the scheduler's retries goes (alarmed by monitoring). */
+  readonly deadLetterQueue: IQueue;
 }
 
 /**
@@ -55,7 +58,7 @@ export class EvidenceArchive extends Construct {
     new Schedule(this, 'Daily', {
       description: 'Writes the daily compliance evidence pack.',
       schedule: props.schedule ?? ScheduleExpression.cron({ hour: '6', minute: '0' }),
-      target: new LambdaInvoke(props.writer, { role: scheduleRole }),
+      target: new LambdaInvoke(props.writer, { role: scheduleRole, deadLetterQueue: props.deadLetterQueue }),
     });
   }
 }

@@ -436,6 +436,7 @@ export class OrganizationBackupController extends Construct {
     this.evidence = new EvidenceArchive(this, 'Evidence', {
       writer: evidence.function,
       retentionDays: config.report.evidenceRetentionDays,
+      deadLetterQueue: scheduleDeadLetters,
     });
 
     this.reportApi = new ReportApi(this, 'Report', {

@@ -75,9 +75,12 @@ export function controllerPermissions(scope: PermissionScope): string[] {
   return all;
 }
 
-/** What the sweep function calls: it lists the organization, nothing else (read-only). */
-export const SWEEP_PERMISSIONS: readonly string[] = MANAGEMENT_READ_PERMISSIONS.filter((permission) =>
-  permission.startsWith('organizations:'),
+/**
+ * What the sweep function calls, all reads: it lists the organization, and reads the cross-account backup
+ * setting that its organization facts carry to every target.
+ */
+export const SWEEP_PERMISSIONS: readonly string[] = MANAGEMENT_READ_PERMISSIONS.filter(
+  (permission) => permission.startsWith('organizations:') || permission === 'backup:DescribeGlobalSettings',
 );
 
 /** Names every controller write is scoped to; all of them are known when the app is synthesized. */

@@ -5,7 +5,6 @@ import type { ActionRecord, FindingTransition } from '../domain/model.js';
 import { GLOBAL_REGION } from '../domain/model.js';
 import { planOrg } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
-import { treeNeededFor } from '../domain/scope.js';
 import { countOutcomes } from './action-records.js';
 import type { ControllerDeps } from './deps.js';
 
@@ -33,11 +32,9 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   const now = clock.now();
   let observed: Awaited<ReturnType<typeof observeOrganization>>;
   try {
-    // The account list comes from the sweep; the org target reads only what resolving attachTo needs.
-    observed = await observeOrganization(factory, {
-      policyName: desired.policy.name,
-      tree: treeNeededFor(desired.attachTo),
-    });
+    // The whole tree: resolving attachTo needs its OUs, and the account directory (the report's coverage by
+    // OU) needs where each account sits.
+    observed = await observeOrganization(factory, { policyName: desired.policy.name, tree: 'full' });
   } catch (error) {
     return orgTargetFailed(deps, runId, error);
   }

@@ -1,4 +1,5 @@
 import type { ReconcileTarget } from '../domain/model.js';
+import { GLOBAL_REGION } from '../domain/model.js';
 import { accountsInScope, observedRegions } from '../domain/scope.js';
 import type { RunTrigger } from '../store/types.js';
 import type { ControllerDeps } from './deps.js';
@@ -41,7 +42,11 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
   await store.startRun({ runId, trigger, targets: targets.length + 1, now });
   // What the sweep no longer reconciles leaves the report; the GONE transitions are this run's history.
   // Only on a fresh account list: a stale (or empty) one must not retire accounts that are still there.
-  const retired = staleBecause ? [] : await store.retireTargetsOutside(targets, { runId, now });
+  // The org target's organization-wide checks sit on the management account's `global` entry.
+  const orgEntry = { accountId: desired.context.managementAccountId, region: GLOBAL_REGION };
+  const retired = staleBecause
+    ? []
+    : await store.retireTargetsOutside([...targets, orgEntry], { runId, now });
   deps.log.info('Sweep started', {
     runId,
     accounts: accounts.length,

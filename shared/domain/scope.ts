@@ -57,10 +57,3 @@ export function accountsReachedBy(attachTo: readonly string[], tree: Organizatio
     tree.accounts.filter((account) => heads.has(account.id) || reached(account.parentId)).map((a) => a.id),
   );
 }
-
-/** How much of the OU tree resolving `attachTo` needs: nothing for the root, the OUs for OU paths and ids. */
-export function treeNeededFor(attachTo: readonly string[]): 'full' | 'ous' | 'none' {
-  if (attachTo.some((entry) => /^\d{12}$/.test(entry))) return 'full';
-  if (attachTo.some((entry) => entry.startsWith('/') || entry.startsWith('ou-'))) return 'ous';
-  return 'none';
-}

@@ -4,7 +4,6 @@ import {
   accountsReachedBy,
   attachesToWholeOrganization,
   observedRegions,
-  treeNeededFor,
 } from '../../shared/domain/scope.js';
 
 describe('accountsInScope', () => {
@@ -91,17 +90,5 @@ describe('accountsReachedBy', () => {
     { attachTo: ['/Workloads', 'ou-ab12-prod0001'], whole: false },
   ])('attachesToWholeOrganization($attachTo) is $whole', ({ attachTo, whole }) => {
     expect(attachesToWholeOrganization(attachTo)).toBe(whole);
-  });
-});
-
-describe('treeNeededFor', () => {
-  it.each([
-    { attachTo: ['root'], tree: 'none', why: 'the root id is known without a walk' },
-    { attachTo: ['r-ab12'], tree: 'none', why: 'so is a root given by id' },
-    { attachTo: ['/Workloads/Prod', 'root'], tree: 'ous', why: 'a path resolves against OU names' },
-    { attachTo: ['ou-ab12-prod0001'], tree: 'ous', why: 'an OU id is checked against the OUs' },
-    { attachTo: ['/Workloads', '222222222222'], tree: 'full', why: 'an account id needs the accounts' },
-  ])('$attachTo → $tree ($why)', ({ attachTo, tree }) => {
-    expect(treeNeededFor(attachTo)).toBe(tree);
   });
 });

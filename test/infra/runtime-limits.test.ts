@@ -167,7 +167,8 @@ describe('event intake limits', () => {
 describe('schedules', () => {
   it('sends a schedule target that still fails to an alarmed dead-letter queue', () => {
     const schedules = resourcesOfType(template, 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(2);
+    // The hourly sweep, the daily digest and the daily evidence pack.
+    expect(schedules).toHaveLength(3);
     const queues = schedules.map(([, schedule]) =>
       JSON.stringify((schedule.Properties.Target as { DeadLetterConfig?: unknown }).DeadLetterConfig),
     );
