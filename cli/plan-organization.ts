@@ -65,15 +65,14 @@ export async function planOrganization(input: {
   const { accountIds, regions, observed } = await observeTargets(input);
   // The whole run's plan, as one sweep would make it (blast radius included), in audit mode: nothing runs.
   const planned = plan(desired, org, observed, 'audit', now);
-  const findings = observed.flatMap(
-    (target) =>
-      evaluateTarget({
-        desired,
-        observed: target,
-        org: { crossAccountBackupEnabled: org.crossAccountBackupEnabled },
-        history: new Map(),
-        now,
-      }).findings,
+  const findings = observed.flatMap((target) =>
+    evaluateTarget({
+      desired,
+      observed: target,
+      org: { crossAccountBackupEnabled: org.crossAccountBackupEnabled },
+      history: new Map(),
+      now,
+    }).findings.map((finding) => ({ ...finding, observedAt: now.toISOString() })),
   );
   const unobserved = observed.flatMap((target) =>
     target.reachability.ok ? [] : [`${target.accountId}/${target.region}: ${target.reachability.message}`],

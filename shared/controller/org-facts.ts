@@ -31,6 +31,8 @@ export interface OrgFactsRead {
  */
 export class OrgFactsCache {
   private last: OrgFacts | null = null;
+  /** Kept apart from `last`: the org reconcile learns it without listing the accounts. */
+  private crossAccountBackup: boolean | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -49,6 +51,7 @@ export class OrgFactsCache {
       const crossAccountBackupEnabled =
         (await readCrossAccountBackup(factory)) ?? this.last?.crossAccountBackupEnabled ?? null;
       this.last = { accounts, outsideAttachTo, crossAccountBackupEnabled, observedAt: now };
+      this.crossAccountBackup = crossAccountBackupEnabled ?? this.crossAccountBackup;
       return { facts: this.last, staleBecause: null };
     } catch (error) {
       if (!this.last) throw error;
@@ -73,10 +76,13 @@ export class OrgFactsCache {
 
   /** The setting as the org reconcile left it (it may just have enabled it). */
   rememberCrossAccountBackup(enabled: boolean | null): void {
-    if (this.last && enabled !== null) this.last = { ...this.last, crossAccountBackupEnabled: enabled };
+    if (enabled === null) return;
+    this.crossAccountBackup = enabled;
+    if (this.last) this.last = { ...this.last, crossAccountBackupEnabled: enabled };
   }
 
-  known(): OrgFacts | null {
-    return this.last;
+  /** The cross-account backup setting as last read or set in this process; null when never known. */
+  knownCrossAccountBackup(): boolean | null {
+    return this.crossAccountBackup;
   }
 }

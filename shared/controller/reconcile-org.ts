@@ -85,7 +85,7 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   // An unreadable setting (null) keeps the last known value rather than erasing it.
   const crossAccountBackupEnabled = enabledNow
     ? true
-    : (observed.crossAccountBackupEnabled ?? deps.orgFacts.known()?.crossAccountBackupEnabled ?? null);
+    : (observed.crossAccountBackupEnabled ?? deps.orgFacts.knownCrossAccountBackup());
   deps.orgFacts.rememberCrossAccountBackup(crossAccountBackupEnabled);
   return {
     crossAccountBackupEnabled,
@@ -111,7 +111,7 @@ async function orgTargetFailed(deps: ControllerDeps, runId: string, error: unkno
     errors: [`org: ${message}`],
   });
   return {
-    crossAccountBackupEnabled: deps.orgFacts.known()?.crossAccountBackupEnabled ?? null,
+    crossAccountBackupEnabled: deps.orgFacts.knownCrossAccountBackup(),
     problems: [],
     actions: [],
     newActions: [],
