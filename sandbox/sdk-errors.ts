@@ -39,7 +39,10 @@ interface ServiceInfo {
   readonly clientName: string;
   readonly exports: Record<string, unknown>;
   readonly base: ExceptionBase;
-  /** The code the service uses when it throttles (facts §8.3 lists them all as retried). */
+  /**
+   * The code the service uses when it throttles; the SDK retries every one of them
+   * (docs/aws-behaviour.md#sdk-retries).
+   */
   readonly throttlingCode: string;
 }
 
