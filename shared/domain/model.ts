@@ -364,16 +364,19 @@ export interface VaultRecoveryPoint extends BackupOrigin {
   readonly creationDate: Date;
 }
 
-export type JobState =
-  | 'CREATED'
-  | 'PENDING'
-  | 'RUNNING'
-  | 'ABORTING'
-  | 'ABORTED'
-  | 'COMPLETED'
-  | 'FAILED'
-  | 'EXPIRED'
-  | 'PARTIAL';
+/** Every state AWS Backup reports for a backup or copy job. */
+export const JOB_STATES = [
+  'CREATED',
+  'PENDING',
+  'RUNNING',
+  'ABORTING',
+  'ABORTED',
+  'COMPLETED',
+  'FAILED',
+  'EXPIRED',
+  'PARTIAL',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
 
 export interface JobOutcome {
   readonly kind: 'BACKUP' | 'COPY';

@@ -8,6 +8,7 @@ import {
   type CheckResult,
   type CheckStatus,
   type FindingTransition,
+  JOB_STATES,
   type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
@@ -81,17 +82,7 @@ const findingSchema = z.object({
   lastPolicyJob: z
     .object({
       jobId: z.string(),
-      state: z.enum([
-        'CREATED',
-        'PENDING',
-        'RUNNING',
-        'ABORTING',
-        'ABORTED',
-        'COMPLETED',
-        'FAILED',
-        'EXPIRED',
-        'PARTIAL',
-      ]),
+      state: z.enum(JOB_STATES),
       creationDate: timestamp,
       statusMessage: z.string().nullable(),
       messageCategory: z.string().nullable(),

@@ -4,7 +4,7 @@
  * from these, so the absorbing happens once and routing never sees it.
  */
 import * as z from 'zod';
-import type { JobState } from '../model.js';
+import { JOB_STATES } from '../model.js';
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
@@ -29,17 +29,6 @@ export const optionalText = z
 
 export const requiredText = z.string().min(1);
 
-const JOB_STATES = [
-  'CREATED',
-  'PENDING',
-  'RUNNING',
-  'ABORTING',
-  'ABORTED',
-  'COMPLETED',
-  'FAILED',
-  'EXPIRED',
-  'PARTIAL',
-] as const satisfies readonly JobState[];
 export const jobState = z.enum(JOB_STATES);
 export const changeState = z.enum(['CREATED', 'MODIFIED', 'DELETED']);
 
