@@ -29,6 +29,7 @@ const MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
 
 /** Wire code of the error each service returns when IAM denies a request. */
 const ACCESS_DENIED: Readonly<Record<ServiceName, { name: string; status: number }>> = {
+  account: { name: 'AccessDeniedException', status: 403 },
   backup: { name: 'AccessDeniedException', status: 403 },
   organizations: { name: 'AccessDeniedException', status: 400 },
   tag: { name: 'AccessDeniedException', status: 400 },
@@ -40,6 +41,12 @@ const ACCESS_DENIED: Readonly<Record<ServiceName, { name: string; status: number
   secretsmanager: { name: 'AccessDeniedException', status: 400 },
   cloudtrail: { name: 'AccessDeniedException', status: 400 },
 };
+
+/** The error `service` returns when a policy denies the request. */
+export function accessDeniedError(service: ServiceName, message: string): Error {
+  const { name, status } = ACCESS_DENIED[service];
+  return serviceError(service, name, message, {}, status);
+}
 
 interface Verdict {
   readonly allowed: boolean;
@@ -97,12 +104,11 @@ export class IamAuthorizer {
         });
       }
       if (!verdict.allowed) {
-        const { name, status } = ACCESS_DENIED[call.service];
         const message =
           call.service === 'sts'
             ? `User: ${call.caller.arn} is not authorized to perform: ${request.action} on resource: ${request.resource}`
             : `User: ${call.caller.arn} is not authorized to perform: ${request.action} on resource: ${request.resource} ${verdict.why}`;
-        throw serviceError(call.service, name, message, {}, status);
+        throw accessDeniedError(call.service, message);
       }
     }
   }

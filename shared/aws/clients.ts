@@ -1,3 +1,4 @@
+import { AccountClient } from '@aws-sdk/client-account';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -109,6 +110,11 @@ export class ClientFactory {
     this.managementCredentials = options.credentials;
     this.retryDelayMs = options.retryDelayMs;
     this.clock = options.clock ?? { now: () => new Date() };
+  }
+
+  /** Account Management has one endpoint in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/acct.html). */
+  account(accountId: string): AccountClient {
+    return this.client('account', accountId, ORGANIZATIONS_REGION, (config) => new AccountClient(config));
   }
 
   backup(accountId: string, region: string): BackupClient {

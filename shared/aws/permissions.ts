@@ -40,6 +40,8 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'events:ListTargetsByRule',
   'kms:DescribeKey',
   'kms:ListGrants',
+  // The Regions enabled in the account, scanned for tagged resources outside the policy.
+  'account:ListRegions',
 ];
 
 export const READ_PERMISSIONS: readonly string[] = [

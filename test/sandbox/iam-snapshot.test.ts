@@ -5,6 +5,7 @@ import { listOf, statementsOf } from '../../sandbox/iam/policy.js';
 import { CATALOGED_OPERATIONS } from '../../sandbox/iam/requests.js';
 import { iamSnapshot, type SnapshotRole } from '../../sandbox/iam/snapshot.js';
 import { buildIamSnapshot, SNAPSHOT_PATH } from '../../sandbox/iam/synthesize-snapshot.js';
+import { accountHandlers } from '../../sandbox/services/account.js';
 import { backupHandlers } from '../../sandbox/services/backup.js';
 import { eventBridgeHandlers } from '../../sandbox/services/eventbridge.js';
 import { iamHandlers } from '../../sandbox/services/iam.js';
@@ -17,6 +18,7 @@ import { taggingHandlers } from '../../sandbox/services/tagging.js';
 const ANSWERED = Object.entries({
   backup: backupHandlers,
   organizations: organizationsHandlers,
+  account: accountHandlers,
   tag: taggingHandlers,
   sts: stsHandlers,
   iam: iamHandlers,
