@@ -2,7 +2,7 @@
 // report API it was served by (relative URLs), a page at a time, and writes every text with textContent:
 // account names, ARNs and details come from member accounts and are hostile input.
 import { CHECK_IDS, REASON_CODES, RESOURCE_STATUSES, type ResourceStatus } from '../shared/domain/model.js';
-import { REASON_FIXES } from '../shared/domain/reason-fixes.js';
+import { REASON_FIXES, WARNING_FIXES } from '../shared/domain/reason-fixes.js';
 
 type Json = Record<string, unknown>;
 interface Finding {
@@ -13,6 +13,8 @@ interface Finding {
   status: ResourceStatus;
   reasons: string[];
   detail: string;
+  warnings: string[];
+  warningDetail?: string;
   lastBackupTime: string | null;
   lastCopyTime: string | null;
   expectedBy: string | null;
@@ -563,13 +565,14 @@ async function renderFindings(filters: Record<string, string | undefined>): Prom
       h('td', {}, `${finding.accountId} ${finding.region}`),
       h('td', {}, finding.resourceType ?? '–'),
       h('td', { class: 'reasons' }, finding.reasons.join(' ') || '–'),
+      h('td', { class: 'reasons' }, finding.warnings.join(' ') || '–'),
       h('td', {}, when(finding.lastBackupTime)),
     );
   });
   byId('findings-body').replaceChildren(
     ...(rows.length > 0
       ? rows
-      : [h('tr', {}, h('td', { colspan: '6' }, 'No findings match these filters.'))]),
+      : [h('tr', {}, h('td', { colspan: '7' }, 'No findings match these filters.'))]),
   );
   const previous = byId('page-previous') as HTMLButtonElement;
   const next = byId('page-next') as HTMLButtonElement;
@@ -609,21 +612,23 @@ async function renderResource(reference: string | null): Promise<void> {
         ['Account and Region', `${finding.accountId} ${finding.region}`],
         ['Type', finding.resourceType ?? 'unknown'],
         ['Why', finding.detail],
+        ...(finding.warningDetail ? [['Warnings', finding.warningDetail] as [string, Child]] : []),
         ['Last backup', when(finding.lastBackupTime)],
         ['Last copy in the central vault', when(finding.lastCopyTime)],
         ['Expected by', when(finding.expectedBy)],
         ['Status since', when(finding.since)],
       ]
     : [['Status', 'No longer reported (untagged or deleted).']];
-  const fixes = (finding?.reasons ?? []).map((reason) =>
-    h(
-      'li',
-      { 'data-fix': reason },
-      h('code', {}, reason),
-      ' ',
-      REASON_FIXES[reason as keyof typeof REASON_FIXES] ?? 'No fix known to this version.',
+  const fix = (code: string, sentence: string | undefined) =>
+    h('li', { 'data-fix': code }, h('code', {}, code), ' ', sentence ?? 'No fix known to this version.');
+  const fixes = [
+    ...(finding?.reasons ?? []).map((reason) =>
+      fix(reason, REASON_FIXES[reason as keyof typeof REASON_FIXES]),
     ),
-  );
+    ...(finding?.warnings ?? [])
+      .filter((warning) => !finding?.reasons.includes(warning))
+      .map((warning) => fix(warning, WARNING_FIXES[warning as keyof typeof WARNING_FIXES])),
+  ];
   panel.replaceChildren(
     h('h2', { id: 'resource-heading', tabindex: '-1' }, 'Resource ', h('span', { class: 'wrap' }, arn)),
     close,
