@@ -81,6 +81,7 @@ function finding(accountId: string, region: string, index: number): ResourceFind
     status: gap?.status ?? 'PROTECTED',
     reasons: gap?.reasons ?? [],
     detail: gap ? 'A gap planted by the benchmark.' : 'Backed up by the policy.',
+    warnings: [],
     lastBackupTime: gap ? null : '2026-03-04T05:00:00.000Z',
     lastCopyTime: null,
     expectedBy: null,

@@ -11,6 +11,8 @@ export interface Finding {
   status: ResourceStatus;
   reasons: string[];
   detail: string;
+  warnings: string[];
+  warningDetail?: string;
   lastBackupTime: string | null;
   lastCopyTime: string | null;
   expectedBy: string | null;

@@ -67,13 +67,14 @@ export async function renderFindings(filters: Record<string, string | undefined>
       h('td', {}, `${finding.accountId} ${finding.region}`),
       h('td', {}, finding.resourceType ?? '–'),
       h('td', { class: 'reasons' }, finding.reasons.join(' ') || '–'),
+      h('td', { class: 'reasons' }, finding.warnings.join(' ') || '–'),
       h('td', {}, when(finding.lastBackupTime)),
     );
   });
   byId('findings-body').replaceChildren(
     ...(rows.length > 0
       ? rows
-      : [h('tr', {}, h('td', { colspan: '6' }, 'No findings match these filters.'))]),
+      : [h('tr', {}, h('td', { colspan: '7' }, 'No findings match these filters.'))]),
   );
   const previous = byId('page-previous') as HTMLButtonElement;
   const next = byId('page-next') as HTMLButtonElement;

@@ -1,5 +1,5 @@
 // One resource: its finding, the fix for each reason, and its transitions.
-import { REASON_FIXES } from '../../shared/domain/reason-fixes.js';
+import { REASON_FIXES, WARNING_FIXES } from '../../shared/domain/reason-fixes.js';
 import { api } from './api.js';
 import type { Finding, Transition } from './api-types.js';
 import { badge, byId, type Child, h, when } from './dom.js';
@@ -27,21 +27,23 @@ export async function renderResource(reference: string | null): Promise<void> {
         ['Account and Region', `${finding.accountId} ${finding.region}`],
         ['Type', finding.resourceType ?? 'unknown'],
         ['Why', finding.detail],
+        ...(finding.warningDetail ? [['Warnings', finding.warningDetail] as [string, Child]] : []),
         ['Last backup', when(finding.lastBackupTime)],
         ['Last copy in the central vault', when(finding.lastCopyTime)],
         ['Expected by', when(finding.expectedBy)],
         ['Status since', when(finding.since)],
       ]
     : [['Status', 'No longer reported (untagged or deleted).']];
-  const fixes = (finding?.reasons ?? []).map((reason) =>
-    h(
-      'li',
-      { 'data-fix': reason },
-      h('code', {}, reason),
-      ' ',
-      REASON_FIXES[reason as keyof typeof REASON_FIXES] ?? 'No fix known to this version.',
+  const fix = (code: string, sentence: string | undefined) =>
+    h('li', { 'data-fix': code }, h('code', {}, code), ' ', sentence ?? 'No fix known to this version.');
+  const fixes = [
+    ...(finding?.reasons ?? []).map((reason) =>
+      fix(reason, REASON_FIXES[reason as keyof typeof REASON_FIXES]),
     ),
-  );
+    ...(finding?.warnings ?? [])
+      .filter((warning) => !finding?.reasons.includes(warning))
+      .map((warning) => fix(warning, WARNING_FIXES[warning as keyof typeof WARNING_FIXES])),
+  ];
   panel.replaceChildren(
     h('h2', { id: 'resource-heading', tabindex: '-1' }, 'Resource ', h('span', { class: 'wrap' }, arn)),
     close,
