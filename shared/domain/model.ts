@@ -77,6 +77,24 @@ export const REASON_CODES = [
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
+/**
+ * Risks that will break protection later, while the status still says what is true now. A code may be a
+ * warning before it breaks anything and a reason once it does (KMS_KEY_PENDING_DELETION).
+ */
+export const WARNING_CODES = [
+  /** A KMS key the resource's backups need is scheduled for deletion; the next backup job will fail. */
+  'KMS_KEY_PENDING_DELETION',
+  /** Existing recovery points are encrypted with a key scheduled for deletion: unrestorable, lost on that date. */
+  'RECOVERY_POINTS_LOST_ON',
+  /** The vault's compliance-mode lock becomes immutable within 7 days; after that it cannot be changed. */
+  'LOCK_BECOMES_IMMUTABLE',
+  /** A rule's retention (now, or after the pending policy or lock change) is outside the vault lock's range. */
+  'LOCK_RETENTION_CONFLICT',
+  /** No restore of this resource type succeeded in the restore-testing window. */
+  'RESTORE_UNTESTED',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
 /** Checks of one account × Region. */
 export const TARGET_CHECK_IDS = [
   'EFFECTIVE_POLICY',
@@ -522,6 +540,10 @@ export interface ResourceFinding {
   readonly reasons: readonly ReasonCode[];
   /** A sentence explaining the status. */
   readonly detail: string;
+  /** Risks to come (possibly none); the status does not count them. */
+  readonly warnings: readonly WarningCode[];
+  /** One sentence per warning, with its date where it has one; absent without warnings. */
+  readonly warningDetail?: string | undefined;
   readonly lastBackupTime: string | null;
   /** Newest copy in the central vault, when a central vault is configured. */
   readonly lastCopyTime: string | null;
