@@ -43,6 +43,10 @@ export interface SimResource {
   readonly resourceType: string | null;
   tags: Record<string, string>;
   readonly kmsKeyArn?: string | undefined;
+  /** S3 buckets: versioning on (AWS Backup needs it). */
+  readonly versioning: boolean;
+  /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
+  readonly fileSystemType?: string | undefined;
   everTagged: boolean;
   tagVersion: number;
   deleted: boolean;

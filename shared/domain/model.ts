@@ -357,6 +357,24 @@ export interface TaggedResource {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the services' own list calls say about one tagged resource: the KMS key that encrypts it and the
+ * details that decide how AWS Backup treats it. Keyed by resource ARN in ObservedTarget.resourceDetails;
+ * a resource the lists did not return (type not listed, deleted meanwhile) has no entry.
+ */
+export interface ResourceDetails {
+  /** The KMS key ARN the service reports for the resource; null: not encrypted with a KMS key. */
+  readonly keyArn: string | null;
+  /** EC2 instances: the keys of every attached volume (a backup snapshots them all), sorted, unique. */
+  readonly volumeKeyArns?: readonly string[];
+  /** RDS-family: the engine (`aurora-postgresql`, `docdb`, `neptune`, `postgres`…). */
+  readonly engine?: string;
+  /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
+  readonly fileSystemType?: string;
+  /** S3 buckets: whether versioning is on (off covers never enabled and suspended). */
+  readonly versioningEnabled?: boolean;
+}
+
 export interface ProtectedResource {
   readonly arn: string;
   readonly resourceType: string;
@@ -454,6 +472,8 @@ export interface ObservedTarget {
   };
   /** Resources carrying the selection tag key in any case, with any value (near misses included). */
   readonly resources: readonly TaggedResource[];
+  /** Keys and engine/type details of the tagged resources, by resource ARN (see ResourceDetails). */
+  readonly resourceDetails: Readonly<Record<string, ResourceDetails>>;
   readonly protectedResources: readonly ProtectedResource[];
   /** Recovery points in the configured vault created within the allowed age (of any origin and status). */
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
