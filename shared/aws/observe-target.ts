@@ -13,6 +13,7 @@ import {
   readVaultRecoveryPoints,
 } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
+import { readResourceDetails } from './observe-resource-details.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
@@ -76,6 +77,7 @@ export function unobservedTarget(target: TargetRef, reachability: Reachability):
       eventPattern: null,
     },
     resources: [],
+    resourceDetails: {},
     protectedResources: [],
     vaultRecoveryPoints: [],
     jobs: [],
@@ -95,7 +97,7 @@ async function readTarget(
   const roleArn = backupRoleArn(desired, accountId);
 
   const [
-    resources,
+    { resources, resourceDetails },
     protectedResources,
     vault,
     centralVault,
@@ -107,7 +109,10 @@ async function readTarget(
     vaultRecoveryPoints,
     expiredRecoveryPoints,
   ] = await allOrMostTellingFailure([
-    readTaggedResources(factory, target, desired.selection.tagKey),
+    readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
+      resources: tagged,
+      resourceDetails: await readResourceDetails(factory, target, tagged, now),
+    })),
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
@@ -152,6 +157,7 @@ async function readTarget(
     keys,
     eventForwarding,
     resources,
+    resourceDetails,
     protectedResources,
     vaultRecoveryPoints,
     jobs,

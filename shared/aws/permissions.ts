@@ -42,6 +42,13 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'kms:ListGrants',
   // The Regions enabled in the account, scanned for tagged resources outside the policy.
   'account:ListRegions',
+  // Which key encrypts each tagged resource, and its engine or type.
+  'ec2:DescribeVolumes',
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBClusters',
+  'fsx:DescribeFileSystems',
+  's3:GetBucketVersioning',
+  's3:GetEncryptionConfiguration',
 ];
 
 export const READ_PERMISSIONS: readonly string[] = [
