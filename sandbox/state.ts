@@ -54,6 +54,8 @@ export interface SimResource {
   everTagged: boolean;
   tagVersion: number;
   deleted: boolean;
+  /** When it was deleted: the Tagging API keeps returning it for a while after. */
+  deletedAt?: Date;
 }
 
 export interface SimLock {

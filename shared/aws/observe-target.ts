@@ -13,7 +13,7 @@ import {
   readVaultRecoveryPoints,
 } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
-import { readResourceDetails } from './observe-resource-details.js';
+import { readResourceDetails, typesListedInFull } from './observe-resource-details.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
@@ -97,7 +97,7 @@ async function readTarget(
   const roleArn = backupRoleArn(desired, accountId);
 
   const [
-    { resources, resourceDetails },
+    { resources, resourceDetails, typesListedInFull: listedInFull },
     protectedResources,
     vault,
     centralVault,
@@ -112,6 +112,7 @@ async function readTarget(
     readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
       resources: tagged,
       resourceDetails: await readResourceDetails(factory, target, tagged, now),
+      typesListedInFull: typesListedInFull(tagged),
     })),
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
@@ -162,6 +163,7 @@ async function readTarget(
     vaultRecoveryPoints,
     jobs,
     expiredRecoveryPoints,
+    typesListedInFull: listedInFull,
   };
 }
 

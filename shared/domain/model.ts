@@ -491,6 +491,12 @@ export interface ObservedTarget {
    * Nothing was read there.
    */
   readonly regionScanDenied?: string;
+  /**
+   * Tagging types (`ec2:volume`, `rds:db`…) whose own service listing was read in full here: a tagged resource
+   * of such a type without a `resourceDetails` entry no longer exists (the Tagging API returns deleted
+   * resources for a while).
+   */
+  readonly typesListedInFull?: readonly string[];
   /** EXPIRED recovery points (past retention, not deleted) per policy vault held here. */
   readonly expiredRecoveryPoints?: readonly { readonly vaultName: string; readonly count: number }[];
 }

@@ -153,10 +153,25 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
     return { findings, checks };
   }
   const findings = observed.resources.flatMap((resource) => {
+    if (isConfirmedGone(observed, resource)) return [];
     const verdict = judge(input, resource);
     return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
   });
   return { findings, checks };
+}
+
+/**
+ * The Tagging API returns deleted resources for a while (docs/aws-behaviour.md#tagging-getresources-coverage);
+ * where the type's own listing was read in full and does not hold the resource, it is gone and gets no
+ * finding (its stored one leaves as GONE, which never alerts).
+ */
+function isConfirmedGone(observed: ObservedTarget, resource: TaggedResource): boolean {
+  const type = classifyArn(resource.arn).taggingFilter;
+  return (
+    type !== null &&
+    (observed.typesListedInFull ?? []).includes(type) &&
+    observed.resourceDetails[resource.arn] === undefined
+  );
 }
 
 function finding(
