@@ -45,7 +45,8 @@ function visibleResources(call: Call): SimResource[] {
       resource.accountId === call.caller.accountId &&
       resource.region === call.region &&
       (!resource.deleted ||
-        (resource.deletedAt !== undefined && now - resource.deletedAt.getTime() < DELETED_RESOURCE_VISIBLE_MS)) &&
+        (resource.deletedAt !== undefined &&
+          now - resource.deletedAt.getTime() < DELETED_RESOURCE_VISIBLE_MS)) &&
       resource.everTagged,
   );
 }
