@@ -34,7 +34,7 @@ import {
   type ResourceTagMapping,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { observeTarget, trustsServicePrincipal } from '../../shared/aws/observe-target.js';
 import { READ_PERMISSIONS } from '../../shared/aws/permissions.js';
 import { DAILY_PLAN } from '../domain/fixtures/desired.js';
@@ -46,6 +46,10 @@ const organizations = mockClient(OrganizationsClient);
 const iam = mockClient(IAMClient);
 const events = mockClient(EventBridgeClient);
 const kms = mockClient(KMSClient);
+// The stubs sit on the clients' prototypes: later test files in the same worker get the real `send`.
+afterAll(() => {
+  for (const mock of [backup, tagging, organizations, iam, events, kms]) mock.restore();
+});
 const mocks = [backup, tagging, organizations, iam, events, kms];
 
 const NOW = new Date('2026-03-04T00:00:00Z');
