@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
@@ -33,9 +32,6 @@ export default defineConfig({
     // each file (that import was most of the unit project's time). Tests keep no state in modules: mocks
     // of SDK clients are restored after their file, and nothing patches globals.
     isolate: false,
-    // vitest's default on two cores is one worker, which leaves a core idle while tests wait for a child
-    // process (the CLI) or Chromium.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     // `npm test` runs all three; `npm run test:unit` only the fast one.
     projects: [
       {
