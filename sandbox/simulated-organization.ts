@@ -47,7 +47,8 @@ import type {
 import { applyTimelineEntry, type SkippedTimelineEntry } from './timeline.js';
 import type { FaultsInput, World } from './world.js';
 
-const HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
+/** Every operation the sandbox answers, by service. */
+export const SERVICE_HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
   account: accountHandlers,
   backup: backupHandlers,
   organizations: organizationsHandlers,
@@ -282,7 +283,7 @@ export class SimulatedOrganization {
     const operationKey = `${service}:${request.operation}`;
     this.meter.record(operationKey, caller.accountId);
     await this.faults.before(service, operationKey, caller.accountId, request.region);
-    const handler = HANDLERS[service][request.operation];
+    const handler = SERVICE_HANDLERS[service][request.operation];
     if (!handler) throw new SandboxUnsupportedOperationError(operationKey);
     const call: Call = {
       state: this.state,

@@ -52,7 +52,7 @@ export function accessDeniedError(service: ServiceName, message: string): Error 
   return serviceError(service, name, message, {}, status);
 }
 
-interface Verdict {
+export interface Verdict {
   readonly allowed: boolean;
   readonly why: string;
 }
@@ -98,7 +98,7 @@ export class IamAuthorizer {
     const principal = principalOf(call.caller);
     const global = this.globalContext(call, principal);
     for (const request of requests) {
-      const { verdict, inputs } = this.decide(identity, principal, global, request, call.caller.accountId);
+      const { verdict, inputs } = this.decide(identity, principal, global, request);
       for (const listener of this.listeners) {
         listener({
           principal: principal.arn,
@@ -122,7 +122,6 @@ export class IamAuthorizer {
     principal: RequestPrincipal,
     global: Readonly<Record<string, ContextValue | undefined>>,
     request: ActionRequest,
-    callerAccount: string,
   ): { verdict: Verdict; inputs?: DecisionInputs } {
     const resourceText = request.resourcePolicy?.text;
     const context = { ...global, ...request.context };
@@ -137,25 +136,17 @@ export class IamAuthorizer {
     ].join('\u0000');
     const known = this.decisions.get(key);
     if (known) return { verdict: known };
-    const evaluated: AuthorizationRequest = { action: request.action, resource: request.resource, context };
-    const fromIdentity = evaluatePolicies(identity.documents, evaluated);
-    const resourcePolicy = parsePolicy(resourceText);
-    const fromResource: Decision = resourcePolicy
-      ? evaluatePolicies([resourcePolicy], evaluated, principal)
-      : 'ImplicitDeny';
-    const verdict = combine(fromIdentity, fromResource, request, request.resourceAccount === callerAccount);
-    this.decisions.set(key, verdict);
-    return {
-      verdict,
-      inputs: {
-        principal,
-        request: evaluated,
-        resourceAccount: request.resourceAccount,
-        identityPolicies: identity.documents,
-        resourcePolicy,
-        resourcePolicyRequired: request.resourcePolicy?.required ?? false,
-      },
+    const inputs: DecisionInputs = {
+      principal,
+      request: { action: request.action, resource: request.resource, context },
+      resourceAccount: request.resourceAccount,
+      identityPolicies: identity.documents,
+      resourcePolicy: parsePolicy(resourceText),
+      resourcePolicyRequired: request.resourcePolicy?.required ?? false,
     };
+    const verdict = decideRequest(inputs);
+    this.decisions.set(key, verdict);
+    return { verdict, inputs };
   }
 
   private identityOf(caller: Caller): { key: string; documents: readonly PolicyDocument[] } {
@@ -197,6 +188,15 @@ export class IamAuthorizer {
   }
 }
 
+/** The decision for one request from everything it is made from (the authorizer memoises it). */
+export function decideRequest(inputs: DecisionInputs): Verdict {
+  const fromIdentity = evaluatePolicies(inputs.identityPolicies, inputs.request);
+  const fromResource: Decision = inputs.resourcePolicy
+    ? evaluatePolicies([inputs.resourcePolicy], inputs.request, inputs.principal)
+    : 'ImplicitDeny';
+  return combine(fromIdentity, fromResource, inputs, inputs.resourceAccount === inputs.principal.accountId);
+}
+
 /**
  * Same account: an allow in either the identity or the resource policy is enough. Across accounts both must
  * allow. A trust policy is always needed for AssumeRole. An explicit deny anywhere wins.
@@ -204,7 +204,7 @@ export class IamAuthorizer {
 function combine(
   identity: Decision,
   resource: Decision,
-  request: ActionRequest,
+  { request, resourcePolicyRequired }: DecisionInputs,
   sameAccount: boolean,
 ): Verdict {
   if (identity === 'ExplicitDeny')
@@ -219,7 +219,7 @@ function combine(
     allowed: false,
     why: `because no resource-based policy allows the ${request.action} action`,
   };
-  if (request.resourcePolicy?.required) {
+  if (resourcePolicyRequired) {
     if (resource !== 'Allow') return noResource;
     return sameAccount || identity === 'Allow' ? { allowed: true, why: '' } : noIdentity;
   }
