@@ -74,6 +74,8 @@ export const REASON_CODES = [
   'BACKUP_INCOMPLETE',
   /** Org check only: trusted access for backup.amazonaws.com is off (no organization-wide job monitoring). */
   'TRUSTED_ACCESS_DISABLED',
+  /** Check only: a compliance-mode vault lock becomes immutable within 7 days (also a finding warning). */
+  'LOCK_BECOMES_IMMUTABLE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -109,6 +111,7 @@ export const TARGET_CHECK_IDS = [
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
   'DYNAMODB_ADVANCED',
+  'VAULT_LOCK_DATE',
 ] as const;
 /** Organization-wide checks, reported on the management account's entry with region GLOBAL_REGION. */
 export const ORG_CHECK_IDS = ['TRUSTED_ACCESS'] as const;

@@ -43,6 +43,8 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
   TRUSTED_ACCESS_DISABLED:
     'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
+  LOCK_BECOMES_IMMUTABLE:
+    "Check the lock's minimum and maximum retention before its lock date; after it, nobody can change or remove the lock.",
 };
 
 /** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */

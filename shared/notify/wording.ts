@@ -103,6 +103,10 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
       'redeploy the member baseline StackSet instance of this account and Region (the management stack in ' +
       'the management account): it owns the forwarding rule and role',
   },
+  LOCK_BECOMES_IMMUTABLE: {
+    why: 'a compliance-mode vault lock becomes immutable within 7 days; after that nobody can change or remove it',
+    fix: "check the lock's minimum and maximum retention now, while it can still be changed",
+  },
   TRUSTED_ACCESS_DISABLED: {
     why: 'trusted access for AWS Backup is off, so cross-account job monitoring loses the organization view',
     fix: 'enable trusted access for backup.amazonaws.com in AWS Organizations (the organization owner decides)',

@@ -14,6 +14,7 @@ import { regionOptInCheck } from './region-opt-in.js';
 import { vaultExistsCheck } from './vault-exists.js';
 import { vaultKeyCheck } from './vault-key.js';
 import { vaultLockCheck } from './vault-lock.js';
+import { vaultLockDateCheck } from './vault-lock-date.js';
 
 export type { Check, CheckContext } from './check.js';
 
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   kmsKeyStateCheck,
   eventForwardingCheck,
   dynamoDbAdvancedCheck,
+  vaultLockDateCheck,
 ];
 
 /** In a scan-only Region nothing is managed, so only whether the policy covers it is worth reporting. */

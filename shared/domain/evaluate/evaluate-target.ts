@@ -61,6 +61,14 @@ import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
 import { type Warning, warningFields } from '../warnings.js';
+import {
+  describeLockDate,
+  type LockBecomingImmutable,
+  locksBecomingImmutable,
+  type RetentionCliff,
+  retentionCliff,
+  retentionCliffWarning,
+} from './lock-risks.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
 import {
   centralVaultFor,
@@ -149,8 +157,9 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
       );
     return { findings, checks };
   }
+  const risks = targetRisks(input);
   const findings = observed.resources.flatMap((resource) => {
-    const verdict = judge(input, resource);
+    const verdict = judge(input, resource, risks);
     return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
   });
   return { findings, checks };
@@ -182,7 +191,7 @@ function finding(
   };
 }
 
-function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | null {
+function judge(input: EvaluateTargetInput, resource: TaggedResource, risks: TargetRisks): Verdict | null {
   const { desired, observed } = input;
   const { tagKey, tagValue } = desired.selection;
   const match = matchSelection(resource.tags, desired.selection);
@@ -214,7 +223,45 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | 
       detail: `Tagged ${nearMiss.key}=${nearMiss.value}, which is not selected (${nearMiss.why}); the policy selects exactly ${expectedTag}.`,
     };
   }
-  return withOutsideBackups(judgeSelected(input, resource, base), protectedEntry);
+  const verdict = withOutsideBackups(judgeSelected(input, resource, base), protectedEntry);
+  return { ...verdict, warnings: warningsOf(input, resource, verdict, risks) };
+}
+
+/** What threatens every resource backed up here, found once per target. */
+interface TargetRisks {
+  readonly lockDates: readonly LockBecomingImmutable[];
+  readonly retentionCliff: RetentionCliff;
+}
+
+function targetRisks({ desired, observed, now }: EvaluateTargetInput): TargetRisks {
+  return {
+    lockDates: locksBecomingImmutable(desired, observed, now),
+    retentionCliff: retentionCliff(desired, observed),
+  };
+}
+
+/**
+ * Risks to come for a selected resource that a backup rule covers in a managed Region: a lock of a vault
+ * its backups or copies go to turning immutable soon, and retentions that vault's lock will reject. A
+ * reason the status already gives is not repeated as a warning.
+ */
+function warningsOf(
+  { desired, observed }: EvaluateTargetInput,
+  resource: TaggedResource,
+  verdict: Verdict,
+  risks: TargetRisks,
+): Warning[] {
+  const coverage = coverageOf(observed, resource);
+  if (!coverage.covered || !desired.regions.includes(observed.region)) return [];
+  const copies = coverage.rules.some((rule) => copiesToCentral(rule, desired, observed.region));
+  const central = centralVaultFor(desired, observed.region)?.name;
+  const lockDates = risks.lockDates
+    .filter(({ vaultName }) => vaultName === desired.vault.name || (copies && vaultName === central))
+    .map((lock) => ({ code: 'LOCK_BECOMES_IMMUTABLE' as const, why: describeLockDate(lock) }));
+  const cliff = verdict.reasons.includes('LOCK_RETENTION_CONFLICT')
+    ? []
+    : retentionCliffWarning(risks.retentionCliff, desired.vault.name);
+  return [...(verdict.warnings ?? []), ...lockDates, ...cliff];
 }
 
 /** Backups made outside the policy, newer than its own, are named on any verdict but PROTECTED. */

@@ -484,6 +484,7 @@ describe('evaluateTarget: status and reasons', () => {
       'EVENT_FORWARDING_MISSING',
       'DYNAMODB_ADVANCED_DISABLED',
       'TRUSTED_ACCESS_DISABLED',
+      'LOCK_BECOMES_IMMUTABLE',
     ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([
