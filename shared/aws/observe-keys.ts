@@ -69,6 +69,7 @@ async function readKey(
     manager,
     backupRoleHasGrant,
     usedBy,
+    ...(metadata.DeletionDate ? { deletionDate: metadata.DeletionDate } : {}),
   };
 }
 

@@ -353,6 +353,8 @@ export interface ObservedKey {
   readonly encrypts?: string;
   /** The controller's own named grant for the backup role already exists on the key. */
   readonly controllerGrantExists?: boolean;
+  /** PendingDeletion keys: when KMS deletes the key (DescribeKey `DeletionDate`). */
+  readonly deletionDate?: Date | null;
 }
 
 export interface TaggedResource {
