@@ -82,6 +82,9 @@ export function classifyTransition(transition: FindingTransition): AlertItem | n
   const { region, from, to, reasons, detail } = transition;
   const change = `${from ?? 'NEW'} → ${to}`;
   if (transition.subject.kind === 'resource') {
+    // A waived finding is accepted as it is until its waiver ends; then it alerts like any other.
+    if (transition.waiver === 'waived') return null;
+    if (transition.waiver === 'expired') return waiverEndedItem(transition);
     if (!changesClass(transition)) return null;
     const subject = transition.subject.arn;
     const toClass = statusClass(to);
@@ -98,6 +101,22 @@ export function classifyTransition(transition: FindingTransition): AlertItem | n
     return { kind: 'CHECK_RECOVERED', severity: 'info', region, subject, change, reasons, detail };
   }
   return null;
+}
+
+/** A waiver ended on a finding still in trouble: alerted as if it had just degraded. */
+function waiverEndedItem(transition: FindingTransition): AlertItem | null {
+  if (transition.subject.kind !== 'resource') return null;
+  const toClass = statusClass(transition.to);
+  if (toClass === 'OK') return null;
+  return {
+    kind: 'RESOURCE_DEGRADED',
+    severity: CLASS_SEVERITY[toClass],
+    region: transition.region,
+    subject: transition.subject.arn,
+    change: `${transition.to}, waiver ended`,
+    reasons: transition.reasons,
+    detail: transition.detail,
+  };
 }
 
 function flappingItem(transition: FindingTransition, changes: number, windowHours: number): AlertItem | null {

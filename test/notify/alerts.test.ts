@@ -93,6 +93,24 @@ describe('buildAlerts: which changes alert', () => {
       severity: null,
     },
     {
+      why: 'a waived resource losing protection is accepted until its waiver ends',
+      transition: { ...resource('PROTECTED', 'UNPROTECTED'), waiver: 'waived' as const },
+      kind: null,
+      severity: null,
+    },
+    {
+      why: 'the waiver of a still-unprotected resource ended: it alerts again',
+      transition: { ...resource('UNPROTECTED', 'UNPROTECTED'), waiver: 'expired' as const },
+      kind: 'RESOURCE_DEGRADED',
+      severity: 'critical',
+    },
+    {
+      why: 'the waiver of a resource that is fine by now ended: nothing to say',
+      transition: { ...resource('PROTECTED', 'PROTECTED'), waiver: 'expired' as const },
+      kind: null,
+      severity: null,
+    },
+    {
       why: 'a newly tagged resource waits for its first backup',
       transition: resource(null, 'PENDING'),
       kind: null,

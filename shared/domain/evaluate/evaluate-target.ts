@@ -56,10 +56,12 @@ import type {
   ResourceFinding,
   ResourceStatus,
   TaggedResource,
+  Waiver,
 } from '../model.js';
 import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
+import { isWaiverActive, waiverFor } from '../waivers.js';
 import { type Warning, warningFields } from '../warnings.js';
 import {
   describeLockDate,
@@ -95,6 +97,8 @@ export interface ResourceHistory {
   /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
   readonly lastBackupTime?: Date | null;
   readonly lastCopyTime?: Date | null;
+  /** The waiver the finding carried, kept while the target cannot be observed. */
+  readonly waiver?: Waiver | null;
 }
 
 export interface EvaluateTargetInput {
@@ -143,7 +147,7 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
     const findings = [...history.entries()]
       .filter(([, known]) => known.accountId === observed.accountId && known.region === observed.region)
       .map(([arn, known]) =>
-        finding(input, arn, known, {
+        finding(input, arn, known, null, {
           resourceType: classifyArn(arn).backupType,
           status: 'UNKNOWN',
           reasons: [reachability.reason],
@@ -160,18 +164,23 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
   const risks = targetRisks(input);
   const findings = observed.resources.flatMap((resource) => {
     const verdict = judge(input, resource, risks);
-    return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
+    return verdict ? [finding(input, resource.arn, history.get(resource.arn), resource.tags, verdict)] : [];
   });
   return { findings, checks };
 }
 
 function finding(
-  { observed, now }: EvaluateTargetInput,
+  { desired, observed, now }: EvaluateTargetInput,
   arn: string,
   known: ResourceHistory | undefined,
+  /** null: not observed now; a waiver by tag then holds as history knew it. */
+  tags: Readonly<Record<string, string>> | null,
   verdict: Verdict,
 ): ResourceFinding {
   const since = known && known.status === verdict.status ? known.since : now;
+  const waiver =
+    waiverFor(desired.exceptions, { accountId: observed.accountId, arn, tags }, now) ??
+    (tags === null && known?.waiver && isWaiverActive(known.waiver, now) ? known.waiver : null);
   return {
     accountId: observed.accountId,
     region: observed.region,
@@ -188,6 +197,7 @@ function finding(
     coveredSince: verdict.coveredSince?.toISOString() ?? null,
     since: since.toISOString(),
     ...(verdict.lastPolicyJob ? { lastPolicyJob: verdict.lastPolicyJob } : {}),
+    ...(waiver ? { waiver } : {}),
   };
 }
 
