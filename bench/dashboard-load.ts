@@ -13,7 +13,7 @@ const GAPS: readonly { status: ResourceStatus; reasons: ReasonCode[] }[] = [
   { status: 'STALE', reasons: ['RECOVERY_POINT_STALE'] },
 ];
 
-/** The requests the dashboard makes to show its first view (see dashboard/app.ts `start`). */
+/** The requests the dashboard makes to show its first view (see dashboard/app/index.ts `start`). */
 const FIRST_VIEW = [
   ['/summary', {}],
   ['/runs', { limit: '100' }],

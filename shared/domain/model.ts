@@ -127,7 +127,7 @@ export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
   /** Set when status is FAIL or WARN, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
-  readonly reason?: ReasonCode;
+  readonly reason?: ReasonCode | undefined;
   /** One sentence a person can act on. */
   readonly detail: string;
 }
@@ -156,10 +156,10 @@ export type KmsKeySpec =
 
 export interface VaultLockSpec {
   readonly mode: 'governance' | 'compliance';
-  readonly minRetentionDays?: number;
-  readonly maxRetentionDays?: number;
+  readonly minRetentionDays?: number | undefined;
+  readonly maxRetentionDays?: number | undefined;
   /** Compliance mode only (>= 3). */
-  readonly changeableForDays?: number;
+  readonly changeableForDays?: number | undefined;
 }
 
 export interface PlanSpec {
@@ -380,6 +380,24 @@ export interface TaggedResource {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the services' own list calls say about one tagged resource: the KMS key that encrypts it and the
+ * details that decide how AWS Backup treats it. Keyed by resource ARN in ObservedTarget.resourceDetails;
+ * a resource the lists did not return (type not listed, deleted meanwhile) has no entry.
+ */
+export interface ResourceDetails {
+  /** The KMS key ARN the service reports for the resource; null: not encrypted with a KMS key. */
+  readonly keyArn: string | null;
+  /** EC2 instances: the keys of every attached volume (a backup snapshots them all), sorted, unique. */
+  readonly volumeKeyArns?: readonly string[];
+  /** RDS-family: the engine (`aurora-postgresql`, `docdb`, `neptune`, `postgres`…). */
+  readonly engine?: string;
+  /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
+  readonly fileSystemType?: string;
+  /** S3 buckets: whether versioning is on (off covers never enabled and suspended). */
+  readonly versioningEnabled?: boolean;
+}
+
 export interface ProtectedResource {
   readonly arn: string;
   readonly resourceType: string;
@@ -477,6 +495,8 @@ export interface ObservedTarget {
   };
   /** Resources carrying the selection tag key in any case, with any value (near misses included). */
   readonly resources: readonly TaggedResource[];
+  /** Keys and engine/type details of the tagged resources, by resource ARN (see ResourceDetails). */
+  readonly resourceDetails: Readonly<Record<string, ResourceDetails>>;
   readonly protectedResources: readonly ProtectedResource[];
   /** Recovery points in the configured vault created within the allowed age (of any origin and status). */
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
@@ -501,7 +521,7 @@ export type ActionSpec =
   | {
       readonly kind: 'AttachPolicy';
       readonly policyName: string;
-      readonly policyId?: string;
+      readonly policyId?: string | undefined;
       readonly targetId: string;
     }
   | { readonly kind: 'DetachPolicy'; readonly policyId: string; readonly targetId: string }
@@ -510,9 +530,9 @@ export type ActionSpec =
   | {
       readonly kind: 'PutVaultLock';
       readonly vaultName: string;
-      readonly minRetentionDays?: number;
-      readonly maxRetentionDays?: number;
-      readonly changeableForDays?: number;
+      readonly minRetentionDays?: number | undefined;
+      readonly maxRetentionDays?: number | undefined;
+      readonly changeableForDays?: number | undefined;
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
@@ -541,11 +561,11 @@ export interface Action {
   readonly reason: string;
   /** IAM actions the controller needs to carry it out. */
   readonly permissions: readonly string[];
-  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string } | undefined;
   /** false in audit mode, when blocked, or when it failed. */
   readonly applied: boolean;
   /** Set by the executor when the write failed. */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -566,9 +586,9 @@ export interface ResourceFinding {
   /** Risks to come (possibly none); the status does not count them. */
   readonly warnings: readonly WarningCode[];
   /** One sentence per warning, with its date where it has one; absent without warnings. */
-  readonly warningDetail?: string;
+  readonly warningDetail?: string | undefined;
   /** Set while a configured exception waives the finding: it keeps its status, but is not alerted. */
-  readonly waiver?: Waiver;
+  readonly waiver?: Waiver | undefined;
   readonly lastBackupTime: string | null;
   /** Newest copy in the central vault, when a central vault is configured. */
   readonly lastCopyTime: string | null;
@@ -586,7 +606,7 @@ export interface ResourceFinding {
    * The newest finished backup job of the policy for this resource, kept across runs: job listings reach
    * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
    */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   /**
    * When the controller last observed the resource's account × Region (set when read back from the store);
    * an old value means its reconciles have been failing or not running.
@@ -618,7 +638,7 @@ export interface ReportSummary {
   /** PROTECTED as a share of every finding, waived ones included. */
   readonly coveragePercent: number;
   /** Findings carrying a waiver, counted apart (they are included above); absent when none is waived. */
-  readonly waived?: WaivedSummary;
+  readonly waived?: WaivedSummary | undefined;
 }
 
 export interface WaivedSummary {
@@ -635,8 +655,8 @@ export interface ActionRecord {
   readonly target: string;
   readonly reason: string;
   readonly applied: boolean;
-  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string } | undefined;
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
   readonly at: string;
 }
 
@@ -659,7 +679,7 @@ export interface FindingTransition {
    * Resources only. `waived`: the finding carries a waiver, so it is not alerted. `expired`: its waiver
    * ended (from and to are then its unchanged status), so it alerts again.
    */
-  readonly waiver?: 'waived' | 'expired';
+  readonly waiver?: 'waived' | 'expired' | undefined;
 }
 
 /** Counts by status for one account (all its Regions). */

@@ -402,7 +402,6 @@ describe('validateConfig: one row per kind of mistake', () => {
         c.exceptions = [{ account: '222222222222', reason: 'Decommissioning', owner: 'ops@example.com' }];
       },
       path: 'exceptions[0].expires',
-      fix: undefined,
     },
     {
       why: 'a waiver expiry is a day',
