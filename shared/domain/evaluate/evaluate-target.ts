@@ -63,6 +63,7 @@ import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '
 import { matchSelection } from '../tags.js';
 import { isWaiverActive, waiverFor } from '../waivers.js';
 import { type Warning, warningFields } from '../warnings.js';
+import { type KeyDeletionRisk, keyDeletionRisk, resourceKeyArns } from './key-deletion.js';
 import {
   describeLockDate,
   type LockBecomingImmutable,
@@ -233,8 +234,13 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource, risks: Targ
       detail: `Tagged ${nearMiss.key}=${nearMiss.value}, which is not selected (${nearMiss.why}); the policy selects exactly ${expectedTag}.`,
     };
   }
-  const verdict = withOutsideBackups(judgeSelected(input, resource, base), protectedEntry);
-  return { ...verdict, warnings: warningsOf(input, resource, verdict, risks) };
+  const keyRisk = keyDeletionRisk(input, {
+    backupType: base.resourceType,
+    resourceKeyArns: resourceKeyArns(input.observed, resource.arn),
+    lastPolicyBackup: base.lastBackupTime,
+  });
+  const verdict = withOutsideBackups(judgeSelected(input, resource, base, keyRisk), protectedEntry);
+  return { ...verdict, warnings: warningsOf(input, resource, verdict, risks, keyRisk) };
 }
 
 /** What threatens every resource backed up here, found once per target. */
@@ -260,6 +266,7 @@ function warningsOf(
   resource: TaggedResource,
   verdict: Verdict,
   risks: TargetRisks,
+  keyRisk: KeyDeletionRisk,
 ): Warning[] {
   const coverage = coverageOf(observed, resource);
   if (!coverage.covered || !desired.regions.includes(observed.region)) return [];
@@ -271,7 +278,10 @@ function warningsOf(
   const cliff = verdict.reasons.includes('LOCK_RETENTION_CONFLICT')
     ? []
     : retentionCliffWarning(risks.retentionCliff, desired.vault.name);
-  return [...(verdict.warnings ?? []), ...lockDates, ...cliff];
+  const keys = keyRisk.warnings.filter(
+    (warning) => !verdict.reasons.some((reason) => reason === warning.code),
+  );
+  return [...keys, ...lockDates, ...cliff];
 }
 
 /** Backups made outside the policy, newer than its own, are named on any verdict but PROTECTED. */
@@ -291,6 +301,7 @@ function judgeSelected(
   input: EvaluateTargetInput,
   resource: TaggedResource,
   given: Pick<Verdict, 'resourceType' | 'lastBackupTime' | 'lastCopyTime'>,
+  keyRisk: KeyDeletionRisk,
 ): Verdict {
   const { desired, observed, history, now } = input;
   const coverage = coverageOf(observed, resource);
@@ -310,6 +321,17 @@ function judgeSelected(
   );
   const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup) : null;
   const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
+  // Recovery points that cannot be restored protect nothing, whatever the jobs say.
+  if (keyRisk.unrestorable) {
+    return {
+      ...base,
+      ...keptJob,
+      expectedBy: null,
+      status: 'UNPROTECTED',
+      reasons: ['KMS_KEY_PENDING_DELETION'],
+      detail: keyRisk.unrestorable.detail,
+    };
+  }
   if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...jobFailure };
   const failedCopy = failedLatestCopy(input, resource.arn);
   if (failedCopy) return { ...base, expectedBy: null, ...failedCopy };

@@ -12,7 +12,7 @@
  * | one its recovery points depend on                      | none                         | warning KMS_KEY_PENDING_DELETION          |
  * | only one the next backup needs (other resource or vault key) | any                    | warning KMS_KEY_PENDING_DELETION          |
  */
-import type { DesiredState, ObservedKey, ObservedTarget } from '../model.js';
+import type { DesiredState, ObservedKey, ObservedTarget, ResourceDetails } from '../model.js';
 import type { Warning } from '../warnings.js';
 import { vaultKey } from './target-facts.js';
 
@@ -40,6 +40,17 @@ export interface ResourceKeys {
   readonly resourceKeyArns: readonly string[];
   /** The newest recovery point the policy made of it, if any. */
   readonly lastPolicyBackup: Date | null;
+}
+
+/** The keys encrypting a tagged resource, when its service's list call reported it. */
+export function resourceKeyArns(observed: ObservedTarget, arn: string): string[] {
+  const details = observed.resourceDetails[arn];
+  return details ? resourceKeyArnsOf(details) : [];
+}
+
+/** The keys encrypting a resource as its service reports them: its own, or each attached volume's. */
+export function resourceKeyArnsOf(details: ResourceDetails): string[] {
+  return [...new Set([...(details.keyArn ? [details.keyArn] : []), ...(details.volumeKeyArns ?? [])])];
 }
 
 export function isPendingDeletion(key: ObservedKey): boolean {

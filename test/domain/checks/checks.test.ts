@@ -475,11 +475,25 @@ describe('KMS_KEY_STATE', () => {
   runRows(kmsKeyStateCheck, [
     { why: 'all keys enabled', observed: (base) => ({ keys: [...base.keys, cmk()] }), status: 'PASS' },
     {
-      why: 'a key pending deletion',
+      why: 'a key pending deletion: how to cancel it',
       observed: (base) => ({ keys: [...base.keys, cmk({ state: 'PendingDeletion' })] }),
       status: 'FAIL',
       reason: 'KMS_KEY_PENDING_DELETION',
-      mentions: 'PendingDeletion',
+      mentions: 'aws kms cancel-key-deletion --key-id arn:aws:kms:eu-west-1:222222222222:key/data',
+    },
+    {
+      why: 'a resource key pending deletion names the date and the resources it encrypts',
+      observed: (base) => ({
+        keys: [
+          ...base.keys,
+          cmk({ state: 'PendingDeletion', deletionDate: new Date('2026-03-11T01:00:00Z') }),
+        ],
+        resources: [selectedResource(desiredState(), ebsVolumeArn())],
+        resourceDetails: { [ebsVolumeArn()]: { keyArn: cmk().arn } },
+      }),
+      status: 'FAIL',
+      reason: 'KMS_KEY_PENDING_DELETION',
+      mentions: `on 2026-03-11T01:00:00.000Z: the backups of 1 tagged resource(s) fail from now on, and recovery points encrypted with it are lost when it is deleted (${ebsVolumeArn()})`,
     },
     {
       why: 'the vault key disabled',
