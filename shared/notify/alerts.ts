@@ -6,6 +6,7 @@ export const ALERT_KINDS = [
   'RESOURCE_DEGRADED',
   'RESOURCE_FLAPPING',
   'CHECK_FAILED',
+  'CHECK_WARNED',
   'ACTION_FAILED',
   'ACTION_BLOCKED',
   'DRIFT_REPAIRED',
@@ -76,7 +77,8 @@ export function changesClass(transition: FindingTransition): boolean {
 
 /**
  * Which transitions are worth an alert. A resource whose status class changed (into trouble, first sight
- * included, or back to OK), a check into FAIL, and a check passing again. GONE and SKIPPED are not.
+ * included, or back to OK), a check into FAIL or newly into WARN, and a check passing again. GONE and
+ * SKIPPED are not.
  */
 export function classifyTransition(transition: FindingTransition): AlertItem | null {
   const { region, from, to, reasons, detail } = transition;
@@ -97,6 +99,9 @@ export function classifyTransition(transition: FindingTransition): AlertItem | n
   const subject = transition.subject.check;
   if (to === 'FAIL')
     return { kind: 'CHECK_FAILED', severity: 'critical', region, subject, change, reasons, detail };
+  // A warning that newly appears is said once, the day it appears; a FAIL easing to WARN is no news.
+  if (to === 'WARN' && from !== 'FAIL')
+    return { kind: 'CHECK_WARNED', severity: 'warning', region, subject, change, reasons, detail };
   if (to === 'PASS' && from === 'FAIL') {
     return { kind: 'CHECK_RECOVERED', severity: 'info', region, subject, change, reasons, detail };
   }

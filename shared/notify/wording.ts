@@ -134,6 +134,7 @@ export const KIND_HEADINGS: Readonly<Record<AlertKind, string>> = {
   RESOURCE_DEGRADED: 'Resources needing attention',
   RESOURCE_FLAPPING: 'Resources flapping',
   CHECK_FAILED: 'Prerequisite checks that failed',
+  CHECK_WARNED: 'Checks warning of what comes next',
   ACTION_FAILED: 'Repairs that failed',
   ACTION_BLOCKED: 'Repairs held back',
   DRIFT_REPAIRED: 'Drift repaired',

@@ -135,6 +135,18 @@ describe('buildAlerts: which changes alert', () => {
       severity: 'critical',
     },
     {
+      why: 'a warning appears (a compliance lock turning immutable soon): said once, the day it appears',
+      transition: check('PASS', 'WARN'),
+      kind: 'CHECK_WARNED',
+      severity: 'warning',
+    },
+    {
+      why: 'a failure easing to a warning is no news',
+      transition: check('FAIL', 'WARN'),
+      kind: null,
+      severity: null,
+    },
+    {
       why: 'a prerequisite repaired',
       transition: check('FAIL', 'PASS'),
       kind: 'CHECK_RECOVERED',
