@@ -39,10 +39,11 @@ function describePendingDeletion(desired: DesiredState, observed: ObservedTarget
     .map((resource) => resource.arn);
   const named = affected.slice(0, NAMED_RESOURCES).join(', ');
   const more = affected.length > NAMED_RESOURCES ? ` and ${affected.length - NAMED_RESOURCES} more` : '';
+  // The way out first: alert formats shorten long details from the end.
   return (
-    `The ${describeKey(key)}: the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
-    `recovery points encrypted with it are lost when it is deleted${affected.length > 0 ? ` (${named}${more})` : ''}. ` +
-    `To cancel, in account ${observed.accountId}: aws kms cancel-key-deletion --key-id ${key.arn} --region ` +
-    `${observed.region}, then aws kms enable-key with the same key; the controller never cancels it.`
+    `Cancel it (the controller never does): aws kms cancel-key-deletion --key-id ${key.arn} --region ` +
+    `${observed.region} in account ${observed.accountId}, then aws kms enable-key with the same key. The ` +
+    `${describeKey(key)}: the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
+    `recovery points encrypted with it are lost when it is deleted${affected.length > 0 ? `: ${named}${more}` : ''}.`
   );
 }

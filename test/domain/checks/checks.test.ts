@@ -493,7 +493,7 @@ describe('KMS_KEY_STATE', () => {
       }),
       status: 'FAIL',
       reason: 'KMS_KEY_PENDING_DELETION',
-      mentions: `on 2026-03-11T01:00:00.000Z: the backups of 1 tagged resource(s) fail from now on, and recovery points encrypted with it are lost when it is deleted (${ebsVolumeArn()})`,
+      mentions: `on 2026-03-11T01:00:00.000Z: the backups of 1 tagged resource(s) fail from now on, and recovery points encrypted with it are lost when it is deleted: ${ebsVolumeArn()}.`,
     },
     {
       why: 'the vault key disabled',
