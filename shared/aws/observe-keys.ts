@@ -1,6 +1,6 @@
 import { DescribeKeyCommand, type KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
-import { classifyJobFailure, isJobFailure } from '../domain/job-messages.js';
 import { resourceKeyArnsOf } from '../domain/evaluate/key-deletion.js';
+import { classifyJobFailure, isJobFailure } from '../domain/job-messages.js';
 import type { JobOutcome, ObservedKey, ObservedVault, ResourceDetails } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { type Call, callSite, listAll, unlessUnreadable } from './observe-reads.js';
