@@ -33,6 +33,12 @@ export const kmsKeyStateCheck = defineCheck(
 );
 
 function describePendingDeletion(desired: DesiredState, observed: ObservedTarget, key: ObservedKey): string {
+  const central = observed.centralVault?.vault;
+  const whatBreaks =
+    central?.encryptionKeyArn === key.arn
+      ? `copies into the central vault ${central.name} from every account fail from now on, and the copies ` +
+        'there are lost when it is deleted; '
+      : '';
   const affected = observed.resources
     .filter((resource) => isSelected(desired, resource))
     .filter((resource) => key.usedBy === 'vault' || resourceKeyArns(observed, resource.arn).includes(key.arn))
@@ -43,7 +49,7 @@ function describePendingDeletion(desired: DesiredState, observed: ObservedTarget
   return (
     `Cancel it (the controller never does): aws kms cancel-key-deletion --key-id ${key.arn} --region ` +
     `${observed.region} in account ${observed.accountId}, then aws kms enable-key with the same key. The ` +
-    `${describeKey(key)}: the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
+    `${describeKey(key)}: ${whatBreaks}the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
     `recovery points encrypted with it are lost when it is deleted${affected.length > 0 ? `: ${named}${more}` : ''}.`
   );
 }

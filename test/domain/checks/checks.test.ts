@@ -75,6 +75,16 @@ function runRows(check: Check, rows: Row[]) {
 
 const lockedDesired = (lock: NonNullable<DesiredState['vault']['lock']>) =>
   desiredState({ vault: { ...desiredState().vault, lock } });
+const CENTRAL_VAULT_OBSERVED = {
+  name: 'central-vault',
+  arn: CENTRAL_VAULT.arn,
+  encryptionKeyArn: null,
+  locked: false,
+  minRetentionDays: null,
+  maxRetentionDays: null,
+  lockDate: null,
+};
+
 const cmk = (overrides: Partial<ObservedKey> = {}): ObservedKey => ({
   arn: keyArn(HOME_TARGET, 'data'),
   state: 'Enabled',
@@ -494,6 +504,22 @@ describe('KMS_KEY_STATE', () => {
       status: 'FAIL',
       reason: 'KMS_KEY_PENDING_DELETION',
       mentions: `on 2026-03-11T01:00:00.000Z: the backups of 1 tagged resource(s) fail from now on, and recovery points encrypted with it are lost when it is deleted: ${ebsVolumeArn()}.`,
+    },
+    {
+      why: "the central vault's key pending deletion: every account's copies there are at stake",
+      observed: (base) => {
+        const centralKey = keyArn(HOME_TARGET, 'central');
+        return {
+          centralVault: {
+            vault: { ...CENTRAL_VAULT_OBSERVED, encryptionKeyArn: centralKey },
+            accessPolicy: null,
+          },
+          keys: [...base.keys, cmk({ arn: centralKey, state: 'PendingDeletion', usedBy: 'vault' })],
+        };
+      },
+      status: 'FAIL',
+      reason: 'KMS_KEY_PENDING_DELETION',
+      mentions: 'copies into the central vault central-vault from every account fail from now on',
     },
     {
       why: 'the vault key disabled',
