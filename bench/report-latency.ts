@@ -1,7 +1,7 @@
 import { createFindingsTable } from '../sandbox/local-dynamo/create-table.js';
 import { handleReportRequest } from '../shared/controller/report-api.js';
 import type { ResourceFinding, ResourceStatus } from '../shared/domain/model.js';
-import { findingItem, targetItem } from '../shared/store/codecs.js';
+import { findingItem, targetItem, zeroCounts } from '../shared/store/codecs.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
 import { statusKey } from '../shared/store/keys.js';
 import { TableAccess } from '../shared/store/table-access.js';
@@ -82,6 +82,7 @@ async function load(table: TableAccess, findings: number): Promise<number> {
                 observedAt: OBSERVED_AT,
                 statuses: Object.fromEntries(rows.map((row) => [statusKey(row.arn), row.status])),
                 version: 1,
+                waivedByStatus: zeroCounts(),
               }),
             },
           },

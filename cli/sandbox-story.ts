@@ -8,6 +8,7 @@ import type {
   ResourceFinding,
 } from '../shared/domain/model.js';
 import { RESOURCE_STATUSES } from '../shared/domain/model.js';
+import { WARNING_FIXES } from '../shared/domain/reason-fixes.js';
 import { BLOCKED_WORDS, REASON_WORDS } from '../shared/notify/wording.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
@@ -136,6 +137,8 @@ export function formatStory(
     );
   }
 
+  out.push(...warningsAhead(report, c));
+
   out.push('', c('bold', 'Status by account at the end'));
   for (const [accountId, findings] of groupBy(report.resources, (finding) => finding.accountId)) {
     const counts = RESOURCE_STATUSES.flatMap((status) => {
@@ -156,6 +159,40 @@ export function formatStory(
     ),
   );
   return `${out.join('\n')}\n`;
+}
+
+/** Risks that will break protection later, and the findings waived on purpose, as the run ended. */
+function warningsAhead(report: ComplianceReport, c: (style: Style, text: string) => string): string[] {
+  const warned = report.resources.filter((finding) => finding.warnings.length > 0);
+  const lines = ['', c('bold', `Warnings: what breaks next (${plural(warned.length, 'resource')})`)];
+  if (warned.length === 0) lines.push('  none');
+  for (const [code, findings] of groupBy(
+    warned.flatMap((finding) => finding.warnings.map((code) => [code, finding] as const)),
+    ([code]) => code,
+  )) {
+    const sample = findings[0]![1];
+    lines.push(
+      `  ${c('yellow', code.padEnd(28))} ${String(findings.length).padStart(4)} — ${WARNING_FIXES[code]}`,
+    );
+    lines.push(c('dim', `  ${' '.repeat(28)}      e.g. ${sample.arn}: ${sample.warningDetail ?? ''}`));
+  }
+  const waived = report.summary.waived;
+  if (waived) {
+    const example = report.resources.find((finding) => finding.waiver);
+    lines.push(
+      `  ${c('cyan', 'waived'.padEnd(28))} ${String(waived.resources).padStart(4)} — not alerted until their waiver ` +
+        `ends; coverage without them ${waived.coveragePercentWithoutWaived.toFixed(1)}%`,
+    );
+    if (example?.waiver) {
+      lines.push(
+        c(
+          'dim',
+          `  ${' '.repeat(28)}      e.g. ${example.arn}: ${example.waiver.reason} (${example.waiver.owner}, until ${example.waiver.expires})`,
+        ),
+      );
+    }
+  }
+  return lines;
 }
 
 /** Repairs the safety brakes held back during the run (most are applied by later runs). */

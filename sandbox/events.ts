@@ -49,11 +49,15 @@ export class EventRouter {
     return built;
   }
 
-  /** A CloudTrail record of an API call, as EventBridge delivers it. */
+  /**
+   * A CloudTrail record of an API call, as EventBridge delivers it. `record` adds what some calls log beyond
+   * their request: `responseElements` (null otherwise) and the `resources` they touched.
+   */
   emitApiCall(
     call: { accountId: string; region: string; callerArn: string; service: string; eventName: string },
     requestParameters: Record<string, unknown>,
     alwaysDeliver = false,
+    record: { responseElements?: Record<string, unknown>; resources?: Record<string, unknown>[] } = {},
   ): void {
     const detail = {
       eventVersion: '1.09',
@@ -67,10 +71,11 @@ export class EventRouter {
       eventName: call.eventName,
       awsRegion: call.region,
       requestParameters,
-      responseElements: null,
+      responseElements: record.responseElements ?? null,
       requestID: this.state.nextId('request', 32),
       eventID: this.state.nextId('cloudtrail', 32),
       readOnly: false,
+      ...(record.resources ? { resources: record.resources } : {}),
       eventType: 'AwsApiCall',
       managementEvent: true,
       recipientAccountId: call.accountId,

@@ -159,8 +159,31 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
   } else if (entry.scheduleKeyDeletion) {
     const key =
       ctx.jobs.findKey(entry.scheduleKeyDeletion.arn) ?? reject(`no key ${entry.scheduleKeyDeletion.arn}`);
+    const { pendingWindowInDays } = entry.scheduleKeyDeletion;
     key.state = 'PendingDeletion';
-    key.deletionDate = new Date(state.now.getTime() + entry.scheduleKeyDeletion.pendingWindowInDays * DAY_MS);
+    key.deletionDate = new Date(state.now.getTime() + pendingWindowInDays * DAY_MS);
+    // KMS logs the call in CloudTrail with the key and its deletion date
+    // (https://docs.aws.amazon.com/kms/latest/developerguide/ct-schedule-key-deletion.html).
+    events.emitApiCall(
+      {
+        accountId: key.accountId,
+        region: key.region,
+        callerArn: operatorArn(key.accountId),
+        service: 'kms',
+        eventName: 'ScheduleKeyDeletion',
+      },
+      { keyId: key.keyId, pendingWindowInDays },
+      false,
+      {
+        responseElements: {
+          keyId: key.arn,
+          deletionDate: cloudTrailDate(key.deletionDate),
+          keyState: 'PendingDeletion',
+          pendingWindowInDays,
+        },
+        resources: [{ accountId: key.accountId, type: 'AWS::KMS::Key', ARN: key.arn }],
+      },
+    );
   } else if (entry.createAccount) {
     const spec = entry.createAccount;
     const parentId = parentIdForPath(state, spec.ou) ?? reject(`unknown OU ${spec.ou}`);
@@ -270,4 +293,14 @@ function emitCreateAccountResult(ctx: TimelineContext, accountId: string): void 
       },
     },
   });
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** Dates in KMS CloudTrail response elements read like `Dec 3, 2020, 12:00:00 AM` (UTC). */
+function cloudTrailDate(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const hours = date.getUTCHours();
+  const clock = `${hours % 12 || 12}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  return `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}, ${date.getUTCFullYear()}, ${clock} ${hours < 12 ? 'AM' : 'PM'}`;
 }

@@ -13,6 +13,7 @@ export interface Finding {
   detail: string;
   warnings: string[];
   warningDetail?: string;
+  waiver?: { reason: string; owner: string; expires: string };
   lastBackupTime: string | null;
   lastCopyTime: string | null;
   expectedBy: string | null;
@@ -53,7 +54,11 @@ export interface Transition {
 }
 
 export interface Summary {
-  total: Counts & { accounts: number; coveragePercent: number };
+  total: Counts & {
+    accounts: number;
+    coveragePercent: number;
+    waived?: Counts & { coveragePercentWithoutWaived: number };
+  };
   accounts: (Counts & { accountId: string })[];
   lastRun: Run | null;
 }

@@ -10,6 +10,9 @@ export function renderNow(summary: Summary): void {
   byId('coverage').textContent = `${total.coveragePercent.toFixed(1)}%`;
   byId('coverage-detail').textContent =
     `${total.byStatus.PROTECTED} of ${total.resources} tagged resources protected in ${total.accounts} accounts` +
+    (total.waived
+      ? `; ${total.waived.resources} waived, ${total.waived.coveragePercentWithoutWaived.toFixed(1)}% without them`
+      : '') +
     (summary.lastRun ? `; last run ${when(summary.lastRun.finishedAt ?? summary.lastRun.startedAt)}` : '');
   const list = byId('status-counts');
   list.replaceChildren(

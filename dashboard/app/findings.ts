@@ -67,7 +67,13 @@ export async function renderFindings(filters: Record<string, string | undefined>
       h('td', {}, `${finding.accountId} ${finding.region}`),
       h('td', {}, finding.resourceType ?? '–'),
       h('td', { class: 'reasons' }, finding.reasons.join(' ') || '–'),
-      h('td', { class: 'reasons' }, finding.warnings.join(' ') || '–'),
+      h(
+        'td',
+        { class: 'reasons' },
+        [...finding.warnings, ...(finding.waiver ? [`waived until ${finding.waiver.expires}`] : [])].join(
+          ' ',
+        ) || '–',
+      ),
       h('td', {}, when(finding.lastBackupTime)),
     );
   });

@@ -28,6 +28,14 @@ export async function renderResource(reference: string | null): Promise<void> {
         ['Type', finding.resourceType ?? 'unknown'],
         ['Why', finding.detail],
         ...(finding.warningDetail ? [['Warnings', finding.warningDetail] as [string, Child]] : []),
+        ...(finding.waiver
+          ? [
+              [
+                'Waived',
+                `${finding.waiver.reason} (owner ${finding.waiver.owner}; not alerted until ${finding.waiver.expires})`,
+              ] as [string, Child],
+            ]
+          : []),
         ['Last backup', when(finding.lastBackupTime)],
         ['Last copy in the central vault', when(finding.lastCopyTime)],
         ['Expected by', when(finding.expectedBy)],

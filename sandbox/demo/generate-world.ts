@@ -110,6 +110,13 @@ const world: WorldInput = {
             ...workload('222222222221', 'eu-west-1', 'pay', 18),
             // Planted: a bucket on a customer-managed key, scheduled for deletion mid-week (below).
             { arn: 'arn:aws:s3:::payments-ledger', tags: TAG, kmsKeyArn: paymentsKey },
+            // Planted: a volume on the same key; its snapshots keep that key, so once the deletion is
+            // scheduled its recovery points cannot be restored → UNPROTECTED, RECOVERY_POINTS_LOST_ON.
+            {
+              arn: 'arn:aws:ec2:eu-west-1:222222222221:volume/vol-ledgerdb01',
+              tags: TAG,
+              kmsKeyArn: paymentsKey,
+            },
             // Planted: a bucket whose key policy refuses the backup role: its jobs complete with issues
             // (objects skipped) → FAILING / BACKUP_INCOMPLETE; the controller never rewrites a key policy.
             { arn: 'arn:aws:s3:::payments-exports', tags: TAG, kmsKeyArn: exportsKey },
@@ -132,9 +139,22 @@ const world: WorldInput = {
           resources: workload('222222222222', 'eu-west-1', 'web', 18),
         },
         // Planted: DynamoDB opted out in this Region → tag-selected tables are silently skipped.
+        // Planted: the team's vault has a compliance lock in its grace period, immutable from 12 March →
+        // LOCK_BECOMES_IMMUTABLE (a warning, and one alert) from 5 March, seven days ahead.
         'eu-central-1': {
           optIn: { DynamoDB: false },
           resources: workload('222222222222', 'eu-central-1', 'webc', 18),
+          vaults: [
+            {
+              name: 'org-backup',
+              lock: {
+                minRetentionDays: 7,
+                maxRetentionDays: 400,
+                changeableForDays: 14,
+                lockDate: '2026-03-12T00:00:00Z',
+              },
+            },
+          ],
         },
         // Planted: tagged in a Region the policy does not cover → REGION_NOT_IN_POLICY.
         'us-east-1': {

@@ -1,21 +1,29 @@
 import { DescribeKeyCommand, type KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
+import { resourceKeyArnsOf } from '../domain/evaluate/key-deletion.js';
 import { isJobFailure, kmsKeyNamedIn } from '../domain/job-messages.js';
-import type { JobOutcome, ObservedKey, ObservedVault } from '../domain/model.js';
+import type { JobOutcome, ObservedKey, ObservedVault, ResourceDetails } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { type Call, callSite, listAll, unlessUnreadable } from './observe-reads.js';
 
 /** ListGrants accepts at most 100 grants per page (https://docs.aws.amazon.com/kms/latest/APIReference/API_ListGrants.html). */
 const KMS_GRANTS_PAGE_SIZE = 100;
 
-/** The vault keys, then keys that failed jobs name: bounded by keys, not resources. */
+/**
+ * The vault keys, the keys encrypting tagged resources (a key scheduled for deletion breaks their backups
+ * and recovery points), then keys that failed jobs name: bounded by keys, not resources.
+ */
 export function keysOfInterest(
   vault: ObservedVault | null,
   centralVault: ObservedVault | null,
   jobs: readonly JobOutcome[],
+  resourceDetails: Readonly<Record<string, ResourceDetails>> = {},
 ): Map<string, ObservedKey['usedBy']> {
   const keys = new Map<string, ObservedKey['usedBy']>();
   for (const candidate of [vault, centralVault]) {
     if (candidate?.encryptionKeyArn) keys.set(candidate.encryptionKeyArn, 'vault');
+  }
+  for (const keyArn of Object.values(resourceDetails).flatMap(resourceKeyArnsOf)) {
+    if (!keys.has(keyArn)) keys.set(keyArn, 'resource');
   }
   for (const job of jobs) {
     if (!isJobFailure(job)) continue;
@@ -69,6 +77,7 @@ async function readKey(
     manager,
     backupRoleHasGrant,
     usedBy,
+    ...(metadata.DeletionDate ? { deletionDate: metadata.DeletionDate } : {}),
   };
 }
 

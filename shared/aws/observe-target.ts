@@ -142,7 +142,7 @@ async function readTarget(
     factory,
     accountId,
     roleArn,
-    keysOfInterest(vault, centralVault?.vault ?? null, jobs),
+    keysOfInterest(vault, centralVault?.vault ?? null, jobs, resourceDetails),
   );
 
   return {

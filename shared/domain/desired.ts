@@ -91,6 +91,12 @@ export function buildDesiredState(config: Config, context: RuntimeContext): Desi
     kmsGrants: config.kmsGrants,
     dynamoDbAdvanced: config.dynamoDbAdvanced,
     blastRadius: config.blastRadius,
+    exceptions: config.exceptions.map(({ arn, account, tag, reason, owner, expires }) => ({
+      match: arn !== undefined ? { arn } : account !== undefined ? { account } : { tag: tag! },
+      reason,
+      owner,
+      expires,
+    })),
     ...(context.eventBusArn
       ? {
           eventForwarding: {

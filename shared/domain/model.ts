@@ -78,6 +78,8 @@ export const REASON_CODES = [
   'REGION_DENIED_BY_SCP',
   /** Check only: recovery points in the policy's vaults are EXPIRED (lifecycle could not delete them; still billed). */
   'RECOVERY_POINTS_EXPIRED',
+  /** Check only: a compliance-mode vault lock becomes immutable within 7 days (also a finding warning). */
+  'LOCK_BECOMES_IMMUTABLE',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -115,6 +117,7 @@ export const TARGET_CHECK_IDS = [
   'DYNAMODB_ADVANCED',
   'EXPIRED_RECOVERY_POINTS',
   'REGION_SCAN',
+  'VAULT_LOCK_DATE',
 ] as const;
 /** Organization-wide checks, reported on the management account's entry with region GLOBAL_REGION. */
 export const ORG_CHECK_IDS = ['TRUSTED_ACCESS'] as const;
@@ -227,6 +230,8 @@ export interface DesiredState {
   /** manage: opt DynamoDB into advanced backup where tagged tables exist. */
   readonly dynamoDbAdvanced: 'manage' | 'report';
   readonly blastRadius: { readonly maxAccountsChangedPercent: number };
+  /** Waivers from the config's `exceptions` (absent: none). */
+  readonly exceptions?: readonly FindingException[];
   readonly eventForwarding?: {
     readonly ruleName: string;
     readonly busArn: string;
@@ -234,6 +239,22 @@ export interface DesiredState {
     readonly roleName: string;
     readonly eventPattern: string;
   };
+}
+
+/** Why, by whom and until when a finding is accepted as it is. */
+export interface Waiver {
+  readonly reason: string;
+  readonly owner: string;
+  /** The UTC day (YYYY-MM-DD) the waiver ends: from then on the finding alerts again. */
+  readonly expires: string;
+}
+
+/** A configured waiver and what it matches: one resource, a whole account, or resources with a tag. */
+export interface FindingException extends Waiver {
+  readonly match:
+    | { readonly arn: string }
+    | { readonly account: string }
+    | { readonly tag: { readonly key: string; readonly value: string } };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -357,6 +378,8 @@ export interface ObservedKey {
   readonly encrypts?: string;
   /** The controller's own named grant for the backup role already exists on the key. */
   readonly controllerGrantExists?: boolean;
+  /** PendingDeletion keys: when KMS deletes the key (DescribeKey `DeletionDate`). */
+  readonly deletionDate?: Date | null;
 }
 
 export interface TaggedResource {
@@ -584,6 +607,8 @@ export interface ResourceFinding {
   readonly warnings: readonly WarningCode[];
   /** One sentence per warning, with its date where it has one; absent without warnings. */
   readonly warningDetail?: string | undefined;
+  /** Set while a configured exception waives the finding: it keeps its status, but is not alerted. */
+  readonly waiver?: Waiver | undefined;
   readonly lastBackupTime: string | null;
   /** Newest copy in the central vault, when a central vault is configured. */
   readonly lastCopyTime: string | null;
@@ -630,7 +655,17 @@ export interface ReportSummary {
   readonly accounts: number;
   readonly resources: number;
   readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+  /** PROTECTED as a share of every finding, waived ones included. */
   readonly coveragePercent: number;
+  /** Findings carrying a waiver, counted apart (they are included above); absent when none is waived. */
+  readonly waived?: WaivedSummary | undefined;
+}
+
+export interface WaivedSummary {
+  readonly resources: number;
+  readonly byStatus: Readonly<Record<ResourceStatus, number>>;
+  /** Coverage with the waived findings left out of the count. */
+  readonly coveragePercentWithoutWaived: number;
 }
 
 export interface ActionRecord {
@@ -660,6 +695,11 @@ export interface FindingTransition {
   /** Reason codes of the new state (empty for GONE and PROTECTED/PASS). */
   readonly reasons: readonly string[];
   readonly detail: string;
+  /**
+   * Resources only. `waived`: the finding carries a waiver, so it is not alerted. `expired`: its waiver
+   * ended (from and to are then its unchanged status), so it alerts again.
+   */
+  readonly waiver?: 'waived' | 'expired' | undefined;
 }
 
 /** Counts by status for one account (all its Regions). */

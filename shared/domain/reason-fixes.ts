@@ -47,6 +47,8 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Nothing to fix when the SCP keeps workloads out of the Region; to have it scanned, exempt the controller role from the SCP.',
   RECOVERY_POINTS_EXPIRED:
     'Find why lifecycle could not delete them (often a vault lock or a missing permission of the backup role), then delete them; they are still billed.',
+  LOCK_BECOMES_IMMUTABLE:
+    "Check the lock's minimum and maximum retention before its lock date; after it, nobody can change or remove the lock.",
 };
 
 /** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */

@@ -8,6 +8,7 @@ import type {
   ResourceFinding,
   ResourceStatus,
   TargetChecks,
+  WaivedSummary,
 } from './model.js';
 import { CHECK_IDS, RESOURCE_STATUSES } from './model.js';
 
@@ -21,16 +22,48 @@ export function summarize(
   findings: readonly ResourceFinding[],
   accountIds: readonly string[],
 ): ReportSummary {
-  const byStatus = Object.fromEntries(RESOURCE_STATUSES.map((status) => [status, 0])) as Record<
-    ResourceStatus,
-    number
-  >;
-  for (const finding of findings) byStatus[finding.status] += 1;
+  const byStatus = countStatuses(findings);
+  const waived = waivedSummary(
+    byStatus,
+    findings.length,
+    countStatuses(findings.filter((finding) => finding.waiver)),
+  );
   return {
     accounts: new Set(accountIds).size,
     resources: findings.length,
     byStatus,
     coveragePercent: coveragePercent(byStatus, findings.length),
+    ...(waived ? { waived } : {}),
+  };
+}
+
+function countStatuses(findings: readonly ResourceFinding[]): Record<ResourceStatus, number> {
+  const counts = Object.fromEntries(RESOURCE_STATUSES.map((status) => [status, 0])) as Record<
+    ResourceStatus,
+    number
+  >;
+  for (const finding of findings) counts[finding.status] += 1;
+  return counts;
+}
+
+/**
+ * The waived findings apart, and how coverage reads without them: PROTECTED ones not waived as a share of
+ * all findings not waived. null when nothing is waived.
+ */
+export function waivedSummary(
+  byStatus: Readonly<Record<ResourceStatus, number>>,
+  resources: number,
+  waivedByStatus: Readonly<Record<ResourceStatus, number>>,
+): WaivedSummary | null {
+  const waived = RESOURCE_STATUSES.reduce((sum, status) => sum + waivedByStatus[status], 0);
+  if (waived === 0) return null;
+  const remaining = Object.fromEntries(
+    RESOURCE_STATUSES.map((status) => [status, byStatus[status] - waivedByStatus[status]]),
+  ) as Record<ResourceStatus, number>;
+  return {
+    resources: waived,
+    byStatus: { ...waivedByStatus },
+    coveragePercentWithoutWaived: coveragePercent(remaining, resources - waived),
   };
 }
 

@@ -6,6 +6,7 @@ export const ALERT_KINDS = [
   'RESOURCE_DEGRADED',
   'RESOURCE_FLAPPING',
   'CHECK_FAILED',
+  'CHECK_WARNED',
   'ACTION_FAILED',
   'ACTION_BLOCKED',
   'DRIFT_REPAIRED',
@@ -76,12 +77,16 @@ export function changesClass(transition: FindingTransition): boolean {
 
 /**
  * Which transitions are worth an alert. A resource whose status class changed (into trouble, first sight
- * included, or back to OK), a check into FAIL, and a check passing again. GONE and SKIPPED are not.
+ * included, or back to OK), a check into FAIL or newly into WARN, and a check passing again. GONE and
+ * SKIPPED are not.
  */
 export function classifyTransition(transition: FindingTransition): AlertItem | null {
   const { region, from, to, reasons, detail } = transition;
   const change = `${from ?? 'NEW'} → ${to}`;
   if (transition.subject.kind === 'resource') {
+    // A waived finding is accepted as it is until its waiver ends; then it alerts like any other.
+    if (transition.waiver === 'waived') return null;
+    if (transition.waiver === 'expired') return waiverEndedItem(transition);
     if (!changesClass(transition)) return null;
     const subject = transition.subject.arn;
     const toClass = statusClass(to);
@@ -94,10 +99,29 @@ export function classifyTransition(transition: FindingTransition): AlertItem | n
   const subject = transition.subject.check;
   if (to === 'FAIL')
     return { kind: 'CHECK_FAILED', severity: 'critical', region, subject, change, reasons, detail };
+  // A warning that newly appears is said once, the day it appears; a FAIL easing to WARN is no news.
+  if (to === 'WARN' && from !== 'FAIL')
+    return { kind: 'CHECK_WARNED', severity: 'warning', region, subject, change, reasons, detail };
   if (to === 'PASS' && from === 'FAIL') {
     return { kind: 'CHECK_RECOVERED', severity: 'info', region, subject, change, reasons, detail };
   }
   return null;
+}
+
+/** A waiver ended on a finding still in trouble: alerted as if it had just degraded. */
+function waiverEndedItem(transition: FindingTransition): AlertItem | null {
+  if (transition.subject.kind !== 'resource') return null;
+  const toClass = statusClass(transition.to);
+  if (toClass === 'OK') return null;
+  return {
+    kind: 'RESOURCE_DEGRADED',
+    severity: CLASS_SEVERITY[toClass],
+    region: transition.region,
+    subject: transition.subject.arn,
+    change: `${transition.to}, waiver ended`,
+    reasons: transition.reasons,
+    detail: transition.detail,
+  };
 }
 
 function flappingItem(transition: FindingTransition, changes: number, windowHours: number): AlertItem | null {

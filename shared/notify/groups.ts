@@ -58,7 +58,7 @@ export function whereToReadTheRest(accountId: string, group: AlertGroup): string
       ` (report API: GET /findings?account=${accountId}&status=${group.outcome})`
     );
   }
-  if (group.kind === 'CHECK_FAILED' || group.kind === 'CHECK_RECOVERED') {
+  if (group.kind === 'CHECK_FAILED' || group.kind === 'CHECK_WARNED' || group.kind === 'CHECK_RECOVERED') {
     return `the report API: GET /accounts/${accountId}`;
   }
   return `the report API: GET /actions (or GET /accounts/${accountId})`;

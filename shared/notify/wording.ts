@@ -111,6 +111,10 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
     why: 'recovery points in the policy vault are past their retention but were not deleted, and are still billed',
     fix: 'find why lifecycle could not delete them (vault lock, backup role permissions), then delete them',
   },
+  LOCK_BECOMES_IMMUTABLE: {
+    why: 'a compliance-mode vault lock becomes immutable within 7 days; after that nobody can change or remove it',
+    fix: "check the lock's minimum and maximum retention now, while it can still be changed",
+  },
   TRUSTED_ACCESS_DISABLED: {
     why: 'trusted access for AWS Backup is off, so cross-account job monitoring loses the organization view',
     fix: 'enable trusted access for backup.amazonaws.com in AWS Organizations (the organization owner decides)',
@@ -138,6 +142,7 @@ export const KIND_HEADINGS: Readonly<Record<AlertKind, string>> = {
   RESOURCE_DEGRADED: 'Resources needing attention',
   RESOURCE_FLAPPING: 'Resources flapping',
   CHECK_FAILED: 'Prerequisite checks that failed',
+  CHECK_WARNED: 'Checks warning of what comes next',
   ACTION_FAILED: 'Repairs that failed',
   ACTION_BLOCKED: 'Repairs held back',
   DRIFT_REPAIRED: 'Drift repaired',

@@ -42,6 +42,8 @@ export interface TargetRow {
   readonly statuses: Readonly<Record<string, ResourceStatus>> | null;
   /** Bumped by every write of the target's findings; a save or event update commits only on the version it read. */
   readonly version: number;
+  /** Counts by status of the findings carrying a waiver (all zero: none, or written before waivers). */
+  readonly waivedByStatus: Readonly<Record<ResourceStatus, number>>;
 }
 
 const CHECK_STATUSES = {
@@ -77,6 +79,7 @@ const findingSchema = z.object({
   // Rows written before findings carried warnings read as having none.
   warnings: z.array(z.enum(WARNING_CODES)).default([]),
   warningDetail: z.string().optional(),
+  waiver: z.object({ reason: z.string(), owner: z.string(), expires: z.string() }).optional(),
   lastBackupTime: timestamp.nullable().default(null),
   lastCopyTime: timestamp.nullable().default(null),
   expectedBy: timestamp.nullable().default(null),
@@ -110,6 +113,7 @@ const targetRowSchema = z.object({
   observedAt: timestamp.nullable().default(null),
   statuses: z.record(z.string(), resourceStatus).nullable().default(null),
   version: z.number().default(0),
+  waivedByStatus: countsByStatus.default(zeroCounts),
 });
 
 const actionSchema = z.object({
@@ -136,6 +140,7 @@ const transitionSchema = z.object({
   at: timestamp,
   reasons: z.array(z.string()),
   detail: z.string(),
+  waiver: z.enum(['waived', 'expired']).optional(),
 });
 
 const runSchema = z.object({
@@ -187,6 +192,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     coveredSince: finding.coveredSince ?? null,
     since: finding.since,
     ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
+    ...(finding.waiver ? { waiver: { ...finding.waiver } } : {}),
   };
 }
 
@@ -233,6 +239,7 @@ export function targetRowFields(row: TargetRow): TargetRow {
     observedAt: row.observedAt,
     statuses: row.statuses,
     version: row.version,
+    waivedByStatus: { ...zeroCounts(), ...row.waivedByStatus },
   };
 }
 
@@ -330,6 +337,7 @@ function transitionFields(transition: FindingTransition): FindingTransition {
     at: transition.at,
     reasons: [...transition.reasons],
     detail: transition.detail,
+    ...(transition.waiver ? { waiver: transition.waiver } : {}),
   };
 }
 
@@ -427,6 +435,9 @@ const summaryPartSchema = z.object({
       resources: z.number(),
       byStatus: countsByStatus,
       coveragePercent: z.number(),
+      waived: z
+        .object({ resources: z.number(), byStatus: countsByStatus, coveragePercentWithoutWaived: z.number() })
+        .optional(),
     })
     .optional(),
 });

@@ -97,6 +97,8 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
     if (!previous || !sameFinding(previous, finding)) putFindings.push(finding);
     const previousStatus = statuses.get(statusKey(finding.arn)) ?? null;
     if (previousStatus !== finding.status) transitions.push(resourceTransition(finding, previousStatus, at));
+    else if (previous?.waiver && !finding.waiver)
+      transitions.push(waiverEndedTransition(finding, previous, at));
   }
   for (const [arn, previous] of stored.findings) {
     if (current.has(arn)) continue;
@@ -119,6 +121,7 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
     checks: result.checks,
     resources: result.findings.length,
     byStatus: countByStatus(result.findings),
+    waivedByStatus: countByStatus(result.findings.filter((finding) => finding.waiver)),
     observedAt: at,
     statuses: Object.fromEntries(result.findings.map((finding) => [statusKey(finding.arn), finding.status])),
     version: (stored.target?.version ?? 0) + 1,
@@ -197,6 +200,20 @@ export function resourceTransition(
     at,
     reasons: [...finding.reasons],
     detail: finding.detail,
+    ...(finding.waiver ? { waiver: 'waived' as const } : {}),
+  };
+}
+
+/** The waiver of an unchanged finding ended (expired, or removed from the config): it is news again. */
+function waiverEndedTransition(
+  finding: ResourceFinding,
+  previous: ResourceFinding,
+  at: string,
+): FindingTransition {
+  return {
+    ...resourceTransition(finding, finding.status, at),
+    detail: `The waiver (${previous.waiver?.reason}, owner ${previous.waiver?.owner}) ended on ${previous.waiver?.expires}. ${finding.detail}`,
+    waiver: 'expired',
   };
 }
 

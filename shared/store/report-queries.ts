@@ -7,7 +7,7 @@ import {
   type ResourceStatus,
   type TargetChecks,
 } from '../domain/model.js';
-import { coveragePercent } from '../domain/report.js';
+import { coveragePercent, waivedSummary } from '../domain/report.js';
 import {
   findingFromItem,
   outstandingActionFromItem,
@@ -125,16 +125,19 @@ export class ReportQueries {
     const rows = (await this.table.queryAll(on.collections(keys.targetsPartition))).map(targetRowFromItem);
     const accounts = new Map<string, { resources: number; byStatus: Record<ResourceStatus, number> }>();
     const total = zeroCounts();
+    const waived = zeroCounts();
     for (const row of rows) {
       const account = accounts.get(row.accountId) ?? { resources: 0, byStatus: zeroCounts() };
       account.resources += row.resources;
       for (const status of RESOURCE_STATUSES) {
         account.byStatus[status] += row.byStatus[status];
         total[status] += row.byStatus[status];
+        waived[status] += row.waivedByStatus[status];
       }
       accounts.set(row.accountId, account);
     }
     const resources = RESOURCE_STATUSES.reduce((sum, status) => sum + total[status], 0);
+    const waivedApart = waivedSummary(total, resources, waived);
     const perAccount: AccountStatusSummary[] = [...accounts]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([accountId, account]) => ({ accountId, ...account }));
@@ -144,6 +147,7 @@ export class ReportQueries {
         resources,
         byStatus: total,
         coveragePercent: coveragePercent(total, resources),
+        ...(waivedApart ? { waived: waivedApart } : {}),
       },
       accounts: perAccount,
     };

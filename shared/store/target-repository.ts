@@ -76,6 +76,7 @@ export class TargetRepository {
           ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
           lastBackupTime: finding.lastBackupTime ? new Date(finding.lastBackupTime) : null,
           lastCopyTime: finding.lastCopyTime ? new Date(finding.lastCopyTime) : null,
+          ...(finding.waiver ? { waiver: finding.waiver } : {}),
         },
       ]),
     );
@@ -279,17 +280,23 @@ export class TargetRepository {
     previousStatus: ResourceStatus | null,
   ): Promise<boolean> {
     const byStatus = { ...target.byStatus };
+    const waivedByStatus = { ...target.waivedByStatus };
     let resources = target.resources;
     if (previousStatus !== finding.status) {
       if (previousStatus) byStatus[previousStatus] -= 1;
       else resources += 1;
       byStatus[finding.status] += 1;
+      // An event keeps a finding's waiver, so a waived finding moves between the waived counts too.
+      if (finding.waiver) {
+        if (previousStatus) waivedByStatus[previousStatus] -= 1;
+        waivedByStatus[finding.status] += 1;
+      }
     }
     const statuses = target.statuses
       ? { ...target.statuses, [statusKey(finding.arn)]: finding.status }
       : null;
     return this.table.putIf(
-      targetItem({ ...target, byStatus, resources, statuses, version: target.version + 1 }),
+      targetItem({ ...target, byStatus, waivedByStatus, resources, statuses, version: target.version + 1 }),
       versionIs(target),
     );
   }

@@ -5,6 +5,7 @@ import type {
   ResourceFinding,
   ResourceStatus,
   TargetChecks,
+  Waiver,
 } from '../domain/model.js';
 import type { TargetRow } from './codecs.js';
 import type { StoredActions } from './diff.js';
@@ -74,6 +75,7 @@ export interface HistoryEntry {
   readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   readonly lastBackupTime: Date | null;
   readonly lastCopyTime: Date | null;
+  readonly waiver?: Waiver | null;
 }
 
 export interface AccountView {

@@ -103,13 +103,13 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
     checkpoints: [{ hour: 0, checks: [{ accountId: PROD, check: 'DYNAMODB_ADVANCED', status: 'PASS' }] }],
   },
   {
-    name: 'locks are never weakened: a stricter lock and a compliance lock in its grace period stay as they are (WARN), a looser one is tightened, and the central vault gets the configured lock',
+    name: 'locks are never weakened: a stricter lock and a compliance lock in its grace period stay as they are (WARN), a looser one is tightened, and the central vault gets the configured lock; the compliance lock warns that it becomes immutable within 7 days',
     config: enforce,
     world: preparedWorld(enforce, {
       // Stricter than 7..365 and still compatible with the 35-day plan and 90-day copies.
       [PROD]: accountWith({}, { minRetentionDays: 30, maxRetentionDays: 300 }),
-      // A compliance lock still changeable for 10 days.
-      [DEV]: accountWith({}, { minRetentionDays: 1, maxRetentionDays: 400, changeableForDays: 10 }),
+      // A compliance lock still changeable for 5 days.
+      [DEV]: accountWith({}, { minRetentionDays: 1, maxRetentionDays: 400, changeableForDays: 5 }),
       [CENTRAL]: accountWith({
         vaults: [
           { name: 'org-backup', lock: { minRetentionDays: 1, maxRetentionDays: 400 } },
@@ -123,6 +123,8 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
         { accountId: PROD, check: 'VAULT_LOCK', status: 'WARN', reason: 'VAULT_LOCK_MISMATCH' },
         { accountId: DEV, check: 'VAULT_LOCK', status: 'WARN', reason: 'VAULT_LOCK_MISMATCH' },
         { accountId: CENTRAL, check: 'VAULT_LOCK', status: 'PASS' },
+        { accountId: DEV, check: 'VAULT_LOCK_DATE', status: 'WARN', reason: 'LOCK_BECOMES_IMMUTABLE' },
+        { accountId: PROD, check: 'VAULT_LOCK_DATE', status: 'PASS' },
       ],
     })),
   },

@@ -93,6 +93,24 @@ describe('buildAlerts: which changes alert', () => {
       severity: null,
     },
     {
+      why: 'a waived resource losing protection is accepted until its waiver ends',
+      transition: { ...resource('PROTECTED', 'UNPROTECTED'), waiver: 'waived' as const },
+      kind: null,
+      severity: null,
+    },
+    {
+      why: 'the waiver of a still-unprotected resource ended: it alerts again',
+      transition: { ...resource('UNPROTECTED', 'UNPROTECTED'), waiver: 'expired' as const },
+      kind: 'RESOURCE_DEGRADED',
+      severity: 'critical',
+    },
+    {
+      why: 'the waiver of a resource that is fine by now ended: nothing to say',
+      transition: { ...resource('PROTECTED', 'PROTECTED'), waiver: 'expired' as const },
+      kind: null,
+      severity: null,
+    },
+    {
       why: 'a newly tagged resource waits for its first backup',
       transition: resource(null, 'PENDING'),
       kind: null,
@@ -115,6 +133,18 @@ describe('buildAlerts: which changes alert', () => {
       transition: check(null, 'FAIL'),
       kind: 'CHECK_FAILED',
       severity: 'critical',
+    },
+    {
+      why: 'a warning appears (a compliance lock turning immutable soon): said once, the day it appears',
+      transition: check('PASS', 'WARN'),
+      kind: 'CHECK_WARNED',
+      severity: 'warning',
+    },
+    {
+      why: 'a failure easing to a warning is no news',
+      transition: check('FAIL', 'WARN'),
+      kind: null,
+      severity: null,
     },
     {
       why: 'a prerequisite repaired',

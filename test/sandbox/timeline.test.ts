@@ -31,7 +31,28 @@ describe('world timeline', () => {
     );
     sim.advanceTo(at('2026-03-02T02:30:00Z'));
     expect(sim.inspect.resource(VOLUME)?.tags).toEqual({ BackupEnabled: 'True' });
-    expect(sim.inspect.emittedEvents().map((e) => e['detail-type'])).toEqual(['Tag Change on Resource']);
+    expect(sim.inspect.emittedEvents().map((e) => e['detail-type'])).toEqual([
+      'Tag Change on Resource',
+      'AWS API Call via CloudTrail',
+    ]);
+    // The key deletion as CloudTrail logs it: the key and the date it goes, 30 days on by default.
+    expect(sim.inspect.emittedEvents()[1]).toMatchObject({
+      source: 'aws.kms',
+      account: PROD,
+      region: REGION,
+      detail: {
+        eventSource: 'kms.amazonaws.com',
+        eventName: 'ScheduleKeyDeletion',
+        requestParameters: { keyId: 'k1', pendingWindowInDays: 30 },
+        responseElements: {
+          keyId: KEY,
+          deletionDate: 'Apr 1, 2026, 2:00:00 AM',
+          keyState: 'PendingDeletion',
+          pendingWindowInDays: 30,
+        },
+        resources: [{ accountId: PROD, type: 'AWS::KMS::Key', ARN: KEY }],
+      },
+    });
     sim.advanceTo(at('2026-03-02T08:00:00Z'));
     expect(sim.accountIds()).toContain(NEW_ACCOUNT);
     expect(sim.inspect.effectivePolicy(NEW_ACCOUNT)).not.toBeNull();

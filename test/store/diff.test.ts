@@ -5,7 +5,7 @@ import type {
   ResourceFinding,
   ResourceStatus,
 } from '../../shared/domain/model.js';
-import { findingFromItem, findingItem, type TargetRow } from '../../shared/store/codecs.js';
+import { findingFromItem, findingItem, type TargetRow, zeroCounts } from '../../shared/store/codecs.js';
 import { diffOutstandingActions, diffTarget, isStale, type StoredTarget } from '../../shared/store/diff.js';
 import { StoreItemError } from '../../shared/store/errors.js';
 import { keys, statusKey } from '../../shared/store/keys.js';
@@ -58,6 +58,7 @@ function row(findings: ResourceFinding[], checks: CheckResult[]): TargetRow {
     byStatus,
     observedAt: '2026-03-04T10:00:00.000Z',
     statuses: null,
+    waivedByStatus: zeroCounts(),
     version: 3,
   };
 }
@@ -170,6 +171,34 @@ describe('diffTarget', () => {
       ]),
     ).toEqual(transitions);
     expect(changes.transitions.every((t) => t.at === NOW.toISOString())).toBe(true);
+  });
+});
+
+describe('diffTarget: waivers', () => {
+  const waiver = { reason: 'Scratch data', owner: 'data-team', expires: '2026-03-04' };
+
+  it('marks the transition of a waived finding, and counts waived findings apart', () => {
+    const changes = diffTarget(
+      stored([finding(1, 'PROTECTED')]),
+      result([finding(1, 'UNPROTECTED', { waiver })]),
+    );
+    expect(changes.transitions.map((t) => t.waiver)).toEqual(['waived']);
+    expect(changes.targetRow.waivedByStatus).toMatchObject({ UNPROTECTED: 1, PROTECTED: 0 });
+  });
+
+  it('an ended waiver on an unchanged status is news: an "expired" transition', () => {
+    const changes = diffTarget(
+      stored([finding(1, 'UNPROTECTED', { waiver })]),
+      result([finding(1, 'UNPROTECTED')]),
+    );
+    expect(changes.transitions).toMatchObject([
+      {
+        from: 'UNPROTECTED',
+        to: 'UNPROTECTED',
+        waiver: 'expired',
+        detail: expect.stringContaining('2026-03-04'),
+      },
+    ]);
   });
 });
 

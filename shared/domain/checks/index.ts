@@ -16,6 +16,7 @@ import { regionScanCheck } from './region-scan.js';
 import { vaultExistsCheck } from './vault-exists.js';
 import { vaultKeyCheck } from './vault-key.js';
 import { vaultLockCheck } from './vault-lock.js';
+import { vaultLockDateCheck } from './vault-lock-date.js';
 
 export type { Check, CheckContext } from './check.js';
 
@@ -35,6 +36,7 @@ export const CHECKS: readonly Check[] = [
   dynamoDbAdvancedCheck,
   expiredRecoveryPointsCheck,
   regionScanCheck,
+  vaultLockDateCheck,
 ];
 
 /**

@@ -1,17 +1,55 @@
-import { isUsableKey } from '../evaluate/target-facts.js';
+import { describeKey, isPendingDeletion, resourceKeyArns } from '../evaluate/key-deletion.js';
+import { isSelected, isUsableKey } from '../evaluate/target-facts.js';
+import type { DesiredState, ObservedKey, ObservedTarget } from '../model.js';
 import { defineCheck } from './check.js';
 
+/** How many affected resources the check names; the report lists them all with their warnings. */
+const NAMED_RESOURCES = 10;
+
+/**
+ * FAILs on any observed key that is not enabled. For a key scheduled for deletion it names the tagged
+ * resources that depend on it and how to cancel the deletion: the controller never cancels one itself
+ * (a key policy or an SCP may have good reasons), so this FAIL is the one alert a person acts on.
+ */
 export const kmsKeyStateCheck = defineCheck(
   'KMS_KEY_STATE',
   'A key that is disabled or pending deletion stops every backup it encrypts, and once deleted makes its ' +
     'recovery points unreadable.',
-  ({ observed }, verdict) => {
+  ({ desired, observed }, verdict) => {
     const unusable = observed.keys.filter((key) => !isUsableKey(key));
-    return unusable.length > 0
-      ? verdict.fail(
-          'KMS_KEY_PENDING_DELETION',
-          `Unusable key(s): ${unusable.map((key) => `${key.arn} is ${key.state} (${key.usedBy} key)`).join(', ')}.`,
+    if (unusable.length === 0)
+      return verdict.pass(`All ${observed.keys.length} observed key(s) are enabled.`);
+    return verdict.fail(
+      'KMS_KEY_PENDING_DELETION',
+      unusable
+        .map((key) =>
+          isPendingDeletion(key)
+            ? describePendingDeletion(desired, observed, key)
+            : `${key.arn} is ${key.state} (${key.usedBy} key).`,
         )
-      : verdict.pass(`All ${observed.keys.length} observed key(s) are enabled.`);
+        .join(' '),
+    );
   },
 );
+
+function describePendingDeletion(desired: DesiredState, observed: ObservedTarget, key: ObservedKey): string {
+  const central = observed.centralVault?.vault;
+  const whatBreaks =
+    central?.encryptionKeyArn === key.arn
+      ? `copies into the central vault ${central.name} from every account fail from now on, and the copies ` +
+        'there are lost when it is deleted; '
+      : '';
+  const affected = observed.resources
+    .filter((resource) => isSelected(desired, resource))
+    .filter((resource) => key.usedBy === 'vault' || resourceKeyArns(observed, resource.arn).includes(key.arn))
+    .map((resource) => resource.arn);
+  const named = affected.slice(0, NAMED_RESOURCES).join(', ');
+  const more = affected.length > NAMED_RESOURCES ? ` and ${affected.length - NAMED_RESOURCES} more` : '';
+  // The way out first: alert formats shorten long details from the end.
+  return (
+    `Cancel it (the controller never does): aws kms cancel-key-deletion --key-id ${key.arn} --region ` +
+    `${observed.region} in account ${observed.accountId}, then aws kms enable-key with the same key. The ` +
+    `${describeKey(key)}: ${whatBreaks}the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
+    `recovery points encrypted with it are lost when it is deleted${affected.length > 0 ? `: ${named}${more}` : ''}.`
+  );
+}

@@ -1,3 +1,4 @@
+import { retentionCliff } from '../evaluate/lock-risks.js';
 import { lockRetentionConflicts, rulesCoveringRegion } from '../evaluate/target-facts.js';
 import { vaultLocksHere } from '../evaluate/target-locks.js';
 import type { CheckResult } from '../model.js';
@@ -6,7 +7,8 @@ import { defineCheck, type Verdicts, worstOf } from './check.js';
 /**
  * Per vault the lock applies to (the member vault, and the central vault where this target holds it): does
  * any rule or copy action keep recovery points for a time the lock rejects — those jobs fail, so it comes
- * first — and is the lock the configured one? A lock the controller will create or tighten FAILs until it
+ * first; would the configured plans, once the policy carries them, be rejected (a WARN before the change
+ * lands) — and is the lock the configured one? A lock the controller will create or tighten FAILs until it
  * has; a different lock it must leave alone (stricter, compliance, or one whose tightening would break jobs)
  * WARNs.
  */
@@ -23,6 +25,16 @@ export const vaultLockCheck = defineCheck(
           verdict.fail(
             'LOCK_RETENTION_CONFLICT',
             `Jobs into ${vaultName} will fail: ${conflicts.join('; ')}.`,
+          ),
+        ];
+      }
+      const pending =
+        vaultName === desired.vault.name ? retentionCliff(desired, observed).afterPolicyChange : [];
+      if (pending.length > 0) {
+        return [
+          verdict.warn(
+            'LOCK_RETENTION_CONFLICT',
+            `Jobs into ${vaultName} will fail once the changed policy reaches this account: ${pending.join('; ')}.`,
           ),
         ];
       }

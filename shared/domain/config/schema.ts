@@ -203,6 +203,37 @@ const alertRoute = z
     withFix('names no channel', 'give snsTopic, slackWebhookSecretName or both'),
   );
 
+/**
+ * A waiver: findings it matches (one resource by ARN, a whole account, or resources carrying a tag) keep
+ * their status but are not alerted until `expires`, a UTC day; on that day they alert again. An expiry is
+ * required, so nothing is waived for ever by accident.
+ */
+const exceptionSchema = z
+  .strictObject({
+    arn: matching(
+      /^arn:aws[a-z-]*:[a-z0-9-]+:/,
+      'must be a resource ARN',
+      'copy the ARN from the report',
+    ).optional(),
+    account: accountId.optional(),
+    tag: z.strictObject({ key: z.string().min(1).max(128), value: z.string().max(256) }).optional(),
+    reason: z.string().min(1).max(1024),
+    owner: z.string().min(1).max(256),
+    expires: z
+      .string()
+      .refine(
+        (value) => /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value)),
+        withFix('must be a date like 2026-06-30', 'write the UTC day the waiver ends, e.g. "2026-06-30"'),
+      ),
+  })
+  .refine(
+    (waiver) => [waiver.arn, waiver.account, waiver.tag].filter((match) => match !== undefined).length === 1,
+    withFix(
+      'must name exactly one of arn, account or tag',
+      'split it into one exception per arn, account or tag',
+    ),
+  );
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   mode: z.enum(['enforce', 'audit']).default('audit'),
@@ -267,6 +298,8 @@ export const configSchema = z.strictObject({
       routes: z.array(alertRoute).default([]),
     })
     .prefault({}),
+  /** Waived findings: reported with their waiver, counted apart, not alerted until the waiver expires. */
+  exceptions: z.array(exceptionSchema).default([]),
   report: z
     .strictObject({
       /** Principals in other accounts of the organization allowed to read the report API (SigV4). */

@@ -59,11 +59,22 @@ import type {
   ResourceFinding,
   ResourceStatus,
   TaggedResource,
+  Waiver,
 } from '../model.js';
 import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
+import { isWaiverActive, waiverFor } from '../waivers.js';
 import { type Warning, warningFields } from '../warnings.js';
+import { type KeyDeletionRisk, keyDeletionRisk, resourceKeyArns } from './key-deletion.js';
+import {
+  describeLockDate,
+  type LockBecomingImmutable,
+  locksBecomingImmutable,
+  type RetentionCliff,
+  retentionCliff,
+  retentionCliffWarning,
+} from './lock-risks.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
 import {
   centralVaultFor,
@@ -90,6 +101,8 @@ export interface ResourceHistory {
   /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
   readonly lastBackupTime?: Date | null;
   readonly lastCopyTime?: Date | null;
+  /** The waiver the finding carried, kept while the target cannot be observed. */
+  readonly waiver?: Waiver | null;
 }
 
 export interface EvaluateTargetInput {
@@ -138,7 +151,7 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
     const findings = [...history.entries()]
       .filter(([, known]) => known.accountId === observed.accountId && known.region === observed.region)
       .map(([arn, known]) =>
-        finding(input, arn, known, {
+        finding(input, arn, known, null, {
           resourceType: classifyArn(arn).backupType,
           status: 'UNKNOWN',
           reasons: [reachability.reason],
@@ -152,10 +165,11 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
       );
     return { findings, checks };
   }
+  const risks = targetRisks(input);
   const findings = observed.resources.flatMap((resource) => {
     if (isConfirmedGone(observed, resource)) return [];
-    const verdict = judge(input, resource);
-    return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
+    const verdict = judge(input, resource, risks);
+    return verdict ? [finding(input, resource.arn, history.get(resource.arn), resource.tags, verdict)] : [];
   });
   return { findings, checks };
 }
@@ -175,12 +189,17 @@ function isConfirmedGone(observed: ObservedTarget, resource: TaggedResource): bo
 }
 
 function finding(
-  { observed, now }: EvaluateTargetInput,
+  { desired, observed, now }: EvaluateTargetInput,
   arn: string,
   known: ResourceHistory | undefined,
+  /** null: not observed now; a waiver by tag then holds as history knew it. */
+  tags: Readonly<Record<string, string>> | null,
   verdict: Verdict,
 ): ResourceFinding {
   const since = known && known.status === verdict.status ? known.since : now;
+  const waiver =
+    waiverFor(desired.exceptions, { accountId: observed.accountId, arn, tags }, now) ??
+    (tags === null && known?.waiver && isWaiverActive(known.waiver, now) ? known.waiver : null);
   return {
     accountId: observed.accountId,
     region: observed.region,
@@ -197,10 +216,11 @@ function finding(
     coveredSince: verdict.coveredSince?.toISOString() ?? null,
     since: since.toISOString(),
     ...(verdict.lastPolicyJob ? { lastPolicyJob: verdict.lastPolicyJob } : {}),
+    ...(waiver ? { waiver } : {}),
   };
 }
 
-function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | null {
+function judge(input: EvaluateTargetInput, resource: TaggedResource, risks: TargetRisks): Verdict | null {
   const { desired, observed } = input;
   const { tagKey, tagValue } = desired.selection;
   const match = matchSelection(resource.tags, desired.selection);
@@ -232,7 +252,54 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | 
       detail: `Tagged ${nearMiss.key}=${nearMiss.value}, which is not selected (${nearMiss.why}); the policy selects exactly ${expectedTag}.`,
     };
   }
-  return withOutsideBackups(judgeSelected(input, resource, base), protectedEntry);
+  const keyRisk = keyDeletionRisk(input, {
+    backupType: base.resourceType,
+    resourceKeyArns: resourceKeyArns(input.observed, resource.arn),
+    lastPolicyBackup: base.lastBackupTime,
+  });
+  const verdict = withOutsideBackups(judgeSelected(input, resource, base, keyRisk), protectedEntry);
+  return { ...verdict, warnings: warningsOf(input, resource, verdict, risks, keyRisk) };
+}
+
+/** What threatens every resource backed up here, found once per target. */
+interface TargetRisks {
+  readonly lockDates: readonly LockBecomingImmutable[];
+  readonly retentionCliff: RetentionCliff;
+}
+
+function targetRisks({ desired, observed, now }: EvaluateTargetInput): TargetRisks {
+  return {
+    lockDates: locksBecomingImmutable(desired, observed, now),
+    retentionCliff: retentionCliff(desired, observed),
+  };
+}
+
+/**
+ * Risks to come for a selected resource that a backup rule covers in a managed Region: a lock of a vault
+ * its backups or copies go to turning immutable soon, and retentions that vault's lock will reject. A
+ * reason the status already gives is not repeated as a warning.
+ */
+function warningsOf(
+  { desired, observed }: EvaluateTargetInput,
+  resource: TaggedResource,
+  verdict: Verdict,
+  risks: TargetRisks,
+  keyRisk: KeyDeletionRisk,
+): Warning[] {
+  const coverage = coverageOf(observed, resource);
+  if (!coverage.covered || !desired.regions.includes(observed.region)) return [];
+  const copies = coverage.rules.some((rule) => copiesToCentral(rule, desired, observed.region));
+  const central = centralVaultFor(desired, observed.region)?.name;
+  const lockDates = risks.lockDates
+    .filter(({ vaultName }) => vaultName === desired.vault.name || (copies && vaultName === central))
+    .map((lock) => ({ code: 'LOCK_BECOMES_IMMUTABLE' as const, why: describeLockDate(lock) }));
+  const cliff = verdict.reasons.includes('LOCK_RETENTION_CONFLICT')
+    ? []
+    : retentionCliffWarning(risks.retentionCliff, desired.vault.name);
+  const keys = keyRisk.warnings.filter(
+    (warning) => !verdict.reasons.some((reason) => reason === warning.code),
+  );
+  return [...keys, ...lockDates, ...cliff];
 }
 
 /** Backups made outside the policy, newer than its own, are named on any verdict but PROTECTED. */
@@ -252,6 +319,7 @@ function judgeSelected(
   input: EvaluateTargetInput,
   resource: TaggedResource,
   given: Pick<Verdict, 'resourceType' | 'lastBackupTime' | 'lastCopyTime'>,
+  keyRisk: KeyDeletionRisk,
 ): Verdict {
   const { desired, observed, history, now } = input;
   const coverage = coverageOf(observed, resource);
@@ -271,6 +339,17 @@ function judgeSelected(
   );
   const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup, observed) : null;
   const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
+  // Recovery points that cannot be restored protect nothing, whatever the jobs say.
+  if (keyRisk.unrestorable) {
+    return {
+      ...base,
+      ...keptJob,
+      expectedBy: null,
+      status: 'UNPROTECTED',
+      reasons: ['KMS_KEY_PENDING_DELETION'],
+      detail: keyRisk.unrestorable.detail,
+    };
+  }
   if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...withCauses(jobFailure, blockers) };
   const failedCopy = failedLatestCopy(input, resource.arn);
   if (failedCopy) return { ...base, expectedBy: null, ...withCauses(failedCopy, blockers) };

@@ -12,6 +12,7 @@ import type { ReasonCode, ResourceFinding, ResourceStatus } from '../model.js';
 import { classifyArn } from '../resource-types.js';
 import { expectedBy, type RuleTiming } from '../schedule.js';
 import { matchSelection, type TagSelection } from '../tags.js';
+import { isWaiverActive } from '../waivers.js';
 import type { ResourceUpdate } from './route.js';
 
 export interface ApplyUpdateContext {
@@ -177,6 +178,8 @@ function withVerdict(
     // Warnings come from a reconcile's observation; an event keeps what the last one found.
     warnings: previous?.warnings ?? [],
     ...(previous?.warningDetail ? { warningDetail: previous.warningDetail } : {}),
+    // A waiver holds until it expires; the next reconcile matches the configured ones again.
+    ...(previous?.waiver && isWaiverActive(previous.waiver, now) ? { waiver: previous.waiver } : {}),
     lastBackupTime: previous?.lastBackupTime ?? null,
     lastCopyTime: previous?.lastCopyTime ?? null,
     firstSeen: previous?.firstSeen ?? nowIso,

@@ -75,6 +75,16 @@ function runRows(check: Check, rows: Row[]) {
 
 const lockedDesired = (lock: NonNullable<DesiredState['vault']['lock']>) =>
   desiredState({ vault: { ...desiredState().vault, lock } });
+const CENTRAL_VAULT_OBSERVED = {
+  name: 'central-vault',
+  arn: CENTRAL_VAULT.arn,
+  encryptionKeyArn: null,
+  locked: false,
+  minRetentionDays: null,
+  maxRetentionDays: null,
+  lockDate: null,
+};
+
 const cmk = (overrides: Partial<ObservedKey> = {}): ObservedKey => ({
   arn: keyArn(HOME_TARGET, 'data'),
   state: 'Enabled',
@@ -475,11 +485,41 @@ describe('KMS_KEY_STATE', () => {
   runRows(kmsKeyStateCheck, [
     { why: 'all keys enabled', observed: (base) => ({ keys: [...base.keys, cmk()] }), status: 'PASS' },
     {
-      why: 'a key pending deletion',
+      why: 'a key pending deletion: how to cancel it',
       observed: (base) => ({ keys: [...base.keys, cmk({ state: 'PendingDeletion' })] }),
       status: 'FAIL',
       reason: 'KMS_KEY_PENDING_DELETION',
-      mentions: 'PendingDeletion',
+      mentions: 'aws kms cancel-key-deletion --key-id arn:aws:kms:eu-west-1:222222222222:key/data',
+    },
+    {
+      why: 'a resource key pending deletion names the date and the resources it encrypts',
+      observed: (base) => ({
+        keys: [
+          ...base.keys,
+          cmk({ state: 'PendingDeletion', deletionDate: new Date('2026-03-11T01:00:00Z') }),
+        ],
+        resources: [selectedResource(desiredState(), ebsVolumeArn())],
+        resourceDetails: { [ebsVolumeArn()]: { keyArn: cmk().arn } },
+      }),
+      status: 'FAIL',
+      reason: 'KMS_KEY_PENDING_DELETION',
+      mentions: `on 2026-03-11T01:00:00.000Z: the backups of 1 tagged resource(s) fail from now on, and recovery points encrypted with it are lost when it is deleted: ${ebsVolumeArn()}.`,
+    },
+    {
+      why: "the central vault's key pending deletion: every account's copies there are at stake",
+      observed: (base) => {
+        const centralKey = keyArn(HOME_TARGET, 'central');
+        return {
+          centralVault: {
+            vault: { ...CENTRAL_VAULT_OBSERVED, encryptionKeyArn: centralKey },
+            accessPolicy: null,
+          },
+          keys: [...base.keys, cmk({ arn: centralKey, state: 'PendingDeletion', usedBy: 'vault' })],
+        };
+      },
+      status: 'FAIL',
+      reason: 'KMS_KEY_PENDING_DELETION',
+      mentions: 'copies into the central vault central-vault from every account fail from now on',
     },
     {
       why: 'the vault key disabled',

@@ -397,6 +397,39 @@ describe('validateConfig: one row per kind of mistake', () => {
       path: 'dynamoDbAdvanced',
     },
     {
+      why: 'a waiver without an expiry would silence a finding for ever',
+      change: (c) => {
+        c.exceptions = [{ account: '222222222222', reason: 'Decommissioning', owner: 'ops@example.com' }];
+      },
+      path: 'exceptions[0].expires',
+    },
+    {
+      why: 'a waiver expiry is a day',
+      change: (c) => {
+        c.exceptions = [
+          { account: '222222222222', reason: 'Migration', owner: 'ops', expires: 'next month' },
+        ];
+      },
+      path: 'exceptions[0].expires',
+      fix: /2026-06-30/,
+    },
+    {
+      why: 'a waiver matches exactly one of arn, account or tag',
+      change: (c) => {
+        c.exceptions = [
+          {
+            account: '222222222222',
+            tag: { key: 'Tier', value: 'scratch' },
+            reason: 'Scratch data',
+            owner: 'data-team',
+            expires: '2026-06-30',
+          },
+        ];
+      },
+      path: 'exceptions[0]',
+      fix: /one exception per/,
+    },
+    {
       why: 'Organizations rejects policies over 10,000 characters',
       change: (c) => {
         delete c.centralVault.region;
@@ -437,6 +470,22 @@ describe('validateConfig: one row per kind of mistake', () => {
 });
 
 describe('validateConfig: valid configs', () => {
+  it('accepts waivers by ARN, account or tag, each with its expiry', () => {
+    const raw = base();
+    raw.exceptions = [
+      {
+        arn: 'arn:aws:ec2:eu-west-1:222222222222:volume/vol-1',
+        reason: 'Scratch',
+        owner: 'a',
+        expires: '2026-06-30',
+      },
+      { account: '333333333333', reason: 'Closing', owner: 'b', expires: '2026-04-01' },
+      { tag: { key: 'Tier', value: 'scratch' }, reason: 'Scratch', owner: 'c', expires: '2026-05-01' },
+    ];
+    const result = validateConfig(raw);
+    expect(result.ok && result.config.exceptions).toHaveLength(3);
+  });
+
   it('accepts the base config and fills every default', () => {
     const result = validateConfig(base());
     expect(result.ok).toBe(true);

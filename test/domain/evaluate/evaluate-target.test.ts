@@ -482,6 +482,7 @@ describe('evaluateTarget: status and reasons', () => {
       'TRUSTED_ACCESS_DISABLED',
       'REGION_DENIED_BY_SCP',
       'RECOVERY_POINTS_EXPIRED',
+      'LOCK_BECOMES_IMMUTABLE',
     ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([
