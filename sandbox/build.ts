@@ -38,6 +38,7 @@ export function buildState(world: World, seed: number | string): SimState {
     attachmentSequence: 0,
     backupPolicyType: world.backupPolicyType,
     crossAccountBackupEnabled: world.crossAccountBackupEnabled,
+    legacyRdsCopyLimit: world.legacyRdsCopyLimit,
     organizationTrail: world.organizationTrail,
     trustedAccess: new Set(world.trustedAccess),
     globalSettingsUpdatedAt: start,
@@ -116,6 +117,7 @@ export function addAccount(
     },
     roles: new Map(),
     regions: new Map(),
+    serviceLinkedRole: spec?.serviceLinkedRole ?? true,
   };
   state.organization.accounts.set(id, account);
   for (const role of spec?.roles ?? []) {

@@ -32,6 +32,8 @@ export interface SimAccount {
   readonly baselineDrift: { readonly backupRole: boolean; readonly eventForwarding: boolean };
   readonly roles: Map<string, SimRole>;
   readonly regions: Map<string, SimRegion>;
+  /** AWS Backup's service-linked role AWSServiceRoleForBackup exists (it performs copies into the account). */
+  serviceLinkedRole: boolean;
 }
 
 export interface SimResource {
@@ -254,6 +256,8 @@ export interface SimOrganizationState {
   backupPolicyType: 'ENABLED' | 'PENDING_ENABLE' | 'DISABLED';
   backupPolicyTypeReadyAt?: Date;
   crossAccountBackupEnabled: boolean;
+  /** RDS-family copies that cross Regions and accounts at once fail, as they did before AWS lifted the limit. */
+  readonly legacyRdsCopyLimit: boolean;
   /** A multi-Region organization trail exists in the management account. */
   readonly organizationTrail: boolean;
   /** Service principals with trusted access (ListAWSServiceAccessForOrganization). */

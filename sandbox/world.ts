@@ -146,6 +146,12 @@ const AccountSpec = z
         'Parts of the deployed member baseline missing in this account (false: deleted by hand, drift); the execution role is memberRole.',
       ),
     regions: z.record(Region, RegionSpec).default({}),
+    serviceLinkedRole: z
+      .boolean()
+      .default(true)
+      .describe(
+        "false: AWS Backup's service-linked role AWSServiceRoleForBackup is missing here (copies into the account fail until it is created).",
+      ),
   })
   .strict();
 
@@ -303,6 +309,12 @@ export const WorldSchema = z
       ),
     backupPolicyType: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
     crossAccountBackupEnabled: z.boolean().default(false),
+    legacyRdsCopyLimit: z
+      .boolean()
+      .default(false)
+      .describe(
+        'RDS, Aurora, DocumentDB and Neptune copies that cross Regions and accounts at once fail with "Feature is not supported for provided resource type.", as before AWS lifted that limit.',
+      ),
     organizationTrail: z
       .boolean()
       .default(true)

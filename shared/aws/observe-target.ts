@@ -9,7 +9,7 @@ import { readEffectivePolicy } from './observe-policy.js';
 import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
 import { readResourceDetails } from './observe-resource-details.js';
-import { readBackupRole } from './observe-roles.js';
+import { readBackupRole, readCentralServiceLinkedRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
 
@@ -123,12 +123,16 @@ async function readTarget(
     ),
   ]);
 
-  const keys = await readKeys(
-    factory,
-    accountId,
-    roleArn,
-    keysOfInterest(vault, centralVault?.vault ?? null, jobs),
-  );
+  const [keys, serviceLinkedRole] = await Promise.all([
+    readKeys(
+      factory,
+      accountId,
+      roleArn,
+      keysOfInterest(vault, centralVault?.vault ?? null, jobs, resources, resourceDetails),
+      now,
+    ),
+    readCentralServiceLinkedRole(factory, desired, centralHere !== undefined, jobs),
+  ]);
 
   return {
     accountId,
@@ -137,6 +141,7 @@ async function readTarget(
     effectivePolicy,
     vault,
     ...(centralVault ? { centralVault } : {}),
+    ...(serviceLinkedRole ? { serviceLinkedRole } : {}),
     backupRole,
     regionOptIn: regionSettings.optIn,
     regionManagement: regionSettings.management,

@@ -40,6 +40,8 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'events:ListTargetsByRule',
   'kms:DescribeKey',
   'kms:ListGrants',
+  // Whether a resource key's policy lets the backup role and the central account use it.
+  'kms:GetKeyPolicy',
   // Which key encrypts each tagged resource, and its engine or type.
   'ec2:DescribeVolumes',
   'rds:DescribeDBInstances',

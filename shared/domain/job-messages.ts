@@ -13,7 +13,8 @@
  * | `backup vault … does not exist`                              | VAULT_MISSING (BACKUP) / COPY_MISSING (COPY) | `Backup vault org-backup does not exist.` |
  * | `unable to assume role`                                      | BACKUP_ROLE_MISSING             | role missing or not trusting backup.amazonaws.com |
  * | `pending deletion`, `key … is disabled`                      | KMS_KEY_PENDING_DELETION        | `KMS key arn:… is pending deletion.` |
- * | `given key id is not accessible`, `kms key does not exist, is not enabled or you do not have permissions`, `not authorized to perform: kms:` | KMS_ACCESS_DENIED | re:Post wording (docs/aws-behaviour.md#job-failure-messages) |
+ * | `given key id is not accessible`, `kms key does not exist, is not enabled or you do not have permissions`, `not authorized to perform: kms:` | KMS_ACCESS_DENIED (BACKUP) / SOURCE_KEY_NOT_SHARED (COPY: the source key refuses the destination account) | re:Post wording (docs/aws-behaviour.md#job-failure-messages) |
+ * | `not supported for provided resource type` (COPY)            | COPY_UNSUPPORTED_FOR_TYPE       | `Copy job from us-west-2 to us-east-1 cannot be initiated for RDS resources. Feature is not supported for provided resource type.` |
  * | `retention … vault lock` (either order)                      | LOCK_RETENTION_CONFLICT         | lifecycle outside the lock's min/max |
  * | anything else, or no message (EXPIRED, ABORTED)              | JOB_FAILED                      | `The job was aborted because the completion window elapsed.` |
  *
@@ -34,6 +35,8 @@ export type JobFailureReason = Extract<
   | 'LOCK_RETENTION_CONFLICT'
   | 'CROSS_ACCOUNT_BACKUP_DISABLED'
   | 'CENTRAL_VAULT_POLICY_MISSING'
+  | 'SOURCE_KEY_NOT_SHARED'
+  | 'COPY_UNSUPPORTED_FOR_TYPE'
   | 'JOB_FAILED'
 >;
 
@@ -95,9 +98,14 @@ const MESSAGE_RULES: readonly MessageRule[] = [
   {
     pattern:
       /given key id is not accessible|kms key does not exist, is not enabled or you do not have permissions|not authorized to perform: kms:/i,
-    reason: () => 'KMS_ACCESS_DENIED',
+    // A copy fails this way when the source key's policy does not let the destination account use it
+    // (https://repost.aws/knowledge-center/backup-cross-account-copy-error).
+    reason: (kind) => (kind === 'COPY' ? 'SOURCE_KEY_NOT_SHARED' : 'KMS_ACCESS_DENIED'),
     namesKey: true,
   },
+  // AWS's wording for an RDS-family copy across Regions and accounts at once, a limit AWS has lifted for some
+  // types since (https://repost.aws/knowledge-center/backup-troubleshoot-cross-account-copy).
+  { pattern: /not supported for provided resource type/i, reason: () => 'COPY_UNSUPPORTED_FOR_TYPE' },
   { pattern: /retention.*vault lock|vault lock.*retention/i, reason: () => 'LOCK_RETENTION_CONFLICT' },
 ];
 

@@ -13,7 +13,7 @@ describe('fix sentences per reason code', () => {
   });
 
   it('docs/reasons.md shows exactly this table', () => {
-    const rows = [...docs.matchAll(/^\| `([A-Z_]+)` +\| (.*?) +\|$/gm)].map((m) => [
+    const rows = [...docs.matchAll(/^\| `([A-Z0-9_]+)` +\| (.*?) +\|$/gm)].map((m) => [
       m[1],
       m[2]!.replaceAll('\\|', '|'),
     ]);

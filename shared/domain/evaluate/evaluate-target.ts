@@ -61,6 +61,7 @@ import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
+import { type ResourceProblem, resourceProblems, stopsOnlyCopies } from './resource-problems.js';
 import {
   centralVaultFor,
   copiesToCentral,
@@ -69,6 +70,7 @@ import {
   isUsableKey,
   latestJob,
   lockRetentionConflicts,
+  resourceTypeHere,
   vaultKey,
 } from './target-facts.js';
 
@@ -117,10 +119,7 @@ interface Verdict {
   readonly lastPolicyJob?: PolicyJobRecord | null;
 }
 
-interface Blocker {
-  readonly reason: ReasonCode;
-  readonly why: string;
-}
+type Blocker = ResourceProblem;
 
 const MINUTE_MS = 60_000;
 
@@ -187,7 +186,7 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource): Verdict | 
   const index = indexOf(observed, input.desired);
   const protectedEntry = index.protectedEntries.get(resource.arn);
   const base = {
-    resourceType: protectedEntry?.resourceType ?? type.backupType,
+    resourceType: protectedEntry?.resourceType ?? resourceTypeHere(observed, resource.arn),
     lastBackupTime: index.policyBackups.get(resource.arn) ?? null,
     lastCopyTime: newestCentralCopy(input, resource.arn),
     expectedBy: null,
@@ -247,11 +246,15 @@ function judgeSelected(
     observed.region,
     history.get(resource.arn)?.lastPolicyJob,
   );
+  const problems = resourceProblems(desired, observed, resource, rules);
+  const copyProblems = problems.filter(stopsOnlyCopies);
+  const backupProblems = problems.filter((problem) => !stopsOnlyCopies(problem));
   const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup) : null;
   const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
-  if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...jobFailure };
+  if (jobFailure)
+    return { ...base, ...keptJob, expectedBy: null, ...withProblems(jobFailure, backupProblems) };
   const failedCopy = failedLatestCopy(input, resource.arn);
-  if (failedCopy) return { ...base, expectedBy: null, ...failedCopy };
+  if (failedCopy) return { ...base, expectedBy: null, ...withProblems(failedCopy, copyProblems) };
 
   if (lastBackup === null) {
     const due =
@@ -284,9 +287,11 @@ function judgeSelected(
   const allowedMs = orNullWhenNoRun(() => allowedAgeMs(timingRules, now));
   const nextDue = allowedMs === null ? null : new Date(lastBackup.getTime() + allowedMs);
   const copyStale = isCopyStale(input, rules, base.lastCopyTime, coveredSince ?? now);
-  const copyReasons: ReasonCode[] = copyStale ? ['COPY_MISSING'] : [];
+  const copyReasons: ReasonCode[] = copyStale
+    ? ['COPY_MISSING', ...copyProblems.map((problem) => problem.reason)]
+    : [];
   const copyDetail = copyStale
-    ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.`
+    ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.${describe(copyProblems, ' Cause: ')}`
     : '';
   if (nextDue !== null && now > nextDue) {
     return {
@@ -316,6 +321,26 @@ function judgeSelected(
   };
 }
 
+/**
+ * A failed job's verdict also names what about the resource itself explains it; a copy refused for want of a
+ * shared key is SOURCE_KEY_NOT_SHAREABLE when the observed key is AWS-managed (no policy can fix that).
+ */
+function withProblems(
+  failure: Pick<Verdict, 'status' | 'reasons' | 'detail'>,
+  problems: readonly ResourceProblem[],
+): Pick<Verdict, 'status' | 'reasons' | 'detail'> {
+  if (problems.length === 0) return failure;
+  const known = new Set(problems.map((problem) => problem.reason));
+  const superseded = (reason: ReasonCode) =>
+    reason === 'SOURCE_KEY_NOT_SHARED' && known.has('SOURCE_KEY_NOT_SHAREABLE');
+  const added = problems.filter((problem) => !failure.reasons.includes(problem.reason));
+  return {
+    ...failure,
+    reasons: [...failure.reasons.filter((reason) => !superseded(reason)), ...added.map((p) => p.reason)],
+    detail: `${failure.detail}${describe(added, ' Cause: ')}`,
+  };
+}
+
 function describe(blockers: readonly Blocker[], prefix: string): string {
   return blockers.length > 0 ? `${prefix}${blockers.map((blocker) => blocker.why).join('; ')}.` : '';
 }
@@ -331,7 +356,7 @@ function blockersOf(
   // A Region the config only scans is never prepared (no vault, role or opt-in is observed there), so the
   // only thing to say is why the policy does not reach it.
   if (!desired.regions.includes(observed.region)) return blockers;
-  const backupType = classifyArn(resource.arn).backupType;
+  const backupType = resourceTypeHere(observed, resource.arn);
   if (backupType !== null && isOptedOut(observed, backupType)) {
     blockers.push({
       reason: 'OPT_IN_DISABLED',
@@ -352,6 +377,9 @@ function blockersOf(
   if (key && !isUsableKey(key)) {
     blockers.push({ reason: 'KMS_KEY_PENDING_DELETION', why: `vault key ${key.arn} is ${key.state}` });
   }
+  blockers.push(
+    ...resourceProblems(desired, observed, resource, rules).filter((problem) => !stopsOnlyCopies(problem)),
+  );
   const conflicts = lockRetentionConflicts(observed.vault, rules);
   if (conflicts.length > 0) blockers.push({ reason: 'LOCK_RETENTION_CONFLICT', why: conflicts.join('; ') });
   if (
