@@ -23,7 +23,7 @@ interface Step {
   readonly accountId?: string;
   readonly target: string;
   readonly reason: string;
-  readonly blocked?: Action['blocked'];
+  readonly blocked?: Action['blocked'] | undefined;
 }
 
 const IRREVERSIBLE_LOCK_BLOCK = {
