@@ -31,6 +31,7 @@ export async function readBackupRole(
   return {
     exists: true,
     trustsBackup: trustsServicePrincipal(role.Role.AssumeRolePolicyDocument, BACKUP_SERVICE_PRINCIPAL),
+    ...trustPolicyOf(role.Role.AssumeRolePolicyDocument),
     attachedPolicyArns: attached.flatMap((policy) => (policy.PolicyArn ? [policy.PolicyArn] : [])).sort(),
   };
 }
@@ -54,4 +55,14 @@ export async function readCentralServiceLinkedRole(
     call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: BACKUP_SERVICE_LINKED_ROLE }))),
   );
   return { accountId: central.accountId, exists: Boolean(role?.Role) };
+}
+
+/** GetRole returns the trust policy URL-encoded. */
+function trustPolicyOf(encoded: string | undefined): { trustPolicy?: string } {
+  if (encoded === undefined) return {};
+  try {
+    return { trustPolicy: decodeURIComponent(encoded) };
+  } catch {
+    return { trustPolicy: encoded };
+  }
 }

@@ -479,6 +479,8 @@ export interface ObservedTarget {
     readonly exists: boolean;
     readonly trustsBackup: boolean;
     readonly attachedPolicyArns: readonly string[];
+    /** The role's trust policy document (decoded), when the role exists. */
+    readonly trustPolicy?: string;
   };
   readonly regionOptIn: Readonly<Record<string, boolean>>;
   /** ResourceTypeManagementPreference: `DynamoDB: true` means advanced DynamoDB backup is on. */

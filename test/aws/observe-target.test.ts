@@ -165,6 +165,7 @@ describe('observeTarget', () => {
     expect(observed.backupRole).toEqual({
       exists: true,
       trustsBackup: true,
+      trustPolicy: decodeURIComponent(BACKUP_TRUST),
       attachedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup'],
     });
     expect(observed.keys).toEqual([
