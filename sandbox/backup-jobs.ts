@@ -159,6 +159,10 @@ export class BackupJobLifecycle {
         `Unable to assume role ${job.iamRoleArn}. Verify that the role exists and trusts backup.amazonaws.com.`,
       );
     }
+    // Invented wording: AWS documents the requirement, not the message.
+    if (job.resourceType === 'S3' && !resource.versioning) {
+      return invalid(`Versioning is not enabled on bucket ${job.resourceArn}; AWS Backup requires it.`);
+    }
     if (resource.kmsKeyArn) {
       const key = findKey(state, resource.kmsKeyArn);
       if (key?.state === 'PendingDeletion') return denied(`KMS key ${key.arn} is pending deletion.`);

@@ -39,6 +39,7 @@ export function buildState(world: World, seed: number | string): SimState {
     attachmentSequence: 0,
     backupPolicyType: world.backupPolicyType,
     crossAccountBackupEnabled: world.crossAccountBackupEnabled,
+    legacyRdsCopyLimit: world.legacyRdsCopyLimit,
     organizationTrail: world.organizationTrail,
     trustedAccess: new Set(world.trustedAccess),
     globalSettingsUpdatedAt: start,
@@ -121,6 +122,7 @@ export function addAccount(
       spec?.enabledRegions ?? [...DEFAULT_ENABLED_REGIONS, ...Object.keys(spec?.regions ?? {})],
     ),
     deniedRegions: new Set(spec?.deniedRegions ?? []),
+    serviceLinkedRole: spec?.serviceLinkedRole ?? true,
   };
   state.organization.accounts.set(id, account);
   for (const role of spec?.roles ?? []) {

@@ -1,12 +1,15 @@
 import type { JobClock } from './job-clock.js';
 import { emitCopyJobEvent } from './job-events.js';
-import { vaultByArn } from './lookup.js';
+import { findKey, vaultByArn } from './lookup.js';
 import { accessPolicyAllowsCopy, lockConflict } from './policy.js';
 import { recordProtected } from './recovery-points.js';
 import { parseArn } from './resource-types.js';
 import type { CopyActionSpec, SimBackupJob, SimCopyJob, SimVault } from './state.js';
 
 const MINUTE_MS = 60_000;
+const RDS_FAMILY: ReadonlySet<string> = new Set(['RDS', 'Aurora', 'DocumentDB', 'Neptune']);
+/** Types whose snapshots keep the source resource's key (not fully managed by AWS Backup). */
+const SOURCE_KEY_TYPES: ReadonlySet<string> = new Set(['EBS', 'EC2', ...RDS_FAMILY]);
 
 /** A copy job from the moment its backup completes: created, started a few minutes later, then done or failed. */
 export class CopyJobLifecycle {
@@ -111,6 +114,34 @@ export class CopyJobLifecycle {
       // AWS's own wording (https://repost.aws/knowledge-center/backup-resolve-access-denied-error).
       return 'Access Denied trying to call AWS Backup service';
     }
-    return lockConflict(vault, job.deleteAfterDays);
+    return (
+      (crossAccount ? this.crossAccountFailure(job, vault) : null) ?? lockConflict(vault, job.deleteAfterDays)
+    );
+  }
+
+  /**
+   * What only a copy into another account runs into: the destination's service-linked role performs it
+   * (invented wording), the old RDS-family limit on crossing Regions too (AWS's wording), and a source key the
+   * destination account may not use (AWS's wordings: an AWS-managed key cannot be shared at all).
+   */
+  private crossAccountFailure(job: SimCopyJob, destination: SimVault): string | null {
+    const { state } = this.clock;
+    if (!state.account(destination.accountId)?.serviceLinkedRole) {
+      return `AWS Backup could not use the service-linked role AWSServiceRoleForBackup in the destination account ${destination.accountId} to copy the recovery point.`;
+    }
+    if (!SOURCE_KEY_TYPES.has(job.resourceType)) return null;
+    if (
+      state.organization.legacyRdsCopyLimit &&
+      RDS_FAMILY.has(job.resourceType) &&
+      destination.region !== job.region
+    ) {
+      return `Copy job from ${job.region} to ${destination.region} cannot be initiated for RDS resources. Feature is not supported for provided resource type.`;
+    }
+    const keyArn = state.resources.get(job.resourceArn)?.kmsKeyArn;
+    const key = keyArn ? findKey(state, keyArn) : undefined;
+    if (key?.manager === 'AWS') {
+      return 'The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it.';
+    }
+    return key && !key.allowsBackupRole ? `Given key ID is not accessible: ${key.arn}` : null;
   }
 }

@@ -193,6 +193,8 @@ function selects(selection: SimPlanSelection, resource: SimResource, region: Sim
   const type = resource.resourceType;
   if (!type) return false;
   if (selection.tag) {
+    // Tag selections back up ONTAP volumes, never the file system (docs/aws-behaviour.md#fsx-ontap-volumes).
+    if (resource.fileSystemType === 'ONTAP') return false;
     const value = resource.tags[selection.tag.key];
     const optedIn = region.optIn.get(type) ?? DEFAULT_OPT_IN[type] ?? false;
     return value !== undefined && selection.tag.values.includes(value) && optedIn;

@@ -36,6 +36,8 @@ export interface SimAccount {
   readonly enabledRegions: ReadonlySet<string>;
   /** Regions a Region-deny SCP closes to every principal of the account. */
   readonly deniedRegions: ReadonlySet<string>;
+  /** AWS Backup's service-linked role AWSServiceRoleForBackup exists (it performs copies into the account). */
+  serviceLinkedRole: boolean;
 }
 
 export interface SimResource {
@@ -262,6 +264,8 @@ export interface SimOrganizationState {
   backupPolicyType: 'ENABLED' | 'PENDING_ENABLE' | 'DISABLED';
   backupPolicyTypeReadyAt?: Date;
   crossAccountBackupEnabled: boolean;
+  /** RDS-family copies that cross Regions and accounts at once fail, as they did before AWS lifted the limit. */
+  readonly legacyRdsCopyLimit: boolean;
   /** A multi-Region organization trail exists in the management account. */
   readonly organizationTrail: boolean;
   /** Service principals with trusted access (ListAWSServiceAccessForOrganization). */

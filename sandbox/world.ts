@@ -164,6 +164,12 @@ const AccountSpec = z
       .describe(
         'Regions a Region-deny service control policy closes to every principal of the account: regional calls there fail with AccessDeniedException.',
       ),
+    serviceLinkedRole: z
+      .boolean()
+      .default(true)
+      .describe(
+        "false: AWS Backup's service-linked role AWSServiceRoleForBackup is missing here (copies into the account fail until it is created).",
+      ),
   })
   .strict();
 
@@ -321,6 +327,12 @@ export const WorldSchema = z
       ),
     backupPolicyType: z.enum(['ENABLED', 'DISABLED']).default('DISABLED'),
     crossAccountBackupEnabled: z.boolean().default(false),
+    legacyRdsCopyLimit: z
+      .boolean()
+      .default(false)
+      .describe(
+        'RDS, Aurora, DocumentDB and Neptune copies that cross Regions and accounts at once fail with "Feature is not supported for provided resource type.", as before AWS lifted that limit.',
+      ),
     organizationTrail: z
       .boolean()
       .default(true)

@@ -274,6 +274,14 @@ const CATALOG: Readonly<Record<string, Builder>> = {
     ...iamRole(call, input),
     ...(input.Tags?.length ? [own(call, 'iam:TagRole', roleArn(call, input.RoleName))] : []),
   ],
+  'iam:CreateServiceLinkedRole': (call, input) => [
+    own(
+      call,
+      'iam:CreateServiceLinkedRole',
+      `arn:aws:iam::${call.caller.accountId}:role/aws-service-role/${String(input.AWSServiceName ?? '')}/AWSServiceRoleForBackup`,
+      { 'iam:AWSServiceName': input.AWSServiceName },
+    ),
+  ],
   'iam:UpdateAssumeRolePolicy': iamRole,
   'iam:AttachRolePolicy': (call, input) => [
     own(call, 'iam:AttachRolePolicy', roleArn(call, input.RoleName), { 'iam:PolicyARN': input.PolicyArn }),
@@ -285,6 +293,7 @@ const CATALOG: Readonly<Record<string, Builder>> = {
 
   'kms:DescribeKey': kmsKey,
   'kms:ListGrants': kmsKey,
+  'kms:GetKeyPolicy': kmsKey,
   'kms:CreateGrant': kmsKey,
   'kms:ListAliases': (call) => [own(call, 'kms:ListAliases')],
 

@@ -1,6 +1,7 @@
 import type {
   AttachRolePolicyCommandInput,
   CreateRoleCommandInput,
+  CreateServiceLinkedRoleCommandInput,
   GetRoleCommandInput,
   GetRolePolicyCommandInput,
   ListAttachedRolePoliciesCommandInput,
@@ -63,8 +64,50 @@ export function newRole(
   };
 }
 
+/** AWS Backup's service-linked role: its name, path and trust are AWS's, so the world only says whether it exists. */
+export const BACKUP_SERVICE_LINKED_ROLE = 'AWSServiceRoleForBackup';
+const BACKUP_SERVICE_LINKED_PATH = '/aws-service-role/backup.amazonaws.com/';
+
+function serviceLinkedRoleOut(accountId: string): Role {
+  const role = newRole(
+    accountId,
+    BACKUP_SERVICE_LINKED_ROLE,
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    }),
+    new Date(0),
+    BACKUP_SERVICE_LINKED_PATH,
+  );
+  return { ...roleOut(role), Path: BACKUP_SERVICE_LINKED_PATH };
+}
+
 export const iamHandlers: ServiceHandlers = {
-  GetRole: (call: Call, input: GetRoleCommandInput) => ({ Role: roleOut(requireRole(call, input.RoleName)) }),
+  GetRole: (call: Call, input: GetRoleCommandInput) => {
+    if (input.RoleName === BACKUP_SERVICE_LINKED_ROLE) {
+      if (!call.state.account(call.caller.accountId)?.serviceLinkedRole) requireRole(call, input.RoleName);
+      return { Role: serviceLinkedRoleOut(call.caller.accountId) };
+    }
+    return { Role: roleOut(requireRole(call, input.RoleName)) };
+  },
+
+  // Only AWS Backup's role is simulated; AWS's wording for a role that already exists.
+  CreateServiceLinkedRole: (call: Call, input: CreateServiceLinkedRoleCommandInput) => {
+    const account = call.state.account(call.caller.accountId);
+    if (!account || input.AWSServiceName !== 'backup.amazonaws.com')
+      fail(call, 'InvalidInputException', `Invalid service name ${input.AWSServiceName}.`);
+    if (account.serviceLinkedRole) {
+      fail(
+        call,
+        'InvalidInputException',
+        `Service role name ${BACKUP_SERVICE_LINKED_ROLE} has been taken in this account, please try a different suffix.`,
+      );
+    }
+    account.serviceLinkedRole = true;
+    return { Role: serviceLinkedRoleOut(account.id) };
+  },
 
   CreateRole: (call: Call, input: CreateRoleCommandInput) => {
     const account = call.state.account(call.caller.accountId);

@@ -1,6 +1,7 @@
 import type {
   CreateGrantCommandInput,
   DescribeKeyCommandInput,
+  GetKeyPolicyCommandInput,
   GrantListEntry,
   KeyMetadata,
   ListAliasesCommandInput,
@@ -56,7 +57,72 @@ const grantOut = (key: SimKey, grant: SimKey['grants'][number]): GrantListEntry 
   Operations: grant.operations as GrantListEntry['Operations'],
 });
 
+/**
+ * The key policy as a document. AWS-managed keys: AWS's pattern of use through the owning service by the
+ * account's principals. A customer key that allows the backup role: the default policy (the account root,
+ * i.e. IAM) plus use by the organization's accounts, so cross-account copies work. One that refuses it names
+ * only its administrators (invented role name), so neither the backup role nor another account may use it.
+ */
+function keyPolicyOf(call: Call, key: SimKey): string {
+  const root = `arn:aws:iam::${key.accountId}:root`;
+  const use = [
+    'kms:Encrypt',
+    'kms:Decrypt',
+    'kms:ReEncrypt*',
+    'kms:GenerateDataKey*',
+    'kms:CreateGrant',
+    'kms:DescribeKey',
+  ];
+  const statements =
+    key.manager === 'AWS'
+      ? [
+          {
+            Sid: 'Allow access through the owning service for all principals in the account',
+            Effect: 'Allow',
+            Principal: { AWS: '*' },
+            Action: use,
+            Resource: '*',
+            Condition: { StringEquals: { 'kms:CallerAccount': key.accountId } },
+          },
+        ]
+      : key.allowsBackupRole
+        ? [
+            {
+              Sid: 'Enable IAM User Permissions',
+              Effect: 'Allow',
+              Principal: { AWS: root },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+            {
+              Sid: 'AllowOrganizationToCopy',
+              Effect: 'Allow',
+              Principal: '*',
+              Action: use,
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:PrincipalOrgID': call.state.organization.id } },
+            },
+          ]
+        : [
+            {
+              Sid: 'Allow access for Key Administrators',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${key.accountId}:role/KeyAdministrators` },
+              Action: ['kms:Describe*', 'kms:Put*', 'kms:Enable*', 'kms:Disable*', 'kms:ScheduleKeyDeletion'],
+              Resource: '*',
+            },
+          ];
+  return JSON.stringify({ Version: '2012-10-17', Id: 'key-default-1', Statement: statements });
+}
+
 export const kmsHandlers: ServiceHandlers = {
+  GetKeyPolicy: (call: Call, input: GetKeyPolicyCommandInput) => {
+    const key = requireKey(call, input.KeyId);
+    if ((input.PolicyName ?? 'default') !== 'default')
+      fail(call, 'NotFoundException', `Policy ${input.PolicyName} does not exist.`);
+    return { Policy: keyPolicyOf(call, key), PolicyName: 'default' };
+  },
+
   DescribeKey: (call: Call, input: DescribeKeyCommandInput) => ({
     KeyMetadata: metadataOf(requireKey(call, input.KeyId)),
   }),

@@ -6,6 +6,7 @@ import {
   UpdateGlobalSettingsCommand,
   UpdateRegionSettingsCommand,
 } from '@aws-sdk/client-backup';
+import { CreateServiceLinkedRoleCommand } from '@aws-sdk/client-iam';
 import { CreateGrantCommand, DescribeKeyCommand, type GrantOperation } from '@aws-sdk/client-kms';
 import {
   AttachPolicyCommand,
@@ -163,6 +164,8 @@ class ActionRunner {
         return this.updateRegionSettings(action, { optIn: spec.resourceTypes, management: [] });
       case 'EnableAdvancedDynamoDbBackup':
         return this.updateRegionSettings(action, { optIn: ['DynamoDB'], management: ['DynamoDB'] });
+      case 'CreateServiceLinkedRole':
+        return this.createServiceLinkedRole(action.accountId, spec.serviceName);
       case 'CreateKmsGrant':
         await this.factory.kms(action.accountId, action.region).send(
           new CreateGrantCommand({
@@ -175,6 +178,22 @@ class ActionRunner {
           }),
         );
         return;
+    }
+  }
+
+  /**
+   * A role created meanwhile (by AWS itself, or a concurrent run) answers InvalidInput "…has been taken in
+   * this account…" (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html).
+   */
+  private async createServiceLinkedRole(accountId: string, serviceName: string): Promise<void> {
+    try {
+      await this.factory
+        .iam(accountId)
+        .send(new CreateServiceLinkedRoleCommand({ AWSServiceName: serviceName }));
+    } catch (error) {
+      const { code, message } = classifyAwsError(error);
+      if (code === 'InvalidInputException' && /has been taken/i.test(message)) return;
+      throw error;
     }
   }
 

@@ -51,11 +51,14 @@ export async function readResourceDetails(
     if (filter !== null) byFilter.set(filter, [...(byFilter.get(filter) ?? []), arn]);
   }
   const has = (...filters: string[]) => filters.some((filter) => byFilter.has(filter));
+  // A listing the member role may not make (a baseline not yet updated) leaves those resources without
+  // details instead of blinding the whole target.
+  const listing = async (read: () => Promise<Details>) => (await unlessUnreadable(read)) ?? {};
   const parts = await Promise.all([
-    has('ec2:volume', 'ec2:instance') ? readVolumeKeys(factory, target, call) : {},
-    has('rds:db') ? readDbInstances(factory, target, call) : {},
-    has('rds:cluster') ? readDbClusters(factory, target, call) : {},
-    has('fsx:file-system') ? readFileSystems(factory, target, call) : {},
+    has('ec2:volume', 'ec2:instance') ? listing(() => readVolumeKeys(factory, target, call)) : {},
+    has('rds:db') ? listing(() => readDbInstances(factory, target, call)) : {},
+    has('rds:cluster') ? listing(() => readDbClusters(factory, target, call)) : {},
+    has('fsx:file-system') ? listing(() => readFileSystems(factory, target, call)) : {},
     readBuckets(factory, target, call, byFilter.get('s3') ?? [], now),
   ]);
   const found = Object.assign({}, ...parts) as Details;

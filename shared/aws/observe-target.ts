@@ -14,7 +14,7 @@ import {
 } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
 import { readResourceDetails, typesListedInFull } from './observe-resource-details.js';
-import { readBackupRole } from './observe-roles.js';
+import { readBackupRole, readCentralServiceLinkedRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
 
@@ -138,12 +138,16 @@ async function readTarget(
     ),
   ]);
 
-  const keys = await readKeys(
-    factory,
-    accountId,
-    roleArn,
-    keysOfInterest(vault, centralVault?.vault ?? null, jobs, resourceDetails),
-  );
+  const [keys, serviceLinkedRole] = await Promise.all([
+    readKeys(
+      factory,
+      accountId,
+      roleArn,
+      keysOfInterest(vault, centralVault?.vault ?? null, jobs, resources, resourceDetails),
+      now,
+    ),
+    readCentralServiceLinkedRole(factory, desired, centralHere !== undefined, jobs),
+  ]);
 
   return {
     accountId,
@@ -152,6 +156,7 @@ async function readTarget(
     effectivePolicy,
     vault,
     ...(centralVault ? { centralVault } : {}),
+    ...(serviceLinkedRole ? { serviceLinkedRole } : {}),
     backupRole,
     regionOptIn: regionSettings.optIn,
     regionManagement: regionSettings.management,

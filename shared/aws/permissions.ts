@@ -42,6 +42,8 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'kms:ListGrants',
   // The Regions enabled in the account, scanned for tagged resources outside the policy.
   'account:ListRegions',
+  // Whether a resource key's policy lets the backup role and the central account use it.
+  'kms:GetKeyPolicy',
   // Which key encrypts each tagged resource, and its engine or type.
   'ec2:DescribeVolumes',
   'rds:DescribeDBInstances',

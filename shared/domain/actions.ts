@@ -113,6 +113,15 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     description:
       'Turn on advanced DynamoDB backup (opt-in and management preference) where tagged tables exist.',
   },
+  CreateServiceLinkedRole: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    // Scoped in infra to AWSServiceRoleForBackup with iam:AWSServiceName = backup.amazonaws.com.
+    permissions: ['iam:CreateServiceLinkedRole'],
+    description:
+      'Create AWSServiceRoleForBackup in the central account, only after a copy or lifecycle job failed for want of it.',
+  },
   CreateKmsGrant: {
     scope: 'target',
     runsIn: 'member',

@@ -11,7 +11,8 @@
  * | AWS's wording (case-insensitive)                                 | reason                       | source |
  * |------------------------------------------------------------------|------------------------------|--------|
  * | `Access Denied trying to call AWS Backup service`                | CENTRAL_VAULT_POLICY_MISSING | https://repost.aws/knowledge-center/backup-resolve-access-denied-error |
- * | `Given key ID is not accessible`, `KMS key does not exist, is not enabled or you do not have permissions` | KMS_ACCESS_DENIED | https://repost.aws/knowledge-center/backup-cross-account-copy-error |
+ * | `Given key ID is not accessible`, `KMS key does not exist, is not enabled or you do not have permissions` | KMS_ACCESS_DENIED (backup), SOURCE_KEY_NOT_SHARED (copy: the source key refuses the destination account) | https://repost.aws/knowledge-center/backup-cross-account-copy-error |
+ * | `not supported for provided resource type` (copy)                | COPY_UNSUPPORTED_FOR_TYPE    | https://repost.aws/knowledge-center/backup-troubleshoot-cross-account-copy |
  * | anything else, or no message (EXPIRED, ABORTED)                  | JOB_FAILED                   | — |
  *
  * The key ARN is extracted when a KMS message names one, so the KMS checks can look at that key.
@@ -21,7 +22,11 @@ import type { JobOutcome, ReasonCode } from './model.js';
 
 export type JobFailureReason = Extract<
   ReasonCode,
-  'KMS_ACCESS_DENIED' | 'CENTRAL_VAULT_POLICY_MISSING' | 'JOB_FAILED'
+  | 'KMS_ACCESS_DENIED'
+  | 'CENTRAL_VAULT_POLICY_MISSING'
+  | 'SOURCE_KEY_NOT_SHARED'
+  | 'COPY_UNSUPPORTED_FOR_TYPE'
+  | 'JOB_FAILED'
 >;
 
 export interface JobFailure {
@@ -53,20 +58,27 @@ export function isJobFailure(job: { readonly state: string }): boolean {
 
 interface MessageRule {
   readonly pattern: RegExp;
-  readonly reason: JobFailureReason;
+  readonly reason: (kind: JobOutcome['kind']) => JobFailureReason;
   readonly namesKey?: true;
 }
 
 const MESSAGE_RULES: readonly MessageRule[] = [
   // The destination vault's access policy does not let the source account copy in.
-  { pattern: /access denied trying to call aws backup service/i, reason: 'CENTRAL_VAULT_POLICY_MISSING' },
-  // A copy whose source key policy does not let the destination account use the key.
+  {
+    pattern: /access denied trying to call aws backup service/i,
+    reason: () => 'CENTRAL_VAULT_POLICY_MISSING',
+  },
   {
     pattern:
       /given key id is not accessible|kms key does not exist, is not enabled or you do not have permissions/i,
-    reason: 'KMS_ACCESS_DENIED',
+    // A copy fails this way when the source key's policy does not let the destination account use it
+    // (https://repost.aws/knowledge-center/backup-cross-account-copy-error).
+    reason: (kind) => (kind === 'COPY' ? 'SOURCE_KEY_NOT_SHARED' : 'KMS_ACCESS_DENIED'),
     namesKey: true,
   },
+  // AWS's wording for an RDS-family copy across Regions and accounts at once, a limit AWS has lifted for some
+  // types since (https://repost.aws/knowledge-center/backup-troubleshoot-cross-account-copy).
+  { pattern: /not supported for provided resource type/i, reason: () => 'COPY_UNSUPPORTED_FOR_TYPE' },
 ];
 
 const KMS_KEY_ARN = /arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+/;
@@ -76,8 +88,9 @@ export function classifyJobFailure(job: JobForClassification): JobFailure {
   const message = job.statusMessage ?? '';
   const rule = MESSAGE_RULES.find((candidate) => candidate.pattern.test(message));
   if (!rule) return { reason: 'JOB_FAILED' };
+  const reason = rule.reason(job.kind);
   const keyArn = rule.namesKey ? kmsKeyNamedIn(message) : undefined;
-  return keyArn ? { reason: rule.reason, keyArn } : { reason: rule.reason };
+  return keyArn ? { reason, keyArn } : { reason };
 }
 
 /**

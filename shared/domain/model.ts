@@ -80,6 +80,18 @@ export const REASON_CODES = [
   'RECOVERY_POINTS_EXPIRED',
   /** Check only: a compliance-mode vault lock becomes immutable within 7 days (also a finding warning). */
   'LOCK_BECOMES_IMMUTABLE',
+  /** A tagged S3 bucket without versioning: AWS Backup cannot back it up. */
+  'S3_VERSIONING_DISABLED',
+  /** A copy job failed because AWS does not support this copy for the resource type (AWS's own message). */
+  'COPY_UNSUPPORTED_FOR_TYPE',
+  /** The source is on an AWS-managed key (`aws/ebs`, `aws/rds`), which cannot be shared: no cross-account copy. */
+  'SOURCE_KEY_NOT_SHAREABLE',
+  /** The source's customer-managed key policy does not let the central account use it: copies fail. */
+  'SOURCE_KEY_NOT_SHARED',
+  /** An FSx for ONTAP file system carries the tag: AWS Backup selects ONTAP volumes, not file systems. */
+  'FSX_ONTAP_TAG_VOLUMES',
+  /** Check only: the service-linked role AWSServiceRoleForBackup is missing in the central account. */
+  'SERVICE_LINKED_ROLE_MISSING',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -118,6 +130,7 @@ export const TARGET_CHECK_IDS = [
   'EXPIRED_RECOVERY_POINTS',
   'REGION_SCAN',
   'VAULT_LOCK_DATE',
+  'SERVICE_LINKED_ROLE',
 ] as const;
 /** Organization-wide checks, reported on the management account's entry with region GLOBAL_REGION. */
 export const ORG_CHECK_IDS = ['TRUSTED_ACCESS'] as const;
@@ -380,6 +393,11 @@ export interface ObservedKey {
   readonly controllerGrantExists?: boolean;
   /** PendingDeletion keys: when KMS deletes the key (DescribeKey `DeletionDate`). */
   readonly deletionDate?: Date | null;
+  /**
+   * Customer-managed keys of tagged resources: the key policy (kms:GetKeyPolicy, read at most daily); null
+   * when the controller may not read it. Absent when it was not read.
+   */
+  readonly policy?: string | null;
 }
 
 export interface TaggedResource {
@@ -480,12 +498,19 @@ export interface ObservedTarget {
   readonly effectivePolicy: EffectivePolicy | null;
   /** The vault named by `vault.name`, or null when it does not exist. */
   readonly vault: ObservedVault | null;
+  /**
+   * The central account's AWS Backup service-linked role (AWSServiceRoleForBackup), which performs copies
+   * into it: read where the central vault is held, and where a failed copy names the role.
+   */
+  readonly serviceLinkedRole?: { readonly accountId: string; readonly exists: boolean };
   /** Only when this target holds the central vault: the vault and its access policy (null = none). */
   readonly centralVault?: { readonly vault: ObservedVault | null; readonly accessPolicy: string | null };
   readonly backupRole: {
     readonly exists: boolean;
     readonly trustsBackup: boolean;
     readonly attachedPolicyArns: readonly string[];
+    /** The role's trust policy document (decoded), when the role exists. */
+    readonly trustPolicy?: string;
   };
   readonly regionOptIn: Readonly<Record<string, boolean>>;
   /** ResourceTypeManagementPreference: `DynamoDB: true` means advanced DynamoDB backup is on. */
@@ -557,6 +582,8 @@ export type ActionSpec =
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
   | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
+  /** AWS Backup's service-linked role, in the central account (the action's account). */
+  | { readonly kind: 'CreateServiceLinkedRole'; readonly serviceName: 'backup.amazonaws.com' }
   | {
       readonly kind: 'CreateKmsGrant';
       readonly keyArn: string;

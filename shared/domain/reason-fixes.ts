@@ -49,6 +49,18 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Find why lifecycle could not delete them (often a vault lock or a missing permission of the backup role), then delete them; they are still billed.',
   LOCK_BECOMES_IMMUTABLE:
     "Check the lock's minimum and maximum retention before its lock date; after it, nobody can change or remove the lock.",
+  S3_VERSIONING_DISABLED:
+    "Ask the bucket's owner to enable S3 Versioning: AWS Backup cannot back up a bucket without it.",
+  COPY_UNSUPPORTED_FOR_TYPE:
+    "AWS cannot make this copy for the resource type in one step: copy to the central account in the same Region, or change the central vault's Region.",
+  SOURCE_KEY_NOT_SHAREABLE:
+    'Encrypt the resource with a customer-managed key shared with the central account: AWS-managed keys cannot be shared, so its backups cannot be copied across accounts.',
+  SOURCE_KEY_NOT_SHARED:
+    'Have the key owner add the statement in the finding to the key policy, letting the central account use the key.',
+  FSX_ONTAP_TAG_VOLUMES:
+    "Tag the file system's ONTAP volumes instead: AWS Backup backs up ONTAP volumes, not the file system.",
+  SERVICE_LINKED_ROLE_MISSING:
+    'Create the AWSServiceRoleForBackup service-linked role in the central account (`aws iam create-service-linked-role --aws-service-name backup.amazonaws.com`); the controller creates it once a copy fails for want of it.',
 };
 
 /** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */

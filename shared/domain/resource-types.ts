@@ -149,6 +149,25 @@ export function classifyArn(arn: string): ArnClassification {
   };
 }
 
+/**
+ * An `rds:cluster` ARN is Aurora, DocumentDB or Neptune; DescribeDBClusters' Engine says which
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/assigning-resources.html). A Multi-AZ DB cluster
+ * (engine `mysql` or `postgres`) is backed up as RDS.
+ */
+export function backupTypeOfEngine(engine: string): BackupResourceType {
+  if (engine === 'docdb') return 'DocumentDB';
+  if (engine === 'neptune') return 'Neptune';
+  return engine.startsWith('aurora') ? 'Aurora' : 'RDS';
+}
+
+/** The AWS Backup type of a resource, from its ARN and, for RDS clusters, the engine its service reported. */
+export function backupTypeOf(arn: string, engine?: string): BackupResourceType | null {
+  const type = classifyArn(arn);
+  return type.taggingFilter === 'rds:cluster' && engine !== undefined
+    ? backupTypeOfEngine(engine)
+    : type.backupType;
+}
+
 /** True for snapshots, AMIs and recovery points: tagged like their source, but not resources to report. */
 export function isBackupArtifact(arn: string): boolean {
   const parts = splitArn(arn);

@@ -119,6 +119,30 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
     why: 'trusted access for AWS Backup is off, so cross-account job monitoring loses the organization view',
     fix: 'enable trusted access for backup.amazonaws.com in AWS Organizations (the organization owner decides)',
   },
+  S3_VERSIONING_DISABLED: {
+    why: 'the S3 bucket has no versioning, which AWS Backup requires',
+    fix: "ask the bucket's owner to enable S3 Versioning",
+  },
+  COPY_UNSUPPORTED_FOR_TYPE: {
+    why: 'AWS does not support this copy (cross-Region and cross-account at once) for the resource type',
+    fix: 'copy within the Region to the central account, or move the central vault to the Region',
+  },
+  SOURCE_KEY_NOT_SHAREABLE: {
+    why: 'the resource is encrypted with an AWS-managed key, which cannot be shared, so its backups cannot be copied to the central account',
+    fix: 'encrypt the resource with a customer-managed key shared with the central account',
+  },
+  SOURCE_KEY_NOT_SHARED: {
+    why: "the source key's policy does not let the central account use it, so copies fail",
+    fix: "add the statement in the finding to the key's policy",
+  },
+  FSX_ONTAP_TAG_VOLUMES: {
+    why: 'an FSx for ONTAP file system is tagged, but AWS Backup selects ONTAP volumes, not file systems',
+    fix: "tag the file system's volumes instead",
+  },
+  SERVICE_LINKED_ROLE_MISSING: {
+    why: 'the AWSServiceRoleForBackup service-linked role, which performs cross-account copies, is missing in the central account',
+    fix: 'create it (the controller does once a copy fails for want of it)',
+  },
   DYNAMODB_ADVANCED_DISABLED: {
     why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',
     fix: 'turn on advanced DynamoDB backup in the Region (the controller does this with dynamoDbAdvanced: manage)',

@@ -9,7 +9,7 @@ import {
   UpdateRegionSettingsCommand,
 } from '@aws-sdk/client-backup';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IAMClient } from '@aws-sdk/client-iam';
+import { CreateServiceLinkedRoleCommand, IAMClient, InvalidInputException } from '@aws-sdk/client-iam';
 import { CreateGrantCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import {
   AttachPolicyCommand,
@@ -190,6 +190,13 @@ const MAPPINGS: { spec: ActionSpec; expect: () => void }[] = [
         Operations: ['Decrypt', 'GenerateDataKey'],
       }),
   },
+  {
+    spec: { kind: 'CreateServiceLinkedRole', serviceName: 'backup.amazonaws.com' },
+    expect: () =>
+      expect(iam).toHaveReceivedCommandWith(CreateServiceLinkedRoleCommand, {
+        AWSServiceName: 'backup.amazonaws.com',
+      }),
+  },
 ];
 
 describe('applyActions', () => {
@@ -208,15 +215,34 @@ describe('applyActions', () => {
     expect(ACTION_KINDS.filter((kind) => !covered.has(kind))).toEqual([]);
   });
 
-  it('never writes IAM or EventBridge: roles and forwarding belong to the deployed baseline', async () => {
+  it('writes no IAM but the service-linked role, and no EventBridge: the baseline owns the rest', async () => {
     await applyActions(
       testFactory(),
       MAPPINGS.map((row) => action(row.spec)),
       enforce,
     );
-    expect(iam.calls()).toEqual([]);
+    expect(iam.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'CreateServiceLinkedRoleCommand',
+    ]);
     expect(events.calls()).toEqual([]);
     expect(totalCalls()).toBeGreaterThan(MAPPINGS.length);
+  });
+
+  it('takes a service-linked role created meanwhile as done', async () => {
+    iam.on(CreateServiceLinkedRoleCommand).rejects(
+      new InvalidInputException({
+        message:
+          'Service role name AWSServiceRoleForBackup has been taken in this account, please try a different suffix.',
+        $metadata: {},
+      }),
+    );
+    const [result] = await applyActions(
+      testFactory(),
+      [action({ kind: 'CreateServiceLinkedRole', serviceName: 'backup.amazonaws.com' })],
+      enforce,
+    );
+    expect(result).toMatchObject({ applied: true });
+    expect(result?.error).toBeUndefined();
   });
 
   it('makes zero calls in audit mode and returns the actions unchanged', async () => {

@@ -169,6 +169,7 @@ describe('observeTarget', () => {
     expect(observed.backupRole).toEqual({
       exists: true,
       trustsBackup: true,
+      trustPolicy: decodeURIComponent(BACKUP_TRUST),
       attachedPolicyArns: ['arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup'],
     });
     expect(observed.keys).toEqual([

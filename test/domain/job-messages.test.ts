@@ -39,8 +39,8 @@ describe('classifyJobFailure', () => {
       state: 'FAILED',
       message:
         'The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it',
-      reason: 'KMS_ACCESS_DENIED',
-      why: 're:Post wording; it names no key, so no keyArn',
+      reason: 'SOURCE_KEY_NOT_SHARED',
+      why: 're:Post wording for a copy refused by the source key; it names no key, so no keyArn',
     },
     {
       kind: 'COPY',

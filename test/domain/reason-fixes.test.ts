@@ -25,7 +25,7 @@ describe('fix sentences per reason code', () => {
 });
 
 function tableRows(markdown: string): string[][] {
-  return [...markdown.matchAll(/^\| `([A-Z_]+)` +\| (.*?) +\|$/gm)].map((m) => [
+  return [...markdown.matchAll(/^\| `([A-Z0-9_]+)` +\| (.*?) +\|$/gm)].map((m) => [
     m[1]!,
     m[2]!.replaceAll('\\|', '|'),
   ]);

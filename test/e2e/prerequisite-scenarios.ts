@@ -1,5 +1,6 @@
 import type { WorldInput } from '../../sandbox/index.js';
 import type { Config } from '../../shared/domain/config/index.js';
+import { withOrgCopyIn } from '../../shared/domain/plan/central-vault-policy.js';
 import {
   attachedPolicy,
   BACKUP_ROLE,
@@ -8,7 +9,9 @@ import {
   dynamoTable,
   e2eConfig,
   e2eWorld,
+  ebsVolume,
   MANAGEMENT,
+  ORGANIZATION_ID,
   PROD,
   REGION,
   TAG,
@@ -60,6 +63,21 @@ const noAdvanced: Partial<RegionSpec> = {
 };
 const reportOnly = e2eConfig({ dynamoDbAdvanced: 'report' });
 const enforce = e2eConfig();
+const audit = e2eConfig({ mode: 'audit' });
+const OTHER_REGION = 'us-west-2';
+const legacyCopy = e2eConfig({
+  centralVault: { accountId: CENTRAL, region: OTHER_REGION, name: 'org-backup-central', deleteAfterDays: 90 },
+});
+
+const key = (account: string, id: string) => `arn:aws:kms:${REGION}:${account}:key/${id}`;
+const unversionedBucket = 'arn:aws:s3:::prod-unversioned-exports';
+const ontapFileSystem = `arn:aws:fsx:${REGION}:${PROD}:file-system/fs-0ontap00000000001`;
+const awsManagedVolume = ebsVolume(PROD, 'on-aws-ebs');
+const unsharedVolume = ebsVolume(PROD, 'on-unshared-key');
+const documentCluster = `arn:aws:rds:${REGION}:${PROD}:cluster:catalogue`;
+const database = `arn:aws:rds:${REGION}:${PROD}:db:orders`;
+/** The daily plan runs at 05:00 with 60 + 180 minutes of windows; copies follow within the hour. */
+const AFTER_BACKUP_AND_COPY = 10;
 
 export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
@@ -127,5 +145,160 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
         { accountId: PROD, check: 'VAULT_LOCK_DATE', status: 'PASS' },
       ],
     })),
+  },
+  {
+    name: 'what about a resource stops its backups or copies: an unversioned bucket, a tagged ONTAP file system, and volumes whose keys cannot or may not reach the central account',
+    config: enforce,
+    world: preparedWorld(enforce, {
+      [CENTRAL]: accountWith({
+        vaults: [
+          { name: 'org-backup', lock: configuredLock },
+          {
+            name: 'org-backup-central',
+            lock: configuredLock,
+            accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID),
+          },
+        ],
+      }),
+      [PROD]: accountWith({
+        resources: [
+          { arn: unversionedBucket, tags: { ...TAG }, versioning: false },
+          { arn: ontapFileSystem, tags: { ...TAG }, fileSystemType: 'ONTAP' },
+          { arn: awsManagedVolume, tags: { ...TAG }, kmsKeyArn: key(PROD, 'aws-ebs') },
+          { arn: unsharedVolume, tags: { ...TAG }, kmsKeyArn: key(PROD, 'team-key') },
+        ],
+        keys: [
+          { arn: key(PROD, 'aws-ebs'), manager: 'AWS', aliases: ['alias/aws/ebs'] },
+          // The team granted the backup role, but its policy shares the key with no other account.
+          {
+            arn: key(PROD, 'team-key'),
+            allowsBackupRole: false,
+            grantees: [`arn:aws:iam::${PROD}:role/${BACKUP_ROLE}`],
+          },
+        ],
+      }),
+    }),
+    checkpoints: [
+      // The first run opts the Region into S3 (off by default), so the 05:00 run selects the bucket.
+      { hour: 0 },
+      {
+        hour: AFTER_BACKUP_AND_COPY,
+        findings: [
+          { arn: unversionedBucket, status: 'FAILING', reasons: ['JOB_FAILED', 'S3_VERSIONING_DISABLED'] },
+          { arn: ontapFileSystem, status: 'UNPROTECTED', reasons: ['FSX_ONTAP_TAG_VOLUMES'] },
+          { arn: awsManagedVolume, status: 'FAILING', reasons: ['COPY_MISSING', 'SOURCE_KEY_NOT_SHAREABLE'] },
+          { arn: unsharedVolume, status: 'FAILING', reasons: ['COPY_MISSING', 'SOURCE_KEY_NOT_SHARED'] },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a DocumentDB cluster (an rds:cluster ARN) in a Region opted out of DocumentDB: reported for DocumentDB in audit mode',
+    config: audit,
+    world: preparedWorld(audit, {
+      [PROD]: accountWith({
+        optIn: { DocumentDB: false },
+        resources: [{ arn: documentCluster, tags: { ...TAG }, resourceType: 'DocumentDB' }],
+      }),
+    }),
+    checkpoints: [
+      {
+        hour: 0,
+        findings: [
+          { arn: documentCluster, status: 'PENDING', reasons: ['AWAITING_FIRST_BACKUP', 'OPT_IN_DISABLED'] },
+        ],
+        checks: [{ accountId: PROD, check: 'REGION_OPT_IN', status: 'FAIL', reason: 'OPT_IN_DISABLED' }],
+      },
+    ],
+  },
+  {
+    name: 'the same DocumentDB cluster in enforce mode: DocumentDB is opted in and the cluster is backed up',
+    config: enforce,
+    world: preparedWorld(enforce, {
+      [PROD]: accountWith({
+        optIn: { DocumentDB: false },
+        resources: [{ arn: documentCluster, tags: { ...TAG }, resourceType: 'DocumentDB' }],
+      }),
+    }),
+    checkpoints: [
+      { hour: 0, checks: [{ accountId: PROD, check: 'REGION_OPT_IN', status: 'PASS' }] },
+      { hour: AFTER_BACKUP_AND_COPY, findings: [{ arn: documentCluster, status: 'PROTECTED', reasons: [] }] },
+    ],
+  },
+  {
+    name: "legacyRdsCopyLimit: an RDS copy to a central vault in another Region and account fails with AWS's message",
+    config: legacyCopy,
+    world: {
+      ...preparedWorld(legacyCopy, {
+        [PROD]: accountWith({ resources: [{ arn: database, tags: { ...TAG } }] }),
+        [CENTRAL]: {
+          roles: [BACKUP_ROLE],
+          regions: {
+            [REGION]: { vaults: [{ name: 'org-backup', lock: configuredLock }] },
+            [OTHER_REGION]: {
+              vaults: [
+                {
+                  name: 'org-backup-central',
+                  lock: configuredLock,
+                  accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID),
+                },
+              ],
+            },
+          },
+        },
+      }),
+      legacyRdsCopyLimit: true,
+    },
+    checkpoints: [
+      {
+        hour: AFTER_BACKUP_AND_COPY,
+        findings: [
+          { arn: database, status: 'FAILING', reasons: ['COPY_MISSING', 'COPY_UNSUPPORTED_FOR_TYPE'] },
+        ],
+      },
+    ],
+  },
+  {
+    name: "the central account lacks AWSServiceRoleForBackup: a WARN, created only once a member's copy fails for want of it",
+    config: enforce,
+    world: {
+      ...preparedWorld(enforce, {
+        [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'copied'), tags: { ...TAG } }] }),
+      }),
+      accounts: {
+        ...preparedWorld(enforce, {}).accounts,
+        [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'copied'), tags: { ...TAG } }] }),
+        [CENTRAL]: {
+          ...accountWith({
+            vaults: [
+              { name: 'org-backup', lock: configuredLock },
+              { name: 'org-backup-central', lock: configuredLock },
+            ],
+          }),
+          serviceLinkedRole: false,
+        },
+      },
+    },
+    checkpoints: [
+      {
+        hour: 0,
+        checks: [
+          {
+            accountId: CENTRAL,
+            check: 'SERVICE_LINKED_ROLE',
+            status: 'WARN',
+            reason: 'SERVICE_LINKED_ROLE_MISSING',
+          },
+        ],
+      },
+      {
+        hour: AFTER_BACKUP_AND_COPY,
+        findings: [{ arn: ebsVolume(PROD, 'copied'), status: 'FAILING', reasons: ['COPY_MISSING'] }],
+      },
+      {
+        hour: AFTER_BACKUP_AND_COPY + 1,
+        checks: [{ accountId: CENTRAL, check: 'SERVICE_LINKED_ROLE', status: 'PASS' }],
+      },
+    ],
   },
 ];

@@ -373,9 +373,12 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     ],
   },
   {
-    name: 'enforce: an opted-out DocumentDB cluster (its rds:cluster ARN reads as Aurora) is found past due with no more specific cause: BACKUP_OVERDUE',
+    name: 'enforce: an opted-out DocumentDB cluster whose cluster list cannot be read (its rds:cluster ARN reads as Aurora) is found past due with no more specific cause: BACKUP_OVERDUE',
     config: enforce,
     world: e2eWorld({
+      faults: {
+        errors: [{ operation: 'rds:DescribeDBClusters', name: 'AccessDenied', message: 'not authorized' }],
+      },
       accounts: {
         [PROD]: {
           roles: [BACKUP_ROLE],

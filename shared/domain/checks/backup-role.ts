@@ -1,11 +1,12 @@
 import { backupRoleArn } from '../evaluate/target-facts.js';
+import { mergedTrustPolicy } from '../policy/trust-policy.js';
 import { defineCheck } from './check.js';
 
-const BACKUP_TRUST_STATEMENT = JSON.stringify({
+const BACKUP_TRUST_STATEMENT = {
   Effect: 'Allow',
   Principal: { Service: 'backup.amazonaws.com' },
   Action: 'sts:AssumeRole',
-});
+};
 
 export const backupRoleCheck = defineCheck(
   'BACKUP_ROLE',
@@ -18,11 +19,14 @@ export const backupRoleCheck = defineCheck(
       return verdict.fail('BACKUP_ROLE_MISSING', `The backup role ${roleArn} does not exist.`);
     if (!role.trustsBackup) {
       // The controller never writes trust policies: the member baseline owns the role, and a team's own
-      // statements must survive. It names the one statement to add to the existing trust policy.
+      // statements must survive. It gives the merged document: the existing policy plus the one statement.
+      const merged = mergedTrustPolicy(role.trustPolicy, BACKUP_TRUST_STATEMENT);
       return verdict.fail(
         'BACKUP_ROLE_MISSING',
-        `The backup role ${roleArn} does not trust backup.amazonaws.com; add this statement to its trust ` +
-          `policy (keep the others): ${BACKUP_TRUST_STATEMENT}`,
+        `The backup role ${roleArn} does not trust backup.amazonaws.com; ` +
+          (merged
+            ? `its trust policy with the statement added (every existing statement kept): ${merged}`
+            : `add this statement to its trust policy (keep the others): ${JSON.stringify(BACKUP_TRUST_STATEMENT)}`),
       );
     }
     const missing = desired.backupRole.managedPolicyArns.filter(

@@ -13,6 +13,7 @@ import { kmsGrantsCheck } from './kms-grants.js';
 import { kmsKeyStateCheck } from './kms-key-state.js';
 import { regionOptInCheck } from './region-opt-in.js';
 import { regionScanCheck } from './region-scan.js';
+import { serviceLinkedRoleCheck } from './service-linked-role.js';
 import { vaultExistsCheck } from './vault-exists.js';
 import { vaultKeyCheck } from './vault-key.js';
 import { vaultLockCheck } from './vault-lock.js';
@@ -37,6 +38,7 @@ export const CHECKS: readonly Check[] = [
   expiredRecoveryPointsCheck,
   regionScanCheck,
   vaultLockDateCheck,
+  serviceLinkedRoleCheck,
 ];
 
 /**

@@ -76,6 +76,7 @@ import {
   retentionCliffWarning,
 } from './lock-risks.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
+import { type ResourceProblem, resourceProblems, stopsOnlyCopies } from './resource-problems.js';
 import {
   centralVaultFor,
   copiesToCentral,
@@ -84,6 +85,7 @@ import {
   isUsableKey,
   latestJob,
   lockRetentionConflicts,
+  resourceTypeHere,
   vaultKey,
 } from './target-facts.js';
 
@@ -136,10 +138,7 @@ interface Verdict {
   readonly warnings?: readonly Warning[];
 }
 
-interface Blocker {
-  readonly reason: ReasonCode;
-  readonly why: string;
-}
+type Blocker = ResourceProblem;
 
 const MINUTE_MS = 60_000;
 
@@ -229,7 +228,7 @@ function judge(input: EvaluateTargetInput, resource: TaggedResource, risks: Targ
   const index = indexOf(observed, input.desired);
   const protectedEntry = index.protectedEntries.get(resource.arn);
   const base = {
-    resourceType: protectedEntry?.resourceType ?? type.backupType,
+    resourceType: protectedEntry?.resourceType ?? resourceTypeHere(observed, resource.arn),
     lastBackupTime: index.policyBackups.get(resource.arn) ?? null,
     lastCopyTime: newestCentralCopy(input, resource.arn),
     expectedBy: null,
@@ -337,6 +336,7 @@ function judgeSelected(
     observed.region,
     history.get(resource.arn)?.lastPolicyJob,
   );
+  const copyProblems = resourceProblems(desired, observed, resource, rules).filter(stopsOnlyCopies);
   const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup, observed) : null;
   const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
   // Recovery points that cannot be restored protect nothing, whatever the jobs say.
@@ -352,7 +352,9 @@ function judgeSelected(
   }
   if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...withCauses(jobFailure, blockers) };
   const failedCopy = failedLatestCopy(input, resource.arn);
-  if (failedCopy) return { ...base, expectedBy: null, ...withCauses(failedCopy, blockers) };
+  if (failedCopy) {
+    return { ...base, expectedBy: null, ...withCauses(failedCopy, [...blockers, ...copyProblems]) };
+  }
 
   if (lastBackup === null) {
     const due =
@@ -385,9 +387,11 @@ function judgeSelected(
   const allowedMs = orNullWhenNoRun(() => allowedAgeMs(timingRules, now));
   const nextDue = allowedMs === null ? null : new Date(lastBackup.getTime() + allowedMs);
   const copyStale = isCopyStale(input, rules, base.lastCopyTime, coveredSince ?? now);
-  const copyReasons: ReasonCode[] = copyStale ? ['COPY_MISSING'] : [];
+  const copyReasons: ReasonCode[] = copyStale
+    ? ['COPY_MISSING', ...copyProblems.map((problem) => problem.reason)]
+    : [];
   const copyDetail = copyStale
-    ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.`
+    ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.${describe(copyProblems, ' Cause: ')}`
     : '';
   if (nextDue !== null && now > nextDue) {
     return {
@@ -419,17 +423,25 @@ function judgeSelected(
 
 /**
  * A failure's causes: those AWS's own message names, then whatever observation finds in the way (a missing
- * vault, a lock the retention does not fit…), since most job messages are wording AWS never published.
+ * vault, a lock the retention does not fit, a source key the central account may not use…), since most job
+ * messages are wording AWS never published. A copy refused for want of a shared key is
+ * SOURCE_KEY_NOT_SHAREABLE when the observed key is AWS-managed: no key policy can fix that.
  */
 function withCauses(
   failure: Pick<Verdict, 'status' | 'reasons' | 'detail'>,
-  blockers: readonly Blocker[],
+  causes: readonly Blocker[],
 ): Pick<Verdict, 'status' | 'reasons' | 'detail'> {
   if (failure.reasons.includes('BACKUP_INCOMPLETE')) return failure;
-  const found = blockers.filter((blocker) => !failure.reasons.includes(blocker.reason));
+  const known = new Set(causes.map((cause) => cause.reason));
+  const superseded = (reason: ReasonCode) =>
+    reason === 'SOURCE_KEY_NOT_SHARED' && known.has('SOURCE_KEY_NOT_SHAREABLE');
+  const found = causes.filter((cause) => !failure.reasons.includes(cause.reason));
   return {
     ...failure,
-    reasons: [...failure.reasons, ...found.map((blocker) => blocker.reason)],
+    reasons: [
+      ...failure.reasons.filter((reason) => !superseded(reason)),
+      ...found.map((cause) => cause.reason),
+    ],
     detail: `${failure.detail}${describe(found, ' Found: ')}`,
   };
 }
@@ -449,7 +461,7 @@ function blockersOf(
   // A Region the config only scans is never prepared (no vault, role or opt-in is observed there), so the
   // only thing to say is why the policy does not reach it.
   if (!desired.regions.includes(observed.region)) return blockers;
-  const backupType = classifyArn(resource.arn).backupType;
+  const backupType = resourceTypeHere(observed, resource.arn);
   if (backupType !== null && isOptedOut(observed, backupType)) {
     blockers.push({
       reason: 'OPT_IN_DISABLED',
@@ -470,6 +482,9 @@ function blockersOf(
   if (key && !isUsableKey(key)) {
     blockers.push({ reason: 'KMS_KEY_PENDING_DELETION', why: `vault key ${key.arn} is ${key.state}` });
   }
+  blockers.push(
+    ...resourceProblems(desired, observed, resource, rules).filter((problem) => !stopsOnlyCopies(problem)),
+  );
   const conflicts = lockRetentionConflicts(observed.vault, rules);
   if (conflicts.length > 0) blockers.push({ reason: 'LOCK_RETENTION_CONFLICT', why: conflicts.join('; ') });
   if (

@@ -14,7 +14,7 @@ import type {
   SelectionCondition,
   TaggedResource,
 } from '../model.js';
-import { classifyArn } from '../resource-types.js';
+import { backupTypeOf, classifyArn } from '../resource-types.js';
 import { matchSelection } from '../tags.js';
 import { type RetentionIntoVault, retentionsOutside } from './vault-lock.js';
 
@@ -74,12 +74,16 @@ export function isSelected(desired: DesiredState, resource: TaggedResource): boo
   return matchSelection(resource.tags, desired.selection).selected;
 }
 
+/** The AWS Backup type of a tagged resource here: DocumentDB and Neptune clusters by their observed engine. */
+export function resourceTypeHere(observed: ObservedTarget, arn: string): string | null {
+  return backupTypeOf(arn, observed.resourceDetails[arn]?.engine);
+}
+
 /** AWS Backup resource types of the selected, supported resources here (sorted, unique). */
 export function selectedResourceTypes(desired: DesiredState, observed: ObservedTarget): string[] {
   const types = observed.resources
-    .filter((resource) => isSelected(desired, resource))
-    .map((resource) => classifyArn(resource.arn))
-    .flatMap((type) => (type.supported && type.backupType !== null ? [type.backupType] : []));
+    .filter((resource) => isSelected(desired, resource) && classifyArn(resource.arn).supported)
+    .flatMap((resource) => resourceTypeHere(observed, resource.arn) ?? []);
   return [...new Set(types)].sort();
 }
 

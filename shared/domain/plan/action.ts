@@ -32,6 +32,7 @@ const EXECUTION_ORDER: readonly ActionKind[] = [
   'PutVaultAccessPolicy',
   'EnableRegionOptIn',
   'EnableAdvancedDynamoDbBackup',
+  'CreateServiceLinkedRole',
   'CreateKmsGrant',
 ];
 

@@ -1,10 +1,15 @@
 import { backupGrantName, keysToGrant } from '../evaluate/key-access.js';
 import {
+  BACKUP_SERVICE_LINKED_ROLE,
+  jobsPointingToServiceLinkedRole,
+} from '../evaluate/service-linked-role.js';
+import {
   backupRoleArn,
   centralVaultHere,
   dynamoDbAdvancedOff,
   isManagedRegion,
   optedOutSelectedTypes,
+  partitionOf,
   vaultArn,
 } from '../evaluate/target-facts.js';
 import { vaultLocksHere } from '../evaluate/target-locks.js';
@@ -14,6 +19,8 @@ import { allowsOrgCopyIn, withOrgCopyIn } from './central-vault-policy.js';
 
 interface Step {
   readonly spec: ActionSpec;
+  /** Another account than the target's, for a write the target's observation calls for there. */
+  readonly accountId?: string;
   readonly target: string;
   readonly reason: string;
   readonly blocked?: Action['blocked'] | undefined;
@@ -40,10 +47,16 @@ export function planTarget(desired: DesiredState, observed: ObservedTarget, now:
     ...planRegionOptIn(desired, observed),
     ...planDynamoDbAdvanced(desired, observed),
     ...planKmsGrants(desired, observed),
+    ...planServiceLinkedRole(desired, observed),
   ];
   return inExecutionOrder(
-    steps.map(({ spec, target, reason, blocked }) => ({
-      ...plannedAction(spec, { accountId: observed.accountId, region: observed.region, target, reason }),
+    steps.map(({ spec, accountId, target, reason, blocked }) => ({
+      ...plannedAction(spec, {
+        accountId: accountId ?? observed.accountId,
+        region: observed.region,
+        target,
+        reason,
+      }),
       ...(blocked ? { blocked } : {}),
     })),
   );
@@ -152,4 +165,23 @@ function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] 
       `Neither the key policy nor a grant lets the backup role use ${key.arn}, the key of a tagged ` +
       `${key.encrypts} resource; the grant allows only ${operations.join(', ')}.`,
   }));
+}
+
+/**
+ * The central account's service-linked role, only once it is known to be missing and a failed copy or
+ * lifecycle job here names it: AWS usually creates the role itself, so its absence alone is only reported.
+ */
+function planServiceLinkedRole(desired: DesiredState, observed: ObservedTarget): Step[] {
+  const role = observed.serviceLinkedRole;
+  if (role === undefined || role.exists) return [];
+  const failed = jobsPointingToServiceLinkedRole(observed.jobs);
+  if (failed.length === 0) return [];
+  return [
+    {
+      spec: { kind: 'CreateServiceLinkedRole', serviceName: 'backup.amazonaws.com' },
+      accountId: role.accountId,
+      target: `arn:${partitionOf(desired)}:iam::${role.accountId}:role/aws-service-role/backup.amazonaws.com/${BACKUP_SERVICE_LINKED_ROLE}`,
+      reason: `${BACKUP_SERVICE_LINKED_ROLE} is missing in ${role.accountId} and job ${failed[0]?.jobId} failed for want of it.`,
+    },
+  ];
 }

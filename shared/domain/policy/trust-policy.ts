@@ -28,3 +28,21 @@ export function trustsServicePrincipal(
     );
   });
 }
+
+/**
+ * The role's trust policy with `statement` added and every existing statement kept: the document to give
+ * the role's owner, never a replacement. null when the existing document cannot be read as JSON.
+ */
+export function mergedTrustPolicy(existing: string | undefined, statement: object): string | null {
+  if (existing === undefined || existing === '') {
+    return JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+  }
+  let document: { Statement?: unknown } & Record<string, unknown>;
+  try {
+    document = JSON.parse(existing);
+  } catch {
+    return null;
+  }
+  const statements = document.Statement === undefined ? [] : [document.Statement].flat();
+  return JSON.stringify({ ...document, Statement: [...statements, statement] });
+}

@@ -365,8 +365,8 @@ describe('BACKUP_ROLE', () => {
       mentions: 'does not exist',
     },
     {
-      why: 'does not trust backup.amazonaws.com: the statement to add (never a rewrite) is reported',
-      observed: (base) => ({ backupRole: { ...base.backupRole, trustsBackup: false } }),
+      why: 'does not trust backup.amazonaws.com and its trust policy is unreadable: the statement to add is reported',
+      observed: (base) => ({ backupRole: { ...base.backupRole, trustsBackup: false, trustPolicy: '{' } }),
       status: 'FAIL',
       reason: 'BACKUP_ROLE_MISSING',
       mentions:

@@ -68,6 +68,41 @@ const failedBackup = (statusMessage: string | null, hoursOld = 6) =>
     completionDate: null,
   });
 
+const BUCKET = 'arn:aws:s3:::ledger-exports';
+const ONTAP = `arn:aws:fsx:${HOME_TARGET.region}:${HOME_TARGET.accountId}:file-system/fs-0123456789abcdef0`;
+const SOURCE_KEY = `arn:aws:kms:${HOME_TARGET.region}:${HOME_TARGET.accountId}:key/volume-key`;
+const REFUSING_POLICY = JSON.stringify({
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${HOME_TARGET.accountId}:root` }, Action: 'kms:*' },
+  ],
+});
+const ORG_SHARED_POLICY = JSON.stringify({
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['kms:Decrypt', 'kms:CreateGrant'],
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': withCopy.context.organizationId } },
+    },
+  ],
+});
+/** The volume encrypted with SOURCE_KEY, as its list call and the key's reads report it. */
+const sourceKey = (base: ObservedTarget, key: Partial<ObservedTarget['keys'][number]>) => ({
+  resourceDetails: { [volume]: { keyArn: SOURCE_KEY } },
+  keys: [
+    ...base.keys,
+    {
+      arn: SOURCE_KEY,
+      state: 'Enabled',
+      manager: 'CUSTOMER' as const,
+      backupRoleHasGrant: true,
+      usedBy: 'resource' as const,
+      encrypts: 'EBS',
+      ...key,
+    },
+  ],
+});
+
 interface Row {
   why: string;
   desired?: DesiredState;
@@ -225,6 +260,90 @@ const rows: Row[] = [
     }),
     status: 'FAILING',
     reasons: ['COPY_MISSING', 'CENTRAL_VAULT_POLICY_MISSING'],
+  },
+  {
+    why: 'an S3 bucket without versioning cannot be backed up at all',
+    resource: selectedResource(plain, BUCKET),
+    observed: () => ({ resourceDetails: { [BUCKET]: { keyArn: null, versioningEnabled: false } } }),
+    firstSeen: LONG_AGO,
+    status: 'UNPROTECTED',
+    reasons: ['S3_VERSIONING_DISABLED'],
+  },
+  {
+    why: 'an FSx for ONTAP file system carries the tag: only its volumes are backed up',
+    resource: selectedResource(plain, ONTAP),
+    observed: () => ({ resourceDetails: { [ONTAP]: { keyArn: null, fileSystemType: 'ONTAP' } } }),
+    firstSeen: LONG_AGO,
+    status: 'UNPROTECTED',
+    reasons: ['FSX_ONTAP_TAG_VOLUMES'],
+  },
+  {
+    why: 'a copy refused for the source key of a volume on aws/ebs: no key policy can share it',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    observed: (base) => ({
+      ...recoveryPoint(2),
+      ...sourceKey(base, { manager: 'AWS' }),
+      jobs: [
+        copyJob(
+          'FAILED',
+          1,
+          'The source snapshot KMS key does not exist, is not enabled or you do not have permissions to access it.',
+        ),
+      ],
+    }),
+    status: 'FAILING',
+    reasons: ['COPY_MISSING', 'SOURCE_KEY_NOT_SHAREABLE'],
+  },
+  {
+    why: "a copy refused with AWS's wording: the source key's policy does not let the central account use it",
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    observed: (base) => ({
+      ...recoveryPoint(2),
+      ...sourceKey(base, { policy: REFUSING_POLICY }),
+      jobs: [copyJob('FAILED', 1, `Given key ID is not accessible: ${SOURCE_KEY}`)],
+    }),
+    status: 'FAILING',
+    reasons: ['COPY_MISSING', 'SOURCE_KEY_NOT_SHARED'],
+  },
+  {
+    why: 'no copy yet and the key policy says none can come: the stale copy names the key',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    firstSeen: LONG_AGO,
+    observed: (base) => ({ ...recoveryPoint(2), ...sourceKey(base, { policy: REFUSING_POLICY }) }),
+    status: 'STALE',
+    reasons: ['COPY_MISSING', 'SOURCE_KEY_NOT_SHARED'],
+  },
+  {
+    why: 'a key policy that lets the organization use the key is shared enough',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    observed: (base) => ({
+      ...recoveryPoint(2),
+      ...sourceKey(base, { policy: ORG_SHARED_POLICY }),
+      jobs: [copyJob('COMPLETED', 1)],
+    }),
+    status: 'PROTECTED',
+    reasons: [],
+  },
+  {
+    why: "AWS's message for an RDS-family copy across Regions and accounts at once",
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    observed: () => ({
+      ...recoveryPoint(2),
+      jobs: [
+        copyJob(
+          'FAILED',
+          1,
+          'Copy job from eu-west-1 to us-east-1 cannot be initiated for RDS resources. Feature is not supported for provided resource type.',
+        ),
+      ],
+    }),
+    status: 'FAILING',
+    reasons: ['COPY_MISSING', 'COPY_UNSUPPORTED_FOR_TYPE'],
   },
   {
     why: 'the newest recovery point is 40 h old, past the 28 h allowed',
@@ -483,6 +602,7 @@ describe('evaluateTarget: status and reasons', () => {
       'REGION_DENIED_BY_SCP',
       'RECOVERY_POINTS_EXPIRED',
       'LOCK_BECOMES_IMMUTABLE',
+      'SERVICE_LINKED_ROLE_MISSING',
     ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([

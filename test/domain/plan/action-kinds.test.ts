@@ -20,6 +20,7 @@ import {
   compliantTarget,
   dynamoTableArn,
   ebsVolumeArn,
+  job,
   keyArn,
   selectedResource,
 } from '../fixtures/observed.js';
@@ -186,6 +187,32 @@ const rows: Row[] = [
       operations: ['Decrypt', 'DescribeKey'],
     },
     at: MEMBER_ACCOUNT,
+  },
+  {
+    kind: 'CreateServiceLinkedRole',
+    why: "a member's copy failed naming AWSServiceRoleForBackup, which the central account lacks",
+    plan: () => {
+      const desired = desiredWithCentralCopy();
+      const observed = compliantTarget(desired);
+      return planTarget(
+        desired,
+        {
+          ...observed,
+          serviceLinkedRole: { accountId: CENTRAL_ACCOUNT, exists: false },
+          jobs: [
+            job({
+              kind: 'COPY',
+              resourceArn: ebsVolumeArn(),
+              state: 'FAILED',
+              statusMessage: `AWS Backup could not use the service-linked role AWSServiceRoleForBackup in the destination account ${CENTRAL_ACCOUNT}.`,
+            }),
+          ],
+        },
+        NOW,
+      );
+    },
+    spec: { serviceName: 'backup.amazonaws.com' },
+    at: CENTRAL_ACCOUNT,
   },
 ];
 
