@@ -23,6 +23,7 @@ import { iamHandlers } from './services/iam.js';
 import { kmsHandlers } from './services/kms.js';
 import { secretsHandlers, snsHandlers } from './services/notifications.js';
 import { organizationsHandlers } from './services/organizations.js';
+import { restoreTestingHandlers } from './services/restore-testing.js';
 import { slackWebhookFetch } from './services/slack-webhook.js';
 import { stsHandlers } from './services/sts.js';
 import { taggingHandlers } from './services/tagging.js';
@@ -43,7 +44,7 @@ import { applyTimelineEntry, type SkippedTimelineEntry } from './timeline.js';
 import type { FaultsInput, World } from './world.js';
 
 const HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
-  backup: backupHandlers,
+  backup: { ...backupHandlers, ...restoreTestingHandlers },
   organizations: organizationsHandlers,
   tag: taggingHandlers,
   sts: stsHandlers,

@@ -8,6 +8,7 @@ import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
 import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
+import { readRestoreTesting } from './observe-restore-testing.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
@@ -100,6 +101,7 @@ async function readTarget(
     eventForwarding,
     jobs,
     vaultRecoveryPoints,
+    restoreTesting,
   ] = await allOrMostTellingFailure([
     readTaggedResources(factory, target, desired.selection.tagKey),
     readProtectedResources(backup, call),
@@ -116,6 +118,9 @@ async function readTarget(
       desired.vault.name,
       new Date(now.getTime() - recoveryPointLookbackMs(desired, now)),
     ),
+    desired.restoreTesting
+      ? readRestoreTesting(factory, target, desired.restoreTesting, now)
+      : Promise.resolve(undefined),
   ]);
 
   const keys = await readKeys(
@@ -141,6 +146,7 @@ async function readTarget(
     protectedResources,
     vaultRecoveryPoints,
     jobs,
+    ...(restoreTesting ? { restoreTesting } : {}),
   };
 }
 

@@ -74,6 +74,14 @@ export const REASON_CODES = [
   'BACKUP_INCOMPLETE',
   /** Org check only: trusted access for backup.amazonaws.com is off (no organization-wide job monitoring). */
   'TRUSTED_ACCESS_DISABLED',
+  /** Check only: the restore testing plan, one of its selections, or its service-linked role is missing. */
+  'RESTORE_TESTING_MISSING',
+  /** Check only: a restore test of a resource type failed: that type's backups did not restore. */
+  'RESTORE_TEST_FAILED',
+  /** Check only: restore tests could not run for the account's setup (no default VPC, no subnet override). */
+  'RESTORE_TEST_BLOCKED',
+  /** No restore of this resource type succeeded within the restore-testing window. */
+  'RESTORE_UNTESTED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -91,6 +99,7 @@ export const TARGET_CHECK_IDS = [
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
   'DYNAMODB_ADVANCED',
+  'RESTORE_TESTING',
 ] as const;
 /** Organization-wide checks, reported on the management account's entry with region GLOBAL_REGION. */
 export const ORG_CHECK_IDS = ['TRUSTED_ACCESS'] as const;
@@ -202,6 +211,8 @@ export interface DesiredState {
   /** manage: opt DynamoDB into advanced backup where tagged tables exist. */
   readonly dynamoDbAdvanced: 'manage' | 'report';
   readonly blastRadius: { readonly maxAccountsChangedPercent: number };
+  /** Absent when restore testing is not configured or not enabled. */
+  readonly restoreTesting?: RestoreTestingSpec;
   readonly eventForwarding?: {
     readonly ruleName: string;
     readonly busArn: string;
@@ -209,6 +220,18 @@ export interface DesiredState {
     readonly roleName: string;
     readonly eventPattern: string;
   };
+}
+
+/** The restore testing plan the controller keeps in every managed account × Region. */
+export interface RestoreTestingSpec {
+  /** Letters, digits and underscores only (the restore testing plan name pattern). */
+  readonly planName: string;
+  readonly schedule: string;
+  /** In the config's order: selections are created in this order, as many as the daily budget allows. */
+  readonly resourceTypes: readonly string[];
+  readonly windowDays: number;
+  readonly maxRestoresPerDay: number;
+  readonly metadataOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -441,6 +464,33 @@ export interface ObservedTarget {
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
+  /** Read only where restore testing is configured and the Region is managed. */
+  readonly restoreTesting?: ObservedRestoreTesting;
+}
+
+export interface ObservedRestoreTesting {
+  /** The controller's restore testing plan, or null when it does not exist. */
+  readonly plan: { readonly name: string; readonly arn: string; readonly schedule: string } | null;
+  /** The plan's selections (empty without a plan). */
+  readonly selections: readonly { readonly name: string; readonly resourceType: string }[];
+  /** AWSServiceRoleForBackupRestoreTesting exists in the account. */
+  readonly serviceLinkedRole: boolean;
+  /** Restore jobs created within the window, of any origin. */
+  readonly jobs: readonly RestoreJobOutcome[];
+}
+
+export interface RestoreJobOutcome {
+  readonly jobId: string;
+  readonly resourceType: string;
+  readonly sourceResourceArn: string | null;
+  /** PENDING, RUNNING, COMPLETED, ABORTED or FAILED. */
+  readonly status: string;
+  readonly statusMessage: string | null;
+  readonly creationDate: Date;
+  /** SUCCESSFUL, FAILED, TIMED_OUT or VALIDATING when a validation ran; null otherwise. */
+  readonly validationStatus: string | null;
+  /** The restore testing plan that started it; null for a restore someone started. */
+  readonly restoreTestingPlanArn: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -476,6 +526,25 @@ export type ActionSpec =
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
   | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
+  | {
+      readonly kind: 'CreateRestoreTestingPlan';
+      readonly planName: string;
+      readonly schedule: string;
+      readonly windowDays: number;
+      /** The policy vault of this account × Region: the recovery points the tests restore. */
+      readonly vaultArn: string;
+    }
+  | {
+      readonly kind: 'CreateRestoreTestingSelection';
+      readonly planName: string;
+      readonly selectionName: string;
+      readonly resourceType: string;
+      /** The backup role, passed to AWS Backup to create the restored resource. */
+      readonly iamRoleArn: string;
+      readonly tagKey: string;
+      readonly tagValue: string;
+      readonly metadataOverrides: Readonly<Record<string, string>>;
+    }
   | {
       readonly kind: 'CreateKmsGrant';
       readonly keyArn: string;

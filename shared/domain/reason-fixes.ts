@@ -43,4 +43,12 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
   TRUSTED_ACCESS_DISABLED:
     'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
+  RESTORE_TESTING_MISSING:
+    'Create the restore testing plan and its selections; in enforce mode with `restoreTesting` configured the controller does this itself.',
+  RESTORE_TEST_FAILED:
+    "Restore the failed recovery point by hand and read the restore job's message: the backups of this type may not be usable.",
+  RESTORE_TEST_BLOCKED:
+    'Give restores somewhere to land: a default VPC, or a subnet in `restoreTesting.metadataOverrides` for the type.',
+  RESTORE_UNTESTED:
+    'Add the type to `restoreTesting.resourceTypes` (or raise `maxRestoresPerDay`) and wait for a successful restore test.',
 };

@@ -8,6 +8,7 @@ import {
   dynamoTable,
   e2eConfig,
   e2eWorld,
+  ebsVolume,
   MANAGEMENT,
   PROD,
   REGION,
@@ -60,6 +61,12 @@ const noAdvanced: Partial<RegionSpec> = {
 };
 const reportOnly = e2eConfig({ dynamoDbAdvanced: 'report' });
 const enforce = e2eConfig();
+// Restore tests at noon, after the daily plan's 05:00 backups have finished.
+const restoreTesting = e2eConfig({
+  restoreTesting: { resourceTypes: ['EBS', 'EC2'], schedule: 'cron(0 12 ? * * *)' },
+});
+const restoreTestingAudit = e2eConfig({ mode: 'audit', restoreTesting: { resourceTypes: ['EBS'] } });
+const instance = (account: string, id: string) => `arn:aws:ec2:${REGION}:${account}:instance/i-${id}`;
 
 export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
@@ -125,5 +132,53 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
         { accountId: CENTRAL, check: 'VAULT_LOCK', status: 'PASS' },
       ],
     })),
+  },
+  {
+    name: 'restore testing: the enforce run creates the plan and its selections; a volume that restores passes, one that does not fails, and an instance in a Region without a default VPC is blocked, not failed',
+    config: restoreTesting,
+    world: preparedWorld(restoreTesting, {
+      [PROD]: accountWith({
+        defaultVpc: false,
+        resources: [
+          { arn: ebsVolume(PROD, 'restores'), tags: { ...TAG } },
+          { arn: instance(PROD, '0a1b2c3d'), tags: { ...TAG } },
+        ],
+      }),
+      [DEV]: accountWith({
+        resources: [{ arn: ebsVolume(DEV, 'broken'), tags: { ...TAG }, restorable: false }],
+      }),
+    }),
+    checkpoints: [
+      {
+        hour: 10,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+          { accountId: DEV, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+          { accountId: CENTRAL, check: 'RESTORE_TESTING', status: 'PASS' },
+        ],
+      },
+      {
+        hour: 13,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_TEST_BLOCKED' },
+          { accountId: DEV, check: 'RESTORE_TESTING', status: 'FAIL', reason: 'RESTORE_TEST_FAILED' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'restore testing in audit mode: nothing is created, and the missing plan is reported',
+    config: restoreTestingAudit,
+    world: preparedWorld(restoreTestingAudit, {
+      [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'audited'), tags: { ...TAG } }] }),
+    }),
+    checkpoints: [
+      {
+        hour: 0,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'FAIL', reason: 'RESTORE_TESTING_MISSING' },
+        ],
+      },
+    ],
   },
 ];

@@ -11,6 +11,7 @@ import { eventForwardingCheck } from './event-forwarding.js';
 import { kmsGrantsCheck } from './kms-grants.js';
 import { kmsKeyStateCheck } from './kms-key-state.js';
 import { regionOptInCheck } from './region-opt-in.js';
+import { restoreTestingCheck } from './restore-testing.js';
 import { vaultExistsCheck } from './vault-exists.js';
 import { vaultKeyCheck } from './vault-key.js';
 import { vaultLockCheck } from './vault-lock.js';
@@ -31,6 +32,7 @@ export const CHECKS: readonly Check[] = [
   kmsKeyStateCheck,
   eventForwardingCheck,
   dynamoDbAdvancedCheck,
+  restoreTestingCheck,
 ];
 
 /** In a scan-only Region nothing is managed, so only whether the policy covers it is worth reporting. */

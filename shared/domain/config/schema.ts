@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { AWS_REGIONS, findRegion } from '../regions.js';
-import { parseSchedule, ScheduleParseError } from '../schedule.js';
+import { mostRunsInOneDay, parseSchedule, ScheduleParseError } from '../schedule.js';
 import { closestMatch } from './suggest.js';
 
 /**
@@ -203,6 +203,53 @@ const alertRoute = z
     withFix('names no channel', 'give snsTopic, slackWebhookSecretName or both'),
   );
 
+/** Resource types AWS Backup restore testing accepts (CreateRestoreTestingSelection's ProtectedResourceType). */
+export const RESTORE_TESTABLE_TYPES = [
+  'Aurora',
+  'DocumentDB',
+  'DynamoDB',
+  'EBS',
+  'EC2',
+  'EFS',
+  'FSx',
+  'Neptune',
+  'RDS',
+  'S3',
+] as const;
+
+/**
+ * Restore testing in every managed account × Region. Each selection is assumed to start at most one restore
+ * job per run, so `maxRestoresPerDay` caps runs per day × resource types (each restore creates a billed
+ * resource for a while).
+ */
+const restoreTestingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    schedule: schedule.default('cron(0 5 ? * * *)'),
+    resourceTypes: uniqueList(z.enum(RESTORE_TESTABLE_TYPES)).refine(
+      (types) => types.length > 0,
+      withFix('lists no resource type', 'list the types to test, e.g. [EBS, RDS]'),
+    ),
+    /** Recovery points this recent are tested, and a type is untested without a success this recent. */
+    windowDays: z.number().int().min(1).max(365).default(30),
+    maxRestoresPerDay: z.number().int().min(1).max(1000).default(10),
+    /** RestoreMetadataOverrides per resource type, e.g. `EC2: { subnetId: subnet-… }`. */
+    metadataOverrides: z
+      .partialRecord(z.enum(RESTORE_TESTABLE_TYPES), z.record(z.string().min(1), z.string()))
+      .default({}),
+  })
+  .superRefine((section, ctx) => {
+    const restores = mostRunsInOneDay(section.schedule) * section.resourceTypes.length;
+    if (restores > section.maxRestoresPerDay) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxRestoresPerDay'],
+        message: `allows ${section.maxRestoresPerDay} restores a day, but the schedule and ${section.resourceTypes.length} resource type(s) start up to ${restores}`,
+        params: { fix: 'raise maxRestoresPerDay, list fewer resourceTypes, or run the schedule less often' },
+      });
+    }
+  });
+
 export const configSchema = z.strictObject({
   version: z.literal(1),
   mode: z.enum(['enforce', 'audit']).default('audit'),
@@ -264,6 +311,12 @@ export const configSchema = z.strictObject({
       routes: z.array(alertRoute).default([]),
     })
     .prefault({}),
+  restoreTesting: restoreTestingSchema.optional(),
+  /**
+   * The largest share (percent) of the protected resources a config change may leave uncovered; `cdk synth`
+   * fails on a bigger drop against the deployed policy.
+   */
+  allowCoverageDrop: z.number().min(0).max(100).default(5),
   report: z
     .strictObject({
       /** Principals in other accounts of the organization allowed to read the report API (SigV4). */
@@ -279,6 +332,7 @@ export type Config = z.output<typeof configSchema>;
 export type PlanConfig = Config['plans'][number];
 export type VaultLockConfig = NonNullable<Config['vault']['lock']>;
 export type CentralVaultConfig = NonNullable<Config['centralVault']>;
+export type RestoreTestingConfig = NonNullable<Config['restoreTesting']>;
 
 /** Sub-schemas, so that cross-field checks can use whichever parts of a broken file are valid. */
 export const sectionSchemas = {

@@ -33,6 +33,8 @@ const EXECUTION_ORDER: readonly ActionKind[] = [
   'EnableRegionOptIn',
   'EnableAdvancedDynamoDbBackup',
   'CreateKmsGrant',
+  'CreateRestoreTestingPlan',
+  'CreateRestoreTestingSelection',
 ];
 
 /** Stable: actions of the same kind keep the order they were planned in. */

@@ -1,4 +1,5 @@
 import { backupGrantName, keysToGrant } from '../evaluate/key-access.js';
+import { restoreSelectionName, restoreTypesToTest } from '../evaluate/restore-tests.js';
 import {
   backupRoleArn,
   centralVaultHere,
@@ -40,6 +41,7 @@ export function planTarget(desired: DesiredState, observed: ObservedTarget, now:
     ...planRegionOptIn(desired, observed),
     ...planDynamoDbAdvanced(desired, observed),
     ...planKmsGrants(desired, observed),
+    ...planRestoreTesting(desired, observed),
   ];
   return inExecutionOrder(
     steps.map(({ spec, target, reason, blocked }) => ({
@@ -152,4 +154,53 @@ function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] 
       `Neither the key policy nor a grant lets the backup role use ${key.arn}, the key of a tagged ` +
       `${key.encrypts} resource; the grant allows only ${operations.join(', ')}.`,
   }));
+}
+
+/**
+ * Additive only: a missing plan or selection is created, an existing one (whatever its settings, possibly
+ * a team's edit) is left alone. The tests restore recovery points of the policy vault; without the vault
+ * (created in the same run) there is nothing to test yet, so nothing is planned. Tagged resource types
+ * beyond the daily restore budget get no selection (the RESTORE_TESTING check names them).
+ */
+function planRestoreTesting(desired: DesiredState, observed: ObservedTarget): Step[] {
+  const spec = desired.restoreTesting;
+  if (!spec || !observed.restoreTesting || observed.vault === null) return [];
+  const { tested } = restoreTypesToTest(desired, observed);
+  if (tested.length === 0) return [];
+  const plan = observed.restoreTesting.plan;
+  const planTarget = `${observed.accountId}/${observed.region} restore testing plan ${spec.planName}`;
+  const steps: Step[] = [];
+  if (plan === null) {
+    steps.push({
+      spec: {
+        kind: 'CreateRestoreTestingPlan',
+        planName: spec.planName,
+        schedule: spec.schedule,
+        windowDays: spec.windowDays,
+        vaultArn: observed.vault.arn,
+      },
+      target: planTarget,
+      reason: `No restore testing plan proves that the backups in ${desired.vault.name} restore.`,
+    });
+  }
+  const existing = new Set(observed.restoreTesting.selections.map((selection) => selection.name));
+  for (const resourceType of tested) {
+    const selectionName = restoreSelectionName(resourceType);
+    if (existing.has(selectionName)) continue;
+    steps.push({
+      spec: {
+        kind: 'CreateRestoreTestingSelection',
+        planName: spec.planName,
+        selectionName,
+        resourceType,
+        iamRoleArn: backupRoleArn(desired, observed.accountId),
+        tagKey: desired.selection.tagKey,
+        tagValue: desired.selection.tagValue,
+        metadataOverrides: spec.metadataOverrides[resourceType] ?? {},
+      },
+      target: `${planTarget} selection ${selectionName}`,
+      reason: `Tagged ${resourceType} resources are backed up here, but no restore test covers them.`,
+    });
+  }
+  return steps;
 }
