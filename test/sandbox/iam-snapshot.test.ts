@@ -11,11 +11,12 @@ import { iamHandlers } from '../../sandbox/services/iam.js';
 import { kmsHandlers } from '../../sandbox/services/kms.js';
 import { secretsHandlers, snsHandlers } from '../../sandbox/services/notifications.js';
 import { organizationsHandlers } from '../../sandbox/services/organizations.js';
+import { restoreTestingHandlers } from '../../sandbox/services/restore-testing.js';
 import { stsHandlers } from '../../sandbox/services/sts.js';
 import { taggingHandlers } from '../../sandbox/services/tagging.js';
 
 const ANSWERED = Object.entries({
-  backup: backupHandlers,
+  backup: { ...backupHandlers, ...restoreTestingHandlers },
   organizations: organizationsHandlers,
   tag: taggingHandlers,
   sts: stsHandlers,

@@ -323,6 +323,11 @@ export const configSchema = z.strictObject({
       readers: uniqueList(principalArn).default([]),
       /** Object Lock (governance) retention of each daily evidence pack. */
       evidenceRetentionDays: days.default(365),
+      /**
+       * The report API URL alerts name in their `orgbackup dashboard --endpoint` command, when it is not the
+       * stack's own (a custom domain); by default the deployed API's URL.
+       */
+      endpoint: z.url({ protocol: /^https$/ }).optional(),
     })
     .prefault({}),
 });

@@ -484,6 +484,10 @@ describe('evaluateTarget: status and reasons', () => {
       'EVENT_FORWARDING_MISSING',
       'DYNAMODB_ADVANCED_DISABLED',
       'TRUSTED_ACCESS_DISABLED',
+      'RESTORE_TESTING_MISSING',
+      'RESTORE_TEST_FAILED',
+      'RESTORE_TEST_BLOCKED',
+      'RESTORE_UNTESTED',
     ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([
