@@ -55,7 +55,7 @@ export function createSandboxPlugin(
 ): Pluggable<any, any> {
   let requests = 0;
   const answer = async (context: HandlerExecutionContext) => {
-    const smithy = (context as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
+    const smithy = (context as unknown as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
     const scheme = smithy.selectedHttpAuthScheme;
     const output = await dispatch({
       clientName: context.clientName ?? '',

@@ -151,8 +151,8 @@ const AccountSpec = z
 
 interface OuInput {
   name: string;
-  accounts?: string[];
-  ous?: OuInput[];
+  accounts?: string[] | undefined;
+  ous?: OuInput[] | undefined;
 }
 const OuSpec: z.ZodType<OuInput> = z
   .object({

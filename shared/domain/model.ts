@@ -115,7 +115,7 @@ export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
   /** Set when status is FAIL or WARN, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
-  readonly reason?: ReasonCode;
+  readonly reason?: ReasonCode | undefined;
   /** One sentence a person can act on. */
   readonly detail: string;
 }
@@ -144,10 +144,10 @@ export type KmsKeySpec =
 
 export interface VaultLockSpec {
   readonly mode: 'governance' | 'compliance';
-  readonly minRetentionDays?: number;
-  readonly maxRetentionDays?: number;
+  readonly minRetentionDays?: number | undefined;
+  readonly maxRetentionDays?: number | undefined;
   /** Compliance mode only (>= 3). */
-  readonly changeableForDays?: number;
+  readonly changeableForDays?: number | undefined;
 }
 
 export interface PlanSpec {
@@ -510,7 +510,7 @@ export type ActionSpec =
   | {
       readonly kind: 'AttachPolicy';
       readonly policyName: string;
-      readonly policyId?: string;
+      readonly policyId?: string | undefined;
       readonly targetId: string;
     }
   | { readonly kind: 'DetachPolicy'; readonly policyId: string; readonly targetId: string }
@@ -519,9 +519,9 @@ export type ActionSpec =
   | {
       readonly kind: 'PutVaultLock';
       readonly vaultName: string;
-      readonly minRetentionDays?: number;
-      readonly maxRetentionDays?: number;
-      readonly changeableForDays?: number;
+      readonly minRetentionDays?: number | undefined;
+      readonly maxRetentionDays?: number | undefined;
+      readonly changeableForDays?: number | undefined;
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
@@ -569,11 +569,11 @@ export interface Action {
   readonly reason: string;
   /** IAM actions the controller needs to carry it out. */
   readonly permissions: readonly string[];
-  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string } | undefined;
   /** false in audit mode, when blocked, or when it failed. */
   readonly applied: boolean;
   /** Set by the executor when the write failed. */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -608,7 +608,7 @@ export interface ResourceFinding {
    * The newest finished backup job of the policy for this resource, kept across runs: job listings reach
    * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
    */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   /**
    * When the controller last observed the resource's account × Region (set when read back from the store);
    * an old value means its reconciles have been failing or not running.
@@ -647,8 +647,8 @@ export interface ActionRecord {
   readonly target: string;
   readonly reason: string;
   readonly applied: boolean;
-  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string } | undefined;
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
   readonly at: string;
 }
 

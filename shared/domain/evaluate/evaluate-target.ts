@@ -82,7 +82,7 @@ export interface ResourceHistory {
   readonly accountId: string;
   readonly region: string;
   /** The newest finished policy backup job, kept while it is a failure (see ResourceFinding). */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
   readonly lastBackupTime?: Date | null;
   readonly lastCopyTime?: Date | null;
@@ -114,7 +114,7 @@ interface Verdict {
   /** Selected resources only: when an effective rule began to cover it (null while none does). */
   readonly coveredSince?: Date | null;
   /** Selected resources only: the newest finished policy job when it did not succeed, else null. */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
 }
 
 interface Blocker {
