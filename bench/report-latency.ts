@@ -2,6 +2,7 @@ import { createFindingsTable } from '../sandbox/local-dynamo/create-table.js';
 import { handleReportRequest } from '../shared/controller/report-api.js';
 import type { ResourceFinding, ResourceStatus } from '../shared/domain/model.js';
 import { findingItem, targetItem } from '../shared/store/codecs.js';
+import { countByReason } from '../shared/store/diff.js';
 import { FindingsStore } from '../shared/store/findings-store.js';
 import { statusKey } from '../shared/store/keys.js';
 import { TableAccess } from '../shared/store/table-access.js';
@@ -80,6 +81,7 @@ async function load(table: TableAccess, findings: number): Promise<number> {
                 byStatus,
                 observedAt: OBSERVED_AT,
                 statuses: Object.fromEntries(rows.map((row) => [statusKey(row.arn), row.status])),
+                byReason: countByReason(rows),
                 version: 1,
               }),
             },
@@ -112,6 +114,7 @@ async function measureAt(local: DynamoDbLocal, findings: number): Promise<Report
   await store.saveSummary(await store.summary(), new Date(OBSERVED_AT));
   const routes: { route: string; path: string; query: Record<string, string> }[] = [
     { route: '/summary (kept at the last run’s end)', path: '/summary', query: {} },
+    { route: '/reasons (kept at the last run’s end)', path: '/reasons', query: {} },
     { route: '/findings?status=UNPROTECTED', path: '/findings', query: { status: 'UNPROTECTED' } },
     {
       route: '/findings?account=…',

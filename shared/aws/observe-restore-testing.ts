@@ -52,6 +52,7 @@ export async function readRestoreTesting(
           name: found.RestoreTestingPlanName,
           arn: found.RestoreTestingPlanArn,
           schedule: found.ScheduleExpression ?? '',
+          lastRun: found.LastExecutionTime ?? null,
         }
       : null;
   const selections = plan

@@ -470,7 +470,13 @@ export interface ObservedTarget {
 
 export interface ObservedRestoreTesting {
   /** The controller's restore testing plan, or null when it does not exist. */
-  readonly plan: { readonly name: string; readonly arn: string; readonly schedule: string } | null;
+  readonly plan: {
+    readonly name: string;
+    readonly arn: string;
+    readonly schedule: string;
+    /** When the plan last started its restore tests; null before its first run. */
+    readonly lastRun: Date | null;
+  } | null;
   /** The plan's selections (empty without a plan). */
   readonly selections: readonly { readonly name: string; readonly resourceType: string }[];
   /** AWSServiceRoleForBackupRestoreTesting exists in the account. */
@@ -680,6 +686,16 @@ export interface AccountStatusSummary {
 export interface OrganizationSummary {
   readonly total: ReportSummary;
   readonly accounts: readonly AccountStatusSummary[];
+  /**
+   * How many findings carry each reason code, most first; absent when some target was stored before the
+   * store counted reasons.
+   */
+  readonly reasons?: readonly ReasonCount[];
+}
+
+export interface ReasonCount {
+  readonly reason: ReasonCode;
+  readonly resources: number;
 }
 
 export interface ComplianceReport {

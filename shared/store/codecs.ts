@@ -12,6 +12,7 @@ import {
   type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
+  type ReasonCode,
   type ResourceFinding,
   type ResourceStatus,
 } from '../domain/model.js';
@@ -39,6 +40,8 @@ export interface TargetRow {
    * transitions are decided against (null: written before this was kept; the finding rows say it then).
    */
   readonly statuses: Readonly<Record<string, ResourceStatus>> | null;
+  /** How many of its findings carry each reason code (null: written before this was kept). */
+  readonly byReason: Readonly<Partial<Record<ReasonCode, number>>> | null;
   /** Bumped by every write of the target's findings; a save or event update commits only on the version it read. */
   readonly version: number;
 }
@@ -105,6 +108,7 @@ const targetRowSchema = z.object({
   byStatus: countsByStatus,
   observedAt: timestamp.nullable().default(null),
   statuses: z.record(z.string(), resourceStatus).nullable().default(null),
+  byReason: z.partialRecord(z.enum(REASON_CODES), z.number()).nullable().default(null),
   version: z.number().default(0),
 });
 
@@ -226,6 +230,7 @@ export function targetRowFields(row: TargetRow): TargetRow {
     byStatus: { ...zeroCounts(), ...row.byStatus },
     observedAt: row.observedAt,
     statuses: row.statuses,
+    byReason: row.byReason,
     version: row.version,
   };
 }
@@ -423,6 +428,8 @@ const summaryPartSchema = z.object({
       coveragePercent: z.number(),
     })
     .optional(),
+  /** `[reason, findings]`, most first (part 0 only). */
+  reasons: z.array(z.tuple([z.enum(REASON_CODES), z.number()])).optional(),
 });
 
 export function summaryItems(summary: OrganizationSummary, computedAt: string): Item[] {
@@ -434,6 +441,9 @@ export function summaryItems(summary: OrganizationSummary, computedAt: string): 
     computedAt,
     parts,
     ...(part === 0 ? { total: summary.total } : {}),
+    ...(part === 0 && summary.reasons
+      ? { reasons: summary.reasons.map(({ reason, resources }) => [reason, resources]) }
+      : {}),
     accounts: summary.accounts
       .slice(part * SUMMARY_ACCOUNTS_PER_ITEM, (part + 1) * SUMMARY_ACCOUNTS_PER_ITEM)
       .map((account) => [
@@ -461,7 +471,8 @@ export function summaryFromItems(items: readonly Item[]): OrganizationSummary | 
       ) as Record<ResourceStatus, number>,
     })),
   );
-  return { total: first.total, accounts };
+  const reasons = first.reasons?.map(([reason, resources]) => ({ reason, resources }));
+  return { total: first.total, accounts, ...(reasons ? { reasons } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------

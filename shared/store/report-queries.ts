@@ -3,6 +3,8 @@ import {
   type FindingTransition,
   type OrganizationSummary,
   RESOURCE_STATUSES,
+  type ReasonCode,
+  type ReasonCount,
   type ResourceFinding,
   type ResourceStatus,
   type TargetChecks,
@@ -125,7 +127,11 @@ export class ReportQueries {
     const rows = (await this.table.queryAll(on.collections(keys.targetsPartition))).map(targetRowFromItem);
     const accounts = new Map<string, { resources: number; byStatus: Record<ResourceStatus, number> }>();
     const total = zeroCounts();
+    const reasons = new Map<ReasonCode, number>();
     for (const row of rows) {
+      for (const [reason, count] of Object.entries(row.byReason ?? {}) as [ReasonCode, number][]) {
+        reasons.set(reason, (reasons.get(reason) ?? 0) + count);
+      }
       const account = accounts.get(row.accountId) ?? { resources: 0, byStatus: zeroCounts() };
       account.resources += row.resources;
       for (const status of RESOURCE_STATUSES) {
@@ -146,6 +152,7 @@ export class ReportQueries {
         coveragePercent: coveragePercent(total, resources),
       },
       accounts: perAccount,
+      ...(rows.every((row) => row.byReason !== null) ? { reasons: rankedReasons(reasons) } : {}),
     };
   }
 
@@ -181,20 +188,18 @@ export class ReportQueries {
    * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
    * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
    */
-  async countReasons(): Promise<{ reason: string; resources: number }[]> {
-    const counts = new Map<string, number>();
+  async countReasons(): Promise<ReasonCount[]> {
+    const counts = new Map<ReasonCode, number>();
     for (const status of RESOURCE_STATUSES) {
       if (status === 'PROTECTED') continue;
       const items = await this.table.queryAll(on.collections(keys.statusPartition(status)), ['reasons']);
       for (const item of items) {
-        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+        for (const reason of (item.reasons as ReasonCode[] | undefined) ?? []) {
           counts.set(reason, (counts.get(reason) ?? 0) + 1);
         }
       }
     }
-    return [...counts]
-      .map(([reason, resources]) => ({ reason, resources }))
-      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+    return rankedReasons(counts);
   }
 
   /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
@@ -222,6 +227,14 @@ export class ReportQueries {
         : on.collections(keys.transitionsOfDay(query.day));
     return this.table.page([plan], transitionFromItem, query);
   }
+}
+
+/** Most findings first; ties by code. */
+function rankedReasons(counts: ReadonlyMap<ReasonCode, number>): ReasonCount[] {
+  return [...counts]
+    .filter(([, resources]) => resources > 0)
+    .map(([reason, resources]) => ({ reason, resources }))
+    .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
 }
 
 function toTargetChecks(row: TargetRow): TargetChecks {

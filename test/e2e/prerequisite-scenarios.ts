@@ -61,9 +61,9 @@ const noAdvanced: Partial<RegionSpec> = {
 };
 const reportOnly = e2eConfig({ dynamoDbAdvanced: 'report' });
 const enforce = e2eConfig();
-// Restore tests at noon, after the daily plan's 05:00 backups have finished.
+// Restore tests at 04:00: the first run finds no backup yet, the second restores the first day's.
 const restoreTesting = e2eConfig({
-  restoreTesting: { resourceTypes: ['EBS', 'EC2'], schedule: 'cron(0 12 ? * * *)' },
+  restoreTesting: { resourceTypes: ['EBS', 'EC2'], schedule: 'cron(0 4 ? * * *)' },
 });
 const restoreTestingAudit = e2eConfig({ mode: 'audit', restoreTesting: { resourceTypes: ['EBS'] } });
 const instance = (account: string, id: string) => `arn:aws:ec2:${REGION}:${account}:instance/i-${id}`;
@@ -134,7 +134,7 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
     })),
   },
   {
-    name: 'restore testing: the enforce run creates the plan and its selections; a volume that restores passes, one that does not fails, and an instance in a Region without a default VPC is blocked, not failed',
+    name: 'restore testing: the enforce run creates the plan and its selections; a run with nothing to restore leaves the types untested; then a volume that does not restore fails, and an instance in a Region without a default VPC is blocked, not failed',
     config: restoreTesting,
     world: preparedWorld(restoreTesting, {
       [PROD]: accountWith({
@@ -150,15 +150,21 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
     }),
     checkpoints: [
       {
-        hour: 10,
+        hour: 0,
         checks: [
-          { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
-          { accountId: DEV, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'PASS' },
           { accountId: CENTRAL, check: 'RESTORE_TESTING', status: 'PASS' },
         ],
       },
       {
-        hour: 13,
+        hour: 5,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+          { accountId: DEV, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+        ],
+      },
+      {
+        hour: 29,
         checks: [
           { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_TEST_BLOCKED' },
           { accountId: DEV, check: 'RESTORE_TESTING', status: 'FAIL', reason: 'RESTORE_TEST_FAILED' },

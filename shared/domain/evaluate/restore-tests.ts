@@ -1,6 +1,5 @@
 import type { DesiredState, ObservedTarget, RestoreJobOutcome, RestoreTestingSpec } from '../model.js';
 import { classifyArn } from '../resource-types.js';
-import { mostRunsInOneDay } from '../schedule.js';
 import { isSelected } from './target-facts.js';
 
 /** Restore testing plan names allow letters, digits and underscores only. */
@@ -15,13 +14,7 @@ export function restoreSelectionName(resourceType: string): string {
   return `orgbackup_${resourceType.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-/** How many selections the daily budget pays for: each selection restores at most once per run. */
-export function selectionBudget(spec: RestoreTestingSpec): number {
-  const runs = mostRunsInOneDay(spec.schedule);
-  return runs === 0 ? 0 : Math.floor(spec.maxRestoresPerDay / runs);
-}
-
-/** Configured types that have selected resources here, in the config's order. */
+/** Configured types that have selected resources here, in the config's order: each gets a selection. */
 export function restoreTypesPresent(desired: DesiredState, observed: ObservedTarget): string[] {
   const spec = desired.restoreTesting;
   if (!spec) return [];
@@ -31,18 +24,6 @@ export function restoreTypesPresent(desired: DesiredState, observed: ObservedTar
       .flatMap((resource) => classifyArn(resource.arn).backupType ?? []),
   );
   return spec.resourceTypes.filter((type) => present.has(type));
-}
-
-/** The types that get a selection here (as many as the budget allows) and the ones left out. */
-export function restoreTypesToTest(
-  desired: DesiredState,
-  observed: ObservedTarget,
-): { readonly tested: string[]; readonly overBudget: string[] } {
-  const spec = desired.restoreTesting;
-  if (!spec) return { tested: [], overBudget: [] };
-  const present = restoreTypesPresent(desired, observed);
-  const budget = selectionBudget(spec);
-  return { tested: present.slice(0, budget), overBudget: present.slice(budget) };
 }
 
 /**

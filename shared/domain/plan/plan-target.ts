@@ -1,5 +1,5 @@
 import { backupGrantName, keysToGrant } from '../evaluate/key-access.js';
-import { restoreSelectionName, restoreTypesToTest } from '../evaluate/restore-tests.js';
+import { restoreSelectionName, restoreTypesPresent } from '../evaluate/restore-tests.js';
 import {
   backupRoleArn,
   centralVaultHere,
@@ -159,13 +159,13 @@ function planKmsGrants(desired: DesiredState, observed: ObservedTarget): Step[] 
 /**
  * Additive only: a missing plan or selection is created, an existing one (whatever its settings, possibly
  * a team's edit) is left alone. The tests restore recovery points of the policy vault; without the vault
- * (created in the same run) there is nothing to test yet, so nothing is planned. Tagged resource types
- * beyond the daily restore budget get no selection (the RESTORE_TESTING check names them).
+ * (created in the same run) there is nothing to test yet, so nothing is planned. Only configured types
+ * with tagged resources here get a selection (the config keeps their number within maxRestoresPerDay).
  */
 function planRestoreTesting(desired: DesiredState, observed: ObservedTarget): Step[] {
   const spec = desired.restoreTesting;
   if (!spec || !observed.restoreTesting || observed.vault === null) return [];
-  const { tested } = restoreTypesToTest(desired, observed);
+  const tested = restoreTypesPresent(desired, observed);
   if (tested.length === 0) return [];
   const plan = observed.restoreTesting.plan;
   const planTarget = `${observed.accountId}/${observed.region} restore testing plan ${spec.planName}`;

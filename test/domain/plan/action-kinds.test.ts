@@ -236,7 +236,12 @@ const rows: Row[] = [
       planTarget(
         restoreTesting,
         volumeToTest({
-          plan: { name: 'orgbackup_restore_tests', arn: 'arn:plan', schedule: 'cron(0 5 ? * * *)' },
+          plan: {
+            name: 'orgbackup_restore_tests',
+            arn: 'arn:plan',
+            schedule: 'cron(0 5 ? * * *)',
+            lastRun: null,
+          },
           selections: [],
           serviceLinkedRole: true,
           jobs: [],
