@@ -211,6 +211,10 @@ function addRegion(state: SimState, accountId: string, region: string, spec: Wor
         resource.tags,
         resource.kmsKeyArn,
         resource.resourceType,
+        {
+          ...(resource.versioning === undefined ? {} : { versioning: resource.versioning }),
+          ...(resource.fileSystemType === undefined ? {} : { fileSystemType: resource.fileSystemType }),
+        },
       ),
       ...(resource.restorable === false ? { restorable: false } : {}),
     });

@@ -45,6 +45,10 @@ export interface SimResource {
   readonly kmsKeyArn?: string | undefined;
   /** false: restores of this resource's recovery points fail (the world plants a backup that does not restore). */
   readonly restorable?: boolean;
+  /** S3 buckets: versioning on (AWS Backup needs it). */
+  readonly versioning: boolean;
+  /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
+  readonly fileSystemType?: string | undefined;
   everTagged: boolean;
   tagVersion: number;
   deleted: boolean;

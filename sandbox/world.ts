@@ -35,6 +35,10 @@ const ResourceSpec = z
     efsAutomaticBackup: z.boolean().optional(),
     /** false: restores of this resource's recovery points fail (a backup that does not restore). */
     restorable: z.boolean().optional(),
+    /** S3 only: false = versioning never enabled, so AWS Backup cannot back the bucket up. Default true. */
+    versioning: z.boolean().optional(),
+    /** FSx file systems only: the file system type (default WINDOWS). ONTAP volumes are backed up, not the file system. */
+    fileSystemType: z.enum(['ONTAP', 'WINDOWS', 'LUSTRE', 'OPENZFS']).optional(),
   })
   .strict();
 

@@ -8,6 +8,7 @@ import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
 import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
+import { readResourceDetails } from './observe-resource-details.js';
 import { readRestoreTesting } from './observe-restore-testing.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
@@ -71,6 +72,7 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
       eventPattern: null,
     },
     resources: [],
+    resourceDetails: {},
     protectedResources: [],
     vaultRecoveryPoints: [],
     jobs: [],
@@ -91,7 +93,7 @@ async function readTarget(
   const roleArn = backupRoleArn(desired, accountId);
 
   const [
-    resources,
+    { resources, resourceDetails },
     protectedResources,
     vault,
     centralVault,
@@ -103,7 +105,10 @@ async function readTarget(
     vaultRecoveryPoints,
     restoreTesting,
   ] = await allOrMostTellingFailure([
-    readTaggedResources(factory, target, desired.selection.tagKey),
+    readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
+      resources: tagged,
+      resourceDetails: await readResourceDetails(factory, target, tagged, now),
+    })),
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
@@ -143,6 +148,7 @@ async function readTarget(
     keys,
     eventForwarding,
     resources,
+    resourceDetails,
     protectedResources,
     vaultRecoveryPoints,
     jobs,

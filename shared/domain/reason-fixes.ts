@@ -1,4 +1,4 @@
-import type { ReasonCode } from './model.js';
+import type { ReasonCode, WarningCode } from './model.js';
 
 /**
  * What to do about each reason code, one sentence each: the one table the dashboard, the evidence pack, the
@@ -50,5 +50,19 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
   RESTORE_TEST_BLOCKED:
     'Give restores somewhere to land: a default VPC, or a subnet in `restoreTesting.metadataOverrides` for the type.',
   RESTORE_UNTESTED:
-    'Add the type to `restoreTesting.resourceTypes` (or raise `maxRestoresPerDay`) and wait for a successful restore test.',
+    'Add the type to `restoreTesting.resourceTypes` and wait for its next run; if it ran, find out why no restore job of the type succeeded.',
+};
+
+/** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */
+export const WARNING_FIXES: Readonly<Record<WarningCode, string>> = {
+  KMS_KEY_PENDING_DELETION:
+    'Cancel the key deletion (`aws kms cancel-key-deletion --key-id <key>`, then enable the key) before the next backup runs.',
+  RECOVERY_POINTS_LOST_ON:
+    'Cancel the key deletion before that date; once the key is deleted, these recovery points can never be restored.',
+  LOCK_BECOMES_IMMUTABLE:
+    "Check the lock's minimum and maximum retention now; after that date not even the root user can change or remove the lock.",
+  LOCK_RETENTION_CONFLICT:
+    "Bring the plan's retention inside the vault lock's minimum and maximum before the next job, or the job fails.",
+  RESTORE_UNTESTED:
+    'Turn on restore testing for this resource type (`restoreTesting`), and check why recent restore jobs did not succeed.',
 };

@@ -60,7 +60,9 @@ import type {
 import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
+import { type Warning, warningFields, withWarnings } from '../warnings.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
+import { restoreWarnings } from './restore-tests.js';
 import {
   centralVaultFor,
   copiesToCentral,
@@ -115,6 +117,8 @@ interface Verdict {
   readonly coveredSince?: Date | null;
   /** Selected resources only: the newest finished policy job when it did not succeed, else null. */
   readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
+  /** Risks to come; absent means none. */
+  readonly warnings?: readonly Warning[];
 }
 
 interface Blocker {
@@ -146,9 +150,12 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
       );
     return { findings, checks };
   }
+  const untested = restoreWarnings(desired, observed, now);
   const findings = observed.resources.flatMap((resource) => {
     const verdict = judge(input, resource);
-    return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
+    if (!verdict) return [];
+    const judged = finding(input, resource.arn, history.get(resource.arn), verdict);
+    return [withWarnings(judged, untested.get(resource.arn) ?? [])];
   });
   return { findings, checks };
 }
@@ -168,6 +175,7 @@ function finding(
     status: verdict.status,
     reasons: verdict.reasons,
     detail: verdict.detail,
+    ...warningFields(verdict.warnings ?? []),
     lastBackupTime: verdict.lastBackupTime?.toISOString() ?? null,
     lastCopyTime: verdict.lastCopyTime?.toISOString() ?? null,
     expectedBy: verdict.expectedBy?.toISOString() ?? null,

@@ -1,5 +1,6 @@
 import type { DesiredState, ObservedTarget, RestoreJobOutcome, RestoreTestingSpec } from '../model.js';
 import { classifyArn } from '../resource-types.js';
+import type { Warning } from '../warnings.js';
 import { isSelected } from './target-facts.js';
 
 /** Restore testing plan names allow letters, digits and underscores only. */
@@ -88,19 +89,27 @@ export function restoreResultsByType(
 }
 
 /**
- * Selected resources' types with no successful restore in the window (the RESTORE_UNTESTED warning); none
- * when restore testing is not configured or was not read here.
+ * RESTORE_UNTESTED for each selected resource whose type had no successful restore here within the window;
+ * none when restore testing is not configured or was not read here.
  */
-export function untestedRestoreTypes(
+export function restoreWarnings(
   desired: DesiredState,
   observed: ObservedTarget,
   now: Date,
-): Set<string> {
+): Map<string, Warning[]> {
   const spec = desired.restoreTesting;
-  if (!spec || !observed.restoreTesting) return new Set();
+  const warnings = new Map<string, Warning[]>();
+  if (!spec || !observed.restoreTesting) return warnings;
   const results = restoreResultsByType(spec, observed.restoreTesting.jobs, now);
-  const types = observed.resources
-    .filter((resource) => isSelected(desired, resource))
-    .flatMap((resource) => classifyArn(resource.arn).backupType ?? []);
-  return new Set(types.filter((type) => !results.get(type)?.lastSuccess));
+  for (const resource of observed.resources) {
+    const type = classifyArn(resource.arn).backupType;
+    if (!type || !isSelected(desired, resource) || results.get(type)?.lastSuccess) continue;
+    warnings.set(resource.arn, [
+      {
+        code: 'RESTORE_UNTESTED',
+        why: `No ${type} restore test succeeded in ${observed.accountId}/${observed.region} in the last ${spec.windowDays} days`,
+      },
+    ]);
+  }
+  return warnings;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { restoreTestingCheck } from '../../../shared/domain/checks/restore-testing.js';
-import { restoreOutcome } from '../../../shared/domain/evaluate/restore-tests.js';
+import { restoreOutcome, restoreWarnings } from '../../../shared/domain/evaluate/restore-tests.js';
 import type {
   CheckStatus,
   ObservedRestoreTesting,
@@ -146,5 +146,32 @@ describe('RESTORE_TESTING check', () => {
     ['ABORTED', 'The job was cancelled.', 'DID_NOT_RESTORE'],
   ] as const)('a %s restore job saying %j is %s', (status, statusMessage, outcome) => {
     expect(restoreOutcome(job({ status, statusMessage }))).toBe(outcome);
+  });
+
+  describe('RESTORE_UNTESTED on findings', () => {
+    const volume = ebsVolumeArn();
+    const nearMiss = ebsVolumeArn(undefined, 'vol-nearmiss');
+    const observed = (testing: ObservedRestoreTesting | undefined, wanted = desired) =>
+      compliantTarget(wanted, undefined, {
+        resources: [selectedResource(wanted, volume), { arn: nearMiss, tags: { BackupEnabled: 'yes' } }],
+        ...(testing ? { restoreTesting: testing } : {}),
+      });
+
+    it('warns every selected resource of a type without a successful restore in the window, and no other', () => {
+      const warnings = restoreWarnings(desired, observed(observedWith({ jobs: [corrupt] })), NOW);
+      expect([...warnings.keys()]).toEqual([volume]);
+      expect(warnings.get(volume)).toEqual([
+        {
+          code: 'RESTORE_UNTESTED',
+          why: expect.stringMatching(/No EBS restore test succeeded .* 7 days/),
+        },
+      ]);
+    });
+
+    it('says nothing once a restore of the type succeeded, or where restore testing is off or was not read', () => {
+      expect(restoreWarnings(desired, observed(observedWith({ jobs: [job({})] })), NOW).size).toBe(0);
+      expect(restoreWarnings(desired, observed(undefined), NOW).size).toBe(0);
+      expect(restoreWarnings(desiredState(), observed(observedWith({}), desiredState()), NOW).size).toBe(0);
+    });
   });
 });
