@@ -17,6 +17,7 @@ type Resource = {
   tags: Record<string, string>;
   kmsKeyArn?: string;
   efsAutomaticBackup?: boolean;
+  restorable?: boolean;
 };
 
 /**
@@ -61,6 +62,21 @@ const regionsOf = (account: string, prefix: string, size: number) =>
     ]),
   );
 
+/** Planted: a volume whose backups do not restore → the restore test of its Region fails (RESTORE_TEST_FAILED). */
+const unrestorableVolume = 'arn:aws:ec2:eu-west-1:555555555555:volume/vol-logwe0004';
+function withUnrestorable(regions: ReturnType<typeof regionsOf>) {
+  return Object.fromEntries(
+    Object.entries(regions).map(([region, spec]) => [
+      region,
+      {
+        resources: spec.resources.map((resource) =>
+          resource.arn === unrestorableVolume ? { ...resource, restorable: false } : resource,
+        ),
+      },
+    ]),
+  );
+}
+
 const paymentsKey = 'arn:aws:kms:eu-west-1:222222222221:key/payments-data';
 const exportsKey = 'arn:aws:kms:eu-west-1:222222222221:key/payments-exports';
 
@@ -100,7 +116,11 @@ const world: WorldInput = {
       // Planted: the central vault exists without a lock → the controller gives it the configured lock.
       regions: { 'eu-west-1': { vaults: [{ name: 'org-backup-central' }] } },
     },
-    '555555555555': { name: 'log-archive', roles: [ROLE], regions: regionsOf('555555555555', 'log', 8) },
+    '555555555555': {
+      name: 'log-archive',
+      roles: [ROLE],
+      regions: withUnrestorable(regionsOf('555555555555', 'log', 8)),
+    },
     '222222222221': {
       name: 'prod-payments',
       roles: [ROLE],

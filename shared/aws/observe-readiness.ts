@@ -1,3 +1,4 @@
+import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import {
@@ -33,6 +34,7 @@ export async function observeReadiness(
 ): Promise<{ org: ObservedOrganization; readiness: ObservedReadiness }> {
   const org = await observeOrganization(factory, { policyName: desired.policy.name });
   const organizations = factory.organizations();
+  const memberProbes = await probeMembers(factory, desired, org, options.sampleSize);
   const readiness: ObservedReadiness = {
     featureSet: await readable(async () => {
       const out = await organizations.send(new DescribeOrganizationCommand({}));
@@ -53,7 +55,16 @@ export async function observeReadiness(
     }),
     backupPolicies: await readable(() => readPolicies(factory, 'BACKUP_POLICY')),
     serviceControlPolicies: await readable(() => readPolicies(factory, 'SERVICE_CONTROL_POLICY')),
-    memberProbes: await probeMembers(factory, desired, org, options.sampleSize),
+    memberProbes,
+    enabledRegions: await Promise.all(
+      [
+        org.managementAccountId,
+        ...memberProbes.filter((probe) => probe.reachable).map((probe) => probe.accountId),
+      ].map(async (accountId) => ({
+        accountId,
+        regions: await readable(() => listEnabledRegions(factory, accountId)),
+      })),
+    ),
     centralVault: desired.centralVault
       ? await readable(async () => {
           const central = desired.centralVault!;
@@ -72,6 +83,23 @@ export async function observeReadiness(
       : null,
   };
   return { org, readiness };
+}
+
+/** Regions enabled by default or by opting in, as the account itself lists them (50 a page at most). */
+async function listEnabledRegions(factory: ClientFactory, accountId: string): Promise<string[]> {
+  const account = factory.account(accountId);
+  const regions = await collectPages((NextToken) =>
+    account
+      .send(
+        new ListRegionsCommand({
+          MaxResults: 50,
+          NextToken,
+          RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'],
+        }),
+      )
+      .then((page) => ({ items: page.Regions, nextToken: page.NextToken })),
+  );
+  return regions.flatMap((region) => (region.RegionName ? [region.RegionName] : []));
 }
 
 async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {
