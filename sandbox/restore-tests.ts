@@ -26,9 +26,9 @@ const RESTORED_INTO_A_VPC = new Set(['EC2', 'RDS', 'Aurora', 'DocumentDB', 'Nept
 /** Metadata keys that name where to restore (keys are not case sensitive). */
 const SUBNET_OVERRIDES = new Set(['subnetid', 'dbsubnetgroupname', 'subnetids']);
 
-export const NO_DEFAULT_VPC_MESSAGE =
+const NO_DEFAULT_VPC_MESSAGE =
   'No default VPC found in this Region. Provide a subnet in the restore metadata overrides.';
-export const DOES_NOT_RESTORE_MESSAGE =
+const DOES_NOT_RESTORE_MESSAGE =
   'The restored resource failed to become available: the recovery point data could not be read.';
 
 /** A plan's ARN: its name and an id, stable for the account, Region and name. */

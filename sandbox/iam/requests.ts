@@ -2,6 +2,7 @@ import type { Call } from '../call.js';
 import { accountArn, rootArn } from '../organization.js';
 import { restoreTestingPlanArn } from '../restore-tests.js';
 import { findKey } from '../services/kms.js';
+import { RESTORE_TESTING_SERVICE_LINKED_ROLE } from '../services/restore-testing.js';
 import type { ContextValue } from './evaluate.js';
 
 /**
@@ -218,12 +219,12 @@ const restoreTestingPlan = (call: Call, name: unknown): ActionRequest =>
  */
 const createRestoreTestingPlan: Builder = (call, input) => {
   const requests = [restoreTestingPlan(call, input.RestoreTestingPlan?.RestoreTestingPlanName)];
-  if (!call.state.account(call.caller.accountId)?.roles.has('AWSServiceRoleForBackupRestoreTesting')) {
+  if (!call.state.account(call.caller.accountId)?.roles.has(RESTORE_TESTING_SERVICE_LINKED_ROLE)) {
     requests.push(
       own(
         call,
         'iam:CreateServiceLinkedRole',
-        `arn:aws:iam::${call.caller.accountId}:role/aws-service-role/restore-testing.backup.amazonaws.com/AWSServiceRoleForBackupRestoreTesting`,
+        `arn:aws:iam::${call.caller.accountId}:role/aws-service-role/restore-testing.backup.amazonaws.com/${RESTORE_TESTING_SERVICE_LINKED_ROLE}`,
         { 'iam:AWSServiceName': 'restore-testing.backup.amazonaws.com' },
       ),
     );

@@ -65,7 +65,7 @@ export function whereToReadTheRest(accountId: string, group: AlertGroup): string
 }
 
 /** Stands in for the report API URL where the deployment did not say it (the stack output ReportApiUrl). */
-export const UNKNOWN_ENDPOINT = '<ReportApiUrl>';
+const UNKNOWN_ENDPOINT = '<ReportApiUrl>';
 
 /**
  * The command that opens the dashboard on exactly this group (the deployed page is behind IAM, so a link

@@ -204,7 +204,7 @@ const alertRoute = z
   );
 
 /** Resource types AWS Backup restore testing accepts (CreateRestoreTestingSelection's ProtectedResourceType). */
-export const RESTORE_TESTABLE_TYPES = [
+const RESTORE_TESTABLE_TYPES = [
   'Aurora',
   'DocumentDB',
   'DynamoDB',
@@ -337,7 +337,6 @@ export type Config = z.output<typeof configSchema>;
 export type PlanConfig = Config['plans'][number];
 export type VaultLockConfig = NonNullable<Config['vault']['lock']>;
 export type CentralVaultConfig = NonNullable<Config['centralVault']>;
-export type RestoreTestingConfig = NonNullable<Config['restoreTesting']>;
 
 /** Sub-schemas, so that cross-field checks can use whichever parts of a broken file are valid. */
 export const sectionSchemas = {

@@ -49,7 +49,7 @@ export function restoreOutcome(job: RestoreJobOutcome): RestoreOutcome {
   return INFRASTRUCTURE_FAILURE.test(job.statusMessage ?? '') ? 'INFRASTRUCTURE' : 'DID_NOT_RESTORE';
 }
 
-export interface TypeRestoreResult {
+interface TypeRestoreResult {
   readonly resourceType: string;
   /** Newest successful restore within the window, or null. */
   readonly lastSuccess: Date | null;
