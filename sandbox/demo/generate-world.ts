@@ -63,7 +63,7 @@ const regionsOf = (account: string, prefix: string, size: number) =>
   );
 
 /** Planted: a volume whose backups do not restore → the restore test of its Region fails (RESTORE_TEST_FAILED). */
-const unrestorableVolume = 'arn:aws:ec2:eu-west-1:555555555555:volume/vol-logwe0004';
+const unrestorableVolume = 'arn:aws:ec2:eu-west-1:666666666661:volume/vol-sbawe0004';
 function withUnrestorable(regions: ReturnType<typeof regionsOf>) {
   return Object.fromEntries(
     Object.entries(regions).map(([region, spec]) => [
@@ -116,11 +116,7 @@ const world: WorldInput = {
       // Planted: the central vault exists without a lock → the controller gives it the configured lock.
       regions: { 'eu-west-1': { vaults: [{ name: 'org-backup-central' }] } },
     },
-    '555555555555': {
-      name: 'log-archive',
-      roles: [ROLE],
-      regions: withUnrestorable(regionsOf('555555555555', 'log', 8)),
-    },
+    '555555555555': { name: 'log-archive', roles: [ROLE], regions: regionsOf('555555555555', 'log', 8) },
     '222222222221': {
       name: 'prod-payments',
       roles: [ROLE],
@@ -211,7 +207,7 @@ const world: WorldInput = {
       },
     },
     '333333333332': { name: 'staging', regions: regionsOf('333333333332', 'stg', 12) },
-    '666666666661': { name: 'sandbox-alice', regions: regionsOf('666666666661', 'sba', 6) },
+    '666666666661': { name: 'sandbox-alice', regions: withUnrestorable(regionsOf('666666666661', 'sba', 6)) },
     '666666666662': { name: 'sandbox-bob', regions: regionsOf('666666666662', 'sbb', 6) },
     // Planted: an invited account without the controller's role → ACCOUNT_UNREACHABLE / UNKNOWN.
     '777777777771': {

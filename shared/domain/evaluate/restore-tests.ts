@@ -53,7 +53,10 @@ interface TypeRestoreResult {
   readonly resourceType: string;
   /** Newest successful restore within the window, or null. */
   readonly lastSuccess: Date | null;
-  /** Failures that say the backup did not restore, newest first. */
+  /**
+   * Per resource, its newest finished restore when that one did not restore: a broken backup is not hidden
+   * by another resource of the type restoring fine. Newest first.
+   */
   readonly didNotRestore: readonly RestoreJobOutcome[];
   /** Failures of the account's setup, newest first. */
   readonly infrastructure: readonly RestoreJobOutcome[];
@@ -67,6 +70,7 @@ export function restoreResultsByType(
 ): Map<string, TypeRestoreResult> {
   const since = now.getTime() - spec.windowDays * DAY_MS;
   const results = new Map<string, TypeRestoreResult>();
+  const judgedResources = new Set<string>();
   const recent = jobs
     .filter((job) => job.creationDate.getTime() >= since)
     .sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime());
@@ -78,10 +82,17 @@ export function restoreResultsByType(
       infrastructure: [],
     };
     const outcome = restoreOutcome(job);
+    if (outcome === 'UNFINISHED') continue;
+    const resource = job.sourceResourceArn ?? job.jobId;
+    const newestOfResource = !judgedResources.has(resource);
+    judgedResources.add(resource);
     results.set(job.resourceType, {
       ...result,
       lastSuccess: outcome === 'SUCCEEDED' ? (result.lastSuccess ?? job.creationDate) : result.lastSuccess,
-      didNotRestore: outcome === 'DID_NOT_RESTORE' ? [...result.didNotRestore, job] : result.didNotRestore,
+      didNotRestore:
+        outcome === 'DID_NOT_RESTORE' && newestOfResource
+          ? [...result.didNotRestore, job]
+          : result.didNotRestore,
       infrastructure: outcome === 'INFRASTRUCTURE' ? [...result.infrastructure, job] : result.infrastructure,
     });
   }

@@ -114,9 +114,17 @@ const rows: Row[] = [
     reason: 'RESTORE_TEST_BLOCKED',
   },
   {
-    why: 'a later success outweighs an earlier failure',
+    why: 'a later success of the same resource outweighs its earlier failure',
     testing: observedWith({ jobs: [corrupt, job({ jobId: 'job-2', creationDate: hoursBefore(1) })] }),
     status: 'PASS',
+  },
+  {
+    why: 'another resource restoring fine does not hide one whose backup does not restore',
+    testing: observedWith({
+      jobs: [corrupt, job({ jobId: 'job-2', sourceResourceArn: ebsVolumeArn(undefined, 'vol-other') })],
+    }),
+    status: 'FAIL',
+    reason: 'RESTORE_TEST_FAILED',
   },
 ];
 
