@@ -155,7 +155,7 @@ const ROUTES: readonly {
     params: ['format'],
     // As of the last run's end, like /summary: counting live reads every finding that is not PROTECTED.
     run: async (store) => {
-      const items = (await store.latestSummary())?.reasons ?? (await store.countReasons());
+      const items = (await store.latestReasons()) ?? (await store.countReasons());
       return { json: { items }, csv: items.map((item) => ({ ...item })) };
     },
   },

@@ -13,6 +13,7 @@ import {
   REASON_CODES,
   RESOURCE_STATUSES,
   type ReasonCode,
+  type ReasonCount,
   type ResourceFinding,
   type ResourceStatus,
   WARNING_CODES,
@@ -434,8 +435,6 @@ const summaryPartSchema = z.object({
       coveragePercent: z.number(),
     })
     .optional(),
-  /** `[reason, findings]`, most first (part 0 only). */
-  reasons: z.array(z.tuple([z.enum(REASON_CODES), z.number()])).optional(),
 });
 
 export function summaryItems(summary: OrganizationSummary, computedAt: string): Item[] {
@@ -447,9 +446,7 @@ export function summaryItems(summary: OrganizationSummary, computedAt: string): 
     computedAt,
     parts,
     ...(part === 0 ? { total: summary.total } : {}),
-    ...(part === 0 && summary.reasons
-      ? { reasons: summary.reasons.map(({ reason, resources }) => [reason, resources]) }
-      : {}),
+
     accounts: summary.accounts
       .slice(part * SUMMARY_ACCOUNTS_PER_ITEM, (part + 1) * SUMMARY_ACCOUNTS_PER_ITEM)
       .map((account) => [
@@ -477,8 +474,30 @@ export function summaryFromItems(items: readonly Item[]): OrganizationSummary | 
       ) as Record<ResourceStatus, number>,
     })),
   );
-  const reasons = first.reasons?.map(([reason, resources]) => ({ reason, resources }));
-  return { total: first.total, accounts, ...(reasons ? { reasons } : {}) };
+  return { total: first.total, accounts };
+}
+
+/** `[reason, findings]`, most first. */
+const reasonCountsSchema = z.object({
+  computedAt: timestamp,
+  reasons: z.array(z.tuple([z.enum(REASON_CODES), z.number()])),
+});
+
+export function reasonCountsItem(reasons: readonly ReasonCount[], computedAt: string): Item {
+  return {
+    PK: keys.summaryPartition,
+    SK: keys.summaryReasons,
+    entity: ENTITY.summary,
+    computedAt,
+    reasons: reasons.map(({ reason, resources }) => [reason, resources]),
+  };
+}
+
+export function reasonCountsFromItem(item: Item): ReasonCount[] {
+  return decode(reasonCountsSchema, ENTITY.summary, item).reasons.map(([reason, resources]) => ({
+    reason,
+    resources,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import { coveragePercent } from '../domain/report.js';
 import {
   findingFromItem,
   outstandingActionFromItem,
+  reasonCountsFromItem,
+  reasonCountsItem,
   summaryFromItems,
   summaryItems,
   type TargetRow,
@@ -165,11 +167,20 @@ export class ReportQueries {
     const [first, ...rest] = items;
     await this.table.batchWrite(rest.map((item) => ({ PutRequest: { Item: item } })));
     if (first) await this.table.put(first);
+    if (summary.reasons) await this.table.put(reasonCountsItem(summary.reasons, computedAt.toISOString()));
+  }
+
+  /** The reason counts as of the end of the last run (one small item), or null when none were kept. */
+  async latestReasons(): Promise<ReasonCount[] | null> {
+    const item = await this.table.get(keys.summaryPartition, keys.summaryReasons);
+    return item ? reasonCountsFromItem(item) : null;
   }
 
   /** The summary as of the end of the last run, or null when none was kept (or one is being replaced). */
   async latestSummary(): Promise<OrganizationSummary | null> {
-    return summaryFromItems(await this.table.queryAll(on.table(keys.summaryPartition)));
+    return summaryFromItems(
+      await this.table.queryAll(on.table(keys.summaryPartition, keys.summaryPartPrefix)),
+    );
   }
 
   /** Every account × Region with its counts by status, its checks and when it was observed (TARGETS). */
