@@ -32,6 +32,10 @@ export interface SimAccount {
   readonly baselineDrift: { readonly backupRole: boolean; readonly eventForwarding: boolean };
   readonly roles: Map<string, SimRole>;
   readonly regions: Map<string, SimRegion>;
+  /** Regions enabled in the account, as account:ListRegions reports them. */
+  readonly enabledRegions: ReadonlySet<string>;
+  /** Regions a Region-deny SCP closes to every principal of the account. */
+  readonly deniedRegions: ReadonlySet<string>;
 }
 
 export interface SimResource {
@@ -52,6 +56,8 @@ export interface SimResource {
   everTagged: boolean;
   tagVersion: number;
   deleted: boolean;
+  /** When it was deleted: the Tagging API keeps returning it for a while after. */
+  deletedAt?: Date;
 }
 
 export interface SimLock {
@@ -228,6 +234,8 @@ export interface SimRegion {
   defaultVpc: boolean;
   readonly restoreTestingPlans: Map<string, SimRestoreTestingPlan>;
   readonly restoreJobs: SimRestoreJob[];
+  /** false: AWS Backup cannot delete recovery points past their retention here; they stay EXPIRED. */
+  lifecycleDeletes: boolean;
 }
 
 export interface SimRestoreTestingSelection {
@@ -429,6 +437,7 @@ export function newRegionState(accountId: string, region: string): SimRegion {
     defaultVpc: true,
     restoreTestingPlans: new Map(),
     restoreJobs: [],
+    lifecycleDeletes: true,
   };
 }
 

@@ -1,4 +1,3 @@
-import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import {
@@ -17,6 +16,7 @@ import type {
 import type { ClientFactory } from './clients.js';
 import { classifyAwsError } from './errors.js';
 import { observeOrganization } from './observe-org.js';
+import { readEnabledRegions } from './observe-scan-regions.js';
 import { collectPages } from './paginate.js';
 
 /** Organizations list calls accept at most 20 per page. */
@@ -62,7 +62,7 @@ export async function observeReadiness(
         ...memberProbes.filter((probe) => probe.reachable).map((probe) => probe.accountId),
       ].map(async (accountId) => ({
         accountId,
-        regions: await readable(() => listEnabledRegions(factory, accountId)),
+        regions: await readable(() => readEnabledRegions(factory, accountId)),
       })),
     ),
     centralVault: desired.centralVault
@@ -83,23 +83,6 @@ export async function observeReadiness(
       : null,
   };
   return { org, readiness };
-}
-
-/** Regions enabled by default or by opting in, as the account itself lists them (50 a page at most). */
-async function listEnabledRegions(factory: ClientFactory, accountId: string): Promise<string[]> {
-  const account = factory.account(accountId);
-  const regions = await collectPages((NextToken) =>
-    account
-      .send(
-        new ListRegionsCommand({
-          MaxResults: 50,
-          NextToken,
-          RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'],
-        }),
-      )
-      .then((page) => ({ items: page.Regions, nextToken: page.NextToken })),
-  );
-  return regions.flatMap((region) => (region.RegionName ? [region.RegionName] : []));
 }
 
 async function readable<T>(read: () => Promise<T>): Promise<Readable<T>> {

@@ -51,6 +51,10 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Give restores somewhere to land: a default VPC, or a subnet in `restoreTesting.metadataOverrides` for the type.',
   RESTORE_UNTESTED:
     'Add the type to `restoreTesting.resourceTypes` and wait for its next run; if it ran, find out why no restore job of the type succeeded.',
+  REGION_DENIED_BY_SCP:
+    'Nothing to fix when the SCP keeps workloads out of the Region; to have it scanned, exempt the controller role from the SCP.',
+  RECOVERY_POINTS_EXPIRED:
+    'Find why lifecycle could not delete them (often a vault lock or a missing permission of the backup role), then delete them; they are still billed.',
 };
 
 /** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */

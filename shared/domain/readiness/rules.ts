@@ -222,7 +222,7 @@ export const READINESS_RULES: readonly ((input: ReadinessInput) => ReadinessItem
       }
       const off = (wanted: readonly string[]) => wanted.filter((region) => !regions.value.includes(region));
       const policyOff = off(desired.regions);
-      const scanOff = off(desired.scanRegions);
+      const scanOff = off(desired.scanRegions ?? []);
       if (policyOff.length > 0) {
         items.push(
           item(
