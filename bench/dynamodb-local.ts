@@ -70,7 +70,7 @@ export async function startDynamoDbLocal(): Promise<DynamoDbLocal> {
       await client.send(new ListTablesCommand({}));
       return { client, stop };
     } catch (error) {
-      if (attempt > 150 || java.exitCode !== null) {
+      if (attempt > 600 || java.exitCode !== null) {
         await stop();
         throw new Error('DynamoDB Local did not start (is Java 17 or newer on the PATH?)', { cause: error });
       }

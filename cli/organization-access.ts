@@ -1,6 +1,5 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import { ClientFactory } from '../shared/aws/clients.js';
-import { whoAmI } from '../shared/aws/identity.js';
+import type { ClientFactory } from '../shared/aws/clients.js';
+import { factoryForDefaultCredentials } from '../shared/aws/default-credentials.js';
 import { observeOrganization } from '../shared/aws/observe-org.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { CENTRAL_EVENT_BUS_NAME } from '../shared/domain/desired.js';
@@ -23,17 +22,10 @@ export async function readRealOrganization(
   homeRegion: string,
   command: string,
 ): Promise<RealOrganization> {
-  const credentials = fromNodeProviderChain();
-  const factoryFor = (managementAccountId: string) =>
-    new ClientFactory({
-      managementAccountId,
-      memberRoleName: config.memberRoleName,
-      homeRegion,
-      credentials,
-    });
-  // The factory is keyed by the management account, which only the credentials' owner can tell.
-  const caller = await whoAmI(factoryFor('caller'));
-  const factory = factoryFor(caller.accountId);
+  const { factory, caller } = await factoryForDefaultCredentials({
+    memberRoleName: config.memberRoleName,
+    homeRegion,
+  });
   const org = await observeOrganization(factory, { policyName: config.policyName });
   if (org.managementAccountId !== caller.accountId) {
     process.stderr.write(

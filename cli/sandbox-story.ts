@@ -138,6 +138,7 @@ export function formatStory(
   }
 
   out.push(...warningsAhead(report, c));
+  out.push(...restoreTests(report, c));
 
   out.push('', c('bold', 'Status by account at the end'));
   for (const [accountId, findings] of groupBy(report.resources, (finding) => finding.accountId)) {
@@ -262,6 +263,28 @@ function countReasons(findings: readonly ResourceFinding[]): Map<ReasonCode, num
     for (const reason of finding.reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
   return counts;
+}
+
+/** The RESTORE_TESTING checks at the end: how many passed, and each one that did not, with its detail. */
+function restoreTests(report: ComplianceReport, c: (style: Style, text: string) => string): string[] {
+  const results = report.accounts.flatMap((target) =>
+    target.checks
+      .filter((check) => check.check === 'RESTORE_TESTING' && check.status !== 'SKIPPED')
+      .map((check) => ({ target, check })),
+  );
+  if (results.length === 0) return [];
+  const passed = results.filter(({ check }) => check.status === 'PASS').length;
+  return [
+    '',
+    c('bold', 'Restore tests at the end'),
+    `  ${c('green', 'PASS'.padEnd(28))} ${String(passed).padStart(4)} account × Region`,
+    ...results
+      .filter(({ check }) => check.status !== 'PASS')
+      .map(
+        ({ target, check }) =>
+          `  ${c(check.status === 'FAIL' ? 'red' : 'yellow', (check.reason ?? check.status).padEnd(28))} ${target.accountId}/${target.region} — ${check.detail}`,
+      ),
+  ];
 }
 
 function countFailedChecks(report: ComplianceReport): Map<string, number> {

@@ -1,8 +1,11 @@
 import { relative } from 'node:path';
 import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { factoryForDefaultCredentials } from '../shared/aws/default-credentials.js';
+import { readDeployedCoverage } from '../shared/aws/deployed-coverage.js';
 import { ControllerError } from '../shared/domain/errors.js';
 import { OrgBackupControllerStack } from './controller-stack.js';
+import { guardCoverageDrop } from './coverage-guard.js';
 import {
   contextBoolean,
   contextObject,
@@ -21,9 +24,11 @@ import { memberBaselineNames } from './member-baseline.js';
  *   organizationId         o-…; absent: CloudFormation parameter OrganizationId at deploy time
  *   organizationalUnitIds  {"root": "r-…", "/Workloads/Prod": "ou-…"} for attachTo entries that are not ids
  *   createMemberExecutionRole  false when memberRoleName is an existing role in every account
- * A config that `orgbackup validate` rejects fails synth with the same problems.
+ * A config that `orgbackup validate` rejects fails synth with the same problems, and so does one that would
+ * drop coverage for more than `allowCoverageDrop` percent of what the deployed policy covers (read with the
+ * standard credential chain; skipped with a warning when nothing can be read).
  */
-function main(): void {
+async function main(): Promise<void> {
   const app = new App();
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const context = (key: string): unknown => app.node.tryGetContext(key);
@@ -31,6 +36,24 @@ function main(): void {
   const configPath = resolveConfigPath(context('configPath') as string | undefined);
   process.stderr.write(`Synthesizing with the config ${relative(process.cwd(), configPath) || configPath}\n`);
   const config = loadDeploymentConfig(configPath);
+  const homeRegion = process.env.CDK_DEFAULT_REGION ?? config.regions[0] ?? 'us-east-1';
+  const guard = await guardCoverageDrop(
+    config,
+    homeRegion,
+    async (desired) => {
+      const { factory } = await factoryForDefaultCredentials({
+        memberRoleName: config.memberRoleName,
+        homeRegion,
+      });
+      return readDeployedCoverage(factory, desired);
+    },
+    (message) => process.stderr.write(`${message}\n`),
+  );
+  if (guard.kind === 'checked') {
+    process.stderr.write(
+      `Coverage against the deployed policy: ${guard.drop.lost.length} of ${guard.drop.coveredBefore} resources lost (${guard.drop.dropPercent.toFixed(1)}%, allowCoverageDrop ${config.allowCoverageDrop}%)\n`,
+    );
+  }
   const idsByName = contextObject(context('organizationalUnitIds'), 'organizationalUnitIds');
   const targets = resolveMemberTargets(config.attachTo, idsByName);
   const organizationId = context('organizationId') as string | undefined;
@@ -68,10 +91,8 @@ function cliEnvironment(): Environment {
   return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error: unknown) => {
   if (!(error instanceof ControllerError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exitCode = 1;
-}
+});

@@ -1,5 +1,6 @@
 import { type CfnElement, type Stack, Token, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { RESTORE_TESTING_PLAN_NAME } from '../shared/domain/evaluate/restore-tests.js';
 import { MAP_RESULTS_PREFIX } from './sweep-workflow.js';
 
 /**
@@ -68,6 +69,12 @@ function reconcilerAcknowledgements(
       id: `AwsSolutions-IAM5[Resource::arn:${partition}:backup:*:${account}:backup-vault:${vault}]`,
       reason: VAULTS_IN_EVERY_REGION,
     })),
+    {
+      path,
+      id: `AwsSolutions-IAM5[Resource::arn:${partition}:backup:*:${account}:restore-testing-plan:${RESTORE_TESTING_PLAN_NAME}-*]`,
+      reason:
+        "The controller's own restore testing plan, in every Region: AWS appends an id to the plan's name in its ARN.",
+    },
   ];
 }
 

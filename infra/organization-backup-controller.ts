@@ -450,6 +450,12 @@ export class OrganizationBackupController extends Construct {
       throttlingRateLimit: props.apiThrottling?.rateLimit ?? 10,
       throttlingBurstLimit: props.apiThrottling?.burstLimit ?? 20,
     });
+    // Alerts name the command that opens the dashboard on this API, unless the config names another URL.
+    if (!config.report.endpoint) {
+      for (const sender of [notify, events]) {
+        sender.function.addEnvironment('REPORT_API_URL', this.reportApi.api.url);
+      }
+    }
 
     new Monitoring(this, 'Monitoring', {
       sweepOverdueAfter: props.sweepOverdueAfter ?? Duration.hours(3),

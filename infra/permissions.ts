@@ -4,6 +4,7 @@ import { MANAGEMENT_READ_PERMISSIONS, MEMBER_READ_PERMISSIONS } from '../shared/
 import { ACTION_CATALOG, type ActionKindInfo } from '../shared/domain/actions.js';
 import { ControllerError } from '../shared/domain/errors.js';
 import { GRANTABLE_KEY_OPERATIONS } from '../shared/domain/evaluate/key-access.js';
+import { RESTORE_TESTING_PLAN_NAME } from '../shared/domain/evaluate/restore-tests.js';
 
 /** Where a set of permissions is exercised: the management account itself, or a member account. */
 export type PermissionScope = ActionKindInfo['runsIn'];
@@ -174,10 +175,37 @@ const SCOPED_WRITES: readonly ScopedWrite[] = [
     conditions: () => ({ StringLike: { 'kms:ViaService': BACKUP_SERVICE_PATTERN } }),
   },
   {
-    sid: 'BackupServiceLinkedRole',
+    // The first vault creates AWSServiceRoleForBackup, the first restore testing plan
+    // AWSServiceRoleForBackupRestoreTesting.
+    // https://docs.aws.amazon.com/aws-backup/latest/devguide/using-service-linked-roles-AWSServiceRoleForBackupRestoreTesting.html
+    sid: 'BackupServiceLinkedRoles',
     actions: ['iam:CreateServiceLinkedRole'],
-    resources: () => [arn('iam', '', 'role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup')],
-    conditions: () => ({ StringEquals: { 'iam:AWSServiceName': 'backup.amazonaws.com' } }),
+    resources: () => [
+      arn('iam', '', 'role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup'),
+      arn(
+        'iam',
+        '',
+        'role/aws-service-role/restore-testing.backup.amazonaws.com/AWSServiceRoleForBackupRestoreTesting',
+      ),
+    ],
+    conditions: () => ({
+      StringEquals: {
+        'iam:AWSServiceName': ['backup.amazonaws.com', 'restore-testing.backup.amazonaws.com'],
+      },
+    }),
+  },
+  {
+    sid: 'OwnRestoreTestingPlanOnly',
+    actions: ['backup:CreateRestoreTestingPlan', 'backup:CreateRestoreTestingSelection'],
+    resources: () => [arn('backup', '*', `restore-testing-plan:${RESTORE_TESTING_PLAN_NAME}-*`)],
+  },
+  {
+    // The only role the controller passes: the backup role, named in its restore testing selections, to
+    // AWS Backup alone.
+    sid: 'PassBackupRoleToBackup',
+    actions: ['iam:PassRole'],
+    resources: (names) => [arn('iam', '', `role/${names.backupRoleName}`)],
+    conditions: () => ({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } }),
   },
   {
     // The Service Authorization Reference defines no resource type for these: Region and organization-wide

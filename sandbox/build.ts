@@ -209,14 +209,23 @@ function addRegion(state: SimState, accountId: string, region: string, spec: Wor
     };
     regionState.vaults.set(vault.name, vault);
   }
+  regionState.defaultVpc = spec.defaultVpc;
   for (const resource of spec.resources) {
-    state.resources.set(
-      resource.arn,
-      newResource(resource.arn, accountId, region, resource.tags, resource.kmsKeyArn, resource.resourceType, {
-        ...(resource.versioning === undefined ? {} : { versioning: resource.versioning }),
-        ...(resource.fileSystemType === undefined ? {} : { fileSystemType: resource.fileSystemType }),
-      }),
-    );
+    state.resources.set(resource.arn, {
+      ...newResource(
+        resource.arn,
+        accountId,
+        region,
+        resource.tags,
+        resource.kmsKeyArn,
+        resource.resourceType,
+        {
+          ...(resource.versioning === undefined ? {} : { versioning: resource.versioning }),
+          ...(resource.fileSystemType === undefined ? {} : { fileSystemType: resource.fileSystemType }),
+        },
+      ),
+      ...(resource.restorable === false ? { restorable: false } : {}),
+    });
   }
   for (const plan of spec.plans) regionState.localPlans.push(teamPlan(plan, accountId, region));
   const efsAutomatic = spec.resources.filter((resource) => resource.efsAutomaticBackup).map((r) => r.arn);

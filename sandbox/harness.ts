@@ -256,6 +256,7 @@ function sandboxDeps(
       settings: options.config.alerts,
       memory: new AlertMemory({ client: engine.client, tableName: FINDINGS_TABLE }),
       ancestry: new AccountAncestryReader(factory),
+      reportEndpoint: options.config.report.endpoint ?? null,
       // Slack's side is the simulation's webhook; its waits and time budget run on the simulated clock.
       fetch: sim.slackWebhook(),
       now: () => sim.now().getTime(),

@@ -27,6 +27,7 @@ import { kmsHandlers } from './services/kms.js';
 import { secretsHandlers, snsHandlers } from './services/notifications.js';
 import { organizationsHandlers } from './services/organizations.js';
 import { rdsHandlers } from './services/rds.js';
+import { restoreTestingHandlers } from './services/restore-testing.js';
 import { s3Handlers } from './services/s3.js';
 import { slackWebhookFetch } from './services/slack-webhook.js';
 import { stsHandlers } from './services/sts.js';
@@ -50,7 +51,7 @@ import type { FaultsInput, World } from './world.js';
 /** Every operation the sandbox answers, by service. */
 export const SERVICE_HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
   account: accountHandlers,
-  backup: backupHandlers,
+  backup: { ...backupHandlers, ...restoreTestingHandlers },
   organizations: organizationsHandlers,
   tag: taggingHandlers,
   sts: stsHandlers,

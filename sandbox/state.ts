@@ -49,6 +49,8 @@ export interface SimResource {
   readonly resourceType: string | null;
   tags: Record<string, string>;
   readonly kmsKeyArn?: string | undefined;
+  /** false: restores of this resource's recovery points fail (the world plants a backup that does not restore). */
+  readonly restorable?: boolean;
   /** S3 buckets: versioning on (AWS Backup needs it). */
   readonly versioning: boolean;
   /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
@@ -230,8 +232,52 @@ export interface SimRegion {
   readonly eventRules: Map<string, SimEventRule>;
   /** Backup plans this account made itself in this Region (team plans, EFS automatic backups). */
   readonly localPlans: SimPlan[];
+  /** false: the Region has no default VPC, so restores without a subnet override have nowhere to go. */
+  defaultVpc: boolean;
+  readonly restoreTestingPlans: Map<string, SimRestoreTestingPlan>;
+  readonly restoreJobs: SimRestoreJob[];
   /** false: AWS Backup cannot delete recovery points past their retention here; they stay EXPIRED. */
   lifecycleDeletes: boolean;
+}
+
+export interface SimRestoreTestingSelection {
+  readonly name: string;
+  readonly resourceType: string;
+  readonly iamRoleArn: string;
+  readonly protectedResourceArns: readonly string[];
+  readonly stringEquals: readonly { readonly key: string; readonly value: string }[];
+  readonly metadataOverrides: Readonly<Record<string, string>>;
+  readonly creationTime: Date;
+}
+
+export interface SimRestoreTestingPlan {
+  readonly name: string;
+  readonly arn: string;
+  readonly schedule: string;
+  readonly includeVaults: readonly string[];
+  readonly windowDays: number;
+  readonly creationTime: Date;
+  lastExecutionTime?: Date;
+  readonly selections: Map<string, SimRestoreTestingSelection>;
+  /** Runs so far; each run restores the next candidate of every selection in turn. */
+  runs: number;
+}
+
+export interface SimRestoreJob {
+  readonly jobId: string;
+  readonly accountId: string;
+  readonly recoveryPointArn: string;
+  readonly recoveryPointCreationDate: Date;
+  readonly sourceResourceArn: string;
+  readonly vaultArn: string;
+  readonly resourceType: string;
+  readonly iamRoleArn: string;
+  readonly restoreTestingPlanArn: string;
+  readonly creationDate: Date;
+  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  statusMessage?: string;
+  completionDate?: Date;
+  createdResourceArn?: string;
 }
 
 export interface SimPolicy {
@@ -392,6 +438,9 @@ export function newRegionState(accountId: string, region: string): SimRegion {
     backupJobs: [],
     copyJobs: [],
     eventRules: new Map(),
+    defaultVpc: true,
+    restoreTestingPlans: new Map(),
+    restoreJobs: [],
     lifecycleDeletes: true,
   };
 }

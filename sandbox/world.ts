@@ -33,6 +33,8 @@ const ResourceSpec = z
     resourceType: z.string().optional(),
     /** EFS only: EFS automatic backups are on (daily, into aws/efs/automatic-backup-vault). */
     efsAutomaticBackup: z.boolean().optional(),
+    /** false: restores of this resource's recovery points fail (a backup that does not restore). */
+    restorable: z.boolean().optional(),
     /** S3 only: false = versioning never enabled, so AWS Backup cannot back the bucket up. Default true. */
     versioning: z.boolean().optional(),
     /** FSx file systems only: the file system type (default WINDOWS). ONTAP volumes are backed up, not the file system. */
@@ -115,6 +117,8 @@ const RegionSpec = z
     plans: z.array(TeamPlanSpec).default([]),
     /** Rules on the default event bus (e.g. an existing forwarding rule). */
     eventRules: z.array(EventRuleSpec).default([]),
+    /** false: no default VPC, so restore tests of EC2, RDS and the like fail without a subnet override. */
+    defaultVpc: z.boolean().default(true),
   })
   .strict();
 

@@ -17,6 +17,7 @@ type Resource = {
   tags: Record<string, string>;
   kmsKeyArn?: string;
   efsAutomaticBackup?: boolean;
+  restorable?: boolean;
 };
 
 /**
@@ -60,6 +61,21 @@ const regionsOf = (account: string, prefix: string, size: number) =>
       { resources: workload(account, region, `${prefix}${region.slice(3, 5)}`, size) },
     ]),
   );
+
+/** Planted: a volume whose backups do not restore → the restore test of its Region fails (RESTORE_TEST_FAILED). */
+const unrestorableVolume = 'arn:aws:ec2:eu-west-1:666666666661:volume/vol-sbawe0004';
+function withUnrestorable(regions: ReturnType<typeof regionsOf>) {
+  return Object.fromEntries(
+    Object.entries(regions).map(([region, spec]) => [
+      region,
+      {
+        resources: spec.resources.map((resource) =>
+          resource.arn === unrestorableVolume ? { ...resource, restorable: false } : resource,
+        ),
+      },
+    ]),
+  );
+}
 
 const paymentsKey = 'arn:aws:kms:eu-west-1:222222222221:key/payments-data';
 const exportsKey = 'arn:aws:kms:eu-west-1:222222222221:key/payments-exports';
@@ -211,7 +227,7 @@ const world: WorldInput = {
       },
     },
     '333333333332': { name: 'staging', regions: regionsOf('333333333332', 'stg', 12) },
-    '666666666661': { name: 'sandbox-alice', regions: regionsOf('666666666661', 'sba', 6) },
+    '666666666661': { name: 'sandbox-alice', regions: withUnrestorable(regionsOf('666666666661', 'sba', 6)) },
     '666666666662': { name: 'sandbox-bob', regions: regionsOf('666666666662', 'sbb', 6) },
     // Planted: an invited account without the controller's role → ACCOUNT_UNREACHABLE / UNKNOWN.
     '777777777771': {

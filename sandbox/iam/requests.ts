@@ -1,6 +1,8 @@
 import type { Call } from '../call.js';
 import { accountArn, rootArn } from '../organization.js';
+import { restoreTestingPlanArn } from '../restore-tests.js';
 import { findKey } from '../services/kms.js';
+import { RESTORE_TESTING_SERVICE_LINKED_ROLE } from '../services/restore-testing.js';
 import type { ContextValue } from './evaluate.js';
 
 /**
@@ -202,7 +204,49 @@ const assumeRole: Builder = (call, input) => {
   ];
 };
 
+/** A restore testing plan's ARN ends in its name and an id; the plan need not exist yet. */
+const restoreTestingPlan = (call: Call, name: unknown): ActionRequest =>
+  own(
+    call,
+    `backup:${call.operation}`,
+    restoreTestingPlanArn(call.caller.accountId, call.region, String(name ?? '')),
+  );
+
+/**
+ * The first restore testing plan of an account creates AWS Backup's restore-testing service-linked role, and
+ * a selection passes its role to AWS Backup
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/using-service-linked-roles-AWSServiceRoleForBackupRestoreTesting.html).
+ */
+const createRestoreTestingPlan: Builder = (call, input) => {
+  const requests = [restoreTestingPlan(call, input.RestoreTestingPlan?.RestoreTestingPlanName)];
+  if (!call.state.account(call.caller.accountId)?.roles.has(RESTORE_TESTING_SERVICE_LINKED_ROLE)) {
+    requests.push(
+      own(
+        call,
+        'iam:CreateServiceLinkedRole',
+        `arn:aws:iam::${call.caller.accountId}:role/aws-service-role/restore-testing.backup.amazonaws.com/${RESTORE_TESTING_SERVICE_LINKED_ROLE}`,
+        { 'iam:AWSServiceName': 'restore-testing.backup.amazonaws.com' },
+      ),
+    );
+  }
+  return requests;
+};
+
+const createRestoreTestingSelection: Builder = (call, input) => [
+  restoreTestingPlan(call, input.RestoreTestingPlanName),
+  own(call, 'iam:PassRole', String(input.RestoreTestingSelection?.IamRoleArn ?? ''), {
+    'iam:PassedToService': 'backup.amazonaws.com',
+  }),
+];
+
 const CATALOG: Readonly<Record<string, Builder>> = {
+  'backup:CreateRestoreTestingPlan': createRestoreTestingPlan,
+  'backup:CreateRestoreTestingSelection': createRestoreTestingSelection,
+  'backup:ListRestoreTestingPlans': (call) => [own(call, 'backup:ListRestoreTestingPlans')],
+  'backup:ListRestoreTestingSelections': (call, input) => [
+    restoreTestingPlan(call, input.RestoreTestingPlanName),
+  ],
+  'backup:ListRestoreJobs': (call) => [own(call, 'backup:ListRestoreJobs')],
   'backup:CreateBackupVault': createBackupVault,
   'backup:DescribeBackupVault': backupVault,
   'backup:DeleteBackupVault': backupVault,

@@ -53,7 +53,7 @@ function requireVault(call: Call, name: string | undefined): SimVault {
   return vault;
 }
 
-function page<T>(
+export function page<T>(
   call: Call,
   items: readonly T[],
   input: { MaxResults?: number | undefined; NextToken?: string | undefined },

@@ -1,5 +1,7 @@
 import {
   CreateBackupVaultCommand,
+  CreateRestoreTestingPlanCommand,
+  CreateRestoreTestingSelectionCommand,
   DescribeRegionSettingsCommand,
   PutBackupVaultAccessPolicyCommand,
   PutBackupVaultLockConfigurationCommand,
@@ -166,6 +168,41 @@ class ActionRunner {
         return this.updateRegionSettings(action, { optIn: ['DynamoDB'], management: ['DynamoDB'] });
       case 'CreateServiceLinkedRole':
         return this.createServiceLinkedRole(action.accountId, spec.serviceName);
+      case 'CreateRestoreTestingPlan':
+        await this.factory.backup(action.accountId, action.region).send(
+          new CreateRestoreTestingPlanCommand({
+            RestoreTestingPlan: {
+              RestoreTestingPlanName: spec.planName,
+              ScheduleExpression: spec.schedule,
+              // The newest recovery point of the policy vault: the backup a restore would use today.
+              RecoveryPointSelection: {
+                Algorithm: 'LATEST_WITHIN_WINDOW',
+                IncludeVaults: [spec.vaultArn],
+                RecoveryPointTypes: ['SNAPSHOT'],
+                SelectionWindowDays: spec.windowDays,
+              },
+            },
+          }),
+        );
+        return;
+      case 'CreateRestoreTestingSelection':
+        await this.factory.backup(action.accountId, action.region).send(
+          new CreateRestoreTestingSelectionCommand({
+            RestoreTestingPlanName: spec.planName,
+            RestoreTestingSelection: {
+              RestoreTestingSelectionName: spec.selectionName,
+              ProtectedResourceType: spec.resourceType,
+              IamRoleArn: spec.iamRoleArn,
+              // Every protected resource of the type that carries the selection tag.
+              ProtectedResourceArns: ['*'],
+              ProtectedResourceConditions: { StringEquals: [{ Key: spec.tagKey, Value: spec.tagValue }] },
+              ...(Object.keys(spec.metadataOverrides).length > 0
+                ? { RestoreMetadataOverrides: { ...spec.metadataOverrides } }
+                : {}),
+            },
+          }),
+        );
+        return;
       case 'CreateKmsGrant':
         await this.factory.kms(action.accountId, action.region).send(
           new CreateGrantCommand({

@@ -16,6 +16,7 @@ import type {
 import type { ClientFactory } from './clients.js';
 import { classifyAwsError } from './errors.js';
 import { observeOrganization } from './observe-org.js';
+import { readEnabledRegions } from './observe-scan-regions.js';
 import { collectPages } from './paginate.js';
 
 /** Organizations list calls accept at most 20 per page. */
@@ -33,6 +34,7 @@ export async function observeReadiness(
 ): Promise<{ org: ObservedOrganization; readiness: ObservedReadiness }> {
   const org = await observeOrganization(factory, { policyName: desired.policy.name });
   const organizations = factory.organizations();
+  const memberProbes = await probeMembers(factory, desired, org, options.sampleSize);
   const readiness: ObservedReadiness = {
     featureSet: await readable(async () => {
       const out = await organizations.send(new DescribeOrganizationCommand({}));
@@ -53,7 +55,16 @@ export async function observeReadiness(
     }),
     backupPolicies: await readable(() => readPolicies(factory, 'BACKUP_POLICY')),
     serviceControlPolicies: await readable(() => readPolicies(factory, 'SERVICE_CONTROL_POLICY')),
-    memberProbes: await probeMembers(factory, desired, org, options.sampleSize),
+    memberProbes,
+    enabledRegions: await Promise.all(
+      [
+        org.managementAccountId,
+        ...memberProbes.filter((probe) => probe.reachable).map((probe) => probe.accountId),
+      ].map(async (accountId) => ({
+        accountId,
+        regions: await readable(() => readEnabledRegions(factory, accountId)),
+      })),
+    ),
     centralVault: desired.centralVault
       ? await readable(async () => {
           const central = desired.centralVault!;

@@ -14,6 +14,7 @@ import {
 } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
 import { readResourceDetails, typesListedInFull } from './observe-resource-details.js';
+import { readRestoreTesting } from './observe-restore-testing.js';
 import { readBackupRole, readCentralServiceLinkedRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
@@ -107,6 +108,7 @@ async function readTarget(
     eventForwarding,
     jobs,
     vaultRecoveryPoints,
+    restoreTesting,
     expiredRecoveryPoints,
   ] = await allOrMostTellingFailure([
     readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
@@ -128,6 +130,9 @@ async function readTarget(
       desired.vault.name,
       new Date(now.getTime() - recoveryPointLookbackMs(desired, now)),
     ),
+    desired.restoreTesting
+      ? readRestoreTesting(factory, target, desired.restoreTesting, now)
+      : Promise.resolve(undefined),
     Promise.all(
       (desired.plans.length === 0
         ? []
@@ -167,6 +172,7 @@ async function readTarget(
     protectedResources,
     vaultRecoveryPoints,
     jobs,
+    ...(restoreTesting ? { restoreTesting } : {}),
     expiredRecoveryPoints,
     typesListedInFull: listedInFull,
   };

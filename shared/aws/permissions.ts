@@ -33,6 +33,10 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'backup:ListRecoveryPointsByBackupVault',
   'backup:ListBackupJobs',
   'backup:ListCopyJobs',
+  // Restore testing (only where the config sets restoreTesting).
+  'backup:ListRestoreTestingPlans',
+  'backup:ListRestoreTestingSelections',
+  'backup:ListRestoreJobs',
   'organizations:DescribeEffectivePolicy',
   'iam:GetRole',
   'iam:ListAttachedRolePolicies',

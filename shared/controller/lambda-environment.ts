@@ -17,6 +17,8 @@ const environmentSchema = z.object({
   AWS_REGION: z.string().min(1),
   EVENT_BUS_ARN: z.string().optional(),
   ALERT_TOPIC_ARN: z.string().optional(),
+  /** The report API's URL, for the dashboard command in alerts. */
+  REPORT_API_URL: z.string().optional(),
 });
 
 export type LambdaSettings = z.output<typeof environmentSchema>;

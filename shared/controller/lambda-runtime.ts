@@ -35,6 +35,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
         settings: alerts,
         memory: new AlertMemory({ client: dynamo, tableName: settings.FINDINGS_TABLE_NAME }),
         ancestry: new AccountAncestryReader(factory),
+        reportEndpoint: config.report.endpoint ?? settings.REPORT_API_URL ?? null,
         logger: powertoolsLog,
       })
     : null;

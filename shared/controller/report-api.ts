@@ -59,7 +59,8 @@ const ROUTES: readonly {
         store.latestSummary().then((kept) => kept ?? store.summary()),
         store.listRuns({ limit: 1 }),
       ]);
-      const json = { ...summary, lastRun: runs.items[0] ?? null };
+      const { reasons: _reasons, ...counts } = summary;
+      const json = { ...counts, lastRun: runs.items[0] ?? null };
       return {
         json,
         csv: summary.accounts.map((account) => ({
@@ -152,9 +153,10 @@ const ROUTES: readonly {
   {
     pattern: /^\/reasons$/,
     params: ['format'],
+    // As of the last run's end, like /summary: counting live reads every finding that is not PROTECTED.
     run: async (store) => {
-      const items = await store.countReasons();
-      return { json: { items }, csv: items };
+      const items = (await store.latestReasons()) ?? (await store.countReasons());
+      return { json: { items }, csv: items.map((item) => ({ ...item })) };
     },
   },
   {

@@ -122,6 +122,22 @@ export const ACTION_CATALOG: Readonly<Record<ActionKind, ActionKindInfo>> = {
     description:
       'Create AWSServiceRoleForBackup in the central account, only after a copy or lifecycle job failed for want of it.',
   },
+  CreateRestoreTestingPlan: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    // AWS Backup creates AWSServiceRoleForBackupRestoreTesting with the first restore testing plan.
+    permissions: ['backup:CreateRestoreTestingPlan', 'iam:CreateServiceLinkedRole'],
+    description: "Create the restore testing plan that restores the policy vault's recent recovery points.",
+  },
+  CreateRestoreTestingSelection: {
+    scope: 'target',
+    runsIn: 'member',
+    mutatesExisting: false,
+    // The selection names the backup role, which AWS Backup assumes to create the restored resource.
+    permissions: ['backup:CreateRestoreTestingSelection', 'iam:PassRole'],
+    description: 'Add one resource type (tag-selected resources) to the restore testing plan.',
+  },
   CreateKmsGrant: {
     scope: 'target',
     runsIn: 'member',

@@ -1,6 +1,7 @@
 import { kmsKeySpec } from './config/kms-key.js';
 import type { Config } from './config/schema.js';
 import { ControllerError } from './errors.js';
+import { RESTORE_TESTING_PLAN_NAME } from './evaluate/restore-tests.js';
 import type { DesiredState, RuntimeContext } from './model.js';
 import { backupVaultArn, configPartition, POLICY_DESCRIPTION, renderBackupPolicy } from './policy/render.js';
 import type { Partition } from './regions.js';
@@ -97,6 +98,18 @@ export function buildDesiredState(config: Config, context: RuntimeContext): Desi
       owner,
       expires,
     })),
+    ...(config.restoreTesting?.enabled
+      ? {
+          restoreTesting: {
+            planName: RESTORE_TESTING_PLAN_NAME,
+            schedule: config.restoreTesting.schedule,
+            resourceTypes: config.restoreTesting.resourceTypes,
+            windowDays: config.restoreTesting.windowDays,
+            maxRestoresPerDay: config.restoreTesting.maxRestoresPerDay,
+            metadataOverrides: config.restoreTesting.metadataOverrides,
+          },
+        }
+      : {}),
     ...(context.eventBusArn
       ? {
           eventForwarding: {

@@ -74,6 +74,14 @@ export const REASON_CODES = [
   'BACKUP_INCOMPLETE',
   /** Org check only: trusted access for backup.amazonaws.com is off (no organization-wide job monitoring). */
   'TRUSTED_ACCESS_DISABLED',
+  /** Check only: the restore testing plan, one of its selections, or its service-linked role is missing. */
+  'RESTORE_TESTING_MISSING',
+  /** Check only: a restore test of a resource type failed: that type's backups did not restore. */
+  'RESTORE_TEST_FAILED',
+  /** Check only: restore tests could not run for the account's setup (no default VPC, no subnet override). */
+  'RESTORE_TEST_BLOCKED',
+  /** No restore of this resource type succeeded within the restore-testing window. */
+  'RESTORE_UNTESTED',
   /** Check only: a Region-deny SCP refuses the controller in this Region outside the policy, so it is not scanned. */
   'REGION_DENIED_BY_SCP',
   /** Check only: recovery points in the policy's vaults are EXPIRED (lifecycle could not delete them; still billed). */
@@ -127,6 +135,7 @@ export const TARGET_CHECK_IDS = [
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
   'DYNAMODB_ADVANCED',
+  'RESTORE_TESTING',
   'EXPIRED_RECOVERY_POINTS',
   'REGION_SCAN',
   'VAULT_LOCK_DATE',
@@ -245,6 +254,8 @@ export interface DesiredState {
   readonly blastRadius: { readonly maxAccountsChangedPercent: number };
   /** Waivers from the config's `exceptions` (absent: none). */
   readonly exceptions?: readonly FindingException[];
+  /** Absent when restore testing is not configured or not enabled. */
+  readonly restoreTesting?: RestoreTestingSpec;
   readonly eventForwarding?: {
     readonly ruleName: string;
     readonly busArn: string;
@@ -268,6 +279,18 @@ export interface FindingException extends Waiver {
     | { readonly arn: string }
     | { readonly account: string }
     | { readonly tag: { readonly key: string; readonly value: string } };
+}
+
+/** The restore testing plan the controller keeps in every managed account × Region. */
+export interface RestoreTestingSpec {
+  /** Letters, digits and underscores only (the restore testing plan name pattern). */
+  readonly planName: string;
+  readonly schedule: string;
+  /** In the config's order: selections are created in this order, as many as the daily budget allows. */
+  readonly resourceTypes: readonly string[];
+  readonly windowDays: number;
+  readonly maxRestoresPerDay: number;
+  readonly metadataOverrides: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -534,6 +557,8 @@ export interface ObservedTarget {
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
+  /** Read only where restore testing is configured and the Region is managed. */
+  readonly restoreTesting?: ObservedRestoreTesting;
   /**
    * A Region outside the policy that a Region-deny SCP closes to the controller: the AccessDenied message.
    * Nothing was read there.
@@ -547,6 +572,37 @@ export interface ObservedTarget {
   readonly typesListedInFull?: readonly string[];
   /** EXPIRED recovery points (past retention, not deleted) per policy vault held here. */
   readonly expiredRecoveryPoints?: readonly { readonly vaultName: string; readonly count: number }[];
+}
+
+export interface ObservedRestoreTesting {
+  /** The controller's restore testing plan, or null when it does not exist. */
+  readonly plan: {
+    readonly name: string;
+    readonly arn: string;
+    readonly schedule: string;
+    /** When the plan last started its restore tests; null before its first run. */
+    readonly lastRun: Date | null;
+  } | null;
+  /** The plan's selections (empty without a plan). */
+  readonly selections: readonly { readonly name: string; readonly resourceType: string }[];
+  /** AWSServiceRoleForBackupRestoreTesting exists in the account. */
+  readonly serviceLinkedRole: boolean;
+  /** Restore jobs created within the window, of any origin. */
+  readonly jobs: readonly RestoreJobOutcome[];
+}
+
+export interface RestoreJobOutcome {
+  readonly jobId: string;
+  readonly resourceType: string;
+  readonly sourceResourceArn: string | null;
+  /** PENDING, RUNNING, COMPLETED, ABORTED or FAILED. */
+  readonly status: string;
+  readonly statusMessage: string | null;
+  readonly creationDate: Date;
+  /** SUCCESSFUL, FAILED, TIMED_OUT or VALIDATING when a validation ran; null otherwise. */
+  readonly validationStatus: string | null;
+  /** The restore testing plan that started it; null for a restore someone started. */
+  readonly restoreTestingPlanArn: string | null;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -584,6 +640,25 @@ export type ActionSpec =
   | { readonly kind: 'EnableAdvancedDynamoDbBackup' }
   /** AWS Backup's service-linked role, in the central account (the action's account). */
   | { readonly kind: 'CreateServiceLinkedRole'; readonly serviceName: 'backup.amazonaws.com' }
+  | {
+      readonly kind: 'CreateRestoreTestingPlan';
+      readonly planName: string;
+      readonly schedule: string;
+      readonly windowDays: number;
+      /** The policy vault of this account × Region: the recovery points the tests restore. */
+      readonly vaultArn: string;
+    }
+  | {
+      readonly kind: 'CreateRestoreTestingSelection';
+      readonly planName: string;
+      readonly selectionName: string;
+      readonly resourceType: string;
+      /** The backup role, passed to AWS Backup to create the restored resource. */
+      readonly iamRoleArn: string;
+      readonly tagKey: string;
+      readonly tagValue: string;
+      readonly metadataOverrides: Readonly<Record<string, string>>;
+    }
   | {
       readonly kind: 'CreateKmsGrant';
       readonly keyArn: string;
@@ -740,6 +815,16 @@ export interface AccountStatusSummary {
 export interface OrganizationSummary {
   readonly total: ReportSummary;
   readonly accounts: readonly AccountStatusSummary[];
+  /**
+   * How many findings carry each reason code, most first; absent when some target was stored before the
+   * store counted reasons.
+   */
+  readonly reasons?: readonly ReasonCount[];
+}
+
+export interface ReasonCount {
+  readonly reason: ReasonCode;
+  readonly resources: number;
 }
 
 export interface ComplianceReport {

@@ -43,6 +43,14 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
   TRUSTED_ACCESS_DISABLED:
     'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
+  RESTORE_TESTING_MISSING:
+    'Create the restore testing plan and its selections; in enforce mode with `restoreTesting` configured the controller does this itself.',
+  RESTORE_TEST_FAILED:
+    "Restore the failed recovery point by hand and read the restore job's message: the backups of this type may not be usable.",
+  RESTORE_TEST_BLOCKED:
+    'Give restores somewhere to land: a default VPC, or a subnet in `restoreTesting.metadataOverrides` for the type.',
+  RESTORE_UNTESTED:
+    'Add the type to `restoreTesting.resourceTypes` and wait for its next run; if it ran, find out why no restore job of the type succeeded.',
   REGION_DENIED_BY_SCP:
     'Nothing to fix when the SCP keeps workloads out of the Region; to have it scanned, exempt the controller role from the SCP.',
   RECOVERY_POINTS_EXPIRED:

@@ -52,6 +52,32 @@ const LAST_YEAR = 2199;
 const MAX_RUNS_SCANNED = 2000;
 const SCAN_HORIZON_MS = 366 * DAY_MS;
 
+/**
+ * The most runs a valid schedule makes on one UTC day, counted over a sample week (enough for the
+ * day-of-week patterns a daily budget cares about); 0 for an expression that does not parse.
+ */
+export function mostRunsInOneDay(expression: string): number {
+  let schedule: Schedule;
+  try {
+    schedule = parseSchedule(expression);
+  } catch {
+    return 0;
+  }
+  const start = Date.UTC(2030, 0, 7);
+  const perDay = new Map<number, number>();
+  for (let at = new Date(start - 1); ; ) {
+    try {
+      at = schedule.next(at);
+    } catch {
+      break;
+    }
+    if (at.getTime() >= start + 7 * DAY_MS) break;
+    const day = Math.floor(at.getTime() / DAY_MS);
+    perDay.set(day, (perDay.get(day) ?? 0) + 1);
+  }
+  return Math.max(0, ...perDay.values());
+}
+
 export function parseSchedule(expression: string): Schedule {
   const body = expression.trim();
   const cron = /^cron\((.*)\)$/s.exec(body);

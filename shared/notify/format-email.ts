@@ -2,7 +2,7 @@ import { RESOURCE_STATUSES } from '../domain/model.js';
 import type { AccountAlert, AlertItem, AlertKind } from './alerts.js';
 import { ALERT_KINDS } from './alerts.js';
 import type { DailyDigest } from './digest.js';
-import { type AlertGroup, groupItems, whereToReadTheRest } from './groups.js';
+import { type AlertGroup, dashboardCommand, groupItems, whereToReadTheRest } from './groups.js';
 import type { StormSummary } from './storm.js';
 import { singleLine } from './untrusted-text.js';
 import { explainReasons, KIND_HEADINGS, remedies } from './wording.js';
@@ -34,7 +34,8 @@ const SUBJECT_TEXT_MAX = 400;
 const DETAIL_TEXT_MAX = 400;
 const FOOTER = 'You receive this because you subscribed to the org-backup-controller alerts topic.';
 
-export function formatEmail(alert: AccountAlert): EmailMessage {
+/** `endpoint`: the report API URL the dashboard command of each group names (null: not known here). */
+export function formatEmail(alert: AccountAlert, endpoint: string | null = null): EmailMessage {
   const count = alert.items.length;
   const subject = toSubject(
     `[${alert.severity.toUpperCase()}] AWS Backup: ${count} change${count === 1 ? '' : 's'} in account ${alert.accountId}`,
@@ -48,7 +49,7 @@ export function formatEmail(alert: AccountAlert): EmailMessage {
     if (groups.length === 0) continue;
     const total = groups.reduce((sum, group) => sum + group.items.length, 0);
     lines.push(`${KIND_HEADINGS[kind].toUpperCase()} (${total})`);
-    for (const group of groups) lines.push(...describeGroup(alert.accountId, group), '');
+    for (const group of groups) lines.push(...describeGroup(alert.accountId, group, endpoint), '');
   }
   const todo = remedies(alert.items.flatMap((item) => item.reasons));
   const tail = todo.length > 0 ? ['WHAT TO DO', ...todo.map((step) => `- ${step}`), '', FOOTER] : [FOOTER];
@@ -67,12 +68,13 @@ export function formatEmail(alert: AccountAlert): EmailMessage {
   };
 }
 
-function describeGroup(accountId: string, group: AlertGroup): string[] {
+function describeGroup(accountId: string, group: AlertGroup, endpoint: string | null): string[] {
   const why = group.reasons.length > 0 ? ` — ${explainReasons(group.reasons)}` : '';
   const lines = [`${group.outcome}: ${group.items.length}${why}`];
   for (const item of group.items.slice(0, SAMPLE_PER_GROUP)) lines.push(...describeItem(item));
   const rest = group.items.length - SAMPLE_PER_GROUP;
   if (rest > 0) lines.push(`  …and ${rest} more; the full list: ${whereToReadTheRest(accountId, group)}`);
+  lines.push(`  Dashboard: ${dashboardCommand(endpoint, accountId, group)}`);
   return lines;
 }
 

@@ -2,7 +2,7 @@ import { RESOURCE_STATUSES } from '../domain/model.js';
 import type { AccountAlert, AlertItem, Severity } from './alerts.js';
 import type { DailyDigest } from './digest.js';
 import { changedKinds } from './format-email.js';
-import { type AlertGroup, groupItems, whereToReadTheRest } from './groups.js';
+import { type AlertGroup, dashboardCommand, groupItems, whereToReadTheRest } from './groups.js';
 import type { StormSummary } from './storm.js';
 import { escapeMrkdwn, slackCode } from './untrusted-text.js';
 import { explainReasons, KIND_HEADINGS, remedies } from './wording.js';
@@ -54,7 +54,8 @@ export function slackBlockId(severity: Severity, accountId: string | null): stri
   return `orgbackup:${severity}:${accountId ?? 'organization'}`;
 }
 
-export function formatSlack(alert: AccountAlert): SlackMessage {
+/** `endpoint`: the report API URL the dashboard command of each group names (null: not known here). */
+export function formatSlack(alert: AccountAlert, endpoint: string | null = null): SlackMessage {
   const count = alert.items.length;
   const text = `${alert.severity.toUpperCase()}: ${count} AWS Backup compliance change${count === 1 ? '' : 's'} in account ${alert.accountId}`;
   const head: SlackBlock[] = [
@@ -71,7 +72,7 @@ export function formatSlack(alert: AccountAlert): SlackMessage {
       : [];
   const groups = groupItems(alert.items).map((group) => ({
     heading: groupHeading(group),
-    lines: groupLines(alert.accountId, group),
+    lines: groupLines(alert.accountId, group, endpoint),
     count: group.items.length,
   }));
   return { text, blocks: fitBody(head, groups, tail) };
@@ -82,10 +83,11 @@ function groupHeading(group: AlertGroup): string {
   return `*${KIND_HEADINGS[group.kind]}: ${escapeMrkdwn(group.outcome)} (${group.items.length})*${why}`;
 }
 
-function groupLines(accountId: string, group: AlertGroup): string[] {
+function groupLines(accountId: string, group: AlertGroup, endpoint: string | null): string[] {
   const lines = group.items.slice(0, SAMPLE_PER_GROUP).map(slackLine);
   const rest = group.items.length - SAMPLE_PER_GROUP;
   if (rest > 0) lines.push(`_…and ${rest} more: ${escapeMrkdwn(whereToReadTheRest(accountId, group))}_`);
+  lines.push(`Dashboard: ${slackCode(dashboardCommand(endpoint, accountId, group), 2000)}`);
   return lines;
 }
 

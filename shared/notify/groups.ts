@@ -63,3 +63,18 @@ export function whereToReadTheRest(accountId: string, group: AlertGroup): string
   }
   return `the report API: GET /actions (or GET /accounts/${accountId})`;
 }
+
+/** Stands in for the report API URL where the deployment did not say it (the stack output ReportApiUrl). */
+const UNKNOWN_ENDPOINT = '<ReportApiUrl>';
+
+/**
+ * The command that opens the dashboard on exactly this group (the deployed page is behind IAM, so a link
+ * alone would not open): the account, and for resources the status they changed to.
+ */
+export function dashboardCommand(endpoint: string | null, accountId: string, group: AlertGroup): string {
+  const filters = [
+    `account=${accountId}`,
+    ...(RESOURCE_KINDS.has(group.kind) ? [`status=${group.outcome}`] : []),
+  ];
+  return `orgbackup dashboard --endpoint ${endpoint ?? UNKNOWN_ENDPOINT}${filters.map((f) => ` --filter ${f}`).join('')}`;
+}

@@ -25,6 +25,8 @@ export interface AlertPublisherOptions extends DeliveryOptions {
   readonly memory?: AlertMemory | null;
   /** Reads an account's OUs; needed only when a route names OUs. */
   readonly ancestry?: { ancestry(accountId: string): Promise<AccountAncestry> } | null;
+  /** The report API URL that alerts' dashboard commands name; null when not known. */
+  readonly reportEndpoint?: string | null;
 }
 
 export interface PublishOutcome {
@@ -89,8 +91,8 @@ export class AlertPublisher {
       const channels = await this.channelsFor(alert.accountId);
       messages.push(
         ...this.messagesFor(`${runId}#${alert.accountId}`, now, alert.accountId, alert.severity, channels, {
-          email: formatEmail(alert),
-          slack: formatSlack(alert),
+          email: formatEmail(alert, this.options.reportEndpoint ?? null),
+          slack: formatSlack(alert, this.options.reportEndpoint ?? null),
         }),
       );
     }

@@ -143,6 +143,22 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
     why: 'the AWSServiceRoleForBackup service-linked role, which performs cross-account copies, is missing in the central account',
     fix: 'create it (the controller does once a copy fails for want of it)',
   },
+  RESTORE_TESTING_MISSING: {
+    why: 'the restore testing plan, a selection of it or its service-linked role is missing, so restores are not tested',
+    fix: 'let the controller create them (enforce mode, restoreTesting configured), or create them by hand',
+  },
+  RESTORE_TEST_FAILED: {
+    why: 'a restore test of this resource type failed: its backups may not restore',
+    fix: "restore the failed recovery point by hand and read the restore job's message",
+  },
+  RESTORE_TEST_BLOCKED: {
+    why: 'restore tests could not run here (no default VPC or no subnet to restore into)',
+    fix: 'create a default VPC, or set a subnet in restoreTesting.metadataOverrides for the type',
+  },
+  RESTORE_UNTESTED: {
+    why: 'no restore of this resource type succeeded within the restore-testing window',
+    fix: 'add the type to restoreTesting.resourceTypes and wait for a successful restore test',
+  },
   DYNAMODB_ADVANCED_DISABLED: {
     why: 'advanced DynamoDB backup is off, so policy backups of tables get no copies and no cold storage',
     fix: 'turn on advanced DynamoDB backup in the Region (the controller does this with dynamoDbAdvanced: manage)',

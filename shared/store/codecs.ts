@@ -12,6 +12,8 @@ import {
   type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
+  type ReasonCode,
+  type ReasonCount,
   type ResourceFinding,
   type ResourceStatus,
   WARNING_CODES,
@@ -40,6 +42,8 @@ export interface TargetRow {
    * transitions are decided against (null: written before this was kept; the finding rows say it then).
    */
   readonly statuses: Readonly<Record<string, ResourceStatus>> | null;
+  /** How many of its findings carry each reason code (null: written before this was kept). */
+  readonly byReason: Readonly<Partial<Record<ReasonCode, number>>> | null;
   /** Bumped by every write of the target's findings; a save or event update commits only on the version it read. */
   readonly version: number;
   /** Counts by status of the findings carrying a waiver (all zero: none, or written before waivers). */
@@ -112,6 +116,7 @@ const targetRowSchema = z.object({
   byStatus: countsByStatus,
   observedAt: timestamp.nullable().default(null),
   statuses: z.record(z.string(), resourceStatus).nullable().default(null),
+  byReason: z.partialRecord(z.enum(REASON_CODES), z.number()).nullable().default(null),
   version: z.number().default(0),
   waivedByStatus: countsByStatus.default(zeroCounts),
 });
@@ -238,6 +243,7 @@ export function targetRowFields(row: TargetRow): TargetRow {
     byStatus: { ...zeroCounts(), ...row.byStatus },
     observedAt: row.observedAt,
     statuses: row.statuses,
+    byReason: row.byReason,
     version: row.version,
     waivedByStatus: { ...zeroCounts(), ...row.waivedByStatus },
   };
@@ -451,6 +457,7 @@ export function summaryItems(summary: OrganizationSummary, computedAt: string): 
     computedAt,
     parts,
     ...(part === 0 ? { total: summary.total } : {}),
+
     accounts: summary.accounts
       .slice(part * SUMMARY_ACCOUNTS_PER_ITEM, (part + 1) * SUMMARY_ACCOUNTS_PER_ITEM)
       .map((account) => [
@@ -479,6 +486,29 @@ export function summaryFromItems(items: readonly Item[]): OrganizationSummary | 
     })),
   );
   return { total: first.total, accounts };
+}
+
+/** `[reason, findings]`, most first. */
+const reasonCountsSchema = z.object({
+  computedAt: timestamp,
+  reasons: z.array(z.tuple([z.enum(REASON_CODES), z.number()])),
+});
+
+export function reasonCountsItem(reasons: readonly ReasonCount[], computedAt: string): Item {
+  return {
+    PK: keys.summaryPartition,
+    SK: keys.summaryReasons,
+    entity: ENTITY.summary,
+    computedAt,
+    reasons: reasons.map(({ reason, resources }) => [reason, resources]),
+  };
+}
+
+export function reasonCountsFromItem(item: Item): ReasonCount[] {
+  return decode(reasonCountsSchema, ENTITY.summary, item).reasons.map(([reason, resources]) => ({
+    reason,
+    resources,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------------------

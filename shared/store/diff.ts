@@ -2,6 +2,7 @@ import type {
   ActionRecord,
   CheckResult,
   FindingTransition,
+  ReasonCode,
   ResourceFinding,
   ResourceStatus,
 } from '../domain/model.js';
@@ -51,6 +52,17 @@ export function countByStatus(
 ): Record<ResourceStatus, number> {
   const counts = zeroCounts();
   for (const finding of findings) counts[finding.status] += 1;
+  return counts;
+}
+
+/** How many findings carry each reason code. */
+export function countByReason(
+  findings: Iterable<{ reasons: readonly ReasonCode[] }>,
+): Partial<Record<ReasonCode, number>> {
+  const counts: Partial<Record<ReasonCode, number>> = {};
+  for (const finding of findings) {
+    for (const reason of finding.reasons) counts[reason] = (counts[reason] ?? 0) + 1;
+  }
   return counts;
 }
 
@@ -124,6 +136,7 @@ export function diffTarget(stored: StoredTarget, result: TargetResult): TargetCh
     waivedByStatus: countByStatus(result.findings.filter((finding) => finding.waiver)),
     observedAt: at,
     statuses: Object.fromEntries(result.findings.map((finding) => [statusKey(finding.arn), finding.status])),
+    byReason: countByReason(result.findings),
     version: (stored.target?.version ?? 0) + 1,
   };
   transitions.push(...checkTransitions(accountId, region, stored.target?.checks ?? [], result.checks, at));

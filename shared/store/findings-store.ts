@@ -102,6 +102,9 @@ export class FindingsStore {
   saveSummary(...args: Parameters<ReportQueries['saveSummary']>) {
     return this.reports.saveSummary(...args);
   }
+  latestReasons() {
+    return this.reports.latestReasons();
+  }
   latestSummary() {
     return this.reports.latestSummary();
   }

@@ -98,6 +98,9 @@ export const keys = {
   allRunsPartition: 'RUNS',
   summaryPartition: 'SUMMARY',
   summaryPart: (part: number) => `PART#${String(part).padStart(4, '0')}`,
+  summaryPartPrefix: 'PART#',
+  /** The reason counts of the last run's end: their own small item, so /reasons reads only them. */
+  summaryReasons: 'REASONS',
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };

@@ -3,6 +3,8 @@ import {
   type FindingTransition,
   type OrganizationSummary,
   RESOURCE_STATUSES,
+  type ReasonCode,
+  type ReasonCount,
   type ResourceFinding,
   type ResourceStatus,
   type TargetChecks,
@@ -11,6 +13,8 @@ import { coveragePercent, waivedSummary } from '../domain/report.js';
 import {
   findingFromItem,
   outstandingActionFromItem,
+  reasonCountsFromItem,
+  reasonCountsItem,
   summaryFromItems,
   summaryItems,
   type TargetRow,
@@ -126,7 +130,11 @@ export class ReportQueries {
     const accounts = new Map<string, { resources: number; byStatus: Record<ResourceStatus, number> }>();
     const total = zeroCounts();
     const waived = zeroCounts();
+    const reasons = new Map<ReasonCode, number>();
     for (const row of rows) {
+      for (const [reason, count] of Object.entries(row.byReason ?? {}) as [ReasonCode, number][]) {
+        reasons.set(reason, (reasons.get(reason) ?? 0) + count);
+      }
       const account = accounts.get(row.accountId) ?? { resources: 0, byStatus: zeroCounts() };
       account.resources += row.resources;
       for (const status of RESOURCE_STATUSES) {
@@ -150,6 +158,7 @@ export class ReportQueries {
         ...(waivedApart ? { waived: waivedApart } : {}),
       },
       accounts: perAccount,
+      ...(rows.every((row) => row.byReason !== null) ? { reasons: rankedReasons(reasons) } : {}),
     };
   }
 
@@ -162,11 +171,20 @@ export class ReportQueries {
     const [first, ...rest] = items;
     await this.table.batchWrite(rest.map((item) => ({ PutRequest: { Item: item } })));
     if (first) await this.table.put(first);
+    if (summary.reasons) await this.table.put(reasonCountsItem(summary.reasons, computedAt.toISOString()));
+  }
+
+  /** The reason counts as of the end of the last run (one small item), or null when none were kept. */
+  async latestReasons(): Promise<ReasonCount[] | null> {
+    const item = await this.table.get(keys.summaryPartition, keys.summaryReasons);
+    return item ? reasonCountsFromItem(item) : null;
   }
 
   /** The summary as of the end of the last run, or null when none was kept (or one is being replaced). */
   async latestSummary(): Promise<OrganizationSummary | null> {
-    return summaryFromItems(await this.table.queryAll(on.table(keys.summaryPartition)));
+    return summaryFromItems(
+      await this.table.queryAll(on.table(keys.summaryPartition, keys.summaryPartPrefix)),
+    );
   }
 
   /** Every account × Region with its counts by status, its checks and when it was observed (TARGETS). */
@@ -185,20 +203,18 @@ export class ReportQueries {
    * How many current findings carry each reason code, most first (ties by code). Reads only the reasons of
    * findings that are not PROTECTED (PROTECTED ones carry none), one status partition at a time.
    */
-  async countReasons(): Promise<{ reason: string; resources: number }[]> {
-    const counts = new Map<string, number>();
+  async countReasons(): Promise<ReasonCount[]> {
+    const counts = new Map<ReasonCode, number>();
     for (const status of RESOURCE_STATUSES) {
       if (status === 'PROTECTED') continue;
       const items = await this.table.queryAll(on.collections(keys.statusPartition(status)), ['reasons']);
       for (const item of items) {
-        for (const reason of (item.reasons as string[] | undefined) ?? []) {
+        for (const reason of (item.reasons as ReasonCode[] | undefined) ?? []) {
           counts.set(reason, (counts.get(reason) ?? 0) + 1);
         }
       }
     }
-    return [...counts]
-      .map(([reason, resources]) => ({ reason, resources }))
-      .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
+    return rankedReasons(counts);
   }
 
   /** The status changes of one resource, newest first (within the history kept, see `historyTtlDays`). */
@@ -226,6 +242,14 @@ export class ReportQueries {
         : on.collections(keys.transitionsOfDay(query.day));
     return this.table.page([plan], transitionFromItem, query);
   }
+}
+
+/** Most findings first; ties by code. */
+function rankedReasons(counts: ReadonlyMap<ReasonCode, number>): ReasonCount[] {
+  return [...counts]
+    .filter(([, resources]) => resources > 0)
+    .map(([reason, resources]) => ({ reason, resources }))
+    .sort((a, b) => b.resources - a.resources || a.reason.localeCompare(b.reason));
 }
 
 function toTargetChecks(row: TargetRow): TargetChecks {

@@ -252,7 +252,7 @@ export class TargetRepository {
     await this.table.batchWrite(history);
     // Without a target row yet, the target's first save (version 1) replaces this row.
     const version = target ? target.version + 1 : 0;
-    if (target && !(await this.commitEventUpdate(target, finding, previousStatus))) {
+    if (target && !(await this.commitEventUpdate(target, finding, previousStatus, previous))) {
       await this.table.batchWrite(history.flatMap(undoPut));
       return null;
     }
@@ -278,6 +278,7 @@ export class TargetRepository {
     target: TargetRow,
     finding: ResourceFinding,
     previousStatus: ResourceStatus | null,
+    previous: ResourceFinding | null,
   ): Promise<boolean> {
     const byStatus = { ...target.byStatus };
     const waivedByStatus = { ...target.waivedByStatus };
@@ -295,8 +296,22 @@ export class TargetRepository {
     const statuses = target.statuses
       ? { ...target.statuses, [statusKey(finding.arn)]: finding.status }
       : null;
+    const byReason = target.byReason ? { ...target.byReason } : null;
+    if (byReason) {
+      for (const reason of previous?.reasons ?? [])
+        byReason[reason] = Math.max(0, (byReason[reason] ?? 0) - 1);
+      for (const reason of finding.reasons) byReason[reason] = (byReason[reason] ?? 0) + 1;
+    }
     return this.table.putIf(
-      targetItem({ ...target, byStatus, waivedByStatus, resources, statuses, version: target.version + 1 }),
+      targetItem({
+        ...target,
+        byStatus,
+        waivedByStatus,
+        resources,
+        statuses,
+        byReason,
+        version: target.version + 1,
+      }),
       versionIs(target),
     );
   }

@@ -2,6 +2,8 @@ import {
   AlreadyExistsException,
   BackupClient,
   CreateBackupVaultCommand,
+  CreateRestoreTestingPlanCommand,
+  CreateRestoreTestingSelectionCommand,
   DescribeRegionSettingsCommand,
   PutBackupVaultAccessPolicyCommand,
   PutBackupVaultLockConfigurationCommand,
@@ -172,6 +174,52 @@ const MAPPINGS: { spec: ActionSpec; expect: () => void }[] = [
       expect(backup).toHaveReceivedCommandWith(UpdateRegionSettingsCommand, {
         ResourceTypeOptInPreference: { DynamoDB: true },
         ResourceTypeManagementPreference: { DynamoDB: true },
+      }),
+  },
+  {
+    spec: {
+      kind: 'CreateRestoreTestingPlan',
+      planName: 'orgbackup_restore_tests',
+      schedule: 'cron(0 5 ? * * *)',
+      windowDays: 14,
+      vaultArn: `arn:aws:backup:${HOME}:${MEMBER}:backup-vault:org-backup`,
+    },
+    expect: () =>
+      expect(backup).toHaveReceivedCommandWith(CreateRestoreTestingPlanCommand, {
+        RestoreTestingPlan: {
+          RestoreTestingPlanName: 'orgbackup_restore_tests',
+          ScheduleExpression: 'cron(0 5 ? * * *)',
+          RecoveryPointSelection: {
+            Algorithm: 'LATEST_WITHIN_WINDOW',
+            IncludeVaults: [`arn:aws:backup:${HOME}:${MEMBER}:backup-vault:org-backup`],
+            RecoveryPointTypes: ['SNAPSHOT'],
+            SelectionWindowDays: 14,
+          },
+        },
+      }),
+  },
+  {
+    spec: {
+      kind: 'CreateRestoreTestingSelection',
+      planName: 'orgbackup_restore_tests',
+      selectionName: 'orgbackup_EC2',
+      resourceType: 'EC2',
+      iamRoleArn: `arn:aws:iam::${MEMBER}:role/OrgBackupRole`,
+      tagKey: 'BackupEnabled',
+      tagValue: 'True',
+      metadataOverrides: { subnetId: 'subnet-0123' },
+    },
+    expect: () =>
+      expect(backup).toHaveReceivedCommandWith(CreateRestoreTestingSelectionCommand, {
+        RestoreTestingPlanName: 'orgbackup_restore_tests',
+        RestoreTestingSelection: {
+          RestoreTestingSelectionName: 'orgbackup_EC2',
+          ProtectedResourceType: 'EC2',
+          IamRoleArn: `arn:aws:iam::${MEMBER}:role/OrgBackupRole`,
+          ProtectedResourceArns: ['*'],
+          ProtectedResourceConditions: { StringEquals: [{ Key: 'BackupEnabled', Value: 'True' }] },
+          RestoreMetadataOverrides: { subnetId: 'subnet-0123' },
+        },
       }),
   },
   {

@@ -78,6 +78,12 @@ const documentCluster = `arn:aws:rds:${REGION}:${PROD}:cluster:catalogue`;
 const database = `arn:aws:rds:${REGION}:${PROD}:db:orders`;
 /** The daily plan runs at 05:00 with 60 + 180 minutes of windows; copies follow within the hour. */
 const AFTER_BACKUP_AND_COPY = 10;
+// Restore tests at 04:00: the first run finds no backup yet, the second restores the first day's.
+const restoreTesting = e2eConfig({
+  restoreTesting: { resourceTypes: ['EBS', 'EC2'], schedule: 'cron(0 4 ? * * *)' },
+});
+const restoreTestingAudit = e2eConfig({ mode: 'audit', restoreTesting: { resourceTypes: ['EBS'] } });
+const instance = (account: string, id: string) => `arn:aws:ec2:${REGION}:${account}:instance/i-${id}`;
 
 export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
@@ -298,6 +304,60 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
       {
         hour: AFTER_BACKUP_AND_COPY + 1,
         checks: [{ accountId: CENTRAL, check: 'SERVICE_LINKED_ROLE', status: 'PASS' }],
+      },
+    ],
+  },
+  {
+    name: 'restore testing: the enforce run creates the plan and its selections; a run with nothing to restore leaves the types untested; then a volume that does not restore fails, and an instance in a Region without a default VPC is blocked, not failed',
+    config: restoreTesting,
+    world: preparedWorld(restoreTesting, {
+      [PROD]: accountWith({
+        defaultVpc: false,
+        resources: [
+          { arn: ebsVolume(PROD, 'restores'), tags: { ...TAG } },
+          { arn: instance(PROD, '0a1b2c3d'), tags: { ...TAG } },
+        ],
+      }),
+      [DEV]: accountWith({
+        resources: [{ arn: ebsVolume(DEV, 'broken'), tags: { ...TAG }, restorable: false }],
+      }),
+    }),
+    checkpoints: [
+      {
+        hour: 0,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'PASS' },
+          { accountId: CENTRAL, check: 'RESTORE_TESTING', status: 'PASS' },
+        ],
+      },
+      {
+        hour: 5,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+          { accountId: DEV, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_UNTESTED' },
+        ],
+      },
+      {
+        hour: 29,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'WARN', reason: 'RESTORE_TEST_BLOCKED' },
+          { accountId: DEV, check: 'RESTORE_TESTING', status: 'FAIL', reason: 'RESTORE_TEST_FAILED' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'restore testing in audit mode: nothing is created, and the missing plan is reported',
+    config: restoreTestingAudit,
+    world: preparedWorld(restoreTestingAudit, {
+      [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'audited'), tags: { ...TAG } }] }),
+    }),
+    checkpoints: [
+      {
+        hour: 0,
+        checks: [
+          { accountId: PROD, check: 'RESTORE_TESTING', status: 'FAIL', reason: 'RESTORE_TESTING_MISSING' },
+        ],
       },
     ],
   },

@@ -27,12 +27,14 @@ const exampleConfig = parse(
 
 /**
  * The example config narrowed to what an e2e world needs — one daily plan, one Region, the central vault in
- * the central account, no blast-radius brake — with `overrides` laid over it (top-level keys replace the example's).
+ * the central account, no blast-radius brake, no restore testing — with `overrides` laid over it (top-level keys replace the example's).
  */
 export function e2eConfig(overrides: Record<string, unknown> = {}): Config {
   const [daily] = exampleConfig.plans as Record<string, unknown>[];
+  // Restore testing only where a scenario asks for it: it adds actions and reads to every target.
+  const { restoreTesting: _restoreTesting, ...example } = exampleConfig;
   const result = validateConfig({
-    ...exampleConfig,
+    ...example,
     regions: [REGION],
     scanRegions: [],
     plans: [daily],

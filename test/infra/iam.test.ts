@@ -128,20 +128,35 @@ describe('the roles every account needs come from the deployment, not the contro
     },
   );
 
-  it('gives no principal any IAM write except the AWS Backup service-linked role', () => {
+  it('gives no principal any IAM write but AWS Backup service-linked roles and passing the backup role to AWS Backup', () => {
     const iamWrites = every.flatMap((statement) =>
       actionsOf(statement)
         .filter((action) => action.startsWith('iam:') && !/^iam:(Get|List)/.test(action))
         .map((action) => ({ action, statement })),
     );
-    expect(
-      iamWrites.map(({ action }) => action).every((action) => action === 'iam:CreateServiceLinkedRole'),
-    ).toBe(true);
-    for (const { statement } of iamWrites) {
-      expect(resourcesOf(statement)).toEqual([
-        `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup`,
-      ]);
-      expect(statement.Condition).toEqual({ StringEquals: { 'iam:AWSServiceName': 'backup.amazonaws.com' } });
+    expect(new Set(iamWrites.map(({ action }) => action))).toEqual(
+      new Set(['iam:CreateServiceLinkedRole', 'iam:PassRole']),
+    );
+    for (const { action, statement } of iamWrites) {
+      if (action === 'iam:CreateServiceLinkedRole') {
+        expect(resourcesOf(statement)).toEqual([
+          `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup`,
+          `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/aws-service-role/restore-testing.backup.amazonaws.com/AWSServiceRoleForBackupRestoreTesting`,
+        ]);
+        expect(statement.Condition).toEqual({
+          StringEquals: {
+            'iam:AWSServiceName': ['backup.amazonaws.com', 'restore-testing.backup.amazonaws.com'],
+          },
+        });
+      } else {
+        expect(actionsOf(statement)).toEqual(['iam:PassRole']);
+        expect(resourcesOf(statement)).toEqual([
+          `arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/OrgBackupServiceRole`,
+        ]);
+        expect(statement.Condition).toEqual({
+          StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' },
+        });
+      }
     }
     expect(every.flatMap(resourcesOf).filter((arn) => /:role\/\*$/.test(arn))).toEqual([]);
   });

@@ -6,7 +6,13 @@ import type {
   ResourceStatus,
 } from '../../shared/domain/model.js';
 import { findingFromItem, findingItem, type TargetRow, zeroCounts } from '../../shared/store/codecs.js';
-import { diffOutstandingActions, diffTarget, isStale, type StoredTarget } from '../../shared/store/diff.js';
+import {
+  countByReason,
+  diffOutstandingActions,
+  diffTarget,
+  isStale,
+  type StoredTarget,
+} from '../../shared/store/diff.js';
 import { StoreItemError } from '../../shared/store/errors.js';
 import { keys, statusKey } from '../../shared/store/keys.js';
 
@@ -55,6 +61,7 @@ function row(findings: ResourceFinding[], checks: CheckResult[]): TargetRow {
     region: REGION,
     checks,
     resources: findings.length,
+    byReason: countByReason(findings),
     byStatus,
     observedAt: '2026-03-04T10:00:00.000Z',
     statuses: null,

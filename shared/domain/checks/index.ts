@@ -13,6 +13,7 @@ import { kmsGrantsCheck } from './kms-grants.js';
 import { kmsKeyStateCheck } from './kms-key-state.js';
 import { regionOptInCheck } from './region-opt-in.js';
 import { regionScanCheck } from './region-scan.js';
+import { restoreTestingCheck } from './restore-testing.js';
 import { serviceLinkedRoleCheck } from './service-linked-role.js';
 import { vaultExistsCheck } from './vault-exists.js';
 import { vaultKeyCheck } from './vault-key.js';
@@ -35,6 +36,7 @@ export const CHECKS: readonly Check[] = [
   kmsKeyStateCheck,
   eventForwardingCheck,
   dynamoDbAdvancedCheck,
+  restoreTestingCheck,
   expiredRecoveryPointsCheck,
   regionScanCheck,
   vaultLockDateCheck,

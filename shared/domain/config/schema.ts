@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { AWS_REGIONS, findRegion } from '../regions.js';
-import { parseSchedule, ScheduleParseError } from '../schedule.js';
+import { mostRunsInOneDay, parseSchedule, ScheduleParseError } from '../schedule.js';
 import { closestMatch } from './suggest.js';
 
 /**
@@ -233,6 +233,52 @@ const exceptionSchema = z
       'split it into one exception per arn, account or tag',
     ),
   );
+/** Resource types AWS Backup restore testing accepts (CreateRestoreTestingSelection's ProtectedResourceType). */
+const RESTORE_TESTABLE_TYPES = [
+  'Aurora',
+  'DocumentDB',
+  'DynamoDB',
+  'EBS',
+  'EC2',
+  'EFS',
+  'FSx',
+  'Neptune',
+  'RDS',
+  'S3',
+] as const;
+
+/**
+ * Restore testing in every managed account × Region. Each selection is assumed to start at most one restore
+ * job per run, so `maxRestoresPerDay` caps runs per day × resource types (each restore creates a billed
+ * resource for a while).
+ */
+const restoreTestingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    schedule: schedule.default('cron(0 5 ? * * *)'),
+    resourceTypes: uniqueList(z.enum(RESTORE_TESTABLE_TYPES)).refine(
+      (types) => types.length > 0,
+      withFix('lists no resource type', 'list the types to test, e.g. [EBS, RDS]'),
+    ),
+    /** Recovery points this recent are tested, and a type is untested without a success this recent. */
+    windowDays: z.number().int().min(1).max(365).default(30),
+    maxRestoresPerDay: z.number().int().min(1).max(1000).default(10),
+    /** RestoreMetadataOverrides per resource type, e.g. `EC2: { subnetId: subnet-… }`. */
+    metadataOverrides: z
+      .partialRecord(z.enum(RESTORE_TESTABLE_TYPES), z.record(z.string().min(1), z.string()))
+      .default({}),
+  })
+  .superRefine((section, ctx) => {
+    const restores = mostRunsInOneDay(section.schedule) * section.resourceTypes.length;
+    if (restores > section.maxRestoresPerDay) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxRestoresPerDay'],
+        message: `allows ${section.maxRestoresPerDay} restores a day, but the schedule and ${section.resourceTypes.length} resource type(s) start up to ${restores}`,
+        params: { fix: 'raise maxRestoresPerDay, list fewer resourceTypes, or run the schedule less often' },
+      });
+    }
+  });
 
 export const configSchema = z.strictObject({
   version: z.literal(1),
@@ -300,12 +346,23 @@ export const configSchema = z.strictObject({
     .prefault({}),
   /** Waived findings: reported with their waiver, counted apart, not alerted until the waiver expires. */
   exceptions: z.array(exceptionSchema).default([]),
+  restoreTesting: restoreTestingSchema.optional(),
+  /**
+   * The largest share (percent) of the protected resources a config change may leave uncovered; `cdk synth`
+   * fails on a bigger drop against the deployed policy.
+   */
+  allowCoverageDrop: z.number().min(0).max(100).default(5),
   report: z
     .strictObject({
       /** Principals in other accounts of the organization allowed to read the report API (SigV4). */
       readers: uniqueList(principalArn).default([]),
       /** Object Lock (governance) retention of each daily evidence pack. */
       evidenceRetentionDays: days.default(365),
+      /**
+       * The report API URL alerts name in their `orgbackup dashboard --endpoint` command, when it is not the
+       * stack's own (a custom domain); by default the deployed API's URL.
+       */
+      endpoint: z.url({ protocol: /^https$/ }).optional(),
     })
     .prefault({}),
 });

@@ -65,7 +65,7 @@ import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
 import { isWaiverActive, waiverFor } from '../waivers.js';
-import { type Warning, warningFields } from '../warnings.js';
+import { type Warning, warningFields, withWarnings } from '../warnings.js';
 import { type KeyDeletionRisk, keyDeletionRisk, resourceKeyArns } from './key-deletion.js';
 import {
   describeLockDate,
@@ -77,6 +77,7 @@ import {
 } from './lock-risks.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
 import { type ResourceProblem, resourceProblems, stopsOnlyCopies } from './resource-problems.js';
+import { restoreWarnings } from './restore-tests.js';
 import {
   centralVaultFor,
   copiesToCentral,
@@ -165,10 +166,13 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
     return { findings, checks };
   }
   const risks = targetRisks(input);
+  const untested = restoreWarnings(desired, observed, now);
   const findings = observed.resources.flatMap((resource) => {
     if (isConfirmedGone(observed, resource)) return [];
     const verdict = judge(input, resource, risks);
-    return verdict ? [finding(input, resource.arn, history.get(resource.arn), resource.tags, verdict)] : [];
+    if (!verdict) return [];
+    const judged = finding(input, resource.arn, history.get(resource.arn), resource.tags, verdict);
+    return [withWarnings(judged, untested.get(resource.arn) ?? [])];
   });
   return { findings, checks };
 }

@@ -34,6 +34,8 @@ const EXECUTION_ORDER: readonly ActionKind[] = [
   'EnableAdvancedDynamoDbBackup',
   'CreateServiceLinkedRole',
   'CreateKmsGrant',
+  'CreateRestoreTestingPlan',
+  'CreateRestoreTestingSelection',
 ];
 
 /** Stable: actions of the same kind keep the order they were planned in. */

@@ -1,4 +1,5 @@
 import { backupGrantName, keysToGrant } from '../evaluate/key-access.js';
+import { restoreSelectionName, restoreTypesPresent } from '../evaluate/restore-tests.js';
 import {
   BACKUP_SERVICE_LINKED_ROLE,
   jobsPointingToServiceLinkedRole,
@@ -48,6 +49,7 @@ export function planTarget(desired: DesiredState, observed: ObservedTarget, now:
     ...planDynamoDbAdvanced(desired, observed),
     ...planKmsGrants(desired, observed),
     ...planServiceLinkedRole(desired, observed),
+    ...planRestoreTesting(desired, observed),
   ];
   return inExecutionOrder(
     steps.map(({ spec, accountId, target, reason, blocked }) => ({
@@ -184,4 +186,53 @@ function planServiceLinkedRole(desired: DesiredState, observed: ObservedTarget):
       reason: `${BACKUP_SERVICE_LINKED_ROLE} is missing in ${role.accountId} and job ${failed[0]?.jobId} failed for want of it.`,
     },
   ];
+}
+
+/**
+ * Additive only: a missing plan or selection is created, an existing one (whatever its settings, possibly
+ * a team's edit) is left alone. The tests restore recovery points of the policy vault; without the vault
+ * (created in the same run) there is nothing to test yet, so nothing is planned. Only configured types
+ * with tagged resources here get a selection (the config keeps their number within maxRestoresPerDay).
+ */
+function planRestoreTesting(desired: DesiredState, observed: ObservedTarget): Step[] {
+  const spec = desired.restoreTesting;
+  if (!spec || !observed.restoreTesting || observed.vault === null) return [];
+  const tested = restoreTypesPresent(desired, observed);
+  if (tested.length === 0) return [];
+  const plan = observed.restoreTesting.plan;
+  const planTarget = `${observed.accountId}/${observed.region} restore testing plan ${spec.planName}`;
+  const steps: Step[] = [];
+  if (plan === null) {
+    steps.push({
+      spec: {
+        kind: 'CreateRestoreTestingPlan',
+        planName: spec.planName,
+        schedule: spec.schedule,
+        windowDays: spec.windowDays,
+        vaultArn: observed.vault.arn,
+      },
+      target: planTarget,
+      reason: `No restore testing plan proves that the backups in ${desired.vault.name} restore.`,
+    });
+  }
+  const existing = new Set(observed.restoreTesting.selections.map((selection) => selection.name));
+  for (const resourceType of tested) {
+    const selectionName = restoreSelectionName(resourceType);
+    if (existing.has(selectionName)) continue;
+    steps.push({
+      spec: {
+        kind: 'CreateRestoreTestingSelection',
+        planName: spec.planName,
+        selectionName,
+        resourceType,
+        iamRoleArn: backupRoleArn(desired, observed.accountId),
+        tagKey: desired.selection.tagKey,
+        tagValue: desired.selection.tagValue,
+        metadataOverrides: spec.metadataOverrides[resourceType] ?? {},
+      },
+      target: `${planTarget} selection ${selectionName}`,
+      reason: `Tagged ${resourceType} resources are backed up here, but no restore test covers them.`,
+    });
+  }
+  return steps;
 }

@@ -1,8 +1,15 @@
-import type { DesiredState, ObservedOrganization, PlanSpec, TaggedResource } from '../model.js';
+import type {
+  DesiredState,
+  ObservedOrganization,
+  ObservedPolicy,
+  PlanSpec,
+  TaggedResource,
+} from '../model.js';
 import { resolveAttachTarget } from '../plan/plan-org.js';
 import { classifyArn } from '../resource-types.js';
 import { accountsInScope } from '../scope.js';
 import { matchSelection } from '../tags.js';
+import { parseEffectivePolicy } from './effective.js';
 
 /** A tagged resource and where it lives, as observers list it. */
 export interface LocatedResource extends TaggedResource {
@@ -90,6 +97,62 @@ export function coverageDropPercent(impact: PolicyImpact): number {
   return impact.coveredBefore === 0 ? 0 : (impact.lost.length / impact.coveredBefore) * 100;
 }
 
+/** What a config change would take away from the policy as it is deployed today. */
+export interface DeployedCoverageDrop {
+  /** Resources the deployed policy reaches today (the base of the share). */
+  readonly coveredBefore: number;
+  /** Resources it reaches that the new config would not, sorted. */
+  readonly lost: readonly string[];
+  readonly dropPercent: number;
+}
+
+/**
+ * The deployed side is read from the policy itself, not from an old config: the Regions and tag selections
+ * of its plans, and the roots, OUs and accounts it is attached to (excluded accounts are not attached, so
+ * they are not reached). The new side is the config about to be deployed.
+ */
+export function coverageDropFromDeployed(input: {
+  readonly deployed: ObservedPolicy;
+  readonly to: DesiredState;
+  readonly org: ObservedOrganization;
+  readonly resources: readonly LocatedResource[];
+}): DeployedCoverageDrop {
+  const { plans } = parseEffectivePolicy(input.deployed.content);
+  const reachedBefore = deployedPolicyReach(input.deployed, input.org).accounts;
+  const reachedAfter = accountsReached(input.to, input.org);
+  const coveredBefore = new Set<string>();
+  const lost = new Set<string>();
+  for (const resource of input.resources) {
+    if (!reachedBefore.has(resource.accountId) || !classifyArn(resource.arn).supported) continue;
+    const selected = plans.some(
+      (plan) =>
+        plan.regions.includes(resource.region) &&
+        plan.tagSelections.some((selection) => {
+          const value = resource.tags[selection.tagKey];
+          return value !== undefined && selection.tagValues.includes(value);
+        }),
+    );
+    if (!selected) continue;
+    coveredBefore.add(resource.arn);
+    if (coverageUnder(input.to, reachedAfter, resource) === null) lost.add(resource.arn);
+  }
+  const dropPercent = coveredBefore.size === 0 ? 0 : (lost.size / coveredBefore.size) * 100;
+  return { coveredBefore: coveredBefore.size, lost: [...lost].sort(), dropPercent };
+}
+
+/** Where a deployed policy reaches: the accounts under its targets, its plans' Regions and tag keys. */
+export function deployedPolicyReach(
+  deployed: ObservedPolicy,
+  org: ObservedOrganization,
+): { accounts: ReadonlySet<string>; regions: string[]; tagKeys: string[] } {
+  const { plans } = parseEffectivePolicy(deployed.content);
+  return {
+    accounts: accountsUnder(new Set(deployed.targets), org),
+    regions: [...new Set(plans.flatMap((plan) => plan.regions))].sort(),
+    tagKeys: [...new Set(plans.flatMap((plan) => plan.tagSelections.map((selection) => selection.tagKey)))],
+  };
+}
+
 /** The terms a config would back a resource up under, or null when the config would not select it. */
 export function coverageUnder(
   desired: DesiredState,
@@ -119,9 +182,18 @@ export function accountsReached(desired: DesiredState, org: ObservedOrganization
     const id = resolveAttachTarget(entry, org, existing);
     if (id !== null) targets.add(id);
   }
+  return accountsUnder(targets, org, accountsInScope(org.accounts, desired));
+}
+
+/** Accounts at or below one of `targets` (root, OU or account ids). */
+function accountsUnder(
+  targets: ReadonlySet<string>,
+  org: ObservedOrganization,
+  accounts: readonly ObservedOrganization['accounts'][number][] = org.accounts,
+): ReadonlySet<string> {
   const parentOf = new Map(org.ous.map((ou) => [ou.id, ou.parentId]));
   const reached = new Set<string>();
-  for (const account of accountsInScope(org.accounts, desired)) {
+  for (const account of accounts) {
     let node: string | undefined = account.id;
     // Walk up to the root; the depth of an organization is bounded (5 OU levels), the guard is for cycles.
     for (let depth = 0; node !== undefined && depth < 16; depth += 1) {

@@ -31,6 +31,14 @@ export interface ObservedReadiness {
   readonly serviceControlPolicies: Readable<readonly ObservedPolicyOfType[]>;
   /** The member role assumed in a sample of accounts. */
   readonly memberProbes: readonly ReachabilityProbe[];
+  /**
+   * The Regions enabled (by default or by opting in) in the management account and each sampled member
+   * account the member role reached.
+   */
+  readonly enabledRegions: readonly {
+    readonly accountId: string;
+    readonly regions: Readable<readonly string[]>;
+  }[];
   /** null: the config names no central vault. */
   readonly centralVault: Readable<{ readonly exists: boolean; readonly vaultType: string | null }> | null;
 }

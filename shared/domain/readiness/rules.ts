@@ -200,6 +200,69 @@ export const READINESS_RULES: readonly ((input: ReadinessInput) => ReadinessItem
     );
   },
 
+  /**
+   * Opt-in Regions (those launched after March 2019) are off in an account until someone enables them; an
+   * account cannot be backed up, or even read, in a Region that is off there
+   * (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html).
+   */
+  function regionsEnabled({ desired, readiness }) {
+    const id = 'REGIONS_ENABLED';
+    const items: ReadinessItem[] = [];
+    for (const { accountId, regions } of readiness.enabledRegions) {
+      if (!regions.ok) {
+        items.push(
+          item(
+            id,
+            'WARN',
+            `Could not list the Regions enabled in account ${accountId} (${regions.error}).`,
+            'Allow account:ListRegions to the management account and the member role.',
+          ),
+        );
+        continue;
+      }
+      const off = (wanted: readonly string[]) => wanted.filter((region) => !regions.value.includes(region));
+      const policyOff = off(desired.regions);
+      const scanOff = off(desired.scanRegions ?? []);
+      if (policyOff.length > 0) {
+        items.push(
+          item(
+            id,
+            'FAIL',
+            `Account ${accountId}: policy Region${policyOff.length === 1 ? '' : 's'} ${policyOff.join(', ')} ${policyOff.length === 1 ? 'is' : 'are'} not enabled, so nothing there is backed up or checked.`,
+            'Enable the Region in the account (Account settings → AWS Regions, or account:EnableRegion), or remove it from regions.',
+          ),
+        );
+      }
+      if (scanOff.length > 0) {
+        items.push(
+          item(
+            id,
+            'WARN',
+            `Account ${accountId}: scanned Region${scanOff.length === 1 ? '' : 's'} ${scanOff.join(', ')} ${scanOff.length === 1 ? 'is' : 'are'} not enabled and cannot be scanned.`,
+            'Enable the Region, or remove it from scanRegions.',
+          ),
+        );
+      }
+    }
+    if (items.length > 0) return items;
+    const accounts = readiness.enabledRegions.length;
+    return accounts === 0
+      ? [
+          item(
+            id,
+            'WARN',
+            'No account was read for its enabled Regions.',
+            'Run the doctor with the management account.',
+          ),
+        ]
+      : [
+          pass(
+            id,
+            `Every configured Region is enabled in the ${accounts} account${accounts === 1 ? '' : 's'} read.`,
+          ),
+        ];
+  },
+
   function keyDeletionGuard({ readiness }) {
     return scpGuard(
       readiness,

@@ -28,6 +28,30 @@ import {
 const central = { accountId: CENTRAL_ACCOUNT, region: HOME_REGION };
 const withForwarding = desiredState({ eventForwarding: EVENT_FORWARDING });
 const plain = desiredState();
+const restoreTesting = desiredState({
+  restoreTesting: {
+    planName: 'orgbackup_restore_tests',
+    schedule: 'cron(0 5 ? * * *)',
+    resourceTypes: ['EBS'],
+    windowDays: 30,
+    maxRestoresPerDay: 10,
+    metadataOverrides: {},
+  },
+});
+const volumeToTest = (testing: NonNullable<Parameters<typeof compliantTarget>[2]>['restoreTesting']) =>
+  compliantTarget(restoreTesting, undefined, {
+    resources: [selectedResource(restoreTesting, ebsVolumeArn())],
+    ...(testing ? { restoreTesting: testing } : {}),
+  });
+const ebsSelection = {
+  planName: 'orgbackup_restore_tests',
+  selectionName: 'orgbackup_EBS',
+  resourceType: 'EBS',
+  iamRoleArn: `arn:aws:iam::${MEMBER_ACCOUNT}:role/OrgBackupRole`,
+  tagKey: 'BackupEnabled',
+  tagValue: 'True',
+  metadataOverrides: {},
+};
 const withLock = desiredState({
   vault: { ...plain.vault, lock: { mode: 'governance', minRetentionDays: 7, maxRetentionDays: 365 } },
 });
@@ -213,6 +237,46 @@ const rows: Row[] = [
     },
     spec: { serviceName: 'backup.amazonaws.com' },
     at: CENTRAL_ACCOUNT,
+  },
+  {
+    kind: 'CreateRestoreTestingPlan',
+    why: 'restoreTesting is configured and no plan restores the backups of this account and Region',
+    plan: () =>
+      planTarget(
+        restoreTesting,
+        volumeToTest({ plan: null, selections: [], serviceLinkedRole: false, jobs: [] }),
+        NOW,
+      ),
+    spec: {
+      planName: 'orgbackup_restore_tests',
+      schedule: 'cron(0 5 ? * * *)',
+      windowDays: 30,
+      vaultArn: `arn:aws:backup:${HOME_REGION}:${MEMBER_ACCOUNT}:backup-vault:${restoreTesting.vault.name}`,
+    },
+    at: MEMBER_ACCOUNT,
+    planned: ['CreateRestoreTestingPlan', 'CreateRestoreTestingSelection'],
+  },
+  {
+    kind: 'CreateRestoreTestingSelection',
+    why: 'the plan exists, but no selection restores the tagged EBS volumes',
+    plan: () =>
+      planTarget(
+        restoreTesting,
+        volumeToTest({
+          plan: {
+            name: 'orgbackup_restore_tests',
+            arn: 'arn:plan',
+            schedule: 'cron(0 5 ? * * *)',
+            lastRun: null,
+          },
+          selections: [],
+          serviceLinkedRole: true,
+          jobs: [],
+        }),
+        NOW,
+      ),
+    spec: ebsSelection,
+    at: MEMBER_ACCOUNT,
   },
 ];
 

@@ -11,9 +11,11 @@ import {
   CENTRAL_VAULT,
   DAILY_PLAN,
   desiredState,
+  HOME_REGION,
   MANAGEMENT_ACCOUNT,
   MEMBER_ACCOUNT,
   ORG_ID,
+  OTHER_REGION,
   ROOT_ID,
 } from '../fixtures/desired.js';
 
@@ -55,6 +57,9 @@ const ready: ObservedReadiness = {
   backupPolicies: { ok: true, value: [] },
   serviceControlPolicies: { ok: true, value: [DENY_BOTH] },
   memberProbes: [{ accountId: MEMBER_ACCOUNT, reachable: true, error: null }],
+  enabledRegions: [
+    { accountId: MEMBER_ACCOUNT, regions: { ok: true, value: [HOME_REGION, OTHER_REGION, 'us-east-1'] } },
+  ],
   centralVault: { ok: true, value: { exists: true, vaultType: 'LOGICALLY_AIR_GAPPED_BACKUP_VAULT' } },
 };
 const withCentral = desiredState({
@@ -171,6 +176,30 @@ describe('assessReadiness', () => {
       },
       id: 'MEMBER_ROLE',
       expected: ['FAIL', 'FAIL'],
+    },
+    {
+      reason: 'a policy Region that is off in an account: nothing there is backed up',
+      readiness: {
+        enabledRegions: [{ accountId: MEMBER_ACCOUNT, regions: { ok: true, value: [HOME_REGION] } }],
+      },
+      id: 'REGIONS_ENABLED',
+      expected: ['FAIL'],
+    },
+    {
+      reason: 'a scan-only Region that is off cannot be scanned, backups are not affected',
+      desired: { ...withCentral, scanRegions: ['ap-east-1'] },
+      id: 'REGIONS_ENABLED',
+      expected: ['WARN'],
+    },
+    {
+      reason: 'enabled Regions that cannot be listed are reported, not guessed',
+      readiness: {
+        enabledRegions: [
+          { accountId: MEMBER_ACCOUNT, regions: { ok: false, error: 'AccessDeniedException: no' } },
+        ],
+      },
+      id: 'REGIONS_ENABLED',
+      expected: ['WARN'],
     },
     {
       reason: 'an SCP that is not attached anywhere guards nothing',
