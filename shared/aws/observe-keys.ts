@@ -1,6 +1,6 @@
 import { DescribeKeyCommand, type KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { resourceKeyArnsOf } from '../domain/evaluate/key-deletion.js';
-import { classifyJobFailure, isJobFailure } from '../domain/job-messages.js';
+import { isJobFailure, kmsKeyNamedIn } from '../domain/job-messages.js';
 import type { JobOutcome, ObservedKey, ObservedVault, ResourceDetails } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { type Call, callSite, listAll, unlessUnreadable } from './observe-reads.js';
@@ -27,7 +27,7 @@ export function keysOfInterest(
   }
   for (const job of jobs) {
     if (!isJobFailure(job)) continue;
-    const { keyArn } = classifyJobFailure(job);
+    const keyArn = kmsKeyNamedIn(job.statusMessage);
     if (keyArn && !keys.has(keyArn)) keys.set(keyArn, 'resource');
   }
   return keys;
