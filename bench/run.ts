@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
 import { type DashboardLoadRow, measureDashboardLoad } from './dashboard-load.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
@@ -12,6 +13,7 @@ import { type DomainThroughputRow, domainThroughputTable } from './domain-throug
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
 import { type ReadCostRow, readCostTable, sizeIndependentReads } from './read-cost.js';
 import { reportLatencySection, reportLatencyTable } from './report-latency.js';
+import { measureSweepScale, SCALE_RESOURCES_PER_TARGET, sweepScaleTable } from './sweep-scale.js';
 import { type SweepThroughputRow, sweepThroughputTable } from './sweep-throughput.js';
 
 const RESULTS_FILE = 'bench/results.md';
@@ -23,6 +25,10 @@ const REPORT_LATENCY_HEADING = '## Report API latency (DynamoDB Local)';
  * 56 MB package once, so the default run keeps the section from the last such run instead).
  */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'sweep') {
+    await sweepCommand(process.argv.slice(3));
+    return;
+  }
   if (process.argv[2] === 'report-latency') {
     const section = reportLatencySection(await reportLatencyTable([10_000, 100_000]));
     const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '# Benchmarks\n';
@@ -73,6 +79,43 @@ async function main(): Promise<void> {
   process.stdout.write(`${report}\n`);
   writeFileSync(RESULTS_FILE, `${report}\n`);
   progress(`wrote ${RESULTS_FILE}`);
+}
+
+/**
+ * `npm run bench -- sweep --accounts N --regions R [--resources K] [--rates X|none] [--organizations
+ * organization|caller] [--json]`: one sweep at scale; with --json exactly one JSON object on stdout.
+ */
+async function sweepCommand(args: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      accounts: { type: 'string', default: '100' },
+      regions: { type: 'string', default: '4' },
+      resources: { type: 'string', default: String(SCALE_RESOURCES_PER_TARGET) },
+      rates: { type: 'string', default: '1' },
+      organizations: { type: 'string', default: 'organization' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const count = (name: string, text: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+    return value;
+  };
+  const scope = values.organizations;
+  if (scope !== 'organization' && scope !== 'caller') {
+    throw new Error('--organizations must be "organization" or "caller"');
+  }
+  const rateScale = values.rates === 'none' ? null : Number(values.rates);
+  if (rateScale !== null && !(rateScale > 0)) throw new Error('--rates must be a positive number or "none"');
+  const result = await measureSweepScale({
+    accounts: count('accounts', values.accounts),
+    regions: count('regions', values.regions),
+    resourcesPerTarget: count('resources', values.resources),
+    rateScale,
+    organizationsScope: scope,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${sweepScaleTable([result])}\n`);
 }
 
 /** A section of the current results file, from its heading to the next `## ` heading ('' when absent). */
