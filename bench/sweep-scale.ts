@@ -57,7 +57,10 @@ export interface SweepScaleResult {
   readonly callsByOperation: Readonly<Record<string, number>>;
   readonly throttlesByOperation: Readonly<Record<string, number>>;
   readonly reconcileInvocations: number;
-  readonly storeRequests: number;
+  /** DynamoDB requests of the measured sweep: all, reads (Get, Query, Scan, BatchGet), items written. */
+  readonly store: { readonly requests: number; readonly readRequests: number; readonly writeItems: number };
+  /** Simulated seconds of all fan-out reconciles together (what Lambda bills as duration). */
+  readonly targetSecondsTotal: number;
   readonly planted: PlantedProblems;
 }
 
@@ -82,7 +85,7 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
     invocationMs: INVOCATION_MS,
     coldStartMs: COLD_START_MS,
   });
-  let storeRequests = 0;
+  const store = { requests: 0, readRequests: 0, writeItems: 0 };
   const harness = await SandboxHarness.start({
     world,
     config: scaleConfig(options.regions),
@@ -90,8 +93,13 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
     timing,
   });
   harness.findingsTable.client.middlewareStack.add(
-    (next) => (args) => {
-      storeRequests += 1;
+    (next, context) => (args) => {
+      store.requests += 1;
+      const input = args.input as { RequestItems?: Record<string, readonly unknown[]> };
+      if (context.commandName === 'BatchWriteItemCommand') {
+        for (const items of Object.values(input.RequestItems ?? {})) store.writeItems += items.length;
+      } else if (/^(Put|Update|Delete)Item/.test(context.commandName ?? '')) store.writeItems += 1;
+      else store.readRequests += 1;
       return next(args);
     },
     { step: 'initialize', name: 'benchCountStoreRequests' },
@@ -105,7 +113,7 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
       harness.sim.advanceBy(HOUR_MS);
       harness.sim.drainCentralBusEvents();
       harness.sim.resetCounters();
-      storeRequests = 0;
+      Object.assign(store, { requests: 0, readRequests: 0, writeItems: 0 });
       const throttlesBefore = timing.throttles;
       const timingsBefore = timing.targetTimings().length;
       const measured = await timedSweep(harness, timing);
@@ -154,7 +162,8 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
       callsByOperation: counts.byOperation,
       throttlesByOperation: timing.throttlesByOperation(),
       reconcileInvocations: targets + 1,
-      storeRequests,
+      store: { ...store },
+      targetSecondsTotal: round(fanOut.reduce((sum, t) => sum + (t.endMs - t.startMs), 0) / 1000, 1),
       planted,
     };
   } finally {
