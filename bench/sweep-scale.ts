@@ -18,9 +18,9 @@ export const SCALE_RESOURCES_PER_TARGET = 10;
  */
 const REGION_CONCURRENCY = 1000;
 /** Simulated ms to start one Map item (child Express workflow plus a warm Lambda invoke). Assumed. */
-const INVOCATION_MS = 60;
+export const INVOCATION_MS = 60;
 /** Extra simulated ms for the first invocation of each concurrent slot (cold container). Assumed. */
-const COLD_START_MS = 1000;
+export const COLD_START_MS = 1000;
 
 export interface SweepScaleOptions {
   readonly accounts: number;
