@@ -13,7 +13,7 @@ const GAPS: readonly { status: ResourceStatus; reasons: ReasonCode[] }[] = [
   { status: 'STALE', reasons: ['RECOVERY_POINT_STALE'] },
 ];
 
-/** The requests the dashboard makes to show its first view (see dashboard/app.ts `start`). */
+/** The requests the dashboard makes to show its first view (see dashboard/app/index.ts `start`). */
 const FIRST_VIEW = [
   ['/summary', {}],
   ['/runs', { limit: '100' }],
@@ -81,6 +81,7 @@ function finding(accountId: string, region: string, index: number): ResourceFind
     status: gap?.status ?? 'PROTECTED',
     reasons: gap?.reasons ?? [],
     detail: gap ? 'A gap planted by the benchmark.' : 'Backed up by the policy.',
+    warnings: [],
     lastBackupTime: gap ? null : '2026-03-04T05:00:00.000Z',
     lastCopyTime: null,
     expectedBy: null,

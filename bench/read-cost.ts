@@ -6,13 +6,15 @@ import { BENCH_START, benchConfig, benchWorld, memberAccountId } from './worlds.
 const REGION = 'eu-west-1';
 const HOUR_MS = 3_600_000;
 
-/** Maximum page sizes the observer asks for (Tagging 100, Backup's lists 1000). */
+/** Maximum page sizes the observer asks for (Tagging 100, Backup's lists 1000, EC2 volumes 500, RDS 100). */
 const PAGED_READS = {
   GetResources: 100,
   ListProtectedResources: 1000,
   ListBackupJobs: 1000,
   ListCopyJobs: 1000,
   ListRecoveryPointsByBackupVault: 1000,
+  DescribeVolumes: 500,
+  DescribeDBInstances: 100,
 } as const;
 type PagedRead = keyof typeof PAGED_READS;
 
@@ -25,7 +27,7 @@ export interface ReadCostRow {
   /** Every read of one observation of the target, by operation (all with the member's credentials). */
   readonly targetReads: Readonly<Record<string, number>>;
   readonly targetCalls: number;
-  /** Items each paged read had to list: resources, protected resources, backup jobs, copy jobs. */
+  /** Items each paged read had to list: resources, protected resources, jobs, recovery points, volumes, databases. */
   readonly listed: Readonly<Record<PagedRead, number>>;
   readonly fixedCalls: number;
   readonly lowerBound: number;
@@ -58,6 +60,9 @@ export function sizeIndependentReads(reads: Readonly<Record<string, number>>): R
 function fixedCallsOf(reads: Readonly<Record<string, number>>): number {
   return Object.values(sizeIndependentReads(reads)).reduce((sum, count) => sum + count, 0);
 }
+
+const detailsOf = (details: Readonly<Record<string, unknown>>, arn: RegExp) =>
+  Object.keys(details).filter((key) => arn.test(key)).length;
 
 /** Call counts are keyed `service:Operation`. */
 function operationName(key: string): string {
@@ -116,6 +121,9 @@ export async function measureReadCost(resources: number): Promise<Omit<ReadCostR
         ListBackupJobs: observed.jobs.filter((job) => job.kind === 'BACKUP').length,
         ListCopyJobs: observed.jobs.filter((job) => job.kind === 'COPY').length,
         ListRecoveryPointsByBackupVault: observed.vaultRecoveryPoints.length,
+        // At least the tagged volumes and instances (one root volume each), and the tagged databases.
+        DescribeVolumes: detailsOf(observed.resourceDetails, /:ec2:/),
+        DescribeDBInstances: detailsOf(observed.resourceDetails, /:rds:[^:]+:\d+:db:/),
       },
       fixedCalls: fixedCallsOf(targetReads),
     };

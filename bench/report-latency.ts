@@ -48,6 +48,7 @@ function findingOf(account: string, region: string, n: number): ResourceFinding 
     status,
     reasons: status === 'PROTECTED' ? [] : status === 'UNPROTECTED' ? ['TAG_VALUE_MISMATCH'] : ['JOB_FAILED'],
     detail: `The volume is ${status.toLowerCase()}.`,
+    warnings: [],
     lastBackupTime: '2026-03-04T05:10:00.000Z',
     lastCopyTime: null,
     expectedBy: null,

@@ -17,7 +17,7 @@ export function parseEndpoint(text: string): URL | undefined {
  */
 export function signingFor(
   endpoint: URL,
-  options: { readonly sign?: boolean; readonly apiRegion?: string },
+  options: { readonly sign?: boolean | undefined; readonly apiRegion?: string | undefined },
 ): Signing | undefined | string {
   if (!options.sign && isLoopback(endpoint)) return undefined;
   const region = options.apiRegion ?? apiGatewayRegion(endpoint.hostname);

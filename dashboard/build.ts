@@ -20,7 +20,7 @@ export function cspHash(text: string): string {
  */
 export async function buildDashboardPage(): Promise<{ html: string; csp: string }> {
   const bundle = await build({
-    entryPoints: [join(here, 'app.ts')],
+    entryPoints: [join(here, 'app', 'index.ts')],
     bundle: true,
     minify: true,
     format: 'iife',

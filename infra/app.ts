@@ -1,5 +1,5 @@
 import { relative } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type Environment, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ControllerError } from '../shared/domain/errors.js';
 import { OrgBackupControllerStack } from './controller-stack.js';
@@ -37,7 +37,7 @@ function main(): void {
 
   const memberNames = memberBaselineNames(config);
   const main = new OrgBackupControllerStack(app, 'OrgBackupController', {
-    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+    env: cliEnvironment(),
     config,
     ...(organizationId ? { organizationId } : {}),
     ...(targets.unresolved.length === 0
@@ -60,6 +60,12 @@ function main(): void {
   });
   addForwardingStacks(app, main, config.regions, memberNames);
   app.synth();
+}
+
+/** The account and Region the CDK CLI resolved from the user's credentials, when it resolved them. */
+function cliEnvironment(): Environment {
+  const { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region } = process.env;
+  return { ...(account ? { account } : {}), ...(region ? { region } : {}) };
 }
 
 try {

@@ -9,6 +9,7 @@ import {
   type CfnResource,
   DefaultStackSynthesizer,
   Fn,
+  type IStackSynthesizer,
   Stack,
   type StackProps,
   Validations,
@@ -77,7 +78,9 @@ export class MemberBaselineStack extends Stack {
   constructor(scope: Construct, id: string, props: MemberBaselineStackProps) {
     super(scope, id, {
       ...props,
-      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+      // DefaultStackSynthesizer.bootstrapQualifier is `string | undefined` where IStackSynthesizer has it optional,
+      // which exactOptionalPropertyTypes rejects although the class implements the interface.
+      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) as IStackSynthesizer,
       analyticsReporting: false,
       description:
         'org-backup-controller member baseline: controller execution role, AWS Backup role, event forwarding',

@@ -7,7 +7,7 @@ import { AnyPrincipal, type CfnRole, PolicyStatement, ServicePrincipal } from 'a
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import {
   LambdaInvoke as ScheduleLambdaInvoke,
@@ -237,7 +237,9 @@ export class OrganizationBackupController extends Construct {
         conditions: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
       }),
     );
-    this.eventBus = bus;
+    // aws-cdk-lib declares EventBus.eventSourceName as `string | undefined` where IEventBus has it optional, which
+    // exactOptionalPropertyTypes rejects although the class implements the interface.
+    this.eventBus = bus as IEventBus;
 
     const sweepBucket = new Bucket(this, 'SweepTargets', {
       encryption: BucketEncryption.S3_MANAGED,
@@ -403,7 +405,8 @@ export class OrganizationBackupController extends Construct {
       sweepFunction: sweepFn.function,
       reconcileFunction: reconcile.function,
       notifyFunction: notify.function,
-      targetsBucket: sweepBucket,
+      // Bucket.isWebsite is `boolean | undefined` where IBucket has it optional, as with the event bus above.
+      targetsBucket: sweepBucket as IBucket,
       maxConcurrency: props.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY,
       logRetention,
     });

@@ -6,7 +6,6 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
-  RequestValidator,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import { ArnPrincipal, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -69,8 +68,7 @@ export class ReportApi extends Construct {
       ...(props.readers.length > 0 ? { policy: readersPolicy(props.readers, props.organizationId) } : {}),
       defaultIntegration: new LambdaIntegration(props.handler, { proxy: true }),
     });
-    const validator = new RequestValidator(this, 'Validator', {
-      restApi: this.api,
+    const validator = this.api.addRequestValidator('Validator', {
       validateRequestParameters: true,
       validateRequestBody: true,
     });

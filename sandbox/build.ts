@@ -204,7 +204,10 @@ function addRegion(state: SimState, accountId: string, region: string, spec: Wor
   for (const resource of spec.resources) {
     state.resources.set(
       resource.arn,
-      newResource(resource.arn, accountId, region, resource.tags, resource.kmsKeyArn, resource.resourceType),
+      newResource(resource.arn, accountId, region, resource.tags, resource.kmsKeyArn, resource.resourceType, {
+        ...(resource.versioning === undefined ? {} : { versioning: resource.versioning }),
+        ...(resource.fileSystemType === undefined ? {} : { fileSystemType: resource.fileSystemType }),
+      }),
     );
   }
   for (const plan of spec.plans) regionState.localPlans.push(teamPlan(plan, accountId, region));

@@ -62,7 +62,7 @@ export function createSandboxPlugin(
   let requests = 0;
   const attempts = new WeakMap<object, number>();
   const answer = async (context: HandlerExecutionContext) => {
-    const smithy = (context as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
+    const smithy = (context as unknown as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
     const scheme = smithy.selectedHttpAuthScheme;
     const attempt = (attempts.get(context) ?? 0) + 1;
     attempts.set(context, attempt);

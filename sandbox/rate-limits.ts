@@ -29,6 +29,16 @@ export const SERVICE_RATE_LIMITS: Readonly<Record<ServiceName, RateLimit>> = {
   sns: { perSecond: 100, burst: 200, scope: 'account-region', source: 'assumed' },
   secretsmanager: { perSecond: 50, burst: 100, scope: 'account-region', source: 'assumed' },
   cloudtrail: { perSecond: 5, burst: 10, scope: 'account-region', source: 'assumed' },
+  ec2: {
+    perSecond: 20,
+    burst: 100,
+    scope: 'account-region',
+    source:
+      'non-mutating actions: bucket 100, refill 20/s, https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html',
+  },
+  rds: { perSecond: 10, burst: 20, scope: 'account-region', source: 'assumed' },
+  fsx: { perSecond: 10, burst: 20, scope: 'account-region', source: 'assumed' },
+  s3: { perSecond: 100, burst: 200, scope: 'account-region', source: 'assumed' },
 };
 
 /** Operations whose rate differs from their service's default (`service:Operation`). */

@@ -17,7 +17,7 @@ export interface SandboxOptions {
   readonly sweepEveryMinutes?: number;
   readonly log?: Log;
   /** Called after every sweep, e.g. to draw a progress bar. */
-  readonly onSweep?: (progress: SweepProgress) => void;
+  readonly onSweep?: ((progress: SweepProgress) => void) | undefined;
   /** Extra setup on the simulation before the clock starts (faults, tests). */
   readonly prepare?: (sim: SimulatedOrganization) => void;
   /** Wall-clock delay before each SDK retry; by default the backoff is spent on the simulated clock. */

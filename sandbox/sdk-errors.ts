@@ -1,10 +1,14 @@
 import * as backup from '@aws-sdk/client-backup';
 import * as cloudtrail from '@aws-sdk/client-cloudtrail';
+import * as ec2 from '@aws-sdk/client-ec2';
 import * as eventbridge from '@aws-sdk/client-eventbridge';
+import * as fsx from '@aws-sdk/client-fsx';
 import * as iam from '@aws-sdk/client-iam';
 import * as kms from '@aws-sdk/client-kms';
 import * as organizations from '@aws-sdk/client-organizations';
+import * as rds from '@aws-sdk/client-rds';
 import * as tagging from '@aws-sdk/client-resource-groups-tagging-api';
+import * as s3 from '@aws-sdk/client-s3';
 import * as secretsmanager from '@aws-sdk/client-secrets-manager';
 import * as sns from '@aws-sdk/client-sns';
 import * as sts from '@aws-sdk/client-sts';
@@ -26,7 +30,11 @@ export type ServiceName =
   | 'events'
   | 'sns'
   | 'secretsmanager'
-  | 'cloudtrail';
+  | 'cloudtrail'
+  | 'ec2'
+  | 'rds'
+  | 'fsx'
+  | 's3';
 
 type ExceptionBase = new (options: {
   name: string;
@@ -97,6 +105,20 @@ const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = {
     base: cloudtrail.CloudTrailServiceException,
     throttlingCode: 'ThrottlingException',
   },
+  ec2: {
+    clientName: 'EC2Client',
+    exports: ec2,
+    base: ec2.EC2ServiceException,
+    throttlingCode: 'RequestLimitExceeded',
+  },
+  rds: { clientName: 'RDSClient', exports: rds, base: rds.RDSServiceException, throttlingCode: 'Throttling' },
+  fsx: {
+    clientName: 'FSxClient',
+    exports: fsx,
+    base: fsx.FSxServiceException,
+    throttlingCode: 'ThrottlingException',
+  },
+  s3: { clientName: 'S3Client', exports: s3, base: s3.S3ServiceException, throttlingCode: 'SlowDown' },
 };
 
 export function serviceOfClient(clientName: string): ServiceName | undefined {

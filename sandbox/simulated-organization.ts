@@ -18,11 +18,15 @@ import { createSandboxPlugin, type SandboxRequest } from './plugin.js';
 import { type ServiceName, serviceError, serviceOfClient, throttlingError } from './sdk-errors.js';
 import { backupHandlers } from './services/backup.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
+import { ec2Handlers } from './services/ec2.js';
 import { eventBridgeHandlers } from './services/eventbridge.js';
+import { fsxHandlers } from './services/fsx.js';
 import { iamHandlers } from './services/iam.js';
 import { kmsHandlers } from './services/kms.js';
 import { secretsHandlers, snsHandlers } from './services/notifications.js';
 import { organizationsHandlers } from './services/organizations.js';
+import { rdsHandlers } from './services/rds.js';
+import { s3Handlers } from './services/s3.js';
 import { slackWebhookFetch } from './services/slack-webhook.js';
 import { stsHandlers } from './services/sts.js';
 import { taggingHandlers } from './services/tagging.js';
@@ -54,6 +58,10 @@ const HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
   sns: snsHandlers,
   secretsmanager: secretsHandlers,
   cloudtrail: cloudTrailHandlers,
+  ec2: ec2Handlers,
+  rds: rdsHandlers,
+  fsx: fsxHandlers,
+  s3: s3Handlers,
 };
 
 /** A command the sandbox does not simulate: a gap in the sandbox, not an AWS error. */

@@ -42,17 +42,21 @@ export interface SimResource {
   /** AWS Backup resource type, or null when Backup cannot protect it. */
   readonly resourceType: string | null;
   tags: Record<string, string>;
-  readonly kmsKeyArn?: string;
+  readonly kmsKeyArn?: string | undefined;
+  /** S3 buckets: versioning on (AWS Backup needs it). */
+  readonly versioning: boolean;
+  /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
+  readonly fileSystemType?: string | undefined;
   everTagged: boolean;
   tagVersion: number;
   deleted: boolean;
 }
 
 export interface SimLock {
-  minRetentionDays?: number;
-  maxRetentionDays?: number;
+  minRetentionDays?: number | undefined;
+  maxRetentionDays?: number | undefined;
   /** Absent: governance mode (changeable forever). */
-  lockDate?: Date;
+  lockDate?: Date | undefined;
 }
 
 export interface SimRecoveryPoint {
@@ -80,16 +84,16 @@ export interface SimVault {
   readonly encryptionKeyArn: string;
   readonly encryptionKeyType: 'AWS_OWNED_KMS_KEY' | 'CUSTOMER_MANAGED_KMS_KEY';
   readonly creationDate: Date;
-  readonly creatorRequestId?: string;
-  lock?: SimLock;
-  accessPolicy?: string;
+  readonly creatorRequestId?: string | undefined;
+  lock?: SimLock | undefined;
+  accessPolicy?: string | undefined;
   readonly recoveryPoints: SimRecoveryPoint[];
 }
 
 export interface SimGrant {
   readonly grantId: string;
   readonly grantToken: string;
-  readonly name?: string;
+  readonly name?: string | undefined;
   readonly granteePrincipal: string;
   readonly operations: string[];
   readonly creationDate: Date;
@@ -103,7 +107,7 @@ export interface SimKey {
   state: 'Enabled' | 'Disabled' | 'PendingDeletion';
   readonly manager: 'AWS' | 'CUSTOMER';
   readonly creationDate: Date;
-  deletionDate?: Date;
+  deletionDate?: Date | undefined;
   readonly grants: SimGrant[];
   /** false: the key policy refuses the backup role, so only a grant lets the role use the key. */
   readonly allowsBackupRole: boolean;
@@ -112,9 +116,9 @@ export interface SimKey {
 export interface SimEventTarget {
   readonly Id: string;
   readonly Arn: string;
-  readonly RoleArn?: string;
-  readonly Input?: string;
-  readonly InputPath?: string;
+  readonly RoleArn?: string | undefined;
+  readonly Input?: string | undefined;
+  readonly InputPath?: string | undefined;
   readonly InputTransformer?: unknown;
 }
 
@@ -123,7 +127,7 @@ export interface SimEventRule {
   readonly arn: string;
   eventPattern: string;
   state: 'ENABLED' | 'DISABLED';
-  description?: string;
+  description?: string | undefined;
   readonly targets: Map<string, SimEventTarget>;
 }
 
@@ -150,7 +154,7 @@ export interface SimBackupJob {
   readonly vaultArn: string;
   readonly iamRoleArn: string;
   /** Absent for on-demand backups, which no plan made. */
-  readonly createdBy?: JobOrigin;
+  readonly createdBy?: JobOrigin | undefined;
   /** `SUCCESS` on success; an AWS category such as `AccessDenied` otherwise (also "completed with issues"). */
   messageCategory?: string;
   readonly creationDate: Date;
@@ -159,7 +163,7 @@ export interface SimBackupJob {
   readonly deleteAfterDays: number | null;
   readonly copyActions: readonly CopyActionSpec[];
   state: BackupJobState;
-  statusMessage?: string;
+  statusMessage?: string | undefined;
   completionDate?: Date;
   recoveryPointArn?: string;
   backupSizeInBytes: number;
@@ -183,12 +187,12 @@ export interface SimCopyJob {
   readonly deleteAfterDays: number | null;
   readonly iamRoleArn: string;
   /** Absent for on-demand backups, which no plan made. */
-  readonly createdBy?: JobOrigin;
+  readonly createdBy?: JobOrigin | undefined;
   readonly createdByBackupJobId: string;
   messageCategory?: string;
   readonly creationDate: Date;
   state: CopyJobState;
-  statusMessage?: string;
+  statusMessage?: string | undefined;
   completionDate?: Date;
   destinationRecoveryPointArn?: string;
   readonly backupSizeInBytes: number;
@@ -276,7 +280,7 @@ export interface SnsMessage {
   readonly at: Date;
   readonly fromAccount: string;
   readonly topicArn: string;
-  readonly subject?: string;
+  readonly subject?: string | undefined;
   readonly message: string;
 }
 
@@ -312,7 +316,7 @@ export class SimState {
   readonly slackPosts: { readonly at: Date; readonly body: string }[] = [];
   /** Posts the Slack webhook still answers with an error (tests of retries and redaction). */
   slackFailures: { status: number; retryAfterSeconds?: number }[] = [];
-  readonly memberRoleName?: string;
+  readonly memberRoleName?: string | undefined;
   /** The execution role the deployed controller's member baseline creates (set when a controller is deployed). */
   deployedMemberRoleName?: string;
   private readonly counters = new Map<string, number>();
@@ -321,8 +325,8 @@ export class SimState {
     start: Date;
     seed: number | string;
     organization: SimOrganizationState;
-    memberRoleName?: string;
-    centralBusArn?: string;
+    memberRoleName?: string | undefined;
+    centralBusArn?: string | undefined;
   }) {
     this.now = options.start;
     this.rng = new Rng(options.seed);

@@ -199,6 +199,7 @@ export function newResource(
   tags: Record<string, string>,
   kmsKeyArn: string | undefined,
   resourceType: string | undefined,
+  settings: { readonly versioning?: boolean; readonly fileSystemType?: string } = {},
 ): SimResource {
   return {
     arn,
@@ -207,6 +208,8 @@ export function newResource(
     resourceType: resourceType ?? backupResourceType(arn),
     tags: { ...tags },
     kmsKeyArn,
+    versioning: settings.versioning ?? true,
+    ...(settings.fileSystemType ? { fileSystemType: settings.fileSystemType } : {}),
     everTagged: Object.keys(tags).length > 0,
     tagVersion: Object.keys(tags).length > 0 ? 1 : 0,
     deleted: false,

@@ -21,6 +21,10 @@ export const DEFAULT_LATENCY_MS: Readonly<Record<ServiceName | 'dynamodb', numbe
   sns: 30,
   secretsmanager: 30,
   cloudtrail: 80,
+  ec2: 60,
+  rds: 60,
+  fsx: 60,
+  s3: 40,
   dynamodb: 8,
 };
 

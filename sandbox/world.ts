@@ -33,6 +33,10 @@ const ResourceSpec = z
     resourceType: z.string().optional(),
     /** EFS only: EFS automatic backups are on (daily, into aws/efs/automatic-backup-vault). */
     efsAutomaticBackup: z.boolean().optional(),
+    /** S3 only: false = versioning never enabled, so AWS Backup cannot back the bucket up. Default true. */
+    versioning: z.boolean().optional(),
+    /** FSx file systems only: the file system type (default WINDOWS). ONTAP volumes are backed up, not the file system. */
+    fileSystemType: z.enum(['ONTAP', 'WINDOWS', 'LUSTRE', 'OPENZFS']).optional(),
   })
   .strict();
 
@@ -147,8 +151,8 @@ const AccountSpec = z
 
 interface OuInput {
   name: string;
-  accounts?: string[];
-  ous?: OuInput[];
+  accounts?: string[] | undefined;
+  ous?: OuInput[] | undefined;
 }
 const OuSpec: z.ZodType<OuInput> = z
   .object({

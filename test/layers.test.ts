@@ -19,6 +19,8 @@ const LAYERS: readonly { readonly files: string; readonly mayImport: readonly st
   { files: 'shared/controller', mayImport: ['shared'] },
   { files: 'functions', mayImport: ['functions', 'shared'] },
   { files: 'infra', mayImport: ['infra', 'shared'] },
+  // The dashboard's browser code: the report API's vocabulary and fix sentences, nothing that does I/O.
+  { files: 'dashboard/app', mayImport: ['dashboard/app', 'shared/domain'] },
   // The controller's composition inside the sandbox, and the local DynamoDB engine behind its store.
   { files: 'sandbox/harness.ts', mayImport: ['sandbox', 'shared', 'functions'] },
   { files: 'sandbox/runner.ts', mayImport: ['sandbox', 'shared'] },

@@ -260,7 +260,7 @@ function formatReport(summary: OrganizationSummary, findings: FindingsPage, filt
   if (findings.items.length > 0) {
     lines.push(
       formatTable(
-        ['ACCOUNT', 'REGION', 'TYPE', 'RESOURCE', 'STATUS', 'REASONS', 'LAST BACKUP'],
+        ['ACCOUNT', 'REGION', 'TYPE', 'RESOURCE', 'STATUS', 'REASONS', 'WARNINGS', 'LAST BACKUP'],
         findings.items.map((finding) => [
           finding.accountId,
           finding.region,
@@ -268,6 +268,8 @@ function formatReport(summary: OrganizationSummary, findings: FindingsPage, filt
           resourceName(finding.arn),
           finding.status,
           finding.reasons.join(',') || '-',
+          // A controller deployed before findings carried warnings answers without them.
+          finding.warnings?.join(',') || '-',
           finding.lastBackupTime ?? 'never',
         ]),
       ),

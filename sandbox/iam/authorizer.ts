@@ -39,6 +39,10 @@ const ACCESS_DENIED: Readonly<Record<ServiceName, { name: string; status: number
   sns: { name: 'AuthorizationErrorException', status: 403 },
   secretsmanager: { name: 'AccessDeniedException', status: 400 },
   cloudtrail: { name: 'AccessDeniedException', status: 400 },
+  ec2: { name: 'UnauthorizedOperation', status: 403 },
+  rds: { name: 'AccessDenied', status: 403 },
+  fsx: { name: 'AccessDeniedException', status: 400 },
+  s3: { name: 'AccessDenied', status: 403 },
 };
 
 interface Verdict {

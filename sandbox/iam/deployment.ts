@@ -20,7 +20,7 @@ export interface ControllerDeploymentOptions {
   readonly memberRoleName: string;
   readonly backupRoleName: string;
   readonly vaultName: string;
-  readonly centralVault?: { readonly name: string; readonly accountId: string } | null;
+  readonly centralVault?: { readonly name: string; readonly accountId: string } | null | undefined;
   /** The Slack webhook secret the notify and events functions may read (none: a name that matches no secret). */
   readonly slackSecretName?: string | null;
   /** Minutes between an account joining (or moving into) a targeted OU and its baseline stack instances. */

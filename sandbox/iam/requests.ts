@@ -23,6 +23,11 @@ export interface ActionRequest {
   readonly resourcePolicy?: { readonly text: string | undefined; readonly required: boolean };
 }
 
+/** Operations whose IAM action has another name (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html). */
+export const IAM_ACTION_OF: Readonly<Record<string, string>> = {
+  's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+};
+
 /** Operations IAM does not authorize (they answer for any valid credentials). */
 const UNAUTHORIZED_OPERATIONS = new Set(['sts:GetCallerIdentity']);
 
@@ -272,6 +277,21 @@ const CATALOG: Readonly<Record<string, Builder>> = {
   'kms:ListGrants': kmsKey,
   'kms:CreateGrant': kmsKey,
   'kms:ListAliases': (call) => [own(call, 'kms:ListAliases')],
+
+  'ec2:DescribeVolumes': (call) => [own(call, 'ec2:DescribeVolumes')],
+  'rds:DescribeDBInstances': (call) => [
+    own(call, 'rds:DescribeDBInstances', `arn:aws:rds:${call.region}:${call.caller.accountId}:db:*`),
+  ],
+  'rds:DescribeDBClusters': (call) => [
+    own(call, 'rds:DescribeDBClusters', `arn:aws:rds:${call.region}:${call.caller.accountId}:cluster:*`),
+  ],
+  'fsx:DescribeFileSystems': (call) => [own(call, 'fsx:DescribeFileSystems')],
+  's3:GetBucketVersioning': (call, input) => [
+    own(call, 's3:GetBucketVersioning', `arn:aws:s3:::${String(input.Bucket ?? '')}`),
+  ],
+  's3:GetBucketEncryption': (call, input) => [
+    own(call, IAM_ACTION_OF['s3:GetBucketEncryption']!, `arn:aws:s3:::${String(input.Bucket ?? '')}`),
+  ],
 
   'events:PutRule': rule,
   'events:DescribeRule': rule,

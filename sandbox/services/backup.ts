@@ -56,7 +56,7 @@ function requireVault(call: Call, name: string | undefined): SimVault {
 function page<T>(
   call: Call,
   items: readonly T[],
-  input: { MaxResults?: number; NextToken?: string },
+  input: { MaxResults?: number | undefined; NextToken?: string | undefined },
   query: string,
 ) {
   if (input.MaxResults !== undefined && (input.MaxResults < 1 || input.MaxResults > MAX_LIST_RESULTS)) {
@@ -210,7 +210,12 @@ const copyJobOut = (job: SimRegion['copyJobs'][number]): CopyJob => ({
 function matchesJobFilters(
   call: Call,
   job: { readonly creationDate: Date; readonly resourceArn: string; readonly state: string },
-  input: { ByResourceArn?: string; ByState?: string; ByCreatedAfter?: Date; ByCreatedBefore?: Date },
+  input: {
+    ByResourceArn?: string | undefined;
+    ByState?: string | undefined;
+    ByCreatedAfter?: Date | undefined;
+    ByCreatedBefore?: Date | undefined;
+  },
 ): boolean {
   return (
     withinRetention(call, job.creationDate) &&
@@ -222,7 +227,7 @@ function matchesJobFilters(
 }
 
 /** What a job listing's pagination token belongs to: every filter, not the page position. */
-function jobQuery(input: { NextToken?: string; MaxResults?: number }): string {
+function jobQuery(input: { NextToken?: string | undefined; MaxResults?: number | undefined }): string {
   return JSON.stringify({ ...input, NextToken: undefined, MaxResults: undefined });
 }
 

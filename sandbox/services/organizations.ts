@@ -56,7 +56,7 @@ function requireManagement(call: Call): void {
 function page<T>(
   call: Call,
   items: readonly T[],
-  input: { MaxResults?: number; NextToken?: string },
+  input: { MaxResults?: number | undefined; NextToken?: string | undefined },
   query: string,
 ) {
   if (input.MaxResults !== undefined && (input.MaxResults < 1 || input.MaxResults > MAX_PAGE)) {
@@ -189,7 +189,10 @@ export const organizationsHandlers: ServiceHandlers = {
     };
   },
 
-  ListAWSServiceAccessForOrganization: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
+  ListAWSServiceAccessForOrganization: (
+    call: Call,
+    input: { MaxResults?: number | undefined; NextToken?: string | undefined },
+  ) => {
     requireManagement(call);
     const enabled = [...call.state.organization.trustedAccess].sort().map((ServicePrincipal) => ({
       ServicePrincipal,
@@ -198,7 +201,7 @@ export const organizationsHandlers: ServiceHandlers = {
     return { EnabledServicePrincipals: items, NextToken };
   },
 
-  ListRoots: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
+  ListRoots: (call: Call, input: { MaxResults?: number | undefined; NextToken?: string | undefined }) => {
     requireManagement(call);
     const { items, NextToken } = page(call, [rootOut(call.state)], input, 'roots');
     return { Roots: items, NextToken };
@@ -228,7 +231,7 @@ export const organizationsHandlers: ServiceHandlers = {
     return { Root: rootOut(call.state) };
   },
 
-  ListAccounts: (call: Call, input: { MaxResults?: number; NextToken?: string }) => {
+  ListAccounts: (call: Call, input: { MaxResults?: number | undefined; NextToken?: string | undefined }) => {
     requireManagement(call);
     const accounts = [...call.state.organization.accounts.values()].map((a) => accountOut(call.state, a));
     const { items, NextToken } = page(call, accounts, input, 'accounts');

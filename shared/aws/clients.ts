@@ -1,9 +1,12 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { FSxClient } from '@aws-sdk/client-fsx';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -13,6 +16,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import type { Clock } from '../domain/model.js';
+import { DailyReadCache } from './daily-reads.js';
 import { MemberCredentialsError } from './errors.js';
 
 /**
@@ -97,6 +101,8 @@ export class ClientFactory {
   private readonly retryDelayMs: ((attempt: number) => number) | undefined;
   private readonly clients = new Map<string, unknown>();
   private readonly memberCredentials = new Map<string, AwsCredentialIdentityProvider>();
+  /** Per-resource reads kept for a day (bucket settings, key policies), as long as the process lives. */
+  readonly dailyReads: DailyReadCache;
 
   constructor(options: ClientFactoryOptions) {
     this.managementAccountId = options.managementAccountId;
@@ -109,6 +115,7 @@ export class ClientFactory {
     this.managementCredentials = options.credentials;
     this.retryDelayMs = options.retryDelayMs;
     this.clock = options.clock ?? { now: () => new Date() };
+    this.dailyReads = new DailyReadCache();
   }
 
   backup(accountId: string, region: string): BackupClient {
@@ -169,9 +176,21 @@ export class ClientFactory {
     );
   }
 
-  /** The management account's S3, for the sweep's list of targets. */
-  s3(region: string = this.homeRegion): S3Client {
-    return this.client('s3', this.managementAccountId, region, (config) => new S3Client(config));
+  /** The management account's S3 (the sweep's list of targets) unless another account's buckets are read. */
+  s3(region: string = this.homeRegion, accountId: string = this.managementAccountId): S3Client {
+    return this.client('s3', accountId, region, (config) => new S3Client(config));
+  }
+
+  ec2(accountId: string, region: string): EC2Client {
+    return this.client('ec2', accountId, region, (config) => new EC2Client(config));
+  }
+
+  rds(accountId: string, region: string): RDSClient {
+    return this.client('rds', accountId, region, (config) => new RDSClient(config));
+  }
+
+  fsx(accountId: string, region: string): FSxClient {
+    return this.client('fsx', accountId, region, (config) => new FSxClient(config));
   }
 
   memberRoleArn(accountId: string): string {

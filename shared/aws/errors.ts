@@ -81,6 +81,8 @@ const CATEGORY_BY_NAME: Readonly<Record<string, AwsErrorCategory>> = {
   OrganizationalUnitNotFoundException: 'not-found',
   ParentNotFoundException: 'not-found',
   ChildNotFoundException: 'not-found',
+  NoSuchBucket: 'not-found',
+  ServerSideEncryptionConfigurationNotFoundError: 'not-found',
   // Already there (idempotent creates).
   AlreadyExistsException: 'already-exists',
   EntityAlreadyExistsException: 'already-exists',

@@ -123,13 +123,13 @@ async function listJobs(backup: BackupClient, call: Call, since: Date): Promise<
   const outcome = (
     kind: JobOutcome['kind'],
     job: {
-      ResourceArn?: string;
-      State?: string;
-      CreationDate?: Date;
-      CompletionDate?: Date;
-      StatusMessage?: string;
-      MessageCategory?: string;
-      CreatedBy?: RecoveryPointCreator;
+      ResourceArn?: string | undefined;
+      State?: string | undefined;
+      CreationDate?: Date | undefined;
+      CompletionDate?: Date | undefined;
+      StatusMessage?: string | undefined;
+      MessageCategory?: string | undefined;
+      CreatedBy?: RecoveryPointCreator | undefined;
     },
     jobId: string | undefined,
   ): JobOutcome => ({

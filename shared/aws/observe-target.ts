@@ -8,6 +8,7 @@ import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
 import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
+import { readResourceDetails } from './observe-resource-details.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
@@ -70,6 +71,7 @@ function unobservedTarget(target: TargetRef, reachability: Reachability): Observ
       eventPattern: null,
     },
     resources: [],
+    resourceDetails: {},
     protectedResources: [],
     vaultRecoveryPoints: [],
     jobs: [],
@@ -90,7 +92,7 @@ async function readTarget(
   const roleArn = backupRoleArn(desired, accountId);
 
   const [
-    resources,
+    { resources, resourceDetails },
     protectedResources,
     vault,
     centralVault,
@@ -101,7 +103,10 @@ async function readTarget(
     jobs,
     vaultRecoveryPoints,
   ] = await allOrMostTellingFailure([
-    readTaggedResources(factory, target, desired.selection.tagKey),
+    readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
+      resources: tagged,
+      resourceDetails: await readResourceDetails(factory, target, tagged, now),
+    })),
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
@@ -138,6 +143,7 @@ async function readTarget(
     keys,
     eventForwarding,
     resources,
+    resourceDetails,
     protectedResources,
     vaultRecoveryPoints,
     jobs,

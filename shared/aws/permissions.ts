@@ -40,6 +40,13 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'events:ListTargetsByRule',
   'kms:DescribeKey',
   'kms:ListGrants',
+  // Which key encrypts each tagged resource, and its engine or type.
+  'ec2:DescribeVolumes',
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBClusters',
+  'fsx:DescribeFileSystems',
+  's3:GetBucketVersioning',
+  's3:GetEncryptionConfiguration',
 ];
 
 export const READ_PERMISSIONS: readonly string[] = [

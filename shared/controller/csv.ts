@@ -1,3 +1,5 @@
+import type { ResourceFinding } from '../domain/model.js';
+
 /**
  * RFC 4180 CSV: one header row from the union of the rows' keys (in first-seen order), values quoted when
  * they contain a comma, quote or line break, nested values as JSON, null/undefined as empty, and cells a
@@ -31,4 +33,18 @@ function cell(value: unknown): string {
  */
 function neutralise(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+/**
+ * A finding as one CSV row: its code lists as space-separated words, as the report's filters take them, and
+ * `warningDetail` always right after `warnings` (empty without warnings), so every page has the same columns.
+ */
+export function findingCsvRow(finding: ResourceFinding): Record<string, unknown> {
+  const { warningDetail, ...fields } = finding;
+  const row: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    row[key] = Array.isArray(value) ? value.join(' ') : value;
+    if (key === 'warnings') row.warningDetail = warningDetail ?? null;
+  }
+  return row;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderStaticReport } from '../dashboard/static-report.js';
 import type { ComplianceReport } from '../domain/model.js';
-import { toCsv } from './csv.js';
+import { findingCsvRow, toCsv } from './csv.js';
 import type { ReportContext } from './report-context.js';
 
 export interface EvidenceFile {
@@ -36,7 +36,7 @@ export function evidencePack(input: {
     { name: 'report.json', body: `${JSON.stringify(report, null, 2)}\n` },
     {
       name: 'findings.csv',
-      body: toCsv(report.resources.map((finding) => ({ ...finding, reasons: finding.reasons.join(' ') }))),
+      body: toCsv(report.resources.map(findingCsvRow)),
     },
     {
       name: 'actions.csv',

@@ -5,7 +5,7 @@ import { REASON_CODES, RESOURCE_STATUSES } from '../domain/model.js';
 import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError } from '../store/errors.js';
 import type { FindingsStore } from '../store/findings-store.js';
-import { toCsv } from './csv.js';
+import { findingCsvRow, toCsv } from './csv.js';
 import type { ReportContext } from './report-context.js';
 
 /** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
@@ -87,7 +87,7 @@ const ROUTES: readonly {
       return {
         json: { items: page.items, nextCursor: page.nextCursor },
         nextCursor: page.nextCursor,
-        csv: page.items.map((finding) => ({ ...finding, reasons: finding.reasons.join(' ') })),
+        csv: page.items.map(findingCsvRow),
       };
     },
   },
@@ -103,7 +103,7 @@ const ROUTES: readonly {
       const view = await store.getAccountView(accountId);
       return {
         json: view,
-        csv: view.findings.map((finding) => ({ ...finding, reasons: finding.reasons.join(' ') })),
+        csv: view.findings.map(findingCsvRow),
       };
     },
   },

@@ -77,6 +77,24 @@ export const REASON_CODES = [
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
+/**
+ * Risks that will break protection later, while the status still says what is true now. A code may be a
+ * warning before it breaks anything and a reason once it does (KMS_KEY_PENDING_DELETION).
+ */
+export const WARNING_CODES = [
+  /** A KMS key the resource's backups need is scheduled for deletion; the next backup job will fail. */
+  'KMS_KEY_PENDING_DELETION',
+  /** Existing recovery points are encrypted with a key scheduled for deletion: unrestorable, lost on that date. */
+  'RECOVERY_POINTS_LOST_ON',
+  /** The vault's compliance-mode lock becomes immutable within 7 days; after that it cannot be changed. */
+  'LOCK_BECOMES_IMMUTABLE',
+  /** A rule's retention (now, or after the pending policy or lock change) is outside the vault lock's range. */
+  'LOCK_RETENTION_CONFLICT',
+  /** No restore of this resource type succeeded in the restore-testing window. */
+  'RESTORE_UNTESTED',
+] as const;
+export type WarningCode = (typeof WARNING_CODES)[number];
+
 /** Checks of one account × Region. */
 export const TARGET_CHECK_IDS = [
   'EFFECTIVE_POLICY',
@@ -106,7 +124,7 @@ export interface CheckResult {
   readonly check: CheckId;
   readonly status: CheckStatus;
   /** Set when status is FAIL or WARN, and on SKIPPED when the target could not be observed (ACCOUNT_UNREACHABLE). */
-  readonly reason?: ReasonCode;
+  readonly reason?: ReasonCode | undefined;
   /** One sentence a person can act on. */
   readonly detail: string;
 }
@@ -135,10 +153,10 @@ export type KmsKeySpec =
 
 export interface VaultLockSpec {
   readonly mode: 'governance' | 'compliance';
-  readonly minRetentionDays?: number;
-  readonly maxRetentionDays?: number;
+  readonly minRetentionDays?: number | undefined;
+  readonly maxRetentionDays?: number | undefined;
   /** Compliance mode only (>= 3). */
-  readonly changeableForDays?: number;
+  readonly changeableForDays?: number | undefined;
 }
 
 export interface PlanSpec {
@@ -339,6 +357,24 @@ export interface TaggedResource {
   readonly tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * What the services' own list calls say about one tagged resource: the KMS key that encrypts it and the
+ * details that decide how AWS Backup treats it. Keyed by resource ARN in ObservedTarget.resourceDetails;
+ * a resource the lists did not return (type not listed, deleted meanwhile) has no entry.
+ */
+export interface ResourceDetails {
+  /** The KMS key ARN the service reports for the resource; null: not encrypted with a KMS key. */
+  readonly keyArn: string | null;
+  /** EC2 instances: the keys of every attached volume (a backup snapshots them all), sorted, unique. */
+  readonly volumeKeyArns?: readonly string[];
+  /** RDS-family: the engine (`aurora-postgresql`, `docdb`, `neptune`, `postgres`…). */
+  readonly engine?: string;
+  /** FSx file systems: `ONTAP`, `WINDOWS`, `LUSTRE` or `OPENZFS`. */
+  readonly fileSystemType?: string;
+  /** S3 buckets: whether versioning is on (off covers never enabled and suspended). */
+  readonly versioningEnabled?: boolean;
+}
+
 export interface ProtectedResource {
   readonly arn: string;
   readonly resourceType: string;
@@ -436,6 +472,8 @@ export interface ObservedTarget {
   };
   /** Resources carrying the selection tag key in any case, with any value (near misses included). */
   readonly resources: readonly TaggedResource[];
+  /** Keys and engine/type details of the tagged resources, by resource ARN (see ResourceDetails). */
+  readonly resourceDetails: Readonly<Record<string, ResourceDetails>>;
   readonly protectedResources: readonly ProtectedResource[];
   /** Recovery points in the configured vault created within the allowed age (of any origin and status). */
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
@@ -460,7 +498,7 @@ export type ActionSpec =
   | {
       readonly kind: 'AttachPolicy';
       readonly policyName: string;
-      readonly policyId?: string;
+      readonly policyId?: string | undefined;
       readonly targetId: string;
     }
   | { readonly kind: 'DetachPolicy'; readonly policyId: string; readonly targetId: string }
@@ -469,9 +507,9 @@ export type ActionSpec =
   | {
       readonly kind: 'PutVaultLock';
       readonly vaultName: string;
-      readonly minRetentionDays?: number;
-      readonly maxRetentionDays?: number;
-      readonly changeableForDays?: number;
+      readonly minRetentionDays?: number | undefined;
+      readonly maxRetentionDays?: number | undefined;
+      readonly changeableForDays?: number | undefined;
     }
   | { readonly kind: 'PutVaultAccessPolicy'; readonly vaultName: string; readonly policy: string }
   | { readonly kind: 'EnableRegionOptIn'; readonly resourceTypes: readonly string[] }
@@ -500,11 +538,11 @@ export interface Action {
   readonly reason: string;
   /** IAM actions the controller needs to carry it out. */
   readonly permissions: readonly string[];
-  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string } | undefined;
   /** false in audit mode, when blocked, or when it failed. */
   readonly applied: boolean;
   /** Set by the executor when the write failed. */
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -522,6 +560,10 @@ export interface ResourceFinding {
   readonly reasons: readonly ReasonCode[];
   /** A sentence explaining the status. */
   readonly detail: string;
+  /** Risks to come (possibly none); the status does not count them. */
+  readonly warnings: readonly WarningCode[];
+  /** One sentence per warning, with its date where it has one; absent without warnings. */
+  readonly warningDetail?: string | undefined;
   readonly lastBackupTime: string | null;
   /** Newest copy in the central vault, when a central vault is configured. */
   readonly lastCopyTime: string | null;
@@ -539,7 +581,7 @@ export interface ResourceFinding {
    * The newest finished backup job of the policy for this resource, kept across runs: job listings reach
    * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
    */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   /**
    * When the controller last observed the resource's account × Region (set when read back from the store);
    * an old value means its reconciles have been failing or not running.
@@ -578,8 +620,8 @@ export interface ActionRecord {
   readonly target: string;
   readonly reason: string;
   readonly applied: boolean;
-  readonly blocked?: { readonly by: BlockedReason; readonly message: string };
-  readonly error?: { readonly code: string; readonly message: string };
+  readonly blocked?: { readonly by: BlockedReason; readonly message: string } | undefined;
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
   readonly at: string;
 }
 

@@ -1,4 +1,4 @@
-import type { ReasonCode } from './model.js';
+import type { ReasonCode, WarningCode } from './model.js';
 
 /**
  * What to do about each reason code, one sentence each: the one table the dashboard, the evidence pack, the
@@ -43,4 +43,18 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
   TRUSTED_ACCESS_DISABLED:
     'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
+};
+
+/** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */
+export const WARNING_FIXES: Readonly<Record<WarningCode, string>> = {
+  KMS_KEY_PENDING_DELETION:
+    'Cancel the key deletion (`aws kms cancel-key-deletion --key-id <key>`, then enable the key) before the next backup runs.',
+  RECOVERY_POINTS_LOST_ON:
+    'Cancel the key deletion before that date; once the key is deleted, these recovery points can never be restored.',
+  LOCK_BECOMES_IMMUTABLE:
+    "Check the lock's minimum and maximum retention now; after that date not even the root user can change or remove the lock.",
+  LOCK_RETENTION_CONFLICT:
+    "Bring the plan's retention inside the vault lock's minimum and maximum before the next job, or the job fails.",
+  RESTORE_UNTESTED:
+    'Turn on restore testing for this resource type (`restoreTesting`), and check why recent restore jobs did not succeed.',
 };

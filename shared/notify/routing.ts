@@ -3,10 +3,10 @@ import type { AccountAncestry } from '../domain/model.js';
 /** One entry of `alerts.routes`: where the alerts of some OUs or accounts go instead of the global channels. */
 export interface AlertRoute {
   /** OU ids (`ou-…`) or paths (`/Workloads/Prod`); an account matches when it is anywhere below one. */
-  readonly ous?: readonly string[];
-  readonly accounts?: readonly string[];
-  readonly snsTopic?: string;
-  readonly slackWebhookSecretName?: string;
+  readonly ous?: readonly string[] | undefined;
+  readonly accounts?: readonly string[] | undefined;
+  readonly snsTopic?: string | undefined;
+  readonly slackWebhookSecretName?: string | undefined;
 }
 
 export interface AlertChannels {

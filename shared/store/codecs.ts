@@ -14,6 +14,7 @@ import {
   RESOURCE_STATUSES,
   type ResourceFinding,
   type ResourceStatus,
+  WARNING_CODES,
 } from '../domain/model.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, type Entity, keys } from './keys.js';
@@ -73,6 +74,9 @@ const findingSchema = z.object({
   status: resourceStatus,
   reasons: z.array(z.enum(REASON_CODES)),
   detail: z.string(),
+  // Rows written before findings carried warnings read as having none.
+  warnings: z.array(z.enum(WARNING_CODES)).default([]),
+  warningDetail: z.string().optional(),
   lastBackupTime: timestamp.nullable().default(null),
   lastCopyTime: timestamp.nullable().default(null),
   expectedBy: timestamp.nullable().default(null),
@@ -174,6 +178,8 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     status: finding.status,
     reasons: [...finding.reasons],
     detail: finding.detail,
+    warnings: [...finding.warnings],
+    ...(finding.warningDetail ? { warningDetail: finding.warningDetail } : {}),
     lastBackupTime: finding.lastBackupTime ?? null,
     lastCopyTime: finding.lastCopyTime ?? null,
     expectedBy: finding.expectedBy ?? null,

@@ -71,7 +71,7 @@ export interface HistoryEntry {
   readonly coveredSince: Date | null;
   readonly status: ResourceStatus;
   readonly since: Date;
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   readonly lastBackupTime: Date | null;
   readonly lastCopyTime: Date | null;
 }

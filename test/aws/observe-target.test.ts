@@ -9,6 +9,7 @@ import {
   ListRecoveryPointsByBackupVaultCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-backup';
+import { DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeRuleCommand,
   EventBridgeClient,
@@ -46,7 +47,8 @@ const organizations = mockClient(OrganizationsClient);
 const iam = mockClient(IAMClient);
 const events = mockClient(EventBridgeClient);
 const kms = mockClient(KMSClient);
-const mocks = [backup, tagging, organizations, iam, events, kms];
+const ec2 = mockClient(EC2Client);
+const mocks = [backup, tagging, organizations, iam, events, kms, ec2];
 
 const NOW = new Date('2026-03-04T00:00:00Z');
 const TARGET = { accountId: MEMBER, region: HOME };
@@ -97,6 +99,8 @@ function serveTagPages(pagesByKey: Record<string, ResourceTagMapping[][]>) {
 }
 
 function serveHealthyAccount() {
+  // The tagged volumes' keys; which keys they are is observe-resource-details' own test.
+  ec2.on(DescribeVolumesCommand).resolves({ Volumes: [] });
   backup.on(ListProtectedResourcesCommand).resolves({ Results: [] });
   backup.on(DescribeBackupVaultCommand).resolves({
     BackupVaultName: 'org-vault',
@@ -587,6 +591,7 @@ describe('observeTarget', () => {
       ...iam.calls().map((call) => `iam:${call.args[0].constructor.name}`),
       ...events.calls().map((call) => `events:${call.args[0].constructor.name}`),
       ...kms.calls().map((call) => `kms:${call.args[0].constructor.name}`),
+      ...ec2.calls().map((call) => `ec2:${call.args[0].constructor.name}`),
     ].map((action) => action.replace(/Command$/, ''));
     expect(new Set(sent).size).toBe(14);
     for (const action of sent) expect(READ_PERMISSIONS).toContain(action);

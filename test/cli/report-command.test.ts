@@ -74,6 +74,7 @@ describe('orgbackup report against a local report API', () => {
       'RESOURCE',
       'STATUS',
       'REASONS',
+      'WARNINGS',
       'LAST BACKUP',
     ]);
     const rows = tableRows(run.stdout);
@@ -84,6 +85,7 @@ describe('orgbackup report against a local report API', () => {
       resourceName(finding),
       finding.status,
       finding.reasons.join(',') || '-',
+      finding.warnings.join(',') || '-',
       finding.lastBackupTime ?? 'never',
     ]);
     expect([...rows].sort()).toEqual([...expected].sort());
@@ -114,6 +116,7 @@ describe('orgbackup report against a local report API', () => {
         'table/orders',
         'UNPROTECTED',
         'OPT_IN_DISABLED,VAULT_MISSING',
+        '-',
         'never',
       ],
     ]);

@@ -353,6 +353,8 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
       'status',
       'reasons',
       'detail',
+      'warnings',
+      'warningDetail',
       'lastBackupTime',
       'lastCopyTime',
       'expectedBy',
@@ -372,6 +374,8 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
     );
     expect(rows.find((row) => row.status === 'UNPROTECTED')?.reasons).toBe('OPT_IN_DISABLED VAULT_MISSING');
     expect(rows.find((row) => row.status === 'UNKNOWN')?.resourceType).toBe('');
+    expect(rows.find((row) => row.status === 'PROTECTED')?.warnings).toBe('LOCK_BECOMES_IMMUTABLE');
+    expect(rows.find((row) => row.status === 'PENDING')?.warnings).toBe('');
   });
 
   it('a CSV page names the next page in x-next-cursor, so CSV clients can page too', async () => {

@@ -4,6 +4,7 @@ import type {
   ReasonCode,
   ResourceFinding,
   ResourceStatus,
+  WarningCode,
 } from '../../shared/domain/model.js';
 import { FindingsStore } from '../../shared/store/findings-store.js';
 import { createFindingsTable, type LocalDynamo, startLocalDynamo } from '../support/dynamo.js';
@@ -19,8 +20,19 @@ const RESOURCES: readonly {
   readonly status: ResourceStatus;
   readonly reasons: readonly ReasonCode[];
   readonly detail: string;
+  readonly warning?: { readonly code: WarningCode; readonly detail: string };
 }[] = [
-  { id: 'volume/vol-0001', type: 'EBS', status: 'PROTECTED', reasons: [], detail: 'Backed up at 05:12.' },
+  {
+    id: 'volume/vol-0001',
+    type: 'EBS',
+    status: 'PROTECTED',
+    reasons: [],
+    detail: 'Backed up at 05:12.',
+    warning: {
+      code: 'LOCK_BECOMES_IMMUTABLE',
+      detail: 'The compliance lock of vault org-backup becomes immutable on 2026-03-09T00:00:00.000Z.',
+    },
+  },
   {
     id: 'volume/vol-0002',
     type: 'EBS',
@@ -72,6 +84,8 @@ export function seededFinding(
     status: resource.status,
     reasons: resource.reasons,
     detail: resource.detail,
+    warnings: resource.warning ? [resource.warning.code] : [],
+    ...(resource.warning ? { warningDetail: resource.warning.detail } : {}),
     lastBackupTime:
       resource.status === 'PROTECTED' || resource.status === 'STALE' ? '2026-03-04T05:12:00.000Z' : null,
     lastCopyTime: null,

@@ -18,6 +18,7 @@ function finding(
     status,
     reasons: status === 'PROTECTED' ? [] : ['BACKUP_OVERDUE'],
     detail: 'fixture',
+    warnings: [],
     lastBackupTime: null,
     lastCopyTime: null,
     expectedBy: null,

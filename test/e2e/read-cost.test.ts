@@ -17,6 +17,7 @@ import {
 const RESOURCES = 150;
 const TAGGING_PAGE = 100;
 const BACKUP_PAGE = 1000;
+const VOLUMES_PAGE = 500;
 
 /**
  * The calls of one full sweep over an organization whose PROD account holds `resources` tagged volumes,
@@ -74,9 +75,11 @@ describe('read cost of a sweep', () => {
       'backup:ListCopyJobs': extraPages(BACKUP_PAGE),
       // The policy's recovery points in PROD's vault (the copies live in the central vault, not listed).
       'backup:ListRecoveryPointsByBackupVault': extraPages(BACKUP_PAGE),
+      // Which key encrypts each volume.
+      'ec2:DescribeVolumes': extraPages(VOLUMES_PAGE),
     });
     expect(difference(large.byAccount, small.byAccount)).toEqual({
-      [PROD]: extraPages(TAGGING_PAGE) + 4 * extraPages(BACKUP_PAGE),
+      [PROD]: extraPages(TAGGING_PAGE) + 4 * extraPages(BACKUP_PAGE) + extraPages(VOLUMES_PAGE),
       [CENTRAL]: extraPages(BACKUP_PAGE),
     });
     expect(large.byAccount[DEV]).toBe(small.byAccount[DEV]);

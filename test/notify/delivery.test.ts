@@ -31,7 +31,10 @@ class FakeSlack {
       throw new DOMException(`The operation was aborted due to timeout (${WEBHOOK})`, 'TimeoutError');
     }
     this.clock += takes;
-    return new Response(reply.body, { status: reply.status, headers: reply.headers });
+    return new Response(reply.body, {
+      status: reply.status,
+      ...(reply.headers ? { headers: reply.headers } : {}),
+    });
   };
 }
 

@@ -13,6 +13,7 @@ const finding: ResourceFinding = {
   status: 'UNPROTECTED',
   reasons: ['OPT_IN_DISABLED'],
   detail: 'EBS opt-in is off in eu-west-1.',
+  warnings: [],
   lastBackupTime: null,
   lastCopyTime: null,
   expectedBy: '2026-03-04T06:00:00.000Z',

@@ -98,7 +98,13 @@ const rows: {
   },
   {
     why: 'NotResource allows other resources',
-    statements: [allow({ Resource: undefined, NotResource: 'arn:aws:backup:*:*:backup-vault:central' })],
+    statements: [
+      {
+        Effect: 'Allow',
+        Action: 'backup:CreateBackupVault',
+        NotResource: 'arn:aws:backup:*:*:backup-vault:central',
+      },
+    ],
     request: request(),
     expected: 'Allow',
   },
@@ -255,7 +261,7 @@ describe('the sandbox IAM evaluator', () => {
   });
 
   const trust = (principal: PolicyStatement['Principal']): PolicyStatement[] => [
-    { Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' },
+    { Effect: 'Allow', ...(principal ? { Principal: principal } : {}), Action: 'sts:AssumeRole' },
   ];
   const assume = request({ action: 'sts:AssumeRole', resource: 'arn:aws:iam::222222222222:role/Exec' });
   const session: RequestPrincipal = { arn: ROLE, accountId: '111111111111', isService: false };

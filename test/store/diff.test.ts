@@ -28,6 +28,7 @@ function finding(
     status,
     reasons: status === 'PROTECTED' ? [] : ['BACKUP_OVERDUE'],
     detail: `${status}`,
+    warnings: [],
     lastBackupTime: null,
     lastCopyTime: null,
     expectedBy: null,
@@ -259,7 +260,21 @@ describe('item codecs', () => {
     expect(findingFromItem(findingItem(finding(1, 'FAILING'), 2))).toEqual(finding(1, 'FAILING'));
   });
 
+  it('reads back warnings and their sentence', () => {
+    const warned = finding(1, 'PROTECTED', {
+      warnings: ['LOCK_BECOMES_IMMUTABLE'],
+      warningDetail: 'The vault lock becomes immutable on 2026-03-09.',
+    });
+    expect(findingFromItem(findingItem(warned, 2))).toEqual(warned);
+  });
+
+  it('reads a finding stored before findings carried warnings as one without warnings', () => {
+    const { warnings: _none, ...older } = findingItem(finding(1, 'STALE'), 2);
+    expect(findingFromItem(older)).toEqual(finding(1, 'STALE', { warnings: [] }));
+  });
+
   it.each([
+    { why: 'an unknown warning', change: { warnings: ['MAYBE_LATER'] } },
     { why: 'an unknown status', change: { status: 'MAYBE' } },
     { why: 'a missing field', change: { detail: undefined } },
     { why: 'another entity', change: { entity: 'RUN' } },

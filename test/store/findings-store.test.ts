@@ -32,6 +32,7 @@ function finding(
     status,
     reasons: status === 'PROTECTED' ? [] : ['BACKUP_OVERDUE'],
     detail: `${arn} is ${status}`,
+    warnings: [],
     lastBackupTime: status === 'PROTECTED' ? '2026-03-04T05:00:00.000Z' : null,
     lastCopyTime: null,
     expectedBy: null,

@@ -60,6 +60,7 @@ import type {
 import { classifyArn } from '../resource-types.js';
 import { allowedAgeMs, expectedBy, NoScheduledRunError, type RuleTiming } from '../schedule.js';
 import { matchSelection } from '../tags.js';
+import { type Warning, warningFields } from '../warnings.js';
 import { completedWithIssues, isFinished, lastPolicyJob, policyBackupTimes } from './policy-backups.js';
 import {
   centralVaultFor,
@@ -82,7 +83,7 @@ export interface ResourceHistory {
   readonly accountId: string;
   readonly region: string;
   /** The newest finished policy backup job, kept while it is a failure (see ResourceFinding). */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   /** Last known recovery point and central copy: what an unreachable account's resources keep showing. */
   readonly lastBackupTime?: Date | null;
   readonly lastCopyTime?: Date | null;
@@ -114,7 +115,9 @@ interface Verdict {
   /** Selected resources only: when an effective rule began to cover it (null while none does). */
   readonly coveredSince?: Date | null;
   /** Selected resources only: the newest finished policy job when it did not succeed, else null. */
-  readonly lastPolicyJob?: PolicyJobRecord | null;
+  readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
+  /** Risks to come; absent means none. */
+  readonly warnings?: readonly Warning[];
 }
 
 interface Blocker {
@@ -168,6 +171,7 @@ function finding(
     status: verdict.status,
     reasons: verdict.reasons,
     detail: verdict.detail,
+    ...warningFields(verdict.warnings ?? []),
     lastBackupTime: verdict.lastBackupTime?.toISOString() ?? null,
     lastCopyTime: verdict.lastCopyTime?.toISOString() ?? null,
     expectedBy: verdict.expectedBy?.toISOString() ?? null,

@@ -19,9 +19,9 @@ export interface RetentionIntoVault {
 /** The lock to write; `changeableForDays` only for compliance. */
 export interface LockToWrite {
   readonly mode: 'governance' | 'compliance';
-  readonly minRetentionDays?: number;
-  readonly maxRetentionDays?: number;
-  readonly changeableForDays?: number;
+  readonly minRetentionDays?: number | undefined;
+  readonly maxRetentionDays?: number | undefined;
+  readonly changeableForDays?: number | undefined;
 }
 
 export type LockDecision =

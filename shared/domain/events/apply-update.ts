@@ -174,6 +174,9 @@ function withVerdict(
     arn: update.arn,
     resourceType: previous?.resourceType ?? classifyArn(update.arn).backupType,
     ...verdict,
+    // Warnings come from a reconcile's observation; an event keeps what the last one found.
+    warnings: previous?.warnings ?? [],
+    ...(previous?.warningDetail ? { warningDetail: previous.warningDetail } : {}),
     lastBackupTime: previous?.lastBackupTime ?? null,
     lastCopyTime: previous?.lastCopyTime ?? null,
     firstSeen: previous?.firstSeen ?? nowIso,

@@ -16,7 +16,7 @@ interface Step {
   readonly spec: ActionSpec;
   readonly target: string;
   readonly reason: string;
-  readonly blocked?: Action['blocked'];
+  readonly blocked?: Action['blocked'] | undefined;
 }
 
 const IRREVERSIBLE_LOCK_BLOCK = {

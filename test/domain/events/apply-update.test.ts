@@ -31,6 +31,7 @@ const finding = (overrides: Partial<ResourceFinding> = {}): ResourceFinding => (
   status: 'PROTECTED',
   reasons: [],
   detail: 'Backed up within the allowed age.',
+  warnings: [],
   lastBackupTime: '2026-03-03T05:40:00.000Z',
   lastCopyTime: null,
   expectedBy: null,
