@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import type { HandlerName } from '../infra/controller-function.js';
 import { loadConfigFromText } from '../shared/domain/config/index.js';
 import { decimal, markdownTable, median, progress } from './measure.js';
@@ -43,6 +43,8 @@ export interface ColdStartRow {
   /** CPU time against the bare start's: unlike wall time it does not grow with other work on the machine. */
   readonly ratio: number;
   readonly goal: number;
+  /** The packages (or source folders) taking most of the bundle, with their KB. */
+  readonly largest: string;
 }
 
 interface Sample {
@@ -57,10 +59,12 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'orgbackup-cold-'));
   try {
     const bundles = new Map<HandlerName, string>();
+    const largest = new Map<HandlerName, string>();
     for (const handler of HANDLERS) {
       const outdir = join(dir, handler);
       mkdirSync(outdir);
-      await build({
+      const { metafile } = await build({
+        metafile: true,
         entryPoints: [join(import.meta.dirname, '..', 'functions', `${handler}.ts`)],
         bundle: true,
         platform: 'node',
@@ -73,6 +77,7 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
         logLevel: 'error',
       });
       bundles.set(handler, join(outdir, 'index.mjs'));
+      largest.set(handler, largestPackages(metafile));
     }
     const empty = join(dir, 'empty.mjs');
     writeFileSync(empty, '');
@@ -118,11 +123,29 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
         bareCpuMs: bare.cpuMs,
         ratio: own.cpuMs / bare.cpuMs,
         goal: GOAL_RATIO[handler],
+        largest: largest.get(handler) ?? '',
       };
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The three packages or source folders that take most of a bundle's bytes. */
+function largestPackages(metafile: Metafile): string {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const name =
+        /node_modules\/((@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      bytes.set(name, (bytes.get(name) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, size]) => `${name} ${Math.round(size / 1024)}`)
+    .join(', ');
 }
 
 /** The environment the deployed functions get (the example config as the validated JSON document). */
@@ -147,9 +170,11 @@ function lambdaEnvironment(): NodeJS.ProcessEnv {
   };
 }
 
+export const COLD_START_HEADING = '## Cold starts';
+
 export function coldStartSection(rows: readonly ColdStartRow[]): string {
   return [
-    '## Cold starts',
+    COLD_START_HEADING,
     '',
     'Each function bundled as `cdk synth` bundles it (esbuild, ESM, minified, AWS SDK included), then ' +
       'imported by a fresh `node` process; baseline: a fresh `node` importing an empty module. Median of ' +
@@ -168,6 +193,7 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
         'ratio (CPU)',
         'goal',
         'within goal',
+        'largest parts (KB)',
       ],
       rows.map((row) => [
         row.handler,
@@ -179,13 +205,9 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
         decimal(row.ratio, 1),
         `≤ ${row.goal}×`,
         row.ratio <= row.goal ? 'yes' : 'no',
+        row.largest,
       ]),
     ),
     '',
   ].join('\n');
-}
-
-// `npm run bench -- cold-start` measures only this.
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.stdout.write(`${coldStartSection(await measureColdStarts())}\n`);
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
-import { type ColdStartRow, coldStartSection, measureColdStarts } from './cold-start.js';
+import { COLD_START_HEADING, type ColdStartRow, coldStartSection, measureColdStarts } from './cold-start.js';
 import { type DashboardLoadRow, measureDashboardLoad } from './dashboard-load.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === 'report-latency') {
     replaceSection(REPORT_LATENCY_HEADING, reportLatencySection(await reportLatencyTable([10_000, 100_000])));
+    return;
+  }
+  if (process.argv[2] === 'cold-start') {
+    replaceSection(COLD_START_HEADING, coldStartSection(await measureColdStarts()));
     return;
   }
   if (process.argv[2] === 'sweep-scale') {
