@@ -83,7 +83,7 @@ export function monthlyCost(sweep: SweepScaleResult, scenario: CostScenario): Co
   // Several targets in one invocation overlap their waits on AWS: the invocation lasts about as long as
   // its slowest target, so billed seconds shrink with the batch (a target's reconcile is mostly I/O).
   const secondsPerTarget = sweep.targetSecondsTotal / Math.max(1, sweep.targets);
-  const reconcileSeconds = (sweep.targets / batch) * secondsPerTarget * batchOverlap(batch);
+  const reconcileSeconds = sweep.targets * secondsPerTarget * batchOverlap(batch);
   const sweepOverheadGbSeconds =
     (sweep.phasesSeconds.listAndOrg + sweep.phasesSeconds.notify) * (FUNCTION_MEMORY_MB.sweep / 1024);
   const gbSeconds = reconcileSeconds * (scenario.reconcileMemoryMb / 1024) + sweepOverheadGbSeconds;
@@ -178,7 +178,7 @@ export function costSection(sweeps: readonly SweepScaleResult[]): string {
       for (const scenario of costScenarios(perMonth)) {
         const cost = monthlyCost(sweep, scenario);
         rows.push([
-          `${sweep.accounts} × ${sweep.regions}`,
+          `${sweep.accounts} × ${sweep.regions}${sweep.estimatedFrom ? ` (from ${sweep.estimatedFrom} × ${sweep.regions})` : ''}`,
           cadence,
           scenario.name,
           ...[

@@ -86,18 +86,49 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
   ].join('\n');
 }
 
-/** The runs the cost model prices: rate 1×, one per size, per-account Organizations limits when measured. */
+/** Organization sizes the cost model prices. */
+const COST_SIZES = [100, 1000, 5000] as const;
+
+/**
+ * The runs the cost model prices: rate 1×, one per size, per-account Organizations limits when measured
+ * (throttling storms are not the steady state a bill comes from). A size without such a run is derived
+ * from the smallest one's per-target figures, scaled by targets, and marked so.
+ */
 function costRows(rows: readonly SweepScaleResult[]): SweepScaleResult[] {
-  const bySize = new Map<string, SweepScaleResult>();
+  const bySize = new Map<number, SweepScaleResult>();
   for (const row of rows) {
     if (row.rateScale !== 1) continue;
-    const key = `${row.accounts}×${row.regions}`;
-    const kept = bySize.get(key);
+    const kept = bySize.get(row.accounts);
     if (!kept || (kept.organizationsScope === 'organization' && row.organizationsScope === 'caller')) {
-      bySize.set(key, row);
+      bySize.set(row.accounts, row);
     }
   }
-  return [...bySize.values()].sort((a, b) => a.accounts - b.accounts);
+  const smallest = [...bySize.values()].sort((a, b) => a.accounts - b.accounts)[0];
+  if (!smallest) return [];
+  return COST_SIZES.map((accounts) => bySize.get(accounts) ?? scaledFrom(smallest, accounts));
+}
+
+/** A sweep of `accounts` accounts estimated from a measured one's per-target figures. */
+function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleResult {
+  const factor = (accounts + 1) / (measured.accounts + 1);
+  const targets = Math.round(measured.targets * factor);
+  const secondsPerTarget = measured.targetSecondsTotal / measured.targets;
+  const fanOut = Math.ceil(targets / measured.concurrency) * secondsPerTarget + COLD_START_MS / 1000;
+  return {
+    ...measured,
+    accounts,
+    targets,
+    estimatedFrom: measured.accounts,
+    calls: Math.round(measured.calls * factor),
+    reconcileInvocations: targets + 1,
+    store: {
+      requests: Math.round(measured.store.requests * factor),
+      readRequests: Math.round(measured.store.readRequests * factor),
+      writeItems: Math.round(measured.store.writeItems * factor),
+    },
+    targetSecondsTotal: measured.targetSecondsTotal * factor,
+    sweepSeconds: measured.phasesSeconds.listAndOrg + measured.phasesSeconds.notify + fanOut,
+  };
 }
 
 function goalLines(rows: readonly SweepScaleResult[]): string {

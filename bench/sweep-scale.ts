@@ -62,6 +62,8 @@ export interface SweepScaleResult {
   /** Simulated seconds of all fan-out reconciles together (what Lambda bills as duration). */
   readonly targetSecondsTotal: number;
   readonly planted: PlantedProblems;
+  /** Set on an estimate derived from a measured sweep of this many accounts (the cost model only). */
+  readonly estimatedFrom?: number;
 }
 
 /** The fan-out's concurrency as deployed: the Map's MaxConcurrency, bounded by the function's share. */
@@ -183,7 +185,7 @@ async function timedSweep(harness: SandboxHarness, timing: SandboxTiming): Promi
   const outcome = await harness.sweep();
   const ended = timing.clock.now();
   const fanOut = timing.targetTimings().slice(timingsBefore);
-  const fanOutStart = Math.min(...fanOut.map((t) => t.startMs - timing.options.invocationMs), ended);
+  const fanOutStart = Math.min(...fanOut.map((t) => t.invokedMs), ended);
   const fanOutEnd = Math.max(...fanOut.map((t) => t.endMs), fanOutStart);
   return {
     outcome,
@@ -233,7 +235,8 @@ function fanOutFloor(
   const durations = fanOut.map((t) => t.endMs - t.startMs - t.throttledMs + INVOCATION_MS);
   const longest = Math.max(0, ...durations);
   const total = durations.reduce((sum, ms) => sum + ms, 0);
-  return Math.max(longest, total / concurrency) / 1000;
+  // Every schedule pays one cold start before its first reconcile.
+  return (COLD_START_MS + Math.max(longest, total / concurrency)) / 1000;
 }
 
 function round(value: number, digits: number): number {

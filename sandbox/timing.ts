@@ -57,6 +57,8 @@ const RETRY_CAP_MS = 20_000;
 /** A span of simulated time one target's reconcile took, with the part spent on throttling and retries. */
 export interface TargetTiming {
   readonly target: string;
+  /** When the fan-out started the item (before its invocation and any cold start). */
+  readonly invokedMs: number;
   readonly startMs: number;
   readonly endMs: number;
   readonly throttledMs: number;
@@ -154,13 +156,20 @@ export class SandboxTiming {
   /** Runs one fan-out item as the deployed Map would: invocation overhead, then the reconcile. */
   async fanOutItem<R>(target: string, index: number, reconcile: () => Promise<R>): Promise<R> {
     const cold = index < this.options.fanOutConcurrency ? this.options.coldStartMs : 0;
+    const invokedMs = this.clock.now();
     await this.clock.sleep(this.options.invocationMs + cold);
     const startMs = this.clock.now();
     const item = { throttledMs: 0 };
     try {
       return await this.item.run(item, reconcile);
     } finally {
-      this.targets.push({ target, startMs, endMs: this.clock.now(), throttledMs: item.throttledMs });
+      this.targets.push({
+        target,
+        invokedMs,
+        startMs,
+        endMs: this.clock.now(),
+        throttledMs: item.throttledMs,
+      });
     }
   }
 
