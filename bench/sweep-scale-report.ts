@@ -64,6 +64,8 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
     '',
     goalLines(rows),
     '',
+    organizationsBottleneck(rows),
+    '',
     '### Monthly cost',
     '',
     `From the runs above at rate 1× (per-account Organizations limits where measured): invocations, ` +
@@ -129,6 +131,31 @@ function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleRes
     targetSecondsTotal: measured.targetSecondsTotal * factor,
     sweepSeconds: measured.phasesSeconds.listAndOrg + measured.phasesSeconds.notify + fanOut,
   };
+}
+
+/**
+ * Every target reads its account's effective policy (Organizations DescribeEffectivePolicy, with the member's
+ * credentials). If Organizations' limits hold for the whole organization, that read alone bounds a sweep.
+ */
+function organizationsBottleneck(rows: readonly SweepScaleResult[]): string {
+  const limit =
+    OPERATION_RATE_LIMITS['organizations:DescribeEffectivePolicy'] ?? SERVICE_RATE_LIMITS.organizations;
+  const sizes = [...new Set(rows.map((row) => row.accounts)), 1000, 5000].sort((a, b) => a - b);
+  const perAccount = rows[0] ? rows[0].targets / (rows[0].accounts + 1) : 0;
+  const bound = (accounts: number) => ((accounts + 1) * perAccount) / limit.perSecond;
+  return [
+    'The reconcile reads each target’s effective policy (one `DescribeEffectivePolicy` per target, with the ' +
+      'member’s credentials). With organization-wide Organizations limits at the assumed ' +
+      `${limit.perSecond} / s, that read alone takes at least targets ÷ ${limit.perSecond} s: ` +
+      sizes
+        .map((accounts) => `${accounts} × ${rows[0]?.regions ?? 4}: ${decimal(bound(accounts) / 60, 1)} min`)
+        .join(', ') +
+      '. Throttled reads are retried by the SDK; those out of attempts leave their target unobserved (lost). ' +
+      'So under that model no concurrency setting meets the goals at 1,000 accounts and more: the effective ' +
+      'policy has to be read once per sweep for each distinct set of inherited backup policies (by the org ' +
+      'reconcile, from the management account) and handed to the targets. If the limits hold per calling ' +
+      'account instead, the per-target read is harmless (rows "per account").',
+  ].join('\n');
 }
 
 function goalLines(rows: readonly SweepScaleResult[]): string {
