@@ -3,7 +3,7 @@ import {
   DEFAULT_FAN_OUT_CONCURRENCY,
   DEFAULT_SWEEP_PERIOD_HOURS,
 } from '../infra/sizing.js';
-import { OPERATION_RATE_LIMITS, SERVICE_RATE_LIMITS } from '../sandbox/rate-limits.js';
+import { SERVICE_RATE_LIMITS } from '../sandbox/rate-limits.js';
 import { DEFAULT_LATENCY_MS } from '../sandbox/timing.js';
 import { costSection, PRICES } from './cost-model.js';
 import { decimal, markdownTable } from './measure.js';
@@ -17,8 +17,8 @@ const MINUTES_GOAL: Readonly<Record<number, number>> = { 1000: 3, 5000: 10 };
 const CALL_RATIO_GOAL = 1.1;
 
 export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
-  const rates = Object.entries({ ...SERVICE_RATE_LIMITS, ...OPERATION_RATE_LIMITS }).map(([api, limit]) => [
-    api.includes(':') ? api : `${api}:*`,
+  const rates = Object.entries(SERVICE_RATE_LIMITS).map(([api, limit]) => [
+    `${api}:*`,
     `${limit.perSecond} / s, burst ${limit.burst}`,
     limit.scope === 'organization' ? 'organization (or per account, see runs)' : 'account × Region',
     limit.source,
@@ -138,8 +138,7 @@ function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleRes
  * credentials). If Organizations' limits hold for the whole organization, that read alone bounds a sweep.
  */
 function organizationsBottleneck(rows: readonly SweepScaleResult[]): string {
-  const limit =
-    OPERATION_RATE_LIMITS['organizations:DescribeEffectivePolicy'] ?? SERVICE_RATE_LIMITS.organizations;
+  const limit = SERVICE_RATE_LIMITS.organizations;
   const sizes = [...new Set(rows.map((row) => row.accounts)), 1000, 5000].sort((a, b) => a - b);
   const perAccount = rows[0] ? rows[0].targets / (rows[0].accounts + 1) : 0;
   const bound = (accounts: number) => ((accounts + 1) * perAccount) / limit.perSecond;

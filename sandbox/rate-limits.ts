@@ -17,7 +17,7 @@ export interface RateLimit {
 
 const ASSUMED_UNPUBLISHED = 'assumed (AWS publishes no per-API rate for this service)';
 
-/** The default rate of each service's APIs; operations listed in `OPERATION_RATE_LIMITS` differ. */
+/** The rate of each of a service's APIs (every API of a service gets its own bucket at this rate). */
 export const SERVICE_RATE_LIMITS: Readonly<Record<ServiceName, RateLimit>> = {
   backup: { perSecond: 10, burst: 20, scope: 'account-region', source: ASSUMED_UNPUBLISHED },
   organizations: { perSecond: 10, burst: 20, scope: 'organization', source: ASSUMED_UNPUBLISHED },
@@ -40,13 +40,6 @@ export const SERVICE_RATE_LIMITS: Readonly<Record<ServiceName, RateLimit>> = {
   fsx: { perSecond: 10, burst: 20, scope: 'account-region', source: 'assumed' },
   s3: { perSecond: 100, burst: 200, scope: 'account-region', source: 'assumed' },
 };
-
-/** Operations whose rate differs from their service's default (`service:Operation`). */
-export const OPERATION_RATE_LIMITS: Readonly<Record<string, RateLimit>> = {};
-
-export function rateLimitOf(service: ServiceName, operationKey: string): RateLimit {
-  return OPERATION_RATE_LIMITS[operationKey] ?? SERVICE_RATE_LIMITS[service];
-}
 
 /** A token bucket on a clock in milliseconds; it starts full. */
 export class TokenBucket {
@@ -92,7 +85,7 @@ export class RateLimiter {
     region: string,
     atMs: number,
   ): boolean {
-    const limit = rateLimitOf(service, operationKey);
+    const limit = SERVICE_RATE_LIMITS[service];
     const organizationWide = limit.scope === 'organization' && this.organizationsScope === 'organization';
     const key = organizationWide ? operationKey : `${accountId}/${region}/${operationKey}`;
     let bucket = this.buckets.get(key);
