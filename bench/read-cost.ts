@@ -125,7 +125,9 @@ export async function measureReadCost(resources: number): Promise<Omit<ReadCostR
         DescribeVolumes: detailsOf(observed.resourceDetails, /:ec2:/),
         DescribeDBInstances: detailsOf(observed.resourceDetails, /:rds:[^:]+:\d+:db:/),
       },
-      fixedCalls: fixedCallsOf(targetReads),
+      // Plus one page per policy vault listing the recovery points old enough to have expired: where
+      // lifecycle works that listing is all but empty, so its floor is one call.
+      fixedCalls: fixedCallsOf(targetReads) + (observed.expiredRecoveryPoints?.length ?? 0),
     };
   } finally {
     await harness.close();

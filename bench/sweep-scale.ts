@@ -139,7 +139,7 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
     return {
       accounts: options.accounts,
       regions: options.regions,
-      scanOnlyRegions: scaleConfig(options.regions).scanRegions.length,
+      scanOnlyRegions: scaleConfig(options.regions).scanRegions?.length ?? 0,
       resourcesPerTarget: options.resourcesPerTarget,
       rateScale: options.rateScale,
       organizationsScope: options.organizationsScope,

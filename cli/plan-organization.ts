@@ -1,5 +1,6 @@
 import type { ClientFactory } from '../shared/aws/clients.js';
-import { observeTarget } from '../shared/aws/observe-target.js';
+import { observeScanOnlyRegions } from '../shared/aws/observe-scan-regions.js';
+import { observeTarget, unobservedTarget } from '../shared/aws/observe-target.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
 import { evaluateTarget } from '../shared/domain/evaluate/evaluate-target.js';
 import type {
@@ -9,9 +10,10 @@ import type {
   ObservedTarget,
   ResourceFinding,
 } from '../shared/domain/model.js';
+import { GLOBAL_REGION } from '../shared/domain/model.js';
 import { plan } from '../shared/domain/plan/index.js';
 import { toActionRecord } from '../shared/domain/report.js';
-import { accountsInScope, observedRegions } from '../shared/domain/scope.js';
+import { accountsInScope } from '../shared/domain/scope.js';
 
 /** What `orgbackup plan` prints, whichever way it was obtained (a simulated sweep or the real organization). */
 export interface OrganizationPlan {
@@ -42,12 +44,31 @@ export async function observeTargets(input: {
   const accountIds = accountsInScope(org.accounts, desired)
     .map((account) => account.id)
     .sort();
-  const regions = observedRegions(desired);
-  const targets = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
-  const observed = await mapConcurrently(targets, CONCURRENCY, (target) =>
+  const targets = accountIds.flatMap((accountId) => desired.regions.map((region) => ({ accountId, region })));
+  const inPolicy = await mapConcurrently(targets, CONCURRENCY, (target) =>
     observeTarget(factory, desired, target, now),
   );
-  return { accountIds, regions, observed };
+  // Each account's Regions outside the policy, with the effective policy its first policy Region read.
+  const scanned = await mapConcurrently(accountIds, CONCURRENCY, async (accountId) => {
+    const home = inPolicy.find((target) => target.accountId === accountId && target.reachability.ok);
+    if (!home) return [];
+    try {
+      return await observeScanOnlyRegions(factory, desired, accountId, home.effectivePolicy);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return [
+        unobservedTarget(
+          { accountId, region: GLOBAL_REGION },
+          { ok: false, reason: 'OBSERVATION_FAILED', message },
+        ),
+      ];
+    }
+  });
+  const observed = [...inPolicy, ...scanned.flat()];
+  const outside = [...new Set(observed.map((target) => target.region))].filter(
+    (region) => region !== GLOBAL_REGION && !desired.regions.includes(region),
+  );
+  return { accountIds, regions: [...desired.regions, ...outside.sort()], observed };
 }
 
 /**

@@ -84,7 +84,8 @@ export class ControllerFunction extends Construct {
         minify: true,
         sourceMap: true,
         mainFields: ['module', 'main'],
-        // aws-xray-sdk-core (pulled in by the Powertools tracer) calls require() at run time, which an ESM bundle has only through createRequire.
+        // CommonJS packages inside the bundle still require() Node built-ins (`process`, `buffer`) at run
+        // time, which an ESM bundle has only through createRequire.
         banner: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
       },
     });

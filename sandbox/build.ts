@@ -1,5 +1,6 @@
 import { efsAutomaticBackupPlan, teamPlan } from './local-plans.js';
 import { parentIdForPath } from './organization.js';
+import { DEFAULT_ENABLED_REGIONS } from './regions.js';
 import { stableId } from './rng.js';
 import { newRole } from './services/iam.js';
 import { type SimAccount, type SimKey, type SimOrganizationState, SimState, type SimVault } from './state.js';
@@ -116,6 +117,10 @@ export function addAccount(
     },
     roles: new Map(),
     regions: new Map(),
+    enabledRegions: new Set(
+      spec?.enabledRegions ?? [...DEFAULT_ENABLED_REGIONS, ...Object.keys(spec?.regions ?? {})],
+    ),
+    deniedRegions: new Set(spec?.deniedRegions ?? []),
   };
   state.organization.accounts.set(id, account);
   for (const role of spec?.roles ?? []) {
@@ -133,6 +138,7 @@ export function addAccount(
 
 function addRegion(state: SimState, accountId: string, region: string, spec: WorldRegion): void {
   const regionState = state.region(accountId, region);
+  regionState.lifecycleDeletes = spec.lifecycleDeletes;
   for (const [type, value] of Object.entries(spec.optIn)) regionState.optIn.set(type, value);
   for (const [type, value] of Object.entries(spec.managementPreference)) {
     regionState.managementPreference.set(type, value);

@@ -39,6 +39,7 @@ export const SERVICE_RATE_LIMITS: Readonly<Record<ServiceName, RateLimit>> = {
   rds: { perSecond: 10, burst: 20, scope: 'account-region', source: 'assumed' },
   fsx: { perSecond: 10, burst: 20, scope: 'account-region', source: 'assumed' },
   s3: { perSecond: 100, burst: 200, scope: 'account-region', source: 'assumed' },
+  account: { perSecond: 10, burst: 20, scope: 'account-region', source: 'assumed' },
 };
 
 /** A token bucket on a clock in milliseconds; it starts full. */

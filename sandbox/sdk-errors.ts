@@ -1,3 +1,4 @@
+import * as account from '@aws-sdk/client-account';
 import * as backup from '@aws-sdk/client-backup';
 import * as cloudtrail from '@aws-sdk/client-cloudtrail';
 import * as ec2 from '@aws-sdk/client-ec2';
@@ -21,6 +22,7 @@ import * as sts from '@aws-sdk/client-sts';
 
 /** IAM-style service prefixes, as used in `service:Operation` keys for counters and faults. */
 export type ServiceName =
+  | 'account'
   | 'backup'
   | 'organizations'
   | 'tag'
@@ -55,6 +57,12 @@ interface ServiceInfo {
 }
 
 const SERVICES: Readonly<Record<ServiceName, ServiceInfo>> = {
+  account: {
+    clientName: 'AccountClient',
+    exports: account,
+    base: account.AccountServiceException,
+    throttlingCode: 'TooManyRequestsException',
+  },
   backup: {
     clientName: 'BackupClient',
     exports: backup,

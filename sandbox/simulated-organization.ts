@@ -1,11 +1,11 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
 import { ControllerError } from '../shared/domain/errors.js';
 import { addAccount, buildState } from './build.js';
-import type { Call, ServiceHandlers } from './call.js';
+import { type Call, isManagement, type ServiceHandlers } from './call.js';
 import type { EffectiveNode } from './effective-policy.js';
 import { EventRouter } from './events.js';
 import { type CallCounts, CallMeter, FaultInjector } from './faults.js';
-import { IamAuthorizer } from './iam/authorizer.js';
+import { accessDeniedError, IamAuthorizer } from './iam/authorizer.js';
 import {
   type ControllerDeploymentOptions,
   type DeployedController,
@@ -16,6 +16,7 @@ import { JobEngine } from './jobs.js';
 import { effectivePolicyOf } from './organization.js';
 import { createSandboxPlugin, type SandboxRequest } from './plugin.js';
 import { type ServiceName, serviceError, serviceOfClient, throttlingError } from './sdk-errors.js';
+import { accountHandlers } from './services/account.js';
 import { backupHandlers } from './services/backup.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
 import { ec2Handlers } from './services/ec2.js';
@@ -47,7 +48,9 @@ import { applyTimelineEntry, type SkippedTimelineEntry } from './timeline.js';
 import type { SandboxTiming } from './timing.js';
 import type { FaultsInput, World } from './world.js';
 
-const HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
+/** Every operation the sandbox answers, by service. */
+export const SERVICE_HANDLERS: Readonly<Record<ServiceName, ServiceHandlers>> = {
+  account: accountHandlers,
   backup: backupHandlers,
   organizations: organizationsHandlers,
   tag: taggingHandlers,
@@ -296,7 +299,7 @@ export class SimulatedOrganization {
       this.meter.countThrottle();
       throw throttlingError(service);
     }
-    const handler = HANDLERS[service][request.operation];
+    const handler = SERVICE_HANDLERS[service][request.operation];
     if (!handler) throw new SandboxUnsupportedOperationError(operationKey);
     const call: Call = {
       state: this.state,
@@ -308,9 +311,28 @@ export class SimulatedOrganization {
       service,
       operation: request.operation,
     };
+    denyByRegionScp(call);
     this.authorizer?.authorize(call, request.input);
     return handler(call, request.input) as Record<string, unknown>;
   }
+}
+
+/** Services with one global endpoint, which Region-deny SCPs leave out (aws:RequestedRegion is us-east-1 for them). */
+const GLOBAL_SERVICES: ReadonlySet<ServiceName> = new Set(['account', 'organizations', 'iam', 'sts']);
+
+/**
+ * A Region-deny service control policy (world `deniedRegions`): every regional call of the account's
+ * principals there is refused, in AWS's wording for an SCP deny
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html). SCPs never apply to the
+ * management account (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html).
+ */
+function denyByRegionScp(call: Call): void {
+  if (GLOBAL_SERVICES.has(call.service) || isManagement(call)) return;
+  if (!call.state.account(call.caller.accountId)?.deniedRegions.has(call.region)) return;
+  throw accessDeniedError(
+    call.service,
+    `User: ${call.caller.arn} is not authorized to perform: ${call.service}:${call.operation} with an explicit deny in a service control policy`,
+  );
 }
 
 /** Read-only questions tests and runners ask about the simulated world. */

@@ -32,6 +32,10 @@ export interface SimAccount {
   readonly baselineDrift: { readonly backupRole: boolean; readonly eventForwarding: boolean };
   readonly roles: Map<string, SimRole>;
   readonly regions: Map<string, SimRegion>;
+  /** Regions enabled in the account, as account:ListRegions reports them. */
+  readonly enabledRegions: ReadonlySet<string>;
+  /** Regions a Region-deny SCP closes to every principal of the account. */
+  readonly deniedRegions: ReadonlySet<string>;
 }
 
 export interface SimResource {
@@ -50,6 +54,8 @@ export interface SimResource {
   everTagged: boolean;
   tagVersion: number;
   deleted: boolean;
+  /** When it was deleted: the Tagging API keeps returning it for a while after. */
+  deletedAt?: Date;
 }
 
 export interface SimLock {
@@ -222,6 +228,8 @@ export interface SimRegion {
   readonly eventRules: Map<string, SimEventRule>;
   /** Backup plans this account made itself in this Region (team plans, EFS automatic backups). */
   readonly localPlans: SimPlan[];
+  /** false: AWS Backup cannot delete recovery points past their retention here; they stay EXPIRED. */
+  lifecycleDeletes: boolean;
 }
 
 export interface SimPolicy {
@@ -380,6 +388,7 @@ export function newRegionState(accountId: string, region: string): SimRegion {
     backupJobs: [],
     copyJobs: [],
     eventRules: new Map(),
+    lifecycleDeletes: true,
   };
 }
 

@@ -107,7 +107,9 @@ function applyEntry(ctx: TimelineContext, entry: WorldTimelineEntry, path: strin
     state.resources.set(spec.arn, resource);
     if (Object.keys(spec.tags).length > 0) emitTagChange(ctx, resource, Object.keys(spec.tags));
   } else if (entry.deleteResource) {
-    requireResource(entry.deleteResource.arn).deleted = true;
+    const resource = requireResource(entry.deleteResource.arn);
+    resource.deleted = true;
+    resource.deletedAt = state.now;
   } else if (entry.onDemandBackup) {
     ctx.jobs.backUpNow(requireResource(entry.onDemandBackup.arn), entry.onDemandBackup.vault);
   } else if (entry.attachPolicy) {

@@ -25,6 +25,7 @@ export const DEFAULT_LATENCY_MS: Readonly<Record<ServiceName | 'dynamodb', numbe
   rds: 60,
   fsx: 60,
   s3: 40,
+  account: 120,
   dynamodb: 8,
 };
 

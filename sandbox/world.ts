@@ -102,6 +102,12 @@ const RegionSpec = z
     optIn: z.record(z.string(), z.boolean()).default({}),
     /** Overrides of the Region's default ResourceTypeManagementPreference (`DynamoDB: false`: no advanced backup). */
     managementPreference: z.record(z.string(), z.boolean()).default({}),
+    lifecycleDeletes: z
+      .boolean()
+      .default(true)
+      .describe(
+        'false: AWS Backup cannot delete recovery points past their retention here (say, a permission is missing); they stay EXPIRED and are still billed.',
+      ),
     resources: z.array(ResourceSpec).default([]),
     vaults: z.array(VaultSpec).default([]),
     keys: z.array(KeySpec).default([]),
@@ -146,6 +152,18 @@ const AccountSpec = z
         'Parts of the deployed member baseline missing in this account (false: deleted by hand, drift); the execution role is memberRole.',
       ),
     regions: z.record(Region, RegionSpec).default({}),
+    enabledRegions: z
+      .array(Region)
+      .optional()
+      .describe(
+        "Regions enabled in the account (account:ListRegions). Default: AWS's Regions enabled by default plus every Region listed under regions.",
+      ),
+    deniedRegions: z
+      .array(Region)
+      .default([])
+      .describe(
+        'Regions a Region-deny service control policy closes to every principal of the account: regional calls there fail with AccessDeniedException.',
+      ),
   })
   .strict();
 
@@ -335,11 +353,6 @@ export type World = z.output<typeof WorldSchema>;
 export type WorldInput = z.input<typeof WorldSchema>;
 export type WorldAccount = z.output<typeof AccountSpec>;
 export type WorldRegion = z.output<typeof RegionSpec>;
-export type WorldResource = z.output<typeof ResourceSpec>;
-export type WorldVault = z.output<typeof VaultSpec>;
-export type WorldKey = z.output<typeof KeySpec>;
-export type WorldRole = z.output<typeof RoleSpec>;
-export type WorldEventRule = z.output<typeof EventRuleSpec>;
 export type WorldOu = OuInput;
 export type WorldTimelineEntry = z.output<typeof TimelineEntry>;
 export type Faults = z.output<typeof FaultsSpec>;

@@ -121,10 +121,14 @@ async function compare(
   now: Date,
 ): Promise<ConfigDiff> {
   const from = buildDesiredState({ ...fromConfig, mode: 'audit' }, to.context);
-  const extraRegions = [...from.regions, ...from.scanRegions].filter(
+  const extraRegions = [...from.regions, ...(from.scanRegions ?? [])].filter(
     (region) => !to.regions.includes(region),
   );
-  const lookAt: DesiredState = { ...to, scanRegions: [...new Set([...to.scanRegions, ...extraRegions])] };
+  // Without a list every enabled Region is scanned already.
+  const lookAt: DesiredState = {
+    ...to,
+    scanRegions: to.scanRegions === null ? null : [...new Set([...to.scanRegions, ...extraRegions])],
+  };
   const { observed } = await observeTargets({ factory, desired: lookAt, org, now });
   const resources: LocatedResource[] = observed.flatMap((target) =>
     target.resources.map((resource) => ({ ...resource, accountId: target.accountId, region: target.region })),

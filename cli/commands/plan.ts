@@ -108,7 +108,12 @@ async function planInWorld(
       at,
       organizationId: desired.context.organizationId,
       accountIds: [...new Set(sweep.targets.map((target) => target.target.split('/')[0] ?? ''))].sort(),
-      regions: [...new Set([...desired.regions, ...desired.scanRegions])],
+      regions: [
+        ...desired.regions,
+        ...[...new Set(report.resources.map((finding) => finding.region))]
+          .filter((region) => !desired.regions.includes(region))
+          .sort(),
+      ],
       actions: activity.actions,
       findings: report.resources,
       problems: run?.errors ?? [],

@@ -29,6 +29,7 @@ const MANAGED_POLICIES: Readonly<Record<string, PolicyDocument>> = {
 
 /** Wire code of the error each service returns when IAM denies a request. */
 const ACCESS_DENIED: Readonly<Record<ServiceName, { name: string; status: number }>> = {
+  account: { name: 'AccessDeniedException', status: 403 },
   backup: { name: 'AccessDeniedException', status: 403 },
   organizations: { name: 'AccessDeniedException', status: 400 },
   tag: { name: 'AccessDeniedException', status: 400 },
@@ -45,7 +46,13 @@ const ACCESS_DENIED: Readonly<Record<ServiceName, { name: string; status: number
   s3: { name: 'AccessDenied', status: 403 },
 };
 
-interface Verdict {
+/** The error `service` returns when a policy denies the request. */
+export function accessDeniedError(service: ServiceName, message: string): Error {
+  const { name, status } = ACCESS_DENIED[service];
+  return serviceError(service, name, message, {}, status);
+}
+
+export interface Verdict {
   readonly allowed: boolean;
   readonly why: string;
 }
@@ -91,7 +98,7 @@ export class IamAuthorizer {
     const principal = principalOf(call.caller);
     const global = this.globalContext(call, principal);
     for (const request of requests) {
-      const { verdict, inputs } = this.decide(identity, principal, global, request, call.caller.accountId);
+      const { verdict, inputs } = this.decide(identity, principal, global, request);
       for (const listener of this.listeners) {
         listener({
           principal: principal.arn,
@@ -101,12 +108,11 @@ export class IamAuthorizer {
         });
       }
       if (!verdict.allowed) {
-        const { name, status } = ACCESS_DENIED[call.service];
         const message =
           call.service === 'sts'
             ? `User: ${call.caller.arn} is not authorized to perform: ${request.action} on resource: ${request.resource}`
             : `User: ${call.caller.arn} is not authorized to perform: ${request.action} on resource: ${request.resource} ${verdict.why}`;
-        throw serviceError(call.service, name, message, {}, status);
+        throw accessDeniedError(call.service, message);
       }
     }
   }
@@ -116,7 +122,6 @@ export class IamAuthorizer {
     principal: RequestPrincipal,
     global: Readonly<Record<string, ContextValue | undefined>>,
     request: ActionRequest,
-    callerAccount: string,
   ): { verdict: Verdict; inputs?: DecisionInputs } {
     const resourceText = request.resourcePolicy?.text;
     const context = { ...global, ...request.context };
@@ -131,25 +136,17 @@ export class IamAuthorizer {
     ].join('\u0000');
     const known = this.decisions.get(key);
     if (known) return { verdict: known };
-    const evaluated: AuthorizationRequest = { action: request.action, resource: request.resource, context };
-    const fromIdentity = evaluatePolicies(identity.documents, evaluated);
-    const resourcePolicy = parsePolicy(resourceText);
-    const fromResource: Decision = resourcePolicy
-      ? evaluatePolicies([resourcePolicy], evaluated, principal)
-      : 'ImplicitDeny';
-    const verdict = combine(fromIdentity, fromResource, request, request.resourceAccount === callerAccount);
-    this.decisions.set(key, verdict);
-    return {
-      verdict,
-      inputs: {
-        principal,
-        request: evaluated,
-        resourceAccount: request.resourceAccount,
-        identityPolicies: identity.documents,
-        resourcePolicy,
-        resourcePolicyRequired: request.resourcePolicy?.required ?? false,
-      },
+    const inputs: DecisionInputs = {
+      principal,
+      request: { action: request.action, resource: request.resource, context },
+      resourceAccount: request.resourceAccount,
+      identityPolicies: identity.documents,
+      resourcePolicy: parsePolicy(resourceText),
+      resourcePolicyRequired: request.resourcePolicy?.required ?? false,
     };
+    const verdict = decideRequest(inputs);
+    this.decisions.set(key, verdict);
+    return { verdict, inputs };
   }
 
   private identityOf(caller: Caller): { key: string; documents: readonly PolicyDocument[] } {
@@ -191,6 +188,15 @@ export class IamAuthorizer {
   }
 }
 
+/** The decision for one request from everything it is made from (the authorizer memoises it). */
+export function decideRequest(inputs: DecisionInputs): Verdict {
+  const fromIdentity = evaluatePolicies(inputs.identityPolicies, inputs.request);
+  const fromResource: Decision = inputs.resourcePolicy
+    ? evaluatePolicies([inputs.resourcePolicy], inputs.request, inputs.principal)
+    : 'ImplicitDeny';
+  return combine(fromIdentity, fromResource, inputs, inputs.resourceAccount === inputs.principal.accountId);
+}
+
 /**
  * Same account: an allow in either the identity or the resource policy is enough. Across accounts both must
  * allow. A trust policy is always needed for AssumeRole. An explicit deny anywhere wins.
@@ -198,7 +204,7 @@ export class IamAuthorizer {
 function combine(
   identity: Decision,
   resource: Decision,
-  request: ActionRequest,
+  { request, resourcePolicyRequired }: DecisionInputs,
   sameAccount: boolean,
 ): Verdict {
   if (identity === 'ExplicitDeny')
@@ -213,7 +219,7 @@ function combine(
     allowed: false,
     why: `because no resource-based policy allows the ${request.action} action`,
   };
-  if (request.resourcePolicy?.required) {
+  if (resourcePolicyRequired) {
     if (resource !== 'Allow') return noResource;
     return sameAccount || identity === 'Allow' ? { allowed: true, why: '' } : noIdentity;
   }

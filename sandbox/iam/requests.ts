@@ -254,6 +254,16 @@ const CATALOG: Readonly<Record<string, Builder>> = {
   'organizations:DescribeEffectivePolicy': (call, input) =>
     organizations('TargetId')(call, { ...input, TargetId: input.TargetId ?? call.caller.accountId }),
 
+  'account:ListRegions': (call, input) => [
+    own(
+      call,
+      'account:ListRegions',
+      input.AccountId && input.AccountId !== call.caller.accountId
+        ? `arn:aws:account::${call.caller.accountId}:account/${call.state.organization.id}/${input.AccountId}`
+        : `arn:aws:account::${call.caller.accountId}:account`,
+    ),
+  ],
+
   'tag:GetResources': (call) => [own(call, 'tag:GetResources')],
   'tag:GetTagKeys': (call) => [own(call, 'tag:GetTagKeys')],
 

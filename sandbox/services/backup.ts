@@ -32,7 +32,7 @@ import { vaultArn } from '../lookup.js';
 import { effectivePlansOf } from '../organization.js';
 import { InvalidTokenError, paginate } from '../paging.js';
 import { DEFAULT_MANAGEMENT_PREFERENCE, DEFAULT_OPT_IN } from '../resource-types.js';
-import { ensureAwsManagedBackupKey, type SimRegion, type SimVault } from '../state.js';
+import { ensureAwsManagedBackupKey, type SimRecoveryPoint, type SimRegion, type SimVault } from '../state.js';
 
 /** AWS Backup, per account × Region. */
 
@@ -523,11 +523,13 @@ export const backupHandlers: ServiceHandlers = {
 
   ListRecoveryPointsByBackupVault: (call: Call, input: ListRecoveryPointsByBackupVaultCommandInput) => {
     const vault = requireVault(call, input.BackupVaultName);
+    const expired = expireRecoveryPoints(call, vault);
     const points: RecoveryPointByBackupVault[] = vault.recoveryPoints
       .filter(
         (point) =>
           (input.ByResourceArn === undefined || point.resourceArn === input.ByResourceArn) &&
-          (input.ByCreatedAfter === undefined || point.creationDate > input.ByCreatedAfter),
+          (input.ByCreatedAfter === undefined || point.creationDate > input.ByCreatedAfter) &&
+          (input.ByCreatedBefore === undefined || point.creationDate < input.ByCreatedBefore),
       )
       .map((point) => ({
         RecoveryPointArn: point.arn,
@@ -536,7 +538,7 @@ export const backupHandlers: ServiceHandlers = {
         ResourceArn: point.resourceArn,
         ResourceType: point.resourceType,
         IamRoleArn: point.iamRoleArn,
-        Status: 'COMPLETED',
+        Status: expired.has(point) ? 'EXPIRED' : 'COMPLETED',
         CreationDate: point.creationDate,
         CompletionDate: point.completionDate,
         BackupSizeInBytes: point.backupSizeInBytes,
@@ -552,7 +554,7 @@ export const backupHandlers: ServiceHandlers = {
       call,
       points,
       input,
-      `recovery-points:${vault.name}:${input.ByResourceArn}`,
+      `recovery-points:${vault.name}:${input.ByResourceArn}:${input.ByCreatedAfter?.toISOString()}:${input.ByCreatedBefore?.toISOString()}`,
     );
     return { RecoveryPoints: items, NextToken };
   },
@@ -579,3 +581,21 @@ export const backupHandlers: ServiceHandlers = {
     return { BackupPlansList: items, NextToken };
   },
 };
+
+/**
+ * Recovery points past their retention: deleted by lifecycle, or — where the world says AWS Backup cannot
+ * delete them (`lifecycleDeletes: false`) — kept with status EXPIRED, which "indicates that the recovery point
+ * has exceeded its retention period, but AWS Backup lacks permission or is otherwise unable to delete it"
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RecoveryPointByBackupVault.html). Applied when
+ * the vault is listed, which is when anyone can tell.
+ */
+function expireRecoveryPoints(call: Call, vault: SimVault): ReadonlySet<SimRecoveryPoint> {
+  const now = call.state.now.getTime();
+  const pastRetention = (point: SimRecoveryPoint) =>
+    point.deleteAfterDays !== null && point.creationDate.getTime() + point.deleteAfterDays * DAY_MS <= now;
+  const lifecycleDeletes = call.state.region(vault.accountId, vault.region).lifecycleDeletes;
+  if (!lifecycleDeletes) return new Set(vault.recoveryPoints.filter(pastRetention));
+  const kept = vault.recoveryPoints.filter((point) => !pastRetention(point));
+  vault.recoveryPoints.splice(0, vault.recoveryPoints.length, ...kept);
+  return new Set();
+}

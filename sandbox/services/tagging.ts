@@ -28,13 +28,25 @@ function matchesTagFilters(resource: SimResource, filters: GetResourcesCommandIn
   });
 }
 
-/** Resources GetResources and GetTagKeys see for the caller: its account and Region, tagged at least once. */
+/**
+ * How long a deleted resource is still returned. AWS says only that deleted ("previously tagged") resources
+ * can come back for a while; the six hours are invented.
+ */
+export const DELETED_RESOURCE_VISIBLE_MS = 6 * 3_600_000;
+
+/**
+ * Resources GetResources and GetTagKeys see for the caller: its account and Region, tagged at least once,
+ * and not deleted longer than DELETED_RESOURCE_VISIBLE_MS ago.
+ */
 function visibleResources(call: Call): SimResource[] {
+  const now = call.state.now.getTime();
   return [...call.state.resources.values()].filter(
     (resource) =>
       resource.accountId === call.caller.accountId &&
       resource.region === call.region &&
-      !resource.deleted &&
+      (!resource.deleted ||
+        (resource.deletedAt !== undefined &&
+          now - resource.deletedAt.getTime() < DELETED_RESOURCE_VISIBLE_MS)) &&
       resource.everTagged,
   );
 }

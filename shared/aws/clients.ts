@@ -1,3 +1,4 @@
+import { AccountClient } from '@aws-sdk/client-account';
 import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -116,6 +117,11 @@ export class ClientFactory {
     this.retryDelayMs = options.retryDelayMs;
     this.clock = options.clock ?? { now: () => new Date() };
     this.dailyReads = new DailyReadCache();
+  }
+
+  /** Account Management has one endpoint in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/acct.html). */
+  account(accountId: string): AccountClient {
+    return this.client('account', accountId, ORGANIZATIONS_REGION, (config) => new AccountClient(config));
   }
 
   backup(accountId: string, region: string): BackupClient {

@@ -1,5 +1,5 @@
 import { DescribeKeyCommand, type KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
-import { classifyJobFailure, isJobFailure } from '../domain/job-messages.js';
+import { isJobFailure, kmsKeyNamedIn } from '../domain/job-messages.js';
 import type { JobOutcome, ObservedKey, ObservedVault } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { type Call, callSite, listAll, unlessUnreadable } from './observe-reads.js';
@@ -19,7 +19,7 @@ export function keysOfInterest(
   }
   for (const job of jobs) {
     if (!isJobFailure(job)) continue;
-    const { keyArn } = classifyJobFailure(job);
+    const keyArn = kmsKeyNamedIn(job.statusMessage);
     if (keyArn && !keys.has(keyArn)) keys.set(keyArn, 'resource');
   }
   return keys;

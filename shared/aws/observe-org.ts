@@ -29,12 +29,6 @@ const ORG_PAGE_SIZE = 20;
 export interface ObserveOrganizationOptions {
   /** Name of the controller-owned backup policy; only its content and targets are read. */
   readonly policyName: string;
-  /**
-   * How much of the OU tree to walk: all of it (default); only the OUs, when the attachments name OUs but
-   * no single accounts; or none, when they name only the root. At 5,000 accounts the accounts alone are
-   * 250 serial pages, most of an org reconcile's time.
-   */
-  readonly tree?: 'full' | 'ous' | 'none';
 }
 
 /**
@@ -57,9 +51,7 @@ export async function observeOrganization(
   const backupPolicyType =
     root.PolicyTypes?.find((type) => type.Type === BACKUP_POLICY)?.Status ?? 'DISABLED';
 
-  const tree = options.tree ?? 'full';
-  const { ous, accounts } =
-    tree === 'none' ? { ous: [], accounts: [] } : await walkTree(org, call, root.Id, tree === 'full');
+  const { ous, accounts } = await walkTree(org, call, root.Id);
   const backupPolicies = await readOwnedPolicy(org, call, options.policyName);
   const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
   const trustedAccessServices = await readTrustedAccess(org, call);
@@ -90,8 +82,6 @@ async function readTrustedAccess(org: OrganizationsClient, call: OrgCall): Promi
     return null;
   }
 }
-
-/** The root, every OU (with its path) and every account with its parent: what `attachTo` entries resolve against. */
 
 /** The root, every OU (with its path) and every account with its parent: what `attachTo` resolves against. */
 export async function readOrganizationTree(
@@ -148,7 +138,6 @@ async function walkTree(
   org: OrganizationsClient,
   call: OrgCall,
   rootId: string,
-  withAccounts = true,
 ): Promise<{ ous: ObservedOu[]; accounts: ObservedAccount[] }> {
   const ous: ObservedOu[] = [];
   const accounts: ObservedAccount[] = [];
@@ -176,7 +165,6 @@ async function walkTree(
       ous.push(ou);
       queue.push({ id: ou.id, path: ou.path });
     }
-    if (!withAccounts) continue;
     const direct = await collectPages((NextToken) =>
       call('ListAccountsForParent', () =>
         org.send(

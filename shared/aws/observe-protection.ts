@@ -89,6 +89,37 @@ export async function readVaultRecoveryPoints(
   );
 }
 
+/**
+ * How many recovery points in the vault are EXPIRED: past their retention, not deleted, still billed
+ * (https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RecoveryPointByBackupVault.html). Only points
+ * created before `before` can have expired; where lifecycle works that listing is nearly empty, so it costs
+ * one page. None when the vault does not exist.
+ */
+export async function countExpiredRecoveryPoints(
+  backup: BackupClient,
+  call: Call,
+  vaultName: string,
+  before: Date,
+): Promise<{ vaultName: string; count: number }> {
+  const points = await unlessNotFound(() =>
+    listAll(
+      call,
+      'ListRecoveryPointsByBackupVault',
+      (NextToken) =>
+        backup.send(
+          new ListRecoveryPointsByBackupVaultCommand({
+            BackupVaultName: vaultName,
+            ByCreatedBefore: before,
+            MaxResults: BACKUP_PAGE_SIZE,
+            NextToken,
+          }),
+        ),
+      (page) => ({ items: page.RecoveryPoints, nextToken: page.NextToken }),
+    ),
+  );
+  return { vaultName, count: (points ?? []).filter((point) => point.Status === 'EXPIRED').length };
+}
+
 function originOf(createdBy: RecoveryPointCreator | undefined): BackupOrigin {
   return { backupPlanId: createdBy?.BackupPlanId ?? null, backupPlanName: createdBy?.BackupPlanName ?? null };
 }

@@ -18,6 +18,19 @@ const RDS_PAGE_SIZE = 100;
 type Details = Record<string, ResourceDetails>;
 
 /**
+ * Tagging types whose own list call readResourceDetails makes in full whenever a tagged resource of the type
+ * is here: a tagged resource of these types missing from that listing no longer exists. (Instances are not
+ * among them: they are seen only through their volumes.)
+ */
+const LISTED_IN_FULL: readonly string[] = ['ec2:volume', 'rds:db', 'rds:cluster', 'fsx:file-system'];
+
+/** The types among `resources` whose existence readResourceDetails confirms (see LISTED_IN_FULL). */
+export function typesListedInFull(resources: readonly TaggedResource[]): string[] {
+  const present = new Set(resources.map(({ arn }) => classifyArn(arn).taggingFilter));
+  return LISTED_IN_FULL.filter((filter) => present.has(filter));
+}
+
+/**
  * The key and engine/type details of the tagged resources, from each service's own list call: one listing
  * per service that has tagged resources here (EC2 DescribeVolumes also gives instances' volumes; RDS
  * DescribeDBInstances and DescribeDBClusters, which also list DocumentDB and Neptune clusters with their

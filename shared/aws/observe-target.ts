@@ -6,9 +6,14 @@ import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
 import { keysOfInterest, readKeys } from './observe-keys.js';
 import { readEffectivePolicy } from './observe-policy.js';
-import { readJobs, readProtectedResources, readVaultRecoveryPoints } from './observe-protection.js';
+import {
+  countExpiredRecoveryPoints,
+  readJobs,
+  readProtectedResources,
+  readVaultRecoveryPoints,
+} from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
-import { readResourceDetails } from './observe-resource-details.js';
+import { readResourceDetails, typesListedInFull } from './observe-resource-details.js';
 import { readBackupRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
@@ -52,7 +57,8 @@ function reachabilityOf(error: unknown): Reachability {
     : { ok: false, reason: 'OBSERVATION_FAILED', message };
 }
 
-function unobservedTarget(target: TargetRef, reachability: Reachability): ObservedTarget {
+/** A target with nothing read: empty collections, and the reachability saying why. */
+export function unobservedTarget(target: TargetRef, reachability: Reachability): ObservedTarget {
   return {
     accountId: target.accountId,
     region: target.region,
@@ -85,14 +91,13 @@ async function readTarget(
   now: Date,
 ): Promise<ObservedTarget> {
   const { accountId, region } = target;
-  if (!desired.regions.includes(region)) return readScannedRegion(factory, desired, target);
   const call = callSite(accountId, region);
   const backup = factory.backup(accountId, region);
   const centralHere = centralVaultAt(desired, target);
   const roleArn = backupRoleArn(desired, accountId);
 
   const [
-    { resources, resourceDetails },
+    { resources, resourceDetails, typesListedInFull: listedInFull },
     protectedResources,
     vault,
     centralVault,
@@ -102,10 +107,12 @@ async function readTarget(
     eventForwarding,
     jobs,
     vaultRecoveryPoints,
+    expiredRecoveryPoints,
   ] = await allOrMostTellingFailure([
     readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
       resources: tagged,
       resourceDetails: await readResourceDetails(factory, target, tagged, now),
+      typesListedInFull: typesListedInFull(tagged),
     })),
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
@@ -120,6 +127,14 @@ async function readTarget(
       call,
       desired.vault.name,
       new Date(now.getTime() - recoveryPointLookbackMs(desired, now)),
+    ),
+    Promise.all(
+      (desired.plans.length === 0
+        ? []
+        : [desired.vault.name, ...(centralHere ? [centralHere.name] : [])]
+      ).map((vaultName) =>
+        countExpiredRecoveryPoints(backup, call, vaultName, expirableBefore(desired, now)),
+      ),
     ),
   ]);
 
@@ -147,21 +162,12 @@ async function readTarget(
     protectedResources,
     vaultRecoveryPoints,
     jobs,
+    expiredRecoveryPoints,
+    typesListedInFull: listedInFull,
   };
 }
 
-/**
- * A Region the config only scans: the controller never changes anything there and only reports tagged
- * resources (REGION_NOT_IN_POLICY unless the effective policy covers it), so only those two are read.
- */
-async function readScannedRegion(
-  factory: ClientFactory,
-  desired: DesiredState,
-  target: TargetRef,
-): Promise<ObservedTarget> {
-  const [resources, effectivePolicy] = await allOrMostTellingFailure([
-    readTaggedResources(factory, target, desired.selection.tagKey),
-    readEffectivePolicy(factory, target.accountId),
-  ]);
-  return { ...unobservedTarget(target, { ok: true }), effectivePolicy, resources };
+/** Only recovery points older than the shortest retention the policy's plans give can have expired. */
+function expirableBefore(desired: DesiredState, now: Date): Date {
+  return new Date(now.getTime() - Math.min(...desired.plans.map((plan) => plan.deleteAfterDays)) * DAY_MS);
 }

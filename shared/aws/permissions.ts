@@ -40,6 +40,8 @@ export const MEMBER_READ_PERMISSIONS: readonly string[] = [
   'events:ListTargetsByRule',
   'kms:DescribeKey',
   'kms:ListGrants',
+  // The Regions enabled in the account, scanned for tagged resources outside the policy.
+  'account:ListRegions',
   // Which key encrypts each tagged resource, and its engine or type.
   'ec2:DescribeVolumes',
   'rds:DescribeDBInstances',

@@ -153,7 +153,7 @@ export async function reconcileEventTargets(
   // The immediate transitions were stored when the events arrived; they join this run's alerts. What was
   // reconciled is durable by now, so a failure to alert is logged rather than undoing the batch.
   try {
-    await finishRun(deps, runId, immediate);
+    await finishRun(deps, runId, immediate, [], { summarize: false });
   } catch (error) {
     deps.log.error('Event run alerts not sent', { runId, error: String(error) });
     deps.metrics.count('NotifyFailures', 1);

@@ -11,6 +11,15 @@ export interface NotifyOutcome {
   readonly summary: ReportSummary;
 }
 
+export interface FinishRunOptions {
+  /**
+   * Summarize the whole organization (every target row) for the run record, the summary the report keeps
+   * and the coverage metrics. The sweep does; an event run covers a few targets and takes the totals the
+   * last sweep kept, so a burst of member events never reads every target row once per batch.
+   */
+  readonly summarize: boolean;
+}
+
 /**
  * Ends a run: one grouped alert per account for what changed (status-class changes, repairs, blocked
  * actions), then the run record is closed. Unchanged findings produce no transition, so nothing repeats.
@@ -21,9 +30,16 @@ export async function finishRun(
   runId: string,
   earlierTransitions: readonly FindingTransition[] = [],
   failedTargets: readonly FailedTarget[] = [],
+  options: FinishRunOptions = { summarize: true },
 ): Promise<NotifyOutcome> {
   const now = deps.clock.now();
-  const [summary, run] = await Promise.all([deps.store.summary(), deps.store.getRun(runId)]);
+  const [kept, run] = await Promise.all([
+    options.summarize ? null : deps.store.latestSummary(),
+    deps.store.getRun(runId),
+  ]);
+  // Before the first sweep has kept a summary, an event run summarizes once itself.
+  const summary = kept ?? (await deps.store.summary());
+  const summarized = kept === null;
   // A retried invocation (Step Functions retries Lambda service errors) must not alert twice.
   if (run?.finishedAt) {
     deps.log.info('Run already finished; no alerts sent again', { runId });
@@ -49,14 +65,16 @@ export async function finishRun(
   }
   await deps.store.finishRun({ runId, now, counts: summary.total.byStatus });
   if (published) reportDelivery(deps, published);
-  await deps.store.saveSummary(summary, now);
+  if (summarized) await deps.store.saveSummary(summary, now);
   if (run) {
     deps.metrics.count('SweepErrors', run.errorCount);
     deps.metrics.gauge('SweepDurationMs', now.getTime() - Date.parse(run.startedAt), 'Milliseconds');
   }
-  deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');
-  for (const [status, count] of Object.entries(summary.total.byStatus)) {
-    deps.metrics.count('ResourcesByStatus', count, { Status: status });
+  if (summarized) {
+    deps.metrics.gauge('CoveragePercent', summary.total.coveragePercent, 'Percent');
+    for (const [status, count] of Object.entries(summary.total.byStatus)) {
+      deps.metrics.count('ResourcesByStatus', count, { Status: status });
+    }
   }
   const accounts = published?.accounts ?? [];
   deps.log.info('Run finished', { runId, alerts: accounts.length, storm: published?.storm ?? false });

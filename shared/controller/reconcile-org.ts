@@ -34,7 +34,7 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
   try {
     // The whole tree: resolving attachTo needs its OUs, and the account directory (the report's coverage by
     // OU) needs where each account sits.
-    observed = await observeOrganization(factory, { policyName: desired.policy.name, tree: 'full' });
+    observed = await observeOrganization(factory, { policyName: desired.policy.name });
   } catch (error) {
     return orgTargetFailed(deps, runId, error);
   }

@@ -17,6 +17,7 @@ import { planTarget } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
 import { countOutcomes } from './action-records.js';
 import type { ControllerDeps } from './deps.js';
+import { regionScanDue, scanRegionsOutsidePolicy } from './scan-regions.js';
 
 /** One `{accountId, region}` item of a run's fan-out, with the org facts the sweep learned once. */
 export interface TargetRequest {
@@ -40,9 +41,10 @@ export interface TargetOutcome {
 }
 
 /**
- * The `{accountId, region}` target: observe → plan → apply (enforce mode) → evaluate → store. Regions the
- * config only scans (not in the policy) are observed and evaluated but never changed. When actions were
- * applied the target is observed again, so the verdicts describe the state the controller left behind.
+ * The `{accountId, region}` target: observe → plan → apply (enforce mode) → evaluate → store. When actions
+ * were applied the target is observed again, so the verdicts describe the state the controller left behind.
+ * The account's target in its first policy Region also scans the Regions outside the policy once a day
+ * (scan-regions.ts), which are observed and evaluated but never changed.
  */
 export async function reconcileTarget(deps: ControllerDeps, request: TargetRequest): Promise<TargetOutcome> {
   const { desired, factory, store, clock } = deps;
@@ -81,9 +83,21 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     },
     stored,
   );
+  const scan = regionScanDue(
+    desired,
+    { region: request.region, previousObservedAt: stored.target?.observedAt },
+    now,
+  )
+    ? await scanRegionsOutsidePolicy(deps, {
+        runId: request.runId,
+        home: observed,
+        crossAccountBackupEnabled: request.crossAccountBackupEnabled,
+        now,
+      })
+    : undefined;
   const counts = countByStatus(evaluation.findings.map((finding) => finding.status));
   const outcome = countOutcomes(actions);
-  const errors = targetErrors(observed, actions);
+  const errors = [...targetErrors(observed, actions), ...(scan?.errors ?? [])];
   // The run's status totals come from the store's target rows when it finishes; only news is added here.
   if (outcome.applied + outcome.blocked + errors.length > 0) {
     await store.recordRunProgress(request.runId, {
@@ -99,9 +113,9 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     reachable: observed.reachability.ok,
     counts,
     actions: records,
-    transitions: saved.transitions,
+    transitions: [...saved.transitions, ...(scan?.transitions ?? [])],
     newActions: saved.newActions,
-    findingWrites: saved.findingWrites,
+    findingWrites: saved.findingWrites + (scan?.findingWrites ?? 0),
   };
 }
 

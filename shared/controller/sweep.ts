@@ -1,6 +1,6 @@
 import type { ReconcileTarget } from '../domain/model.js';
 import { GLOBAL_REGION } from '../domain/model.js';
-import { accountsInScope, observedRegions } from '../domain/scope.js';
+import { accountsInScope } from '../domain/scope.js';
 import type { RunTrigger } from '../store/types.js';
 import type { ControllerDeps } from './deps.js';
 
@@ -17,8 +17,9 @@ export interface SweepPlan {
 export type TargetsPublisher = (plan: SweepPlan) => Promise<string>;
 
 /**
- * Starts a run: lists the organization's accounts once (paginated) and emits the targets for the fan-out.
- * The Regions are the policy's plus the ones the config only scans for resources tagged outside the policy.
+ * Starts a run: lists the organization's accounts once (paginated) and emits the targets for the fan-out:
+ * each account in each policy Region. Regions outside the policy are scanned by the account's target in the
+ * first policy Region (see reconcile-target.ts), so they add no items to the fan-out.
  */
 export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Promise<SweepPlan> {
   const { desired, store, clock } = deps;
@@ -34,9 +35,8 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
     // The policy and the member baseline reach only what attachTo names; the rest are not targets.
     deps.log.info('Accounts outside attachTo are not reconciled', { accounts: facts.outsideAttachTo });
   }
-  const regions = observedRegions(desired);
   const targets = accounts.flatMap((account) =>
-    regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),
+    desired.regions.map((region) => ({ kind: 'account-region' as const, accountId: account.id, region })),
   );
   const runId = `${trigger}-${now.toISOString()}`;
   await store.startRun({ runId, trigger, targets: targets.length + 1, now });
@@ -44,9 +44,14 @@ export async function startSweep(deps: ControllerDeps, trigger: RunTrigger): Pro
   // Only on a fresh account list: a stale (or empty) one must not retire accounts that are still there.
   // The org target's organization-wide checks sit on the management account's `global` entry.
   const orgEntry = { accountId: desired.context.managementAccountId, region: GLOBAL_REGION };
+  // Regions outside the policy belong to each account's own daily scan, which rewrites or retires them.
+  const scanned =
+    desired.scanRegions?.length === 0
+      ? undefined
+      : { accounts: new Set(accounts.map((account) => account.id)), policyRegions: desired.regions };
   const retired = staleBecause
     ? []
-    : await store.retireTargetsOutside([...targets, orgEntry], { runId, now });
+    : await store.retireTargetsOutside([...targets, orgEntry], { runId, now }, scanned);
   deps.log.info('Sweep started', {
     runId,
     accounts: accounts.length,

@@ -54,7 +54,7 @@ export function buildDesiredState(config: Config, context: RuntimeContext): Desi
     context,
     selection: config.selection,
     regions: config.regions,
-    scanRegions: config.scanRegions,
+    scanRegions: config.scanRegions ?? null,
     attachTo: config.attachTo,
     excludeAccounts: config.excludeAccounts,
     plans: config.plans,

@@ -2,39 +2,26 @@
  * Why did a backup or copy job fail? AWS reports it only as free text: `StatusMessage` in ListBackupJobs /
  * ListCopyJobs and `statusMessage` in `Backup Job State Change` / `Copy Job State Change` events
  * (docs/aws-behaviour.md#backup-jobs, docs/aws-behaviour.md#backup-events). `MessageCategory` (e.g.
- * `AccessDenied`) is too coarse to tell a missing role from a KMS key, so
- * the text is classified here, once, and every caller (observers, event handler, evaluator) gets the same
- * reason code.
+ * `AccessDenied`) is too coarse to tell a vault access policy from a KMS key, so the text is classified here,
+ * once, and every caller (observers, event handler, evaluator) gets the same reason code.
  *
- * | pattern (case-insensitive)                                   | reason                          | example |
- * |--------------------------------------------------------------|---------------------------------|---------|
- * | `access denied trying to call aws backup service` (AWS's wording), `access policy of destination backup vault … does not allow` | CENTRAL_VAULT_POLICY_MISSING | copy into the central vault refused by its access policy |
- * | `cross-account backup is not enabled`                        | CROSS_ACCOUNT_BACKUP_DISABLED   | org global setting off |
- * | `backup vault … does not exist`                              | VAULT_MISSING (BACKUP) / COPY_MISSING (COPY) | `Backup vault org-backup does not exist.` |
- * | `unable to assume role`                                      | BACKUP_ROLE_MISSING             | role missing or not trusting backup.amazonaws.com |
- * | `pending deletion`, `key … is disabled`                      | KMS_KEY_PENDING_DELETION        | `KMS key arn:… is pending deletion.` |
- * | `given key id is not accessible`, `kms key does not exist, is not enabled or you do not have permissions`, `not authorized to perform: kms:` | KMS_ACCESS_DENIED | re:Post wording (docs/aws-behaviour.md#job-failure-messages) |
- * | `retention … vault lock` (either order)                      | LOCK_RETENTION_CONFLICT         | lifecycle outside the lock's min/max |
- * | anything else, or no message (EXPIRED, ABORTED)              | JOB_FAILED                      | `The job was aborted because the completion window elapsed.` |
+ * Only wording AWS has published is classified; anything else is JOB_FAILED, and the finding's detail carries
+ * the raw message, so no cause is ever guessed from wording nobody has seen AWS use.
  *
- * Order matters: the pending-deletion test runs before the access test, because the re:Post wording
- * ("is not enabled") would otherwise claim a key that is merely scheduled for deletion. The key ARN is
- * extracted when the message names one, so the KMS checks can look at that key.
+ * | AWS's wording (case-insensitive)                                 | reason                       | source |
+ * |------------------------------------------------------------------|------------------------------|--------|
+ * | `Access Denied trying to call AWS Backup service`                | CENTRAL_VAULT_POLICY_MISSING | https://repost.aws/knowledge-center/backup-resolve-access-denied-error |
+ * | `Given key ID is not accessible`, `KMS key does not exist, is not enabled or you do not have permissions` | KMS_ACCESS_DENIED | https://repost.aws/knowledge-center/backup-cross-account-copy-error |
+ * | anything else, or no message (EXPIRED, ABORTED)                  | JOB_FAILED                   | — |
+ *
+ * The key ARN is extracted when a KMS message names one, so the KMS checks can look at that key.
  */
 import { ControllerError } from './errors.js';
 import type { JobOutcome, ReasonCode } from './model.js';
 
 export type JobFailureReason = Extract<
   ReasonCode,
-  | 'VAULT_MISSING'
-  | 'COPY_MISSING'
-  | 'BACKUP_ROLE_MISSING'
-  | 'KMS_ACCESS_DENIED'
-  | 'KMS_KEY_PENDING_DELETION'
-  | 'LOCK_RETENTION_CONFLICT'
-  | 'CROSS_ACCOUNT_BACKUP_DISABLED'
-  | 'CENTRAL_VAULT_POLICY_MISSING'
-  | 'JOB_FAILED'
+  'KMS_ACCESS_DENIED' | 'CENTRAL_VAULT_POLICY_MISSING' | 'JOB_FAILED'
 >;
 
 export interface JobFailure {
@@ -66,39 +53,20 @@ export function isJobFailure(job: { readonly state: string }): boolean {
 
 interface MessageRule {
   readonly pattern: RegExp;
-  readonly reason: (kind: JobOutcome['kind']) => JobFailureReason;
+  readonly reason: JobFailureReason;
   readonly namesKey?: true;
 }
 
 const MESSAGE_RULES: readonly MessageRule[] = [
-  // AWS's wording when the destination vault's access policy does not let the source account copy in
-  // (https://repost.aws/knowledge-center/backup-resolve-access-denied-error).
-  {
-    pattern: /access denied trying to call aws backup service/i,
-    reason: () => 'CENTRAL_VAULT_POLICY_MISSING',
-  },
-  {
-    pattern: /access policy of destination backup vault .* does not allow/i,
-    reason: () => 'CENTRAL_VAULT_POLICY_MISSING',
-  },
-  { pattern: /cross-account backup is not enabled/i, reason: () => 'CROSS_ACCOUNT_BACKUP_DISABLED' },
-  {
-    pattern: /backup vault \S+ does not exist/i,
-    reason: (kind) => (kind === 'COPY' ? 'COPY_MISSING' : 'VAULT_MISSING'),
-  },
-  { pattern: /unable to assume role/i, reason: () => 'BACKUP_ROLE_MISSING' },
-  {
-    pattern: /pending deletion|\bkey \S+ is disabled/i,
-    reason: () => 'KMS_KEY_PENDING_DELETION',
-    namesKey: true,
-  },
+  // The destination vault's access policy does not let the source account copy in.
+  { pattern: /access denied trying to call aws backup service/i, reason: 'CENTRAL_VAULT_POLICY_MISSING' },
+  // A copy whose source key policy does not let the destination account use the key.
   {
     pattern:
-      /given key id is not accessible|kms key does not exist, is not enabled or you do not have permissions|not authorized to perform: kms:/i,
-    reason: () => 'KMS_ACCESS_DENIED',
+      /given key id is not accessible|kms key does not exist, is not enabled or you do not have permissions/i,
+    reason: 'KMS_ACCESS_DENIED',
     namesKey: true,
   },
-  { pattern: /retention.*vault lock|vault lock.*retention/i, reason: () => 'LOCK_RETENTION_CONFLICT' },
 ];
 
 const KMS_KEY_ARN = /arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+/;
@@ -108,6 +76,14 @@ export function classifyJobFailure(job: JobForClassification): JobFailure {
   const message = job.statusMessage ?? '';
   const rule = MESSAGE_RULES.find((candidate) => candidate.pattern.test(message));
   if (!rule) return { reason: 'JOB_FAILED' };
-  const keyArn = rule.namesKey ? KMS_KEY_ARN.exec(message)?.[0] : undefined;
-  return keyArn ? { reason: rule.reason(job.kind), keyArn } : { reason: rule.reason(job.kind) };
+  const keyArn = rule.namesKey ? kmsKeyNamedIn(message) : undefined;
+  return keyArn ? { reason: rule.reason, keyArn } : { reason: rule.reason };
+}
+
+/**
+ * The KMS key ARN a job message names, whatever its wording: reading an ARN guesses no cause, and it tells
+ * the observer which key to look at (its state then says what is wrong).
+ */
+export function kmsKeyNamedIn(message: string | null): string | undefined {
+  return message === null ? undefined : KMS_KEY_ARN.exec(message)?.[0];
 }

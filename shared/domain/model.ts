@@ -74,6 +74,10 @@ export const REASON_CODES = [
   'BACKUP_INCOMPLETE',
   /** Org check only: trusted access for backup.amazonaws.com is off (no organization-wide job monitoring). */
   'TRUSTED_ACCESS_DISABLED',
+  /** Check only: a Region-deny SCP refuses the controller in this Region outside the policy, so it is not scanned. */
+  'REGION_DENIED_BY_SCP',
+  /** Check only: recovery points in the policy's vaults are EXPIRED (lifecycle could not delete them; still billed). */
+  'RECOVERY_POINTS_EXPIRED',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -109,6 +113,8 @@ export const TARGET_CHECK_IDS = [
   'KMS_KEY_STATE',
   'EVENT_FORWARDING',
   'DYNAMODB_ADVANCED',
+  'EXPIRED_RECOVERY_POINTS',
+  'REGION_SCAN',
 ] as const;
 /** Organization-wide checks, reported on the management account's entry with region GLOBAL_REGION. */
 export const ORG_CHECK_IDS = ['TRUSTED_ACCESS'] as const;
@@ -175,10 +181,11 @@ export interface DesiredState {
   readonly selection: { readonly tagKey: string; readonly tagValue: string };
   readonly regions: readonly string[];
   /**
-   * Extra Regions only scanned for tagged resources (never changed): resources there are reported with
-   * REGION_NOT_IN_POLICY instead of silently going unprotected.
+   * Regions outside `regions` scanned (once a day) for tagged resources, never changed: resources there are
+   * reported with REGION_NOT_IN_POLICY instead of silently going unprotected. null: every Region enabled in
+   * each account; a list narrows that; [] scans none.
    */
-  readonly scanRegions: readonly string[];
+  readonly scanRegions: readonly string[] | null;
   /** Raw targets from the config: `root`, `ou-…`, `/OU/Path`, or a 12-digit account id. */
   readonly attachTo: readonly string[];
   readonly excludeAccounts: readonly string[];
@@ -479,6 +486,19 @@ export interface ObservedTarget {
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
+  /**
+   * A Region outside the policy that a Region-deny SCP closes to the controller: the AccessDenied message.
+   * Nothing was read there.
+   */
+  readonly regionScanDenied?: string;
+  /**
+   * Tagging types (`ec2:volume`, `rds:db`…) whose own service listing was read in full here: a tagged resource
+   * of such a type without a `resourceDetails` entry no longer exists (the Tagging API returns deleted
+   * resources for a while).
+   */
+  readonly typesListedInFull?: readonly string[];
+  /** EXPIRED recovery points (past retention, not deleted) per policy vault held here. */
+  readonly expiredRecoveryPoints?: readonly { readonly vaultName: string; readonly count: number }[];
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -43,6 +43,10 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     'Turn on advanced DynamoDB backup in the AWS Backup settings of this Region, or set `dynamoDbAdvanced: manage`.',
   TRUSTED_ACCESS_DISABLED:
     'Enable trusted access for backup.amazonaws.com in AWS Organizations; the organization owner decides.',
+  REGION_DENIED_BY_SCP:
+    'Nothing to fix when the SCP keeps workloads out of the Region; to have it scanned, exempt the controller role from the SCP.',
+  RECOVERY_POINTS_EXPIRED:
+    'Find why lifecycle could not delete them (often a vault lock or a missing permission of the backup role), then delete them; they are still billed.',
 };
 
 /** What to do about each warning before it breaks a backup, one sentence each (docs/reasons.md shows them). */

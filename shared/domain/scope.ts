@@ -15,9 +15,26 @@ export function accountsInScope<A extends { readonly id: string; readonly state:
   return accounts.filter((account) => MANAGED_STATES.has(account.state) && !excluded.has(account.id));
 }
 
-/** The Regions each account is observed in: the policy's, then the ones only scanned, each once. */
-export function observedRegions(desired: Pick<DesiredState, 'regions' | 'scanRegions'>): string[] {
-  return [...new Set([...desired.regions, ...desired.scanRegions])];
+/**
+ * The Regions outside the policy to scan in an account, from the Regions enabled there: all of them without
+ * `scanRegions`, those it lists otherwise.
+ */
+export function scanOnlyRegions(
+  desired: Pick<DesiredState, 'regions' | 'scanRegions'>,
+  enabledRegions: readonly string[],
+): string[] {
+  const wanted = desired.scanRegions === null ? null : new Set(desired.scanRegions);
+  return [...new Set(enabledRegions)]
+    .filter((region) => !desired.regions.includes(region) && (wanted === null || wanted.has(region)))
+    .sort();
+}
+
+/**
+ * The account whose Regions outside the policy are scanned from its target in the first policy Region: one
+ * target per account does it, once a day, so the fan-out stays one item per account × policy Region.
+ */
+export function isScanningTarget(desired: Pick<DesiredState, 'regions'>, region: string): boolean {
+  return desired.regions[0] === region;
 }
 
 /** `attachTo` reaches every account when it names the root (by word or id). */

@@ -103,6 +103,14 @@ export const REASON_WORDS: Readonly<Record<ReasonCode, { readonly why: string; r
       'redeploy the member baseline StackSet instance of this account and Region (the management stack in ' +
       'the management account): it owns the forwarding rule and role',
   },
+  REGION_DENIED_BY_SCP: {
+    why: 'a Region-deny SCP closes the Region to the controller, so it is not scanned for tagged resources',
+    fix: 'nothing, when the SCP keeps workloads out; otherwise exempt the controller role from the SCP',
+  },
+  RECOVERY_POINTS_EXPIRED: {
+    why: 'recovery points in the policy vault are past their retention but were not deleted, and are still billed',
+    fix: 'find why lifecycle could not delete them (vault lock, backup role permissions), then delete them',
+  },
   TRUSTED_ACCESS_DISABLED: {
     why: 'trusted access for AWS Backup is off, so cross-account job monitoring loses the organization view',
     fix: 'enable trusted access for backup.amazonaws.com in AWS Organizations (the organization owner decides)',

@@ -45,6 +45,12 @@ export class FindingsStore {
   retireTargetsOutside(...args: Parameters<TargetRepository['retireTargetsOutside']>) {
     return this.targets.retireTargetsOutside(...args);
   }
+  storedRegionsOf(accountId: string): Promise<string[]> {
+    return this.targets.storedRegionsOf(accountId);
+  }
+  retireTarget(...args: Parameters<TargetRepository['retireTarget']>) {
+    return this.targets.retireTarget(...args);
+  }
   recordTransitions(...args: Parameters<TargetRepository['recordTransitions']>) {
     return this.targets.recordTransitions(...args);
   }

@@ -22,6 +22,15 @@ import { type Condition, on, type TableAccess, type WriteRequest } from './table
 import type { HistoryEntry, SaveTargetOutcome, TargetResult, TargetSnapshot } from './types.js';
 import { actionEventWrites, outstandingActionWrites, transitionWrites } from './writes.js';
 
+/**
+ * Target rows a sweep leaves to the account's own scan: in-scope accounts' Regions outside the policy, which
+ * the account's scanning target rewrites or retires once a day.
+ */
+export interface ScannedElsewhere {
+  readonly accounts: ReadonlySet<string>;
+  readonly policyRegions: readonly string[];
+}
+
 /** Saves retried after a concurrent write to the same target; each retry reads and diffs it again. */
 const MAX_SAVE_ATTEMPTS = 5;
 /** Finding rows are written one conditional request each (BatchWriteItem takes no conditions). */
@@ -162,6 +171,7 @@ export class TargetRepository {
   async retireTargetsOutside(
     targets: readonly { readonly accountId: string; readonly region: string }[],
     context: { readonly runId: string; readonly now: Date },
+    scanned?: ScannedElsewhere,
   ): Promise<FindingTransition[]> {
     const managed = new Set(targets.map(({ accountId, region }) => `${accountId}#${region}`));
     const stored = (
@@ -170,12 +180,26 @@ export class TargetRepository {
     const transitions: FindingTransition[] = [];
     for (const { accountId, region } of stored) {
       if (managed.has(`${accountId}#${region}`)) continue;
+      if (scanned?.accounts.has(accountId) && !scanned.policyRegions.includes(region)) continue;
       transitions.push(...(await this.retireTarget(accountId, region, context)));
     }
     return transitions;
   }
 
-  private async retireTarget(
+  /** The Regions of an account that have a stored target row (one Query on the targets collection). */
+  async storedRegionsOf(accountId: string): Promise<string[]> {
+    const stored = await this.table.queryAll(
+      on.collections(keys.targetsPartition, keys.targetInCollection(accountId, '')),
+      ['PK', 'SK', 'accountId', 'region'],
+    );
+    return stored.map(targetKeyFromItem).map((target) => target.region);
+  }
+
+  /**
+   * Retires one account × Region (see retireTargetsOutside): its findings and checks become GONE transitions
+   * and its rows are deleted.
+   */
+  async retireTarget(
     accountId: string,
     region: string,
     context: { readonly runId: string; readonly now: Date },

@@ -25,7 +25,7 @@ import {
   UpdatePolicyCommand,
 } from '@aws-sdk/client-organizations';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { applyActions } from '../../shared/aws/executor.js';
 import { ACTION_CATALOG, ACTION_KINDS } from '../../shared/domain/actions.js';
 import type { Action, ActionKind, ActionSpec } from '../../shared/domain/model.js';
@@ -36,6 +36,10 @@ const backup = mockClient(BackupClient);
 const iam = mockClient(IAMClient);
 const kms = mockClient(KMSClient);
 const events = mockClient(EventBridgeClient);
+// The stubs sit on the clients' prototypes: later test files in the same worker get the real `send`.
+afterAll(() => {
+  for (const mock of [organizations, backup, iam, kms, events]) mock.restore();
+});
 const mocks = [organizations, backup, iam, kms, events];
 
 const NOW = new Date('2026-03-04T00:00:00Z');

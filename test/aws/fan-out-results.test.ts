@@ -1,10 +1,12 @@
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { readFailedTargets } from '../../shared/aws/fan-out-results.js';
 import { MEMBER, OTHER_MEMBER, testFactory } from './support.js';
 
 const s3 = mockClient(S3Client);
+// The stubs sit on the clients' prototypes: later test files in the same worker get the real `send`.
+afterAll(() => s3.restore());
 const BUCKET = 'orgbackup-sweeps';
 const MANIFEST = 'map-results/run-1/manifest.json';
 

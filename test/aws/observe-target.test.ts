@@ -35,7 +35,7 @@ import {
   type ResourceTagMapping,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { observeTarget, trustsServicePrincipal } from '../../shared/aws/observe-target.js';
 import { READ_PERMISSIONS } from '../../shared/aws/permissions.js';
 import { DAILY_PLAN } from '../domain/fixtures/desired.js';
@@ -49,6 +49,10 @@ const events = mockClient(EventBridgeClient);
 const kms = mockClient(KMSClient);
 const ec2 = mockClient(EC2Client);
 const mocks = [backup, tagging, organizations, iam, events, kms, ec2];
+// The stubs sit on the clients' prototypes: later test files in the same worker get the real `send`.
+afterAll(() => {
+  for (const mock of mocks) mock.restore();
+});
 
 const NOW = new Date('2026-03-04T00:00:00Z');
 const TARGET = { accountId: MEMBER, region: HOME };

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { classifyJobFailure, isJobFailure, JobNotFailedError } from '../../shared/domain/job-messages.js';
 
 const KEY = 'arn:aws:kms:eu-west-1:222222222222:key/k1';
-const CENTRAL = 'arn:aws:backup:eu-west-1:444444444444:backup-vault:org-backup-central';
 
 describe('classifyJobFailure', () => {
   const cases: {
@@ -14,27 +13,18 @@ describe('classifyJobFailure', () => {
     why: string;
   }[] = [
     {
-      kind: 'BACKUP',
+      kind: 'COPY',
       state: 'FAILED',
-      message: 'Backup vault org-backup does not exist.',
-      reason: 'VAULT_MISSING',
-      why: 'sandbox wording: the policy names a vault that was never created',
+      message: 'Access Denied trying to call AWS Backup service',
+      reason: 'CENTRAL_VAULT_POLICY_MISSING',
+      why: "AWS's own wording for a destination vault policy that does not let the account copy in",
     },
     {
       kind: 'COPY',
       state: 'FAILED',
-      message: `Destination backup vault ${CENTRAL} does not exist.`,
-      reason: 'COPY_MISSING',
-      why: 'a copy job whose destination is missing leaves the central copy missing',
-    },
-    {
-      kind: 'BACKUP',
-      state: 'FAILED',
-      message:
-        'Unable to assume role arn:aws:iam::222222222222:role/OrgBackupServiceRole. ' +
-        'Verify that the role exists and trusts backup.amazonaws.com.',
-      reason: 'BACKUP_ROLE_MISSING',
-      why: 'role missing or not trusting Backup',
+      message: 'ACCESS DENIED TRYING TO CALL AWS BACKUP SERVICE',
+      reason: 'CENTRAL_VAULT_POLICY_MISSING',
+      why: 'matching ignores letter case',
     },
     {
       kind: 'BACKUP',
@@ -53,66 +43,40 @@ describe('classifyJobFailure', () => {
       why: 're:Post wording; it names no key, so no keyArn',
     },
     {
-      kind: 'BACKUP',
-      state: 'FAILED',
-      message: `User: arn:aws:sts::222222222222:assumed-role/OrgBackupServiceRole/x is not authorized to perform: kms:Decrypt on resource: ${KEY}`,
-      reason: 'KMS_ACCESS_DENIED',
-      keyArn: KEY,
-      why: 'IAM access-denied wording for a KMS action',
-    },
-    {
-      kind: 'BACKUP',
-      state: 'FAILED',
-      message: `KMS key ${KEY} is pending deletion.`,
-      reason: 'KMS_KEY_PENDING_DELETION',
-      keyArn: KEY,
-      why: 'sandbox wording; the trailing period is not part of the ARN',
-    },
-    {
-      kind: 'BACKUP',
-      state: 'FAILED',
-      message: `KMS key ${KEY} is disabled.`,
-      reason: 'KMS_KEY_PENDING_DELETION',
-      keyArn: KEY,
-      why: 'a disabled key breaks backups the same way (the reason code covers both)',
-    },
-    {
-      kind: 'BACKUP',
-      state: 'FAILED',
-      message:
-        'Lifecycle retention of 35 days is outside the range allowed by the vault lock on org-backup ' +
-        '(minimum 60 days, maximum 400 days).',
-      reason: 'LOCK_RETENTION_CONFLICT',
-      why: 'rule retention below the lock minimum',
-    },
-    {
-      kind: 'COPY',
-      state: 'FAILED',
-      message: 'Cross-account backup is not enabled for this organization.',
-      reason: 'CROSS_ACCOUNT_BACKUP_DISABLED',
-      why: 'global setting off in the management account',
-    },
-    {
-      kind: 'COPY',
-      state: 'FAILED',
-      message: `Access denied: the access policy of destination backup vault ${CENTRAL} does not allow backup:CopyIntoBackupVault from this account.`,
-      reason: 'CENTRAL_VAULT_POLICY_MISSING',
-      why: 'names the destination vault too, but "does not allow" is not "does not exist"',
-    },
-    {
-      kind: 'COPY',
-      state: 'FAILED',
-      message: 'Access Denied trying to call AWS Backup service',
-      reason: 'CENTRAL_VAULT_POLICY_MISSING',
-      why: "AWS's own wording for a destination vault policy that does not let the account copy in",
-    },
-    {
       kind: 'COPY',
       state: 'FAILED',
       message:
         'Copy job failed. Both source and destination account must be a member of the same organization',
       reason: 'JOB_FAILED',
       why: 'real AWS wording with no specific reason code: the raw message stays in the detail',
+    },
+    {
+      kind: 'BACKUP',
+      state: 'FAILED',
+      message: 'Backup vault org-backup does not exist.',
+      reason: 'JOB_FAILED',
+      why: 'wording AWS has not published is never taken for a cause (the vault check says whether it exists)',
+    },
+    {
+      kind: 'BACKUP',
+      state: 'FAILED',
+      message: `KMS key ${KEY} is pending deletion.`,
+      reason: 'JOB_FAILED',
+      why: 'unpublished wording; the key state check sees a pending deletion itself',
+    },
+    {
+      kind: 'BACKUP',
+      state: 'FAILED',
+      message: `User: arn:aws:sts::222222222222:assumed-role/OrgBackupServiceRole/x is not authorized to perform: kms:Decrypt on resource: ${KEY}`,
+      reason: 'JOB_FAILED',
+      why: 'no AWS page shows a job failing with this wording',
+    },
+    {
+      kind: 'COPY',
+      state: 'FAILED',
+      message: 'Cross-account backup is not enabled for this organization.',
+      reason: 'JOB_FAILED',
+      why: 'unpublished wording; the CROSS_ACCOUNT_BACKUP check reads the setting itself',
     },
     {
       kind: 'BACKUP',
@@ -134,13 +98,6 @@ describe('classifyJobFailure', () => {
       message: '',
       reason: 'JOB_FAILED',
       why: 'events send "" for no message',
-    },
-    {
-      kind: 'BACKUP',
-      state: 'PARTIAL',
-      message: 'BACKUP VAULT ORG-BACKUP DOES NOT EXIST.',
-      reason: 'VAULT_MISSING',
-      why: 'matching ignores letter case',
     },
   ];
   it.each(cases)('$kind $state "$message" -> $reason ($why)', ({ kind, state, message, reason, keyArn }) => {

@@ -3,7 +3,8 @@ import {
   accountsInScope,
   accountsReachedBy,
   attachesToWholeOrganization,
-  observedRegions,
+  isScanningTarget,
+  scanOnlyRegions,
 } from '../../shared/domain/scope.js';
 
 describe('accountsInScope', () => {
@@ -27,11 +28,33 @@ describe('accountsInScope', () => {
   });
 });
 
-describe('observedRegions', () => {
-  it('lists the policy Regions first, then the scan-only ones, each once', () => {
-    expect(
-      observedRegions({ regions: ['eu-west-1', 'eu-central-1'], scanRegions: ['us-east-1', 'eu-west-1'] }),
-    ).toEqual(['eu-west-1', 'eu-central-1', 'us-east-1']);
+describe('scanOnlyRegions', () => {
+  const enabled = ['us-east-1', 'eu-west-1', 'eu-central-1', 'ap-south-1', 'us-east-1'];
+  it.each([
+    {
+      scanRegions: null,
+      expected: ['ap-south-1', 'us-east-1'],
+      why: 'without a list every enabled Region outside the policy, each once',
+    },
+    {
+      scanRegions: ['us-east-1', 'sa-east-1'],
+      expected: ['us-east-1'],
+      why: 'a list narrows the enabled Regions; a listed Region not enabled there is not scanned',
+    },
+    { scanRegions: [], expected: [], why: '[] turns the scan off' },
+  ])('$scanRegions → $expected ($why)', ({ scanRegions, expected }) => {
+    expect(scanOnlyRegions({ regions: ['eu-west-1', 'eu-central-1'], scanRegions }, enabled)).toEqual(
+      expected,
+    );
+  });
+});
+
+describe('isScanningTarget', () => {
+  it.each([
+    { region: 'eu-west-1', scans: true, why: 'the first policy Region scans for the account' },
+    { region: 'eu-central-1', scans: false, why: 'other policy Regions do not, so each account scans once' },
+  ])('$region → $scans ($why)', ({ region, scans }) => {
+    expect(isScanningTarget({ regions: ['eu-west-1', 'eu-central-1'] }, region)).toBe(scans);
   });
 });
 

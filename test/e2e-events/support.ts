@@ -65,6 +65,8 @@ export interface StoreActivity {
   readonly immediate: { finding: ResourceFinding; transition: FindingTransition | null }[];
   /** `org`, or `account/region`, per run id. */
   readonly reconciled: Map<string, string[]>;
+  /** How often the whole organization was summarized (every target row read). */
+  summaryReads: number;
 }
 
 /**
@@ -103,6 +105,12 @@ function recordingStore(
           return target.saveTargetResult(...args);
         };
       }
+      if (property === 'summary') {
+        return () => {
+          activity.summaryReads++;
+          return target.summary();
+        };
+      }
       if (property === 'saveOrgActions') {
         return (input: Parameters<FindingsStore['saveOrgActions']>[0]) => {
           reconciled(input.runId, 'org');
@@ -139,7 +147,7 @@ export async function startEventsBench(options: {
 }): Promise<EventsBench> {
   const log = new RecordingLog();
   const metrics = new RecordingMetrics();
-  const activity: StoreActivity = { immediate: [], reconciled: new Map() };
+  const activity: StoreActivity = { immediate: [], reconciled: new Map(), summaryReads: 0 };
   const failFindingReads = new Set<string>();
   const failTargetSaves = new Set<string>();
   const harness = await SandboxHarness.start({ ...options, seed: options.seed ?? 1, log });
@@ -173,6 +181,7 @@ export async function startEventsBench(options: {
       metrics.counts.length = 0;
       activity.immediate.length = 0;
       activity.reconciled.clear();
+      activity.summaryReads = 0;
     },
     async close() {
       await harness.close();

@@ -103,10 +103,12 @@ describe('the controller deployed in us-east-1 with policy Regions in the EU', (
         expect(target?.checks.find((check) => check.check === 'BACKUP_ROLE')?.status).toBe('PASS');
       }
 
-      // The baseline arrived at 06:20; the sweep reaches the account and says why its backup failed.
+      // The baseline arrived at 06:20; the sweep reaches the account and reports the failed backup with
+      // AWS Backup's message (the role exists now, so nothing observed stands in the way).
       expect(sim.inspect.role(NEWCOMER, BACKUP_ROLE)).toBeDefined();
       const joined = first.resources.find((finding) => finding.accountId === NEWCOMER);
-      expect(joined?.reasons).toContain('BACKUP_ROLE_MISSING');
+      expect(joined?.reasons).toEqual(['JOB_FAILED']);
+      expect(joined?.detail).toContain('Unable to assume role');
 
       // The next day's run uses the role: covered.
       const nextDay = await sweepAt(harness, 24 + 10);

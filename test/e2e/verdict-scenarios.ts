@@ -109,6 +109,11 @@ function auditWorld(
 
 const enforce = e2eConfig();
 const audit = e2eConfig({ mode: 'audit' });
+/** One daily plan keeping its recovery points the vault lock's minimum of 7 days, no copies. */
+const weeklyRetention = e2eConfig({
+  mode: 'audit',
+  plans: [{ name: 'daily', schedule: 'cron(0 5 ? * * *)', deleteAfterDays: 7 }],
+});
 
 const protectedVolume = ebsVolume(PROD, 'protected');
 const lowerCaseValue = ebsVolume(PROD, 'lowercase');
@@ -116,6 +121,8 @@ const yesValue = ebsVolume(PROD, 'yes');
 const otherKeyCase = dynamoTable(PROD, 'keycase');
 const queue = `arn:aws:sqs:${REGION}:${PROD}:orders`;
 const scannedVolume = ebsVolume(PROD, 'scanned', SCAN_REGION);
+/** A Region a Region-deny SCP closes in PROD. */
+const DENIED_REGION = 'ap-south-1';
 const devVolume = ebsVolume(DEV, 'on-cmk-vault');
 
 const optedOutVolume = ebsVolume(PROD, 'opted-out');
@@ -223,11 +230,12 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
   },
   {
     name: 'enforce: a tagged volume is PENDING before its first run and PROTECTED (with its central copy) after it; near misses, unsupported types, scan-only Regions and a vault on another key are reported',
-    config: e2eConfig({ scanRegions: [SCAN_REGION] }),
+    config: e2eConfig({ scanRegions: [SCAN_REGION, DENIED_REGION] }),
     world: e2eWorld({
       accounts: {
         [PROD]: {
           roles: [BACKUP_ROLE],
+          deniedRegions: [DENIED_REGION],
           regions: {
             [REGION]: {
               resources: [
@@ -266,7 +274,14 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
         ],
         checks: [
           { accountId: DEV, check: 'VAULT_KEY', status: 'FAIL', reason: 'VAULT_KEY_MISMATCH' },
-          { accountId: PROD, region: SCAN_REGION, check: 'VAULT_EXISTS', status: 'SKIPPED' },
+          { accountId: PROD, region: SCAN_REGION, check: 'REGION_SCAN', status: 'PASS' },
+          {
+            accountId: PROD,
+            region: DENIED_REGION,
+            check: 'REGION_SCAN',
+            status: 'SKIPPED',
+            reason: 'REGION_DENIED_BY_SCP',
+          },
         ],
       },
       {
@@ -631,6 +646,36 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
             arn: noCrossAccountVolume,
             status: 'FAILING',
             reasons: ['COPY_MISSING', 'CROSS_ACCOUNT_BACKUP_DISABLED'],
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'audit: recovery points lifecycle cannot delete stay EXPIRED and are counted in the account × Region checks',
+    config: weeklyRetention,
+    world: auditWorld(weeklyRetention, {
+      [PROD]: preparedAccount({
+        lifecycleDeletes: false,
+        resources: [{ arn: protectedVolume, tags: { ...TAG } }],
+      }),
+    }),
+    checkpoints: [
+      {
+        hour: AFTER_FIRST_RUN,
+        findings: [{ arn: protectedVolume, status: 'PROTECTED', reasons: [] }],
+        checks: [{ accountId: PROD, check: 'EXPIRED_RECOVERY_POINTS', status: 'PASS' }],
+      },
+      {
+        // Day 8, 10:00: the points of days 0 and 1 are past their 7 days and were not deleted.
+        hour: 8 * 24 + AFTER_FIRST_RUN,
+        findings: [{ arn: protectedVolume, status: 'PROTECTED', reasons: [] }],
+        checks: [
+          {
+            accountId: PROD,
+            check: 'EXPIRED_RECOVERY_POINTS',
+            status: 'WARN',
+            reason: 'RECOVERY_POINTS_EXPIRED',
           },
         ],
       },

@@ -158,4 +158,16 @@ describe('events handler batches', () => {
     const after = bench.harness.sim.callCounts().byOperation['organizations:ListAccounts'] ?? 0;
     expect(after - before).toBeLessThanOrEqual(1);
   });
+
+  it('leaves summarizing the organization to the sweep: event batches read no target rows for it', async () => {
+    nextMinute();
+    await bench.harness.sweep();
+    bench.clearRecords();
+    for (let batch = 0; batch < 3; batch++) {
+      await bench.deliver([withId('backup-job-failed', `summary-${batch}`)]);
+      bench.harness.sim.advanceBy(60_000);
+    }
+    expect(bench.activity.reconciled.size).toBeGreaterThan(0);
+    expect(bench.activity.summaryReads).toBe(0);
+  });
 });

@@ -239,10 +239,10 @@ const ROWS: readonly Row[] = [
     immediate: {
       arn: VOLUME,
       status: 'FAILING',
-      reasons: ['JOB_FAILED', 'VAULT_MISSING'],
+      reasons: ['JOB_FAILED'],
       settled: 'PENDING',
     },
-    why: 'the job names the missing vault',
+    why: 'the message is not wording AWS published, so it names no cause (the vault check does)',
   },
   {
     fixture: 'backup-job-failed-status-field',
@@ -284,7 +284,7 @@ const ROWS: readonly Row[] = [
     immediate: {
       arn: SCAN_ONLY_VOLUME,
       status: 'FAILING',
-      reasons: ['JOB_FAILED', 'BACKUP_ROLE_MISSING'],
+      reasons: ['JOB_FAILED'],
       settled: null,
     },
     why: 'a Region outside the config is still reconciled (scan only)',

@@ -9,6 +9,8 @@ import type { DesiredState } from '../../shared/domain/model.js';
 import { NOW, type SeededStore, seededFindings, seedReportStore } from '../controller/report-fixture.js';
 
 const s3 = mockClient(S3Client);
+// The stubs sit on the clients' prototypes: later test files in the same worker get the real `send`.
+afterAll(() => s3.restore());
 let seeded: SeededStore;
 let deps: ControllerDeps;
 

@@ -1,10 +1,10 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FORBIDDEN_PERMISSIONS } from '../../infra/permissions.js';
 import { EVENT_FORWARDING_RULE_NAME } from '../../shared/domain/desired.js';
 import { FINDINGS_TABLE } from '../../shared/store/table.js';
-import { ORGANIZATION_ID, synthStack, TARGET_OU_IDS } from './synth-stack.js';
+import { ORGANIZATION_ID, sharedStack, TARGET_OU_IDS } from './synth-stack.js';
 import {
   actionsOf,
   allStatements,
@@ -13,13 +13,12 @@ import {
   type TemplateJson,
 } from './templates.js';
 
-let { app, stack } = {} as ReturnType<typeof synthStack>;
+let { app, stack } = {} as ReturnType<typeof sharedStack>;
 let template: Template;
 let memberTemplate: TemplateJson;
 
 beforeAll(() => {
-  ({ app, stack } = synthStack());
-  template = Template.fromStack(stack);
+  ({ app, stack, template } = sharedStack());
   memberTemplate = memberTemplateOf(template.toJSON() as TemplateJson);
 });
 

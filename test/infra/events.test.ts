@@ -18,7 +18,7 @@ import {
   ORG_EVENT_NAMES,
 } from '../../shared/domain/events/parse.js';
 import { EVENT_FIXTURE_NAMES, loadEventFixture } from '../fixtures/events/index.js';
-import { FIXTURE_CONFIG, MANAGEMENT_ACCOUNT, synthStack } from './synth-stack.js';
+import { FIXTURE_CONFIG, MANAGEMENT_ACCOUNT, sharedStack, synthStack } from './synth-stack.js';
 import { memberTemplateOf, resourcesOfType, type TemplateJson } from './templates.js';
 
 /**
@@ -48,8 +48,7 @@ const forwardedByMember = (event: unknown) => matching(memberRules, event).lengt
 const deliveredCentrally = (event: unknown) => matching(centralRules, event).length > 0;
 
 beforeAll(() => {
-  const { stack } = synthStack();
-  const main = Template.fromStack(stack).toJSON() as TemplateJson;
+  const main = sharedStack().template.toJSON() as TemplateJson;
   memberRules = rulesOn(memberTemplateOf(main), 'default');
   centralRules = rulesOn(main, 'other');
 });

@@ -2,7 +2,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadDeploymentConfig } from '../../infra/deployment-config.js';
-import { FIXTURE_CONFIG, ORGANIZATION_ID, synthStack } from './synth-stack.js';
+import { FIXTURE_CONFIG, ORGANIZATION_ID, sharedStack, synthStack } from './synth-stack.js';
 
 const READER = 'arn:aws:iam::999999999999:role/SecurityAuditors';
 
@@ -157,7 +157,7 @@ describe('report API readers', () => {
   });
 
   it('has no resource policy when no readers are configured', () => {
-    const plain = Template.fromStack(synthStack().stack);
+    const plain = sharedStack().template;
     const [api] = Object.values(plain.findResources('AWS::ApiGateway::RestApi')) as {
       Properties: Record<string, unknown>;
     }[];

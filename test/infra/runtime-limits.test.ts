@@ -4,7 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SweepOverdueError } from '../../infra/monitoring.js';
-import { MANAGEMENT_ACCOUNT, STACK_REGION, synthStack } from './synth-stack.js';
+import { MANAGEMENT_ACCOUNT, STACK_REGION, sharedStack, synthStack } from './synth-stack.js';
 import { functionRoleId, resolveIntrinsics, resourcesOfType, type TemplateJson } from './templates.js';
 
 /** An EXPRESS child workflow ends after five minutes. */
@@ -49,8 +49,8 @@ let definition: Definition;
 let functionTimeout: (fn: 'ReconcileTarget' | 'Events') => number;
 
 beforeAll(() => {
-  const { stack } = synthStack();
-  template = Template.fromStack(stack).toJSON() as TemplateJson;
+  const { stack, template: synthesized } = sharedStack();
+  template = synthesized.toJSON() as TemplateJson;
   const [[, machine]] = resourcesOfType(template, 'AWS::StepFunctions::StateMachine') as [
     [string, TemplateJson['Resources'][string]],
   ];

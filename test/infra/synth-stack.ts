@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
 import cdkJson from '../../cdk.json' with { type: 'json' };
 import {
   OrgBackupControllerStack,
@@ -47,4 +48,18 @@ export function synthStack(
     ...overrides,
   });
   return { app, stack };
+}
+
+let shared: { app: App; stack: OrgBackupControllerStack; template: Template } | undefined;
+
+/**
+ * The management stack with the fixture's defaults, synthesized once per test worker: the infra tests that
+ * only read it share one synthesis (tests that change props or add stacks call `synthStack` themselves).
+ */
+export function sharedStack(): { app: App; stack: OrgBackupControllerStack; template: Template } {
+  if (!shared) {
+    const { app, stack } = synthStack();
+    shared = { app, stack, template: Template.fromStack(stack) };
+  }
+  return shared;
 }

@@ -198,7 +198,10 @@ describe('AlertPublisher with its outbox', () => {
     await createFindingsTable(engine.client, TABLE);
     memory = new AlertMemory({ client: engine.client, tableName: TABLE, outboxTtlHours: 24 });
   });
-  afterAll(() => engine.stop());
+  afterAll(() => {
+    sns.restore();
+    return engine.stop();
+  });
   beforeEach(() => sns.reset());
 
   const publisher = () =>

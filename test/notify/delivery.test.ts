@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlertDelivery, type OutgoingMessage, webhookUrlFromSecret } from '../../shared/notify/delivery.js';
 import { SlackWebhookSecretError } from '../../shared/notify/errors.js';
 import { blockKitProblems } from './block-kit.js';
@@ -47,6 +47,10 @@ function timeoutOf(signal: AbortSignal | null | undefined): number {
 
 const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
+// The stubs sit on the clients' prototypes: later test files in the same worker get the real `send`.
+afterAll(() => {
+  for (const mock of [sns, secrets]) mock.restore();
+});
 let slack: FakeSlack;
 let logs: string[];
 

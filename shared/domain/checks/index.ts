@@ -8,9 +8,11 @@ import { crossAccountBackupCheck } from './cross-account-backup.js';
 import { dynamoDbAdvancedCheck } from './dynamodb-advanced.js';
 import { effectivePolicyCheck } from './effective-policy.js';
 import { eventForwardingCheck } from './event-forwarding.js';
+import { expiredRecoveryPointsCheck } from './expired-recovery-points.js';
 import { kmsGrantsCheck } from './kms-grants.js';
 import { kmsKeyStateCheck } from './kms-key-state.js';
 import { regionOptInCheck } from './region-opt-in.js';
+import { regionScanCheck } from './region-scan.js';
 import { vaultExistsCheck } from './vault-exists.js';
 import { vaultKeyCheck } from './vault-key.js';
 import { vaultLockCheck } from './vault-lock.js';
@@ -31,14 +33,19 @@ export const CHECKS: readonly Check[] = [
   kmsKeyStateCheck,
   eventForwardingCheck,
   dynamoDbAdvancedCheck,
+  expiredRecoveryPointsCheck,
+  regionScanCheck,
 ];
 
-/** In a scan-only Region nothing is managed, so only whether the policy covers it is worth reporting. */
-const SCAN_ONLY_REGION_CHECKS: ReadonlySet<CheckId> = new Set(['EFFECTIVE_POLICY']);
+/**
+ * Outside the policy nothing is managed, so only the scan itself is reported: a Region without a plan is
+ * expected there (its tagged resources say REGION_NOT_IN_POLICY themselves).
+ */
+const SCAN_ONLY_REGION_CHECKS: ReadonlySet<CheckId> = new Set(['REGION_SCAN']);
 
 /**
- * Runs every check. An unreachable target SKIPs them all with the reason it could not be observed; a Region
- * listed only in `scanRegions` SKIPs the prerequisite checks, since the controller never changes it.
+ * Runs the checks. An unreachable target SKIPs them all with the reason it could not be observed; a Region
+ * outside the policy gets only REGION_SCAN, since the controller never changes anything there.
  */
 export function runChecks(context: CheckContext): CheckResult[] {
   const { desired, observed } = context;
@@ -51,11 +58,7 @@ export function runChecks(context: CheckContext): CheckResult[] {
     }));
   }
   const managed = isManagedRegion(desired, observed.region);
-  return CHECKS.map((check) =>
-    managed || SCAN_ONLY_REGION_CHECKS.has(check.id)
-      ? check.evaluate(context)
-      : verdictsFor(check.id).skipped(
-          `${observed.region} is only scanned; its prerequisites are not managed.`,
-        ),
+  return CHECKS.filter((check) => managed || SCAN_ONLY_REGION_CHECKS.has(check.id)).map((check) =>
+    check.evaluate(context),
   );
 }

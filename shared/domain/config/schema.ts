@@ -222,8 +222,11 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   regions,
-  /** Regions only scanned for tagged resources, so resources there are reported instead of silently missed. */
-  scanRegions: uniqueList(regionName).default([]),
+  /**
+   * Regions outside `regions` scanned for tagged resources, so resources there are reported instead of
+   * silently missed. Absent: every Region enabled in each account; a list narrows that; [] turns it off.
+   */
+  scanRegions: uniqueList(regionName).optional(),
   attachTo: uniqueList(attachTarget)
     .refine(
       (targets) => targets.length > 0,

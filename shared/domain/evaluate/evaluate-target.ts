@@ -8,13 +8,16 @@
  * | type AWS Backup cannot back up                                 | UNPROTECTED | UNSUPPORTED_RESOURCE_TYPE (+TAG_VALUE_MISMATCH if near miss) |
  * | near-miss tag (`true`, `yes`, key in other case)               | UNPROTECTED | TAG_VALUE_MISMATCH                        |
  * | latest finished policy job COMPLETED with issues               | FAILING     | BACKUP_INCOMPLETE                         |
- * | latest finished policy job FAILED/ABORTED/EXPIRED/PARTIAL, no newer policy RP | FAILING | JOB_FAILED (+ the job message's cause) |
- * | latest finished copy job to the central vault failed           | FAILING     | COPY_MISSING (+ the job message's cause)  |
+ * | latest finished policy job FAILED/ABORTED/EXPIRED/PARTIAL, no newer policy RP | FAILING | JOB_FAILED (+ causes, below) |
+ * | latest finished copy job to the central vault failed           | FAILING     | COPY_MISSING (+ causes, below)            |
  * | policy recovery point older than the allowed age               | STALE       | blockers, else RECOVERY_POINT_STALE (+COPY_MISSING if the copy is stale too) |
  * | policy recovery point fresh, required central copy stale       | STALE       | COPY_MISSING                              |
  * | policy recovery point fresh (and copy fresh when required)     | PROTECTED   | —                                         |
  * | no policy recovery point, now < expected-by                    | PENDING     | AWAITING_FIRST_BACKUP (+ blockers as early warnings) |
  * | no policy recovery point, past expected-by or nothing will back it up | UNPROTECTED | blockers, else BACKUP_OVERDUE |
+ *
+ * A failure's causes: the one AWS's published message wording names (job-messages.ts), KMS_KEY_PENDING_DELETION
+ * when the message names a key observed unusable, then the blockers below as observed.
  *
  * "Policy recovery point" = a COMPLETED/AVAILABLE recovery point in the configured vault made by a plan the
  * policy created (policy-backups.ts). A newer backup made any other way adds BACKED_UP_OUTSIDE_POLICY to any
@@ -43,7 +46,7 @@
  * - `firstSeen` comes from history (now when new); `since` stays while the status is unchanged, else now.
  */
 import { runChecks } from '../checks/index.js';
-import { classifyJobFailure, isJobFailure } from '../job-messages.js';
+import { classifyJobFailure, isJobFailure, kmsKeyNamedIn } from '../job-messages.js';
 import type {
   CheckResult,
   DesiredState,
@@ -150,10 +153,25 @@ export function evaluateTarget(input: EvaluateTargetInput): TargetEvaluation {
     return { findings, checks };
   }
   const findings = observed.resources.flatMap((resource) => {
+    if (isConfirmedGone(observed, resource)) return [];
     const verdict = judge(input, resource);
     return verdict ? [finding(input, resource.arn, history.get(resource.arn), verdict)] : [];
   });
   return { findings, checks };
+}
+
+/**
+ * The Tagging API returns deleted resources for a while (docs/aws-behaviour.md#tagging-getresources-coverage);
+ * where the type's own listing was read in full and does not hold the resource, it is gone and gets no
+ * finding (its stored one leaves as GONE, which never alerts).
+ */
+function isConfirmedGone(observed: ObservedTarget, resource: TaggedResource): boolean {
+  const type = classifyArn(resource.arn).taggingFilter;
+  return (
+    type !== null &&
+    (observed.typesListedInFull ?? []).includes(type) &&
+    observed.resourceDetails[resource.arn] === undefined
+  );
 }
 
 function finding(
@@ -251,11 +269,11 @@ function judgeSelected(
     observed.region,
     history.get(resource.arn)?.lastPolicyJob,
   );
-  const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup) : null;
+  const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup, observed) : null;
   const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
-  if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...jobFailure };
+  if (jobFailure) return { ...base, ...keptJob, expectedBy: null, ...withCauses(jobFailure, blockers) };
   const failedCopy = failedLatestCopy(input, resource.arn);
-  if (failedCopy) return { ...base, expectedBy: null, ...failedCopy };
+  if (failedCopy) return { ...base, expectedBy: null, ...withCauses(failedCopy, blockers) };
 
   if (lastBackup === null) {
     const due =
@@ -320,6 +338,23 @@ function judgeSelected(
   };
 }
 
+/**
+ * A failure's causes: those AWS's own message names, then whatever observation finds in the way (a missing
+ * vault, a lock the retention does not fit…), since most job messages are wording AWS never published.
+ */
+function withCauses(
+  failure: Pick<Verdict, 'status' | 'reasons' | 'detail'>,
+  blockers: readonly Blocker[],
+): Pick<Verdict, 'status' | 'reasons' | 'detail'> {
+  if (failure.reasons.includes('BACKUP_INCOMPLETE')) return failure;
+  const found = blockers.filter((blocker) => !failure.reasons.includes(blocker.reason));
+  return {
+    ...failure,
+    reasons: [...failure.reasons, ...found.map((blocker) => blocker.reason)],
+    detail: `${failure.detail}${describe(found, ' Found: ')}`,
+  };
+}
+
 function describe(blockers: readonly Blocker[], prefix: string): string {
   return blockers.length > 0 ? `${prefix}${blockers.map((blocker) => blocker.why).join('; ')}.` : '';
 }
@@ -377,6 +412,7 @@ function blockersOf(
 function failedPolicyJob(
   job: PolicyJobRecord,
   lastBackup: Date | null,
+  observed: ObservedTarget,
 ): Pick<Verdict, 'status' | 'reasons' | 'detail'> | null {
   if (completedWithIssues(job)) {
     const category = job.messageCategory ? ` (category ${job.messageCategory})` : '';
@@ -390,7 +426,7 @@ function failedPolicyJob(
   }
   if (!isJobFailure(job)) return null;
   const recoveredSince = lastBackup !== null && lastBackup > new Date(job.creationDate);
-  return recoveredSince ? null : failingBecause({ ...job, kind: 'BACKUP' }, 'JOB_FAILED');
+  return recoveredSince ? null : failingBecause({ ...job, kind: 'BACKUP' }, 'JOB_FAILED', observed);
 }
 
 /** The newest finished copy job into the central vault failed. */
@@ -399,18 +435,28 @@ function failedLatestCopy(
   arn: string,
 ): Pick<Verdict, 'status' | 'reasons' | 'detail'> | null {
   const latestCopyJob = latestJob(centralCopyJobs({ desired, observed }, arn).filter(isFinished));
-  if (latestCopyJob && isJobFailure(latestCopyJob)) return failingBecause(latestCopyJob, 'COPY_MISSING');
+  if (latestCopyJob && isJobFailure(latestCopyJob)) {
+    return failingBecause(latestCopyJob, 'COPY_MISSING', observed);
+  }
   return null;
 }
 
+/**
+ * FAILING with the primary reason, the cause AWS's published wording names, and — when the message names a
+ * KMS key the observer found unusable — KMS_KEY_PENDING_DELETION from that key's observed state.
+ */
 function failingBecause(
   job: Pick<JobOutcome, 'kind' | 'jobId' | 'state' | 'statusMessage'>,
   primary: ReasonCode,
+  observed: ObservedTarget,
 ): Pick<Verdict, 'status' | 'reasons' | 'detail'> {
   const cause = classifyJobFailure({ kind: job.kind, state: job.state, statusMessage: job.statusMessage });
+  const namedKeyArn = kmsKeyNamedIn(job.statusMessage);
+  const namedKey = observed.keys.find((key) => key.arn === namedKeyArn);
   const reasons: ReasonCode[] = [
     primary,
-    ...(cause.reason === primary || cause.reason === 'JOB_FAILED' ? [] : [cause.reason]),
+    ...(cause.reason === 'JOB_FAILED' ? [] : [cause.reason]),
+    ...(namedKey && !isUsableKey(namedKey) ? (['KMS_KEY_PENDING_DELETION'] as const) : []),
   ];
   const what = job.kind === 'BACKUP' ? 'backup' : 'copy';
   return {

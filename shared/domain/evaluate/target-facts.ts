@@ -35,10 +35,6 @@ export function backupRoleArn(desired: DesiredState, accountId: string): string 
   return desired.backupRole.arnTemplate.replaceAll('$account', accountId);
 }
 
-export function iamRoleArn(desired: DesiredState, accountId: string, roleName: string): string {
-  return `arn:${partitionOf(desired)}:iam::${accountId}:role/${roleName}`;
-}
-
 /** Regions listed only in `scanRegions` are observed and reported, never changed. */
 export function isManagedRegion(desired: DesiredState, region: string): boolean {
   return desired.regions.includes(region);

@@ -66,7 +66,7 @@ function failedJob(previous: ResourceFinding | null, update: JobUpdate, now: Dat
     statusMessage: update.statusMessage,
   });
   const primary: ReasonCode = update.jobKind === 'BACKUP' ? 'JOB_FAILED' : 'COPY_MISSING';
-  const reasons = reason === 'JOB_FAILED' || reason === primary ? [primary] : [primary, reason];
+  const reasons: ReasonCode[] = reason === 'JOB_FAILED' ? [primary] : [primary, reason];
   const job = update.jobKind === 'BACKUP' ? 'backup' : 'copy';
   const because = update.statusMessage ?? 'AWS gave no message';
   return withVerdict(previous, update, now, {

@@ -4,8 +4,7 @@ import { applyBlastRadius } from './blast-radius.js';
 import { planOrg } from './plan-org.js';
 import { planTarget } from './plan-target.js';
 
-export { applyBlastRadius, type BlastRadiusBudget, maxChangedAccounts } from './blast-radius.js';
-export { ORG_ACTION_REGION, type OrgPlan, planOrg } from './plan-org.js';
+export { planOrg } from './plan-org.js';
 export { planTarget } from './plan-target.js';
 
 export interface Plan {

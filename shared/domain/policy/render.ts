@@ -21,7 +21,7 @@ export const POLICY_DESCRIPTION =
   'Managed by org-backup-controller from its config file; edits here are reverted.';
 export const MANAGED_BY_TAG = { key: 'managed-by', value: 'org-backup-controller' } as const;
 /** The id of our tag selection inside each plan (ids are compared lower-cased, so it is lower-case). */
-export const SELECTION_ID = 'org-backup-selection';
+const SELECTION_ID = 'org-backup-selection';
 
 const CHILD_CONTROL = '@@operators_allowed_for_child_policies';
 

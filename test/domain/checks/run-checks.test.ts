@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS, runChecks } from '../../../shared/domain/checks/index.js';
 import { runOrgChecks } from '../../../shared/domain/checks/trusted-access.js';
-import { ORG_CHECK_IDS, TARGET_CHECK_IDS } from '../../../shared/domain/model.js';
+import { type ObservedTarget, ORG_CHECK_IDS, TARGET_CHECK_IDS } from '../../../shared/domain/model.js';
 import { desiredState, NOW } from '../fixtures/desired.js';
 import { compliantOrg, compliantTarget, HOME_TARGET } from '../fixtures/observed.js';
 
@@ -62,13 +62,28 @@ describe('runChecks', () => {
   });
 });
 
-describe('runChecks in a scan-only Region', () => {
-  it('reports only whether the policy covers it; prerequisites are SKIPPED, not FAILed', () => {
-    const desired = desiredState({ scanRegions: ['us-west-2'] });
-    const observed = compliantTarget(desired, { ...HOME_TARGET, region: 'us-west-2' }, { vault: null });
+describe('runChecks in a Region outside the policy', () => {
+  const desired = desiredState({ scanRegions: null });
+  const outside = (extra: Partial<ObservedTarget> = {}) => ({
+    ...compliantTarget(desired, { ...HOME_TARGET, region: 'us-west-2' }, { vault: null }),
+    ...extra,
+  });
+
+  it('reports only the scan: nothing is managed there, and a Region without a plan is expected', () => {
+    const results = runChecks({
+      desired,
+      observed: outside(),
+      org: { crossAccountBackupEnabled: null },
+      now: NOW,
+    });
+    expect(results).toEqual([expect.objectContaining({ check: 'REGION_SCAN', status: 'PASS' })]);
+  });
+
+  it('SKIPs the scan with REGION_DENIED_BY_SCP when a Region-deny SCP refused it', () => {
+    const observed = outside({ regionScanDenied: 'explicit deny in a service control policy' });
     const results = runChecks({ desired, observed, org: { crossAccountBackupEnabled: null }, now: NOW });
-    expect(results.filter((result) => result.status !== 'SKIPPED')).toEqual([
-      expect.objectContaining({ check: 'EFFECTIVE_POLICY', status: 'FAIL', reason: 'REGION_NOT_IN_POLICY' }),
+    expect(results).toEqual([
+      expect.objectContaining({ check: 'REGION_SCAN', status: 'SKIPPED', reason: 'REGION_DENIED_BY_SCP' }),
     ]);
   });
 });

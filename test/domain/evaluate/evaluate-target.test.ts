@@ -198,13 +198,13 @@ const rows: Row[] = [
     reasons: ['JOB_FAILED', 'KMS_ACCESS_DENIED'],
   },
   {
-    why: 'a failed job with an older protected recovery point still fails: the latest job counts',
+    why: 'a failed job with an older protected recovery point still fails: the latest job counts; wording AWS never published names no cause',
     observed: () => ({
       ...recoveryPoint(20),
       jobs: [failedBackup('Backup vault org-vault does not exist.', 6)],
     }),
     status: 'FAILING',
-    reasons: ['JOB_FAILED', 'VAULT_MISSING'],
+    reasons: ['JOB_FAILED'],
   },
   {
     why: 'a newer recovery point than the failed job means it recovered',
@@ -220,11 +220,7 @@ const rows: Row[] = [
       ...recoveryPoint(2),
       jobs: [
         copyJob('COMPLETED', 30),
-        copyJob(
-          'FAILED',
-          1,
-          `The access policy of destination backup vault ${CENTRAL_VAULT.arn} does not allow this copy.`,
-        ),
+        copyJob('FAILED', 1, 'Access Denied trying to call AWS Backup service'),
       ],
     }),
     status: 'FAILING',
@@ -484,6 +480,8 @@ describe('evaluateTarget: status and reasons', () => {
       'EVENT_FORWARDING_MISSING',
       'DYNAMODB_ADVANCED_DISABLED',
       'TRUSTED_ACCESS_DISABLED',
+      'REGION_DENIED_BY_SCP',
+      'RECOVERY_POINTS_EXPIRED',
     ];
     const reachabilityCodes: ReasonCode[] = ['ACCOUNT_UNREACHABLE', 'OBSERVATION_FAILED'];
     const covered = new Set([

@@ -82,8 +82,10 @@ const pending = (overrides: Partial<ResourceFinding> = {}) =>
   });
 
 const VAULT_GONE = 'Backup vault org-backup-vault does not exist.';
-const POLICY_REFUSES =
-  'Access denied: the access policy of destination backup vault central-vault does not allow backup:CopyIntoBackupVault.';
+/** AWS's wording for a copy the destination vault's access policy refuses. */
+const POLICY_REFUSES = 'Access Denied trying to call AWS Backup service';
+/** AWS's wording for a key the job cannot use. */
+const KEY_REFUSED = 'Given key ID is not accessible';
 
 interface Row {
   previous: ResourceFinding | null;
@@ -97,14 +99,14 @@ interface Row {
 // biome-ignore format: one row per line reads as a table
 const rows: Row[] = [
   // job-failed
-  { previous: null, update: job('BACKUP', 'FAILED', VAULT_GONE), expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'VAULT_MISSING'], resourceType: 'EBS', firstSeen: NOW, since: NOW, lastBackupTime: null, expectedBy: null }, why: 'a failed job for an unseen resource starts its finding as FAILING with the classified cause' },
-  { previous: finding(), update: job('BACKUP', 'FAILED', VAULT_GONE), expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'VAULT_MISSING'], firstSeen: EARLIER, since: NOW, lastBackupTime: '2026-03-03T05:40:00.000Z' }, why: 'PROTECTED → FAILING moves since and keeps history' },
-  { previous: finding({ status: 'FAILING', reasons: ['JOB_FAILED'], since: EARLIER }), update: job('BACKUP', 'FAILED', VAULT_GONE), expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'VAULT_MISSING'], since: EARLIER }, why: 'still FAILING: since stays, the reasons follow the newest failure' },
+  { previous: null, update: job('BACKUP', 'FAILED', KEY_REFUSED), expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'KMS_ACCESS_DENIED'], resourceType: 'EBS', firstSeen: NOW, since: NOW, lastBackupTime: null, expectedBy: null }, why: 'a failed job for an unseen resource starts its finding as FAILING with the classified cause' },
+  { previous: finding(), update: job('BACKUP', 'FAILED', KEY_REFUSED), expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'KMS_ACCESS_DENIED'], firstSeen: EARLIER, since: NOW, lastBackupTime: '2026-03-03T05:40:00.000Z' }, why: 'PROTECTED → FAILING moves since and keeps history' },
+  { previous: finding({ status: 'FAILING', reasons: ['JOB_FAILED'], since: EARLIER }), update: job('BACKUP', 'FAILED', KEY_REFUSED), expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'KMS_ACCESS_DENIED'], since: EARLIER }, why: 'still FAILING: since stays, the reasons follow the newest failure' },
   { previous: finding({ status: 'PENDING', reasons: ['AWAITING_FIRST_BACKUP'], expectedBy: DUE, lastBackupTime: null }), update: job('BACKUP', 'ABORTED', null), expected: { status: 'FAILING', reasons: ['JOB_FAILED'], expectedBy: DUE, detail: 'The latest backup job ended ABORTED at 2026-03-04T05:01:12.000Z: AWS gave no message' }, why: 'an aborted job without message is plain JOB_FAILED; expectedBy is kept' },
   { previous: finding(), update: job('BACKUP', 'EXPIRED', 'Backup job failed to start before the start window expired.'), expected: { status: 'FAILING', reasons: ['JOB_FAILED'] }, why: 'EXPIRED is a failure with no more specific cause' },
   { previous: finding(), update: job('COPY', 'FAILED', POLICY_REFUSES), expected: { status: 'FAILING', reasons: ['COPY_MISSING', 'CENTRAL_VAULT_POLICY_MISSING'] }, why: 'a refused copy is COPY_MISSING plus the vault-policy cause' },
   { previous: finding(), update: job('COPY', 'FAILED', 'Something unexpected happened.'), expected: { status: 'FAILING', reasons: ['COPY_MISSING'] }, why: 'an unclassified copy failure is just COPY_MISSING, not JOB_FAILED' },
-  { previous: finding(), update: job('COPY', 'FAILED', VAULT_GONE), expected: { status: 'FAILING', reasons: ['COPY_MISSING'] }, why: 'a missing destination vault classifies as COPY_MISSING once, not twice' },
+  { previous: finding(), update: job('COPY', 'FAILED', VAULT_GONE), expected: { status: 'FAILING', reasons: ['COPY_MISSING'] }, why: 'wording AWS never published names no cause: just COPY_MISSING' },
   { previous: finding({ lastBackupTime: '2026-03-04T06:00:00.000Z' }), update: job('BACKUP', 'FAILED', VAULT_GONE, '2026-03-04T05:00:00.000Z'), expected: finding({ lastBackupTime: '2026-03-04T06:00:00.000Z' }), why: 'a failure older than the newest recorded backup arrived late and changes nothing' },
   { previous: finding({ lastCopyTime: '2026-03-04T06:00:00.000Z' }), update: job('COPY', 'FAILED', POLICY_REFUSES, '2026-03-04T05:00:00.000Z'), expected: finding({ lastCopyTime: '2026-03-04T06:00:00.000Z' }), why: 'the same holds for copies against the newest copy' },
   // job-completed
@@ -161,8 +163,8 @@ describe('fixture → parse → route → applyResourceUpdate', () => {
 
   // biome-ignore format: one row per line reads as a table
   const flows = [
-    { fixture: 'backup-job-failed', expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'VAULT_MISSING'], arn: VOLUME }, why: 'a failed job makes the resource FAILING within one event' },
-    { fixture: 'backup-job-failed-region-not-in-policy', expected: { status: 'FAILING', reasons: ['JOB_FAILED', 'BACKUP_ROLE_MISSING'], region: 'ap-southeast-2' }, why: 'the missing role is named from the message' },
+    { fixture: 'backup-job-failed', expected: { status: 'FAILING', reasons: ['JOB_FAILED'], arn: VOLUME }, why: 'a failed job makes the resource FAILING within one event' },
+    { fixture: 'backup-job-failed-region-not-in-policy', expected: { status: 'FAILING', reasons: ['JOB_FAILED'], region: 'ap-southeast-2' }, why: 'a message in wording AWS never published names no cause' },
     { fixture: 'copy-job-failed', expected: { status: 'FAILING', reasons: ['COPY_MISSING', 'CENTRAL_VAULT_POLICY_MISSING'] }, why: 'a refused central copy' },
     { fixture: 'tag-change-added', expected: { status: 'PENDING', reasons: ['AWAITING_FIRST_BACKUP'], expectedBy: DUE, resourceType: 'EC2' }, why: 'a new tag makes the instance PENDING with its expected-by time' },
     { fixture: 'tag-change-near-miss', expected: { status: 'UNPROTECTED', reasons: ['TAG_VALUE_MISMATCH'] }, why: 'backupenabled=yes is reported as a near miss' },

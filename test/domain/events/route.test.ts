@@ -83,7 +83,7 @@ const rows: Row[] = [
   { fixture: 'backup-job-failed-excluded-account', kind: 'backup-job', targets: [], update: null, ignored: 'excluded', why: 'excluded accounts are never reconciled' },
   { fixture: 'copy-job-running', kind: 'copy-job', targets: [], update: null, ignored: 'RUNNING', why: 'a running copy changes no verdict' },
   { fixture: 'copy-job-completed', kind: 'copy-job', targets: [], update: jobUpdate('COMPLETED', 'COPY', null, '2026-03-04T05:49:30Z'), ignored: null, why: 'a completed copy dates the central copy at once, without a reconcile' },
-  { fixture: 'copy-job-failed', kind: 'copy-job', targets: [memberEu], update: jobUpdate('FAILED', 'COPY', 'Access denied: the access policy of destination backup vault central-vault does not allow backup:CopyIntoBackupVault from this account.', '2026-03-04T05:41:00Z'), ignored: null, why: 'a failed copy marks the source resource' },
+  { fixture: 'copy-job-failed', kind: 'copy-job', targets: [memberEu], update: jobUpdate('FAILED', 'COPY', 'Access Denied trying to call AWS Backup service', '2026-03-04T05:41:00Z'), ignored: null, why: 'a failed copy marks the source resource' },
   { fixture: 'restore-job-created', kind: 'restore-job', targets: [], update: null, ignored: 'restore', why: 'restores do not change coverage' },
   { fixture: 'restore-job-completed', kind: 'restore-job', targets: [], update: null, ignored: 'restore', why: 'restores do not change coverage (status spelling)' },
   { fixture: 'recovery-point-completed', kind: 'recovery-point', targets: [], update: jobUpdate('COMPLETED', 'BACKUP', null, '2026-03-04T05:39:07.223Z'), ignored: null, why: "a completed recovery point of the policy dates the backup at once; it no longer reconciles the account × Region" },

@@ -1,5 +1,5 @@
 import type { CloudTrailMatch } from '../kind.js';
-import { type MemberCallEvent, memberCallKind } from './member-call.js';
+import { memberCallKind } from './member-call.js';
 
 /** Backup calls in a member account that weaken what protects its recovery points. */
 export const BACKUP_API_EVENT_NAMES = [
@@ -16,8 +16,6 @@ export const BACKUP_CALLS: CloudTrailMatch = {
   eventSource: 'backup.amazonaws.com',
   eventNames: BACKUP_API_EVENT_NAMES,
 };
-
-export type BackupApiCallEvent = MemberCallEvent<'backup-api-call'>;
 
 export const backupCallKind = memberCallKind({
   kind: 'backup-api-call',

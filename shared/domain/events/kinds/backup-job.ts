@@ -1,6 +1,4 @@
-import { type JobEvent, jobEventKind } from './job-kind.js';
-
-export type BackupJobEvent = JobEvent<'backup-job'>;
+import { jobEventKind } from './job-kind.js';
 
 export const backupJobKind = jobEventKind({
   kind: 'backup-job',

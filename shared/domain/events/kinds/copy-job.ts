@@ -1,6 +1,4 @@
-import { type JobEvent, jobEventKind } from './job-kind.js';
-
-export type CopyJobEvent = JobEvent<'copy-job'>;
+import { jobEventKind } from './job-kind.js';
 
 export const copyJobKind = jobEventKind({
   kind: 'copy-job',

@@ -1,5 +1,5 @@
 import type { CloudTrailMatch } from '../kind.js';
-import { type MemberCallEvent, memberCallKind } from './member-call.js';
+import { memberCallKind } from './member-call.js';
 
 /**
  * KMS calls in a member account that can make its backups unusable: a key scheduled for deletion or
@@ -14,8 +14,6 @@ export const KMS_CALLS: CloudTrailMatch = {
   eventSource: 'kms.amazonaws.com',
   eventNames: KMS_API_EVENT_NAMES,
 };
-
-export type KmsApiCallEvent = MemberCallEvent<'kms-api-call'>;
 
 export const kmsCallKind = memberCallKind({
   kind: 'kms-api-call',

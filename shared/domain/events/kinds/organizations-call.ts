@@ -2,7 +2,6 @@ import * as z from 'zod';
 import type { ReconcileTarget } from '../../model.js';
 import { cloudTrailRecord } from '../cloudtrail.js';
 import { accountRegion, ignored, reconcile } from '../effect.js';
-import type { EventBase } from '../envelope.js';
 import { optionalText, requiredText } from '../fields.js';
 import type { CloudTrailMatch, EventKind } from '../kind.js';
 
@@ -96,8 +95,6 @@ function fromStatus(status: z.output<typeof accountStatus>, errorCode: string | 
  * `accountId` is the account created, closed, moved or removed (`accountChange` says which); `failure` is
  * set when the call failed (CloudTrail `errorCode`, or a FAILED asynchronous result): nothing changed.
  */
-export type OrgApiCallEvent = EventBase & z.output<typeof schema>;
-
 /** Where these calls come from, for the parser and the rules that deliver them. */
 export const ORGANIZATIONS_CALLS: CloudTrailMatch = {
   source: 'aws.organizations',

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { reconcileMember } from '../effect.js';
-import type { EventBase } from '../envelope.js';
 import { changeState, STATE_ALIASES, withAliases } from '../fields.js';
 import type { EventKind } from '../kind.js';
 
@@ -10,8 +9,6 @@ const schema = z
     detail: withAliases(STATE_ALIASES, z.object({ state: changeState, backupPlanId: z.string().min(1) })),
   })
   .transform(() => ({ kind: 'plan-change' as const }));
-export type PlanChangeEvent = EventBase & z.output<typeof schema>;
-
 export const planChangeKind: EventKind<'plan-change', z.output<typeof schema>> = {
   kind: 'plan-change',
   match: { source: 'aws.backup', detailType: 'Backup Plan State Change' },

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { reconcileMember } from '../effect.js';
-import type { EventBase } from '../envelope.js';
 import { STATE_ALIASES, withAliases } from '../fields.js';
 import type { EventKind } from '../kind.js';
 
@@ -8,8 +7,6 @@ import type { EventKind } from '../kind.js';
 const schema = z
   .object({ detail: withAliases(STATE_ALIASES, z.object({ state: z.string().min(1) })) })
   .transform(() => ({ kind: 'region-setting' as const }));
-export type RegionSettingEvent = EventBase & z.output<typeof schema>;
-
 export const regionSettingKind: EventKind<'region-setting', z.output<typeof schema>> = {
   kind: 'region-setting',
   match: { source: 'aws.backup', detailType: 'Region Setting State Change' },

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { ignored } from '../effect.js';
-import type { EventBase } from '../envelope.js';
 import { STATE_ALIASES, withAliases } from '../fields.js';
 import type { EventKind } from '../kind.js';
 
@@ -12,8 +11,6 @@ const schema = z
     ),
   })
   .transform(() => ({ kind: 'restore-job' as const }));
-export type RestoreJobEvent = EventBase & z.output<typeof schema>;
-
 export const restoreJobKind: EventKind<'restore-job', z.output<typeof schema>> = {
   kind: 'restore-job',
   match: { source: 'aws.backup', detailType: 'Restore Job State Change' },

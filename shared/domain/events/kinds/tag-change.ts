@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { foreignResource, ignored, memberTarget, rejected } from '../effect.js';
-import type { EventBase } from '../envelope.js';
 import type { EventKind } from '../kind.js';
 
 const schema = z
@@ -22,8 +21,6 @@ const schema = z
     /** Keys added, updated or deleted by this change. */
     changedKeys: detail['changed-tag-keys'] as readonly string[],
   }));
-export type TagChangeEvent = EventBase & z.output<typeof schema>;
-
 export const tagChangeKind: EventKind<'tag-change', z.output<typeof schema>> = {
   kind: 'tag-change',
   match: { source: 'aws.tag', detailType: 'Tag Change on Resource' },

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { reconcileMember } from '../effect.js';
-import type { EventBase } from '../envelope.js';
 import { changeState, STATE_ALIASES, withAliases } from '../fields.js';
 import type { EventKind } from '../kind.js';
 
@@ -10,8 +9,6 @@ const schema = z
     detail: withAliases(STATE_ALIASES, z.object({ state: changeState, backupVaultName: z.string().min(1) })),
   })
   .transform(() => ({ kind: 'vault-change' as const }));
-export type VaultChangeEvent = EventBase & z.output<typeof schema>;
-
 export const vaultChangeKind: EventKind<'vault-change', z.output<typeof schema>> = {
   kind: 'vault-change',
   match: { source: 'aws.backup', detailType: 'Backup Vault State Change' },

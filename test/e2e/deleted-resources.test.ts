@@ -1,0 +1,76 @@
+/**
+ * The Tagging API keeps returning a deleted resource for a while (the sandbox: six hours). A volume's own
+ * listing (DescribeVolumes) says it is gone at once, so its finding leaves without an alert; a table has no
+ * cheap listing, so its finding leaves when the Tagging API stops returning it.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyTransition } from '../../shared/notify/alerts.js';
+import {
+  advanceToHour,
+  attachedPolicy,
+  BACKUP_ROLE,
+  dynamoTable,
+  e2eConfig,
+  e2eWorld,
+  ebsVolume,
+  PROD,
+  REGION,
+  START,
+  TAG,
+  withHarness,
+} from './support.js';
+
+const volume = ebsVolume(PROD, 'deleted');
+const table = dynamoTable(PROD, 'deleted');
+const kept = ebsVolume(PROD, 'kept');
+const at = (hours: number) => new Date(Date.parse(START) + hours * 3_600_000).toISOString();
+
+const config = e2eConfig({ mode: 'audit' });
+const world = e2eWorld({
+  policies: [attachedPolicy(config)],
+  accounts: {
+    [PROD]: {
+      roles: [BACKUP_ROLE],
+      regions: {
+        [REGION]: {
+          vaults: [{ name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } }],
+          resources: [volume, table, kept].map((arn) => ({ arn, tags: { ...TAG } })),
+        },
+      },
+    },
+  },
+  timeline: [
+    { at: at(12), deleteResource: { arn: volume } },
+    { at: at(12), deleteResource: { arn: table } },
+  ],
+});
+
+describe('resources deleted while the Tagging API still returns them', () => {
+  it('a volume confirmed gone by its own listing leaves at once; a table when tagging forgets it; no alert either way', async () => {
+    await withHarness({ world, config }, async (harness) => {
+      advanceToHour(harness, 10);
+      await harness.sweep();
+      const arns = async () => (await harness.report()).resources.map((finding) => finding.arn).sort();
+      expect(await arns()).toEqual([table, volume, kept].sort());
+
+      // Two hours after the deletion: GetResources still lists both.
+      advanceToHour(harness, 14);
+      const soon = await harness.sweep();
+      expect(await arns()).toEqual([table, kept].sort());
+
+      // Past the Tagging API's delay the table is gone too.
+      advanceToHour(harness, 19);
+      const later = await harness.sweep();
+      expect(await arns()).toEqual([kept]);
+
+      for (const run of [soon, later]) {
+        const { transitions } = await harness.store.runActivity(run.runId, harness.sim.now());
+        const deleted = transitions.filter(
+          (t) => t.subject.kind === 'resource' && [volume, table].includes(t.subject.arn),
+        );
+        expect(deleted.map((t) => t.to)).toEqual(['GONE']);
+        expect(deleted.filter((t) => classifyTransition(t) !== null)).toEqual([]);
+      }
+    });
+  });
+});
