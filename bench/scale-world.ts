@@ -131,6 +131,7 @@ export function scaleWorld(options: ScaleWorldOptions): { world: World; planted:
     accounts[account] = {
       roles: [BACKUP_ROLE],
       regions: regionSpecs,
+      enabledRegions: [...regions, ...SCAN_ONLY_REGIONS],
       ...(unreachable ? { memberRole: false } : {}),
       ...(missingBackupRole ? { baseline: { backupRole: false, eventForwarding: true } } : {}),
     };
