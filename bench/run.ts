@@ -5,13 +5,23 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
 import { type CliStartupRow, cliStartupSection, measureCliStartup } from './cli-startup.js';
+import { COLD_START_HEADING, type ColdStartRow, coldStartSection, measureColdStarts } from './cold-start.js';
 import { type DashboardLoadRow, measureDashboardLoad } from './dashboard-load.js';
 import { type DemoWeekRow, measureDemoWeek } from './demo-week.js';
 import { type DomainThroughputRow, domainThroughputTable } from './domain-throughput.js';
 import { decimal, describeMachine, type Machine, markdownTable, progress, timed } from './measure.js';
 import { type ReadCostRow, readCostTable, sizeIndependentReads } from './read-cost.js';
 import { reportLatencySection, reportLatencyTable } from './report-latency.js';
+import {
+  measureSweepScale,
+  SCALE_RESOURCES_PER_TARGET,
+  type SweepScaleResult,
+  sweepScaleRows,
+  sweepScaleTable,
+} from './sweep-scale.js';
+import { SWEEP_SCALE_HEADING, sweepScaleSection } from './sweep-scale-report.js';
 import { type SweepThroughputRow, sweepThroughputTable } from './sweep-throughput.js';
 
 const RESULTS_FILE = 'bench/results.md';
@@ -23,13 +33,20 @@ const REPORT_LATENCY_HEADING = '## Report API latency (DynamoDB Local)';
  * 56 MB package once, so the default run keeps the section from the last such run instead).
  */
 async function main(): Promise<void> {
+  if (process.argv[2] === 'sweep') {
+    await sweepCommand(process.argv.slice(3));
+    return;
+  }
   if (process.argv[2] === 'report-latency') {
-    const section = reportLatencySection(await reportLatencyTable([10_000, 100_000]));
-    const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '# Benchmarks\n';
-    const rest = withoutSection(previous, REPORT_LATENCY_HEADING).trimEnd();
-    writeFileSync(RESULTS_FILE, `${rest}\n\n${section}`);
-    process.stdout.write(section);
-    progress(`wrote ${RESULTS_FILE}`);
+    replaceSection(REPORT_LATENCY_HEADING, reportLatencySection(await reportLatencyTable([10_000, 100_000])));
+    return;
+  }
+  if (process.argv[2] === 'cold-start') {
+    replaceSection(COLD_START_HEADING, coldStartSection(await measureColdStarts()));
+    return;
+  }
+  if (process.argv[2] === 'sweep-scale') {
+    replaceSection(SWEEP_SCALE_HEADING, sweepScaleSection(await sweepScaleRuns(process.argv.slice(3))));
     return;
   }
   const machine = describeMachine(loadavg()[0] ?? 0);
@@ -39,8 +56,10 @@ async function main(): Promise<void> {
   let demo: DemoWeekRow | undefined;
   let dashboard: DashboardLoadRow | undefined;
   let cli: CliStartupRow[] = [];
+  let coldStarts: ColdStartRow[] = [];
   const wallMs = await timed(async () => {
     cli = measureCliStartup();
+    coldStarts = await measureColdStarts();
     readCost = await readCostTable([10, 100, 1000, 5000]);
     sweeps = await sweepThroughputTable([
       { accounts: 10, sweeps: 3 },
@@ -66,6 +85,8 @@ async function main(): Promise<void> {
     demoSection(demo),
     dashboardSection(dashboard),
     cliStartupSection(cli),
+    coldStartSection(coldStarts),
+    keptSection(SWEEP_SCALE_HEADING),
     keptSection(REPORT_LATENCY_HEADING),
   ]
     .join('\n')
@@ -73,6 +94,43 @@ async function main(): Promise<void> {
   process.stdout.write(`${report}\n`);
   writeFileSync(RESULTS_FILE, `${report}\n`);
   progress(`wrote ${RESULTS_FILE}`);
+}
+
+/**
+ * `npm run bench -- sweep --accounts N --regions R [--resources K] [--rates X|none] [--organizations
+ * organization|caller] [--json]`: one sweep at scale; with --json exactly one JSON object on stdout.
+ */
+async function sweepCommand(args: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...args],
+    options: {
+      accounts: { type: 'string', default: '100' },
+      regions: { type: 'string', default: '4' },
+      resources: { type: 'string', default: String(SCALE_RESOURCES_PER_TARGET) },
+      rates: { type: 'string', default: '1' },
+      organizations: { type: 'string', default: 'organization' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const count = (name: string, text: string) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+    return value;
+  };
+  const scope = values.organizations;
+  if (scope !== 'organization' && scope !== 'caller') {
+    throw new Error('--organizations must be "organization" or "caller"');
+  }
+  const rateScale = values.rates === 'none' ? null : Number(values.rates);
+  if (rateScale !== null && !(rateScale > 0)) throw new Error('--rates must be a positive number or "none"');
+  const result = await measureSweepScale({
+    accounts: count('accounts', values.accounts),
+    regions: count('regions', values.regions),
+    resourcesPerTarget: count('resources', values.resources),
+    rateScale,
+    organizationsScope: scope,
+  });
+  process.stdout.write(values.json ? `${JSON.stringify(result)}\n` : `${sweepScaleTable([result])}\n`);
 }
 
 /** A section of the current results file, from its heading to the next `## ` heading ('' when absent). */
@@ -85,9 +143,43 @@ function keptSection(heading: string): string {
   return text.slice(start, end < 0 ? undefined : end + 1);
 }
 
-function withoutSection(text: string, heading: string): string {
-  const section = keptSection(heading);
-  return section ? text.replace(section, '') : text;
+/** Writes one section into the results file in place of its last version (appended when new). */
+function replaceSection(heading: string, section: string): void {
+  const previous = existsSync(RESULTS_FILE) ? readFileSync(RESULTS_FILE, 'utf8') : '# Benchmarks\n';
+  const kept = keptSection(heading);
+  const text = kept ? previous.replace(kept, `${section}\n`) : `${previous.trimEnd()}\n\n${section}`;
+  writeFileSync(RESULTS_FILE, `${text.trimEnd()}\n`);
+  process.stdout.write(section);
+  progress(`wrote ${RESULTS_FILE}`);
+}
+
+/**
+ * The runs of the sweep-at-scale section: 100, 1,000 and 5,000 accounts × 4 Regions at the assumed rates
+ * with org-wide Organizations limits, the same with per-account ones, and 100 × 4 at half and twice the
+ * rates. They take long on a small machine, so `--from <file>` renders the section from runs made
+ * separately (`npm run bench -- sweep … --json`, one JSON object a line) instead.
+ */
+async function sweepScaleRuns(args: readonly string[]): Promise<SweepScaleResult[]> {
+  const { values } = parseArgs({ args: [...args], options: { from: { type: 'string' } } });
+  if (values.from) {
+    return readFileSync(values.from, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((line) => JSON.parse(line) as SweepScaleResult);
+  }
+  const base = { regions: 4, resourcesPerTarget: SCALE_RESOURCES_PER_TARGET } as const;
+  return sweepScaleRows([
+    ...[100, 1000, 5000].flatMap((accounts) =>
+      (['organization', 'caller'] as const).map((organizationsScope) => ({
+        ...base,
+        accounts,
+        rateScale: 1,
+        organizationsScope,
+      })),
+    ),
+    { ...base, accounts: 100, rateScale: 0.5, organizationsScope: 'organization' },
+    { ...base, accounts: 100, rateScale: 2, organizationsScope: 'organization' },
+  ]);
 }
 
 function machineSection(machine: Machine): string {

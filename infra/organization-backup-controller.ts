@@ -40,6 +40,12 @@ import {
   SWEEP_PERMISSIONS,
 } from './permissions.js';
 import { ReportApi } from './report-api.js';
+import {
+  DEFAULT_EVENTS_MAX_CONCURRENCY,
+  DEFAULT_FAN_OUT_CONCURRENCY,
+  DEFAULT_SWEEP_PERIOD_HOURS,
+  FUNCTION_MEMORY_MB,
+} from './sizing.js';
 import { MAP_RESULTS_PREFIX, SweepWorkflow } from './sweep-workflow.js';
 
 /** Where the member baseline StackSet deploys (service-managed: the root, OUs, or accounts through the root). */
@@ -258,7 +264,6 @@ export class OrganizationBackupController extends Construct {
       extra: {
         description: string;
         timeout: Duration;
-        memorySize?: number;
         environment?: Record<string, string>;
       },
     ) =>
@@ -267,7 +272,7 @@ export class OrganizationBackupController extends Construct {
         entry: entryOf(handler),
         description: extra.description,
         timeout: extra.timeout,
-        memorySize: extra.memorySize ?? 512,
+        memorySize: FUNCTION_MEMORY_MB[handler],
         logRetention,
         environment: { ...environment, ...extra.environment },
       });
@@ -285,7 +290,6 @@ export class OrganizationBackupController extends Construct {
     const reconcile = fn('reconcile-target', {
       description: 'Reconciles one target: observe, plan, apply (enforce), evaluate, store.',
       timeout: Duration.minutes(3),
-      memorySize: 1024,
     });
     const sweepFn = fn('sweep', {
       description: 'Lists the organization and writes the {account, Region} targets of one sweep to S3.',
@@ -297,7 +301,6 @@ export class OrganizationBackupController extends Construct {
     const events = fn('events', {
       description: 'Maps central-bus events to targets (or one finding at once), reconciles them, alerts.',
       timeout: Duration.minutes(3),
-      memorySize: 1024,
       environment: alerting,
     });
     const report = fn('report', {
@@ -371,7 +374,7 @@ export class OrganizationBackupController extends Construct {
         batchSize: 10,
         maxBatchingWindow: eventsBatchingWindow,
         reportBatchItemFailures: true,
-        maxConcurrency: props.eventsMaxConcurrency ?? 5,
+        maxConcurrency: props.eventsMaxConcurrency ?? DEFAULT_EVENTS_MAX_CONCURRENCY,
       }),
     );
     const queueTarget = new SqsQueue(eventsQueue, { deadLetterQueue: eventsDeadLetters, retryAttempts: 8 });
@@ -404,7 +407,7 @@ export class OrganizationBackupController extends Construct {
       notifyFunction: notify.function,
       // Bucket.isWebsite is `boolean | undefined` where IBucket has it optional, as with the event bus above.
       targetsBucket: sweepBucket as IBucket,
-      maxConcurrency: props.fanOutConcurrency ?? 300,
+      maxConcurrency: props.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY,
       logRetention,
     });
     // A schedule target that still fails after its retries lands here (and alarms) instead of vanishing.
@@ -415,7 +418,7 @@ export class OrganizationBackupController extends Construct {
     });
     new Schedule(this, 'HourlySweep', {
       description: 'Starts the org-backup-controller sweep.',
-      schedule: props.sweepSchedule ?? ScheduleExpression.rate(Duration.hours(1)),
+      schedule: props.sweepSchedule ?? ScheduleExpression.rate(Duration.hours(DEFAULT_SWEEP_PERIOD_HOURS)),
       target: new StepFunctionsStartExecution(this.sweep.stateMachine, {
         deadLetterQueue: scheduleDeadLetters,
       }),
@@ -433,7 +436,6 @@ export class OrganizationBackupController extends Construct {
       description:
         'Writes the daily evidence pack (report, CSVs, printable page, manifest) to the evidence bucket.',
       timeout: Duration.minutes(10),
-      memorySize: 1024,
     });
     this.findingsTable.grantReadData(evidence.role);
     this.evidence = new EvidenceArchive(this, 'Evidence', {

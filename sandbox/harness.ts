@@ -25,6 +25,7 @@ import {
 import { SimulatedOrganization } from './index.js';
 import { createFindingsTable, createIdempotencyTable } from './local-dynamo/create-table.js';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './local-dynamo/engine.js';
+import type { SandboxTiming } from './timing.js';
 import type { World } from './world.js';
 
 export interface HarnessOptions {
@@ -44,12 +45,23 @@ export interface HarnessOptions {
    * out of attempts now and then, and its target turns UNKNOWN, as it would in AWS.
    */
   readonly maxAttempts?: number;
+  /**
+   * The timed mode (benchmarks): simulated latency and rate limits on a virtual clock, and the fan-out at
+   * the deployed concurrency. Off by default, so tests and `npm start` run untimed.
+   */
+  readonly timing?: SandboxTiming;
 }
 
 export interface SweepOutcome {
   readonly runId: string;
   readonly org: ReconcileResult;
   readonly targets: readonly ReconcileResult[];
+  /** Targets whose reconcile failed (the state machine's Catch records them). */
+  readonly failedTargets: readonly {
+    readonly accountId: string;
+    readonly region: string;
+    readonly error: string;
+  }[];
   readonly summary: ReportSummary;
 }
 
@@ -65,6 +77,8 @@ export class SandboxHarness {
   private readonly reconcileHandler;
   private readonly notifyHandler;
   private readonly eventsHandler;
+  /** The simulated time at which the virtual clock read 0, as of the current sweep. */
+  private timingOrigin = 0;
 
   private constructor(
     readonly sim: SimulatedOrganization,
@@ -72,6 +86,7 @@ export class SandboxHarness {
     private readonly engine: EmbeddedDynamo,
     persistence: DynamoDBPersistenceLayer,
     private readonly claims: { current: ClaimTurns | undefined },
+    private readonly timing: SandboxTiming | undefined,
   ) {
     this.sweepHandler = createSweepHandler(
       () => this.depsOf('sweep'),
@@ -92,7 +107,9 @@ export class SandboxHarness {
   static async start(options: HarnessOptions): Promise<SandboxHarness> {
     const sim = SimulatedOrganization.fromWorld(options.world, { seed: options.seed });
     options.prepare?.(sim);
+    if (options.timing) sim.useTiming(options.timing);
     const engine = await startEmbeddedDynamo();
+    options.timing?.timeDynamoDb(engine.client);
     try {
       await createFindingsTable(engine.client, FINDINGS_TABLE);
       await createIdempotencyTable(engine.client, IDEMPOTENCY_TABLE);
@@ -120,7 +137,7 @@ export class SandboxHarness {
         tableName: IDEMPOTENCY_TABLE,
         awsSdkV3Client: engine.client,
       });
-      return new SandboxHarness(sim, deps, engine, persistence, claims);
+      return new SandboxHarness(sim, deps, engine, persistence, claims, options.timing);
     } catch (error) {
       await engine.stop();
       throw error;
@@ -150,7 +167,9 @@ export class SandboxHarness {
 
   /** One scheduled sweep: list targets, reconcile the org, then every target (in parallel), then notify. */
   async sweep(): Promise<SweepOutcome> {
+    if (this.timing) this.timingOrigin = this.sim.now().getTime() - this.timing.clock.now();
     const plan = await this.sweepHandler();
+    this.followVirtualClock();
     const org = await this.reconcileHandler({ runId: plan.runId, target: { kind: 'org' } });
     // Like the Distributed Map the targets run concurrently; the claims on the run's blast-radius budget
     // are settled in target order (see ClaimTurns), so a world, a config and a seed give the same report.
@@ -159,7 +178,7 @@ export class SandboxHarness {
     this.claims.current = turns;
     // Like the state machine's Catch, a target that still fails is recorded as failed, not lost.
     const failedTargets: { accountId: string; region: string; error: string }[] = [];
-    const outcomes = await mapConcurrently(items, FAN_OUT, (target) =>
+    const reconcile = (target: (typeof items)[number]) =>
       turns.run(target.accountId, () =>
         this.reconcileHandler({
           runId: plan.runId,
@@ -170,14 +189,34 @@ export class SandboxHarness {
           failedTargets.push({ accountId: target.accountId, region: target.region, error: String(error) });
           return null;
         }),
-      ),
-    );
+      );
+    const timing = this.timing;
+    const outcomes =
+      timing && !timing.paused
+        ? await mapConcurrently(items, timing.options.fanOutConcurrency, (target, index) =>
+            timing.fanOutItem(`${target.accountId}/${target.region}`, index, () => {
+              this.followVirtualClock();
+              return reconcile(target);
+            }),
+          )
+        : await mapConcurrently(items, FAN_OUT, reconcile);
+    this.followVirtualClock();
     const targets = outcomes.filter((outcome): outcome is ReconcileResult => outcome !== null);
     this.claims.current = undefined;
     this.published.delete(plan.targetsKey);
     const finished = await this.notifyHandler({ runId: plan.runId, failedTargets });
     const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
-    return { runId: plan.runId, org, targets, summary };
+    return { runId: plan.runId, org, targets, failedTargets, summary };
+  }
+
+  /**
+   * In the timed mode the simulated organization's clock follows the virtual one (a sweep takes minutes),
+   * so what the controller records carries the time it really observed at.
+   */
+  private followVirtualClock(): void {
+    if (!this.timing) return;
+    const at = this.timingOrigin + this.timing.clock.now();
+    if (at > this.sim.now().getTime()) this.sim.advanceTo(new Date(at));
   }
 
   /** Hands everything on the central bus to the `events` function as one SQS batch; undefined when empty. */
@@ -236,7 +275,8 @@ function sandboxDeps(
     plugins: [sim.plugin()],
     credentials: deployed.credentials(fn),
     clock: { now: () => sim.now() },
-    retryDelayMs: options.retryDelayMs ?? simulatedBackoff(sim),
+    // The timed mode waits the backoff on its virtual clock; the SDK's own timer then waits 0 ms.
+    retryDelayMs: options.retryDelayMs ?? (options.timing ? () => 0 : simulatedBackoff(sim)),
     ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
   });
   const log = options.log ?? silentLog;

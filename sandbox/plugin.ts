@@ -25,6 +25,10 @@ export interface SandboxRequest {
   readonly input: Record<string, unknown>;
   readonly accessKeyId: string;
   readonly region: string;
+  /** The SDK's context of this call: the same object on every attempt of one `send`. */
+  readonly callId: object;
+  /** 1 for the first attempt, 2 for the SDK's first retry, and so on. */
+  readonly attempt: number;
 }
 
 /** Returns the command output, or undefined when the sandbox does not simulate this client (passed through). */
@@ -51,13 +55,20 @@ const MIDDLEWARE_NAME = 'orgBackupSandbox';
 export function createSandboxPlugin(
   dispatch: SandboxDispatcher,
   faultsPossible: () => boolean,
+  /** Told when the SDK is done with a call, retries included (the timed mode's bookkeeping). */
+  settled: (callId: object) => void = () => {},
   // biome-ignore lint/suspicious/noExplicitAny: one plugin is applied to clients of every service.
 ): Pluggable<any, any> {
   let requests = 0;
+  const attempts = new WeakMap<object, number>();
   const answer = async (context: HandlerExecutionContext) => {
     const smithy = (context as unknown as { __smithy_context?: SmithyContext }).__smithy_context ?? {};
     const scheme = smithy.selectedHttpAuthScheme;
+    const attempt = (attempts.get(context) ?? 0) + 1;
+    attempts.set(context, attempt);
     const output = await dispatch({
+      callId: context,
+      attempt,
       clientName: context.clientName ?? '',
       operation: smithy.operation ?? (context.commandName ?? '').replace(/Command$/, ''),
       input: smithy.commandInstance?.input ?? {},
@@ -75,8 +86,14 @@ export function createSandboxPlugin(
       (await answer(context)) ?? next(args);
   const fast: SerializeMiddleware<object, object> =
     (next, context: HandlerExecutionContext) =>
-    async (args: SerializeHandlerArguments<object>): Promise<SerializeHandlerOutput<object>> =>
-      (faultsPossible() ? undefined : await answer(context)) ?? next(args);
+    async (args: SerializeHandlerArguments<object>): Promise<SerializeHandlerOutput<object>> => {
+      if (!faultsPossible()) return (await answer(context)) ?? next(args);
+      try {
+        return await next(args);
+      } finally {
+        settled(context);
+      }
+    };
   return {
     applyToStack: (stack) => {
       // fromTemporaryCredentials applies clientPlugins on every refresh; override keeps that idempotent.

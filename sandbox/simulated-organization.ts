@@ -15,7 +15,7 @@ import { CredentialRegistry } from './identity.js';
 import { JobEngine } from './jobs.js';
 import { effectivePolicyOf } from './organization.js';
 import { createSandboxPlugin, type SandboxRequest } from './plugin.js';
-import { type ServiceName, serviceError, serviceOfClient } from './sdk-errors.js';
+import { type ServiceName, serviceError, serviceOfClient, throttlingError } from './sdk-errors.js';
 import { accountHandlers } from './services/account.js';
 import { backupHandlers } from './services/backup.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
@@ -46,6 +46,7 @@ import type {
   SnsMessage,
 } from './state.js';
 import { applyTimelineEntry, type SkippedTimelineEntry } from './timeline.js';
+import type { SandboxTiming } from './timing.js';
 import type { FaultsInput, World } from './world.js';
 
 /** Every operation the sandbox answers, by service. */
@@ -99,6 +100,8 @@ export class SimulatedOrganization {
   private deployed: DeployedController | undefined;
   private readonly authorizationListeners: Parameters<IamAuthorizer['onDecision']>[0][] = [];
   private readonly world: World;
+  /** The timed mode (latency, rate limits on a virtual clock); off unless a harness turns it on. */
+  private timing: SandboxTiming | undefined;
   /** Read-only views for tests and runners. */
   readonly inspect: SandboxInspector;
 
@@ -158,8 +161,14 @@ export class SimulatedOrganization {
   plugin(): Pluggable<any, any> {
     return createSandboxPlugin(
       (request) => this.dispatch(request),
-      () => this.faults.active(),
+      () => this.faults.active() || (this.timing !== undefined && !this.timing.paused),
+      (callId) => this.timing?.settled(callId),
     );
+  }
+
+  /** Turns on the timed mode: from now on every call waits on `timing`'s clock and passes its rate limits. */
+  useTiming(timing: SandboxTiming): void {
+    this.timing = timing;
   }
 
   /**
@@ -284,6 +293,13 @@ export class SimulatedOrganization {
     const operationKey = `${service}:${request.operation}`;
     this.meter.record(operationKey, caller.accountId);
     await this.faults.before(service, operationKey, caller.accountId, request.region);
+    if (
+      this.timing &&
+      !(await this.timing.attempt(request, service, operationKey, caller.accountId, request.region))
+    ) {
+      this.meter.countThrottle();
+      throw throttlingError(service);
+    }
     const handler = SERVICE_HANDLERS[service][request.operation];
     if (!handler) throw new SandboxUnsupportedOperationError(operationKey);
     const call: Call = {

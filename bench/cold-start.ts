@@ -1,0 +1,213 @@
+/**
+ * Each function's cold start as far as the bundle decides it: the bundle built as the CDK construct builds
+ * it (esbuild, ESM, minified, AWS SDK included), then a fresh `node` process that imports it, against a
+ * fresh `node` process that imports an empty module — both timed in the same rounds, so load on the machine
+ * hits both alike. The Lambda runtime's own start is the same for both and is not modelled.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import type { HandlerName } from '../infra/controller-function.js';
+import { loadConfigFromText } from '../shared/domain/config/index.js';
+import { decimal, markdownTable, median, progress } from './measure.js';
+
+const HANDLERS: readonly HandlerName[] = [
+  'sweep',
+  'reconcile-target',
+  'events',
+  'notify',
+  'report',
+  'evidence',
+];
+/** The report function answers API requests, so its start is held to a tighter bound. */
+const GOAL_RATIO: Readonly<Record<HandlerName, number>> = {
+  sweep: 4,
+  'reconcile-target': 4,
+  events: 4,
+  notify: 4,
+  report: 3,
+  evidence: 4,
+};
+
+export interface ColdStartRow {
+  readonly handler: HandlerName;
+  readonly bundleBytes: number;
+  /** Medians of the process's wall time and CPU time (user + system), and the same of a bare start. */
+  readonly wallMs: number;
+  readonly bareWallMs: number;
+  readonly cpuMs: number;
+  readonly bareCpuMs: number;
+  /** CPU time against the bare start's: unlike wall time it does not grow with other work on the machine. */
+  readonly ratio: number;
+  readonly goal: number;
+  /** The packages (or source folders) taking most of the bundle, with their KB. */
+  readonly largest: string;
+}
+
+interface Sample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+}
+
+/** The options of infra/controller-function.ts's `bundling`, for esbuild's API. */
+const BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
+
+export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'orgbackup-cold-'));
+  try {
+    const bundles = new Map<HandlerName, string>();
+    const largest = new Map<HandlerName, string>();
+    for (const handler of HANDLERS) {
+      const outdir = join(dir, handler);
+      mkdirSync(outdir);
+      const { metafile } = await build({
+        metafile: true,
+        entryPoints: [join(import.meta.dirname, '..', 'functions', `${handler}.ts`)],
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node22',
+        minify: true,
+        mainFields: ['module', 'main'],
+        banner: { js: BANNER },
+        outfile: join(outdir, 'index.mjs'),
+        logLevel: 'error',
+      });
+      bundles.set(handler, join(outdir, 'index.mjs'));
+      largest.set(handler, largestPackages(metafile));
+    }
+    const empty = join(dir, 'empty.mjs');
+    writeFileSync(empty, '');
+    const env = lambdaEnvironment();
+    const start = (file: string): Sample => {
+      const script =
+        `await import(${JSON.stringify(pathToFileURL(file).href)});` +
+        'const u = process.resourceUsage(); process.stdout.write(String((u.userCPUTime + u.systemCPUTime) / 1000));';
+      const started = performance.now();
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+        env,
+        encoding: 'utf8',
+      });
+      const wallMs = performance.now() - started;
+      if (result.status !== 0) throw new Error(`importing ${file} failed: ${result.stderr}`);
+      return { wallMs, cpuMs: Number(result.stdout) };
+    };
+    const samples = new Map<string, Sample[]>([
+      ['bare', []],
+      ...HANDLERS.map((h) => [h, []] as [string, Sample[]]),
+    ]);
+    // One untimed round warms the file cache.
+    start(empty);
+    for (const file of bundles.values()) start(file);
+    for (let round = 0; round < runs; round += 1) {
+      samples.get('bare')?.push(start(empty));
+      for (const [handler, file] of bundles) samples.get(handler)?.push(start(file));
+    }
+    const medians = (key: string) => {
+      const taken = samples.get(key) ?? [];
+      return { wallMs: median(taken.map((t) => t.wallMs)), cpuMs: median(taken.map((t) => t.cpuMs)) };
+    };
+    const bare = medians('bare');
+    return HANDLERS.map((handler) => {
+      const own = medians(handler);
+      progress(`cold start ${handler}: ${decimal(own.cpuMs, 0)} ms CPU (bare ${decimal(bare.cpuMs, 0)} ms)`);
+      return {
+        handler,
+        bundleBytes: statSync(bundles.get(handler) as string).size,
+        wallMs: own.wallMs,
+        bareWallMs: bare.wallMs,
+        cpuMs: own.cpuMs,
+        bareCpuMs: bare.cpuMs,
+        ratio: own.cpuMs / bare.cpuMs,
+        goal: GOAL_RATIO[handler],
+        largest: largest.get(handler) ?? '',
+      };
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The three packages or source folders that take most of a bundle's bytes. */
+function largestPackages(metafile: Metafile): string {
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const name =
+        /node_modules\/((@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
+      bytes.set(name, (bytes.get(name) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([name, size]) => `${name} ${Math.round(size / 1024)}`)
+    .join(', ');
+}
+
+/** The environment the deployed functions get (the example config as the validated JSON document). */
+function lambdaEnvironment(): NodeJS.ProcessEnv {
+  const path = join(import.meta.dirname, '..', 'examples', 'orgbackup.config.yaml');
+  const loaded = loadConfigFromText(readFileSync(path, 'utf8'), 'examples/orgbackup.config.yaml');
+  if (!loaded.ok) throw new Error('the example config is invalid');
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'us-east-1',
+    AWS_LAMBDA_FUNCTION_NAME: 'orgbackup-bench',
+    ORGBACKUP_CONFIG: JSON.stringify(loaded.config),
+    ORGANIZATION_ID: 'o-bench12345',
+    MANAGEMENT_ACCOUNT_ID: '111111111111',
+    FINDINGS_TABLE_NAME: 'orgbackup-findings',
+    IDEMPOTENCY_TABLE_NAME: 'orgbackup-idempotency',
+    EVENT_BUS_ARN: 'arn:aws:events:us-east-1:111111111111:event-bus/org-backup-events',
+    POWERTOOLS_SERVICE_NAME: 'org-backup-controller',
+    POWERTOOLS_METRICS_NAMESPACE: 'OrgBackupController',
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    AWS_SDK_JS_SUPPRESS_NODE_VERSION_WARNING: '1',
+  };
+}
+
+export const COLD_START_HEADING = '## Cold starts';
+
+export function coldStartSection(rows: readonly ColdStartRow[]): string {
+  return [
+    COLD_START_HEADING,
+    '',
+    'Each function bundled as `cdk synth` bundles it (esbuild, ESM, minified, AWS SDK included), then ' +
+      'imported by a fresh `node` process; baseline: a fresh `node` importing an empty module. Median of ' +
+      '10 process starts each, interleaved in the same rounds on the same Node. The ratio compares CPU time ' +
+      '(user + system) of the whole process, which other work on a shared machine does not inflate; wall ' +
+      'times are shown too. Goal: the report function ≤ 3× the bare start, the others ≤ 4×.',
+    '',
+    markdownTable(
+      [
+        'function',
+        'bundle KB',
+        'CPU ms',
+        'bare CPU ms',
+        'wall ms',
+        'bare wall ms',
+        'ratio (CPU)',
+        'goal',
+        'within goal',
+        'largest parts (KB)',
+      ],
+      rows.map((row) => [
+        row.handler,
+        decimal(row.bundleBytes / 1024, 0),
+        decimal(row.cpuMs, 0),
+        decimal(row.bareCpuMs, 0),
+        decimal(row.wallMs, 0),
+        decimal(row.bareWallMs, 0),
+        decimal(row.ratio, 1),
+        `≤ ${row.goal}×`,
+        row.ratio <= row.goal ? 'yes' : 'no',
+        row.largest,
+      ]),
+    ),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,30 @@
+/**
+ * The controller's deployed sizes, in one place so the construct and the benchmarks that model a
+ * deployment (bench/sweep-scale.ts, bench/cost-model.ts) read the same numbers.
+ */
+
+/** Targets the sweep's Distributed Map reconciles at once (MaxConcurrency), unless the stack overrides it. */
+export const DEFAULT_FAN_OUT_CONCURRENCY = 300;
+
+/** Most concurrent events-function invocations the queue may start (event source MaximumConcurrency). */
+export const DEFAULT_EVENTS_MAX_CONCURRENCY = 5;
+
+/**
+ * Reserved concurrency of the reconcile function: none, it draws on the Region's unreserved pool (1,000 by
+ * default, https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html), which the fan-out's
+ * MaxConcurrency bounds.
+ */
+export const RECONCILE_RESERVED_CONCURRENCY: number | undefined = undefined;
+
+/** Memory of each function, MB. */
+export const FUNCTION_MEMORY_MB = {
+  sweep: 512,
+  'reconcile-target': 1024,
+  notify: 512,
+  events: 1024,
+  report: 512,
+  evidence: 1024,
+} as const;
+
+/** When the full sweep runs unless the stack overrides it: every hour. */
+export const DEFAULT_SWEEP_PERIOD_HOURS = 1;
