@@ -24,12 +24,6 @@ type Details = Record<string, ResourceDetails>;
  */
 const LISTED_IN_FULL: readonly string[] = ['ec2:volume', 'rds:db', 'rds:cluster', 'fsx:file-system'];
 
-/** The types among `resources` whose existence readResourceDetails confirms (see LISTED_IN_FULL). */
-export function typesListedInFull(resources: readonly TaggedResource[]): string[] {
-  const present = new Set(resources.map(({ arn }) => classifyArn(arn).taggingFilter));
-  return LISTED_IN_FULL.filter((filter) => present.has(filter));
-}
-
 /**
  * The key and engine/type details of the tagged resources, from each service's own list call: one listing
  * per service that has tagged resources here (EC2 DescribeVolumes also gives instances' volumes; RDS
@@ -43,7 +37,7 @@ export async function readResourceDetails(
   target: TargetRef,
   resources: readonly TaggedResource[],
   now: Date,
-): Promise<Details> {
+): Promise<{ readonly details: Details; readonly typesListedInFull: string[] }> {
   const call = callSite(target.accountId, target.region);
   const byFilter = new Map<string, string[]>();
   for (const { arn } of resources) {
@@ -52,13 +46,21 @@ export async function readResourceDetails(
   }
   const has = (...filters: string[]) => filters.some((filter) => byFilter.has(filter));
   // A listing the member role may not make (a baseline not yet updated) leaves those resources without
-  // details instead of blinding the whole target.
-  const listing = async (read: () => Promise<Details>) => (await unlessUnreadable(read)) ?? {};
+  // details instead of blinding the whole target, and confirms nothing about which of them exist.
+  const listedInFull: string[] = [];
+  const listing = async (filter: string, read: () => Promise<Details>) => {
+    const listed = await unlessUnreadable(read);
+    if (listed === null) return {};
+    if (LISTED_IN_FULL.includes(filter) && byFilter.has(filter)) listedInFull.push(filter);
+    return listed;
+  };
   const parts = await Promise.all([
-    has('ec2:volume', 'ec2:instance') ? listing(() => readVolumeKeys(factory, target, call)) : {},
-    has('rds:db') ? listing(() => readDbInstances(factory, target, call)) : {},
-    has('rds:cluster') ? listing(() => readDbClusters(factory, target, call)) : {},
-    has('fsx:file-system') ? listing(() => readFileSystems(factory, target, call)) : {},
+    has('ec2:volume', 'ec2:instance')
+      ? listing('ec2:volume', () => readVolumeKeys(factory, target, call))
+      : {},
+    has('rds:db') ? listing('rds:db', () => readDbInstances(factory, target, call)) : {},
+    has('rds:cluster') ? listing('rds:cluster', () => readDbClusters(factory, target, call)) : {},
+    has('fsx:file-system') ? listing('fsx:file-system', () => readFileSystems(factory, target, call)) : {},
     readBuckets(factory, target, call, byFilter.get('s3') ?? [], now),
   ]);
   const found = Object.assign({}, ...parts) as Details;
@@ -68,7 +70,7 @@ export async function readResourceDetails(
     const detail = found[arn] ?? (arn.split(':')[2] === 'ec2' ? found[resourcePart(arn)] : undefined);
     if (detail) details[arn] = detail;
   }
-  return details;
+  return { details, typesListedInFull: listedInFull.sort() };
 }
 
 /** What follows `arn:partition:service:region:account:`. */

@@ -13,7 +13,7 @@ import {
   readVaultRecoveryPoints,
 } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
-import { readResourceDetails, typesListedInFull } from './observe-resource-details.js';
+import { readResourceDetails } from './observe-resource-details.js';
 import { readRestoreTesting } from './observe-restore-testing.js';
 import { readBackupRole, readCentralServiceLinkedRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
@@ -111,11 +111,10 @@ async function readTarget(
     restoreTesting,
     expiredRecoveryPoints,
   ] = await allOrMostTellingFailure([
-    readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => ({
-      resources: tagged,
-      resourceDetails: await readResourceDetails(factory, target, tagged, now),
-      typesListedInFull: typesListedInFull(tagged),
-    })),
+    readTaggedResources(factory, target, desired.selection.tagKey).then(async (tagged) => {
+      const { details, typesListedInFull } = await readResourceDetails(factory, target, tagged, now);
+      return { resources: tagged, resourceDetails: details, typesListedInFull };
+    }),
     readProtectedResources(backup, call),
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),

@@ -79,7 +79,8 @@ describe('which key encrypts each tagged resource, and its engine or type', () =
       UNVERSIONED,
       TABLE,
     );
-    const details = await readResourceDetails(factoryFor(sim), TARGET, all, sim.now());
+    const { details, typesListedInFull } = await readResourceDetails(factoryFor(sim), TARGET, all, sim.now());
+    expect(typesListedInFull).toEqual(['ec2:volume', 'fsx:file-system', 'rds:cluster', 'rds:db']);
 
     expect(details).toEqual({
       [VOLUME]: { keyArn: key('volumes') },
