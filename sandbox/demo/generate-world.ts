@@ -18,6 +18,7 @@ type Resource = {
   kmsKeyArn?: string;
   efsAutomaticBackup?: boolean;
   restorable?: boolean;
+  versioning?: boolean;
 };
 
 /**
@@ -136,6 +137,9 @@ const world: WorldInput = {
             // Planted: a bucket whose key policy refuses the backup role: its jobs complete with issues
             // (objects skipped) → FAILING / BACKUP_INCOMPLETE; the controller never rewrites a key policy.
             { arn: 'arn:aws:s3:::payments-exports', tags: TAG, kmsKeyArn: exportsKey },
+            // Planted: a bucket without versioning: AWS Backup cannot back it up, and turning versioning
+            // on is the bucket owner's decision → FAILING with S3_VERSIONING_DISABLED, reported only.
+            { arn: 'arn:aws:s3:::payments-statements', tags: TAG, versioning: false },
           ],
           keys: [
             { arn: paymentsKey, state: 'Enabled' },

@@ -44,6 +44,7 @@ describe('the demo world npm start runs', () => {
       'a resource tagged mid-week': world.timeline.some((e) => e.tag),
       'an account created mid-week': world.timeline.some((e) => e.createAccount),
       'trusted access for AWS Backup off': !world.trustedAccess.includes('backup.amazonaws.com'),
+      'a tagged bucket without versioning': resources.some((r) => !r.versioning),
       'advanced DynamoDB backup off': regions.some(([, r]) => r.managementPreference.DynamoDB === false),
       'an unlocked central vault': Object.values(world.accounts).some((a) =>
         Object.values(a.regions).some((r) =>
