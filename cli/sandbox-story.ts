@@ -8,8 +8,10 @@ import type {
   ResourceFinding,
 } from '../shared/domain/model.js';
 import { RESOURCE_STATUSES } from '../shared/domain/model.js';
+import type { ReadinessItem } from '../shared/domain/readiness/rules.js';
 import { WARNING_FIXES } from '../shared/domain/reason-fixes.js';
 import { BLOCKED_WORDS, REASON_WORDS } from '../shared/notify/wording.js';
+import { readinessLines } from './readiness.js';
 
 type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
 const CODES: Record<Style, [number, number]> = {
@@ -44,6 +46,8 @@ export function formatStory(
   result: Pick<SandboxResult, 'report' | 'history' | 'events' | 'outstandingActions'> & {
     /** The world before any repair (runSandbox with lookBeforeRepairs). */
     readonly initial: ComplianceReport;
+    /** `orgbackup doctor` on the world before the run. */
+    readonly doctor?: readonly ReadinessItem[];
   },
   options: { readonly worldPath: string; readonly seconds: number; readonly color: boolean },
 ): string {
@@ -59,6 +63,8 @@ export function formatStory(
       `Simulated ${first.slice(0, 16).replace('T', ' ')} → ${report.generatedAt.slice(0, 16).replace('T', ' ')} UTC ` +
       `(${plural(history.length, 'hourly sweep')}, ${plural(result.events.delivered, 'event')}) in ${options.seconds.toFixed(1)} s.`,
   );
+
+  out.push(...doctorSection(result.doctor ?? [], c));
 
   out.push('', c('bold', 'Coverage'));
   out.push(`  at the start  ${coverageLine(initial.summary, c)}`);
@@ -163,6 +169,18 @@ export function formatStory(
 }
 
 /** Risks that will break protection later, and the findings waived on purpose, as the run ended. */
+/** What the doctor would have said before deploying: the items that are not PASS, and how many are. */
+function doctorSection(items: readonly ReadinessItem[], c: (style: Style, text: string) => string): string[] {
+  if (items.length === 0) return [];
+  const flagged = items.filter((item) => item.status !== 'PASS');
+  return [
+    '',
+    c('bold', 'Before deploying: `orgbackup doctor --world` on this organization'),
+    ...(flagged.length === 0 ? ['  every item passes'] : readinessLines(flagged, '  ')),
+    `  (${plural(items.length - flagged.length, 'item')} passed)`,
+  ];
+}
+
 function warningsAhead(report: ComplianceReport, c: (style: Style, text: string) => string): string[] {
   const warned = report.resources.filter((finding) => finding.warnings.length > 0);
   const lines = ['', c('bold', `Warnings: what breaks next (${plural(warned.length, 'resource')})`)];

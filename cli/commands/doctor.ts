@@ -1,15 +1,11 @@
-import { SandboxHarness } from '../../sandbox/harness.js';
-import type { ClientFactory } from '../../shared/aws/clients.js';
 import { AwsCallError } from '../../shared/aws/errors.js';
-import { observeReadiness } from '../../shared/aws/observe-readiness.js';
-import type { ConfigProblem } from '../../shared/domain/config/index.js';
 import { buildDesiredState } from '../../shared/domain/desired.js';
-import type { DesiredState } from '../../shared/domain/model.js';
-import { assessReadiness, type ReadinessItem } from '../../shared/domain/readiness/rules.js';
+import type { ReadinessItem } from '../../shared/domain/readiness/rules.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { credentialsFailure } from '../credentials.js';
 import { readRealOrganization } from '../organization-access.js';
+import { examineReadiness, examineWorld, readinessLines } from '../readiness.js';
 import { loadWorldFile } from '../world-file.js';
 import type { CliCommand } from './index.js';
 
@@ -64,13 +60,7 @@ export const doctorCommand: CliCommand = {
     if (!loaded.ok) return EXIT.usage;
 
     if (world) {
-      const harness = await SandboxHarness.start({ world, config: loaded.config, seed: 1 });
-      try {
-        const { factory, desired } = harness.deps;
-        return report(await examine(factory, desired, sample, loaded.warnings), options.json);
-      } finally {
-        await harness.close();
-      }
+      return report(await examineWorld(world, loaded.config, sample, loaded.warnings), options.json);
     }
 
     const homeRegion = options['home-region'] ?? process.env.AWS_REGION ?? loaded.config.regions[0];
@@ -80,7 +70,7 @@ export const doctorCommand: CliCommand = {
     try {
       const { factory, context } = await readRealOrganization(loaded.config, homeRegion, 'doctor');
       const desired = buildDesiredState(loaded.config, context);
-      return report(await examine(factory, desired, sample, loaded.warnings), options.json);
+      return report(await examineReadiness(factory, desired, sample, loaded.warnings), options.json);
     } catch (error) {
       const message =
         credentialsFailure(error) ?? (error instanceof AwsCallError ? error.message : undefined);
@@ -91,24 +81,6 @@ export const doctorCommand: CliCommand = {
   },
 };
 
-async function examine(
-  factory: ClientFactory,
-  desired: DesiredState,
-  sampleSize: number,
-  configWarnings: readonly ConfigProblem[],
-): Promise<ReadinessItem[]> {
-  const { org, readiness } = await observeReadiness(factory, desired, { sampleSize });
-  return [
-    ...assessReadiness({ desired, org, readiness }),
-    ...configWarnings.map((warning) => ({
-      id: 'CONFIG',
-      status: 'WARN' as const,
-      message: `${warning.path}: ${warning.message}`,
-      fix: warning.fix,
-    })),
-  ];
-}
-
 function report(items: readonly ReadinessItem[], json: boolean | undefined): number {
   const count = (status: ReadinessItem['status']) => items.filter((i) => i.status === status).length;
   const failed = count('FAIL') > 0;
@@ -117,11 +89,7 @@ function report(items: readonly ReadinessItem[], json: boolean | undefined): num
       `${JSON.stringify({ ok: !failed, summary: { PASS: count('PASS'), WARN: count('WARN'), FAIL: count('FAIL') }, items }, null, 2)}\n`,
     );
   } else {
-    const width = Math.max(...items.map((i) => i.id.length));
-    const lines = items.flatMap((i) => [
-      `${i.status.padEnd(4)}  ${i.id.padEnd(width)}  ${i.message}`,
-      ...(i.fix ? [`${' '.repeat(width + 8)}fix: ${i.fix}`] : []),
-    ]);
+    const lines = readinessLines(items);
     process.stdout.write(
       `${lines.join('\n')}\n\n${count('PASS')} passed, ${count('WARN')} warnings, ${count('FAIL')} failed\n`,
     );

@@ -3,6 +3,7 @@ import { reportContext } from '../../shared/controller/report-context.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { bundledFile } from '../package-root.js';
+import { examineWorld } from '../readiness.js';
 import { formatStory, paint } from '../sandbox-story.js';
 import { listenForReport } from '../serve.js';
 import { loadWorldFile } from '../world-file.js';
@@ -77,6 +78,8 @@ export const sandboxCommand: CliCommand = {
     const listener = port === undefined ? undefined : await listen(port);
     if (listener === null) return EXIT.usage;
 
+    // What `orgbackup doctor --world` says of this organization before the controller ever runs.
+    const doctor = options.json ? [] : await examineWorld(world, loaded.config, 5, loaded.warnings);
     const progress = process.stderr.isTTY && !options.json ? progressBar() : undefined;
     const started = performance.now();
     const result = await runSandbox({
@@ -95,7 +98,7 @@ export const sandboxCommand: CliCommand = {
         return EXIT.ok;
       }
       // The look before repairs was asked for whenever a story is printed.
-      const story = { ...result, initial: result.initial ?? result.report };
+      const story = { ...result, initial: result.initial ?? result.report, doctor };
       process.stdout.write(formatStory(story, { worldPath, seconds, color: useColor() }));
       if (!listener) return EXIT.ok;
       listener.serve(result.store, reportContext(result.desired));

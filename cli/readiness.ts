@@ -1,0 +1,54 @@
+import { SandboxHarness } from '../sandbox/harness.js';
+import type { World } from '../sandbox/world.js';
+import type { ClientFactory } from '../shared/aws/clients.js';
+import { observeReadiness } from '../shared/aws/observe-readiness.js';
+import type { Config, ConfigProblem } from '../shared/domain/config/index.js';
+import type { DesiredState } from '../shared/domain/model.js';
+import { assessReadiness, type ReadinessItem } from '../shared/domain/readiness/rules.js';
+
+/** `orgbackup doctor`'s items: the organization's readiness, then the config's own warnings. */
+export async function examineReadiness(
+  factory: ClientFactory,
+  desired: DesiredState,
+  sampleSize: number,
+  configWarnings: readonly ConfigProblem[],
+): Promise<ReadinessItem[]> {
+  const { org, readiness } = await observeReadiness(factory, desired, { sampleSize });
+  return [
+    ...assessReadiness({ desired, org, readiness }),
+    ...configWarnings.map((warning) => ({
+      id: 'CONFIG',
+      status: 'WARN' as const,
+      message: `${warning.path}: ${warning.message}`,
+      fix: warning.fix,
+    })),
+  ];
+}
+
+/**
+ * The doctor's items for a simulated organization before any run. The simulated calls are made with the
+ * deployed controller's role (the one that may assume the member role), as `orgbackup doctor --world` does.
+ */
+export async function examineWorld(
+  world: World,
+  config: Config,
+  sampleSize: number,
+  configWarnings: readonly ConfigProblem[],
+): Promise<ReadinessItem[]> {
+  const harness = await SandboxHarness.start({ world, config, seed: 1 });
+  try {
+    const { factory, desired } = harness.deps;
+    return await examineReadiness(factory, desired, sampleSize, configWarnings);
+  } finally {
+    await harness.close();
+  }
+}
+
+/** One line per item (and one for its fix), aligned on the ids. */
+export function readinessLines(items: readonly ReadinessItem[], indent = ''): string[] {
+  const width = Math.max(...items.map((i) => i.id.length));
+  return items.flatMap((i) => [
+    `${indent}${i.status.padEnd(4)}  ${i.id.padEnd(width)}  ${i.message}`,
+    ...(i.fix ? [`${indent}${' '.repeat(width + 8)}fix: ${i.fix}`] : []),
+  ]);
+}
