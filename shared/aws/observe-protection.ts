@@ -58,22 +58,7 @@ export async function readVaultRecoveryPoints(
   vaultName: string,
   since: Date,
 ): Promise<VaultRecoveryPoint[]> {
-  const points = await unlessNotFound(() =>
-    listAll(
-      call,
-      'ListRecoveryPointsByBackupVault',
-      (NextToken) =>
-        backup.send(
-          new ListRecoveryPointsByBackupVaultCommand({
-            BackupVaultName: vaultName,
-            ByCreatedAfter: since,
-            MaxResults: BACKUP_PAGE_SIZE,
-            NextToken,
-          }),
-        ),
-      (page) => ({ items: page.RecoveryPoints, nextToken: page.NextToken }),
-    ),
-  );
+  const points = await listVaultRecoveryPoints(backup, call, vaultName, { ByCreatedAfter: since });
   return (points ?? []).flatMap((point) =>
     point.RecoveryPointArn && point.ResourceArn && point.CreationDate
       ? [
@@ -101,7 +86,18 @@ export async function countExpiredRecoveryPoints(
   vaultName: string,
   before: Date,
 ): Promise<{ vaultName: string; count: number }> {
-  const points = await unlessNotFound(() =>
+  const points = await listVaultRecoveryPoints(backup, call, vaultName, { ByCreatedBefore: before });
+  return { vaultName, count: (points ?? []).filter((point) => point.Status === 'EXPIRED').length };
+}
+
+/** Every page of a vault's recovery points created within `created`; null when the vault does not exist. */
+function listVaultRecoveryPoints(
+  backup: BackupClient,
+  call: Call,
+  vaultName: string,
+  created: { readonly ByCreatedAfter: Date } | { readonly ByCreatedBefore: Date },
+) {
+  return unlessNotFound(() =>
     listAll(
       call,
       'ListRecoveryPointsByBackupVault',
@@ -109,7 +105,7 @@ export async function countExpiredRecoveryPoints(
         backup.send(
           new ListRecoveryPointsByBackupVaultCommand({
             BackupVaultName: vaultName,
-            ByCreatedBefore: before,
+            ...created,
             MaxResults: BACKUP_PAGE_SIZE,
             NextToken,
           }),
@@ -117,7 +113,6 @@ export async function countExpiredRecoveryPoints(
       (page) => ({ items: page.RecoveryPoints, nextToken: page.NextToken }),
     ),
   );
-  return { vaultName, count: (points ?? []).filter((point) => point.Status === 'EXPIRED').length };
 }
 
 function originOf(createdBy: RecoveryPointCreator | undefined): BackupOrigin {
