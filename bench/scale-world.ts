@@ -1,6 +1,6 @@
 import { parseWorld, type World, type WorldInput } from '../sandbox/world.js';
-import { type Config, validateConfig } from '../shared/domain/config/index.js';
-import { BENCH_START, MANAGEMENT_ACCOUNT, memberAccountId, taggedResources } from './worlds.js';
+import type { Config } from '../shared/domain/config/index.js';
+import { BENCH_START, benchConfig, MANAGEMENT_ACCOUNT, memberAccountId, taggedResources } from './worlds.js';
 
 /** The policy's Regions, in the order a sweep of `regions` Regions takes them. */
 export const POLICY_REGIONS = [
@@ -166,20 +166,5 @@ export function scaleWorld(options: ScaleWorldOptions): { world: World; planted:
 
 /** The config the scale benchmark sweeps with: the policy Regions, the scan-only ones, one daily plan. */
 export function scaleConfig(regionCount: number): Config {
-  const result = validateConfig(
-    {
-      version: 1,
-      mode: 'enforce',
-      regions: policyRegions(regionCount),
-      scanRegions: [...SCAN_ONLY_REGIONS],
-      attachTo: ['root'],
-      plans: [{ name: 'daily', schedule: 'cron(0 5 ? * * *)', deleteAfterDays: 35 }],
-      blastRadius: { maxAccountsChangedPercent: 100 },
-    },
-    { scheduleAnchor: BENCH_START },
-  );
-  if (!result.ok) {
-    throw new Error(`scale config is invalid: ${result.problems.map((p) => p.message).join('; ')}`);
-  }
-  return result.config;
+  return benchConfig(policyRegions(regionCount), SCAN_ONLY_REGIONS);
 }

@@ -92,12 +92,13 @@ export function benchWorld(options: {
  * (so copy jobs do not enter the read counts) and a blast radius that lets the first sweep repair every
  * account at once.
  */
-export function benchConfig(regions: readonly string[]): Config {
+export function benchConfig(regions: readonly string[], scanRegions?: readonly string[]): Config {
   const result = validateConfig(
     {
       version: 1,
       mode: 'enforce',
       regions,
+      ...(scanRegions ? { scanRegions } : {}),
       attachTo: ['root'],
       plans: [{ name: 'daily', schedule: 'cron(0 5 ? * * *)', deleteAfterDays: 35 }],
       blastRadius: { maxAccountsChangedPercent: 100 },
