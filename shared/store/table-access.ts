@@ -140,38 +140,24 @@ export class TableAccess {
 
   /** Puts `item` only when `condition` holds; false when it did not (ConditionalCheckFailed). */
   async putIf(item: Item, condition: Condition): Promise<boolean> {
-    try {
-      await this.documents.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: condition.expression,
-          ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return whenConditionHolds(() =>
+      this.documents.send(
+        new PutCommand({ TableName: this.tableName, Item: item, ...conditionExpression(condition) }),
+      ),
+    );
   }
 
   /** Deletes the item only when `condition` holds; false when it did not. */
   async deleteIf(partition: string, sortKey: string, condition: Condition): Promise<boolean> {
-    try {
-      await this.documents.send(
+    return whenConditionHolds(() =>
+      this.documents.send(
         new DeleteCommand({
           TableName: this.tableName,
           Key: { PK: partition, SK: sortKey },
-          ConditionExpression: condition.expression,
-          ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+          ...conditionExpression(condition),
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
@@ -333,4 +319,22 @@ function decodeCursor(encoded: string, planCount: number): Cursor {
       Object.values(k).every((value) => typeof value === 'string'));
   if (!validPlan || !validKey) throw new InvalidCursorError();
   return k === undefined ? { p } : { p, k: k as Item };
+}
+
+function conditionExpression(condition: Condition) {
+  return {
+    ConditionExpression: condition.expression,
+    ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+  };
+}
+
+/** Runs a conditional write: false when DynamoDB refused it because its condition did not hold. */
+async function whenConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
