@@ -325,7 +325,15 @@ function judgeSelected(
   const { desired, observed, history, now } = input;
   const coverage = coverageOf(observed, resource);
   const rules = coverage.covered ? coverage.rules : [];
-  const blockers = blockersOf(input, resource, rules, coverage.covered ? null : coverage);
+  const problems = resourceProblems(desired, observed, resource, rules);
+  const copyProblems = problems.filter(stopsOnlyCopies);
+  const blockers = blockersOf(
+    input,
+    resource,
+    rules,
+    coverage.covered ? null : coverage,
+    problems.filter((problem) => !stopsOnlyCopies(problem)),
+  );
   // Expected-by counts from when an effective rule began to cover the resource, not from when it was first
   // seen: a resource tagged long before the policy reached it is PENDING for one cycle, not overdue at once.
   const coveredSince = coverage.covered ? (history.get(resource.arn)?.coveredSince ?? now) : null;
@@ -338,7 +346,6 @@ function judgeSelected(
     observed.region,
     history.get(resource.arn)?.lastPolicyJob,
   );
-  const copyProblems = resourceProblems(desired, observed, resource, rules).filter(stopsOnlyCopies);
   const jobFailure = policyJob ? failedPolicyJob(policyJob, lastBackup, observed) : null;
   const keptJob = jobFailure && policyJob ? { lastPolicyJob: policyJob } : {};
   // Recovery points that cannot be restored protect nothing, whatever the jobs say.
@@ -457,6 +464,8 @@ function blockersOf(
   resource: TaggedResource,
   rules: readonly EffectiveRule[],
   coverageGap: { readonly gap: ReasonCode; readonly detail: string } | null,
+  /** What about the resource itself stops its backups (resourceProblems, copy-only ones left out). */
+  backupProblems: readonly ResourceProblem[],
 ): Blocker[] {
   const blockers: Blocker[] = [];
   if (coverageGap) blockers.push({ reason: coverageGap.gap, why: coverageGap.detail.replace(/\.$/, '') });
@@ -484,9 +493,7 @@ function blockersOf(
   if (key && !isUsableKey(key)) {
     blockers.push({ reason: 'KMS_KEY_PENDING_DELETION', why: `vault key ${key.arn} is ${key.state}` });
   }
-  blockers.push(
-    ...resourceProblems(desired, observed, resource, rules).filter((problem) => !stopsOnlyCopies(problem)),
-  );
+  blockers.push(...backupProblems);
   const conflicts = lockRetentionConflicts(observed.vault, rules);
   if (conflicts.length > 0) blockers.push({ reason: 'LOCK_RETENTION_CONFLICT', why: conflicts.join('; ') });
   if (
