@@ -178,9 +178,7 @@ export class JobEngine {
   }
 
   private resourcesIn(accountId: string, region: string): SimResource[] {
-    return [...this.state.resources.values()].filter(
-      (r) => r.accountId === accountId && r.region === region && !r.deleted,
-    );
+    return [...this.state.resources.in(accountId, region)].filter((r) => !r.deleted);
   }
 
   findKey(keyArn: string): SimKey | undefined {

@@ -1,4 +1,5 @@
 import type { SimPlan } from './effective-policy.js';
+import { ResourceMap } from './resource-map.js';
 import { Rng, stableId } from './rng.js';
 
 /** The mutable state of the simulated organization. Services read and write it; nothing else is shared. */
@@ -364,8 +365,8 @@ export class SimState {
   /** Drives API-side choices (empty Organizations pages), so call patterns do not perturb the world. */
   readonly apiRng: Rng;
   readonly organization: SimOrganizationState;
-  /** Resources by ARN (ARNs are globally unique). */
-  readonly resources = new Map<string, SimResource>();
+  /** Resources by ARN, and by account and Region. */
+  readonly resources = new ResourceMap();
   readonly secrets = new Map<string, string>();
   readonly centralBus: SimEventBus;
   readonly snsMessages: SnsMessage[] = [];

@@ -6,14 +6,8 @@ import type { SimResource } from '../state.js';
 
 /** The caller's live resources of one Tagging type (`ec2:volume`, `rds:cluster`, `s3`…) in the called Region. */
 export function resourcesHere(call: Call, taggingType: string): SimResource[] {
-  return [...call.state.resources.values()]
-    .filter(
-      (resource) =>
-        !resource.deleted &&
-        resource.accountId === call.caller.accountId &&
-        resource.region === call.region &&
-        parseArn(resource.arn)?.taggingType === taggingType,
-    )
+  return [...call.state.resources.in(call.caller.accountId, call.region)]
+    .filter((resource) => !resource.deleted && parseArn(resource.arn)?.taggingType === taggingType)
     .sort((a, b) => a.arn.localeCompare(b.arn));
 }
 

@@ -40,10 +40,8 @@ export const DELETED_RESOURCE_VISIBLE_MS = 6 * 3_600_000;
  */
 function visibleResources(call: Call): SimResource[] {
   const now = call.state.now.getTime();
-  return [...call.state.resources.values()].filter(
+  return [...call.state.resources.in(call.caller.accountId, call.region)].filter(
     (resource) =>
-      resource.accountId === call.caller.accountId &&
-      resource.region === call.region &&
       (!resource.deleted ||
         (resource.deletedAt !== undefined &&
           now - resource.deletedAt.getTime() < DELETED_RESOURCE_VISIBLE_MS)) &&
