@@ -345,16 +345,18 @@ class OrderedClaimsStore extends FindingsStore {
  * whatever the Distributed Map's timing makes it.
  */
 class ClaimTurns {
-  private readonly order: string[] = [];
   private readonly open = new Map<string, number>();
   private readonly done = new Map<string, () => void>();
-  private readonly settled = new Map<string, Promise<void>>();
+  /** Per account: settles once every account listed before it has claimed or finished (one chain, not n²). */
+  private readonly earlierSettled = new Map<string, Promise<unknown>>();
 
   constructor(targets: SweepPlan['targets']) {
+    let before: Promise<unknown> = Promise.resolve();
     for (const { accountId } of targets) {
-      if (!this.settled.has(accountId)) {
-        this.order.push(accountId);
-        this.settled.set(accountId, new Promise((resolve) => this.done.set(accountId, resolve)));
+      if (!this.earlierSettled.has(accountId)) {
+        this.earlierSettled.set(accountId, before);
+        const settled = new Promise<void>((resolve) => this.done.set(accountId, resolve));
+        before = Promise.all([before, settled]);
       }
       this.open.set(accountId, (this.open.get(accountId) ?? 0) + 1);
     }
@@ -372,9 +374,9 @@ class ClaimTurns {
 
   /** Waits for the earlier accounts, runs the claim, and lets the later ones go. */
   async claim(accountId: string, attempt: () => Promise<boolean>): Promise<boolean> {
-    const position = this.order.indexOf(accountId);
-    if (position < 0) return attempt();
-    await Promise.all(this.order.slice(0, position).map((earlier) => this.settled.get(earlier)));
+    const earlier = this.earlierSettled.get(accountId);
+    if (!earlier) return attempt();
+    await earlier;
     try {
       return await attempt();
     } finally {
