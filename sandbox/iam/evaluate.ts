@@ -104,11 +104,28 @@ function principalListed(listed: PolicyPrincipal, principal: RequestPrincipal): 
  * case, and an ARN's partition, service, Region and account segments each match on their own.
  */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's').test(value);
+  if (pattern === '*') return true;
+  if (!/[*?]/.test(pattern)) {
+    return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
+  }
+  return globPattern(pattern, ignoreCase).test(value);
+}
+
+/** Compiled globs, kept: every call is decided against the same policies' patterns again. */
+const globPatterns = new Map<string, RegExp>();
+
+function globPattern(pattern: string, ignoreCase: boolean): RegExp {
+  const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let compiled = globPatterns.get(key);
+  if (!compiled) {
+    const source = pattern
+      .split('')
+      .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    compiled = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
+    globPatterns.set(key, compiled);
+  }
+  return compiled;
 }
 
 function arnMatches(pattern: string, resource: string): boolean {
