@@ -32,6 +32,12 @@ export const ORGANIZATIONS_REGION = 'us-east-1';
 const MEMBER_SESSION_SECONDS = 3600;
 /** Refresh shortly before expiry, the same margin the SDK uses for its own identity cache. */
 const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * Clients kept per process. One SDK client holds about 20 KB of resolved config and middleware, and a warm
+ * reconcile container meets new accounts × Regions on every sweep: unbounded, 5,000 accounts × 6 Regions ×
+ * 9 services would outgrow the function's memory. 4,096 is far above what one invocation uses at a time.
+ */
+const DEFAULT_MAX_CACHED_CLIENTS = 4096;
 
 /**
  * A standard SDK plugin that works on a client of any service. The SDK's own `clientPlugins` option is
@@ -65,6 +71,8 @@ export interface ClientFactoryOptions {
   readonly retryDelayMs?: (attempt: number) => number;
   /** Decides when assumed-role credentials need refreshing; the wall clock unless a simulation injects its own. */
   readonly clock?: Clock;
+  /** Most clients kept at once; the least recently used is dropped beyond it. @default 4096 */
+  readonly maxCachedClients?: number;
 }
 
 interface ClientConfigBase {
@@ -81,7 +89,8 @@ interface PluggableClient {
 
 /**
  * The one place that creates AWS SDK clients. Clients are cached per (service, account, Region) so SDK
- * retry state and identity caches live as long as the process. Member accounts are reached through
+ * retry state and identity caches outlive one invocation, up to `maxCachedClients` (least recently used
+ * dropped first; a dropped account's credentials stay cached). Member accounts are reached through
  * AssumeRole; the management account uses its own credentials.
  *
  * AssumeRole volume: the SDK memoizes identities per client, so a raw `fromTemporaryCredentials` provider
@@ -100,7 +109,9 @@ export class ClientFactory {
   private readonly managementCredentials: AwsCredentialIdentityProvider | undefined;
   private readonly clock: Clock;
   private readonly retryDelayMs: ((attempt: number) => number) | undefined;
+  /** In order of last use, oldest first. */
   private readonly clients = new Map<string, unknown>();
+  private readonly maxCachedClients: number;
   private readonly memberCredentials = new Map<string, AwsCredentialIdentityProvider>();
   /** Per-resource reads kept for a day (bucket settings, key policies), as long as the process lives. */
   readonly dailyReads: DailyReadCache;
@@ -116,6 +127,7 @@ export class ClientFactory {
     this.managementCredentials = options.credentials;
     this.retryDelayMs = options.retryDelayMs;
     this.clock = options.clock ?? { now: () => new Date() };
+    this.maxCachedClients = options.maxCachedClients ?? DEFAULT_MAX_CACHED_CLIENTS;
     this.dailyReads = new DailyReadCache();
   }
 
@@ -211,7 +223,11 @@ export class ClientFactory {
   ): T {
     const key = `${service}|${accountId}|${region}`;
     const cached = this.clients.get(key);
-    if (cached) return cached as T;
+    if (cached) {
+      this.clients.delete(key);
+      this.clients.set(key, cached);
+      return cached as T;
+    }
     const config: ClientConfigBase = {
       region,
       maxAttempts: this.maxAttempts,
@@ -223,6 +239,11 @@ export class ClientFactory {
     const client = create(config);
     for (const plugin of this.plugins) client.middlewareStack.use(plugin);
     this.clients.set(key, client);
+    if (this.clients.size > this.maxCachedClients) {
+      // In-flight calls keep their client; it is only no longer handed out.
+      const oldest = this.clients.keys().next().value;
+      if (oldest !== undefined) this.clients.delete(oldest);
+    }
     return client;
   }
 

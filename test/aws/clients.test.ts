@@ -1,6 +1,7 @@
 import { DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
+import { ClientFactory } from '../../shared/aws/clients.js';
 import { MemberCredentialsError } from '../../shared/aws/errors.js';
 import {
   type AnsweredCall,
@@ -25,6 +26,29 @@ describe('ClientFactory', () => {
     expect(factory.backup(MEMBER, 'eu-west-1')).not.toBe(factory.backup(MEMBER, 'us-east-1'));
     expect(factory.backup(MEMBER, 'eu-west-1')).not.toBe(factory.backup(OTHER_MEMBER, 'eu-west-1'));
     expect(factory.organizations()).toBe(factory.organizations(MANAGEMENT));
+  });
+
+  it('keeps at most maxCachedClients, dropping the least recently used, and keeps the credentials', async () => {
+    const calls: AnsweredCall[] = [];
+    const factory = new ClientFactory({
+      managementAccountId: MANAGEMENT,
+      memberRoleName: 'OrgBackupControllerMember',
+      homeRegion: HOME,
+      plugins: [stsAndEmptyAnswers(calls)],
+      maxAttempts: 1,
+      credentials: async () => ({ accessKeyId: `AKIA-${MANAGEMENT}`, secretAccessKey: 'secret' }),
+      maxCachedClients: 2,
+    });
+    const first = factory.backup(MEMBER, 'eu-west-1');
+    const second = factory.backup(MEMBER, 'us-east-1');
+    await first.send(new DescribeRegionSettingsCommand({}));
+    expect(factory.backup(MEMBER, 'eu-west-1')).toBe(first);
+    factory.backup(OTHER_MEMBER, 'eu-west-1');
+    expect(factory.backup(MEMBER, 'eu-west-1')).toBe(first);
+    const recreated = factory.backup(MEMBER, 'us-east-1');
+    expect(recreated).not.toBe(second);
+    await recreated.send(new DescribeRegionSettingsCommand({}));
+    expect(calls.filter((call) => call.commandName === 'AssumeRoleCommand')).toHaveLength(1);
   });
 
   it('configures Region, retries and the Organizations endpoint Region', async () => {
