@@ -17,6 +17,9 @@ describe('scale world generator', () => {
     const account = world.accounts[memberAccountId(0)];
     expect(Object.keys(account?.regions ?? {})).toEqual(policyRegions(4));
     expect(account?.regions['us-east-1']?.resources).toHaveLength(20);
+    expect(account?.regions['us-east-1']?.vaults.map((vault) => vault.name)).toEqual([
+      scaleConfig(4).vault.name,
+    ]);
     expect(account?.enabledRegions).toEqual([...policyRegions(4), ...SCAN_ONLY_REGIONS]);
   });
 
