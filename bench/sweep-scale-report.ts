@@ -31,8 +31,9 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
     '',
     'The real sweep → fan-out → reconcile → notify path (`SandboxHarness.sweep`, the production handlers) ' +
       'over a generated organization (`bench/scale-world.ts`): N member accounts in three OUs, 10 tagged ' +
-      'resources in each of R policy Regions, two scan-only Regions enabled in every account and scanned by ' +
-      'the config, and planted problems by index — the member role missing in one account in ' +
+      'resources and the policy’s vault (an earlier deployment made it) in each of R policy Regions, two ' +
+      'scan-only Regions enabled in every account and scanned by the config, and planted problems by index — ' +
+      'the member role missing in one account in ' +
       `${PROBLEM_MIX.unreachableAccountEvery}, the backup role in one in ${PROBLEM_MIX.missingBackupRoleAccountEvery}, ` +
       `a team plan in one in ${PROBLEM_MIX.teamPlanAccountEvery}, a key the backup role cannot use in one target ` +
       `in ${PROBLEM_MIX.unusableKeyTargetEvery}, an opted-out type in one in ${PROBLEM_MIX.optedOutTargetEvery}, ` +
