@@ -1,15 +1,9 @@
-import { AccountClient } from '@aws-sdk/client-account';
 import { BackupClient } from '@aws-sdk/client-backup';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { FSxClient } from '@aws-sdk/client-fsx';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -109,8 +103,13 @@ export class ClientFactory {
   private readonly managementCredentials: AwsCredentialIdentityProvider | undefined;
   private readonly clock: Clock;
   private readonly retryDelayMs: ((attempt: number) => number) | undefined;
-  /** In order of last use, oldest first. */
-  private readonly clients = new Map<string, unknown>();
+  /** Per service (its name, or its client class), per `account|Region`. */
+  private readonly clients = new Map<unknown, Map<string, unknown>>();
+  /** Every cached client with where it is kept, in order of last use (oldest first). */
+  private readonly recency = new Map<
+    unknown,
+    { readonly perService: Map<string, unknown>; readonly key: string }
+  >();
   private readonly maxCachedClients: number;
   private readonly memberCredentials = new Map<string, AwsCredentialIdentityProvider>();
   /** Per-resource reads kept for a day (bucket settings, key policies), as long as the process lives. */
@@ -129,11 +128,6 @@ export class ClientFactory {
     this.clock = options.clock ?? { now: () => new Date() };
     this.maxCachedClients = options.maxCachedClients ?? DEFAULT_MAX_CACHED_CLIENTS;
     this.dailyReads = new DailyReadCache();
-  }
-
-  /** Account Management has one endpoint in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/acct.html). */
-  account(accountId: string): AccountClient {
-    return this.client('account', accountId, ORGANIZATIONS_REGION, (config) => new AccountClient(config));
   }
 
   backup(accountId: string, region: string): BackupClient {
@@ -167,16 +161,6 @@ export class ClientFactory {
     return this.client('events', accountId, region, (config) => new EventBridgeClient(config));
   }
 
-  /** The management account's CloudTrail, where an organization trail is created. */
-  cloudTrail(region: string = this.homeRegion): CloudTrailClient {
-    return this.client(
-      'cloudtrail',
-      this.managementAccountId,
-      region,
-      (config) => new CloudTrailClient(config),
-    );
-  }
-
   sts(region: string = this.homeRegion): STSClient {
     return this.client('sts', this.managementAccountId, region, (config) => new STSClient(config));
   }
@@ -194,38 +178,40 @@ export class ClientFactory {
     );
   }
 
-  /** The management account's S3 (the sweep's list of targets) unless another account's buckets are read. */
-  s3(region: string = this.homeRegion, accountId: string = this.managementAccountId): S3Client {
-    return this.client('s3', accountId, region, (config) => new S3Client(config));
-  }
-
-  ec2(accountId: string, region: string): EC2Client {
-    return this.client('ec2', accountId, region, (config) => new EC2Client(config));
-  }
-
-  rds(accountId: string, region: string): RDSClient {
-    return this.client('rds', accountId, region, (config) => new RDSClient(config));
-  }
-
-  fsx(accountId: string, region: string): FSxClient {
-    return this.client('fsx', accountId, region, (config) => new FSxClient(config));
-  }
-
   memberRoleArn(accountId: string): string {
     return `arn:aws:iam::${accountId}:role/${this.memberRoleName}`;
   }
 
+  /**
+   * A client of a service only some paths use (EC2, RDS, FSx, S3, CloudTrail, Account Management): the
+   * module that calls the service passes its client class, so the service's SDK package is part of that
+   * module and is loaded only when a path reaches it, never with the factory. Cached and configured like
+   * the factory's own clients.
+   */
+  clientOf<T extends PluggableClient>(
+    Service: new (config: ClientConfigBase) => T,
+    accountId: string,
+    region: string,
+  ): T {
+    return this.client(Service, accountId, region, (config) => new Service(config));
+  }
+
   private client<T extends PluggableClient>(
-    service: string,
+    service: string | (abstract new (config: ClientConfigBase) => T),
     accountId: string,
     region: string,
     create: (config: ClientConfigBase) => T,
   ): T {
-    const key = `${service}|${accountId}|${region}`;
-    const cached = this.clients.get(key);
+    let perService = this.clients.get(service);
+    if (!perService) {
+      perService = new Map();
+      this.clients.set(service, perService);
+    }
+    const key = `${accountId}|${region}`;
+    const cached = perService.get(key);
     if (cached) {
-      this.clients.delete(key);
-      this.clients.set(key, cached);
+      this.recency.delete(cached);
+      this.recency.set(cached, { perService, key });
       return cached as T;
     }
     const config: ClientConfigBase = {
@@ -238,11 +224,13 @@ export class ClientFactory {
     };
     const client = create(config);
     for (const plugin of this.plugins) client.middlewareStack.use(plugin);
-    this.clients.set(key, client);
-    if (this.clients.size > this.maxCachedClients) {
+    perService.set(key, client);
+    this.recency.set(client, { perService, key });
+    if (this.recency.size > this.maxCachedClients) {
       // In-flight calls keep their client; it is only no longer handed out.
-      const oldest = this.clients.keys().next().value;
-      if (oldest !== undefined) this.clients.delete(oldest);
+      const [oldest, place] = this.recency.entries().next().value ?? [];
+      place?.perService.delete(place.key);
+      this.recency.delete(oldest);
     }
     return client;
   }
