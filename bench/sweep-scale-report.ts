@@ -140,7 +140,7 @@ function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleRes
  */
 function organizationsBottleneck(rows: readonly SweepScaleResult[]): string {
   const limit = SERVICE_RATE_LIMITS.organizations;
-  const sizes = [...new Set(rows.map((row) => row.accounts)), 1000, 5000].sort((a, b) => a - b);
+  const sizes = [...new Set([...rows.map((row) => row.accounts), 1000, 5000])].sort((a, b) => a - b);
   const perAccount = rows[0] ? rows[0].targets / (rows[0].accounts + 1) : 0;
   const bound = (accounts: number) => ((accounts + 1) * perAccount) / limit.perSecond;
   return [
