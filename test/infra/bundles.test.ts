@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerEntry } from '../../infra/controller-function.js';
@@ -9,53 +9,50 @@ import { BUNDLING_CONTEXT, synthStack } from './synth-stack.js';
 import { functionRoleId, resourcesOfType, type TemplateJson } from './templates.js';
 
 /**
- * The functions as `cdk synth` bundles them (esbuild runs here): each must carry the SDK and Smithy it was
- * tested with, and the report function only the clients it uses.
+ * The functions as `cdk synth` bundles them (esbuild runs here, split into chunks): each must carry the SDK
+ * and Smithy it was tested with, the report function only the clients it uses, and no function may load at
+ * start a service client only some of its paths call.
  */
 const RUNTIME_SDK_IMPORT = /\bfrom\s*["'](?:@aws-sdk|@smithy)\//;
 /** Every SDK client carries its service's signing name in its runtime config. */
 const clientsIn = (bundle: string) =>
   [...new Set([...bundle.matchAll(/defaultSigningName:"([^"]+)"/g)].map((match) => match[1]))].sort();
 
-const FUNCTIONS = ['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'] as const;
-
-let bundles: Record<string, string>;
-/** Each bundle loaded by a Node.js of its own; started together, since the worker only waits on them. */
-let loadedAlone: Record<string, Promise<{ stdout: string; stderr: string }>>;
-let assemblyDirectory: string;
-
-/** Writes `bundle` alone into an empty folder, away from any node_modules, and imports it in a new Node.js. */
-async function loadAlone(bundle: string): Promise<{ stdout: string; stderr: string }> {
-  const directory = mkdtempSync(join(tmpdir(), 'orgbackup-bundle-'));
-  try {
-    const file = join(directory, 'index.mjs');
-    writeFileSync(file, bundle);
-    const child = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`,
-      ],
-      { cwd: directory, env: { PATH: process.env.PATH, AWS_REGION: 'eu-central-1' } },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    await new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    return { stdout, stderr };
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
+interface Bundle {
+  readonly directory: string;
+  /** The entry file and every chunk, concatenated. */
+  readonly all: string;
+  /** The entry file and the chunks it imports statically, transitively: what Node evaluates at start. */
+  readonly atStart: string;
 }
+
+/** `import … from "./chunks/x.mjs"` and `import "./x.mjs"`, as esbuild writes them; `import(…)` is not one. */
+const STATIC_IMPORT = /(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.mjs)"/g;
+
+function loadedAtStart(file: string, seen = new Set<string>()): string {
+  if (seen.has(file)) return '';
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  const imported = [...source.matchAll(STATIC_IMPORT)].map(([, specifier]) =>
+    loadedAtStart(resolve(dirname(file), specifier as string), seen),
+  );
+  return [source, ...imported].join('\n');
+}
+
+function readBundle(directory: string): Bundle {
+  const chunks = readdirSync(join(directory, 'chunks'))
+    .filter((name) => name.endsWith('.mjs'))
+    .map((name) => readFileSync(join(directory, 'chunks', name), 'utf8'));
+  const entry = join(directory, 'index.mjs');
+  return {
+    directory,
+    all: [readFileSync(entry, 'utf8'), ...chunks].join('\n'),
+    atStart: loadedAtStart(entry),
+  };
+}
+
+let bundles: Record<string, Bundle>;
+let assemblyDirectory: string;
 
 beforeAll(() => {
   const { app, stack } = synthStack({ handlerEntry }, BUNDLING_CONTEXT);
@@ -63,16 +60,15 @@ beforeAll(() => {
   assemblyDirectory = assembly.directory;
   const template = assembly.getStackByName(stack.stackName).template as TemplateJson;
   bundles = {};
-  for (const fn of FUNCTIONS) {
+  for (const fn of ['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'] as const) {
     const roleId = functionRoleId(stack, fn);
     const [id] = resourcesOfType(template, 'AWS::Lambda::Function').find(
       ([, resource]) => (resource.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] === roleId,
     )!;
     const code = template.Resources[id]!.Properties.Code as { S3Key: string };
     const directory = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-    bundles[fn] = readFileSync(join(directory, 'index.mjs'), 'utf8');
+    bundles[fn] = readBundle(directory);
   }
-  loadedAlone = Object.fromEntries(FUNCTIONS.map((fn) => [fn, loadAlone(bundles[fn]!)]));
 }, 600_000);
 
 afterAll(() => {
@@ -90,26 +86,68 @@ describe('function bundles', () => {
     ).toBe(false);
   });
 
-  it.each(FUNCTIONS)('%s carries its SDK and Smithy, importing none from the Lambda runtime', (fn) => {
-    const bundle = bundles[fn]!;
-    expect(bundle.length).toBeGreaterThan(100_000);
-    expect(bundle.match(RUNTIME_SDK_IMPORT)?.[0]).toBeUndefined();
-    expect(clientsIn(bundle)).toContain('dynamodb');
-  });
+  it.each(['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'])(
+    '%s carries its SDK and Smithy, importing none from the Lambda runtime',
+    (fn) => {
+      const bundle = bundles[fn]!.all;
+      expect(bundle.length).toBeGreaterThan(100_000);
+      expect(bundle.match(RUNTIME_SDK_IMPORT)?.[0]).toBeUndefined();
+      expect(clientsIn(bundle)).toContain('dynamodb');
+    },
+  );
 
-  it.each(FUNCTIONS)(
+  it.each(['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'])(
     '%s loads on its own, away from any node_modules, and exports its handler',
-    async (fn) => {
-      const loaded = await loadedAlone[fn]!;
-      expect(loaded.stderr).toBe('');
-      expect(loaded.stdout).toBe('function');
+    (fn) => {
+      const directory = mkdtempSync(join(tmpdir(), 'orgbackup-bundle-'));
+      try {
+        cpSync(bundles[fn]!.directory, directory, { recursive: true });
+        const file = join(directory, 'index.mjs');
+        // Every chunk too: each must load away from node_modules, not only those the entry imports.
+        const chunks = readdirSync(join(directory, 'chunks')).filter((name) => name.endsWith('.mjs'));
+        const imports = [file, ...chunks.map((name) => join(directory, 'chunks', name))]
+          .map((path) => `await import(${JSON.stringify(pathToFileURL(path).href)});`)
+          .join('');
+        const loaded = spawnSync(
+          process.execPath,
+          [
+            '--input-type=module',
+            '-e',
+            `${imports} const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`,
+          ],
+          { cwd: directory, encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-central-1' } },
+        );
+        expect(loaded.stderr).toBe('');
+        expect(loaded.stdout).toBe('function');
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
     },
   );
 
   it('gives the report function only the store and credential clients, no controller client', () => {
-    const clients = clientsIn(bundles.Report!);
+    const clients = clientsIn(bundles.Report!.all);
     for (const client of ['iam', 'kms', 'events', 'organizations', 'backup', 'tagging']) {
       expect(clients).not.toContain(client);
     }
   });
+
+  it.each(['Sweep', 'Notify', 'Report'])(
+    '%s loads at start no client of a service only member targets need (EC2, RDS, FSx)',
+    (fn) => {
+      const clients = clientsIn(bundles[fn]!.atStart);
+      for (const client of ['ec2', 'rds', 'fsx']) expect(clients).not.toContain(client);
+    },
+  );
+
+  it.each(['ReconcileTarget', 'Events'])(
+    '%s carries the EC2, RDS and FSx clients but loads them only when a target has such resources',
+    (fn) => {
+      const bundle = bundles[fn]!;
+      for (const client of ['ec2', 'rds', 'fsx']) {
+        expect(clientsIn(bundle.all)).toContain(client);
+        expect(clientsIn(bundle.atStart)).not.toContain(client);
+      }
+    },
+  );
 });
