@@ -2,6 +2,7 @@ import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
+import { SharedEffectivePolicies } from './shared-effective-policies.js';
 import { TableAccess, type TableAccessOptions } from './table-access.js';
 import { TargetRepository } from './target-repository.js';
 
@@ -19,6 +20,7 @@ export class FindingsStore {
   readonly actions: ActionRepository;
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
+  readonly sharedPolicies: SharedEffectivePolicies;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -27,6 +29,7 @@ export class FindingsStore {
     this.actions = new ActionRepository(table);
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
+    this.sharedPolicies = new SharedEffectivePolicies(table);
   }
 
   // Targets: what one account × Region holds.
@@ -127,5 +130,13 @@ export class FindingsStore {
   }
   listAccountDirectory(...args: Parameters<AccountDirectory['listAccountDirectory']>) {
     return this.directory.listAccountDirectory(...args);
+  }
+
+  // Effective policies the org reconcile shares with the run's targets.
+  saveSharedEffectivePolicies(...args: Parameters<SharedEffectivePolicies['saveSharedEffectivePolicies']>) {
+    return this.sharedPolicies.saveSharedEffectivePolicies(...args);
+  }
+  sharedEffectivePolicy(...args: Parameters<SharedEffectivePolicies['sharedEffectivePolicy']>) {
+    return this.sharedPolicies.sharedEffectivePolicy(...args);
   }
 }

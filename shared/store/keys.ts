@@ -15,6 +15,8 @@ export const ENTITY = {
   runError: 'RUN_ERROR',
   summary: 'SUMMARY',
   directoryEntry: 'DIRECTORY_ENTRY',
+  sharedPolicy: 'SHARED_EFFECTIVE_POLICY',
+  sharedPolicyAccounts: 'SHARED_EFFECTIVE_POLICY_ACCOUNTS',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -103,6 +105,11 @@ export const keys = {
   summaryReasons: 'REASONS',
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
+  /** One run's effective policies, read once per chain of inherited backup policies by the org reconcile. */
+  sharedPoliciesPartition: (runId: string) => `SHARED_POLICIES#${runId}`,
+  sharedPolicy: (chain: number) => `CHAIN#${String(chain).padStart(4, '0')}`,
+  /** Accounts bucketed by their id's last two digits: about 1 % of the organization per item. */
+  sharedPolicyAccounts: (accountId: string) => `ACCOUNTS#${accountId.slice(-2)}`,
 };
 
 function transitionSuffix(transition: FindingTransition): string {
