@@ -2,8 +2,14 @@ import { readEffectivePolicyOf } from '../aws/observe-policy.js';
 import { readBackupPolicyAttachments } from '../aws/observe-policy-attachments.js';
 import type { ObservedOrganization } from '../domain/model.js';
 import { groupAccountsByPolicyChain } from '../domain/policy/policy-chains.js';
+import type { FindingsStore } from '../store/findings-store.js';
 import type { SharedEffectivePolicyGroup } from '../store/shared-effective-policies.js';
 import type { ControllerDeps } from './deps.js';
+
+/** What sharing needs of the controller's dependencies. */
+export type SharingDeps = Pick<ControllerDeps, 'factory' | 'clock' | 'log' | 'metrics'> & {
+  readonly store: Pick<FindingsStore, 'saveSharedEffectivePolicies'>;
+};
 
 /**
  * A chain's effective policy is shared only when it last changed at least this long ago. Organizations
@@ -48,7 +54,7 @@ export interface SharingOutcome {
  * is an optimisation, its failure leaves every target to its own read.
  */
 export async function shareEffectivePolicies(
-  deps: ControllerDeps,
+  deps: SharingDeps,
   runId: string,
   organization: Pick<ObservedOrganization, 'rootId' | 'ous' | 'accounts'>,
   appliedKinds: readonly string[],
@@ -79,19 +85,19 @@ export async function shareEffectivePolicies(
     const stored = await deps.store.saveSharedEffectivePolicies(runId, shared, now);
     const outcome = {
       chains: chains.length,
-      shared: stored,
-      accounts: shared.reduce((sum, group) => sum + group.accounts.length, 0),
+      shared: stored.chains,
+      accounts: stored.accounts,
       skipped: null,
     };
     deps.log.info('Effective policies shared with the targets', { runId, ...outcome });
-    deps.metrics.count('EffectivePolicyChainsShared', stored);
+    deps.metrics.count('EffectivePolicyChainsShared', stored.chains);
     return outcome;
   } catch (error) {
     return skipped(deps, error instanceof Error ? error.message : String(error));
   }
 }
 
-function skipped(deps: ControllerDeps, why: string): SharingOutcome {
+function skipped(deps: SharingDeps, why: string): SharingOutcome {
   deps.log.info('No effective policy shared; every target reads its own', { why });
   return { chains: 0, shared: 0, accounts: 0, skipped: why };
 }

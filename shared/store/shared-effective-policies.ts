@@ -40,12 +40,12 @@ export class SharedEffectivePolicies {
 
   constructor(private readonly table: TableAccess) {}
 
-  /** Returns how many chains were stored (a chain whose content is too large for an item is left out). */
+  /** Returns what was stored: a chain whose content is too large for an item is left out. */
   async saveSharedEffectivePolicies(
     runId: string,
     groups: readonly SharedEffectivePolicyGroup[],
     now: Date,
-  ): Promise<number> {
+  ): Promise<{ readonly chains: number; readonly accounts: number }> {
     const partition = keys.sharedPoliciesPartition(runId);
     const expiresAt = Math.floor(now.getTime() / 1000) + SHARED_TTL_SECONDS;
     const stored = groups.filter(
@@ -76,7 +76,7 @@ export class SharedEffectivePolicies {
         },
       })),
     ]);
-    return stored.length;
+    return { chains: stored.length, accounts: stored.reduce((sum, group) => sum + group.accounts.length, 0) };
   }
 
   /** The account's effective policy as the run's org reconcile shared it; null when it shared none. */

@@ -566,7 +566,7 @@ describe('FindingsStore shared effective policies (one read per chain, handed to
       ],
       T0,
     );
-    expect(stored).toBe(2);
+    expect(stored).toEqual({ chains: 2, accounts: 2 });
     expect(await store.sharedEffectivePolicy('run-1', ACCOUNT)).toEqual({ content: POLICY });
     expect(await store.sharedEffectivePolicy('run-1', OTHER_ACCOUNT)).toEqual({ content: null });
     // An account the org reconcile did not group (it joined since) and another run: no answer, own read.
