@@ -592,7 +592,7 @@ describe('FindingsStore shared effective policies (one read per chain, handed to
     const huge = JSON.stringify({ plans: { big: { note: 'x'.repeat(400_000) } } });
     expect(
       await store.saveSharedEffectivePolicies('run-1', [{ content: huge, accounts: [ACCOUNT] }], T0),
-    ).toBe(0);
+    ).toEqual({ chains: 0, accounts: 0 });
     expect(await store.sharedEffectivePolicy('run-1', ACCOUNT)).toBeNull();
   });
 });
