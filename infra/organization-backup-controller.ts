@@ -51,6 +51,8 @@ import {
   DEFAULT_FAN_OUT_CONCURRENCY,
   DEFAULT_SWEEP_PERIOD_HOURS,
   FUNCTION_MEMORY_MB,
+  mapMaxConcurrency,
+  TARGETS_PER_INVOCATION,
 } from './sizing.js';
 import { MAP_RESULTS_PREFIX, SweepWorkflow } from './sweep-workflow.js';
 
@@ -99,7 +101,10 @@ export interface OrganizationBackupControllerProps {
    * log lines, so they are kept at any level; `INFO` adds a few lines per invocation (billed per GB).
    */
   readonly functionLogLevel?: FunctionLogLevel;
-  /** Targets reconciled in parallel by the sweep (Distributed Map MaxConcurrency). @default 300 */
+  /**
+   * Targets reconciled in parallel by the sweep, in batches of `TARGETS_PER_INVOCATION` (the Distributed
+   * Map's MaxConcurrency is this divided by the batch size). @default 300
+   */
   readonly fanOutConcurrency?: number;
   /**
    * Most concurrent events-function invocations the queue may start (event source MaximumConcurrency), so
@@ -419,7 +424,8 @@ export class OrganizationBackupController extends Construct {
       notifyFunction: notify.function,
       // Bucket.isWebsite is `boolean | undefined` where IBucket has it optional, as with the event bus above.
       targetsBucket: sweepBucket as IBucket,
-      maxConcurrency: props.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY,
+      maxConcurrency: mapMaxConcurrency(props.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY),
+      targetsPerInvocation: TARGETS_PER_INVOCATION,
       logRetention,
     });
     // A schedule target that still fails after its retries lands here (and alarms) instead of vanishing.

@@ -4,6 +4,7 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SweepOverdueError } from '../../infra/monitoring.js';
+import { DEFAULT_FAN_OUT_CONCURRENCY, TARGETS_PER_INVOCATION } from '../../infra/sizing.js';
 import { MANAGEMENT_ACCOUNT, STACK_REGION, sharedStack, synthStack } from './synth-stack.js';
 import { functionRoleId, resolveIntrinsics, resourcesOfType, type TemplateJson } from './templates.js';
 
@@ -98,8 +99,8 @@ describe('sweep state machine', () => {
     for (const error of TIMEOUT_ERRORS) expect(retry!.ErrorEquals).not.toContain(error);
   });
 
-  it('fits every retry wait plus one reconcile at its timeout into the child workflow limit', () => {
-    const [retry] = itemProcessor().States.ReconcileTarget!.Retry!;
+  it('fits every retry wait plus one batch at its timeout into the child workflow limit', () => {
+    const [retry] = itemProcessor().States.ReconcileBatch!.Retry!;
     const waits = Array.from({ length: retry!.MaxAttempts }, (_, attempt) =>
       Math.min(
         retry!.IntervalSeconds * retry!.BackoffRate ** attempt,
@@ -110,22 +111,41 @@ describe('sweep state machine', () => {
     expect(worst).toBeLessThanOrEqual(EXPRESS_LIMIT_SECONDS);
   });
 
-  it('records a target that still fails as a failed result instead of losing it', () => {
+  it('records every target of a batch that still fails as failed instead of losing them', () => {
     const processor = itemProcessor();
-    const task = processor.States.ReconcileTarget!;
+    const task = processor.States.ReconcileBatch!;
     expect(task.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'TargetFailed' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'TargetsFailed' },
     ]);
-    expect(processor.States.TargetFailed).toMatchObject({
+    expect(processor.States.TargetsFailed).toMatchObject({
       Type: 'Pass',
       End: true,
       Parameters: {
-        ok: false,
-        'target.$': '$.target',
+        'targets.$': '$.Items',
         'error.$': '$.failure.Error',
         'cause.$': '$.failure.Cause',
       },
     });
+  });
+
+  it('hands each fan-out item a batch of targets with the run facts, and keeps only the failed ones', () => {
+    const map = definition.States.ReconcileTargets as State & {
+      ItemBatcher?: { MaxItemsPerBatch: number; BatchInput: Record<string, string> };
+      MaxConcurrency?: number;
+    };
+    expect(map.ItemBatcher).toEqual({
+      MaxItemsPerBatch: TARGETS_PER_INVOCATION,
+      BatchInput: {
+        'runId.$': '$.runId',
+        'totalAccounts.$': '$.totalAccounts',
+        'crossAccountBackupEnabled.$': '$.org.crossAccountBackupEnabled',
+      },
+    });
+    // About the default number of targets at once, as batches.
+    expect(map.MaxConcurrency).toBe(Math.ceil(DEFAULT_FAN_OUT_CONCURRENCY / TARGETS_PER_INVOCATION));
+    const task = itemProcessor().States.ReconcileBatch! as State & { ResultSelector?: unknown };
+    expect(task.Parameters).toMatchObject({ 'Payload.$': '$' });
+    expect(task.ResultSelector).toEqual({ 'failedTargets.$': '$.Payload.failedTargets' });
   });
 
   it('hands the fan-out results to notify and finishes the sweep even when notify fails', () => {
