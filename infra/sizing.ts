@@ -38,5 +38,14 @@ export const FUNCTION_MEMORY_MB = {
   evidence: 1024,
 } as const;
 
-/** When the full sweep runs unless the stack overrides it: every hour. */
-export const DEFAULT_SWEEP_PERIOD_HOURS = 1;
+/**
+ * When the full sweep runs unless the deployment sets `sweepPeriodHours`: every 6 hours. Between sweeps
+ * the forwarded events (backup and copy jobs, CloudTrail-recorded changes) reconcile the target they
+ * concern within minutes, so the sweep is the backstop for what no event reports (no organization trail,
+ * invited accounts, a lost event). Hourly sweeps cost about $5 a month more at 1,000 accounts × 4 Regions
+ * (bench/results.md, Monthly cost).
+ */
+export const DEFAULT_SWEEP_PERIOD_HOURS = 6;
+
+/** The dead-man alarm's default: two sweep periods and an hour without a successful sweep. */
+export const sweepOverdueHours = (periodHours: number): number => Math.min(24, 2 * periodHours + 1);

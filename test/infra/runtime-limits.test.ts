@@ -4,7 +4,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SweepOverdueError } from '../../infra/monitoring.js';
-import { DEFAULT_FAN_OUT_CONCURRENCY, TARGETS_PER_INVOCATION } from '../../infra/sizing.js';
+import { SweepPeriodError } from '../../infra/organization-backup-controller.js';
+import {
+  DEFAULT_FAN_OUT_CONCURRENCY,
+  DEFAULT_SWEEP_PERIOD_HOURS,
+  TARGETS_PER_INVOCATION,
+} from '../../infra/sizing.js';
 import { MANAGEMENT_ACCOUNT, STACK_REGION, sharedStack, synthStack } from './synth-stack.js';
 import { functionRoleId, resolveIntrinsics, resourcesOfType, type TemplateJson } from './templates.js';
 
@@ -202,7 +207,7 @@ describe('schedules', () => {
 });
 
 describe('dead-man alarm', () => {
-  it('alarms when no sweep succeeded for three hours, counting missing data as breaching', () => {
+  it('alarms when no sweep succeeded for two periods and an hour, counting missing data as breaching', () => {
     const [, alarm] = resourcesOfType(template, 'AWS::CloudWatch::Alarm').find(
       ([, resource]) => resource.Properties.MetricName === 'ExecutionsSucceeded',
     )!;
@@ -211,8 +216,8 @@ describe('dead-man alarm', () => {
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       Period: 3600,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
+      EvaluationPeriods: 2 * DEFAULT_SWEEP_PERIOD_HOURS + 1,
+      DatapointsToAlarm: 2 * DEFAULT_SWEEP_PERIOD_HOURS + 1,
       TreatMissingData: 'breaching',
     });
     expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('ControllerAlerts');
@@ -226,5 +231,21 @@ describe('dead-man alarm', () => {
     });
     expect(() => synthStack({ sweepOverdueAfter: Duration.minutes(90) })).toThrow(SweepOverdueError);
     expect(() => synthStack({ sweepOverdueAfter: Duration.days(2) })).toThrow(SweepOverdueError);
+  });
+
+  it('sweeps every sweepPeriodHours (default 6), derives the overdue time from it, and rejects a period it cannot schedule', () => {
+    Template.fromStack(sharedStack().stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `rate(${DEFAULT_SWEEP_PERIOD_HOURS} hours)`,
+    });
+    const { stack } = synthStack({ sweepPeriodHours: 1 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsSucceeded',
+      EvaluationPeriods: 3,
+    });
+    expect(() => synthStack({ sweepPeriodHours: 0.5 })).toThrow(SweepPeriodError);
+    expect(() => synthStack({ sweepPeriodHours: 25 })).toThrow(SweepPeriodError);
   });
 });
