@@ -1,5 +1,6 @@
 import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
+import { CentralVaultKeyRecord } from './central-vault-key.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
 import { TableAccess, type TableAccessOptions } from './table-access.js';
@@ -19,6 +20,8 @@ export class FindingsStore {
   readonly actions: ActionRepository;
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
+  /** The central vault's key as its own target last observed it, for the targets copying there. */
+  readonly centralVaultKey: CentralVaultKeyRecord;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -27,6 +30,7 @@ export class FindingsStore {
     this.actions = new ActionRepository(table);
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
+    this.centralVaultKey = new CentralVaultKeyRecord(table);
   }
 
   // Targets: what one account × Region holds.

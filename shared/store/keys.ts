@@ -15,6 +15,7 @@ export const ENTITY = {
   runError: 'RUN_ERROR',
   summary: 'SUMMARY',
   directoryEntry: 'DIRECTORY_ENTRY',
+  centralVaultKey: 'CENTRAL_VAULT_KEY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -101,6 +102,8 @@ export const keys = {
   summaryPartPrefix: 'PART#',
   /** The reason counts of the last run's end: their own small item, so /reasons reads only them. */
   summaryReasons: 'REASONS',
+  /** The KMS key of the central vault in a Region, as the target holding that vault last observed it. */
+  centralVaultKey: (region: string) => `CENTRAL_VAULT_KEY#${region}`,
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };
