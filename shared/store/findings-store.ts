@@ -3,6 +3,7 @@ import { ActionRepository } from './action-repository.js';
 import { CentralVaultKeyRecord } from './central-vault-key.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
+import { SharedEffectivePolicies } from './shared-effective-policies.js';
 import { TableAccess, type TableAccessOptions } from './table-access.js';
 import { TargetRepository } from './target-repository.js';
 
@@ -22,6 +23,7 @@ export class FindingsStore {
   readonly directory: AccountDirectory;
   /** The central vault's key as its own target last observed it, for the targets copying there. */
   readonly centralVaultKey: CentralVaultKeyRecord;
+  readonly sharedPolicies: SharedEffectivePolicies;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -31,6 +33,7 @@ export class FindingsStore {
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
     this.centralVaultKey = new CentralVaultKeyRecord(table);
+    this.sharedPolicies = new SharedEffectivePolicies(table);
   }
 
   // Targets: what one account × Region holds.
@@ -131,5 +134,13 @@ export class FindingsStore {
   }
   listAccountDirectory(...args: Parameters<AccountDirectory['listAccountDirectory']>) {
     return this.directory.listAccountDirectory(...args);
+  }
+
+  // Effective policies the org reconcile shares with the run's targets.
+  saveSharedEffectivePolicies(...args: Parameters<SharedEffectivePolicies['saveSharedEffectivePolicies']>) {
+    return this.sharedPolicies.saveSharedEffectivePolicies(...args);
+  }
+  sharedEffectivePolicy(...args: Parameters<SharedEffectivePolicies['sharedEffectivePolicy']>) {
+    return this.sharedPolicies.sharedEffectivePolicy(...args);
   }
 }
