@@ -1,4 +1,5 @@
-import { FUNCTION_MEMORY_MB } from '../infra/sizing.js';
+import { DEFAULT_FUNCTION_LOG_LEVEL } from '../infra/controller-function.js';
+import { FUNCTION_MEMORY_MB, TARGETS_PER_INVOCATION } from '../infra/sizing.js';
 import { decimal, markdownTable } from './measure.js';
 import type { SweepScaleResult } from './sweep-scale.js';
 
@@ -37,9 +38,11 @@ const ALARMS = 10;
 const PARENT_TRANSITIONS = 8;
 /** State transitions of one Map item if the children were Standard workflows (task, its result, end). */
 const STANDARD_CHILD_TRANSITIONS = 3;
-/** Log bytes per invocation at INFO: the controller's lines plus Lambda's START/END/REPORT. */
-const LOG_BYTES_INFO = 1500;
-const LOG_BYTES_WARN = 400;
+/**
+ * Log bytes per invocation (assumed): at INFO the controller's lines plus Lambda's START/END/REPORT, at
+ * WARN only the latter and the rare warning.
+ */
+const LOG_BYTES = { DEBUG: 4000, INFO: 1500, WARN: 400, ERROR: 350 } as const;
 /** X-Ray's default sampling rule: the first request each second, then 5 %. */
 const XRAY_RESERVOIR_PER_SECOND = 1;
 const XRAY_RATE = 0.05;
@@ -54,7 +57,7 @@ const SQS_REQUESTS_PER_EVENT = 3;
 export interface CostScenario {
   readonly name: string;
   readonly sweepsPerMonth: number;
-  /** Targets one reconcile invocation handles (1 as deployed). */
+  /** Targets one reconcile invocation handles, all at once. */
   readonly targetsPerInvocation: number;
   readonly reconcileMemoryMb: number;
   readonly expressChildren: boolean;
@@ -139,33 +142,37 @@ function batchOverlap(batch: number): number {
 const CPU_SHARE_OF_RECONCILE = 0.15;
 
 /**
- * The scenarios: Standard children (before), as deployed (Express children), then levers not built yet,
- * each added on top of the previous one (modelled from the same measured sweep).
+ * The scenarios, each adding one lever to the previous: Standard child workflows (for reference), the
+ * controller as it was before this model's levers (Express children, one target per invocation, INFO
+ * logs), then the levers built since — batches of targets per invocation and the WARN log level — which
+ * together are the deployed defaults (infra/sizing.ts, infra/controller-function.ts).
  */
 export function costScenarios(sweepsPerMonth: number): CostScenario[] {
-  const deployed: CostScenario = {
-    name: 'as deployed',
+  const before: CostScenario = {
+    name: 'before: 1 target per invocation, INFO logs',
     sweepsPerMonth,
     targetsPerInvocation: 1,
     reconcileMemoryMb: FUNCTION_MEMORY_MB['reconcile-target'],
     expressChildren: true,
-    logBytesPerInvocation: LOG_BYTES_INFO,
+    logBytesPerInvocation: LOG_BYTES.INFO,
     xRay: true,
   };
-  const standard = { ...deployed, name: 'before Express children (Standard)', expressChildren: false };
-  const warn = {
-    ...deployed,
-    name: '+ log level WARN, no X-Ray (modelled)',
-    logBytesPerInvocation: LOG_BYTES_WARN,
-    xRay: false,
+  const standard = {
+    ...before,
+    name: 'Standard children instead of Express (reference)',
+    expressChildren: false,
   };
-  const memory = { ...warn, name: '+ reconcile at 512 MB (modelled)', reconcileMemoryMb: 512 };
   const batched = {
-    ...memory,
-    name: '+ an account’s 6 Regions per invocation (modelled)',
-    targetsPerInvocation: 6,
+    ...before,
+    name: `+ ${TARGETS_PER_INVOCATION} targets per invocation`,
+    targetsPerInvocation: TARGETS_PER_INVOCATION,
   };
-  return [standard, deployed, warn, memory, batched];
+  const deployed = {
+    ...batched,
+    name: `+ ${DEFAULT_FUNCTION_LOG_LEVEL} logs = as deployed`,
+    logBytesPerInvocation: LOG_BYTES[DEFAULT_FUNCTION_LOG_LEVEL],
+  };
+  return [standard, before, batched, deployed];
 }
 
 export function costSection(sweeps: readonly SweepScaleResult[]): string {

@@ -22,7 +22,12 @@ import {
   sweepScaleRows,
   sweepScaleTable,
 } from './sweep-scale.js';
-import { SWEEP_SCALE_HEADING, sweepScaleSection } from './sweep-scale-report.js';
+import {
+  MONTHLY_COST_HEADING,
+  monthlyCostSection,
+  SWEEP_SCALE_HEADING,
+  sweepScaleSection,
+} from './sweep-scale-report.js';
 import { type SweepThroughputRow, sweepThroughputTable } from './sweep-throughput.js';
 
 const RESULTS_FILE = 'bench/results.md';
@@ -47,6 +52,11 @@ async function main(): Promise<void> {
   }
   if (process.argv[2] === 'cold-start') {
     replaceSection(COLD_START_HEADING, coldStartSection(await measureColdStarts()));
+    return;
+  }
+  if (process.argv[2] === 'cost') {
+    // Re-prices the sweeps of `--from <file>` (one `sweep --json` line each) without rerunning them.
+    replaceSection(MONTHLY_COST_HEADING, monthlyCostSection(await sweepScaleRuns(process.argv.slice(3))));
     return;
   }
   if (process.argv[2] === 'sweep-scale') {

@@ -67,12 +67,24 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
     '',
     organizationsBottleneck(rows),
     '',
-    '### Monthly cost',
+    monthlyCostSection(rows),
+  ].join('\n');
+}
+
+/** The last subsection of the sweep-at-scale section. */
+export const MONTHLY_COST_HEADING = '### Monthly cost';
+
+/** The monthly cost subsection, priced from the runs at rate 1×. */
+export function monthlyCostSection(rows: readonly SweepScaleResult[]): string {
+  return [
+    MONTHLY_COST_HEADING,
     '',
     `From the runs above at rate 1× (per-account Organizations limits where measured): invocations, ` +
       'simulated reconcile seconds and DynamoDB requests of one sweep, times the sweeps per month ' +
-      `(730 hourly — the default, every ${DEFAULT_SWEEP_PERIOD_HOURS} h — or 122 six-hourly). Events between ` +
-      'sweeps are assumed at 2 forwarded job events per tagged resource per day. Prices: AWS list prices, ' +
+      `(730 hourly or 122 six-hourly; the default is every ${DEFAULT_SWEEP_PERIOD_HOURS} h). Events between ` +
+      'sweeps are assumed at 2 forwarded job events per tagged resource per day. With several targets per ' +
+      'invocation, an invocation is assumed to last 1/batch of its targets’ summed time plus 15 % of it for ' +
+      'their CPU work (they overlap their waits on AWS). Prices: AWS list prices, ' +
       `US East, ${PRICES.asOf}; free tiers left out. Lambda $${PRICES.lambdaGbSecond} per GB-s (arm64) and ` +
       `$${PRICES.lambdaRequestPerMillion} per million requests; Step Functions Standard ` +
       `$${PRICES.stepFunctionsStandardPerThousandTransitions} per 1,000 transitions, Express ` +
@@ -84,9 +96,24 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
       `$${PRICES.cloudWatchAlarmPerMonth} per alarm a month; X-Ray $${PRICES.xRayPerMillionTraces} per million ` +
       'traces (default sampling: 1 a second + 5 %). SNS is a few cents at most and left out.',
     '',
+    `Priced runs: ${pricedRuns(rows)}.`,
+    '',
     costSection(costRows(rows)),
     '',
   ].join('\n');
+}
+
+/** What each measured run the model prices brought: targets, invocations, reconcile seconds, writes. */
+function pricedRuns(rows: readonly SweepScaleResult[]): string {
+  return costRows(rows)
+    .filter((row) => !row.estimatedFrom)
+    .map(
+      (row) =>
+        `${row.accounts} × ${row.regions} (${row.targets} targets, ${row.reconcileInvocations} reconcile ` +
+        `invocations, ${row.targetSecondsTotal} simulated reconcile seconds, ${row.store.writeItems} items ` +
+        `written, ${row.store.readRequests} DynamoDB reads)`,
+    )
+    .join('; ');
 }
 
 /** Organization sizes the cost model prices. */

@@ -24,6 +24,7 @@ import { memberBaselineNames } from './member-baseline.js';
  *   organizationId         o-…; absent: CloudFormation parameter OrganizationId at deploy time
  *   organizationalUnitIds  {"root": "r-…", "/Workloads/Prod": "ou-…"} for attachTo entries that are not ids
  *   createMemberExecutionRole  false when memberRoleName is an existing role in every account
+ *   sweepPeriodHours       hours between full sweeps, 1 to 24 (default 6; events keep verdicts fresh between)
  * A config that `orgbackup validate` rejects fails synth with the same problems, and so does one that would
  * drop coverage for more than `allowCoverageDrop` percent of what the deployed policy covers (read with the
  * standard credential chain; skipped with a warning when nothing can be read).
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
       true,
     ),
     memberTemplateContext: app.node.getAllContext(),
+    ...(context('sweepPeriodHours') === undefined
+      ? {}
+      : { sweepPeriodHours: Number(context('sweepPeriodHours')) }),
   });
   addForwardingStacks(app, main, config.regions, memberNames);
   app.synth();

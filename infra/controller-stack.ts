@@ -26,6 +26,8 @@ export interface OrgBackupControllerStackProps extends StackProps {
   readonly memberTemplateContext: Record<string, unknown>;
   /** See OrganizationBackupControllerProps.sweepOverdueAfter. */
   readonly sweepOverdueAfter?: OrganizationBackupControllerProps['sweepOverdueAfter'];
+  /** See OrganizationBackupControllerProps.sweepPeriodHours. */
+  readonly sweepPeriodHours?: OrganizationBackupControllerProps['sweepPeriodHours'];
   /** See OrganizationBackupControllerProps.eventsMaxConcurrency. */
   readonly eventsMaxConcurrency?: OrganizationBackupControllerProps['eventsMaxConcurrency'];
 }
@@ -65,6 +67,7 @@ export class OrgBackupControllerStack extends Stack {
       memberTemplateContext: props.memberTemplateContext,
       ...(props.handlerEntry ? { handlerEntry: props.handlerEntry } : {}),
       ...(props.sweepOverdueAfter ? { sweepOverdueAfter: props.sweepOverdueAfter } : {}),
+      ...(props.sweepPeriodHours ? { sweepPeriodHours: props.sweepPeriodHours } : {}),
       ...(props.eventsMaxConcurrency ? { eventsMaxConcurrency: props.eventsMaxConcurrency } : {}),
     });
     acknowledgeControllerFindings(this, {

@@ -51,6 +51,9 @@ import {
   DEFAULT_FAN_OUT_CONCURRENCY,
   DEFAULT_SWEEP_PERIOD_HOURS,
   FUNCTION_MEMORY_MB,
+  mapMaxConcurrency,
+  sweepOverdueHours,
+  TARGETS_PER_INVOCATION,
 } from './sizing.js';
 import { MAP_RESULTS_PREFIX, SweepWorkflow } from './sweep-workflow.js';
 
@@ -88,8 +91,11 @@ export interface OrganizationBackupControllerProps {
   readonly alertEmails?: readonly string[];
   /** Secrets Manager secret holding the Slack webhook URL; only the notify function may read it. @default config.alerts.slackWebhookSecretName */
   readonly slackSecretName?: string | null;
-  /** When the full sweep runs. @default every hour */
-  readonly sweepSchedule?: ScheduleExpression;
+  /**
+   * Hours between full sweeps (1 to 24); events reconcile what they concern in between.
+   * @default DEFAULT_SWEEP_PERIOD_HOURS (6)
+   */
+  readonly sweepPeriodHours?: number;
   /** When the daily digest goes out. @default 08:00 UTC every day */
   readonly digestSchedule?: ScheduleExpression;
   /** Retention of every log group the construct creates. @default one month */
@@ -99,14 +105,20 @@ export interface OrganizationBackupControllerProps {
    * log lines, so they are kept at any level; `INFO` adds a few lines per invocation (billed per GB).
    */
   readonly functionLogLevel?: FunctionLogLevel;
-  /** Targets reconciled in parallel by the sweep (Distributed Map MaxConcurrency). @default 300 */
+  /**
+   * Targets reconciled in parallel by the sweep, in batches of `TARGETS_PER_INVOCATION` (the Distributed
+   * Map's MaxConcurrency is this divided by the batch size). @default 300
+   */
   readonly fanOutConcurrency?: number;
   /**
    * Most concurrent events-function invocations the queue may start (event source MaximumConcurrency), so
    * an event burst cannot take the Lambda concurrency the sweep's reconciles need. @default 5
    */
   readonly eventsMaxConcurrency?: number;
-  /** The dead-man alarm fires when no sweep has succeeded for this long. @default 3 hours */
+  /**
+   * The dead-man alarm fires when no sweep has succeeded for this long.
+   * @default two sweep periods and an hour (13 hours at the default period)
+   */
   readonly sweepOverdueAfter?: Duration;
   /**
    * Where each handler's source is. @default functions/<handler>.ts (tests that skip bundling point every
@@ -419,18 +431,23 @@ export class OrganizationBackupController extends Construct {
       notifyFunction: notify.function,
       // Bucket.isWebsite is `boolean | undefined` where IBucket has it optional, as with the event bus above.
       targetsBucket: sweepBucket as IBucket,
-      maxConcurrency: props.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY,
+      maxConcurrency: mapMaxConcurrency(props.fanOutConcurrency ?? DEFAULT_FAN_OUT_CONCURRENCY),
+      targetsPerInvocation: TARGETS_PER_INVOCATION,
       logRetention,
     });
+    const sweepPeriodHours = props.sweepPeriodHours ?? DEFAULT_SWEEP_PERIOD_HOURS;
+    if (!Number.isInteger(sweepPeriodHours) || sweepPeriodHours < 1 || sweepPeriodHours > 24) {
+      throw new SweepPeriodError(sweepPeriodHours);
+    }
     // A schedule target that still fails after its retries lands here (and alarms) instead of vanishing.
     const scheduleDeadLetters = new Queue(this, 'ScheduleDeadLetters', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    new Schedule(this, 'HourlySweep', {
+    new Schedule(this, 'SweepSchedule', {
       description: 'Starts the org-backup-controller sweep.',
-      schedule: props.sweepSchedule ?? ScheduleExpression.rate(Duration.hours(DEFAULT_SWEEP_PERIOD_HOURS)),
+      schedule: ScheduleExpression.rate(Duration.hours(sweepPeriodHours)),
       target: new StepFunctionsStartExecution(this.sweep.stateMachine, {
         deadLetterQueue: scheduleDeadLetters,
       }),
@@ -472,7 +489,7 @@ export class OrganizationBackupController extends Construct {
     }
 
     new Monitoring(this, 'Monitoring', {
-      sweepOverdueAfter: props.sweepOverdueAfter ?? Duration.hours(3),
+      sweepOverdueAfter: props.sweepOverdueAfter ?? Duration.hours(sweepOverdueHours(sweepPeriodHours)),
       alertTopic: this.alertTopic,
       functions: {
         Sweep: sweepFn.function,
@@ -583,4 +600,14 @@ function stackInstancesGroups(
     );
   }
   return groups;
+}
+
+/** A sweep period the schedule and the dead-man alarm cannot use. */
+export class SweepPeriodError extends ControllerError {
+  constructor(hours: number) {
+    super(
+      'SWEEP_PERIOD',
+      `sweepPeriodHours must be a whole number of hours from 1 to 24; got ${hours}. Set it in cdk.json or with -c sweepPeriodHours=6.`,
+    );
+  }
 }

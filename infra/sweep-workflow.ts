@@ -5,6 +5,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import {
   DefinitionBody,
   DistributedMap,
+  ItemBatcher,
   JitterType,
   JsonPath,
   LogLevel,
@@ -31,8 +32,9 @@ export const MAP_RESULTS_PREFIX = 'map-results';
  * A child workflow is EXPRESS, so it ends after five minutes whatever happens
  * (https://docs.aws.amazon.com/step-functions/latest/dg/choosing-workflow-type.html). Only errors Lambda
  * returns without having run the handler to its end are retried: throttling, Lambda service errors and
- * client-side transport errors; never a timeout or the handler's own error. The waits (full jitter, at most
- * 2 + 4 + 8 + 16 s) plus one reconcile at its 180-s timeout stay inside the five minutes.
+ * client-side transport errors; never a timeout or the handler's own error (a batch records each failing
+ * target itself). The waits (full jitter, at most 2 + 4 + 8 + 16 s) plus one batch at the function's
+ * 180-s timeout stay inside the five minutes.
  */
 export const TARGET_RETRY: RetryProps = {
   errors: ['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Lambda.SdkClientException'],
@@ -46,12 +48,19 @@ export const TARGET_RETRY: RetryProps = {
 export interface SweepWorkflowProps {
   /** Returns `{ runId, targetsKey }`: the S3 key (in `targetsBucket`) of a JSON array of targets. */
   readonly sweepFunction: IFunction;
-  /** Receives `{ runId, target }`: `target` is `{ kind: 'org' }` or one element of the targets array. */
+  /**
+   * Receives `{ runId, target: { kind: 'org' } }` once, then per fan-out item `{ BatchInput: { runId,
+   * totalAccounts, crossAccountBackupEnabled }, Items }` with up to `targetsPerInvocation` elements of the
+   * targets array; answers a batch with `{ failedTargets }`.
+   */
   readonly reconcileFunction: IFunction;
   /** Receives `{ runId }` once the fan-out is done: sends the run's grouped alerts and closes the run. */
   readonly notifyFunction: IFunction;
   readonly targetsBucket: IBucket;
+  /** Fan-out items (batches) at once: the Map's MaxConcurrency. */
   readonly maxConcurrency: number;
+  /** Targets per fan-out item (ItemBatcher MaxItemsPerBatch). */
+  readonly targetsPerInvocation: number;
   readonly logRetention: RetentionDays;
 }
 
@@ -64,10 +73,10 @@ export interface SweepWorkflowProps {
  * reason. A failed target never fails the sweep: after the retries its item records it as failed in the
  * Map's results, which the notify step receives; a notify failure does not fail the sweep either.
  *
- * Sizing (default MaxConcurrency 300): a reconcile is one AssumeRole plus about 15-30 paginated read calls,
- * 10-30 s when throttled; 20,000 targets × 30 s / 300 in parallel = 2,000 s ≈ 33 minutes in the worst
- * case, ≈ 11 minutes at 10 s — inside the hourly period, with 300 of the default 1,000 concurrent Lambda
- * executions per Region.
+ * Sizing (defaults in infra/sizing.ts: 300 targets at once as 38 batches of 8): a reconcile is one
+ * AssumeRole plus about 15-30 paginated read calls, 10-30 s when throttled; 20,000 targets × 30 s / 300 in
+ * parallel = 2,000 s ≈ 33 minutes in the worst case, ≈ 11 minutes at 10 s — inside the hourly period, with
+ * 38 of the default 1,000 concurrent Lambda executions per Region.
  */
 export class SweepWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -91,28 +100,28 @@ export class SweepWorkflow extends Construct {
       result: Result.fromObject({ crossAccountBackupEnabled: null }),
       resultPath: '$.org',
     });
-    const reconcileTarget = new LambdaInvoke(this, 'ReconcileTarget', {
+    const reconcileBatch = new LambdaInvoke(this, 'ReconcileBatch', {
       lambdaFunction: props.reconcileFunction,
       payload: TaskInput.fromJsonPathAt('$'),
-      resultSelector: { ok: true },
+      // Only the targets that failed travel back, into the Map's results (read by the notify step).
+      resultSelector: { failedTargets: JsonPath.listAt('$.Payload.failedTargets') },
       // The default retry includes Lambda.ClientExecutionTimeoutException: a timeout is never retried here.
       retryOnServiceExceptions: false,
     });
-    reconcileTarget.addRetry(TARGET_RETRY);
-    // A target that still fails is written to the Map's results as failed (with the error), instead of
-    // vanishing as a failed child execution the run never hears about.
-    reconcileTarget.addCatch(
-      new Pass(this, 'TargetFailed', {
+    reconcileBatch.addRetry(TARGET_RETRY);
+    // A batch whose invocation still fails is written to the Map's results with every one of its targets as
+    // failed (with the error), instead of vanishing as a failed child execution the run never hears about.
+    reconcileBatch.addCatch(
+      new Pass(this, 'TargetsFailed', {
         parameters: {
-          ok: false,
-          'target.$': '$.target',
+          'targets.$': '$.Items',
           'error.$': '$.failure.Error',
           'cause.$': '$.failure.Cause',
         },
       }),
       { resultPath: '$.failure' },
     );
-    const reconcileTargets = new DistributedMap(this, 'ReconcileTargets', {
+    const fanOut = new DistributedMap(this, 'ReconcileTargets', {
       mapExecutionType: StateMachineType.EXPRESS,
       maxConcurrency: props.maxConcurrency,
       toleratedFailurePercentage: 100,
@@ -120,12 +129,16 @@ export class SweepWorkflow extends Construct {
         bucket: props.targetsBucket,
         key: JsonPath.stringAt('$.targetsKey'),
       }),
-      itemSelector: {
-        runId: JsonPath.stringAt('$.runId'),
-        totalAccounts: JsonPath.numberAt('$.totalAccounts'),
-        crossAccountBackupEnabled: JsonPath.objectAt('$.org.crossAccountBackupEnabled'),
-        target: JsonPath.objectAt('$$.Map.Item.Value'),
-      },
+      // Consecutive targets (an account's Regions: the sweep lists them account by account) in one child.
+      itemBatcher: new ItemBatcher({
+        maxItemsPerBatch: props.targetsPerInvocation,
+        // Rendered as written (CDK does not turn paths into `.$` keys here), so the keys say it themselves.
+        batchInput: {
+          'runId.$': '$.runId',
+          'totalAccounts.$': '$.totalAccounts',
+          'crossAccountBackupEnabled.$': '$.org.crossAccountBackupEnabled',
+        },
+      }),
       resultWriterV2: new ResultWriterV2({
         bucket: props.targetsBucket,
         prefix: MAP_RESULTS_PREFIX,
@@ -137,7 +150,7 @@ export class SweepWorkflow extends Construct {
       resultSelector: { 'results.$': '$.ResultWriterDetails' },
       resultPath: '$.fanOut',
     });
-    reconcileTargets.itemProcessor(reconcileTarget);
+    fanOut.itemProcessor(reconcileBatch);
     const notify = new LambdaInvoke(this, 'NotifyRun', {
       lambdaFunction: props.notifyFunction,
       // Where the Map wrote every item's outcome, the failed targets among them.
@@ -152,7 +165,7 @@ export class SweepWorkflow extends Construct {
     notify.addCatch(new Pass(this, 'NotifyFailed').next(done), { resultPath: '$.notifyError' });
     // The org target failing (e.g. Organizations throttling) must not stop the member evaluation.
     reconcileOrg.addCatch(orgUnknown, { resultPath: '$.organizationError' });
-    orgUnknown.next(reconcileTargets);
+    orgUnknown.next(fanOut);
 
     const logs = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
@@ -161,7 +174,7 @@ export class SweepWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: 'org-backup-controller sweep',
       definitionBody: DefinitionBody.fromChainable(
-        listTargets.next(reconcileOrg).next(reconcileTargets).next(notify).next(done),
+        listTargets.next(reconcileOrg).next(fanOut).next(notify).next(done),
       ),
       // Longer than the schedule period so a slow sweep finishes; the next one overlapping it is harmless
       // because reconcile is idempotent.

@@ -17,10 +17,14 @@ export interface FailedTarget {
 
 const target = z.object({ kind: z.literal('account-region'), accountId: z.string(), region: z.string() });
 
-/** What the state machine's Catch writes for a target that still failed after its retries. */
+/** A batch's output: the targets its invocation recorded as failed, each with why. */
+const batchOutput = z.object({
+  failedTargets: z.array(z.object({ accountId: z.string(), region: z.string(), error: z.string() })),
+});
+
+/** What the state machine's Catch writes for a batch whose invocation still failed after its retries. */
 const caughtFailure = z.object({
-  ok: z.literal(false),
-  target,
+  targets: z.array(target),
   error: z.string().nullish(),
   cause: z.string().nullish(),
 });
@@ -44,8 +48,9 @@ const resultLine = z.looseObject({
 });
 
 /**
- * Reads the targets a run's fan-out gave up on from the result files the Map wrote (JSON lines): items
- * the Catch recorded as `{ ok: false, target, error }`, and children that failed without being caught.
+ * Reads the targets a run's fan-out gave up on from the result files the Map wrote (JSON lines): targets
+ * a batch's invocation recorded as failed (`failedTargets`), every target of a batch whose invocation the
+ * Catch recorded as failed (`{ targets, error }`), and those of children that failed without being caught.
  * See https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html.
  */
 export async function readFailedTargets(
@@ -63,27 +68,28 @@ export async function readFailedTargets(
   const failed: FailedTarget[] = [];
   for (const key of keys) {
     for (const line of (await read(key)).split('\n')) {
-      const found = line.trim() === '' ? null : failureIn(JSON.parse(line));
-      if (found) failed.push(found);
+      if (line.trim() !== '') failed.push(...failuresIn(JSON.parse(line)));
     }
   }
   return failed;
 }
 
-function failureIn(value: unknown): FailedTarget | null {
+function failuresIn(value: unknown): FailedTarget[] {
   const line = resultLine.safeParse(value);
-  if (!line.success) return null;
+  if (!line.success) return [];
   const output = jsonOf(line.data.Output ?? value);
+  const reported = batchOutput.safeParse(output);
+  if (reported.success) return reported.data.failedTargets;
   const caught = caughtFailure.safeParse(output);
   if (caught.success) {
-    const { accountId, region } = caught.data.target;
-    return { accountId, region, error: caught.data.error ?? caught.data.cause ?? 'failed' };
+    const error = caught.data.error ?? caught.data.cause ?? 'failed';
+    return caught.data.targets.map(({ accountId, region }) => ({ accountId, region, error }));
   }
-  if (!line.data.Error) return null;
-  const input = z.object({ target }).safeParse(jsonOf(line.data.Input));
-  if (!input.success) return null;
-  const { accountId, region } = input.data.target;
-  return { accountId, region, error: line.data.Error };
+  if (!line.data.Error) return [];
+  const input = z.object({ Items: z.array(target) }).safeParse(jsonOf(line.data.Input));
+  if (!input.success) return [];
+  const error = line.data.Error;
+  return input.data.Items.map(({ accountId, region }) => ({ accountId, region, error }));
 }
 
 /** Step Functions writes child inputs and outputs as JSON strings. */

@@ -177,12 +177,15 @@ async function readBuckets(
   now: Date,
 ): Promise<Details> {
   if (bucketArns.length === 0) return {};
-  const sdk = await import('./sdk/s3-bucket-settings.js');
-  const s3 = factory.clientOf(sdk.S3Client, target.accountId, target.region);
+  const { GetBucketEncryptionCommand, GetBucketVersioningCommand, S3Client } = await import(
+    './sdk/s3-bucket-settings.js'
+  );
+  const commands = { GetBucketEncryptionCommand, GetBucketVersioningCommand };
+  const s3 = factory.clientOf(S3Client, target.accountId, target.region);
   const entries = await Promise.all(
     bucketArns.map(async (arn) => {
       const bucket = resourcePart(arn);
-      const read = () => readBucket(sdk, s3, call, keyArnPrefix(arn, target), bucket);
+      const read = () => readBucket(commands, s3, call, keyArnPrefix(arn, target), bucket);
       return [arn, await factory.dailyReads.read(`s3:${target.accountId}:${bucket}`, now, read)] as const;
     }),
   );
@@ -191,7 +194,13 @@ async function readBuckets(
 
 /** null: the bucket could not be read (deleted meanwhile, or a bucket policy refusing the controller). */
 async function readBucket(
-  { GetBucketEncryptionCommand, GetBucketVersioningCommand }: typeof import('./sdk/s3-bucket-settings.js'),
+  {
+    GetBucketEncryptionCommand,
+    GetBucketVersioningCommand,
+  }: Pick<
+    typeof import('./sdk/s3-bucket-settings.js'),
+    'GetBucketEncryptionCommand' | 'GetBucketVersioningCommand'
+  >,
   s3: S3Client,
   call: Call,
   keyPrefix: string,

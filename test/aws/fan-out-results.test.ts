@@ -25,7 +25,7 @@ const lines = (...values: unknown[]) => values.map((value) => JSON.stringify(val
 describe('readFailedTargets', () => {
   beforeEach(() => s3.reset());
 
-  it("finds the targets the Catch recorded and the children that failed outright, in the Map's result files", async () => {
+  it("finds the targets a batch reported, those of batches the Catch recorded and of children that failed outright, in the Map's result files", async () => {
     serve({
       [MANIFEST]: JSON.stringify({
         ResultFiles: {
@@ -34,19 +34,28 @@ describe('readFailedTargets', () => {
         },
       }),
       'map-results/run-1/SUCCEEDED_0.json': lines(
-        { Output: JSON.stringify({ ok: true }) },
+        { Output: JSON.stringify({ failedTargets: [] }) },
         {
           Output: JSON.stringify({
-            ok: false,
-            target: target(MEMBER, 'eu-west-1'),
+            failedTargets: [
+              { accountId: MEMBER, region: 'ap-south-1', error: 'MemberCredentialsError: denied' },
+            ],
+          }),
+        },
+        {
+          Output: JSON.stringify({
+            targets: [target(MEMBER, 'eu-west-1'), target(MEMBER, 'eu-central-1')],
             error: 'Lambda.TooManyRequestsException',
             cause: 'Rate exceeded',
           }),
         },
-        { ok: true },
+        { failedTargets: [] },
       ),
       'map-results/run-1/FAILED_0.json': lines({
-        Input: JSON.stringify({ runId: 'run-1', target: target(OTHER_MEMBER, 'us-east-1') }),
+        Input: JSON.stringify({
+          BatchInput: { runId: 'run-1', totalAccounts: 2, crossAccountBackupEnabled: null },
+          Items: [target(OTHER_MEMBER, 'us-east-1')],
+        }),
         Error: 'States.Timeout',
         Cause: 'The child execution timed out',
       }),
@@ -56,14 +65,16 @@ describe('readFailedTargets', () => {
 
     expect(failed).toEqual([
       { accountId: OTHER_MEMBER, region: 'us-east-1', error: 'States.Timeout' },
+      { accountId: MEMBER, region: 'ap-south-1', error: 'MemberCredentialsError: denied' },
       { accountId: MEMBER, region: 'eu-west-1', error: 'Lambda.TooManyRequestsException' },
+      { accountId: MEMBER, region: 'eu-central-1', error: 'Lambda.TooManyRequestsException' },
     ]);
   });
 
   it('finds nothing when every item succeeded', async () => {
     serve({
       [MANIFEST]: JSON.stringify({ ResultFiles: { SUCCEEDED: [{ Key: 'ok.json' }] } }),
-      'ok.json': lines({ Output: '{"ok":true}' }, { Output: '{"ok":true}' }),
+      'ok.json': lines({ Output: '{"failedTargets":[]}' }, { Output: '{"failedTargets":[]}' }),
     });
     expect(await readFailedTargets(testFactory(), { Bucket: BUCKET, Key: MANIFEST })).toEqual([]);
   });

@@ -119,11 +119,11 @@ describe('management stack', () => {
     const definition = JSON.stringify(machine!.Properties.DefinitionString);
     expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
     expect(definition).toContain('\\"ToleratedFailurePercentage\\":100');
-    expect(definition).toContain('\\"MaxConcurrency\\":300');
+    expect(definition).toContain('\\"MaxConcurrency\\":38');
     // The org target is reconciled before the Map starts, and the run's alerts are sent after it ends.
     expect(definition.indexOf('ReconcileOrganization')).toBeLessThan(definition.indexOf('ReconcileTargets'));
     expect(definition.indexOf('ReconcileTargets')).toBeLessThan(definition.indexOf('NotifyRun'));
-    // Every item carries the org facts the targets need (blast-radius base, cross-account setting).
+    // Every batch carries the org facts the targets need (blast-radius base, cross-account setting).
     expect(definition).toContain('\\"totalAccounts.$\\":\\"$.totalAccounts\\"');
     expect(definition).toContain('\\"crossAccountBackupEnabled.$\\":\\"$.org.crossAccountBackupEnabled\\"');
     // A failed org target does not stop the fan-out: it continues with the setting unknown.

@@ -4,6 +4,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SweepOverdueError } from '../../infra/monitoring.js';
+import { SweepPeriodError } from '../../infra/organization-backup-controller.js';
+import {
+  DEFAULT_FAN_OUT_CONCURRENCY,
+  DEFAULT_SWEEP_PERIOD_HOURS,
+  TARGETS_PER_INVOCATION,
+} from '../../infra/sizing.js';
 import { MANAGEMENT_ACCOUNT, STACK_REGION, sharedStack, synthStack } from './synth-stack.js';
 import { functionRoleId, resolveIntrinsics, resourcesOfType, type TemplateJson } from './templates.js';
 
@@ -98,8 +104,8 @@ describe('sweep state machine', () => {
     for (const error of TIMEOUT_ERRORS) expect(retry!.ErrorEquals).not.toContain(error);
   });
 
-  it('fits every retry wait plus one reconcile at its timeout into the child workflow limit', () => {
-    const [retry] = itemProcessor().States.ReconcileTarget!.Retry!;
+  it('fits every retry wait plus one batch at its timeout into the child workflow limit', () => {
+    const [retry] = itemProcessor().States.ReconcileBatch!.Retry!;
     const waits = Array.from({ length: retry!.MaxAttempts }, (_, attempt) =>
       Math.min(
         retry!.IntervalSeconds * retry!.BackoffRate ** attempt,
@@ -110,22 +116,41 @@ describe('sweep state machine', () => {
     expect(worst).toBeLessThanOrEqual(EXPRESS_LIMIT_SECONDS);
   });
 
-  it('records a target that still fails as a failed result instead of losing it', () => {
+  it('records every target of a batch that still fails as failed instead of losing them', () => {
     const processor = itemProcessor();
-    const task = processor.States.ReconcileTarget!;
+    const task = processor.States.ReconcileBatch!;
     expect(task.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'TargetFailed' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'TargetsFailed' },
     ]);
-    expect(processor.States.TargetFailed).toMatchObject({
+    expect(processor.States.TargetsFailed).toMatchObject({
       Type: 'Pass',
       End: true,
       Parameters: {
-        ok: false,
-        'target.$': '$.target',
+        'targets.$': '$.Items',
         'error.$': '$.failure.Error',
         'cause.$': '$.failure.Cause',
       },
     });
+  });
+
+  it('hands each fan-out item a batch of targets with the run facts, and keeps only the failed ones', () => {
+    const map = definition.States.ReconcileTargets as State & {
+      ItemBatcher?: { MaxItemsPerBatch: number; BatchInput: Record<string, string> };
+      MaxConcurrency?: number;
+    };
+    expect(map.ItemBatcher).toEqual({
+      MaxItemsPerBatch: TARGETS_PER_INVOCATION,
+      BatchInput: {
+        'runId.$': '$.runId',
+        'totalAccounts.$': '$.totalAccounts',
+        'crossAccountBackupEnabled.$': '$.org.crossAccountBackupEnabled',
+      },
+    });
+    // About the default number of targets at once, as batches.
+    expect(map.MaxConcurrency).toBe(Math.ceil(DEFAULT_FAN_OUT_CONCURRENCY / TARGETS_PER_INVOCATION));
+    const task = itemProcessor().States.ReconcileBatch! as State & { ResultSelector?: unknown };
+    expect(task.Parameters).toMatchObject({ 'Payload.$': '$' });
+    expect(task.ResultSelector).toEqual({ 'failedTargets.$': '$.Payload.failedTargets' });
   });
 
   it('hands the fan-out results to notify and finishes the sweep even when notify fails', () => {
@@ -182,7 +207,7 @@ describe('schedules', () => {
 });
 
 describe('dead-man alarm', () => {
-  it('alarms when no sweep succeeded for three hours, counting missing data as breaching', () => {
+  it('alarms when no sweep succeeded for two periods and an hour, counting missing data as breaching', () => {
     const [, alarm] = resourcesOfType(template, 'AWS::CloudWatch::Alarm').find(
       ([, resource]) => resource.Properties.MetricName === 'ExecutionsSucceeded',
     )!;
@@ -191,8 +216,8 @@ describe('dead-man alarm', () => {
       ComparisonOperator: 'LessThanThreshold',
       Threshold: 1,
       Period: 3600,
-      EvaluationPeriods: 3,
-      DatapointsToAlarm: 3,
+      EvaluationPeriods: 2 * DEFAULT_SWEEP_PERIOD_HOURS + 1,
+      DatapointsToAlarm: 2 * DEFAULT_SWEEP_PERIOD_HOURS + 1,
       TreatMissingData: 'breaching',
     });
     expect(JSON.stringify(alarm.Properties.AlarmActions)).toContain('ControllerAlerts');
@@ -206,5 +231,21 @@ describe('dead-man alarm', () => {
     });
     expect(() => synthStack({ sweepOverdueAfter: Duration.minutes(90) })).toThrow(SweepOverdueError);
     expect(() => synthStack({ sweepOverdueAfter: Duration.days(2) })).toThrow(SweepOverdueError);
+  });
+
+  it('sweeps every sweepPeriodHours (default 6), derives the overdue time from it, and rejects a period it cannot schedule', () => {
+    Template.fromStack(sharedStack().stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: `rate(${DEFAULT_SWEEP_PERIOD_HOURS} hours)`,
+    });
+    const { stack } = synthStack({ sweepPeriodHours: 1 });
+    Template.fromStack(stack).hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 hour)',
+    });
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsSucceeded',
+      EvaluationPeriods: 3,
+    });
+    expect(() => synthStack({ sweepPeriodHours: 0.5 })).toThrow(SweepPeriodError);
+    expect(() => synthStack({ sweepPeriodHours: 25 })).toThrow(SweepPeriodError);
   });
 });
