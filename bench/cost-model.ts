@@ -85,8 +85,9 @@ export function monthlyCost(sweep: SweepScaleResult, scenario: CostScenario): Co
   const invocationsPerSweep = Math.ceil(sweep.targets / batch) + 3;
   // Several targets in one invocation overlap their waits on AWS: the invocation lasts about as long as
   // its slowest target, so billed seconds shrink with the batch (a target's reconcile is mostly I/O).
-  const secondsPerTarget = sweep.targetSecondsTotal / Math.max(1, sweep.targets);
-  const reconcileSeconds = sweep.targets * secondsPerTarget * batchOverlap(batch);
+  // The measured seconds are its invocations' (batches of `targetsPerInvocation`); other batch sizes scale.
+  const reconcileSeconds =
+    (sweep.targetSecondsTotal * batchOverlap(batch)) / batchOverlap(sweep.targetsPerInvocation ?? 1);
   const sweepOverheadGbSeconds =
     (sweep.phasesSeconds.listAndOrg + sweep.phasesSeconds.notify) * (FUNCTION_MEMORY_MB.sweep / 1024);
   const gbSeconds = reconcileSeconds * (scenario.reconcileMemoryMb / 1024) + sweepOverheadGbSeconds;

@@ -1,7 +1,9 @@
 import {
   DEFAULT_EVENTS_MAX_CONCURRENCY,
   DEFAULT_FAN_OUT_CONCURRENCY,
+  mapMaxConcurrency,
   RECONCILE_RESERVED_CONCURRENCY,
+  TARGETS_PER_INVOCATION,
 } from '../infra/sizing.js';
 import { SandboxHarness, type SweepOutcome } from '../sandbox/harness.js';
 import { SandboxTiming } from '../sandbox/timing.js';
@@ -57,9 +59,11 @@ export interface SweepScaleResult {
   readonly callsByOperation: Readonly<Record<string, number>>;
   readonly throttlesByOperation: Readonly<Record<string, number>>;
   readonly reconcileInvocations: number;
+  /** Targets each fan-out invocation reconciled (absent in results measured one target per invocation). */
+  readonly targetsPerInvocation?: number;
   /** DynamoDB requests of the measured sweep: all, reads (Get, Query, Scan, BatchGet), items written. */
   readonly store: { readonly requests: number; readonly readRequests: number; readonly writeItems: number };
-  /** Simulated seconds of all fan-out reconciles together (what Lambda bills as duration). */
+  /** Simulated seconds of all fan-out invocations together (what Lambda bills as duration). */
   readonly targetSecondsTotal: number;
   readonly planted: PlantedProblems;
   /** Set on an estimate derived from a measured sweep of this many accounts (the cost model only). */
@@ -83,7 +87,8 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
   const timing = new SandboxTiming({
     rateScale: options.rateScale,
     organizationsScope: options.organizationsScope,
-    fanOutConcurrency: concurrency,
+    fanOutConcurrency: mapMaxConcurrency(concurrency),
+    targetsPerInvocation: TARGETS_PER_INVOCATION,
     invocationMs: INVOCATION_MS,
     coldStartMs: COLD_START_MS,
   });
@@ -127,7 +132,8 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
     const floorCalls = callFloor(counts.byAccount, options.accounts);
     const fanOut = timing.targetTimings().slice(timingsBefore);
     const floorSeconds =
-      (measured.phases.listAndOrg + measured.phases.notify) / 1000 + fanOutFloor(fanOut, concurrency);
+      (measured.phases.listAndOrg + measured.phases.notify) / 1000 +
+      fanOutFloor(fanOut, mapMaxConcurrency(concurrency));
     const sweepSeconds = measured.ms / 1000;
     const unreachableTargets = (planted.unreachableAccounts * targets) / (options.accounts + 1);
     const unreachableNow = measured.outcome.targets.filter((target) => target.reachable === false).length;
@@ -163,7 +169,8 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
       callsByService,
       callsByOperation: counts.byOperation,
       throttlesByOperation: timing.throttlesByOperation(),
-      reconcileInvocations: targets + 1,
+      reconcileInvocations: fanOut.length + 1,
+      targetsPerInvocation: TARGETS_PER_INVOCATION,
       store: { ...store },
       targetSecondsTotal: round(fanOut.reduce((sum, t) => sum + (t.endMs - t.startMs), 0) / 1000, 1),
       planted,
@@ -224,19 +231,19 @@ function plantedAccountProblem(index: number): boolean {
 }
 
 /**
- * The fan-out's floor for these targets: no schedule of them on `concurrency` slots ends before the longest
- * target, nor before their total time spread evenly over the slots (the Map's waves). Each target counts
- * without the time it lost to throttling and retries, and with the Map's per-item start.
+ * The fan-out's floor for these invocations: no schedule of them on `slots` ends before the longest one,
+ * nor before their total time spread evenly over the slots (the Map's waves). Each counts without the time
+ * its calls lost to throttling and retries, and with the Map's per-item start.
  */
 function fanOutFloor(
   fanOut: readonly { readonly startMs: number; readonly endMs: number; readonly throttledMs: number }[],
-  concurrency: number,
+  slots: number,
 ): number {
   const durations = fanOut.map((t) => t.endMs - t.startMs - t.throttledMs + INVOCATION_MS);
   const longest = Math.max(0, ...durations);
   const total = durations.reduce((sum, ms) => sum + ms, 0);
   // Every schedule pays one cold start before its first reconcile.
-  return (COLD_START_MS + Math.max(longest, total / concurrency)) / 1000;
+  return (COLD_START_MS + Math.max(longest, total / slots)) / 1000;
 }
 
 function round(value: number, digits: number): number {

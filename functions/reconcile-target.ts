@@ -114,7 +114,7 @@ function summarizeOrg(outcome: OrgOutcome): ReconcileResult {
   };
 }
 
-function summarizeTarget(outcome: TargetOutcome): ReconcileResult {
+export function summarizeTarget(outcome: TargetOutcome): ReconcileResult {
   return {
     target: `${outcome.accountId}/${outcome.region}`,
     reachable: outcome.reachable,

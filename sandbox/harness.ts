@@ -1,15 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createEventsHandler } from '../functions/events.js';
 import { createNotifyHandler } from '../functions/notify.js';
-import { createReconcileHandler, type ReconcileResult } from '../functions/reconcile-target.js';
+import {
+  createReconcileHandler,
+  type ReconcileResult,
+  summarizeTarget,
+} from '../functions/reconcile-target.js';
 import { createSweepHandler } from '../functions/sweep.js';
 import { AccountAncestryReader } from '../shared/aws/account-ancestry.js';
 import { ClientFactory } from '../shared/aws/clients.js';
+import type { FailedTarget } from '../shared/aws/fan-out-results.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
 import { type ControllerDeps, type Log, noMetrics, silentLog } from '../shared/controller/deps.js';
 import { OrgFactsCache } from '../shared/controller/org-facts.js';
+import {
+  type BatchOutcome,
+  reconcileTargetBatch,
+  type TargetBatch,
+} from '../shared/controller/reconcile-batch.js';
 import type { SweepPlan } from '../shared/controller/sweep.js';
 import type { Config } from '../shared/domain/config/index.js';
 import { buildDesiredState } from '../shared/domain/desired.js';
@@ -87,6 +98,8 @@ export class SandboxHarness {
     persistence: DynamoDBPersistenceLayer,
     private readonly claims: { current: ClaimTurns | undefined },
     private readonly timing: SandboxTiming | undefined,
+    /** A new reconcile container's composition root (the timed fan-out starts one per slot). */
+    private readonly newReconcileContainer: () => ControllerDeps,
   ) {
     this.sweepHandler = createSweepHandler(
       () => this.depsOf('sweep'),
@@ -137,7 +150,9 @@ export class SandboxHarness {
         tableName: IDEMPOTENCY_TABLE,
         awsSdkV3Client: engine.client,
       });
-      return new SandboxHarness(sim, deps, engine, persistence, claims, options.timing);
+      return new SandboxHarness(sim, deps, engine, persistence, claims, options.timing, () =>
+        sandboxDeps(sim, engine, store, options, deployed, 'reconcile-target'),
+      );
     } catch (error) {
       await engine.stop();
       throw error;
@@ -187,42 +202,93 @@ export class SandboxHarness {
     const plan = await this.sweepHandler();
     this.followVirtualClock();
     const org = await this.reconcileHandler({ runId: plan.runId, target: { kind: 'org' } });
-    // Like the Distributed Map the targets run concurrently; the claims on the run's blast-radius budget
-    // are settled in target order (see ClaimTurns), so a world, a config and a seed give the same report.
-    const items = this.published.get(plan.targetsKey) ?? [];
-    const turns = new ClaimTurns(items);
-    this.claims.current = turns;
     // Like the state machine's Catch, a target that still fails is recorded as failed, not lost.
     const failedTargets: { accountId: string; region: string; error: string }[] = [];
-    const reconcile = (target: (typeof items)[number]) =>
-      turns.run(target.accountId, () =>
-        this.reconcileHandler({
-          runId: plan.runId,
-          target,
-          totalAccounts: plan.totalAccounts,
-          crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
-        }).catch((error: unknown) => {
-          failedTargets.push({ accountId: target.accountId, region: target.region, error: String(error) });
-          return null;
-        }),
-      );
+    const run = {
+      runId: plan.runId,
+      totalAccounts: plan.totalAccounts,
+      crossAccountBackupEnabled: org.crossAccountBackupEnabled ?? null,
+    };
+    const items = this.published.get(plan.targetsKey) ?? [];
     const timing = this.timing;
-    const outcomes =
+    const targets =
       timing && !timing.paused
-        ? await mapConcurrently(items, timing.options.fanOutConcurrency, (target, index) =>
-            timing.fanOutItem(`${target.accountId}/${target.region}`, index, () => {
-              this.followVirtualClock();
-              return reconcile(target);
-            }),
-          )
-        : await mapConcurrently(items, FAN_OUT, reconcile);
+        ? await this.timedFanOut(timing, run, items, failedTargets)
+        : await this.fanOut(run, items, failedTargets);
     this.followVirtualClock();
-    const targets = outcomes.filter((outcome): outcome is ReconcileResult => outcome !== null);
     this.claims.current = undefined;
     this.published.delete(plan.targetsKey);
     const finished = await this.notifyHandler({ runId: plan.runId, failedTargets });
     const summary = 'summary' in finished ? finished.summary : (await this.store.summary()).total;
     return { runId: plan.runId, org, targets, failedTargets, summary };
+  }
+
+  /**
+   * The untimed fan-out: each target its own invocation of the reconcile function, `FAN_OUT` at once. The
+   * claims on the run's blast-radius budget are settled in target order (see ClaimTurns), so a world, a
+   * config and a seed give the same report.
+   */
+  private async fanOut(
+    run: Omit<TargetBatch, 'targets'>,
+    items: SweepPlan['targets'],
+    failedTargets: FailedTarget[],
+  ): Promise<ReconcileResult[]> {
+    const turns = new ClaimTurns(items.map((target) => target.accountId));
+    this.claims.current = turns;
+    const outcomes = await mapConcurrently(items, FAN_OUT, (target) =>
+      turns.run(target.accountId, () =>
+        this.reconcileHandler({ ...run, target }).catch((error: unknown) => {
+          failedTargets.push({ accountId: target.accountId, region: target.region, error: String(error) });
+          return null;
+        }),
+      ),
+    );
+    return outcomes.filter((outcome): outcome is ReconcileResult => outcome !== null);
+  }
+
+  /**
+   * The timed fan-out as deployed: the Map's ItemBatcher hands `targetsPerInvocation` targets at a time to
+   * the batch use case, at most `fanOutConcurrency` invocations run at once, and each slot is a container of
+   * its own (its own client factory, SDK clients and their retry quota, as each Lambda container has),
+   * reused for its later batches as Lambda reuses a warm container; its first invocation starts cold.
+   * Claims are settled in batch order.
+   */
+  private async timedFanOut(
+    timing: SandboxTiming,
+    run: Omit<TargetBatch, 'targets'>,
+    items: SweepPlan['targets'],
+    failedTargets: FailedTarget[],
+  ): Promise<ReconcileResult[]> {
+    const size = timing.options.targetsPerInvocation;
+    const batches = Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
+      items.slice(index * size, (index + 1) * size),
+    );
+    const turns = new ClaimTurns(batches.map((_, index) => `batch ${index}`));
+    this.claims.current = turns;
+    const outcomes: BatchOutcome[] = [];
+    let next = 0;
+    const container = async () => {
+      const deps = this.newReconcileContainer();
+      let cold = true;
+      for (let index = next++; index < batches.length; index = next++) {
+        const targets = batches[index] ?? [];
+        outcomes[index] = await timing.fanOutItem(
+          targets.map((target) => `${target.accountId}/${target.region}`),
+          cold,
+          () =>
+            turns.run(`batch ${index}`, () => {
+              this.followVirtualClock();
+              return reconcileTargetBatch(deps, { ...run, targets }, targets.length);
+            }),
+        );
+        cold = false;
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(timing.options.fanOutConcurrency, batches.length) }, container),
+    );
+    for (const outcome of outcomes) failedTargets.push(...outcome.failed);
+    return outcomes.flatMap((outcome) => outcome.reconciled.map(summarizeTarget));
   }
 
   /**
@@ -355,48 +421,52 @@ class OrderedClaimsStore extends FindingsStore {
 }
 
 /**
- * Orders concurrent reconciles' blast-radius claims by account, in the order the sweep listed them: an
- * account's claim waits until every earlier account has claimed or finished all its targets. Earlier
- * targets always start first and never wait on later ones, so this cannot deadlock; in AWS the order is
- * whatever the Distributed Map's timing makes it.
+ * Orders concurrent reconciles' blast-radius claims by unit of work (an account in the untimed fan-out, an
+ * invocation's batch in the timed one), in the order the sweep listed them: a unit's claim waits until
+ * every earlier unit has claimed or finished all its work. Earlier units always start first and never wait
+ * on later ones, so this cannot deadlock; in AWS the order is whatever the Distributed Map's timing makes it.
  */
 class ClaimTurns {
+  /** The unit the running reconcile belongs to. */
+  private readonly unit = new AsyncLocalStorage<string>();
   private readonly open = new Map<string, number>();
   private readonly done = new Map<string, () => void>();
   /** Per account: settles once every account listed before it has claimed or finished (one chain, not n²). */
   private readonly earlierSettled = new Map<string, Promise<unknown>>();
 
-  constructor(targets: SweepPlan['targets']) {
+  /** `units`: the unit of each piece of work, in the order they start (a unit may repeat). */
+  constructor(units: readonly string[]) {
     let before: Promise<unknown> = Promise.resolve();
-    for (const { accountId } of targets) {
-      if (!this.earlierSettled.has(accountId)) {
-        this.earlierSettled.set(accountId, before);
-        const settled = new Promise<void>((resolve) => this.done.set(accountId, resolve));
+    for (const unit of units) {
+      if (!this.earlierSettled.has(unit)) {
+        this.earlierSettled.set(unit, before);
+        const settled = new Promise<void>((resolve) => this.done.set(unit, resolve));
         before = Promise.all([before, settled]);
       }
-      this.open.set(accountId, (this.open.get(accountId) ?? 0) + 1);
+      this.open.set(unit, (this.open.get(unit) ?? 0) + 1);
     }
   }
 
-  async run<R>(accountId: string, work: () => Promise<R>): Promise<R> {
+  async run<R>(unit: string, work: () => Promise<R>): Promise<R> {
     try {
-      return await work();
+      return await this.unit.run(unit, work);
     } finally {
-      const left = (this.open.get(accountId) ?? 1) - 1;
-      this.open.set(accountId, left);
-      if (left === 0) this.done.get(accountId)?.();
+      const left = (this.open.get(unit) ?? 1) - 1;
+      this.open.set(unit, left);
+      if (left === 0) this.done.get(unit)?.();
     }
   }
 
-  /** Waits for the earlier accounts, runs the claim, and lets the later ones go. */
+  /** Waits for the earlier units, runs the claim, and lets the later ones go. */
   async claim(accountId: string, attempt: () => Promise<boolean>): Promise<boolean> {
-    const earlier = this.earlierSettled.get(accountId);
+    const unit = this.unit.getStore() ?? accountId;
+    const earlier = this.earlierSettled.get(unit);
     if (!earlier) return attempt();
     await earlier;
     try {
       return await attempt();
     } finally {
-      this.done.get(accountId)?.();
+      this.done.get(unit)?.();
     }
   }
 }

@@ -39,8 +39,10 @@ export interface TimingOptions {
   readonly latencyMs?: Partial<Record<ServiceName | 'dynamodb', number>>;
   /** Multiplies every rate limit (0.5: half the rates); null: no rate limits. @default 1 */
   readonly rateScale?: number | null;
-  /** Targets reconciled at once by the fan-out (the deployed Distributed Map's MaxConcurrency). */
+  /** Fan-out items (reconcile invocations) at once: the deployed Distributed Map's MaxConcurrency. */
   readonly fanOutConcurrency: number;
+  /** Targets one fan-out item hands to one invocation (the Map's ItemBatcher MaxItemsPerBatch). */
+  readonly targetsPerInvocation: number;
   /** Simulated ms the fan-out spends starting one item (child workflow start, Lambda invoke). */
   readonly invocationMs: number;
   /** Extra simulated ms of the first invocation in each concurrent slot (a cold Lambda container). */
@@ -55,9 +57,13 @@ export interface TimingOptions {
 const THROTTLED_RETRY_BASE_MS = 500;
 const RETRY_CAP_MS = 20_000;
 
-/** A span of simulated time one target's reconcile took, with the part spent on throttling and retries. */
+/**
+ * A span of simulated time one fan-out item (one invocation's batch of targets) took, with the part its
+ * calls spent on throttling and retries.
+ */
 export interface TargetTiming {
-  readonly target: string;
+  /** The batch's targets, `account/Region` each. */
+  readonly targets: readonly string[];
   /** When the fan-out started the item (before its invocation and any cold start). */
   readonly invokedMs: number;
   readonly startMs: number;
@@ -154,18 +160,20 @@ export class SandboxTiming {
     );
   }
 
-  /** Runs one fan-out item as the deployed Map would: invocation overhead, then the reconcile. */
-  async fanOutItem<R>(target: string, index: number, reconcile: () => Promise<R>): Promise<R> {
-    const cold = index < this.options.fanOutConcurrency ? this.options.coldStartMs : 0;
+  /**
+   * Runs one fan-out item as the deployed Map would: invocation overhead (plus a cold start in a new
+   * container), then the batch's reconcile.
+   */
+  async fanOutItem<R>(targets: readonly string[], cold: boolean, reconcile: () => Promise<R>): Promise<R> {
     const invokedMs = this.clock.now();
-    await this.clock.sleep(this.options.invocationMs + cold);
+    await this.clock.sleep(this.options.invocationMs + (cold ? this.options.coldStartMs : 0));
     const startMs = this.clock.now();
     const item = { throttledMs: 0 };
     try {
       return await this.item.run(item, reconcile);
     } finally {
       this.targets.push({
-        target,
+        targets,
         invokedMs,
         startMs,
         endMs: this.clock.now(),

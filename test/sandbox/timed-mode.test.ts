@@ -8,7 +8,13 @@ import { VirtualClock } from '../../sandbox/virtual-time.js';
 import { baseWorld, clients, plugged, REGION, simulate } from './helpers.js';
 
 const timing = (options: Partial<ConstructorParameters<typeof SandboxTiming>[0]> = {}) =>
-  new SandboxTiming({ fanOutConcurrency: 4, invocationMs: 0, coldStartMs: 0, ...options });
+  new SandboxTiming({
+    fanOutConcurrency: 4,
+    targetsPerInvocation: 8,
+    invocationMs: 0,
+    coldStartMs: 0,
+    ...options,
+  });
 
 describe('token bucket', () => {
   it.each([
