@@ -44,6 +44,29 @@ export const PROBLEM_MIX = {
   scanOnlyResourcesAccountEvery: 7,
 } as const;
 
+/**
+ * Whether the generator planted a problem in the member account at `accountIndex` or in one of its
+ * `regions` policy Regions (such accounts make fewer or more calls than a healthy one).
+ */
+export function plantedProblemAccount(accountIndex: number, regions: number): boolean {
+  const every = (index: number, period: number) => index % period === period - 1;
+  const targetIndexes = Array.from({ length: regions }, (_, region) => accountIndex * regions + region);
+  return (
+    every(accountIndex, PROBLEM_MIX.unreachableAccountEvery) ||
+    every(accountIndex, PROBLEM_MIX.missingBackupRoleAccountEvery) ||
+    every(accountIndex, PROBLEM_MIX.teamPlanAccountEvery) ||
+    every(accountIndex, PROBLEM_MIX.scanOnlyResourcesAccountEvery) ||
+    targetIndexes.some(
+      (index) =>
+        every(index, PROBLEM_MIX.unusableKeyTargetEvery) || every(index, PROBLEM_MIX.optedOutTargetEvery),
+    )
+  );
+}
+
+/** Whether the generator removed the member role of the account at `accountIndex` (its targets unreachable). */
+export const plantedUnreachableAccount = (accountIndex: number): boolean =>
+  accountIndex % PROBLEM_MIX.unreachableAccountEvery === PROBLEM_MIX.unreachableAccountEvery - 1;
+
 /** Which of the mix's problems the world holds, counted, so a run can say what it swept over. */
 export interface PlantedProblems {
   readonly unreachableAccounts: number;
@@ -84,7 +107,7 @@ export function scaleWorld(options: ScaleWorldOptions): { world: World; planted:
   const every = (index: number, period: number) => index % period === period - 1;
   let targetIndex = 0;
   members.forEach((account, accountIndex) => {
-    const unreachable = every(accountIndex, PROBLEM_MIX.unreachableAccountEvery);
+    const unreachable = plantedUnreachableAccount(accountIndex);
     const missingBackupRole = every(accountIndex, PROBLEM_MIX.missingBackupRoleAccountEvery);
     const teamPlan = every(accountIndex, PROBLEM_MIX.teamPlanAccountEvery);
     if (unreachable) counts.unreachableAccounts += 1;

@@ -8,7 +8,13 @@ import {
 import { SandboxHarness, type SweepOutcome } from '../sandbox/harness.js';
 import { SandboxTiming } from '../sandbox/timing.js';
 import { decimal, markdownTable, progress, timedValue } from './measure.js';
-import { type PlantedProblems, PROBLEM_MIX, scaleConfig, scaleWorld } from './scale-world.js';
+import {
+  type PlantedProblems,
+  plantedProblemAccount,
+  plantedUnreachableAccount,
+  scaleConfig,
+  scaleWorld,
+} from './scale-world.js';
 import { MANAGEMENT_ACCOUNT, memberAccountId } from './worlds.js';
 
 const HOUR_MS = 3_600_000;
@@ -129,14 +135,13 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
     const { measured, throttles, timingsBefore } = wall.value;
     const counts = harness.sim.callCounts();
     const targets = measured.outcome.targets.length + measured.outcome.failedTargets.length;
-    const floorCalls = callFloor(counts.byAccount, options.accounts);
+    const lost = lostTargets(measured.outcome, options.accounts);
+    const floorCalls = callFloor(counts.byAccount, options.accounts, options.regions, lost.accounts);
     const fanOut = timing.targetTimings().slice(timingsBefore);
     const floorSeconds =
       (measured.phases.listAndOrg + measured.phases.notify) / 1000 +
       fanOutFloor(fanOut, mapMaxConcurrency(concurrency));
     const sweepSeconds = measured.ms / 1000;
-    const unreachableTargets = (planted.unreachableAccounts * targets) / (options.accounts + 1);
-    const unreachableNow = measured.outcome.targets.filter((target) => target.reachable === false).length;
     const callsByService: Record<string, number> = {};
     for (const [operation, count] of Object.entries(counts.byOperation)) {
       const service = operation.slice(0, operation.indexOf(':'));
@@ -158,7 +163,7 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
       floorSeconds: round(floorSeconds, 1),
       timeRatio: round(sweepSeconds / floorSeconds, 2),
       throttles,
-      lostTargets: measured.outcome.failedTargets.length + Math.max(0, unreachableNow - unreachableTargets),
+      lostTargets: lost.targets,
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
       wallSeconds: round(wall.ms / 1000, 1),
       phasesSeconds: {
@@ -202,32 +207,54 @@ async function timedSweep(harness: SandboxHarness, timing: SandboxTiming): Promi
 }
 
 /**
- * The fewest calls the sweep could make: every healthy member account as many calls as the cheapest healthy
- * member made (each paged list fits one page at these sizes, so a healthy account's reads do not depend on
- * its size); the accounts with a planted problem and the management account (the organization reads, its
- * own targets, the AssumeRoles into members) as measured.
+ * Targets lost: failed, or unreachable in an account whose role the generator did not remove; and their
+ * accounts.
  */
-function callFloor(byAccount: Readonly<Record<string, number>>, accounts: number): number {
-  const healthy: number[] = [];
-  let others = byAccount[MANAGEMENT_ACCOUNT] ?? 0;
-  for (let index = 0; index < accounts; index += 1) {
-    const calls = byAccount[memberAccountId(index)] ?? 0;
-    if (plantedAccountProblem(index)) others += calls;
-    else healthy.push(calls);
-  }
-  const perAccount = healthy.length > 0 ? Math.min(...healthy) : 0;
-  return perAccount * healthy.length + others;
+function lostTargets(
+  outcome: SweepOutcome,
+  accounts: number,
+): { readonly targets: number; readonly accounts: ReadonlySet<string> } {
+  const plantedUnreachable = new Set(
+    Array.from({ length: accounts }, (_, index) => index)
+      .filter(plantedUnreachableAccount)
+      .map(memberAccountId),
+  );
+  const lost = [
+    ...outcome.failedTargets.map((target) => target.accountId),
+    ...outcome.targets
+      .filter((target) => target.reachable === false)
+      .map((target) => target.target.slice(0, target.target.indexOf('/')))
+      .filter((accountId) => !plantedUnreachable.has(accountId)),
+  ];
+  return { targets: lost.length, accounts: new Set(lost) };
 }
 
-/** Whether the generator planted an account-wide problem (those accounts make fewer or more calls). */
-function plantedAccountProblem(index: number): boolean {
-  const every = (period: number) => index % period === period - 1;
-  return (
-    every(PROBLEM_MIX.unreachableAccountEvery) ||
-    every(PROBLEM_MIX.missingBackupRoleAccountEvery) ||
-    every(PROBLEM_MIX.teamPlanAccountEvery) ||
-    every(PROBLEM_MIX.scanOnlyResourcesAccountEvery)
-  );
+/**
+ * The fewest calls the sweep could make: every healthy member account as many calls as the cheapest
+ * healthy member made (each paged list fits one page at these sizes, so a healthy account's reads do not
+ * depend on its size); the accounts with a planted problem and the management account (the organization
+ * reads, its own targets, the AssumeRoles into members) as measured. An account that lost a target made
+ * fewer calls than it should have: it counts as healthy but never as the cheapest.
+ */
+function callFloor(
+  byAccount: Readonly<Record<string, number>>,
+  accounts: number,
+  regions: number,
+  lostAccounts: ReadonlySet<string>,
+): number {
+  let healthyAccounts = 0;
+  let cheapest = Number.POSITIVE_INFINITY;
+  let others = byAccount[MANAGEMENT_ACCOUNT] ?? 0;
+  for (let index = 0; index < accounts; index += 1) {
+    const accountId = memberAccountId(index);
+    const calls = byAccount[accountId] ?? 0;
+    if (plantedProblemAccount(index, regions)) others += calls;
+    else {
+      healthyAccounts += 1;
+      if (!lostAccounts.has(accountId)) cheapest = Math.min(cheapest, calls);
+    }
+  }
+  return (healthyAccounts > 0 && Number.isFinite(cheapest) ? cheapest * healthyAccounts : 0) + others;
 }
 
 /**
