@@ -2,6 +2,8 @@ import {
   DEFAULT_EVENTS_MAX_CONCURRENCY,
   DEFAULT_FAN_OUT_CONCURRENCY,
   DEFAULT_SWEEP_PERIOD_HOURS,
+  mapMaxConcurrency,
+  TARGETS_PER_INVOCATION,
 } from '../infra/sizing.js';
 import { SERVICE_RATE_LIMITS } from '../sandbox/rate-limits.js';
 import { DEFAULT_LATENCY_MS } from '../sandbox/timing.js';
@@ -44,8 +46,13 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
     'Time is simulated (`sandbox/virtual-time.ts`): every call waits its service’s latency on a virtual ' +
       'clock that moves only when all work waits on it, so hundreds of concurrent reconciles run on real ' +
       `promises without waiting for real. Latency per call, ms: ${latency}. The fan-out runs as deployed ` +
-      `(read from infra/sizing.ts): Distributed Map MaxConcurrency ${DEFAULT_FAN_OUT_CONCURRENCY}, no ` +
-      'reserved concurrency on the reconcile function (it shares the Region’s 1,000 with the events ' +
+      `(read from infra/sizing.ts): ${DEFAULT_FAN_OUT_CONCURRENCY} targets at once as a Distributed Map of ` +
+      `batches of ${TARGETS_PER_INVOCATION} targets (ItemBatcher) with MaxConcurrency ` +
+      `${mapMaxConcurrency(DEFAULT_FAN_OUT_CONCURRENCY)}, each batch one invocation of the reconcile ` +
+      'function’s batch use case (`reconcileTargetBatch`, its targets at once); each concurrent slot is a ' +
+      'container of its own (its own client factory, SDK clients, retry quotas and cached AssumeRole ' +
+      'credentials), reused for the slot’s later batches as Lambda reuses a warm container. No reserved ' +
+      'concurrency on the reconcile function (it shares the Region’s 1,000 with the events ' +
       `function’s ${DEFAULT_EVENTS_MAX_CONCURRENCY}); each item costs ${INVOCATION_MS} ms to start and the ` +
       `first in each slot ${COLD_START_MS} ms more (a cold container) — both assumed. Rate limits are token ` +
       'buckets that answer an empty bucket with the service’s real throttling exception; the SDK retries ' +
@@ -57,15 +64,16 @@ export function sweepScaleSection(rows: readonly SweepScaleResult[]): string {
       'healthy member the calls of the cheapest healthy member (every list fits one page at this size) and ' +
       'count the management account and the accounts with a planted problem as measured. The time floor is ' +
       'the list-and-org phase plus notify as measured, plus the fan-out’s floor: no schedule on the Map’s ' +
-      'slots ends before its longest target, nor before the targets’ summed time spread over all slots (each ' +
-      'target without its throttling waits). Lost targets failed or ended unobservable without a planted ' +
-      'reason. Peak RSS is the benchmark process’s.',
+      'slots ends before its longest invocation, nor before the invocations’ summed time spread over all ' +
+      'slots (each without its throttling waits). Lost targets failed or ended unobservable without a ' +
+      'planted reason; an account that lost one is never the cheapest healthy member of the call floor. ' +
+      'Peak RSS is the benchmark process’s.',
     '',
     sweepScaleTable(rows),
     '',
     goalLines(rows),
     '',
-    organizationsBottleneck(rows),
+    organizationsReads(rows),
     '',
     monthlyCostSection(rows),
   ].join('\n');
@@ -82,9 +90,11 @@ export function monthlyCostSection(rows: readonly SweepScaleResult[]): string {
     `From the runs above at rate 1× (per-account Organizations limits where measured): invocations, ` +
       'simulated reconcile seconds and DynamoDB requests of one sweep, times the sweeps per month ' +
       `(730 hourly or 122 six-hourly; the default is every ${DEFAULT_SWEEP_PERIOD_HOURS} h). Events between ` +
-      'sweeps are assumed at 2 forwarded job events per tagged resource per day. With several targets per ' +
-      'invocation, an invocation is assumed to last 1/batch of its targets’ summed time plus 15 % of it for ' +
-      'their CPU work (they overlap their waits on AWS). Prices: AWS list prices, ' +
+      'sweeps are assumed at 2 forwarded job events per tagged resource per day. The runs measure ' +
+      `invocations of ${TARGETS_PER_INVOCATION} targets, as deployed; for another batch size an invocation ` +
+      'is assumed to last 1/batch of its targets’ summed time plus 15 % of it for their CPU work (they ' +
+      'overlap their waits on AWS), so the measured seconds are scaled by that share over the measured ' +
+      'batch’s. Prices: AWS list prices, ' +
       `US East, ${PRICES.asOf}; free tiers left out. Lambda $${PRICES.lambdaGbSecond} per GB-s (arm64) and ` +
       `$${PRICES.lambdaRequestPerMillion} per million requests; Step Functions Standard ` +
       `$${PRICES.stepFunctionsStandardPerThousandTransitions} per 1,000 transitions, Express ` +
@@ -142,15 +152,18 @@ function costRows(rows: readonly SweepScaleResult[]): SweepScaleResult[] {
 function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleResult {
   const factor = (accounts + 1) / (measured.accounts + 1);
   const targets = Math.round(measured.targets * factor);
-  const secondsPerTarget = measured.targetSecondsTotal / measured.targets;
-  const fanOut = Math.ceil(targets / measured.concurrency) * secondsPerTarget + COLD_START_MS / 1000;
+  const batch = measured.targetsPerInvocation ?? 1;
+  const invocations = Math.ceil(targets / batch);
+  const secondsPerInvocation = measured.targetSecondsTotal / Math.max(1, measured.reconcileInvocations - 1);
+  const slots = batch === 1 ? measured.concurrency : mapMaxConcurrency(measured.concurrency);
+  const fanOut = Math.ceil(invocations / slots) * secondsPerInvocation + COLD_START_MS / 1000;
   return {
     ...measured,
     accounts,
     targets,
     estimatedFrom: measured.accounts,
     calls: Math.round(measured.calls * factor),
-    reconcileInvocations: targets + 1,
+    reconcileInvocations: invocations + 1,
     store: {
       requests: Math.round(measured.store.requests * factor),
       readRequests: Math.round(measured.store.readRequests * factor),
@@ -162,26 +175,29 @@ function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleRes
 }
 
 /**
- * Every target reads its account's effective policy (Organizations DescribeEffectivePolicy, with the member's
- * credentials). If Organizations' limits hold for the whole organization, that read alone bounds a sweep.
+ * The Organizations reads of a sweep: the org phase reads each distinct chain of inherited backup policies'
+ * effective policy once and hands it to the targets, so they no longer grow with targets; under an
+ * organization-wide limit they bound the sweep only by their count over the rate.
  */
-function organizationsBottleneck(rows: readonly SweepScaleResult[]): string {
+function organizationsReads(rows: readonly SweepScaleResult[]): string {
   const limit = SERVICE_RATE_LIMITS.organizations;
-  const sizes = [...new Set([...rows.map((row) => row.accounts), 1000, 5000])].sort((a, b) => a - b);
-  const perAccount = rows[0] ? rows[0].targets / (rows[0].accounts + 1) : 0;
-  const bound = (accounts: number) => ((accounts + 1) * perAccount) / limit.perSecond;
+  const measured = rows
+    .filter((row) => row.rateScale === 1)
+    .map((row) => {
+      const calls = row.callsByService.organizations ?? 0;
+      const effective = row.callsByOperation['organizations:DescribeEffectivePolicy'] ?? 0;
+      return (
+        `${row.accounts} × ${row.regions}: ${calls} calls (${effective} DescribeEffectivePolicy), at least ` +
+        `${decimal(calls / limit.perSecond, 1)} s at ${limit.perSecond} / s`
+      );
+    });
   return [
-    'The reconcile reads each target’s effective policy (one `DescribeEffectivePolicy` per target, with the ' +
-      'member’s credentials). With organization-wide Organizations limits at the assumed ' +
-      `${limit.perSecond} / s, that read alone takes at least targets ÷ ${limit.perSecond} s: ` +
-      sizes
-        .map((accounts) => `${accounts} × ${rows[0]?.regions ?? 4}: ${decimal(bound(accounts) / 60, 1)} min`)
-        .join(', ') +
-      '. Throttled reads are retried by the SDK; those out of attempts leave their target unobserved (lost). ' +
-      'So under that model no concurrency setting meets the goals at 1,000 accounts and more: the effective ' +
-      'policy has to be read once per sweep for each distinct set of inherited backup policies (by the org ' +
-      'reconcile, from the management account) and handed to the targets. If the limits hold per calling ' +
-      'account instead, the per-target read is harmless (rows "per account").',
+    'Organizations: the org phase reads the effective backup policy once per distinct chain of inherited ' +
+      'policies (from the management account) and hands it to the targets, which make no Organizations ' +
+      'call; the rest of its reads list the organization (accounts, OUs, policies and their targets). So ' +
+      'the calls grow with accounts and OUs through paging only, not with targets, and an ' +
+      `organization-wide limit (assumed ${limit.perSecond} / s, burst ${limit.burst}) costs seconds, not ` +
+      `minutes: ${measured.join('; ')}.`,
   ].join('\n');
 }
 
