@@ -128,15 +128,21 @@ export async function measureSweepScale(options: SweepScaleOptions): Promise<Swe
       harness.sim.resetCounters();
       Object.assign(store, { requests: 0, readRequests: 0, writeItems: 0 });
       const throttlesBefore = timing.throttles;
+      const throttledBefore = timing.throttlesByAccount();
       const timingsBefore = timing.targetTimings().length;
       const measured = await timedSweep(harness, timing);
-      return { measured, throttles: timing.throttles - throttlesBefore, timingsBefore };
+      return { measured, throttles: timing.throttles - throttlesBefore, timingsBefore, throttledBefore };
     });
-    const { measured, throttles, timingsBefore } = wall.value;
+    const { measured, throttles, timingsBefore, throttledBefore } = wall.value;
     const counts = harness.sim.callCounts();
     const targets = measured.outcome.targets.length + measured.outcome.failedTargets.length;
     const lost = lostTargets(measured.outcome, options.accounts);
-    const floorCalls = callFloor(counts.byAccount, options.accounts, options.regions, lost.accounts);
+    const floorCalls = callFloor(
+      netOfThrottles(counts.byAccount, timing.throttlesByAccount(), throttledBefore),
+      options.accounts,
+      options.regions,
+      lost.accounts,
+    );
     const fanOut = timing.targetTimings().slice(timingsBefore);
     const floorSeconds =
       (measured.phases.listAndOrg + measured.phases.notify) / 1000 +
@@ -229,9 +235,23 @@ function lostTargets(
   return { targets: lost.length, accounts: new Set(lost) };
 }
 
+/** Each account's calls without its throttled attempts of the measured sweep (the floor is never throttled). */
+function netOfThrottles(
+  calls: Readonly<Record<string, number>>,
+  throttled: Readonly<Record<string, number>>,
+  throttledBefore: Readonly<Record<string, number>>,
+): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(calls).map(([accountId, count]) => [
+      accountId,
+      count - ((throttled[accountId] ?? 0) - (throttledBefore[accountId] ?? 0)),
+    ]),
+  );
+}
+
 /**
- * The fewest calls the sweep could make: every healthy member account as many calls as the cheapest
- * healthy member made (each paged list fits one page at these sizes, so a healthy account's reads do not
+ * The fewest calls the sweep could make, from each account's calls net of throttled attempts: every
+ * healthy member account as many calls as the cheapest healthy member made (each paged list fits one page at these sizes, so a healthy account's reads do not
  * depend on its size); the accounts with a planted problem and the management account (the organization
  * reads, its own targets, the AssumeRoles into members) as measured. An account that lost a target made
  * fewer calls than it should have: it counts as healthy but never as the cheapest.

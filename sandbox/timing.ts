@@ -86,6 +86,7 @@ export class SandboxTiming {
   private readonly item = new AsyncLocalStorage<{ throttledMs: number }>();
   private readonly targets: TargetTiming[] = [];
   private readonly throttled = new Map<string, number>();
+  private readonly throttledCallers = new Map<string, number>();
   private readonly jitter = new Rng('sandbox-timing');
   /** While paused (a warm-up sweep), calls take no simulated time and pass every limit. */
   paused = false;
@@ -131,6 +132,7 @@ export class SandboxTiming {
     if (!admitted) {
       this.throttles += 1;
       this.throttled.set(operationKey, (this.throttled.get(operationKey) ?? 0) + 1);
+      this.throttledCallers.set(accountId, (this.throttledCallers.get(accountId) ?? 0) + 1);
       // Between the error and the SDK's next attempt lies a zero-length wall-clock timer.
       this.retrying.set(request.callId, this.clock.begin());
     }
@@ -185,6 +187,11 @@ export class SandboxTiming {
   /** Throttled attempts so far, by `service:Operation`. */
   throttlesByOperation(): Record<string, number> {
     return Object.fromEntries(this.throttled);
+  }
+
+  /** Throttled attempts so far, by calling account. */
+  throttlesByAccount(): Record<string, number> {
+    return Object.fromEntries(this.throttledCallers);
   }
 
   /** Every fan-out item so far, in the order they finished. */
