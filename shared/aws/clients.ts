@@ -24,6 +24,15 @@ export const ORGANIZATIONS_REGION = 'us-east-1';
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html).
  */
 const MEMBER_SESSION_SECONDS = 3600;
+/**
+ * Attempts of a member account's AssumeRole, more than other calls get: every container of a sweep sends
+ * its AssumeRoles to the management account's STS endpoint in the home Region, whose throttling limit they
+ * all share (each regional STS endpoint has its own,
+ * https://repost.aws/knowledge-center/iam-sts-throttling-error), and one that runs out of attempts loses
+ * every target of that account in the invocation. With the standard backoff (capped at 20 s) the tenth
+ * attempt comes after about 45 s on average, well within the reconcile function's timeout.
+ */
+const ASSUME_ROLE_MAX_ATTEMPTS = 10;
 /** Refresh shortly before expiry, the same margin the SDK uses for its own identity cache. */
 const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
 /**
@@ -249,6 +258,7 @@ export class ClientFactory {
 
   private assumeRoleProvider(accountId: string): AwsCredentialIdentityProvider {
     const roleArn = this.memberRoleArn(accountId);
+    const assumeRoleAttempts = Math.max(this.maxAttempts, ASSUME_ROLE_MAX_ATTEMPTS);
     const assumeRole = fromTemporaryCredentials({
       params: {
         RoleArn: roleArn,
@@ -257,10 +267,10 @@ export class ClientFactory {
       },
       clientConfig: {
         region: this.homeRegion,
-        maxAttempts: this.maxAttempts,
+        maxAttempts: assumeRoleAttempts,
         // AssumeRole's own retries wait like every other call's (a simulation's clock, not the wall).
         ...(this.retryDelayMs
-          ? { retryStrategy: new ConfiguredRetryStrategy(this.maxAttempts, this.retryDelayMs) }
+          ? { retryStrategy: new ConfiguredRetryStrategy(assumeRoleAttempts, this.retryDelayMs) }
           : {}),
       },
       clientPlugins: [...this.plugins],

@@ -122,41 +122,11 @@ describe('ClientFactory', () => {
   it('waits the given retry delay on a throttled AssumeRole too, never the SDK backoff on the wall clock', async () => {
     const delays: number[] = [];
     const attempts: string[] = [];
-    const sts = assumeRoleAnswer();
-    const throttleFirstAssumeRole: SdkPlugin = {
-      applyToStack(stack) {
-        // In the retry loop (after signing), where AWS's answer would arrive.
-        stack.addRelativeTo(
-          (_next: unknown, context: HandlerExecutionContext): FinalizeHandler<object, object> =>
-            async (args) => {
-              const name = String(context.commandName);
-              attempts.push(name);
-              if (name === 'AssumeRoleCommand' && attempts.filter((a) => a === name).length === 1) {
-                throw Object.assign(new Error('Rate exceeded'), {
-                  name: 'Throttling',
-                  $metadata: {},
-                  $retryable: { throttling: true },
-                });
-              }
-              const output =
-                name === 'AssumeRoleCommand'
-                  ? await sts({
-                      commandName: name,
-                      input: args.input as Record<string, unknown>,
-                      accessKeyId: undefined,
-                    })
-                  : {};
-              return { output: { $metadata: {}, ...(output as object) }, response: {} };
-            },
-          { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'throttleFirstAssumeRole' },
-        );
-      },
-    };
     const factory = new ClientFactory({
       managementAccountId: MANAGEMENT,
       memberRoleName: 'OrgBackupControllerMember',
       homeRegion: HOME,
-      plugins: [throttleFirstAssumeRole],
+      plugins: [throttleAssumeRole(1, attempts)],
       maxAttempts: 3,
       credentials: async () => ({ accessKeyId: `AKIA-${MANAGEMENT}`, secretAccessKey: 'secret' }),
       retryDelayMs: (attempt) => {
@@ -168,4 +138,54 @@ describe('ClientFactory', () => {
     expect(attempts).toEqual(['AssumeRoleCommand', 'AssumeRoleCommand', 'DescribeRegionSettingsCommand']);
     expect(delays).toEqual([1]);
   });
+
+  it('gives a member AssumeRole more attempts than other calls: nine throttled answers still end in credentials', async () => {
+    const attempts: string[] = [];
+    const factory = new ClientFactory({
+      managementAccountId: MANAGEMENT,
+      memberRoleName: 'OrgBackupControllerMember',
+      homeRegion: HOME,
+      plugins: [throttleAssumeRole(9, attempts)],
+      maxAttempts: 5,
+      credentials: async () => ({ accessKeyId: `AKIA-${MANAGEMENT}`, secretAccessKey: 'secret' }),
+      retryDelayMs: () => 0,
+    });
+    await factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    expect(attempts.filter((name) => name === 'AssumeRoleCommand')).toHaveLength(10);
+    expect(attempts.at(-1)).toBe('DescribeRegionSettingsCommand');
+  });
 });
+
+/** Answers AssumeRole (and empty for the rest), throttling its first `times` attempts. */
+function throttleAssumeRole(times: number, attempts: string[]): SdkPlugin {
+  const sts = assumeRoleAnswer();
+  return {
+    applyToStack(stack) {
+      // In the retry loop (after signing), where AWS's answer would arrive.
+      stack.addRelativeTo(
+        (_next: unknown, context: HandlerExecutionContext): FinalizeHandler<object, object> =>
+          async (args) => {
+            const name = String(context.commandName);
+            attempts.push(name);
+            if (name === 'AssumeRoleCommand' && attempts.filter((a) => a === name).length <= times) {
+              throw Object.assign(new Error('Rate exceeded'), {
+                name: 'Throttling',
+                $metadata: {},
+                $retryable: { throttling: true },
+              });
+            }
+            const output =
+              name === 'AssumeRoleCommand'
+                ? await sts({
+                    commandName: name,
+                    input: args.input as Record<string, unknown>,
+                    accessKeyId: undefined,
+                  })
+                : {};
+            return { output: { $metadata: {}, ...(output as object) }, response: {} };
+          },
+        { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'throttleAssumeRole' },
+      );
+    },
+  };
+}
