@@ -192,7 +192,9 @@ export class RunLedger {
         ...on.collectionsSince(keys.transitionsOfDay(day), run.startedAt),
         filters: byRun,
       });
-      transitions.push(...items.map(transitionFromItem));
+      // One push per item: spreading a day's transitions (hundreds of thousands in a first sweep of 5,000
+      // accounts) as arguments overflows the call stack.
+      for (const item of items) transitions.push(transitionFromItem(item));
     }
     const actionItems = await this.table.queryAll({
       ...on.collectionsSince(keys.allActionsPartition, run.startedAt),
