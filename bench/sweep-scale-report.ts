@@ -87,7 +87,7 @@ export function monthlyCostSection(rows: readonly SweepScaleResult[]): string {
   return [
     MONTHLY_COST_HEADING,
     '',
-    `From the runs above at rate 1× (per-account Organizations limits where measured): invocations, ` +
+    `From the runs above at rate 1× (the per-account row where a size has both): invocations, ` +
       'simulated reconcile seconds and DynamoDB requests of one sweep, times the sweeps per month ' +
       `(730 hourly or 122 six-hourly; the default is every ${DEFAULT_SWEEP_PERIOD_HOURS} h). Events between ` +
       'sweeps are assumed at 2 forwarded job events per tagged resource per day. The runs measure ' +
