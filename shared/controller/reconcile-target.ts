@@ -1,6 +1,7 @@
 import { applyActions } from '../aws/executor.js';
 import { observeTarget } from '../aws/observe-target.js';
 import { evaluateTarget } from '../domain/evaluate/evaluate-target.js';
+import { centralVaultFor, centralVaultKeyHere } from '../domain/evaluate/target-facts.js';
 import type {
   Action,
   ActionRecord,
@@ -70,7 +71,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
     desired,
-    observed,
+    observed: await withCentralVaultKey(deps, observed, now),
     org: { crossAccountBackupEnabled: request.crossAccountBackupEnabled },
     history: stored.history,
     now,
@@ -121,6 +122,26 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     newActions: saved.newActions,
     findingWrites: saved.findingWrites + (scan?.findingWrites ?? 0),
   };
+}
+
+/**
+ * The target holding the central vault keeps its key's state in the store; every other target whose plans
+ * copy there reads it, so a key scheduled for deletion warns every resource copied into that vault.
+ */
+async function withCentralVaultKey(
+  { desired, store }: ControllerDeps,
+  observed: ObservedTarget,
+  now: Date,
+): Promise<ObservedTarget> {
+  if (!observed.reachability.ok || !desired.plans.some((plan) => plan.copyToCentralVault)) return observed;
+  const here = centralVaultKeyHere(observed);
+  if (here) {
+    await store.centralVaultKey.save(observed.region, here, now);
+    return observed;
+  }
+  const central = centralVaultFor(desired, observed.region);
+  if (observed.centralVault || !central) return observed;
+  return { ...observed, centralVaultKey: await store.centralVaultKey.load(central.region) };
 }
 
 /** Observations that failed on throttling are tried again this many times in all, after growing pauses. */

@@ -1,5 +1,6 @@
 import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
+import { CentralVaultKeyRecord } from './central-vault-key.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
 import { SharedEffectivePolicies } from './shared-effective-policies.js';
@@ -21,6 +22,8 @@ export class FindingsStore {
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
   readonly sharedPolicies: SharedEffectivePolicies;
+  /** The central vault's key as its own target last observed it, for the targets copying there. */
+  readonly centralVaultKey: CentralVaultKeyRecord;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -30,6 +33,7 @@ export class FindingsStore {
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
     this.sharedPolicies = new SharedEffectivePolicies(table);
+    this.centralVaultKey = new CentralVaultKeyRecord(table);
   }
 
   // Targets: what one account × Region holds.

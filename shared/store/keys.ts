@@ -17,6 +17,7 @@ export const ENTITY = {
   directoryEntry: 'DIRECTORY_ENTRY',
   sharedPolicy: 'SHARED_EFFECTIVE_POLICY',
   sharedPolicyAccounts: 'SHARED_EFFECTIVE_POLICY_ACCOUNTS',
+  centralVaultKey: 'CENTRAL_VAULT_KEY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -103,6 +104,8 @@ export const keys = {
   summaryPartPrefix: 'PART#',
   /** The reason counts of the last run's end: their own small item, so /reasons reads only them. */
   summaryReasons: 'REASONS',
+  /** The KMS key of the central vault in a Region, as the target holding that vault last observed it. */
+  centralVaultKey: (region: string) => `CENTRAL_VAULT_KEY#${region}`,
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
   /** One run's effective policies, read once per chain of inherited backup policies by the org reconcile. */
