@@ -228,7 +228,14 @@ export class ClientFactory {
         RoleSessionName: this.sessionName,
         DurationSeconds: MEMBER_SESSION_SECONDS,
       },
-      clientConfig: { region: this.homeRegion, maxAttempts: this.maxAttempts },
+      clientConfig: {
+        region: this.homeRegion,
+        maxAttempts: this.maxAttempts,
+        // AssumeRole's own retries wait like every other call's (a simulation's clock, not the wall).
+        ...(this.retryDelayMs
+          ? { retryStrategy: new ConfiguredRetryStrategy(this.maxAttempts, this.retryDelayMs) }
+          : {}),
+      },
       clientPlugins: [...this.plugins],
       ...(this.managementCredentials ? { masterCredentials: this.managementCredentials } : {}),
     });

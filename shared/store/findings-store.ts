@@ -21,9 +21,9 @@ export class FindingsStore {
   readonly actions: ActionRepository;
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
-  readonly sharedPolicies: SharedEffectivePolicies;
   /** The central vault's key as its own target last observed it, for the targets copying there. */
   readonly centralVaultKey: CentralVaultKeyRecord;
+  readonly sharedPolicies: SharedEffectivePolicies;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -32,8 +32,8 @@ export class FindingsStore {
     this.actions = new ActionRepository(table);
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
-    this.sharedPolicies = new SharedEffectivePolicies(table);
     this.centralVaultKey = new CentralVaultKeyRecord(table);
+    this.sharedPolicies = new SharedEffectivePolicies(table);
   }
 
   // Targets: what one account × Region holds.

@@ -15,9 +15,9 @@ export const ENTITY = {
   runError: 'RUN_ERROR',
   summary: 'SUMMARY',
   directoryEntry: 'DIRECTORY_ENTRY',
+  centralVaultKey: 'CENTRAL_VAULT_KEY',
   sharedPolicy: 'SHARED_EFFECTIVE_POLICY',
   sharedPolicyAccounts: 'SHARED_EFFECTIVE_POLICY_ACCOUNTS',
-  centralVaultKey: 'CENTRAL_VAULT_KEY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];

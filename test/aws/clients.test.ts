@@ -1,6 +1,8 @@
 import { DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { FinalizeHandler, HandlerExecutionContext } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
+import { ClientFactory, type SdkPlugin } from '../../shared/aws/clients.js';
 import { MemberCredentialsError } from '../../shared/aws/errors.js';
 import {
   type AnsweredCall,
@@ -92,5 +94,55 @@ describe('ClientFactory', () => {
     ).rejects.toThrow(/AccessDenied/);
     expect(calls.filter((call) => call.commandName === 'AssumeRoleCommand')).toHaveLength(2);
     expect(calls.some((call) => call.commandName === 'DescribeRegionSettingsCommand')).toBe(false);
+  });
+
+  it('waits the given retry delay on a throttled AssumeRole too, never the SDK backoff on the wall clock', async () => {
+    const delays: number[] = [];
+    const attempts: string[] = [];
+    const sts = assumeRoleAnswer();
+    const throttleFirstAssumeRole: SdkPlugin = {
+      applyToStack(stack) {
+        // In the retry loop (after signing), where AWS's answer would arrive.
+        stack.addRelativeTo(
+          (_next: unknown, context: HandlerExecutionContext): FinalizeHandler<object, object> =>
+            async (args) => {
+              const name = String(context.commandName);
+              attempts.push(name);
+              if (name === 'AssumeRoleCommand' && attempts.filter((a) => a === name).length === 1) {
+                throw Object.assign(new Error('Rate exceeded'), {
+                  name: 'Throttling',
+                  $metadata: {},
+                  $retryable: { throttling: true },
+                });
+              }
+              const output =
+                name === 'AssumeRoleCommand'
+                  ? await sts({
+                      commandName: name,
+                      input: args.input as Record<string, unknown>,
+                      accessKeyId: undefined,
+                    })
+                  : {};
+              return { output: { $metadata: {}, ...(output as object) }, response: {} };
+            },
+          { relation: 'after', toMiddleware: 'httpSigningMiddleware', name: 'throttleFirstAssumeRole' },
+        );
+      },
+    };
+    const factory = new ClientFactory({
+      managementAccountId: MANAGEMENT,
+      memberRoleName: 'OrgBackupControllerMember',
+      homeRegion: HOME,
+      plugins: [throttleFirstAssumeRole],
+      maxAttempts: 3,
+      credentials: async () => ({ accessKeyId: `AKIA-${MANAGEMENT}`, secretAccessKey: 'secret' }),
+      retryDelayMs: (attempt) => {
+        delays.push(attempt);
+        return 0;
+      },
+    });
+    await factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    expect(attempts).toEqual(['AssumeRoleCommand', 'AssumeRoleCommand', 'DescribeRegionSettingsCommand']);
+    expect(delays).toEqual([1]);
   });
 });

@@ -4,6 +4,26 @@ import { vi } from 'vitest';
 
 export const root = join(import.meta.dirname, '../..');
 
+/**
+ * Child processes the CLI tests run at once. The test worker waits while a child runs, so two of them keep
+ * both cores of a small machine busy; more would only make each slower.
+ */
+const PROCESSES_AT_ONCE = 2;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `start` once fewer than PROCESSES_AT_ONCE children of the CLI tests are running. */
+export async function inTurn<T>(start: () => Promise<T>): Promise<T> {
+  while (running >= PROCESSES_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  running++;
+  try {
+    return await start();
+  } finally {
+    running--;
+    waiting.shift()?.();
+  }
+}
+
 export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
@@ -13,9 +33,13 @@ export interface CliRun {
 /**
  * Runs the installed entry point (`cli/bin.js`) in a child process, exactly as a user would, with stdout
  * and stderr captured (pipes, so no progress bar and no colour). Asynchronous, so a server the command
- * talks to can run in the test's own process.
+ * talks to can run in the test's own process. At most PROCESSES_AT_ONCE run at a time; the others wait.
  */
 export function orgbackup(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
+  return inTurn(() => spawnCli(args, env));
+}
+
+function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'cli/bin.js'), ...args], {
       cwd: root,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { orgbackup, root } from './run-cli.js';
+import { inTurn, orgbackup, root } from './run-cli.js';
 
 const world = join(root, 'test/cli/fixtures/plan-world.yaml');
 const config = join(root, 'test/cli/fixtures/plan.config.yaml');
@@ -10,6 +10,13 @@ const bin = join(root, 'cli/bin.js');
 
 /** Runs a shell pipeline; returns orgbackup's exit status (first in the pipe) and what reached stderr. */
 function pipeline(command: string, cwd = root): Promise<{ status: string; stderr: string; stdout: string }> {
+  return inTurn(() => runPipeline(command, cwd));
+}
+
+function runPipeline(
+  command: string,
+  cwd: string,
+): Promise<{ status: string; stderr: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     // Without the variable the test runner sets, so the CLI's own silencing of the SDK banner is what counts.
     const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _silenced, ...env } = process.env;
@@ -27,14 +34,17 @@ function pipeline(command: string, cwd = root): Promise<{ status: string; stderr
   });
 }
 
-describe('orgbackup as a Unix tool', () => {
+/** The tests wait on child processes (two run at once, see run-cli.ts), so they run concurrently. */
+describe('orgbackup as a Unix tool', { concurrent: true, timeout: 300_000 }, () => {
   it('ends quietly with exit 0 when the reader closes the pipe (no EPIPE stack trace)', async () => {
     const args = `sandbox --world ${world} --config ${config} --until 2026-03-02T01:00:00Z --json`;
     // `true` exits without reading: every write orgbackup makes meets a closed pipe.
-    const closed = await pipeline(`node ${bin} ${args} | true`);
+    const [closed, head] = await Promise.all([
+      pipeline(`node ${bin} ${args} | true`),
+      pipeline(`node ${bin} ${args} | head -c 100`),
+    ]);
     expect(closed.stderr).toBe('');
     expect(closed.status).toBe('0');
-    const head = await pipeline(`node ${bin} ${args} | head -c 100`);
     expect(head.stderr).toBe('');
     expect(head.status).toBe('0');
     expect(head.stdout.startsWith('{\n  "generatedAt"')).toBe(true);
