@@ -66,7 +66,8 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
     desired,
-    observed,
+    // The target's copies in the central vault: the org phase's reading, not a read of its own.
+    observed: stored.centralCopies ? { ...observed, centralCopies: stored.centralCopies } : observed,
     org: { crossAccountBackupEnabled: request.crossAccountBackupEnabled },
     history: stored.history,
     now,

@@ -469,6 +469,19 @@ export interface VaultRecoveryPoint extends BackupOrigin {
   /** COMPLETED, PARTIAL, DELETING, EXPIRED (and AVAILABLE, STOPPED, CREATING for continuous backups). */
   readonly status: string;
   readonly creationDate: Date;
+  /** A copy's: the vault it was copied from (`SourceBackupVaultArn`); absent when AWS gave none. */
+  readonly sourceVaultArn?: string | undefined;
+}
+
+/**
+ * The policy's usable copies in the central vault of one source account × Region, as the sweep's org phase
+ * last read the central vault (once per sweep, for every target).
+ */
+export interface CentralCopies {
+  /** When the org phase read the central vault and this slice last changed. */
+  readonly observedAt: Date;
+  /** The creation date of the resource's newest usable policy copy (a copy keeps its source's), or null. */
+  readonly newestCopy: (resourceArn: string) => Date | null;
 }
 
 /** Every state AWS Backup reports for a backup or copy job. */
@@ -572,6 +585,11 @@ export interface ObservedTarget {
   readonly typesListedInFull?: readonly string[];
   /** EXPIRED recovery points (past retention, not deleted) per policy vault held here. */
   readonly expiredRecoveryPoints?: readonly { readonly vaultName: string; readonly count: number }[];
+  /**
+   * This account × Region's copies in the central vault, from the sweep's org phase (not read per target);
+   * absent when the central vault has never been read.
+   */
+  readonly centralCopies?: CentralCopies;
 }
 
 export interface ObservedRestoreTesting {

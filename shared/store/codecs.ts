@@ -533,3 +533,42 @@ export function directoryItem(entry: AccountDirectoryEntry): Item {
 export function directoryFromItem(item: Item): AccountDirectoryEntry {
   return directoryFields(decode(directorySchema, ENTITY.directoryEntry, item));
 }
+
+/** One source account × Region's slice of the central vault (see central-copies.ts). */
+export interface CentralCopiesRow {
+  readonly accountId: string;
+  readonly region: string;
+  /** When the org phase read the central vault and found this slice changed. */
+  readonly observedAt: string;
+  /** Resource ARN digest (statusKey) → the newest usable policy copy's creation date, epoch ms. */
+  readonly copies: Readonly<Record<string, number>>;
+  /** Of `copies`: the org phase compares it with a fresh reading and writes only slices that changed. */
+  readonly digest: string;
+}
+
+const centralCopiesSchema = z.object({
+  accountId: z.string(),
+  region: z.string(),
+  observedAt: z.string(),
+  copies: z.record(z.string(), z.number()),
+  digest: z.string(),
+});
+
+export function centralCopiesItem(row: CentralCopiesRow): Item {
+  return {
+    PK: keys.accountPartition(row.accountId),
+    SK: keys.centralCopies(row.region),
+    GSI1PK: keys.centralCopiesPartition,
+    GSI1SK: keys.centralCopiesInCollection(row.accountId, row.region),
+    entity: ENTITY.centralCopies,
+    accountId: row.accountId,
+    region: row.region,
+    observedAt: row.observedAt,
+    copies: row.copies,
+    digest: row.digest,
+  };
+}
+
+export function centralCopiesFromItem(item: Item): CentralCopiesRow {
+  return decode(centralCopiesSchema, ENTITY.centralCopies, item);
+}

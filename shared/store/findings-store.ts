@@ -1,5 +1,6 @@
 import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
+import { CentralCopiesRepository } from './central-copies.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
 import { TableAccess, type TableAccessOptions } from './table-access.js';
@@ -19,6 +20,7 @@ export class FindingsStore {
   readonly actions: ActionRepository;
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
+  readonly centralCopies: CentralCopiesRepository;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -27,6 +29,7 @@ export class FindingsStore {
     this.actions = new ActionRepository(table);
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
+    this.centralCopies = new CentralCopiesRepository(table);
   }
 
   // Targets: what one account × Region holds.
@@ -119,6 +122,11 @@ export class FindingsStore {
   }
   listResourceTransitions(...args: Parameters<ReportQueries['listResourceTransitions']>) {
     return this.reports.listResourceTransitions(...args);
+  }
+
+  // The central vault's copies, sliced by source account × Region (written by the org phase).
+  saveCentralCopies(...args: Parameters<CentralCopiesRepository['saveCentralCopies']>) {
+    return this.centralCopies.saveCentralCopies(...args);
   }
 
   // Account directory.

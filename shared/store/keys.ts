@@ -15,6 +15,7 @@ export const ENTITY = {
   runError: 'RUN_ERROR',
   summary: 'SUMMARY',
   directoryEntry: 'DIRECTORY_ENTRY',
+  centralCopies: 'CENTRAL_COPIES',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -101,6 +102,10 @@ export const keys = {
   summaryPartPrefix: 'PART#',
   /** The reason counts of the last run's end: their own small item, so /reasons reads only them. */
   summaryReasons: 'REASONS',
+  /** One source account × Region's copies in the central vault: under its target's prefix, so loadTarget reads it. */
+  centralCopies: (region: string) => `${region}#COPIES`,
+  centralCopiesPartition: 'CENTRAL_COPIES',
+  centralCopiesInCollection: (accountId: string, region: string) => `${accountId}#${region}`,
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };

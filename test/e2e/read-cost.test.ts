@@ -73,14 +73,15 @@ describe('read cost of a sweep', () => {
       // Read from the member account itself.
       'backup:ListBackupJobs': extraPages(BACKUP_PAGE),
       'backup:ListCopyJobs': extraPages(BACKUP_PAGE),
-      // The policy's recovery points in PROD's vault (the copies live in the central vault, not listed).
-      'backup:ListRecoveryPointsByBackupVault': extraPages(BACKUP_PAGE),
+      // The policy's recovery points in PROD's vault, and the copies in the central vault (listed once, by the
+      // org phase, for every target).
+      'backup:ListRecoveryPointsByBackupVault': 2 * extraPages(BACKUP_PAGE),
       // Which key encrypts each volume.
       'ec2:DescribeVolumes': extraPages(VOLUMES_PAGE),
     });
     expect(difference(large.byAccount, small.byAccount)).toEqual({
       [PROD]: extraPages(TAGGING_PAGE) + 4 * extraPages(BACKUP_PAGE) + extraPages(VOLUMES_PAGE),
-      [CENTRAL]: extraPages(BACKUP_PAGE),
+      [CENTRAL]: 2 * extraPages(BACKUP_PAGE),
     });
     expect(large.byAccount[DEV]).toBe(small.byAccount[DEV]);
   });
