@@ -1,5 +1,6 @@
 import { applyActions } from '../aws/executor.js';
 import { observeTarget } from '../aws/observe-target.js';
+import { withAbsentFindings } from '../domain/evaluate/absent-resources.js';
 import { evaluateTarget } from '../domain/evaluate/evaluate-target.js';
 import type {
   Action,
@@ -76,7 +77,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const saved = await store.saveTargetResult(
     {
       ...target,
-      findings: evaluation.findings,
+      findings: withAbsentFindings(evaluation.findings, stored.findings, observed, now),
       checks: evaluation.checks,
       actions: records,
       runId: request.runId,

@@ -748,6 +748,11 @@ export interface ResourceFinding {
    */
   readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
   /**
+   * Since when the Tagging API no longer returns the resource, while its finding is kept (for at most 24
+   * hours) because nothing confirmed it deleted; absent while it is returned.
+   */
+  readonly absentSince?: string | undefined;
+  /**
    * When the controller last observed the resource's account × Region (set when read back from the store);
    * an old value means its reconciles have been failing or not running.
    */

@@ -99,6 +99,7 @@ const findingSchema = z.object({
       messageCategory: z.string().nullable(),
     })
     .optional(),
+  absentSince: timestamp.optional(),
 });
 
 const checkSchema = z.object({
@@ -198,6 +199,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     since: finding.since,
     ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
     ...(finding.waiver ? { waiver: { ...finding.waiver } } : {}),
+    ...(finding.absentSince ? { absentSince: finding.absentSince } : {}),
   };
 }
 
