@@ -21,9 +21,11 @@ export async function readRealOrganization(
   config: Config,
   homeRegion: string,
   command: string,
+  /** The role the factory assumes in member accounts. */
+  memberRoleName: string = config.memberRoleName,
 ): Promise<RealOrganization> {
   const { factory, caller } = await factoryForDefaultCredentials({
-    memberRoleName: config.memberRoleName,
+    memberRoleName,
     homeRegion,
   });
   const org = await observeOrganization(factory, { policyName: config.policyName });

@@ -6,6 +6,12 @@ import type { Config, ConfigProblem } from '../shared/domain/config/index.js';
 import type { DesiredState } from '../shared/domain/model.js';
 import { assessReadiness, type ReadinessItem } from '../shared/domain/readiness/rules.js';
 
+/**
+ * The role Organizations creates in every account it creates, trusting the management account
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html).
+ */
+export const DEFAULT_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
 /** `orgbackup doctor`'s items: the organization's readiness, then the config's own warnings. */
 export async function examineReadiness(
   factory: ClientFactory,
@@ -26,19 +32,20 @@ export async function examineReadiness(
 }
 
 /**
- * The doctor's items for a simulated organization before any run. The simulated calls are made with the
- * deployed controller's role (the one that may assume the member role), as `orgbackup doctor --world` does.
+ * The doctor's items for a simulated organization with the controller deployed, read as `orgbackup doctor`
+ * reads a real one: with the management account operator's credentials, looking into member accounts
+ * through `accessRoleName`.
  */
 export async function examineWorld(
   world: World,
   config: Config,
-  sampleSize: number,
+  options: { readonly sampleSize: number; readonly accessRoleName: string },
   configWarnings: readonly ConfigProblem[],
 ): Promise<ReadinessItem[]> {
   const harness = await SandboxHarness.start({ world, config, seed: 1 });
   try {
-    const { factory, desired } = harness.deps;
-    return await examineReadiness(factory, desired, sampleSize, configWarnings);
+    const factory = harness.operatorFactory(options.accessRoleName);
+    return await examineReadiness(factory, harness.deps.desired, options.sampleSize, configWarnings);
   } finally {
     await harness.close();
   }

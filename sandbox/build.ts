@@ -2,7 +2,7 @@ import { efsAutomaticBackupPlan, teamPlan } from './local-plans.js';
 import { parentIdForPath } from './organization.js';
 import { DEFAULT_ENABLED_REGIONS } from './regions.js';
 import { stableId } from './rng.js';
-import { newRole } from './services/iam.js';
+import { newRole, ORGANIZATION_ACCESS_ROLE } from './services/iam.js';
 import { type SimAccount, type SimKey, type SimOrganizationState, SimState, type SimVault } from './state.js';
 import { newResource } from './timeline.js';
 import type { World, WorldAccount, WorldOu, WorldRegion } from './world.js';
@@ -110,7 +110,8 @@ export function addAccount(
     email: spec?.email ?? `${accountName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}@example.com`,
     parentId,
     joinedTimestamp: state.now,
-    joinedMethod: id === state.organization.managementAccountId ? 'INVITED' : 'CREATED',
+    joinedMethod:
+      id === state.organization.managementAccountId ? 'INVITED' : (spec?.joinedMethod ?? 'CREATED'),
     memberRole: spec?.memberRole ?? true,
     baselineDrift: {
       backupRole: !(spec?.baseline.backupRole ?? true),
@@ -133,6 +134,25 @@ export function addAccount(
       ...(typeof role === 'string' ? STANDARD_BACKUP_ROLE_POLICIES : role.managedPolicyArns),
     );
     account.roles.set(roleName, created);
+  }
+  if (account.joinedMethod === 'CREATED' && !account.roles.has(ORGANIZATION_ACCESS_ROLE)) {
+    const accessRole = newRole(
+      id,
+      ORGANIZATION_ACCESS_ROLE,
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${state.organization.managementAccountId}:root` },
+            Action: 'sts:AssumeRole',
+          },
+        ],
+      }),
+      state.now,
+    );
+    accessRole.managedPolicyArns.push('arn:aws:iam::aws:policy/AdministratorAccess');
+    account.roles.set(ORGANIZATION_ACCESS_ROLE, accessRole);
   }
   for (const [region, regionSpec] of Object.entries(spec?.regions ?? {}))
     addRegion(state, id, region, regionSpec);

@@ -149,6 +149,22 @@ export class SandboxHarness {
     return this.depsOf('reconcile-target');
   }
 
+  /**
+   * Clients as a person at the CLI has them: the management account operator's credentials, reaching member
+   * accounts through `memberRoleName` (a role there that trusts the management account), never a function's.
+   */
+  operatorFactory(memberRoleName: string): ClientFactory {
+    return new ClientFactory({
+      managementAccountId: this.sim.managementAccountId(),
+      memberRoleName,
+      homeRegion: this.sim.controllerRegion(),
+      plugins: [this.sim.plugin()],
+      credentials: this.sim.managementCredentials(),
+      clock: { now: () => this.sim.now() },
+      retryDelayMs: simulatedBackoff(this.sim),
+    });
+  }
+
   /** What one function's handler runs with: its own credentials, the shared store and clock. */
   depsOf(fn: ControllerFunctionName): ControllerDeps {
     const deps = this.depsByFunction.get(fn);

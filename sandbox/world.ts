@@ -174,6 +174,12 @@ const AccountSpec = z
       .describe(
         "false: AWS Backup's service-linked role AWSServiceRoleForBackup is missing here (copies into the account fail until it is created).",
       ),
+    joinedMethod: z
+      .enum(['CREATED', 'INVITED'])
+      .default('CREATED')
+      .describe(
+        'How the account joined: CREATED accounts have OrganizationAccountAccessRole (trusting the management account, AdministratorAccess); INVITED accounts have no such role.',
+      ),
   })
   .strict();
 

@@ -5,28 +5,34 @@ import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { credentialsFailure } from '../credentials.js';
 import { readRealOrganization } from '../organization-access.js';
-import { examineReadiness, examineWorld, readinessLines } from '../readiness.js';
+import { DEFAULT_ACCESS_ROLE, examineReadiness, examineWorld, readinessLines } from '../readiness.js';
 import { loadWorldFile } from '../world-file.js';
 import type { CliCommand } from './index.js';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const DEFAULT_SAMPLE = 5;
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
 const spec = {
   name: 'doctor',
-  usage: '--config FILE [--world FILE | --home-region R] [--sample N] [--json]',
+  usage: '--config FILE [--world FILE | --home-region R] [--sample N] [--access-role NAME] [--json]',
   help: [
     '  --config FILE      the orgbackup config you mean to deploy',
     '  --world FILE       check a simulated organization (a sandbox world file) instead of AWS',
     '  --home-region R    without --world: the Region the controller will run in (default: AWS_REGION,',
     '                     else the first Region of the config)',
-    `  --sample N         member accounts to try the member role in (default ${DEFAULT_SAMPLE})`,
+    `  --sample N         member accounts to read the member role in (default ${DEFAULT_SAMPLE})`,
+    `  --access-role NAME a role in the member accounts that trusts the management account, to read them`,
+    `                     with (default ${DEFAULT_ACCESS_ROLE}; AWSControlTowerExecution under Control Tower)`,
     '  --json             print the items as JSON',
     '',
     'Checks an organization before the controller is deployed: all features, the BACKUP_POLICY type,',
     'trusted access for AWS Backup and StackSets, an organization trail, other backup policies and the',
     'per-target policy limit, the policy size, the member role in a sample of accounts, guard-rail SCPs,',
-    'the central vault and cross-account backup. Read-only, with the management account credentials.',
+    'the central vault and cross-account backup. Read-only, with the management account credentials. The',
+    "member role trusts only the controller's functions, so the doctor never assumes it: it reads the role",
+    '(GetRole) through the access role, and says whether it is there, missing where the member baseline',
+    'StackSet did not reach, or trusting nothing in the management account.',
     'Exit codes: 0 no FAIL, 1 at least one FAIL (or AWS could not be read), 2 bad options or files.',
   ].join('\n'),
   options: {
@@ -34,6 +40,7 @@ const spec = {
     world: { type: 'string' },
     'home-region': { type: 'string' },
     sample: { type: 'string' },
+    'access-role': { type: 'string' },
     json: { type: 'boolean' },
   },
 } as const;
@@ -54,13 +61,21 @@ export const doctorCommand: CliCommand = {
       return usage(`--sample must be a whole number of at least 1, not "${options.sample}"`);
     }
 
+    const accessRoleName = options['access-role'] ?? DEFAULT_ACCESS_ROLE;
+    if (!ROLE_NAME.test(accessRoleName)) {
+      return usage(`--access-role must be an IAM role name, not "${accessRoleName}"`);
+    }
+
     const world = options.world ? await loadWorldFile(options.world) : undefined;
     if (world === null) return EXIT.usage;
     const loaded = await loadConfigFile(options.config, world ? new Date(world.start) : new Date());
     if (!loaded.ok) return EXIT.usage;
 
     if (world) {
-      return report(await examineWorld(world, loaded.config, sample, loaded.warnings), options.json);
+      return report(
+        await examineWorld(world, loaded.config, { sampleSize: sample, accessRoleName }, loaded.warnings),
+        options.json,
+      );
     }
 
     const homeRegion = options['home-region'] ?? process.env.AWS_REGION ?? loaded.config.regions[0];
@@ -68,7 +83,12 @@ export const doctorCommand: CliCommand = {
       return usage(`--home-region must be a Region name like eu-west-1, not "${homeRegion}"`);
     }
     try {
-      const { factory, context } = await readRealOrganization(loaded.config, homeRegion, 'doctor');
+      const { factory, context } = await readRealOrganization(
+        loaded.config,
+        homeRegion,
+        'doctor',
+        accessRoleName,
+      );
       const desired = buildDesiredState(loaded.config, context);
       return report(await examineReadiness(factory, desired, sample, loaded.warnings), options.json);
     } catch (error) {

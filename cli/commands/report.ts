@@ -4,6 +4,7 @@ import {
   type OrganizationSummary,
   RESOURCE_STATUSES,
   type ResourceFinding,
+  WARNING_CODES,
 } from '../../shared/domain/model.js';
 import { findRegion } from '../../shared/domain/regions.js';
 import { coveragePercent } from '../../shared/domain/report.js';
@@ -28,7 +29,7 @@ const MAX_PAGE = 1000;
 const spec = {
   name: 'report',
   usage:
-    '--endpoint URL [--account ID] [--status S] [--region R] [--resource-type T] [--format table|json|csv] [--limit N] [--page-size N] [--sign] [--api-region R]',
+    '--endpoint URL [--account ID] [--status S] [--region R] [--resource-type T] [--warning W] [--format table|json|csv] [--limit N] [--page-size N] [--sign] [--api-region R]',
   help: [
     '  --endpoint URL       the report API: the deployed stage URL (https://<id>.execute-api.<region>.amazonaws.com/<stage>)',
     '                       or a local server (http://127.0.0.1:8787 from `orgbackup sandbox --serve` / `npm start`)',
@@ -36,6 +37,7 @@ const spec = {
     '  --status S           only findings with this status (PROTECTED, PENDING, UNPROTECTED, STALE, FAILING, UNKNOWN)',
     '  --region R           only findings in this Region',
     '  --resource-type T    only findings of this resource type (EBS, S3, RDS, ...)',
+    `  --warning W          only findings carrying this warning (${WARNING_CODES.join(', ')})`,
     '  --format F           table (default): summary line and findings table; json: the findings as the API',
     "                       returns them ({ items, nextCursor }), all pages merged; csv: the API's CSV, all pages",
     '  --limit N            print at most N findings (default: all; pages are followed)',
@@ -53,6 +55,7 @@ const spec = {
     status: { type: 'string' },
     region: { type: 'string' },
     'resource-type': { type: 'string' },
+    warning: { type: 'string' },
     format: { type: 'string' },
     limit: { type: 'string' },
     'page-size': { type: 'string' },
@@ -65,7 +68,12 @@ const spec = {
  * The filters checked here too, so a typo is a usage error (exit 2) before any request is made; the API
  * applies the same rules. Status is matched without regard to case, as the API does.
  */
-function badFilter(options: { account?: string; status?: string; region?: string }): string | null {
+function badFilter(options: {
+  account?: string;
+  status?: string;
+  region?: string;
+  warning?: string;
+}): string | null {
   if (options.account !== undefined && !/^\d{12}$/.test(options.account)) {
     return `--account must be a 12-digit account id, not "${options.account}"`;
   }
@@ -77,6 +85,9 @@ function badFilter(options: { account?: string; status?: string; region?: string
   }
   if (options.region !== undefined && !findRegion(options.region)) {
     return `--region must be a Region name like eu-west-1, not "${options.region}"`;
+  }
+  if (options.warning !== undefined && !(WARNING_CODES as readonly string[]).includes(options.warning)) {
+    return `--warning must be one of ${WARNING_CODES.join(', ')}, not "${options.warning}"`;
   }
   return null;
 }
@@ -128,6 +139,7 @@ export const reportCommand: CliCommand = {
       region: options.region,
       status: options.status,
       resourceType: options['resource-type'],
+      warning: options.warning,
     };
     try {
       if (format === 'csv') {

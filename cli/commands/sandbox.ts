@@ -3,7 +3,7 @@ import { reportContext } from '../../shared/controller/report-context.js';
 import { EXIT, parseCommandArgs } from '../args.js';
 import { loadConfigFile } from '../config-file.js';
 import { bundledFile } from '../package-root.js';
-import { examineWorld } from '../readiness.js';
+import { DEFAULT_ACCESS_ROLE, examineWorld } from '../readiness.js';
 import { formatStory, paint } from '../sandbox-story.js';
 import { listenForReport } from '../serve.js';
 import { loadWorldFile } from '../world-file.js';
@@ -79,7 +79,14 @@ export const sandboxCommand: CliCommand = {
     if (listener === null) return EXIT.usage;
 
     // What `orgbackup doctor --world` says of this organization before the controller ever runs.
-    const doctor = options.json ? [] : await examineWorld(world, loaded.config, 5, loaded.warnings);
+    const doctor = options.json
+      ? []
+      : await examineWorld(
+          world,
+          loaded.config,
+          { sampleSize: 5, accessRoleName: DEFAULT_ACCESS_ROLE },
+          loaded.warnings,
+        );
     const progress = process.stderr.isTTY && !options.json ? progressBar() : undefined;
     const started = performance.now();
     const result = await runSandbox({

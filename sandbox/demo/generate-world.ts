@@ -236,6 +236,7 @@ const world: WorldInput = {
     // Planted: an invited account without the controller's role → ACCOUNT_UNREACHABLE / UNKNOWN.
     '777777777771': {
       name: 'legacy-invited',
+      joinedMethod: 'INVITED',
       memberRole: false,
       roles: [ROLE],
       regions: regionsOf('777777777771', 'leg', 5),

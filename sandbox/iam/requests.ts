@@ -308,6 +308,9 @@ const CATALOG: Readonly<Record<string, Builder>> = {
     ),
   ],
 
+  // Read by `orgbackup doctor` with the operator's credentials; no controller function calls it.
+  'cloudtrail:DescribeTrails': (call) => [own(call, 'cloudtrail:DescribeTrails')],
+
   'tag:GetResources': (call) => [own(call, 'tag:GetResources')],
   'tag:GetTagKeys': (call) => [own(call, 'tag:GetTagKeys')],
 

@@ -19,6 +19,13 @@ import type { SimRole } from '../state.js';
  * (RFC 3986): callers must decodeURIComponent before JSON.parse.
  */
 
+/**
+ * The role Organizations creates in every account it creates (CreateAccount), trusting the management account
+ * and carrying AdministratorAccess; invited accounts do not have it
+ * (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_access-cross-account-role.html).
+ */
+export const ORGANIZATION_ACCESS_ROLE = 'OrganizationAccountAccessRole';
+
 const POLICY_ARN = /^arn:aws:iam::(aws|\d{12}):policy\/.+$/;
 
 function requireRole(call: Call, name: string | undefined): SimRole {

@@ -4,6 +4,7 @@ import type {
   GetCallerIdentityCommandOutput,
 } from '@aws-sdk/client-sts';
 import { type Call, fail, type ServiceHandlers } from '../call.js';
+import { ORGANIZATION_ACCESS_ROLE } from './iam.js';
 
 type Out<T> = Omit<T, '$metadata'>;
 
@@ -28,7 +29,10 @@ function assumeRole(call: Call, input: AssumeRoleCommandInput): Out<AssumeRoleCo
   }
   const account = call.state.account(accountId);
   const roleNameAllowed = call.state.memberRoleName === undefined || call.state.memberRoleName === roleName;
-  if (!account?.memberRole || !roleNameAllowed) {
+  // `memberRole` and `memberRoleName` speak of the controller's role; Organizations' own role exists apart from
+  // it, and once a controller is deployed its trust policy decides who may assume it.
+  const accessRole = roleName === ORGANIZATION_ACCESS_ROLE && account?.roles.has(roleName) === true;
+  if (!accessRole && (!account?.memberRole || !roleNameAllowed)) {
     fail(
       call,
       'AccessDenied',

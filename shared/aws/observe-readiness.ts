@@ -1,5 +1,6 @@
 import { DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
 import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { GetRoleCommand } from '@aws-sdk/client-iam';
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
@@ -8,9 +9,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import type { DesiredState, ObservedOrganization } from '../domain/model.js';
 import type {
+  MemberRoleProbe,
   ObservedPolicyOfType,
   ObservedReadiness,
-  ReachabilityProbe,
   Readable,
 } from '../domain/readiness/observed.js';
 import type { ClientFactory } from './clients.js';
@@ -24,7 +25,8 @@ const ORG_PAGE_SIZE = 20;
 
 /**
  * Everything `orgbackup doctor` looks at, read-only, from the management account (and, for the sampled
- * members and the central vault, through the controller's member role). A read that fails is recorded
+ * members and the central vault, through the factory's member-account role: the access role the caller's
+ * credentials may assume, such as OrganizationAccountAccessRole). A read that fails is recorded
  * with its error instead of stopping the others: the doctor reports what it could not see.
  */
 export async function observeReadiness(
@@ -55,11 +57,12 @@ export async function observeReadiness(
     }),
     backupPolicies: await readable(() => readPolicies(factory, 'BACKUP_POLICY')),
     serviceControlPolicies: await readable(() => readPolicies(factory, 'SERVICE_CONTROL_POLICY')),
+    accessRoleName: factory.memberRoleName,
     memberProbes,
     enabledRegions: await Promise.all(
       [
         org.managementAccountId,
-        ...memberProbes.filter((probe) => probe.reachable).map((probe) => probe.accountId),
+        ...memberProbes.filter((probe) => probe.kind !== 'unreadable').map((probe) => probe.accountId),
       ].map(async (accountId) => ({
         accountId,
         regions: await readable(() => readEnabledRegions(factory, accountId)),
@@ -126,16 +129,16 @@ async function readPolicies(
 }
 
 /**
- * Assumes the member role in a spread of in-scope member accounts (first, last and evenly between, in id
- * order, so the same organization gives the same sample) with the read a reconcile makes first: the
- * configured vault in the home Region.
+ * Reads the member role (GetRole) in a spread of in-scope member accounts (first, last and evenly between, in
+ * id order, so the same organization gives the same sample), through the factory's member-account role: the
+ * access role, since the member role itself trusts only the controller's functions.
  */
 async function probeMembers(
   factory: ClientFactory,
   desired: DesiredState,
   org: ObservedOrganization,
   sampleSize: number,
-): Promise<ReachabilityProbe[]> {
+): Promise<MemberRoleProbe[]> {
   const excluded = new Set(desired.excludeAccounts);
   const members = org.accounts
     .filter((account) => account.state === 'ACTIVE' && !excluded.has(account.id))
@@ -153,18 +156,15 @@ async function probeMembers(
             ),
           ),
         ];
-  const probes: ReachabilityProbe[] = [];
+  const probes: MemberRoleProbe[] = [];
   for (const accountId of picked) {
     try {
-      await factory
-        .backup(accountId, desired.context.homeRegion)
-        .send(new DescribeBackupVaultCommand({ BackupVaultName: desired.vault.name }));
-      probes.push({ accountId, reachable: true, error: null });
+      const out = await factory.iam(accountId).send(new GetRoleCommand({ RoleName: desired.memberRoleName }));
+      probes.push({ accountId, kind: 'present', trustPolicy: out.Role?.AssumeRolePolicyDocument ?? '' });
     } catch (error) {
-      const { code, message } = classifyAwsError(error);
-      // A vault the controller has not created yet still proves the role works.
-      if (code === 'ResourceNotFoundException') probes.push({ accountId, reachable: true, error: null });
-      else probes.push({ accountId, reachable: false, error: `${code}: ${message}` });
+      const { category, code, message } = classifyAwsError(error);
+      if (category === 'not-found') probes.push({ accountId, kind: 'absent' });
+      else probes.push({ accountId, kind: 'unreadable', error: `${code}: ${message}` });
     }
   }
   return probes;

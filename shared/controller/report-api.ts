@@ -1,7 +1,7 @@
 import { DASHBOARD_PAGE } from '../dashboard/page.js';
 import { ControllerError } from '../domain/errors.js';
 import type { ResourceStatus } from '../domain/model.js';
-import { REASON_CODES, RESOURCE_STATUSES } from '../domain/model.js';
+import { REASON_CODES, RESOURCE_STATUSES, WARNING_CODES } from '../domain/model.js';
 import { coveragePercent } from '../domain/report.js';
 import { InvalidCursorError } from '../store/errors.js';
 import type { FindingsStore } from '../store/findings-store.js';
@@ -74,7 +74,7 @@ const ROUTES: readonly {
   },
   {
     pattern: /^\/findings$/,
-    params: ['account', 'region', 'status', 'resourceType', 'reason', 'limit', 'cursor', 'format'],
+    params: ['account', 'region', 'status', 'resourceType', 'reason', 'warning', 'limit', 'cursor', 'format'],
     run: async (store, query) => {
       const page = await store.listFindings({
         ...optional('accountId', query.accountId('account')),
@@ -82,6 +82,7 @@ const ROUTES: readonly {
         ...optional('status', query.status('status')),
         ...optional('resourceType', query.text('resourceType')),
         ...optional('reason', query.reason('reason')),
+        ...optional('warning', query.warning('warning')),
         limit: query.limit(),
         cursor: query.text('cursor') ?? null,
       });
@@ -352,6 +353,16 @@ class QueryReader {
     if (value !== undefined && !(REASON_CODES as readonly string[]).includes(value)) {
       throw new BadReportRequestError(
         `Parameter "${name}" must be a reason code such as ${REASON_CODES.slice(0, 3).join(', ')}, not "${value}".`,
+      );
+    }
+    return value;
+  }
+
+  warning(name: string): string | undefined {
+    const value = this.text(name);
+    if (value !== undefined && !(WARNING_CODES as readonly string[]).includes(value)) {
+      throw new BadReportRequestError(
+        `Parameter "${name}" must be a warning code (${WARNING_CODES.join(', ')}), not "${value}".`,
       );
     }
     return value;

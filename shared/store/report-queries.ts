@@ -31,15 +31,16 @@ export class ReportQueries {
   constructor(private readonly table: TableAccess) {}
 
   /**
-   * Findings by any combination of account, Region, status (key conditions on the table or an index) and
-   * resource type (a filter). Without account, Region or status, the status partitions are walked in turn.
+   * Findings by any combination of account, Region, status (key conditions on the table or an index),
+   * resource type, reason and warning (filters). Without account, Region or status, the status partitions are walked in turn.
    */
   async listFindings(query: FindingQuery = {}): Promise<Page<ResourceFinding>> {
-    const { accountId, region, status, resourceType, reason } = query;
+    const { accountId, region, status, resourceType, reason, warning } = query;
     const filters: QueryFilter[] = [
       { name: 'entity', value: ENTITY.finding },
       ...(resourceType ? [{ name: 'resourceType', value: resourceType }] : []),
       ...(reason ? [{ name: 'reasons', value: reason, op: 'contains' as const }] : []),
+      ...(warning ? [{ name: 'warnings', value: warning, op: 'contains' as const }] : []),
     ];
     const byStatus = (value: ResourceStatus): QueryPlan => ({
       ...on.collections(

@@ -94,6 +94,8 @@ export interface FindingQuery extends PageRequest {
   readonly resourceType?: string;
   /** Only findings carrying this reason code. */
   readonly reason?: string;
+  /** Only findings carrying this warning code. */
+  readonly warning?: string;
 }
 
 /** What is stored for one account × Region, read once per reconcile (see FindingsStore.loadTarget). */

@@ -195,6 +195,24 @@ describe('orgbackup report against a local report API', () => {
     expect(csv.stdout).toBe('');
   });
 
+  it('--warning lists only the findings carrying that warning', async () => {
+    const run = await report(
+      '--endpoint',
+      local.url,
+      '--warning',
+      'LOCK_BECOMES_IMMUTABLE',
+      '--format',
+      'json',
+    );
+    expect(run.code).toBe(0);
+    const { items } = JSON.parse(run.stdout) as { items: ResourceFinding[] };
+    expect(items.length).toBeGreaterThan(0);
+    for (const finding of items) expect(finding.warnings).toContain('LOCK_BECOMES_IMMUTABLE');
+    const bad = await report('--endpoint', local.url, '--warning', 'SOON');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--warning must be one of KMS_KEY_PENDING_DELETION,');
+  });
+
   it('an error from the API prints its message and exits 1', async () => {
     // A stage URL with a wrong path: the API answers 404 naming its routes.
     const run = await report('--endpoint', `${local.url}/wrong-stage`);

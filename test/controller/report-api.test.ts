@@ -230,6 +230,22 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
       expected: (f: ResourceFinding) => f.region === REGIONS[0] && f.status === 'STALE',
     },
     {
+      why: 'by reason',
+      query: { reason: 'JOB_FAILED' },
+      expected: (f: ResourceFinding) => f.reasons.includes('JOB_FAILED'),
+    },
+    {
+      why: 'by warning (PROTECTED findings carry warnings too)',
+      query: { warning: 'LOCK_BECOMES_IMMUTABLE' },
+      expected: (f: ResourceFinding) => f.warnings.includes('LOCK_BECOMES_IMMUTABLE'),
+    },
+    {
+      why: 'warning and account',
+      query: { warning: 'LOCK_BECOMES_IMMUTABLE', account: ACCOUNTS[1] },
+      expected: (f: ResourceFinding) =>
+        f.accountId === ACCOUNTS[1] && f.warnings.includes('LOCK_BECOMES_IMMUTABLE'),
+    },
+    {
       why: 'account, status and type',
       query: { account: ACCOUNTS[0], status: 'PENDING', resourceType: 'EBS' },
       expected: (f: ResourceFinding) =>
@@ -419,6 +435,11 @@ describe.each(transports)('report API through the $transport', ({ send }) => {
       call: { path: '/findings', query: { status: 'BROKEN' } },
       message:
         /"status" must be one of PROTECTED, PENDING, UNPROTECTED, STALE, FAILING, UNKNOWN, not "BROKEN"/,
+    },
+    {
+      why: 'unknown warning',
+      call: { path: '/findings', query: { warning: 'SOON' } },
+      message: /"warning" must be a warning code \(KMS_KEY_PENDING_DELETION, .*\), not "SOON"/,
     },
     {
       why: 'bad Region',

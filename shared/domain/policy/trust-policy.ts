@@ -1,31 +1,45 @@
 interface PolicyStatement {
   Effect?: string;
   Action?: string | string[];
-  Principal?: string | { Service?: string | string[] };
+  Principal?: string | { Service?: string | string[]; AWS?: string | string[] };
 }
 
-/** Whether a role's trust policy lets a service assume it. GetRole returns the document URL-encoded. */
-export function trustsServicePrincipal(
-  encodedDocument: string | undefined,
-  servicePrincipal: string,
-): boolean {
-  if (!encodedDocument) return false;
+/** The trust policy's statements that allow sts:AssumeRole; GetRole returns the document URL-encoded. */
+function assumeRoleStatements(encodedDocument: string | undefined): PolicyStatement[] {
+  if (!encodedDocument) return [];
   let document: { Statement?: PolicyStatement | PolicyStatement[] };
   try {
     document = JSON.parse(decodeURIComponent(encodedDocument));
   } catch {
-    return false;
+    return [];
   }
-  const statements = [document.Statement ?? []].flat();
-  return statements.some((statement) => {
+  return [document.Statement ?? []].flat().filter((statement) => {
     const actions = [statement.Action ?? []].flat();
-    const principal = statement.Principal;
-    const services = typeof principal === 'object' ? [principal.Service ?? []].flat() : [];
     return (
       statement.Effect === 'Allow' &&
-      actions.some((action) => action === 'sts:AssumeRole' || action === 'sts:*' || action === '*') &&
-      services.includes(servicePrincipal)
+      actions.some((action) => action === 'sts:AssumeRole' || action === 'sts:*' || action === '*')
     );
+  });
+}
+
+/** Whether a role's trust policy lets a service assume it. */
+export function trustsServicePrincipal(
+  encodedDocument: string | undefined,
+  servicePrincipal: string,
+): boolean {
+  return assumeRoleStatements(encodedDocument).some((statement) => {
+    const principal = statement.Principal;
+    const services = typeof principal === 'object' ? [principal.Service ?? []].flat() : [];
+    return services.includes(servicePrincipal);
+  });
+}
+
+/** The AWS principals (account ids, account roots, role and user ARNs; `*`) a role's trust policy lets assume it. */
+export function trustedAwsPrincipals(encodedDocument: string | undefined): string[] {
+  return assumeRoleStatements(encodedDocument).flatMap((statement) => {
+    const principal = statement.Principal;
+    if (principal === '*') return ['*'];
+    return typeof principal === 'object' ? [principal.AWS ?? []].flat() : [];
   });
 }
 

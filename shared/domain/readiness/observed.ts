@@ -13,11 +13,16 @@ export interface ObservedPolicyOfType {
   readonly targets: readonly string[];
 }
 
-export interface ReachabilityProbe {
-  readonly accountId: string;
-  readonly reachable: boolean;
-  readonly error: string | null;
-}
+/**
+ * The controller's member role in one sampled account, as the doctor sees it with the caller's credentials
+ * through the access role (a role there that trusts the management account): the member role itself trusts
+ * only the controller's functions, so no operator can assume it.
+ */
+export type MemberRoleProbe =
+  | { readonly accountId: string; readonly kind: 'unreadable'; readonly error: string }
+  | { readonly accountId: string; readonly kind: 'absent' }
+  /** `trustPolicy`: the role's trust policy as GetRole returns it (URL-encoded). */
+  | { readonly accountId: string; readonly kind: 'present'; readonly trustPolicy: string };
 
 export interface ObservedReadiness {
   /** `ALL` or `CONSOLIDATED_BILLING`. */
@@ -29,11 +34,13 @@ export interface ObservedReadiness {
   >;
   readonly backupPolicies: Readable<readonly ObservedPolicyOfType[]>;
   readonly serviceControlPolicies: Readable<readonly ObservedPolicyOfType[]>;
-  /** The member role assumed in a sample of accounts. */
-  readonly memberProbes: readonly ReachabilityProbe[];
+  /** The role the doctor looked into member accounts with. */
+  readonly accessRoleName: string;
+  /** The member role read in a sample of accounts. */
+  readonly memberProbes: readonly MemberRoleProbe[];
   /**
    * The Regions enabled (by default or by opting in) in the management account and each sampled member
-   * account the member role reached.
+   * account the access role reached.
    */
   readonly enabledRegions: readonly {
     readonly accountId: string;

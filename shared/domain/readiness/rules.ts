@@ -1,5 +1,6 @@
 import type { DesiredState, ObservedOrganization } from '../model.js';
 import { resolveAttachTarget } from '../plan/plan-org.js';
+import { trustedAwsPrincipals } from '../policy/trust-policy.js';
 import type { ObservedReadiness, Readable } from './observed.js';
 
 export type ReadinessStatus = 'PASS' | 'WARN' | 'FAIL';
@@ -182,22 +183,70 @@ export const READINESS_RULES: readonly ((input: ReadinessInput) => ReadinessItem
         ];
   },
 
-  function memberRole({ readiness }) {
+  /**
+   * The member role trusts only the controller's functions, so the doctor reads it (GetRole) through a role
+   * that trusts the management account instead of assuming it: absent everywhere sampled means not deployed
+   * yet, absent in some accounts means the member baseline StackSet did not reach them, and a role that
+   * trusts nothing in the management account is one the controller cannot assume and the StackSet cannot
+   * create (a role of that name already exists).
+   */
+  function memberRole({ desired, org, readiness }) {
     const id = 'MEMBER_ROLE';
+    const role = desired.memberRoleName;
     const probes = readiness.memberProbes;
-    const failed = probes.filter((probe) => !probe.reachable);
-    if (probes.length === 0) return [item(id, 'WARN', 'No member account to try the member role in.', '')];
-    if (failed.length === 0) {
-      return [pass(id, `The member role was assumed in all ${probes.length} sampled accounts.`)];
+    if (probes.length === 0) return [item(id, 'WARN', 'No member account to read the member role in.', '')];
+    const present = probes.filter((probe) => probe.kind === 'present');
+    const items: ReadinessItem[] = [];
+    for (const probe of probes) {
+      if (probe.kind === 'unreadable') {
+        items.push(
+          item(
+            id,
+            'WARN',
+            `Account ${probe.accountId}: could not look into the account with ${readiness.accessRoleName} (${probe.error}), so its member role is unchecked.`,
+            `Pass --access-role with a role there that trusts the management account (AWSControlTowerExecution in Control Tower accounts; invited accounts have no OrganizationAccountAccessRole unless someone created it), or check this account's stack instance of the member baseline StackSet.`,
+          ),
+        );
+      } else if (probe.kind === 'absent' && present.length > 0) {
+        items.push(
+          item(
+            id,
+            'FAIL',
+            `Account ${probe.accountId}: no role ${role}, though ${present.length} other sampled account${present.length === 1 ? ' has' : 's have'} it: the member baseline StackSet did not reach this account, so the controller cannot reconcile it.`,
+            "Check this account's stack instance of the member baseline StackSet (its status reason) and that the account sits under one of the StackSet's deployment targets.",
+          ),
+        );
+      } else if (probe.kind === 'present') {
+        const principals = trustedAwsPrincipals(probe.trustPolicy);
+        const fromManagement = principals.filter((principal) =>
+          inAccount(principal, org.managementAccountId),
+        );
+        if (fromManagement.length === 0) {
+          items.push(
+            item(
+              id,
+              'FAIL',
+              `Account ${probe.accountId}: the role ${role} exists but trusts ${principals.join(', ') || 'no AWS principal'}, nothing in the management account: the controller cannot assume it, and the member baseline cannot create a role of that name.`,
+              `Rename or delete that role, or set memberRoleName to a role the controller may own.`,
+            ),
+          );
+        }
+      }
     }
-    return failed.map((probe) =>
-      item(
-        id,
-        'FAIL',
-        `Account ${probe.accountId}: the member role could not be used (${probe.error}).`,
-        'Deploy the member baseline StackSet to this account (or its OU), or fix the role it created.',
-      ),
-    );
+    if (items.length > 0) return items;
+    return present.length === 0
+      ? [
+          pass(
+            id,
+            `The role ${role} does not exist yet in the ${probes.length} sampled account${probes.length === 1 ? '' : 's'}; the member baseline StackSet creates it when the controller is deployed.`,
+          ),
+        ]
+      : [
+          pass(
+            id,
+            `The role ${role} exists in all ${probes.length} sampled accounts and trusts the controller's roles in the management account.`,
+          ),
+        ];
   },
 
   /**
@@ -387,4 +436,9 @@ function wildcardMatches(pattern: string, value: string): boolean {
     .replaceAll('*', '.*')
     .replaceAll('?', '.');
   return new RegExp(`^${regex}$`, 'i').test(value);
+}
+
+/** Whether a trust policy principal (account id, account root, role or user ARN) belongs to `accountId`. */
+function inAccount(principal: string, accountId: string): boolean {
+  return principal === accountId || principal.split(':')[4] === accountId;
 }

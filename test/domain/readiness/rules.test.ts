@@ -46,6 +46,16 @@ const DENY_BOTH = scp({
   Statement: [{ Effect: 'Deny', Action: ['kms:ScheduleKeyDeletion', 'backup:Delete*'], Resource: '*' }],
 });
 
+/** The member role's trust policy as the member baseline writes it, URL-encoded as GetRole returns it. */
+const trustPolicy = (principals: string[]) =>
+  encodeURIComponent(
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { AWS: principals } }],
+    }),
+  );
+const TRUSTS_CONTROLLER = trustPolicy([`arn:aws:iam::${MANAGEMENT_ACCOUNT}:role/controller-reconcile`]);
+
 /** An organization with nothing to complain about. */
 const ready: ObservedReadiness = {
   featureSet: { ok: true, value: 'ALL' },
@@ -56,7 +66,8 @@ const ready: ObservedReadiness = {
   organizationTrails: { ok: true, value: [{ name: 'org-trail', organization: true, multiRegion: true }] },
   backupPolicies: { ok: true, value: [] },
   serviceControlPolicies: { ok: true, value: [DENY_BOTH] },
-  memberProbes: [{ accountId: MEMBER_ACCOUNT, reachable: true, error: null }],
+  accessRoleName: 'OrganizationAccountAccessRole',
+  memberProbes: [{ accountId: MEMBER_ACCOUNT, kind: 'present', trustPolicy: TRUSTS_CONTROLLER }],
   enabledRegions: [
     { accountId: MEMBER_ACCOUNT, regions: { ok: true, value: [HOME_REGION, OTHER_REGION, 'us-east-1'] } },
   ],
@@ -166,16 +177,47 @@ describe('assessReadiness', () => {
       expected: ['FAIL'],
     },
     {
-      reason: 'each unreachable sampled account is its own failure',
+      reason: 'an account without the role others have: the member baseline did not reach it',
       readiness: {
         memberProbes: [
-          { accountId: '333333333333', reachable: false, error: 'AccessDenied: no role' },
-          { accountId: '444444444444', reachable: false, error: 'AccessDenied: no role' },
-          { accountId: MEMBER_ACCOUNT, reachable: true, error: null },
+          { accountId: '333333333333', kind: 'absent' },
+          { accountId: '444444444444', kind: 'absent' },
+          { accountId: MEMBER_ACCOUNT, kind: 'present', trustPolicy: TRUSTS_CONTROLLER },
         ],
       },
       id: 'MEMBER_ROLE',
       expected: ['FAIL', 'FAIL'],
+    },
+    {
+      reason: 'no sampled account has the role yet: not deployed, the StackSet creates it',
+      readiness: { memberProbes: [{ accountId: MEMBER_ACCOUNT, kind: 'absent' }] },
+      id: 'MEMBER_ROLE',
+      expected: ['PASS'],
+    },
+    {
+      reason: 'a role of that name trusting another account: the controller cannot assume it',
+      readiness: {
+        memberProbes: [
+          {
+            accountId: MEMBER_ACCOUNT,
+            kind: 'present',
+            trustPolicy: trustPolicy(['arn:aws:iam::999999999999:root']),
+          },
+        ],
+      },
+      id: 'MEMBER_ROLE',
+      expected: ['FAIL'],
+    },
+    {
+      reason: 'an account the access role cannot reach is unchecked, not failed',
+      readiness: {
+        memberProbes: [
+          { accountId: '333333333333', kind: 'unreadable', error: 'AccessDenied: not authorized' },
+          { accountId: MEMBER_ACCOUNT, kind: 'present', trustPolicy: TRUSTS_CONTROLLER },
+        ],
+      },
+      id: 'MEMBER_ROLE',
+      expected: ['WARN'],
     },
     {
       reason: 'a policy Region that is off in an account: nothing there is backed up',
