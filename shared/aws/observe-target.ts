@@ -1,6 +1,7 @@
+import { jobsReadSince, mergeJobs, nextJobMemory } from '../domain/evaluate/job-memory.js';
 import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
-import type { DesiredState, ObservedTarget, Reachability } from '../domain/model.js';
+import type { DesiredState, JobMemory, ObservedTarget, Reachability } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
@@ -21,28 +22,24 @@ import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from 
 
 export { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 
-/**
- * Jobs are read this far back: long enough to see every job that can still finish (start plus completion
- * windows are at most a week). Older failures survive through the store (ResourceFinding.lastPolicyJob) and
- * freshness comes from recovery points, so plans that run less often than this are still judged right.
- */
-const JOB_LOOKBACK_DAYS = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Reads one account × Region. The number of calls does not grow with the number of resources: only list
  * calls with maximum page sizes, a constant number per service, plus one DescribeKey/ListGrants per KMS key
  * of interest. Never throws: an account that cannot be reached or read comes back with a reachability
- * reason and empty collections, so one bad account never stops a sweep.
+ * reason and empty collections, so one bad account never stops a sweep. Jobs are read from `jobMemory`'s
+ * watermark and merged with the jobs it kept; without it, the whole window is read.
  */
 export async function observeTarget(
   factory: ClientFactory,
   desired: DesiredState,
   target: TargetRef,
   now: Date,
+  jobMemory?: JobMemory | null,
 ): Promise<ObservedTarget> {
   try {
-    return await readTarget(factory, desired, target, now);
+    return await readTarget(factory, desired, target, now, jobMemory ?? null);
   } catch (error) {
     return unobservedTarget(target, reachabilityOf(error));
   }
@@ -90,6 +87,7 @@ async function readTarget(
   desired: DesiredState,
   target: TargetRef,
   now: Date,
+  jobMemory: JobMemory | null,
 ): Promise<ObservedTarget> {
   const { accountId, region } = target;
   const call = callSite(accountId, region);
@@ -106,7 +104,7 @@ async function readTarget(
     effectivePolicy,
     backupRole,
     eventForwarding,
-    jobs,
+    jobsRead,
     vaultRecoveryPoints,
     restoreTesting,
     expiredRecoveryPoints,
@@ -122,7 +120,7 @@ async function readTarget(
     readEffectivePolicy(factory, accountId),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
-    readJobs(factory, target, new Date(now.getTime() - JOB_LOOKBACK_DAYS * DAY_MS)),
+    readJobs(factory, target, jobsReadSince(jobMemory, now)),
     readVaultRecoveryPoints(
       backup,
       call,
@@ -142,6 +140,7 @@ async function readTarget(
     ),
   ]);
 
+  const jobs = mergeJobs(jobsRead, jobMemory, now);
   const [keys, serviceLinkedRole] = await Promise.all([
     readKeys(
       factory,
@@ -171,6 +170,7 @@ async function readTarget(
     protectedResources,
     vaultRecoveryPoints,
     jobs,
+    jobMemory: nextJobMemory(jobsRead, jobs, now),
     ...(restoreTesting ? { restoreTesting } : {}),
     expiredRecoveryPoints,
     typesListedInFull: listedInFull,

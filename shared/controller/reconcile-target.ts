@@ -2,10 +2,12 @@ import { applyActions } from '../aws/executor.js';
 import { observeTarget } from '../aws/observe-target.js';
 import { withAbsentFindings } from '../domain/evaluate/absent-resources.js';
 import { evaluateTarget } from '../domain/evaluate/evaluate-target.js';
+import { jobMemoryChanged } from '../domain/evaluate/job-memory.js';
 import type {
   Action,
   ActionRecord,
   FindingTransition,
+  JobMemory,
   ObservedTarget,
   ResourceStatus,
 } from '../domain/model.js';
@@ -53,7 +55,9 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const target = { accountId: request.accountId, region: request.region };
   const managed = desired.regions.includes(request.region);
 
-  let observed = await observePatiently(deps, target, now);
+  // Jobs are read from the target's watermark; a missing memory reads the whole window.
+  const jobMemory = await store.loadJobMemory(request.accountId, request.region);
+  let observed = await observePatiently(deps, target, now, jobMemory);
   const planned = managed ? planTarget(desired, observed, now) : [];
   const limited = await limitBlastRadius(deps, planned, request);
   const actions = await applyActions(factory, limited, {
@@ -62,7 +66,9 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     organizationId: desired.context.organizationId,
     sleep: deps.sleep,
   });
-  if (actions.some((action) => action.applied)) observed = await observePatiently(deps, target, now);
+  if (actions.some((action) => action.applied)) {
+    observed = await observePatiently(deps, target, now, jobMemory);
+  }
 
   const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
@@ -85,6 +91,9 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     },
     stored,
   );
+  if (observed.jobMemory && jobMemoryChanged(jobMemory, observed.jobMemory)) {
+    await store.saveJobMemory(request.accountId, request.region, observed.jobMemory);
+  }
   const scan = regionScanDue(
     desired,
     { region: request.region, previousObservedAt: stored.target?.observedAt },
@@ -133,9 +142,10 @@ async function observePatiently(
   deps: ControllerDeps,
   target: { readonly accountId: string; readonly region: string },
   now: Date,
+  jobMemory: JobMemory | null,
 ): Promise<ObservedTarget> {
   for (let attempt = 1; ; attempt++) {
-    const observed = await observeTarget(deps.factory, deps.desired, target, now);
+    const observed = await observeTarget(deps.factory, deps.desired, target, now, jobMemory);
     const { reachability } = observed;
     if (reachability.ok || !reachability.transient || attempt >= OBSERVE_ATTEMPTS) return observed;
     deps.metrics.count('ObservationRetries', 1);

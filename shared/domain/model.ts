@@ -516,6 +516,17 @@ export interface JobOutcome {
   readonly vaultName?: string | null;
 }
 
+/**
+ * What a target keeps of its job listings between reconciles, so the next one reads only jobs created after
+ * the watermark (job-memory.ts).
+ */
+export interface JobMemory {
+  /** The next listing asks for jobs created after this. */
+  readonly watermark: Date;
+  /** The window's failed jobs, and the newest finished job of each resource and kind that has failures. */
+  readonly jobs: readonly JobOutcome[];
+}
+
 export type Reachability =
   | { readonly ok: true }
   | {
@@ -570,6 +581,8 @@ export interface ObservedTarget {
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
+  /** What the next reconcile keeps of these jobs, and where its listing starts; absent when not read. */
+  readonly jobMemory?: JobMemory;
   /** Read only where restore testing is configured and the Region is managed. */
   readonly restoreTesting?: ObservedRestoreTesting;
   /**

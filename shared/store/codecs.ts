@@ -9,6 +9,7 @@ import {
   type CheckStatus,
   type FindingTransition,
   JOB_STATES,
+  type JobMemory,
   type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
@@ -573,4 +574,48 @@ export function centralCopiesItem(row: CentralCopiesRow): Item {
 
 export function centralCopiesFromItem(item: Item): CentralCopiesRow {
   return decode(centralCopiesSchema, ENTITY.centralCopies, item);
+}
+
+const jobSchema = z.object({
+  kind: z.enum(['BACKUP', 'COPY']),
+  jobId: z.string(),
+  resourceArn: z.string(),
+  state: z.enum(JOB_STATES),
+  creationDate: z.coerce.date(),
+  completionDate: z.coerce.date().nullable(),
+  statusMessage: z.string().nullable(),
+  destinationVaultArn: z.string().optional(),
+  messageCategory: z.string().nullable().optional(),
+  origin: z.object({ backupPlanId: z.string().nullable(), backupPlanName: z.string().nullable() }).optional(),
+  vaultName: z.string().nullable().optional(),
+});
+
+const jobMemorySchema = z.object({ watermark: z.coerce.date(), jobs: z.array(jobSchema) });
+
+export function jobMemoryItem(accountId: string, region: string, memory: JobMemory): Item {
+  return {
+    PK: keys.accountPartition(accountId),
+    SK: keys.jobMemory(region),
+    entity: ENTITY.jobMemory,
+    watermark: memory.watermark.toISOString(),
+    jobs: memory.jobs.map((job) => ({
+      ...job,
+      creationDate: job.creationDate.toISOString(),
+      completionDate: job.completionDate?.toISOString() ?? null,
+    })),
+  };
+}
+
+export function jobMemoryFromItem(item: Item): JobMemory {
+  const { watermark, jobs } = decode(jobMemorySchema, ENTITY.jobMemory, item);
+  return {
+    watermark,
+    jobs: jobs.map(({ destinationVaultArn, messageCategory, origin, vaultName, ...job }) => ({
+      ...job,
+      ...(destinationVaultArn === undefined ? {} : { destinationVaultArn }),
+      ...(messageCategory === undefined ? {} : { messageCategory }),
+      ...(origin === undefined ? {} : { origin }),
+      ...(vaultName === undefined ? {} : { vaultName }),
+    })),
+  };
 }

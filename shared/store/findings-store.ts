@@ -1,6 +1,7 @@
 import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
 import { CentralCopiesRepository } from './central-copies.js';
+import { JobMemoryRepository } from './job-memory.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
 import { TableAccess, type TableAccessOptions } from './table-access.js';
@@ -21,6 +22,7 @@ export class FindingsStore {
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
   readonly centralCopies: CentralCopiesRepository;
+  readonly jobMemory: JobMemoryRepository;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -30,6 +32,7 @@ export class FindingsStore {
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
     this.centralCopies = new CentralCopiesRepository(table);
+    this.jobMemory = new JobMemoryRepository(table);
   }
 
   // Targets: what one account × Region holds.
@@ -127,6 +130,14 @@ export class FindingsStore {
   // The central vault's copies, sliced by source account × Region (written by the org phase).
   saveCentralCopies(...args: Parameters<CentralCopiesRepository['saveCentralCopies']>) {
     return this.centralCopies.saveCentralCopies(...args);
+  }
+
+  // A target's job watermark (read before observing it).
+  loadJobMemory(accountId: string, region: string) {
+    return this.jobMemory.loadJobMemory(accountId, region);
+  }
+  saveJobMemory(...args: Parameters<JobMemoryRepository['saveJobMemory']>) {
+    return this.jobMemory.saveJobMemory(...args);
   }
 
   // Account directory.

@@ -16,6 +16,7 @@ export const ENTITY = {
   summary: 'SUMMARY',
   directoryEntry: 'DIRECTORY_ENTRY',
   centralCopies: 'CENTRAL_COPIES',
+  jobMemory: 'JOB_MEMORY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -105,6 +106,8 @@ export const keys = {
   /** One source account × Region's copies in the central vault: under its target's prefix, so loadTarget reads it. */
   centralCopies: (region: string) => `${region}#COPIES`,
   centralCopiesPartition: 'CENTRAL_COPIES',
+  /** A target's job watermark and the jobs it keeps between reconciles. */
+  jobMemory: (region: string) => `${region}#JOBS`,
   centralCopiesInCollection: (accountId: string, region: string) => `${accountId}#${region}`,
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
