@@ -377,7 +377,12 @@ const ROWS: readonly Row[] = [
     fixture: 'tag-change-near-miss',
     kind: 'tag-change',
     targets: [MEMBER_TARGET],
-    immediate: { arn: INSTANCE, status: 'UNPROTECTED', reasons: ['TAG_VALUE_MISMATCH'], settled: 'UNPROTECTED' },
+    immediate: {
+      arn: INSTANCE,
+      status: 'UNPROTECTED',
+      reasons: ['TAG_VALUE_MISMATCH'],
+      settled: 'UNPROTECTED',
+    },
     why: 'backupenabled=yes is the gap users cannot see',
   },
   {
