@@ -1,16 +1,18 @@
 /**
  * Each function's cold start as far as the bundle decides it: the bundle built as the CDK construct builds
- * it (esbuild, ESM, minified, AWS SDK included), then a fresh `node` process that imports it, against a
- * fresh `node` process that imports an empty module — both timed in the same rounds, so load on the machine
- * hits both alike. The Lambda runtime's own start is the same for both and is not modelled.
+ * it (infra/function-bundle.ts), then a fresh `node` process that imports it, against a fresh `node`
+ * process that imports an empty module — both timed in the same rounds, so load on the machine hits both
+ * alike. The Lambda runtime's own start is the same for both and is not modelled. A third process per
+ * function also imports every chunk of its bundle: the start of a path that needs all of them.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import type { HandlerName } from '../infra/controller-function.js';
+import { bundleEntryPath, FUNCTION_BUNDLE_OPTIONS } from '../infra/function-bundle.js';
 import { loadConfigFromText } from '../shared/domain/config/index.js';
 import { decimal, markdownTable, median, progress } from './measure.js';
 
@@ -34,7 +36,12 @@ const GOAL_RATIO: Readonly<Record<HandlerName, number>> = {
 
 export interface ColdStartRow {
   readonly handler: HandlerName;
+  /** Every file of the bundle (source maps left out). */
   readonly bundleBytes: number;
+  /** The entry file and the chunks it imports statically: what a start reads and compiles. */
+  readonly startBytes: number;
+  /** Median CPU time of a process that imports the entry and then every chunk. */
+  readonly allChunksCpuMs: number;
   /** Medians of the process's wall time and CPU time (user + system), and the same of a bare start. */
   readonly wallMs: number;
   readonly bareWallMs: number;
@@ -52,9 +59,6 @@ interface Sample {
   readonly cpuMs: number;
 }
 
-/** The options of infra/controller-function.ts's `bundling`, for esbuild's API. */
-const BANNER = "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);";
-
 export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'orgbackup-cold-'));
   try {
@@ -64,27 +68,21 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
       const outdir = join(dir, handler);
       mkdirSync(outdir);
       const { metafile } = await build({
+        ...FUNCTION_BUNDLE_OPTIONS,
+        sourcemap: false,
         metafile: true,
         entryPoints: [join(import.meta.dirname, '..', 'functions', `${handler}.ts`)],
-        bundle: true,
-        platform: 'node',
-        format: 'esm',
-        target: 'node22',
-        minify: true,
-        mainFields: ['module', 'main'],
-        banner: { js: BANNER },
-        outfile: join(outdir, 'index.mjs'),
-        logLevel: 'error',
+        outdir,
       });
-      bundles.set(handler, join(outdir, 'index.mjs'));
+      bundles.set(handler, bundleEntryPath(outdir));
       largest.set(handler, largestPackages(metafile));
     }
     const empty = join(dir, 'empty.mjs');
     writeFileSync(empty, '');
     const env = lambdaEnvironment();
-    const start = (file: string): Sample => {
+    const start = (file: string, alsoImport: readonly string[] = []): Sample => {
       const script =
-        `await import(${JSON.stringify(pathToFileURL(file).href)});` +
+        [file, ...alsoImport].map((f) => `await import(${JSON.stringify(pathToFileURL(f).href)});`).join('') +
         'const u = process.resourceUsage(); process.stdout.write(String((u.userCPUTime + u.systemCPUTime) / 1000));';
       const started = performance.now();
       const result = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -97,14 +95,17 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
     };
     const samples = new Map<string, Sample[]>([
       ['bare', []],
-      ...HANDLERS.map((h) => [h, []] as [string, Sample[]]),
+      ...HANDLERS.flatMap((h) => [[h, []] as [string, Sample[]], [`${h}+all`, []] as [string, Sample[]]]),
     ]);
     // One untimed round warms the file cache.
     start(empty);
-    for (const file of bundles.values()) start(file);
+    for (const file of bundles.values()) start(file, chunksOf(file));
     for (let round = 0; round < runs; round += 1) {
       samples.get('bare')?.push(start(empty));
-      for (const [handler, file] of bundles) samples.get(handler)?.push(start(file));
+      for (const [handler, file] of bundles) {
+        samples.get(handler)?.push(start(file));
+        samples.get(`${handler}+all`)?.push(start(file, chunksOf(file)));
+      }
     }
     const medians = (key: string) => {
       const taken = samples.get(key) ?? [];
@@ -114,9 +115,12 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
     return HANDLERS.map((handler) => {
       const own = medians(handler);
       progress(`cold start ${handler}: ${decimal(own.cpuMs, 0)} ms CPU (bare ${decimal(bare.cpuMs, 0)} ms)`);
+      const entry = bundles.get(handler) as string;
       return {
         handler,
-        bundleBytes: statSync(bundles.get(handler) as string).size,
+        bundleBytes: [entry, ...chunksOf(entry)].reduce((sum, file) => sum + readFileSync(file).length, 0),
+        startBytes: staticBytes(entry),
+        allChunksCpuMs: medians(`${handler}+all`).cpuMs,
         wallMs: own.wallMs,
         bareWallMs: bare.wallMs,
         cpuMs: own.cpuMs,
@@ -130,6 +134,29 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The chunk files next to an entry file. */
+function chunksOf(entry: string): string[] {
+  const directory = join(dirname(entry), 'chunks');
+  return readdirSync(directory)
+    .filter((name) => name.endsWith('.mjs'))
+    .map((name) => join(directory, name));
+}
+
+/** Bytes of a file and of every chunk it imports statically, transitively (`import()` left out). */
+function staticBytes(file: string, seen = new Set<string>()): number {
+  if (seen.has(file)) return 0;
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  let bytes = source.length;
+  for (const [, specifier] of source.matchAll(STATIC_CHUNK_IMPORT)) {
+    bytes += staticBytes(resolve(dirname(file), specifier as string), seen);
+  }
+  return bytes;
+}
+
+/** `import … from "./chunks/x.mjs"` or `import "./x.mjs"` as esbuild writes them (minified). */
+const STATIC_CHUNK_IMPORT = /(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.mjs)"/g;
 
 /** The three packages or source folders that take most of a bundle's bytes. */
 function largestPackages(metafile: Metafile): string {
@@ -176,16 +203,20 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
   return [
     COLD_START_HEADING,
     '',
-    'Each function bundled as `cdk synth` bundles it (esbuild, ESM, minified, AWS SDK included), then ' +
-      'imported by a fresh `node` process; baseline: a fresh `node` importing an empty module. Median of ' +
-      '10 process starts each, interleaved in the same rounds on the same Node. The ratio compares CPU time ' +
-      '(user + system) of the whole process, which other work on a shared machine does not inflate; wall ' +
-      'times are shown too. Goal: the report function ≤ 3× the bare start, the others ≤ 4×.',
+    'Each function bundled as `cdk synth` bundles it (infra/function-bundle.ts: esbuild, ESM, minified, ' +
+      'AWS SDK included, split into chunks), then imported by a fresh `node` process; baseline: a fresh ' +
+      '`node` importing an empty module. Median of 10 process starts each, interleaved in the same rounds on ' +
+      'the same Node. The ratio compares CPU time (user + system) of the whole process, which other work on ' +
+      'a shared machine does not inflate; wall times are shown too. "Start KB" is the entry file plus the ' +
+      'chunks it imports statically; the rest is loaded by `import()` when a path first needs it. "All ' +
+      'chunks" is a process that imports the entry and then every chunk: the start of a path that needs all ' +
+      'of it. Goal: the report function ≤ 3× the bare start, the others ≤ 4×.',
     '',
     markdownTable(
       [
         'function',
         'bundle KB',
+        'start KB',
         'CPU ms',
         'bare CPU ms',
         'wall ms',
@@ -193,11 +224,13 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
         'ratio (CPU)',
         'goal',
         'within goal',
+        'all chunks CPU ms (ratio)',
         'largest parts (KB)',
       ],
       rows.map((row) => [
         row.handler,
         decimal(row.bundleBytes / 1024, 0),
+        decimal(row.startBytes / 1024, 0),
         decimal(row.cpuMs, 0),
         decimal(row.bareCpuMs, 0),
         decimal(row.wallMs, 0),
@@ -205,6 +238,7 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
         decimal(row.ratio, 1),
         `≤ ${row.goal}×`,
         row.ratio <= row.goal ? 'yes' : 'no',
+        `${decimal(row.allChunksCpuMs, 0)} (${decimal(row.allChunksCpuMs / row.bareCpuMs, 1)}×)`,
         row.largest,
       ]),
     ),

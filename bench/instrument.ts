@@ -62,7 +62,7 @@ const CLIENT_METHODS = [
   'sts',
   'sns',
   'secretsManager',
-  's3',
+  'clientOf',
 ] as const satisfies readonly (keyof ClientFactory)[];
 
 interface Sender {

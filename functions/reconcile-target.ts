@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented } from '../shared/controller/lambda-instrumentation.js';
 import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
-import { type OrgOutcome, reconcileOrg } from '../shared/controller/reconcile-org.js';
+import type { OrgOutcome } from '../shared/controller/reconcile-org.js';
 import { reconcileTarget, type TargetOutcome } from '../shared/controller/reconcile-target.js';
 
 /** One item of the fan-out, as the state machine passes it (see infra/sweep-workflow.ts). */
@@ -35,7 +35,11 @@ export function createReconcileHandler(deps: () => ControllerDeps) {
   return async (event: unknown): Promise<ReconcileResult> => {
     const request = requestSchema.parse(event);
     const target = request.target;
-    if (target.kind === 'org') return summarizeOrg(await reconcileOrg(deps(), request.runId));
+    if (target.kind === 'org') {
+      // Once per sweep: the org observers (Organizations, CloudTrail) load only in the invocation that needs them.
+      const { reconcileOrg } = await import('../shared/controller/reconcile-org.js');
+      return summarizeOrg(await reconcileOrg(deps(), request.runId));
+    }
     return summarizeTarget(await reconcileTarget(deps(), { ...request, ...target }));
   };
 }

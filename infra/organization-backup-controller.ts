@@ -23,7 +23,13 @@ import { CENTRAL_EVENT_BUS_NAME } from '../shared/domain/desired.js';
 import { ControllerError } from '../shared/domain/errors.js';
 import { FINDINGS_TABLE } from '../shared/store/table.js';
 import { backupServiceRole, eventForwardingRole } from './account-baseline.js';
-import { ControllerFunction, type HandlerName, handlerEntry } from './controller-function.js';
+import {
+  ControllerFunction,
+  DEFAULT_FUNCTION_LOG_LEVEL,
+  type FunctionLogLevel,
+  type HandlerName,
+  handlerEntry,
+} from './controller-function.js';
 import { CENTRAL_BUS_PATTERNS, type EventPatternJson } from './event-patterns.js';
 import { EvidenceArchive } from './evidence-archive.js';
 import { concreteRegion, forwardingNeeds, ManagementForwarding } from './management-forwarding.js';
@@ -88,6 +94,11 @@ export interface OrganizationBackupControllerProps {
   readonly digestSchedule?: ScheduleExpression;
   /** Retention of every log group the construct creates. @default one month */
   readonly logRetention?: RetentionDays;
+  /**
+   * The functions' log level (default `WARN`): warnings and errors only. The metrics are EMF records, not
+   * log lines, so they are kept at any level; `INFO` adds a few lines per invocation (billed per GB).
+   */
+  readonly functionLogLevel?: FunctionLogLevel;
   /** Targets reconciled in parallel by the sweep (Distributed Map MaxConcurrency). @default 300 */
   readonly fanOutConcurrency?: number;
   /**
@@ -275,6 +286,7 @@ export class OrganizationBackupController extends Construct {
         memorySize: FUNCTION_MEMORY_MB[handler],
         logRetention,
         environment: { ...environment, ...extra.environment },
+        logLevel: props.functionLogLevel ?? DEFAULT_FUNCTION_LOG_LEVEL,
       });
 
     const alerting = {

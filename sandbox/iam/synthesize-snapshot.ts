@@ -86,7 +86,7 @@ function synthesizeTemplates(config: Config): { main: Template; forwarding: Temp
     memberNames: memberBaselineNames(config),
     createMemberExecutionRole: true,
     memberTemplateContext: context,
-    // NodejsFunction only checks that the entry exists while bundling is skipped.
+    // While bundling is skipped the function's code is only the entry's directory, which must exist.
     handlerEntry: () => fileURLToPath(import.meta.url),
   });
   const forwarding = addForwardingStacks(app, stack, config.regions, memberBaselineNames(config)).find(

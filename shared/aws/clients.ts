@@ -1,15 +1,9 @@
-import { AccountClient } from '@aws-sdk/client-account';
 import { BackupClient } from '@aws-sdk/client-backup';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { FSxClient } from '@aws-sdk/client-fsx';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { RDSClient } from '@aws-sdk/client-rds';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -100,7 +94,8 @@ export class ClientFactory {
   private readonly managementCredentials: AwsCredentialIdentityProvider | undefined;
   private readonly clock: Clock;
   private readonly retryDelayMs: ((attempt: number) => number) | undefined;
-  private readonly clients = new Map<string, unknown>();
+  /** Per service (its name, or its client class), per `account|Region`. */
+  private readonly clients = new Map<unknown, Map<string, unknown>>();
   private readonly memberCredentials = new Map<string, AwsCredentialIdentityProvider>();
   /** Per-resource reads kept for a day (bucket settings, key policies), as long as the process lives. */
   readonly dailyReads: DailyReadCache;
@@ -117,11 +112,6 @@ export class ClientFactory {
     this.retryDelayMs = options.retryDelayMs;
     this.clock = options.clock ?? { now: () => new Date() };
     this.dailyReads = new DailyReadCache();
-  }
-
-  /** Account Management has one endpoint in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/acct.html). */
-  account(accountId: string): AccountClient {
-    return this.client('account', accountId, ORGANIZATIONS_REGION, (config) => new AccountClient(config));
   }
 
   backup(accountId: string, region: string): BackupClient {
@@ -155,16 +145,6 @@ export class ClientFactory {
     return this.client('events', accountId, region, (config) => new EventBridgeClient(config));
   }
 
-  /** The management account's CloudTrail, where an organization trail is created. */
-  cloudTrail(region: string = this.homeRegion): CloudTrailClient {
-    return this.client(
-      'cloudtrail',
-      this.managementAccountId,
-      region,
-      (config) => new CloudTrailClient(config),
-    );
-  }
-
   sts(region: string = this.homeRegion): STSClient {
     return this.client('sts', this.managementAccountId, region, (config) => new STSClient(config));
   }
@@ -182,35 +162,37 @@ export class ClientFactory {
     );
   }
 
-  /** The management account's S3 (the sweep's list of targets) unless another account's buckets are read. */
-  s3(region: string = this.homeRegion, accountId: string = this.managementAccountId): S3Client {
-    return this.client('s3', accountId, region, (config) => new S3Client(config));
-  }
-
-  ec2(accountId: string, region: string): EC2Client {
-    return this.client('ec2', accountId, region, (config) => new EC2Client(config));
-  }
-
-  rds(accountId: string, region: string): RDSClient {
-    return this.client('rds', accountId, region, (config) => new RDSClient(config));
-  }
-
-  fsx(accountId: string, region: string): FSxClient {
-    return this.client('fsx', accountId, region, (config) => new FSxClient(config));
-  }
-
   memberRoleArn(accountId: string): string {
     return `arn:aws:iam::${accountId}:role/${this.memberRoleName}`;
   }
 
+  /**
+   * A client of a service only some paths use (EC2, RDS, FSx, S3, CloudTrail, Account Management): the
+   * module that calls the service passes its client class, so the service's SDK package is part of that
+   * module and is loaded only when a path reaches it, never with the factory. Cached and configured like
+   * the factory's own clients.
+   */
+  clientOf<T extends PluggableClient>(
+    Service: new (config: ClientConfigBase) => T,
+    accountId: string,
+    region: string,
+  ): T {
+    return this.client(Service, accountId, region, (config) => new Service(config));
+  }
+
   private client<T extends PluggableClient>(
-    service: string,
+    service: string | (abstract new (config: ClientConfigBase) => T),
     accountId: string,
     region: string,
     create: (config: ClientConfigBase) => T,
   ): T {
-    const key = `${service}|${accountId}|${region}`;
-    const cached = this.clients.get(key);
+    let perService = this.clients.get(service);
+    if (!perService) {
+      perService = new Map();
+      this.clients.set(service, perService);
+    }
+    const key = `${accountId}|${region}`;
+    const cached = perService.get(key);
     if (cached) return cached as T;
     const config: ClientConfigBase = {
       region,
@@ -222,7 +204,7 @@ export class ClientFactory {
     };
     const client = create(config);
     for (const plugin of this.plugins) client.middlewareStack.use(plugin);
-    this.clients.set(key, client);
+    perService.set(key, client);
     return client;
   }
 

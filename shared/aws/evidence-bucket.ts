@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ClientFactory } from './clients.js';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -20,7 +20,7 @@ export async function putEvidenceFiles(
   const keys: string[] = [];
   for (const file of files) {
     const key = `${location.prefix}${file.name}`;
-    await factory.s3().send(
+    await factory.clientOf(S3Client, factory.managementAccountId, factory.homeRegion).send(
       new PutObjectCommand({
         Bucket: location.bucket,
         Key: key,

@@ -1,4 +1,4 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import type { ClientFactory } from './clients.js';
 
@@ -53,7 +53,9 @@ export async function readFailedTargets(
   location: FanOutResultsLocation,
 ): Promise<FailedTarget[]> {
   const read = async (key: string) => {
-    const object = await factory.s3().send(new GetObjectCommand({ Bucket: location.Bucket, Key: key }));
+    const object = await factory
+      .clientOf(S3Client, factory.managementAccountId, factory.homeRegion)
+      .send(new GetObjectCommand({ Bucket: location.Bucket, Key: key }));
     return (await object.Body?.transformToString('utf8')) ?? '';
   };
   const files = manifest.parse(JSON.parse(await read(location.Key))).ResultFiles;

@@ -91,6 +91,18 @@ export async function countExpiredRecoveryPoints(
   return { vaultName, count: (points ?? []).filter((point) => point.Status === 'EXPIRED').length };
 }
 
+/** The resources, in any account, whose recovery points (copies, in a central vault) are in the vault. */
+export async function readRecoveryPointSources(
+  backup: BackupClient,
+  call: Call,
+  vaultName: string,
+): Promise<string[]> {
+  const points = await listVaultRecoveryPoints(backup, call, vaultName, { ByCreatedAfter: new Date(0) });
+  return [
+    ...new Set((points ?? []).flatMap((point) => (point.ResourceArn ? [point.ResourceArn] : []))),
+  ].sort();
+}
+
 /** Every page of a vault's recovery points created within `created`; null when the vault does not exist. */
 function listVaultRecoveryPoints(
   backup: BackupClient,

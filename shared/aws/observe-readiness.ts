@@ -1,5 +1,5 @@
 import { DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
-import { DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import {
   DescribeOrganizationCommand,
@@ -48,7 +48,9 @@ export async function observeReadiness(
         ? { ok: false, error: 'ListAWSServiceAccessForOrganization could not be read' }
         : { ok: true, value: org.trustedAccessServices },
     organizationTrails: await readable(async () => {
-      const out = await factory.cloudTrail().send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+      const out = await factory
+        .clientOf(CloudTrailClient, factory.managementAccountId, factory.homeRegion)
+        .send(new DescribeTrailsCommand({ includeShadowTrails: true }));
       return (out.trailList ?? []).map((trail) => ({
         name: trail.Name ?? '',
         organization: trail.IsOrganizationTrail === true,

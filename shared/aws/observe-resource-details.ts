@@ -1,7 +1,5 @@
-import { DescribeVolumesCommand, type Volume } from '@aws-sdk/client-ec2';
-import { DescribeFileSystemsCommand } from '@aws-sdk/client-fsx';
-import { DescribeDBClustersCommand, DescribeDBInstancesCommand } from '@aws-sdk/client-rds';
-import { GetBucketEncryptionCommand, GetBucketVersioningCommand } from '@aws-sdk/client-s3';
+import type { Volume } from '@aws-sdk/client-ec2';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { ResourceDetails, TaggedResource } from '../domain/model.js';
 import { classifyArn } from '../domain/resource-types.js';
 import type { ClientFactory } from './clients.js';
@@ -78,7 +76,8 @@ const resourcePart = (arn: string) => arn.split(':').slice(5).join(':');
 
 /** Volumes (`volume/vol-…`), and instances (`instance/i-…`) with the keys of every volume attached to them. */
 async function readVolumeKeys(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const ec2 = factory.ec2(target.accountId, target.region);
+  const { DescribeVolumesCommand, EC2Client } = await import('./sdk/ec2.js');
+  const ec2 = factory.clientOf(EC2Client, target.accountId, target.region);
   const volumes = await listAll(
     call,
     'DescribeVolumes',
@@ -111,7 +110,8 @@ async function readVolumeKeys(factory: ClientFactory, target: TargetRef, call: C
 const volumeKey = (volume: Volume): string | null => (volume.Encrypted && volume.KmsKeyId) || null;
 
 async function readDbInstances(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const rds = factory.rds(target.accountId, target.region);
+  const { DescribeDBInstancesCommand, RDSClient } = await import('./sdk/rds.js');
+  const rds = factory.clientOf(RDSClient, target.accountId, target.region);
   const instances = await listAll(
     call,
     'DescribeDBInstances',
@@ -130,7 +130,8 @@ async function readDbInstances(factory: ClientFactory, target: TargetRef, call: 
 }
 
 async function readDbClusters(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const rds = factory.rds(target.accountId, target.region);
+  const { DescribeDBClustersCommand, RDSClient } = await import('./sdk/rds.js');
+  const rds = factory.clientOf(RDSClient, target.accountId, target.region);
   const clusters = await listAll(
     call,
     'DescribeDBClusters',
@@ -149,7 +150,8 @@ async function readDbClusters(factory: ClientFactory, target: TargetRef, call: C
 }
 
 async function readFileSystems(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const fsx = factory.fsx(target.accountId, target.region);
+  const { DescribeFileSystemsCommand, FSxClient } = await import('./sdk/fsx.js');
+  const fsx = factory.clientOf(FSxClient, target.accountId, target.region);
   const fileSystems = await listAll(
     call,
     'DescribeFileSystems',
@@ -174,11 +176,13 @@ async function readBuckets(
   bucketArns: readonly string[],
   now: Date,
 ): Promise<Details> {
-  const s3 = factory.s3(target.region, target.accountId);
+  if (bucketArns.length === 0) return {};
+  const sdk = await import('./sdk/s3-bucket-settings.js');
+  const s3 = factory.clientOf(sdk.S3Client, target.accountId, target.region);
   const entries = await Promise.all(
     bucketArns.map(async (arn) => {
       const bucket = resourcePart(arn);
-      const read = () => readBucket(s3, call, keyArnPrefix(arn, target), bucket);
+      const read = () => readBucket(sdk, s3, call, keyArnPrefix(arn, target), bucket);
       return [arn, await factory.dailyReads.read(`s3:${target.accountId}:${bucket}`, now, read)] as const;
     }),
   );
@@ -187,7 +191,8 @@ async function readBuckets(
 
 /** null: the bucket could not be read (deleted meanwhile, or a bucket policy refusing the controller). */
 async function readBucket(
-  s3: ReturnType<ClientFactory['s3']>,
+  { GetBucketEncryptionCommand, GetBucketVersioningCommand }: typeof import('./sdk/s3-bucket-settings.js'),
+  s3: S3Client,
   call: Call,
   keyPrefix: string,
   bucket: string,

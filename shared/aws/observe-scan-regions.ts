@@ -1,4 +1,4 @@
-import { ListRegionsCommand } from '@aws-sdk/client-account';
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import type { DesiredState, EffectivePolicy, ObservedTarget } from '../domain/model.js';
 import { GLOBAL_REGION } from '../domain/model.js';
 import { scanOnlyRegions } from '../domain/scope.js';
@@ -11,9 +11,12 @@ import { unobservedTarget } from './observe-target.js';
 /** ListRegions returns at most 50 Regions a page (https://docs.aws.amazon.com/accounts/latest/reference/API_ListRegions.html). */
 const REGIONS_PAGE_SIZE = 50;
 
+/** Account Management has one endpoint, in us-east-1 (https://docs.aws.amazon.com/general/latest/gr/acct.html). */
+const ACCOUNT_REGION = 'us-east-1';
+
 /** The Regions an account can use: enabled by default, or enabled by opting in. */
 export async function readEnabledRegions(factory: ClientFactory, accountId: string): Promise<string[]> {
-  const account = factory.account(accountId);
+  const account = factory.clientOf(AccountClient, accountId, ACCOUNT_REGION);
   const regions = await listAll(
     callSite(accountId, GLOBAL_REGION),
     'ListRegions',

@@ -1,4 +1,5 @@
 import { jobsReadSince, mergeJobs, nextJobMemory } from '../domain/evaluate/job-memory.js';
+import { isPendingDeletion } from '../domain/evaluate/key-deletion.js';
 import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
 import type { DesiredState, JobMemory, ObservedTarget, Reachability } from '../domain/model.js';
@@ -11,6 +12,7 @@ import {
   countExpiredRecoveryPoints,
   readJobs,
   readProtectedResources,
+  readRecoveryPointSources,
   readVaultRecoveryPoints,
 } from './observe-protection.js';
 import { allOrMostTellingFailure, callSite, type TargetRef } from './observe-reads.js';
@@ -152,13 +154,23 @@ async function readTarget(
     readCentralServiceLinkedRole(factory, desired, centralHere !== undefined, jobs),
   ]);
 
+  // Only while the central vault's key is scheduled for deletion: what its copies are of, for the one alert.
+  const centralKeyArn = centralVault?.vault?.encryptionKeyArn;
+  const centralKeyDoomed = keys.some((key) => key.arn === centralKeyArn && isPendingDeletion(key));
+  const copiedResources =
+    centralHere && centralKeyDoomed
+      ? await readRecoveryPointSources(backup, call, centralHere.name)
+      : undefined;
+
   return {
     accountId,
     region,
     reachability: { ok: true },
     effectivePolicy,
     vault,
-    ...(centralVault ? { centralVault } : {}),
+    ...(centralVault
+      ? { centralVault: { ...centralVault, ...(copiedResources ? { copiedResources } : {}) } }
+      : {}),
     ...(serviceLinkedRole ? { serviceLinkedRole } : {}),
     backupRole,
     regionOptIn: regionSettings.optIn,

@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ClientFactory } from './clients.js';
 
 /**
@@ -10,7 +10,7 @@ export async function putSweepTargets(
   location: { readonly bucket: string; readonly key: string },
   targets: readonly unknown[],
 ): Promise<void> {
-  await factory.s3().send(
+  await factory.clientOf(S3Client, factory.managementAccountId, factory.homeRegion).send(
     new PutObjectCommand({
       Bucket: location.bucket,
       Key: location.key,

@@ -6,7 +6,6 @@ import { accountsInScope } from '../domain/scope.js';
 import type { ControllerDeps } from './deps.js';
 import { finishRun } from './notify-run.js';
 import type { OrgFactsRead } from './org-facts.js';
-import { reconcileOrg } from './reconcile-org.js';
 import { reconcileTarget } from './reconcile-target.js';
 
 export interface EventOutcome {
@@ -116,6 +115,8 @@ export async function reconcileEventTargets(
 
   let crossAccountBackupEnabled: boolean | null = null;
   if (targets.some((target) => target.kind === 'org')) {
+    // The org target is reconciled by few events; its observers load only when one does.
+    const { reconcileOrg } = await import('./reconcile-org.js');
     const org = await reconcileOrg(deps, runId);
     if (org.failed) failedTargets.add('org');
     crossAccountBackupEnabled = org.crossAccountBackupEnabled;

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
-import { type Config, ConfigValidationError, loadConfigFromText } from '../domain/config/index.js';
+import type { Config } from '../domain/config/schema.js';
+import { ConfigValidationError, validateConfig } from '../domain/config/validate.js';
 import { buildDesiredState } from '../domain/desired.js';
 import type { DesiredState } from '../domain/model.js';
 import { FindingsStore } from '../store/findings-store.js';
@@ -40,7 +41,7 @@ export function lambdaEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
     );
   }
   const settings = parsed.data;
-  const loaded = loadConfigFromText(settings.ORGBACKUP_CONFIG, 'ORGBACKUP_CONFIG');
+  const loaded = validateConfig(configDocument(settings.ORGBACKUP_CONFIG));
   if (!loaded.ok) throw new ConfigValidationError(loaded.problems);
   const desired = buildDesiredState(loaded.config, {
     managementAccountId: settings.MANAGEMENT_ACCOUNT_ID,
@@ -49,6 +50,24 @@ export function lambdaEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
     ...(settings.EVENT_BUS_ARN ? { eventBusArn: settings.EVENT_BUS_ARN } : {}),
   });
   return { settings, config: loaded.config, desired };
+}
+
+/**
+ * The stack writes the validated config as JSON, so JSON.parse reads it: the YAML parser the config file
+ * needs stays out of every function.
+ */
+function configDocument(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigValidationError([
+      {
+        path: 'environment.ORGBACKUP_CONFIG',
+        message: `not JSON: ${String(error)}`,
+        fix: 'redeploy the stack',
+      },
+    ]);
+  }
 }
 
 /** The findings store on the deployed table. */

@@ -3,9 +3,11 @@ import { observeTarget } from '../aws/observe-target.js';
 import { withAbsentFindings } from '../domain/evaluate/absent-resources.js';
 import { evaluateTarget } from '../domain/evaluate/evaluate-target.js';
 import { jobMemoryChanged } from '../domain/evaluate/job-memory.js';
+import { centralVaultFor, centralVaultKeyHere } from '../domain/evaluate/target-facts.js';
 import type {
   Action,
   ActionRecord,
+  CentralCopies,
   FindingTransition,
   JobMemory,
   ObservedTarget,
@@ -74,7 +76,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const evaluation = evaluateTarget({
     desired,
     // The target's copies in the central vault: the org phase's reading, not a read of its own.
-    observed: stored.centralCopies ? { ...observed, centralCopies: stored.centralCopies } : observed,
+    observed: withCentralCopies(await withCentralVaultKey(deps, observed, now), stored.centralCopies),
     org: { crossAccountBackupEnabled: request.crossAccountBackupEnabled },
     history: stored.history,
     now,
@@ -128,6 +130,31 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     newActions: saved.newActions,
     findingWrites: saved.findingWrites + (scan?.findingWrites ?? 0),
   };
+}
+
+/**
+ * The target holding the central vault keeps its key's state in the store; every other target whose plans
+ * copy there reads it, so a key scheduled for deletion warns every resource copied into that vault.
+ */
+async function withCentralVaultKey(
+  { desired, store }: ControllerDeps,
+  observed: ObservedTarget,
+  now: Date,
+): Promise<ObservedTarget> {
+  if (!observed.reachability.ok || !desired.plans.some((plan) => plan.copyToCentralVault)) return observed;
+  const here = centralVaultKeyHere(observed);
+  if (here) {
+    await store.centralVaultKey.save(observed.region, here, now);
+    return observed;
+  }
+  const central = centralVaultFor(desired, observed.region);
+  if (observed.centralVault || !central) return observed;
+  return { ...observed, centralVaultKey: await store.centralVaultKey.load(central.region) };
+}
+
+/** The target's slice of the central vault, as the sweep's org phase read it (the store's copy). */
+function withCentralCopies(observed: ObservedTarget, copies: CentralCopies | undefined): ObservedTarget {
+  return copies ? { ...observed, centralCopies: copies } : observed;
 }
 
 /** Observations that failed on throttling are tried again this many times in all, after growing pauses. */

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { ReportContext } from '../controller/report-context.js';
-import { CHECK_IDS, type ComplianceReport, RESOURCE_STATUSES, type ReasonCode } from '../domain/model.js';
-import { REASON_FIXES } from '../domain/reason-fixes.js';
+import {
+  CHECK_IDS,
+  type ComplianceReport,
+  RESOURCE_STATUSES,
+  type ReasonCode,
+  WARNING_CODES,
+} from '../domain/model.js';
+import { REASON_FIXES, WARNING_FIXES } from '../domain/reason-fixes.js';
 
 const STYLE = [
   'body{font:13px/1.4 system-ui,sans-serif;margin:24px;color:#111;background:#fff}',
@@ -35,7 +41,8 @@ function table(caption: string, headings: readonly string[], rows: readonly (rea
 
 /**
  * The dashboard for one moment, as a static page that prints: no script, no request, its one inline style
- * allowed by hash. Lists every resource that is not PROTECTED with the fix for its reasons.
+ * allowed by hash. Lists every resource that is not PROTECTED with the fix for its reasons, and every resource
+ * with warnings (PROTECTED ones too) with what each warning says.
  */
 export function renderStaticReport(report: ComplianceReport, context: ReportContext): string {
   const summary = report.summary;
@@ -57,6 +64,10 @@ export function renderStaticReport(report: ComplianceReport, context: ReportCont
   }
   const ranked = [...reasons].sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   const gaps = report.resources.filter((finding) => finding.status !== 'PROTECTED');
+  const warned = report.resources.filter((finding) => finding.warnings.length > 0);
+  const warningCounts = WARNING_CODES.map(
+    (code) => [code, warned.filter((finding) => finding.warnings.includes(code)).length] as const,
+  ).filter(([, count]) => count > 0);
   const failedChecks = report.accounts.flatMap((target) =>
     target.checks
       .filter((check) => check.status !== 'PASS')
@@ -94,6 +105,24 @@ export function renderStaticReport(report: ComplianceReport, context: ReportCont
       ['Reason', 'Resources', 'What to do'],
       ranked.map(([reason, count]) => [reason, count, REASON_FIXES[reason as ReasonCode] ?? '']),
     ),
+    `<h2>Warnings: what will break protection later</h2>`,
+    table(
+      'Warnings, by resources at risk',
+      ['Warning', 'Resources', 'What to do'],
+      warningCounts.map(([code, count]) => [code, count, WARNING_FIXES[code]]),
+    ),
+    table(
+      `${warned.length} resources with warnings, whatever their status`,
+      ['Status', 'Account', 'Region', 'Resource', 'Warnings', 'Detail'],
+      warned.map((f) => [
+        f.status,
+        f.accountId,
+        f.region,
+        f.arn,
+        f.warnings.join(' '),
+        f.warningDetail ?? '',
+      ]),
+    ),
     `<h2>Actions</h2>`,
     table(
       'Actions taken',
@@ -125,13 +154,24 @@ export function renderStaticReport(report: ComplianceReport, context: ReportCont
     `<h2>Resources not protected</h2>`,
     table(
       `${gaps.length} of ${summary.resources} resources`,
-      ['Status', 'Account', 'Region', 'Resource', 'Reasons', 'Last backup', 'Expected by', 'Detail'],
+      [
+        'Status',
+        'Account',
+        'Region',
+        'Resource',
+        'Reasons',
+        'Warnings',
+        'Last backup',
+        'Expected by',
+        'Detail',
+      ],
       gaps.map((f) => [
         f.status,
         f.accountId,
         f.region,
         f.arn,
         f.reasons.join(' '),
+        f.warnings.join(' '),
         f.lastBackupTime ?? 'never',
         f.expectedBy ?? '',
         f.detail,

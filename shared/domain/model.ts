@@ -402,6 +402,9 @@ export interface ObservedVault {
   readonly lockDate: Date | null;
 }
 
+/** What the targets sending copies to the central vault learn of its key. */
+export type CentralVaultKeyState = Pick<ObservedKey, 'arn' | 'state' | 'deletionDate'>;
+
 export interface ObservedKey {
   readonly arn: string;
   readonly state: 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'Unavailable' | string;
@@ -551,7 +554,20 @@ export interface ObservedTarget {
    */
   readonly serviceLinkedRole?: { readonly accountId: string; readonly exists: boolean };
   /** Only when this target holds the central vault: the vault and its access policy (null = none). */
-  readonly centralVault?: { readonly vault: ObservedVault | null; readonly accessPolicy: string | null };
+  readonly centralVault?: {
+    readonly vault: ObservedVault | null;
+    readonly accessPolicy: string | null;
+    /**
+     * Only while the vault's key is scheduled for deletion: the resources (any account) whose copies are in
+     * the vault, read from its recovery points, so the one alert can name what is lost.
+     */
+    readonly copiedResources?: readonly string[];
+  };
+  /**
+   * Targets whose copies go to another account's central vault: that vault's KMS key as the target holding
+   * it last observed it (null: not observed yet). Absent where the target holds the vault itself.
+   */
+  readonly centralVaultKey?: CentralVaultKeyState | null;
   readonly backupRole: {
     readonly exists: boolean;
     readonly trustsBackup: boolean;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTION_KINDS } from '../domain/actions.js';
 import {
   type AccountStatusSummary,

@@ -1,6 +1,7 @@
 import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
 import { CentralCopiesRepository } from './central-copies.js';
+import { CentralVaultKeyRecord } from './central-vault-key.js';
 import { JobMemoryRepository } from './job-memory.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
@@ -23,6 +24,8 @@ export class FindingsStore {
   readonly directory: AccountDirectory;
   readonly centralCopies: CentralCopiesRepository;
   readonly jobMemory: JobMemoryRepository;
+  /** The central vault's key as its own target last observed it, for the targets copying there. */
+  readonly centralVaultKey: CentralVaultKeyRecord;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -33,6 +36,7 @@ export class FindingsStore {
     this.directory = new AccountDirectory(table);
     this.centralCopies = new CentralCopiesRepository(table);
     this.jobMemory = new JobMemoryRepository(table);
+    this.centralVaultKey = new CentralVaultKeyRecord(table);
   }
 
   // Targets: what one account × Region holds.

@@ -17,6 +17,7 @@ export const ENTITY = {
   directoryEntry: 'DIRECTORY_ENTRY',
   centralCopies: 'CENTRAL_COPIES',
   jobMemory: 'JOB_MEMORY',
+  centralVaultKey: 'CENTRAL_VAULT_KEY',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -109,6 +110,8 @@ export const keys = {
   /** A target's job watermark and the jobs it keeps between reconciles. */
   jobMemory: (region: string) => `${region}#JOBS`,
   centralCopiesInCollection: (accountId: string, region: string) => `${accountId}#${region}`,
+  /** The KMS key of the central vault in a Region, as the target holding that vault last observed it. */
+  centralVaultKey: (region: string) => `CENTRAL_VAULT_KEY#${region}`,
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
 };

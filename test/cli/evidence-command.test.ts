@@ -107,6 +107,19 @@ describe('orgbackup evidence against the local server', () => {
     expect(html).toContain('&quot;org-backup&quot;');
   });
 
+  it("report.html shows each finding's warnings, PROTECTED findings included, with what to do", async () => {
+    const html = await read('report.html');
+    const warned = seededFindings().filter((f) => f.warnings.length > 0);
+    expect(warned.some((f) => f.status === 'PROTECTED')).toBe(true);
+    const section = html.slice(html.indexOf('<h2>Warnings'), html.indexOf('<h2>Actions'));
+    for (const finding of warned) {
+      const row = section.split('\n').find((line) => line.includes(finding.arn));
+      expect(row).toContain(`<td>${finding.warnings.join(' ')}</td>`);
+      expect(row).toContain(`<td>${finding.warningDetail}</td>`);
+    }
+    expect(section).toContain(`<td>LOCK_BECOMES_IMMUTABLE</td><td>${warned.length}</td>`);
+  });
+
   it('a server that cannot say what configuration it runs gives exit 1, naming the route', async () => {
     const bare = await serveReport(seeded.store, 0);
     try {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerEntry } from '../../infra/controller-function.js';
@@ -9,15 +9,49 @@ import { BUNDLING_CONTEXT, synthStack } from './synth-stack.js';
 import { functionRoleId, resourcesOfType, type TemplateJson } from './templates.js';
 
 /**
- * The functions as `cdk synth` bundles them (esbuild runs here): each must carry the SDK and Smithy it was
- * tested with, and the report function only the clients it uses.
+ * The functions as `cdk synth` bundles them (esbuild runs here, split into chunks): each must carry the SDK
+ * and Smithy it was tested with, the report function only the clients it uses, and no function may load at
+ * start a service client only some of its paths call.
  */
 const RUNTIME_SDK_IMPORT = /\bfrom\s*["'](?:@aws-sdk|@smithy)\//;
 /** Every SDK client carries its service's signing name in its runtime config. */
 const clientsIn = (bundle: string) =>
   [...new Set([...bundle.matchAll(/defaultSigningName:"([^"]+)"/g)].map((match) => match[1]))].sort();
 
-let bundles: Record<string, string>;
+interface Bundle {
+  readonly directory: string;
+  /** The entry file and every chunk, concatenated. */
+  readonly all: string;
+  /** The entry file and the chunks it imports statically, transitively: what Node evaluates at start. */
+  readonly atStart: string;
+}
+
+/** `import … from "./chunks/x.mjs"` and `import "./x.mjs"`, as esbuild writes them; `import(…)` is not one. */
+const STATIC_IMPORT = /(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.mjs)"/g;
+
+function loadedAtStart(file: string, seen = new Set<string>()): string {
+  if (seen.has(file)) return '';
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  const imported = [...source.matchAll(STATIC_IMPORT)].map(([, specifier]) =>
+    loadedAtStart(resolve(dirname(file), specifier as string), seen),
+  );
+  return [source, ...imported].join('\n');
+}
+
+function readBundle(directory: string): Bundle {
+  const chunks = readdirSync(join(directory, 'chunks'))
+    .filter((name) => name.endsWith('.mjs'))
+    .map((name) => readFileSync(join(directory, 'chunks', name), 'utf8'));
+  const entry = join(directory, 'index.mjs');
+  return {
+    directory,
+    all: [readFileSync(entry, 'utf8'), ...chunks].join('\n'),
+    atStart: loadedAtStart(entry),
+  };
+}
+
+let bundles: Record<string, Bundle>;
 let assemblyDirectory: string;
 
 beforeAll(() => {
@@ -33,7 +67,7 @@ beforeAll(() => {
     )!;
     const code = template.Resources[id]!.Properties.Code as { S3Key: string };
     const directory = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-    bundles[fn] = readFileSync(join(directory, 'index.mjs'), 'utf8');
+    bundles[fn] = readBundle(directory);
   }
 }, 600_000);
 
@@ -55,7 +89,7 @@ describe('function bundles', () => {
   it.each(['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'])(
     '%s carries its SDK and Smithy, importing none from the Lambda runtime',
     (fn) => {
-      const bundle = bundles[fn]!;
+      const bundle = bundles[fn]!.all;
       expect(bundle.length).toBeGreaterThan(100_000);
       expect(bundle.match(RUNTIME_SDK_IMPORT)?.[0]).toBeUndefined();
       expect(clientsIn(bundle)).toContain('dynamodb');
@@ -67,14 +101,19 @@ describe('function bundles', () => {
     (fn) => {
       const directory = mkdtempSync(join(tmpdir(), 'orgbackup-bundle-'));
       try {
+        cpSync(bundles[fn]!.directory, directory, { recursive: true });
         const file = join(directory, 'index.mjs');
-        writeFileSync(file, bundles[fn]!);
+        // Every chunk too: each must load away from node_modules, not only those the entry imports.
+        const chunks = readdirSync(join(directory, 'chunks')).filter((name) => name.endsWith('.mjs'));
+        const imports = [file, ...chunks.map((name) => join(directory, 'chunks', name))]
+          .map((path) => `await import(${JSON.stringify(pathToFileURL(path).href)});`)
+          .join('');
         const loaded = spawnSync(
           process.execPath,
           [
             '--input-type=module',
             '-e',
-            `const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`,
+            `${imports} const m = await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(typeof m.handler);`,
           ],
           { cwd: directory, encoding: 'utf8', env: { PATH: process.env.PATH, AWS_REGION: 'eu-central-1' } },
         );
@@ -87,9 +126,28 @@ describe('function bundles', () => {
   );
 
   it('gives the report function only the store and credential clients, no controller client', () => {
-    const clients = clientsIn(bundles.Report!);
+    const clients = clientsIn(bundles.Report!.all);
     for (const client of ['iam', 'kms', 'events', 'organizations', 'backup', 'tagging']) {
       expect(clients).not.toContain(client);
     }
   });
+
+  it.each(['Sweep', 'Notify', 'Report'])(
+    '%s loads at start no client of a service only member targets need (EC2, RDS, FSx)',
+    (fn) => {
+      const clients = clientsIn(bundles[fn]!.atStart);
+      for (const client of ['ec2', 'rds', 'fsx']) expect(clients).not.toContain(client);
+    },
+  );
+
+  it.each(['ReconcileTarget', 'Events'])(
+    '%s carries the EC2, RDS and FSx clients but loads them only when a target has such resources',
+    (fn) => {
+      const bundle = bundles[fn]!;
+      for (const client of ['ec2', 'rds', 'fsx']) {
+        expect(clientsIn(bundle.all)).toContain(client);
+        expect(clientsIn(bundle.atStart)).not.toContain(client);
+      }
+    },
+  );
 });

@@ -24,8 +24,8 @@ export const BUNDLING_CONTEXT = cdkJson.context;
 
 /**
  * The management stack as the app builds it, from the fixture config. Bundling is skipped unless the
- * context asks for it, so every handler entry points at this (existing) file by default: NodejsFunction
- * only checks that the entry exists.
+ * context asks for it, so every handler entry points at this (existing) file by default: unbundled, a
+ * function's code is only the entry's directory.
  */
 export function synthStack(
   overrides: Partial<OrgBackupControllerStackProps> = {},

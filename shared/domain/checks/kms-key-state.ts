@@ -5,6 +5,8 @@ import { defineCheck } from './check.js';
 
 /** How many affected resources the check names; the report lists them all with their warnings. */
 const NAMED_RESOURCES = 10;
+/** Fewer for the central vault, so that the way out still fits in an alert's shortened detail. */
+const NAMED_COPIED_RESOURCES = 3;
 
 /**
  * FAILs on any observed key that is not enabled. For a key scheduled for deletion it names the tagged
@@ -33,23 +35,33 @@ export const kmsKeyStateCheck = defineCheck(
 );
 
 function describePendingDeletion(desired: DesiredState, observed: ObservedTarget, key: ObservedKey): string {
-  const central = observed.centralVault?.vault;
-  const whatBreaks =
-    central?.encryptionKeyArn === key.arn
-      ? `copies into the central vault ${central.name} from every account fail from now on, and the copies ` +
-        'there are lost when it is deleted; '
-      : '';
+  const cancel = `aws kms cancel-key-deletion --key-id ${key.arn} --region ${observed.region} in account ${observed.accountId}`;
+  const central = observed.centralVault;
+  if (central?.vault?.encryptionKeyArn === key.arn) {
+    // Alert formats shorten long details from the end: what is lost and the way out come first.
+    const copied = central.copiedResources ?? [];
+    const when = key.deletionDate ? ` on ${key.deletionDate.toISOString()}` : ' when the key is deleted';
+    return (
+      `The copies of ${copied.length} resource(s) in the central vault ${central.vault.name} are lost${when}` +
+      `${copied.length > 0 ? ` (${named(copied, NAMED_COPIED_RESOURCES)})` : ''} unless its key's deletion is ` +
+      `cancelled (the controller never does): ${cancel}, then aws kms enable-key. Copies into it from every ` +
+      'account fail from now on; each finding copied there carries the warnings (orgbackup report --warning ' +
+      `RECOVERY_POINTS_LOST_ON lists them). The ${describeKey(key)}.`
+    );
+  }
   const affected = observed.resources
     .filter((resource) => isSelected(desired, resource))
     .filter((resource) => key.usedBy === 'vault' || resourceKeyArns(observed, resource.arn).includes(key.arn))
     .map((resource) => resource.arn);
-  const named = affected.slice(0, NAMED_RESOURCES).join(', ');
-  const more = affected.length > NAMED_RESOURCES ? ` and ${affected.length - NAMED_RESOURCES} more` : '';
   // The way out first: alert formats shorten long details from the end.
   return (
-    `Cancel it (the controller never does): aws kms cancel-key-deletion --key-id ${key.arn} --region ` +
-    `${observed.region} in account ${observed.accountId}, then aws kms enable-key with the same key. The ` +
-    `${describeKey(key)}: ${whatBreaks}the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
-    `recovery points encrypted with it are lost when it is deleted${affected.length > 0 ? `: ${named}${more}` : ''}.`
+    `Cancel it (the controller never does): ${cancel}, then aws kms enable-key with the same key. The ` +
+    `${describeKey(key)}: the backups of ${affected.length} tagged resource(s) fail from now on, and ` +
+    `recovery points encrypted with it are lost when it is deleted${affected.length > 0 ? `: ${named(affected, NAMED_RESOURCES)}` : ''}.`
   );
+}
+
+function named(arns: readonly string[], limit: number): string {
+  const more = arns.length > limit ? ` and ${arns.length - limit} more` : '';
+  return `${arns.slice(0, limit).join(', ')}${more}`;
 }

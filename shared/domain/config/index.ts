@@ -1,4 +1,4 @@
-export { parseConfigText } from './parse.js';
+export { loadConfigFromText, parseConfigText } from './parse.js';
 export type { ConfigProblem } from './problems.js';
 export type { Config } from './schema.js';
-export { ConfigValidationError, loadConfigFromText, validateConfig } from './validate.js';
+export { ConfigValidationError, validateConfig } from './validate.js';

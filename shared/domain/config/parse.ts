@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import type { ConfigProblem } from './problems.js';
+import { type ConfigValidationResult, type ValidateOptions, validateConfig } from './validate.js';
 
 export type ParsedConfigText = { ok: true; raw: unknown } | { ok: false; problems: ConfigProblem[] };
 
@@ -29,4 +30,18 @@ export function parseConfigText(text: string, fileName: string): ParsedConfigTex
 function firstLineWithoutPosition(message: string): string {
   const [firstLine = message] = message.split('\n');
   return firstLine.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * parseConfigText + validateConfig. Kept apart from validate.ts so that code validating a config it already
+ * holds as data (the deployed functions) does not load the YAML parser.
+ */
+export function loadConfigFromText(
+  text: string,
+  fileName: string,
+  options: ValidateOptions = {},
+): ConfigValidationResult {
+  const parsed = parseConfigText(text, fileName);
+  if (!parsed.ok) return { ok: false, problems: parsed.problems, warnings: [] };
+  return validateConfig(parsed.raw, options);
 }

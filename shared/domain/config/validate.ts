@@ -1,7 +1,6 @@
 import { ControllerError } from '../errors.js';
 import { renderBackupPolicy } from '../policy/render.js';
 import { crossFieldChecks } from './checks.js';
-import { parseConfigText } from './parse.js';
 import { type ConfigProblem, formatPath, problemsFromIssues } from './problems.js';
 import { type Config, configSchema } from './schema.js';
 
@@ -68,15 +67,4 @@ function policySizeProblem(config: Config): ConfigProblem | null {
     message: `render a policy of ${length} characters; Organizations accepts at most ${MAX_POLICY_CHARACTERS}`,
     fix: 'use fewer plans, or give centralVault a region (a per-Region central vault renders one plan per Region)',
   };
-}
-
-/** parseConfigText + validateConfig. */
-export function loadConfigFromText(
-  text: string,
-  fileName: string,
-  options: ValidateOptions = {},
-): ConfigValidationResult {
-  const parsed = parseConfigText(text, fileName);
-  if (!parsed.ok) return { ok: false, problems: parsed.problems, warnings: [] };
-  return validateConfig(parsed.raw, options);
 }

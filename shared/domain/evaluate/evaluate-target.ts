@@ -66,7 +66,12 @@ import { matchSelection } from '../tags.js';
 import { isWaiverActive, waiverFor } from '../waivers.js';
 import { type Warning, warningFields, withWarnings } from '../warnings.js';
 import { failedLatestCopy, failedPolicyJob, indexOf, jobsOf, newestCentralCopy } from './job-verdicts.js';
-import { type KeyDeletionRisk, keyDeletionRisk, resourceKeyArns } from './key-deletion.js';
+import {
+  centralVaultKeyWarnings,
+  type KeyDeletionRisk,
+  keyDeletionRisk,
+  resourceKeyArns,
+} from './key-deletion.js';
 import {
   describeLockDate,
   type LockBecomingImmutable,
@@ -80,6 +85,7 @@ import { type ResourceProblem, resourceProblems, stopsOnlyCopies } from './resou
 import { restoreWarnings } from './restore-tests.js';
 import {
   centralVaultFor,
+  centralVaultKeyHere,
   copiesToCentral,
   coverageOf,
   isOptedOut,
@@ -301,7 +307,15 @@ function warningsOf(
   const keys = keyRisk.warnings.filter(
     (warning) => !verdict.reasons.some((reason) => reason === warning.code),
   );
-  return [...keys, ...lockDates, ...cliff];
+  const centralKey =
+    copies && central
+      ? centralVaultKeyWarnings(
+          centralVaultKeyHere(observed) ?? observed.centralVaultKey,
+          central,
+          verdict.lastCopyTime,
+        )
+      : [];
+  return [...keys, ...centralKey, ...lockDates, ...cliff];
 }
 
 /** Backups made outside the policy, newer than its own, are named on any verdict but PROTECTED. */

@@ -11,8 +11,20 @@
  * | one its recovery points depend on                      | exists                       | reason KMS_KEY_PENDING_DELETION + warning RECOVERY_POINTS_LOST_ON |
  * | one its recovery points depend on                      | none                         | warning KMS_KEY_PENDING_DELETION          |
  * | only one the next backup needs (other resource or vault key) | any                    | warning KMS_KEY_PENDING_DELETION          |
+ *
+ * The central vault's key is the same risk for every resource copied there, from every account: a copy is
+ * encrypted with its destination vault's key (which is why a destination vault needs a customer-managed key
+ * shared with the copying account, https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html),
+ * so the next copy fails and the copies already there are lost on the deletion date — warnings only, since
+ * the resource's own recovery points are unaffected.
  */
-import type { DesiredState, ObservedKey, ObservedTarget, ResourceDetails } from '../model.js';
+import type {
+  CentralVaultKeyState,
+  DesiredState,
+  ObservedKey,
+  ObservedTarget,
+  ResourceDetails,
+} from '../model.js';
 import type { Warning } from '../warnings.js';
 import { vaultKey } from './target-facts.js';
 
@@ -53,7 +65,7 @@ export function resourceKeyArnsOf(details: ResourceDetails): string[] {
   return [...new Set([...(details.keyArn ? [details.keyArn] : []), ...(details.volumeKeyArns ?? [])])];
 }
 
-export function isPendingDeletion(key: ObservedKey): boolean {
+export function isPendingDeletion(key: Pick<ObservedKey, 'state'>): boolean {
   return key.state === 'PendingDeletion';
 }
 
@@ -111,4 +123,33 @@ function earliestDeletion(keys: readonly ObservedKey[]): string | null {
 
 function unique(keys: readonly ObservedKey[]): ObservedKey[] {
   return [...new Map(keys.map((key) => [key.arn, key])).values()];
+}
+
+/**
+ * Warnings for a resource whose backups are copied to the central vault, when that vault's key is scheduled
+ * for deletion: the next copy fails, and its copies there (if any) are lost on the deletion date.
+ */
+export function centralVaultKeyWarnings(
+  key: CentralVaultKeyState | null | undefined,
+  vaultName: string,
+  lastCopyTime: Date | null,
+): Warning[] {
+  if (!key || !isPendingDeletion(key)) return [];
+  const deletion = key.deletionDate?.toISOString() ?? null;
+  const nextCopyFails: Warning = {
+    code: 'KMS_KEY_PENDING_DELETION',
+    why:
+      `The next copy into the central vault ${vaultName} fails: its key ${key.arn} is scheduled for ` +
+      `deletion${deletion ? ` on ${deletion}` : ''}`,
+  };
+  if (lastCopyTime === null) return [nextCopyFails];
+  return [
+    nextCopyFails,
+    {
+      code: 'RECOVERY_POINTS_LOST_ON',
+      why:
+        `Its copies in the central vault ${vaultName} (the newest ${lastCopyTime.toISOString()}) are lost ` +
+        `for good on ${deletion ?? 'the deletion date'} unless the deletion is cancelled`,
+    },
+  ];
 }

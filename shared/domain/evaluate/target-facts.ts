@@ -260,6 +260,12 @@ export function vaultKey(observed: ObservedTarget): ObservedKey | undefined {
   return keyArn ? observed.keys.find((key) => key.arn === keyArn) : undefined;
 }
 
+/** The central vault's key, where this target holds the central vault and read its key. */
+export function centralVaultKeyHere(observed: ObservedTarget): ObservedKey | undefined {
+  const keyArn = observed.centralVault?.vault?.encryptionKeyArn;
+  return keyArn ? observed.keys.find((key) => key.arn === keyArn) : undefined;
+}
+
 export function latestJob(jobs: readonly JobOutcome[]): JobOutcome | undefined {
   return jobs.reduce<JobOutcome | undefined>(
     (latest, job) => (latest === undefined || job.creationDate > latest.creationDate ? job : latest),

@@ -513,13 +513,15 @@ describe('KMS_KEY_STATE', () => {
           centralVault: {
             vault: { ...CENTRAL_VAULT_OBSERVED, encryptionKeyArn: centralKey },
             accessPolicy: null,
+            copiedResources: ['arn:aws:s3:::a', 'arn:aws:s3:::b', 'arn:aws:s3:::c', 'arn:aws:s3:::d'],
           },
           keys: [...base.keys, cmk({ arn: centralKey, state: 'PendingDeletion', usedBy: 'vault' })],
         };
       },
       status: 'FAIL',
       reason: 'KMS_KEY_PENDING_DELETION',
-      mentions: 'copies into the central vault central-vault from every account fail from now on',
+      mentions:
+        'The copies of 4 resource(s) in the central vault central-vault are lost when the key is deleted (arn:aws:s3:::a, arn:aws:s3:::b, arn:aws:s3:::c and 1 more) unless',
     },
     {
       why: 'the vault key disabled',

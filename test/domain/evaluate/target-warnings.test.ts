@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateTarget } from '../../../shared/domain/evaluate/evaluate-target.js';
 import type { DesiredState, ObservedKey, ObservedTarget, WarningCode } from '../../../shared/domain/model.js';
-import { desiredState, NOW } from '../fixtures/desired.js';
+import { CENTRAL_VAULT, desiredState, desiredWithCentralCopy, NOW } from '../fixtures/desired.js';
 import {
   compliantTarget,
   ebsVolumeArn,
   HOME_TARGET,
   hoursBefore,
+  job,
   keyArn,
   policyRecoveryPoint,
   selectedResource,
@@ -51,6 +52,25 @@ const resourceKeyDeleted = (arn: string) => (base: ObservedTarget) => ({
 });
 const vaultKeyDeleted = (base: ObservedTarget) => ({
   keys: base.keys.map((key) => keyPendingDeletion(key.arn, 'vault')),
+});
+
+const withCopy = desiredWithCentralCopy({ vault: governance.vault });
+const centralKey = `arn:aws:kms:${CENTRAL_VAULT.region}:${CENTRAL_VAULT.accountId}:key/central`;
+/** The central vault's key as the target holding the vault shared it, and a copy of the volume there. */
+const centralKeyIs = (state: string, copied: boolean) => () => ({
+  ...backedUp,
+  centralVaultKey: { arn: centralKey, state, deletionDate: state === 'PendingDeletion' ? DELETION : null },
+  jobs: copied
+    ? [
+        job({
+          resourceArn: volume,
+          kind: 'COPY',
+          jobId: 'copy-1',
+          destinationVaultArn: CENTRAL_VAULT.arn,
+          completionDate: hoursBefore(8),
+        }),
+      ]
+    : [],
 });
 
 interface Row {
@@ -170,6 +190,37 @@ const rows: Row[] = [
     status: 'PROTECTED',
     reasons: [],
     warnings: ['KMS_KEY_PENDING_DELETION'],
+  },
+  {
+    why: "the central vault's key scheduled for deletion: the next copy fails, the copy there is lost on its date",
+    desired: withCopy,
+    observed: centralKeyIs('PendingDeletion', true),
+    status: 'PROTECTED',
+    reasons: [],
+    warnings: ['KMS_KEY_PENDING_DELETION', 'RECOVERY_POINTS_LOST_ON'],
+    says: `Its copies in the central vault ${CENTRAL_VAULT.name} (the newest ${hoursBefore(8).toISOString()}) are lost for good on ${DELETION.toISOString()}`,
+  },
+  {
+    why: "the central vault's key scheduled for deletion before any copy: only the next copy fails",
+    desired: withCopy,
+    observed: centralKeyIs('PendingDeletion', false),
+    status: 'PROTECTED',
+    warnings: ['KMS_KEY_PENDING_DELETION'],
+    says: `The next copy into the central vault ${CENTRAL_VAULT.name} fails`,
+  },
+  {
+    why: "the central vault's key enabled: nothing to come",
+    desired: withCopy,
+    observed: centralKeyIs('Enabled', true),
+    status: 'PROTECTED',
+    warnings: [],
+  },
+  {
+    why: "the central vault's key scheduled for deletion, but no plan copies there: not this resource's risk",
+    desired: desiredState({ vault: governance.vault, centralVault: CENTRAL_VAULT }),
+    observed: centralKeyIs('PendingDeletion', false),
+    status: 'PROTECTED',
+    warnings: [],
   },
   {
     why: 'a conflict the status already names as its reason is not repeated as a warning',
