@@ -77,12 +77,17 @@ export function controllerPermissions(scope: PermissionScope): string[] {
 }
 
 /**
- * What the sweep function calls, all reads: it lists the organization, and reads the cross-account backup
- * setting that its organization facts carry to every target.
+ * What the sweep function calls, all reads: it lists the accounts (flat when `attachTo` names the root, by
+ * walking the tree otherwise), and reads the cross-account backup setting that its organization facts carry
+ * to every target. Policies, tags and effective policies are the org reconcile's reads, not the sweep's.
  */
-export const SWEEP_PERMISSIONS: readonly string[] = MANAGEMENT_READ_PERMISSIONS.filter(
-  (permission) => permission.startsWith('organizations:') || permission === 'backup:DescribeGlobalSettings',
-);
+export const SWEEP_PERMISSIONS: readonly string[] = [
+  'organizations:ListAccounts',
+  'organizations:ListRoots',
+  'organizations:ListOrganizationalUnitsForParent',
+  'organizations:ListAccountsForParent',
+  'backup:DescribeGlobalSettings',
+];
 
 /** Names every controller write is scoped to; all of them are known when the app is synthesized. */
 export interface PermissionNames {

@@ -2,7 +2,14 @@ import { jobsReadSince, mergeJobs, nextJobMemory } from '../domain/evaluate/job-
 import { isPendingDeletion } from '../domain/evaluate/key-deletion.js';
 import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
-import type { DesiredState, JobMemory, ObservedTarget, Reachability } from '../domain/model.js';
+import type {
+  DesiredState,
+  EffectivePolicy,
+  JobMemory,
+  ObservedTarget,
+  Reachability,
+} from '../domain/model.js';
+import { parseEffectivePolicy } from '../domain/policy/effective.js';
 import type { ClientFactory } from './clients.js';
 import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
@@ -30,18 +37,22 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * Reads one account × Region. The number of calls does not grow with the number of resources: only list
  * calls with maximum page sizes, a constant number per service, plus one DescribeKey/ListGrants per KMS key
  * of interest. Never throws: an account that cannot be reached or read comes back with a reachability
- * reason and empty collections, so one bad account never stops a sweep. Jobs are read from `jobMemory`'s
- * watermark and merged with the jobs it kept; without it, the whole window is read.
+ * reason and empty collections, so one bad account never stops a sweep. `sharedPolicy` is the account's
+ * effective policy as the run's org reconcile read it for the account's chain of inherited policies; without
+ * it the account's own is read.
+ * Jobs are read from `jobMemory`'s watermark and merged with the jobs it kept; without it, the whole
+ * window is read.
  */
 export async function observeTarget(
   factory: ClientFactory,
   desired: DesiredState,
   target: TargetRef,
   now: Date,
+  sharedPolicy?: { readonly content: string | null } | null,
   jobMemory?: JobMemory | null,
 ): Promise<ObservedTarget> {
   try {
-    return await readTarget(factory, desired, target, now, jobMemory ?? null);
+    return await readTarget(factory, desired, target, now, sharedPolicy ?? null, jobMemory ?? null);
   } catch (error) {
     return unobservedTarget(target, reachabilityOf(error));
   }
@@ -89,6 +100,7 @@ async function readTarget(
   desired: DesiredState,
   target: TargetRef,
   now: Date,
+  sharedPolicy: { readonly content: string | null } | null,
   jobMemory: JobMemory | null,
 ): Promise<ObservedTarget> {
   const { accountId, region } = target;
@@ -119,7 +131,7 @@ async function readTarget(
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
     readRegionSettings(backup, call),
-    readEffectivePolicy(factory, accountId),
+    sharedPolicy ? parseShared(sharedPolicy.content) : readEffectivePolicy(factory, accountId),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
     readJobs(factory, target, jobsReadSince(jobMemory, now)),
@@ -187,6 +199,11 @@ async function readTarget(
     expiredRecoveryPoints,
     typesListedInFull: listedInFull,
   };
+}
+
+/** Parsed where the read would have been, so a malformed policy fails the target the same way. */
+async function parseShared(content: string | null): Promise<EffectivePolicy | null> {
+  return content === null ? null : parseEffectivePolicy(content);
 }
 
 /** Only recovery points older than the shortest retention the policy's plans give can have expired. */

@@ -13,6 +13,8 @@ export const MANAGEMENT_READ_PERMISSIONS: readonly string[] = [
   'organizations:ListPolicies',
   'organizations:DescribePolicy',
   'organizations:ListTargetsForPolicy',
+  // One account per chain of inherited backup policies, read for all of the chain's accounts.
+  'organizations:DescribeEffectivePolicy',
   // The controller's own policy is recognised by the tag it writes at creation.
   'organizations:ListTagsForResource',
   // Whether trusted access for AWS Backup is on (organization-wide job monitoring).

@@ -8,6 +8,7 @@ import { toActionRecord } from '../domain/report.js';
 import { countOutcomes } from './action-records.js';
 import { recordCentralCopies } from './central-copies.js';
 import type { ControllerDeps } from './deps.js';
+import { shareEffectivePolicies } from './share-effective-policies.js';
 
 export interface OrgOutcome {
   /** After any repair this run made, so the targets evaluate against the setting as it now is. */
@@ -74,6 +75,13 @@ export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise
     runId,
     now,
   });
+  // After the repairs, so what the targets are handed is what this run leaves behind.
+  await shareEffectivePolicies(
+    deps,
+    runId,
+    observed,
+    actions.flatMap((action) => (action.applied ? [action.spec.kind] : [])),
+  );
   const outcome = countOutcomes(actions);
   await store.recordRunProgress(runId, {
     now,

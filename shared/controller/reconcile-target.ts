@@ -20,6 +20,7 @@ import {
 } from '../domain/plan/blast-radius.js';
 import { planTarget } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
+import type { SharedEffectivePolicy } from '../store/shared-effective-policies.js';
 import { countOutcomes } from './action-records.js';
 import type { ControllerDeps } from './deps.js';
 import { regionScanDue, scanRegionsOutsidePolicy } from './scan-regions.js';
@@ -57,9 +58,10 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const target = { accountId: request.accountId, region: request.region };
   const managed = desired.regions.includes(request.region);
 
+  const sharedPolicy = await sharedEffectivePolicy(deps, request);
   // Jobs are read from the target's watermark; a missing memory reads the whole window.
   const jobMemory = await store.loadJobMemory(request.accountId, request.region);
-  let observed = await observePatiently(deps, target, now, jobMemory);
+  let observed = await observePatiently(deps, target, now, sharedPolicy, jobMemory);
   const planned = managed ? planTarget(desired, observed, now) : [];
   const limited = await limitBlastRadius(deps, planned, request);
   const actions = await applyActions(factory, limited, {
@@ -69,7 +71,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     sleep: deps.sleep,
   });
   if (actions.some((action) => action.applied)) {
-    observed = await observePatiently(deps, target, now, jobMemory);
+    observed = await observePatiently(deps, target, now, sharedPolicy, jobMemory);
   }
 
   const stored = await store.loadTarget(request.accountId, request.region);
@@ -169,14 +171,35 @@ async function observePatiently(
   deps: ControllerDeps,
   target: { readonly accountId: string; readonly region: string },
   now: Date,
+  sharedPolicy: SharedEffectivePolicy | null,
   jobMemory: JobMemory | null,
 ): Promise<ObservedTarget> {
   for (let attempt = 1; ; attempt++) {
-    const observed = await observeTarget(deps.factory, deps.desired, target, now, jobMemory);
+    const observed = await observeTarget(deps.factory, deps.desired, target, now, sharedPolicy, jobMemory);
     const { reachability } = observed;
     if (reachability.ok || !reachability.transient || attempt >= OBSERVE_ATTEMPTS) return observed;
     deps.metrics.count('ObservationRetries', 1);
     await deps.sleep(OBSERVE_PAUSE_MS * 2 ** (attempt - 1));
+  }
+}
+
+/**
+ * The effective policy the run's org reconcile shared for the account's chain (share-effective-policies.ts);
+ * null when it shared none for the account, or the store cannot say: the target then reads its own.
+ */
+async function sharedEffectivePolicy(
+  deps: ControllerDeps,
+  request: TargetRequest,
+): Promise<SharedEffectivePolicy | null> {
+  try {
+    return await deps.store.sharedEffectivePolicy(request.runId, request.accountId);
+  } catch (error) {
+    deps.log.warn('Shared effective policy not read; the target reads its own', {
+      runId: request.runId,
+      accountId: request.accountId,
+      error: String(error),
+    });
+    return null;
   }
 }
 

@@ -5,6 +5,7 @@ import { CentralVaultKeyRecord } from './central-vault-key.js';
 import { JobMemoryRepository } from './job-memory.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
+import { SharedEffectivePolicies } from './shared-effective-policies.js';
 import { TableAccess, type TableAccessOptions } from './table-access.js';
 import { TargetRepository } from './target-repository.js';
 
@@ -26,6 +27,7 @@ export class FindingsStore {
   readonly jobMemory: JobMemoryRepository;
   /** The central vault's key as its own target last observed it, for the targets copying there. */
   readonly centralVaultKey: CentralVaultKeyRecord;
+  readonly sharedPolicies: SharedEffectivePolicies;
 
   constructor(options: FindingsStoreOptions) {
     const table = new TableAccess(options);
@@ -37,6 +39,7 @@ export class FindingsStore {
     this.centralCopies = new CentralCopiesRepository(table);
     this.jobMemory = new JobMemoryRepository(table);
     this.centralVaultKey = new CentralVaultKeyRecord(table);
+    this.sharedPolicies = new SharedEffectivePolicies(table);
   }
 
   // Targets: what one account × Region holds.
@@ -150,5 +153,13 @@ export class FindingsStore {
   }
   listAccountDirectory(...args: Parameters<AccountDirectory['listAccountDirectory']>) {
     return this.directory.listAccountDirectory(...args);
+  }
+
+  // Effective policies the org reconcile shares with the run's targets.
+  saveSharedEffectivePolicies(...args: Parameters<SharedEffectivePolicies['saveSharedEffectivePolicies']>) {
+    return this.sharedPolicies.saveSharedEffectivePolicies(...args);
+  }
+  sharedEffectivePolicy(...args: Parameters<SharedEffectivePolicies['sharedEffectivePolicy']>) {
+    return this.sharedPolicies.sharedEffectivePolicy(...args);
   }
 }

@@ -18,6 +18,8 @@ export const ENTITY = {
   centralCopies: 'CENTRAL_COPIES',
   jobMemory: 'JOB_MEMORY',
   centralVaultKey: 'CENTRAL_VAULT_KEY',
+  sharedPolicy: 'SHARED_EFFECTIVE_POLICY',
+  sharedPolicyAccounts: 'SHARED_EFFECTIVE_POLICY_ACCOUNTS',
 } as const;
 
 export type Entity = (typeof ENTITY)[keyof typeof ENTITY];
@@ -114,6 +116,11 @@ export const keys = {
   centralVaultKey: (region: string) => `CENTRAL_VAULT_KEY#${region}`,
   directoryPartition: 'DIRECTORY',
   directoryEntry: (accountId: string) => `ACCOUNT#${accountId}`,
+  /** One run's effective policies, read once per chain of inherited backup policies by the org reconcile. */
+  sharedPoliciesPartition: (runId: string) => `SHARED_POLICIES#${runId}`,
+  sharedPolicy: (chain: number) => `CHAIN#${String(chain).padStart(4, '0')}`,
+  /** Accounts bucketed by their id's last two digits: about 1 % of the organization per item. */
+  sharedPolicyAccounts: (accountId: string) => `ACCOUNTS#${accountId.slice(-2)}`,
 };
 
 function transitionSuffix(transition: FindingTransition): string {

@@ -553,3 +553,46 @@ describe('FindingsStore with ARNs of the longest lengths AWS allows', () => {
 function arnsOfPage(items: ResourceFinding[]) {
   return items.map((item) => item.arn).sort();
 }
+
+describe('FindingsStore shared effective policies (one read per chain, handed to the run’s targets)', () => {
+  const POLICY = '{"plans":{"org-daily":{"regions":["eu-west-1"]}}}';
+
+  it('hands each account its chain’s policy (or none), only within the run that shared it', async () => {
+    const stored = await store.saveSharedEffectivePolicies(
+      'run-1',
+      [
+        { content: POLICY, accounts: [ACCOUNT] },
+        { content: null, accounts: [OTHER_ACCOUNT] },
+      ],
+      T0,
+    );
+    expect(stored).toEqual({ chains: 2, accounts: 2 });
+    expect(await store.sharedEffectivePolicy('run-1', ACCOUNT)).toEqual({ content: POLICY });
+    expect(await store.sharedEffectivePolicy('run-1', OTHER_ACCOUNT)).toEqual({ content: null });
+    // An account the org reconcile did not group (it joined since) and another run: no answer, own read.
+    expect(await store.sharedEffectivePolicy('run-1', '333333333333')).toBeNull();
+    expect(await store.sharedEffectivePolicy('run-2', ACCOUNT)).toBeNull();
+  });
+
+  it('writes a hundred account buckets at most, however many accounts share a chain', async () => {
+    const accounts = Array.from({ length: 1000 }, (_, index) => String(100_000_000_000 + index));
+    const writes = mockClient(DynamoDBDocumentClient).on(BatchWriteCommand).resolves({});
+    try {
+      await store.saveSharedEffectivePolicies('run-1', [{ content: POLICY, accounts }], T0);
+      const items = writes
+        .commandCalls(BatchWriteCommand)
+        .flatMap((call) => Object.values(call.args[0].input.RequestItems ?? {}).flat());
+      expect(items).toHaveLength(1 + 100);
+    } finally {
+      writes.restore();
+    }
+  });
+
+  it('leaves out a chain whose policy is too large for one item; its accounts read their own', async () => {
+    const huge = JSON.stringify({ plans: { big: { note: 'x'.repeat(400_000) } } });
+    expect(
+      await store.saveSharedEffectivePolicies('run-1', [{ content: huge, accounts: [ACCOUNT] }], T0),
+    ).toEqual({ chains: 0, accounts: 0 });
+    expect(await store.sharedEffectivePolicy('run-1', ACCOUNT)).toBeNull();
+  });
+});

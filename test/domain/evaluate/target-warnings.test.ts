@@ -7,7 +7,6 @@ import {
   ebsVolumeArn,
   HOME_TARGET,
   hoursBefore,
-  job,
   keyArn,
   policyRecoveryPoint,
   selectedResource,
