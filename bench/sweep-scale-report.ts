@@ -175,29 +175,32 @@ function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleRes
 }
 
 /**
- * The Organizations reads of a sweep: the org phase reads each distinct chain of inherited backup policies'
- * effective policy once and hands it to the targets, so they no longer grow with targets; under an
- * organization-wide limit they bound the sweep only by their count over the rate.
+ * Organizations is called from the management account only: the sweep's listing, the org reconcile's tree
+ * walk and policy reads, and one effective-policy read per distinct chain of inherited backup policies, which
+ * the targets are handed. If Organizations' limits hold for the whole organization, those calls bound a sweep.
  */
 function organizationsReads(rows: readonly SweepScaleResult[]): string {
   const limit = SERVICE_RATE_LIMITS.organizations;
   const measured = rows
-    .filter((row) => row.rateScale === 1)
+    .filter((row) => row.organizationsScope === 'organization' && row.rateScale === 1)
     .map((row) => {
       const calls = row.callsByService.organizations ?? 0;
       const effective = row.callsByOperation['organizations:DescribeEffectivePolicy'] ?? 0;
       return (
-        `${row.accounts} × ${row.regions}: ${calls} calls (${effective} DescribeEffectivePolicy), at least ` +
-        `${decimal(calls / limit.perSecond, 1)} s at ${limit.perSecond} / s`
+        `${row.accounts} × ${row.regions}: ${calls} Organizations calls (${effective} \`DescribeEffectivePolicy\`), ` +
+        `at least ${decimal(calls / limit.perSecond, 1)} s`
       );
     });
   return [
-    'Organizations: the org phase reads the effective backup policy once per distinct chain of inherited ' +
-      'policies (from the management account) and hands it to the targets, which make no Organizations ' +
-      'call; the rest of its reads list the organization (accounts, OUs, policies and their targets). So ' +
-      'the calls grow with accounts and OUs through paging only, not with targets, and an ' +
-      `organization-wide limit (assumed ${limit.perSecond} / s, burst ${limit.burst}) costs seconds, not ` +
-      `minutes: ${measured.join('; ')}.`,
+    'Organizations is called from the management account only, one call at a time: the sweep lists the ' +
+      'accounts, the org reconcile walks the tree, reads the policies and their attachments, and reads one ' +
+      'account’s effective policy per distinct chain of inherited backup policies, which it hands to the ' +
+      'targets (a target reads its own only when its chain’s policy changed in the last 30 minutes or it was ' +
+      'not in the tree read). With organization-wide limits at the assumed ' +
+      `${limit.perSecond} / s a sweep’s Organizations calls take at least calls ÷ ${limit.perSecond} s` +
+      (measured.length > 0 ? `: ${measured.join('; ')}.` : '.') +
+      ' The listing and the tree walk grow with accounts ÷ 20 (page size); the effective-policy reads with the ' +
+      'number of chains, not with the targets.',
   ].join('\n');
 }
 
