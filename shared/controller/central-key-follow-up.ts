@@ -87,7 +87,7 @@ export async function centralKeysChanged(
  * A follow-up that fails is logged, not handed back with the event: the event itself took effect.
  */
 export async function reconcileFollowUps(
-  deps: ControllerDeps,
+  deps: Pick<ControllerDeps, 'log' | 'metrics'>,
   targets: readonly AccountTarget[],
   reconcile: (target: AccountTarget) => Promise<void>,
   remainingMs: () => number | undefined,
