@@ -2,6 +2,7 @@ import {
   ListOrganizationalUnitsForParentCommand,
   ListParentsCommand,
   type OrganizationalUnit,
+  type OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { AccountAncestry } from '../domain/model.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
@@ -26,8 +27,8 @@ export class AccountAncestryReader {
     let childId = accountId;
     for (let depth = 0; depth < 10; depth++) {
       const id = childId;
-      const { Parents } = await this.call('ListParents', () =>
-        this.factory.organizations().send(new ListParentsCommand({ ChildId: id })),
+      const { Parents } = await this.call('ListParents', async () =>
+        (await this.organizations()).send(new ListParentsCommand({ ChildId: id })),
       );
       const parent = Parents?.[0];
       if (!parent?.Id || parent.Type === 'ROOT') {
@@ -53,8 +54,8 @@ export class AccountAncestryReader {
     let listed = this.children.get(parentId);
     if (!listed) {
       listed = collectPages((NextToken) =>
-        this.call('ListOrganizationalUnitsForParent', () =>
-          this.factory.organizations().send(
+        this.call('ListOrganizationalUnitsForParent', async () =>
+          (await this.organizations()).send(
             new ListOrganizationalUnitsForParentCommand({
               ParentId: parentId,
               MaxResults: ORG_PAGE_SIZE,
@@ -66,6 +67,12 @@ export class AccountAncestryReader {
       this.children.set(parentId, listed);
     }
     return listed;
+  }
+
+  /** Only routes that name OUs read ancestry, so the notifying paths load Organizations only for them. */
+  private async organizations(): Promise<OrganizationsClient> {
+    const { organizationsClient } = await import('./sdk/organizations.js');
+    return organizationsClient(this.factory);
   }
 
   private call<T>(operation: string, send: () => Promise<T>): Promise<T> {

@@ -28,9 +28,10 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
   const { alerts } = config;
   const publisher = settings.ALERT_TOPIC_ARN
     ? new AlertPublisher({
-        sns: factory.sns(settings.AWS_REGION),
+        // Loaded when an alert is first delivered, not with every function that may publish one.
+        clients: async () =>
+          (await import('../aws/sdk/alert-channels.js')).alertChannelClients(factory, settings.AWS_REGION),
         topicArn: settings.ALERT_TOPIC_ARN,
-        secrets: factory.secretsManager(settings.AWS_REGION),
         slackSecretName: alerts.slackWebhookSecretName,
         settings: alerts,
         memory: new AlertMemory({ client: dynamo, tableName: settings.FINDINGS_TABLE_NAME }),
