@@ -1,9 +1,4 @@
-import {
-  ListOrganizationalUnitsForParentCommand,
-  ListParentsCommand,
-  type OrganizationalUnit,
-  type OrganizationsClient,
-} from '@aws-sdk/client-organizations';
+import type { OrganizationalUnit } from '@aws-sdk/client-organizations';
 import type { AccountAncestry } from '../domain/model.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
@@ -27,9 +22,10 @@ export class AccountAncestryReader {
     let childId = accountId;
     for (let depth = 0; depth < 10; depth++) {
       const id = childId;
-      const { Parents } = await this.call('ListParents', async () =>
-        (await this.organizations()).send(new ListParentsCommand({ ChildId: id })),
-      );
+      const { Parents } = await this.call('ListParents', async () => {
+        const { organizations, sdk } = await this.organizations();
+        return organizations.send(new sdk.ListParentsCommand({ ChildId: id }));
+      });
       const parent = Parents?.[0];
       if (!parent?.Id || parent.Type === 'ROOT') {
         if (parent?.Id) chain.unshift(parent.Id);
@@ -54,15 +50,16 @@ export class AccountAncestryReader {
     let listed = this.children.get(parentId);
     if (!listed) {
       listed = collectPages((NextToken) =>
-        this.call('ListOrganizationalUnitsForParent', async () =>
-          (await this.organizations()).send(
-            new ListOrganizationalUnitsForParentCommand({
+        this.call('ListOrganizationalUnitsForParent', async () => {
+          const { organizations, sdk } = await this.organizations();
+          return organizations.send(
+            new sdk.ListOrganizationalUnitsForParentCommand({
               ParentId: parentId,
               MaxResults: ORG_PAGE_SIZE,
               NextToken,
             }),
-          ),
-        ).then((page) => ({ items: page.OrganizationalUnits, nextToken: page.NextToken })),
+          );
+        }).then((page) => ({ items: page.OrganizationalUnits, nextToken: page.NextToken })),
       );
       this.children.set(parentId, listed);
     }
@@ -70,9 +67,9 @@ export class AccountAncestryReader {
   }
 
   /** Only routes that name OUs read ancestry, so the notifying paths load Organizations only for them. */
-  private async organizations(): Promise<OrganizationsClient> {
-    const { organizationsClient } = await import('./sdk/organizations.js');
-    return organizationsClient(this.factory);
+  private async organizations() {
+    const sdk = await import('./sdk/organizations.js');
+    return { organizations: sdk.organizationsClient(this.factory), sdk };
   }
 
   private call<T>(operation: string, send: () => Promise<T>): Promise<T> {
