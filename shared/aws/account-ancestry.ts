@@ -10,7 +10,8 @@ const ORG_PAGE_SIZE = 20;
 /**
  * Reads which OUs accounts sit in, for routing alerts by OU: ListParents up to the root, and the OU names
  * of each level (ListOrganizationalUnitsForParent, cached per parent) for the paths. Calls are sequential:
- * Organizations throttles per organization.
+ * Organizations throttles per organization. Only routes that name OUs read ancestry, so Organizations' SDK
+ * is loaded (`import()`) by the first read, not with every function that may alert.
  */
 export class AccountAncestryReader {
   private readonly children = new Map<string, Promise<OrganizationalUnit[]>>();
@@ -23,8 +24,8 @@ export class AccountAncestryReader {
     for (let depth = 0; depth < 10; depth++) {
       const id = childId;
       const { Parents } = await this.call('ListParents', async () => {
-        const { organizations, sdk } = await this.organizations();
-        return organizations.send(new sdk.ListParentsCommand({ ChildId: id }));
+        const { ListParentsCommand, organizationsClient } = await import('./sdk/organizations.js');
+        return organizationsClient(this.factory).send(new ListParentsCommand({ ChildId: id }));
       });
       const parent = Parents?.[0];
       if (!parent?.Id || parent.Type === 'ROOT') {
@@ -51,9 +52,11 @@ export class AccountAncestryReader {
     if (!listed) {
       listed = collectPages((NextToken) =>
         this.call('ListOrganizationalUnitsForParent', async () => {
-          const { organizations, sdk } = await this.organizations();
-          return organizations.send(
-            new sdk.ListOrganizationalUnitsForParentCommand({
+          const { ListOrganizationalUnitsForParentCommand, organizationsClient } = await import(
+            './sdk/organizations.js'
+          );
+          return organizationsClient(this.factory).send(
+            new ListOrganizationalUnitsForParentCommand({
               ParentId: parentId,
               MaxResults: ORG_PAGE_SIZE,
               NextToken,
@@ -64,12 +67,6 @@ export class AccountAncestryReader {
       this.children.set(parentId, listed);
     }
     return listed;
-  }
-
-  /** Only routes that name OUs read ancestry, so the notifying paths load Organizations only for them. */
-  private async organizations() {
-    const sdk = await import('./sdk/organizations.js');
-    return { organizations: sdk.organizationsClient(this.factory), sdk };
   }
 
   private call<T>(operation: string, send: () => Promise<T>): Promise<T> {
