@@ -161,26 +161,32 @@ function scaledFrom(measured: SweepScaleResult, accounts: number): SweepScaleRes
 }
 
 /**
- * Every target reads its account's effective policy (Organizations DescribeEffectivePolicy, with the member's
- * credentials). If Organizations' limits hold for the whole organization, that read alone bounds a sweep.
+ * Organizations is called from the management account only: the sweep's listing, the org reconcile's tree
+ * walk and policy reads, and one effective-policy read per distinct chain of inherited backup policies, which
+ * the targets are handed. If Organizations' limits hold for the whole organization, those calls bound a sweep.
  */
 function organizationsBottleneck(rows: readonly SweepScaleResult[]): string {
   const limit = SERVICE_RATE_LIMITS.organizations;
-  const sizes = [...new Set(rows.map((row) => row.accounts)), 1000, 5000].sort((a, b) => a - b);
-  const perAccount = rows[0] ? rows[0].targets / (rows[0].accounts + 1) : 0;
-  const bound = (accounts: number) => ((accounts + 1) * perAccount) / limit.perSecond;
+  const measured = rows
+    .filter((row) => row.organizationsScope === 'organization' && row.rateScale === 1)
+    .map((row) => {
+      const calls = row.callsByService.organizations ?? 0;
+      const effective = row.callsByOperation['organizations:DescribeEffectivePolicy'] ?? 0;
+      return (
+        `${row.accounts} × ${row.regions}: ${calls} Organizations calls (${effective} \`DescribeEffectivePolicy\`), ` +
+        `at least ${decimal(calls / limit.perSecond, 1)} s`
+      );
+    });
   return [
-    'The reconcile reads each target’s effective policy (one `DescribeEffectivePolicy` per target, with the ' +
-      'member’s credentials). With organization-wide Organizations limits at the assumed ' +
-      `${limit.perSecond} / s, that read alone takes at least targets ÷ ${limit.perSecond} s: ` +
-      sizes
-        .map((accounts) => `${accounts} × ${rows[0]?.regions ?? 4}: ${decimal(bound(accounts) / 60, 1)} min`)
-        .join(', ') +
-      '. Throttled reads are retried by the SDK; those out of attempts leave their target unobserved (lost). ' +
-      'So under that model no concurrency setting meets the goals at 1,000 accounts and more: the effective ' +
-      'policy has to be read once per sweep for each distinct set of inherited backup policies (by the org ' +
-      'reconcile, from the management account) and handed to the targets. If the limits hold per calling ' +
-      'account instead, the per-target read is harmless (rows "per account").',
+    'Organizations is called from the management account only, one call at a time: the sweep lists the ' +
+      'accounts, the org reconcile walks the tree, reads the policies and their attachments, and reads one ' +
+      'account’s effective policy per distinct chain of inherited backup policies, which it hands to the ' +
+      'targets (a target reads its own only when its chain’s policy changed in the last 30 minutes or it was ' +
+      'not in the tree read). With organization-wide limits at the assumed ' +
+      `${limit.perSecond} / s a sweep’s Organizations calls take at least calls ÷ ${limit.perSecond} s` +
+      (measured.length > 0 ? `: ${measured.join('; ')}.` : '.') +
+      ' The listing and the tree walk grow with accounts ÷ 20 (page size); the effective-policy reads with the ' +
+      'number of chains, not with the targets.',
   ].join('\n');
 }
 

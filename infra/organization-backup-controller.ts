@@ -174,7 +174,7 @@ const slackSecretName = (props: OrganizationBackupControllerProps): string | nul
   props.slackSecretName === undefined ? props.config.alerts.slackWebhookSecretName : props.slackSecretName;
 
 /**
- * The whole org-backup-controller in the management account: findings store, hourly sweep fanned out over
+ * The whole org-backup-controller in the management account: findings store, a sweep every `sweepPeriodHours` (default 6) fanned out over
  * every {account, Region}, central event intake, notifications, report API, alarms and dashboard, the
  * management account's own backup and forwarding roles — plus the service-managed StackSet that gives every
  * member account the controller's execution role, the AWS Backup role and event forwarding.

@@ -75,7 +75,7 @@ export interface SweepWorkflowProps {
  *
  * Sizing (defaults in infra/sizing.ts: 300 targets at once as 38 batches of 8): a reconcile is one
  * AssumeRole plus about 15-30 paginated read calls, 10-30 s when throttled; 20,000 targets × 30 s / 300 in
- * parallel = 2,000 s ≈ 33 minutes in the worst case, ≈ 11 minutes at 10 s — inside the hourly period, with
+ * parallel = 2,000 s ≈ 33 minutes in the worst case, ≈ 11 minutes at 10 s — inside even a one-hour period, with
  * 38 of the default 1,000 concurrent Lambda executions per Region.
  */
 export class SweepWorkflow extends Construct {
@@ -180,7 +180,7 @@ export class SweepWorkflow extends Construct {
       // because reconcile is idempotent.
       timeout: Duration.hours(2),
       tracingEnabled: true,
-      // Errors only: at ALL, 20,000 child executions an hour would log millions of events a day.
+      // Errors only: at ALL, 2,500 child executions per sweep would log millions of events a day.
       logs: { destination: logs, level: LogLevel.ERROR, includeExecutionData: false },
     });
   }

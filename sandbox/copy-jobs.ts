@@ -68,13 +68,22 @@ export class CopyJobLifecycle {
     }
     const destinationRegion = state.region(destination.accountId, destination.region);
     const arn = `arn:aws:backup:${destination.region}:${destination.accountId}:recovery-point:${state.rng.uuid()}`;
+    // A copy keeps its source's creation date and names the plan that made it and the vault it came from
+    // (https://docs.aws.amazon.com/aws-backup/latest/devguide/recov-point-create-a-copy.html).
+    const source = vaultByArn(state, job.sourceVaultArn)?.recoveryPoints.find(
+      (point) => point.arn === job.sourceRecoveryPointArn,
+    );
     destination.recoveryPoints.push({
       arn,
       vaultName: destination.name,
       vaultArn: destination.arn,
       resourceArn: job.resourceArn,
       resourceType: job.resourceType,
-      creationDate: startedAt,
+      creationDate: source?.creationDate ?? startedAt,
+      sourceVaultArn: job.sourceVaultArn,
+      ...(job.createdBy
+        ? { backupPlanId: job.createdBy.backupPlanId, backupPlanName: job.createdBy.backupPlanName }
+        : {}),
       completionDate: state.now,
       deleteAfterDays: job.deleteAfterDays,
       iamRoleArn: job.iamRoleArn,

@@ -51,19 +51,27 @@ export class CallMeter {
     this.counts.injectedErrors++;
   }
 
+  /**
+   * Keys sorted: concurrent reconciles make their first call of an operation in an order that real I/O
+   * (the store) decides, and a report must not depend on it.
+   */
   snapshot(): CallCounts {
     const c = this.counts;
     return {
       ...c,
-      byOperation: { ...c.byOperation },
-      byAccount: { ...c.byAccount },
-      writesByOperation: { ...c.writesByOperation },
+      byOperation: sortedKeys(c.byOperation),
+      byAccount: sortedKeys(c.byAccount),
+      writesByOperation: sortedKeys(c.writesByOperation),
     };
   }
 
   reset(): void {
     this.counts = emptyCounts();
   }
+}
+
+function sortedKeys(counts: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function emptyCounts() {

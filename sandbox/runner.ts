@@ -13,7 +13,7 @@ export interface SandboxOptions {
   /** Simulated end time (exclusive). */
   readonly until: Date;
   readonly seed: number;
-  /** How often the scheduled sweep runs, in simulated minutes (deployed default: hourly). */
+  /** How often the scheduled sweep runs, in simulated minutes (deployed default: every 6 hours; the sandbox sweeps hourly by default). */
   readonly sweepEveryMinutes?: number;
   readonly log?: Log;
   /** Called after every sweep, e.g. to draw a progress bar. */
@@ -64,7 +64,7 @@ export interface SandboxResult {
 const MINUTE_MS = 60_000;
 
 /**
- * Runs the controller as deployed — a sweep every simulated hour plus the central bus's events delivered to
+ * Runs the controller as deployed — a sweep every simulated hour (deployed default: every 6 hours) plus the central bus's events delivered to
  * the `events` function every simulated minute — against a simulated organization on the simulated clock.
  */
 export async function runSandbox(options: SandboxOptions): Promise<SandboxResult> {

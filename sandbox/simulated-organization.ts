@@ -84,6 +84,14 @@ export class SandboxClockError extends ControllerError {
   }
 }
 
+/** One SDK call as it reached the simulation. */
+export interface ObservedCall {
+  readonly operationKey: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly input: unknown;
+}
+
 /**
  * A simulated AWS Organization that real SDK v3 clients talk to through `plugin()`. Deterministic: the same
  * world, seed and sequence of calls and clock moves always give the same results.
@@ -93,6 +101,7 @@ export class SimulatedOrganization {
   private readonly jobs: JobEngine;
   private readonly credentials = new CredentialRegistry();
   private readonly meter = new CallMeter();
+  private readonly callListeners: ((call: ObservedCall) => void)[] = [];
   private readonly faults: FaultInjector;
   private readonly management: AwsCredentialIdentity;
   /** Present once a controller is deployed: from then on every call is decided against its IAM. */
@@ -237,6 +246,12 @@ export class SimulatedOrganization {
     return this.meter.snapshot().writes;
   }
 
+  /** Tells `listener` of every call as it arrives (tests count calls by input); returns the unsubscribe. */
+  onCall(listener: (call: ObservedCall) => void): () => void {
+    this.callListeners.push(listener);
+    return () => this.callListeners.splice(this.callListeners.indexOf(listener), 1);
+  }
+
   resetCounters(): void {
     this.meter.reset();
   }
@@ -272,6 +287,19 @@ export class SimulatedOrganization {
     this.state.slackFailures.push(...failures);
   }
 
+  /**
+   * Deletes a vault's recovery points of one resource, as someone with DeleteRecoveryPoint in that account
+   * could (tests: a copy gone from the central vault). Returns how many were deleted.
+   */
+  deleteRecoveryPoints(accountId: string, region: string, vaultName: string, resourceArn: string): number {
+    const vault = this.inspect.vault(accountId, region, vaultName);
+    if (!vault) return 0;
+    const kept = vault.recoveryPoints.filter((point) => point.resourceArn !== resourceArn);
+    const deleted = vault.recoveryPoints.length - kept.length;
+    vault.recoveryPoints.splice(0, vault.recoveryPoints.length, ...kept);
+    return deleted;
+  }
+
   /** The `fetch` through which the controller reaches Slack's incoming webhook. */
   slackWebhook(): typeof fetch {
     return slackWebhookFetch(this.state);
@@ -292,6 +320,9 @@ export class SimulatedOrganization {
     }
     const operationKey = `${service}:${request.operation}`;
     this.meter.record(operationKey, caller.accountId);
+    for (const listener of this.callListeners) {
+      listener({ operationKey, accountId: caller.accountId, region: request.region, input: request.input });
+    }
     await this.faults.before(service, operationKey, caller.accountId, request.region);
     if (
       this.timing &&

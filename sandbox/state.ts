@@ -84,6 +84,8 @@ export interface SimRecoveryPoint {
   readonly backupPlanId?: string;
   readonly backupPlanName?: string;
   readonly sourceRecoveryPointArn?: string;
+  /** A copy's: the vault it was copied from. */
+  readonly sourceVaultArn?: string;
 }
 
 export interface SimVault {

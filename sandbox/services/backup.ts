@@ -545,7 +545,7 @@ export const backupHandlers: ServiceHandlers = {
         EncryptionKeyArn: point.encryptionKeyArn,
         IsEncrypted: true,
         Lifecycle: point.deleteAfterDays === null ? undefined : { DeleteAfterDays: point.deleteAfterDays },
-        SourceBackupVaultArn: point.sourceRecoveryPointArn ? undefined : point.vaultArn,
+        SourceBackupVaultArn: point.sourceVaultArn ?? point.vaultArn,
         CreatedBy: point.backupPlanId
           ? { BackupPlanId: point.backupPlanId, BackupPlanName: point.backupPlanName }
           : undefined,

@@ -68,6 +68,7 @@ export async function readVaultRecoveryPoints(
             status: point.Status ?? 'COMPLETED',
             creationDate: point.CreationDate,
             ...originOf(point.CreatedBy),
+            ...(point.SourceBackupVaultArn ? { sourceVaultArn: point.SourceBackupVaultArn } : {}),
           },
         ]
       : [],

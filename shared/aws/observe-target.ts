@@ -1,8 +1,15 @@
 import { BackupClient } from '@aws-sdk/client-backup';
+import { jobsReadSince, mergeJobs, nextJobMemory } from '../domain/evaluate/job-memory.js';
 import { isPendingDeletion } from '../domain/evaluate/key-deletion.js';
 import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import { backupRoleArn } from '../domain/evaluate/target-facts.js';
-import type { DesiredState, EffectivePolicy, ObservedTarget, Reachability } from '../domain/model.js';
+import type {
+  DesiredState,
+  EffectivePolicy,
+  JobMemory,
+  ObservedTarget,
+  Reachability,
+} from '../domain/model.js';
 import { parseEffectivePolicy } from '../domain/policy/effective.js';
 import type { ClientFactory } from './clients.js';
 import { isAccountUnreachable, isTransientFailure } from './errors.js';
@@ -25,12 +32,6 @@ import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from 
 
 export { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 
-/**
- * Jobs are read this far back: long enough to see every job that can still finish (start plus completion
- * windows are at most a week). Older failures survive through the store (ResourceFinding.lastPolicyJob) and
- * freshness comes from recovery points, so plans that run less often than this are still judged right.
- */
-const JOB_LOOKBACK_DAYS = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -40,6 +41,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * reason and empty collections, so one bad account never stops a sweep. `sharedPolicy` is the account's
  * effective policy as the run's org reconcile read it for the account's chain of inherited policies; without
  * it the account's own is read.
+ * Jobs are read from `jobMemory`'s watermark and merged with the jobs it kept; without it, the whole
+ * window is read.
  */
 export async function observeTarget(
   factory: ClientFactory,
@@ -47,9 +50,10 @@ export async function observeTarget(
   target: TargetRef,
   now: Date,
   sharedPolicy?: { readonly content: string | null } | null,
+  jobMemory?: JobMemory | null,
 ): Promise<ObservedTarget> {
   try {
-    return await readTarget(factory, desired, target, now, sharedPolicy ?? null);
+    return await readTarget(factory, desired, target, now, sharedPolicy ?? null, jobMemory ?? null);
   } catch (error) {
     return unobservedTarget(target, reachabilityOf(error));
   }
@@ -98,6 +102,7 @@ async function readTarget(
   target: TargetRef,
   now: Date,
   sharedPolicy: { readonly content: string | null } | null,
+  jobMemory: JobMemory | null,
 ): Promise<ObservedTarget> {
   const { accountId, region } = target;
   const call = callSite(accountId, region);
@@ -114,7 +119,7 @@ async function readTarget(
     effectivePolicy,
     backupRole,
     eventForwarding,
-    jobs,
+    jobsRead,
     vaultRecoveryPoints,
     restoreTesting,
     expiredRecoveryPoints,
@@ -130,7 +135,7 @@ async function readTarget(
     sharedPolicy ? parseShared(sharedPolicy.content) : readEffectivePolicy(factory, accountId),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
-    readJobs(factory, target, new Date(now.getTime() - JOB_LOOKBACK_DAYS * DAY_MS)),
+    readJobs(factory, target, jobsReadSince(jobMemory, now)),
     readVaultRecoveryPoints(
       backup,
       call,
@@ -150,6 +155,7 @@ async function readTarget(
     ),
   ]);
 
+  const jobs = mergeJobs(jobsRead, jobMemory, now);
   const [keys, serviceLinkedRole] = await Promise.all([
     readKeys(
       factory,
@@ -189,6 +195,7 @@ async function readTarget(
     protectedResources,
     vaultRecoveryPoints,
     jobs,
+    jobMemory: nextJobMemory(jobsRead, jobs, now),
     ...(restoreTesting ? { restoreTesting } : {}),
     expiredRecoveryPoints,
     typesListedInFull: listedInFull,

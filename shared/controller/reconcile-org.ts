@@ -6,6 +6,7 @@ import { GLOBAL_REGION } from '../domain/model.js';
 import { planOrg } from '../domain/plan/index.js';
 import { toActionRecord } from '../domain/report.js';
 import { countOutcomes } from './action-records.js';
+import { recordCentralCopies } from './central-copies.js';
 import type { ControllerDeps } from './deps.js';
 import { shareEffectivePolicies } from './share-effective-policies.js';
 
@@ -25,12 +26,14 @@ export interface OrgOutcome {
 
 /**
  * The `org` target: policy type, the controller's policy (content and attachments) and cross-account
- * backup. Observe → plan → apply, from the management account only. Org actions never count against the
+ * backup; it also reads the central vault once for every target (central-copies.ts). Observe → plan → apply, from the management account only. Org actions never count against the
  * blast radius: one drift repair of the policy must not wait for a human.
  */
 export async function reconcileOrg(deps: ControllerDeps, runId: string): Promise<OrgOutcome> {
   const { desired, factory, store, clock, log } = deps;
   const now = clock.now();
+  // Apart from the organization's own reads: a failure of either leaves the other to run.
+  await recordCentralCopies(deps, runId);
   let observed: Awaited<ReturnType<typeof observeOrganization>>;
   try {
     // The whole tree: resolving attachTo needs its OUs, and the account directory (the report's coverage by

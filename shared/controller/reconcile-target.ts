@@ -1,11 +1,15 @@
 import { applyActions } from '../aws/executor.js';
 import { observeTarget } from '../aws/observe-target.js';
+import { withAbsentFindings } from '../domain/evaluate/absent-resources.js';
 import { evaluateTarget } from '../domain/evaluate/evaluate-target.js';
+import { jobMemoryChanged } from '../domain/evaluate/job-memory.js';
 import { centralVaultFor, centralVaultKeyHere } from '../domain/evaluate/target-facts.js';
 import type {
   Action,
   ActionRecord,
+  CentralCopies,
   FindingTransition,
+  JobMemory,
   ObservedTarget,
   ResourceStatus,
 } from '../domain/model.js';
@@ -55,7 +59,9 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const managed = desired.regions.includes(request.region);
 
   const sharedPolicy = await sharedEffectivePolicy(deps, request);
-  let observed = await observePatiently(deps, target, now, sharedPolicy);
+  // Jobs are read from the target's watermark; a missing memory reads the whole window.
+  const jobMemory = await store.loadJobMemory(request.accountId, request.region);
+  let observed = await observePatiently(deps, target, now, sharedPolicy, jobMemory);
   const planned = managed ? planTarget(desired, observed, now) : [];
   const limited = await limitBlastRadius(deps, planned, request);
   const actions = await applyActions(factory, limited, {
@@ -65,13 +71,14 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     sleep: deps.sleep,
   });
   if (actions.some((action) => action.applied)) {
-    observed = await observePatiently(deps, target, now, sharedPolicy);
+    observed = await observePatiently(deps, target, now, sharedPolicy, jobMemory);
   }
 
   const stored = await store.loadTarget(request.accountId, request.region);
   const evaluation = evaluateTarget({
     desired,
-    observed: await withCentralVaultKey(deps, observed, now),
+    // The target's copies in the central vault: the org phase's reading, not a read of its own.
+    observed: withCentralCopies(await withCentralVaultKey(deps, observed, now), stored.centralCopies),
     org: { crossAccountBackupEnabled: request.crossAccountBackupEnabled },
     history: stored.history,
     now,
@@ -80,7 +87,7 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
   const saved = await store.saveTargetResult(
     {
       ...target,
-      findings: evaluation.findings,
+      findings: withAbsentFindings(evaluation.findings, stored.findings, observed, now),
       checks: evaluation.checks,
       actions: records,
       runId: request.runId,
@@ -88,6 +95,9 @@ export async function reconcileTarget(deps: ControllerDeps, request: TargetReque
     },
     stored,
   );
+  if (observed.jobMemory && jobMemoryChanged(jobMemory, observed.jobMemory)) {
+    await store.saveJobMemory(request.accountId, request.region, observed.jobMemory);
+  }
   const scan = regionScanDue(
     desired,
     { region: request.region, previousObservedAt: stored.target?.observedAt },
@@ -144,6 +154,11 @@ async function withCentralVaultKey(
   return { ...observed, centralVaultKey: await store.centralVaultKey.load(central.region) };
 }
 
+/** The target's slice of the central vault, as the sweep's org phase read it (the store's copy). */
+function withCentralCopies(observed: ObservedTarget, copies: CentralCopies | undefined): ObservedTarget {
+  return copies ? { ...observed, centralCopies: copies } : observed;
+}
+
 /** Observations that failed on throttling are tried again this many times in all, after growing pauses. */
 const OBSERVE_ATTEMPTS = 3;
 const OBSERVE_PAUSE_MS = 5_000;
@@ -157,9 +172,10 @@ async function observePatiently(
   target: { readonly accountId: string; readonly region: string },
   now: Date,
   sharedPolicy: SharedEffectivePolicy | null,
+  jobMemory: JobMemory | null,
 ): Promise<ObservedTarget> {
   for (let attempt = 1; ; attempt++) {
-    const observed = await observeTarget(deps.factory, deps.desired, target, now, sharedPolicy);
+    const observed = await observeTarget(deps.factory, deps.desired, target, now, sharedPolicy, jobMemory);
     const { reachability } = observed;
     if (reachability.ok || !reachability.transient || attempt >= OBSERVE_ATTEMPTS) return observed;
     deps.metrics.count('ObservationRetries', 1);

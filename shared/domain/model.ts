@@ -472,6 +472,19 @@ export interface VaultRecoveryPoint extends BackupOrigin {
   /** COMPLETED, PARTIAL, DELETING, EXPIRED (and AVAILABLE, STOPPED, CREATING for continuous backups). */
   readonly status: string;
   readonly creationDate: Date;
+  /** A copy's: the vault it was copied from (`SourceBackupVaultArn`); absent when AWS gave none. */
+  readonly sourceVaultArn?: string | undefined;
+}
+
+/**
+ * The policy's usable copies in the central vault of one source account × Region, as the sweep's org phase
+ * last read the central vault (once per sweep, for every target).
+ */
+export interface CentralCopies {
+  /** When the org phase read the central vault and this slice last changed. */
+  readonly observedAt: Date;
+  /** The creation date of the resource's newest usable policy copy (a copy keeps its source's), or null. */
+  readonly newestCopy: (resourceArn: string) => Date | null;
 }
 
 /** Every state AWS Backup reports for a backup or copy job. */
@@ -504,6 +517,17 @@ export interface JobOutcome {
   readonly origin?: BackupOrigin;
   /** BACKUP jobs: the vault the recovery point goes to. */
   readonly vaultName?: string | null;
+}
+
+/**
+ * What a target keeps of its job listings between reconciles, so the next one reads only jobs created after
+ * the watermark (job-memory.ts).
+ */
+export interface JobMemory {
+  /** The next listing asks for jobs created after this. */
+  readonly watermark: Date;
+  /** The window's failed jobs, and the newest finished job of each resource and kind that has failures. */
+  readonly jobs: readonly JobOutcome[];
 }
 
 export type Reachability =
@@ -573,6 +597,8 @@ export interface ObservedTarget {
   readonly vaultRecoveryPoints: readonly VaultRecoveryPoint[];
   /** Recent backup and copy jobs (last days), newest first not guaranteed. */
   readonly jobs: readonly JobOutcome[];
+  /** What the next reconcile keeps of these jobs, and where its listing starts; absent when not read. */
+  readonly jobMemory?: JobMemory;
   /** Read only where restore testing is configured and the Region is managed. */
   readonly restoreTesting?: ObservedRestoreTesting;
   /**
@@ -588,6 +614,11 @@ export interface ObservedTarget {
   readonly typesListedInFull?: readonly string[];
   /** EXPIRED recovery points (past retention, not deleted) per policy vault held here. */
   readonly expiredRecoveryPoints?: readonly { readonly vaultName: string; readonly count: number }[];
+  /**
+   * This account × Region's copies in the central vault, from the sweep's org phase (not read per target);
+   * absent when the central vault has never been read.
+   */
+  readonly centralCopies?: CentralCopies;
 }
 
 export interface ObservedRestoreTesting {
@@ -745,6 +776,11 @@ export interface ResourceFinding {
    * back only so far, and a FAILING verdict must hold until a newer policy job finishes.
    */
   readonly lastPolicyJob?: PolicyJobRecord | null | undefined;
+  /**
+   * Since when the Tagging API no longer returns the resource, while its finding is kept (for at most 24
+   * hours) because nothing confirmed it deleted; absent while it is returned.
+   */
+  readonly absentSince?: string | undefined;
   /**
    * When the controller last observed the resource's account × Region (set when read back from the store);
    * an old value means its reconciles have been failing or not running.

@@ -24,7 +24,8 @@ export const REASON_FIXES: Readonly<Record<ReasonCode, string>> = {
     "Read the job's message category and status message; for S3, let the backup role use the bucket's KMS key in its key policy.",
   BACKED_UP_OUTSIDE_POLICY:
     "Fix what stops the policy's own backups: backups made another way (team plans, on-demand, EFS automatic backups) do not count.",
-  COPY_MISSING: 'Check the copy jobs to the central vault and the central vault access policy.',
+  COPY_MISSING:
+    "The central vault (read once per sweep) holds no recent copy of the policy's: check the copy jobs, the central vault access policy, and whether copies were deleted from it.",
   CROSS_ACCOUNT_BACKUP_DISABLED:
     'Turn on cross-account backup in the AWS Backup settings of the management account.',
   CENTRAL_VAULT_POLICY_MISSING:

@@ -9,6 +9,7 @@ import {
   type CheckStatus,
   type FindingTransition,
   JOB_STATES,
+  type JobMemory,
   type OrganizationSummary,
   REASON_CODES,
   RESOURCE_STATUSES,
@@ -99,6 +100,7 @@ const findingSchema = z.object({
       messageCategory: z.string().nullable(),
     })
     .optional(),
+  absentSince: timestamp.optional(),
 });
 
 const checkSchema = z.object({
@@ -198,6 +200,7 @@ export function findingFields(finding: ResourceFinding): ResourceFinding {
     since: finding.since,
     ...(finding.lastPolicyJob ? { lastPolicyJob: finding.lastPolicyJob } : {}),
     ...(finding.waiver ? { waiver: { ...finding.waiver } } : {}),
+    ...(finding.absentSince ? { absentSince: finding.absentSince } : {}),
   };
 }
 
@@ -532,4 +535,87 @@ export function directoryItem(entry: AccountDirectoryEntry): Item {
 
 export function directoryFromItem(item: Item): AccountDirectoryEntry {
   return directoryFields(decode(directorySchema, ENTITY.directoryEntry, item));
+}
+
+/** One source account × Region's slice of the central vault (see central-copies.ts). */
+export interface CentralCopiesRow {
+  readonly accountId: string;
+  readonly region: string;
+  /** When the org phase read the central vault and found this slice changed. */
+  readonly observedAt: string;
+  /** Resource ARN digest (statusKey) → the newest usable policy copy's creation date, epoch ms. */
+  readonly copies: Readonly<Record<string, number>>;
+  /** Of `copies`: the org phase compares it with a fresh reading and writes only slices that changed. */
+  readonly digest: string;
+}
+
+const centralCopiesSchema = z.object({
+  accountId: z.string(),
+  region: z.string(),
+  observedAt: z.string(),
+  copies: z.record(z.string(), z.number()),
+  digest: z.string(),
+});
+
+export function centralCopiesItem(row: CentralCopiesRow): Item {
+  return {
+    PK: keys.accountPartition(row.accountId),
+    SK: keys.centralCopies(row.region),
+    GSI1PK: keys.centralCopiesPartition,
+    GSI1SK: keys.centralCopiesInCollection(row.accountId, row.region),
+    entity: ENTITY.centralCopies,
+    accountId: row.accountId,
+    region: row.region,
+    observedAt: row.observedAt,
+    copies: row.copies,
+    digest: row.digest,
+  };
+}
+
+export function centralCopiesFromItem(item: Item): CentralCopiesRow {
+  return decode(centralCopiesSchema, ENTITY.centralCopies, item);
+}
+
+const jobSchema = z.object({
+  kind: z.enum(['BACKUP', 'COPY']),
+  jobId: z.string(),
+  resourceArn: z.string(),
+  state: z.enum(JOB_STATES),
+  creationDate: z.coerce.date(),
+  completionDate: z.coerce.date().nullable(),
+  statusMessage: z.string().nullable(),
+  destinationVaultArn: z.string().optional(),
+  messageCategory: z.string().nullable().optional(),
+  origin: z.object({ backupPlanId: z.string().nullable(), backupPlanName: z.string().nullable() }).optional(),
+  vaultName: z.string().nullable().optional(),
+});
+
+const jobMemorySchema = z.object({ watermark: z.coerce.date(), jobs: z.array(jobSchema) });
+
+export function jobMemoryItem(accountId: string, region: string, memory: JobMemory): Item {
+  return {
+    PK: keys.accountPartition(accountId),
+    SK: keys.jobMemory(region),
+    entity: ENTITY.jobMemory,
+    watermark: memory.watermark.toISOString(),
+    jobs: memory.jobs.map((job) => ({
+      ...job,
+      creationDate: job.creationDate.toISOString(),
+      completionDate: job.completionDate?.toISOString() ?? null,
+    })),
+  };
+}
+
+export function jobMemoryFromItem(item: Item): JobMemory {
+  const { watermark, jobs } = decode(jobMemorySchema, ENTITY.jobMemory, item);
+  return {
+    watermark,
+    jobs: jobs.map(({ destinationVaultArn, messageCategory, origin, vaultName, ...job }) => ({
+      ...job,
+      ...(destinationVaultArn === undefined ? {} : { destinationVaultArn }),
+      ...(messageCategory === undefined ? {} : { messageCategory }),
+      ...(origin === undefined ? {} : { origin }),
+      ...(vaultName === undefined ? {} : { vaultName }),
+    })),
+  };
 }

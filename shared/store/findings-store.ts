@@ -1,6 +1,8 @@
 import { AccountDirectory } from './account-directory.js';
 import { ActionRepository } from './action-repository.js';
+import { CentralCopiesRepository } from './central-copies.js';
 import { CentralVaultKeyRecord } from './central-vault-key.js';
+import { JobMemoryRepository } from './job-memory.js';
 import { ReportQueries } from './report-queries.js';
 import { RunLedger } from './run-ledger.js';
 import { SharedEffectivePolicies } from './shared-effective-policies.js';
@@ -21,6 +23,8 @@ export class FindingsStore {
   readonly actions: ActionRepository;
   readonly reports: ReportQueries;
   readonly directory: AccountDirectory;
+  readonly centralCopies: CentralCopiesRepository;
+  readonly jobMemory: JobMemoryRepository;
   /** The central vault's key as its own target last observed it, for the targets copying there. */
   readonly centralVaultKey: CentralVaultKeyRecord;
   readonly sharedPolicies: SharedEffectivePolicies;
@@ -32,6 +36,8 @@ export class FindingsStore {
     this.actions = new ActionRepository(table);
     this.reports = new ReportQueries(table);
     this.directory = new AccountDirectory(table);
+    this.centralCopies = new CentralCopiesRepository(table);
+    this.jobMemory = new JobMemoryRepository(table);
     this.centralVaultKey = new CentralVaultKeyRecord(table);
     this.sharedPolicies = new SharedEffectivePolicies(table);
   }
@@ -126,6 +132,19 @@ export class FindingsStore {
   }
   listResourceTransitions(...args: Parameters<ReportQueries['listResourceTransitions']>) {
     return this.reports.listResourceTransitions(...args);
+  }
+
+  // The central vault's copies, sliced by source account × Region (written by the org phase).
+  saveCentralCopies(...args: Parameters<CentralCopiesRepository['saveCentralCopies']>) {
+    return this.centralCopies.saveCentralCopies(...args);
+  }
+
+  // A target's job watermark (read before observing it).
+  loadJobMemory(accountId: string, region: string) {
+    return this.jobMemory.loadJobMemory(accountId, region);
+  }
+  saveJobMemory(...args: Parameters<JobMemoryRepository['saveJobMemory']>) {
+    return this.jobMemory.saveJobMemory(...args);
   }
 
   // Account directory.

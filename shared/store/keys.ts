@@ -15,6 +15,8 @@ export const ENTITY = {
   runError: 'RUN_ERROR',
   summary: 'SUMMARY',
   directoryEntry: 'DIRECTORY_ENTRY',
+  centralCopies: 'CENTRAL_COPIES',
+  jobMemory: 'JOB_MEMORY',
   centralVaultKey: 'CENTRAL_VAULT_KEY',
   sharedPolicy: 'SHARED_EFFECTIVE_POLICY',
   sharedPolicyAccounts: 'SHARED_EFFECTIVE_POLICY_ACCOUNTS',
@@ -104,6 +106,12 @@ export const keys = {
   summaryPartPrefix: 'PART#',
   /** The reason counts of the last run's end: their own small item, so /reasons reads only them. */
   summaryReasons: 'REASONS',
+  /** One source account × Region's copies in the central vault: under its target's prefix, so loadTarget reads it. */
+  centralCopies: (region: string) => `${region}#COPIES`,
+  centralCopiesPartition: 'CENTRAL_COPIES',
+  /** A target's job watermark and the jobs it keeps between reconciles. */
+  jobMemory: (region: string) => `${region}#JOBS`,
+  centralCopiesInCollection: (accountId: string, region: string) => `${accountId}#${region}`,
   /** The KMS key of the central vault in a Region, as the target holding that vault last observed it. */
   centralVaultKey: (region: string) => `CENTRAL_VAULT_KEY#${region}`,
   directoryPartition: 'DIRECTORY',

@@ -1,4 +1,11 @@
-import type { ActionRecord, FindingTransition, ResourceFinding, ResourceStatus } from '../domain/model.js';
+import type {
+  ActionRecord,
+  CentralCopies,
+  FindingTransition,
+  ResourceFinding,
+  ResourceStatus,
+} from '../domain/model.js';
+import { centralCopiesOf } from './central-copies.js';
 import {
   findingFromItem,
   findingItem,
@@ -44,7 +51,8 @@ export class TargetRepository {
   constructor(private readonly table: TableAccess) {}
 
   /**
-   * Everything stored for one account × Region (findings, target row, outstanding actions) in one Query:
+   * Everything stored for one account × Region (findings, target row, outstanding actions, its slice of the
+   * central vault) in one Query:
    * the evaluator's history, and what `saveTargetResult` diffs against, so a reconcile reads the target once.
    */
   async loadTarget(accountId: string, region: string): Promise<TargetSnapshot> {
@@ -54,6 +62,7 @@ export class TargetRepository {
     const findings = new Map<string, ResourceFinding>();
     const outstandingActions = new Map<string, ActionRecord>();
     let target: TargetRow | null = null;
+    let centralCopies: CentralCopies | undefined;
     for (const item of stored) {
       if (item.entity === ENTITY.finding) {
         const finding = findingFromItem(item);
@@ -61,7 +70,7 @@ export class TargetRepository {
       } else if (item.entity === ENTITY.target) target = targetRowFromItem(item);
       else if (item.entity === ENTITY.outstandingAction) {
         outstandingActions.set(String(item.SK), outstandingActionFromItem(item));
-      }
+      } else if (item.entity === ENTITY.centralCopies) centralCopies = centralCopiesOf(item);
     }
     const history = new Map<string, HistoryEntry>(
       [...findings.values()].map((finding) => [
@@ -80,7 +89,15 @@ export class TargetRepository {
         },
       ]),
     );
-    return { accountId, region, history, findings, target, outstandingActions };
+    return {
+      accountId,
+      region,
+      history,
+      findings,
+      target,
+      outstandingActions,
+      ...(centralCopies ? { centralCopies } : {}),
+    };
   }
 
   /**

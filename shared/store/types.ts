@@ -1,5 +1,6 @@
 import type {
   ActionRecord,
+  CentralCopies,
   FindingTransition,
   PolicyJobRecord,
   ResourceFinding,
@@ -106,6 +107,8 @@ export interface TargetSnapshot {
   readonly target: TargetRow | null;
   /** Planned-but-unapplied actions by sort key, diffed by the next save. */
   readonly outstandingActions: StoredActions;
+  /** The target's copies in the central vault, as the last sweep's org phase read it; absent before any. */
+  readonly centralCopies?: CentralCopies;
 }
 
 /** Where an account sits in the organization, for coverage by OU. */

@@ -78,7 +78,7 @@ const mapping = (arn: string, tags: Record<string, string>): ResourceTagMapping 
   Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
 });
 
-/** Serves GetResources from per-key page lists and records each call's key and token (toolchain G4). */
+/** Serves GetResources from per-key page lists and records each call's key and token: the SDK's paginator reuses one input object across pages, so the token is copied at call time. */
 /** Keys in use are the served ones plus unrelated keys, listed over two GetTagKeys pages ending in "". */
 function serveTagPages(pagesByKey: Record<string, ResourceTagMapping[][]>) {
   const seen: { key: string; token: string | undefined }[] = [];
@@ -95,7 +95,7 @@ function serveTagPages(pagesByKey: Record<string, ResourceTagMapping[][]>) {
     seen.push({ key, token: input.PaginationToken });
     const pages = pagesByKey[key] ?? [[]];
     const index = input.PaginationToken ? Number(input.PaginationToken.slice(1)) : 0;
-    // AWS ends a Tagging listing with "" rather than an absent token (facts §3.1).
+    // AWS ends a Tagging listing with "" rather than an absent PaginationToken (GetResources API reference).
     const next = index + 1 < pages.length ? `p${index + 1}` : '';
     return { ResourceTagMappingList: pages[index] ?? [], PaginationToken: next };
   });

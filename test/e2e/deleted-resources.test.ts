@@ -1,7 +1,8 @@
 /**
  * The Tagging API keeps returning a deleted resource for a while (the sandbox: six hours). A volume's own
  * listing (DescribeVolumes) says it is gone at once, so its finding leaves without an alert; a table has no
- * cheap listing, so its finding leaves when the Tagging API stops returning it.
+ * cheap listing, so its finding is kept unchanged (marked absent) once the Tagging API stops returning it,
+ * and leaves after 24 hours of absence.
  */
 import { describe, expect, it } from 'vitest';
 import { classifyTransition } from '../../shared/notify/alerts.js';
@@ -46,7 +47,7 @@ const world = e2eWorld({
 });
 
 describe('resources deleted while the Tagging API still returns them', () => {
-  it('a volume confirmed gone by its own listing leaves at once; a table when tagging forgets it; no alert either way', async () => {
+  it('a volume confirmed gone by its own listing leaves at once; a table a day after tagging forgets it; no alert either way', async () => {
     await withHarness({ world, config }, async (harness) => {
       advanceToHour(harness, 10);
       await harness.sweep();
@@ -58,8 +59,21 @@ describe('resources deleted while the Tagging API still returns them', () => {
       const soon = await harness.sweep();
       expect(await arns()).toEqual([table, kept].sort());
 
-      // Past the Tagging API's delay the table is gone too.
+      // Past the Tagging API's delay the table is absent: its finding stays, unchanged, for a day.
       advanceToHour(harness, 19);
+      const absent = await harness.sweep();
+      expect(await arns()).toEqual([table, kept].sort());
+      const marked = (await harness.report()).resources.find((finding) => finding.arn === table);
+      expect(marked?.absentSince).toBe(at(19));
+      const { transitions: none } = await harness.store.runActivity(absent.runId, harness.sim.now());
+      expect(none.filter((t) => t.subject.kind === 'resource' && t.subject.arn === table)).toEqual([]);
+
+      advanceToHour(harness, 42);
+      await harness.sweep();
+      expect(await arns()).toEqual([table, kept].sort());
+
+      // 24 hours after the Tagging API last returned it, the table's finding leaves.
+      advanceToHour(harness, 43);
       const later = await harness.sweep();
       expect(await arns()).toEqual([kept]);
 

@@ -32,7 +32,10 @@ interface ImmediateChange {
   readonly reasons: readonly ReasonCode[];
   /** Set for a newly tagged resource: the next run after the tagging + start and completion windows. */
   readonly expectedBy?: string;
-  /** Its status once the event's own reconcile has re-evaluated it (null: it has no finding). */
+  /**
+   * Its status once the event's own reconcile has re-evaluated it (null: it has no finding). A resource the
+   * Tagging API does not return (these worlds never hold it) keeps the event's finding for a day, as absent.
+   */
   readonly settled: ResourceStatus | null;
 }
 
@@ -274,7 +277,7 @@ const ROWS: readonly Row[] = [
     fixture: 'backup-job-partial',
     kind: 'backup-job',
     targets: [MEMBER_TARGET],
-    immediate: { arn: STACK, status: 'FAILING', reasons: ['JOB_FAILED'], settled: null },
+    immediate: { arn: STACK, status: 'FAILING', reasons: ['JOB_FAILED'], settled: 'FAILING' },
     why: 'a partial composite backup is a failure (the stack does not exist in the world)',
   },
   {
@@ -285,7 +288,7 @@ const ROWS: readonly Row[] = [
       arn: SCAN_ONLY_VOLUME,
       status: 'FAILING',
       reasons: ['JOB_FAILED'],
-      settled: null,
+      settled: 'FAILING',
     },
     why: 'a Region outside the config is still reconciled (scan only)',
   },
@@ -353,7 +356,7 @@ const ROWS: readonly Row[] = [
       status: 'PENDING',
       reasons: ['AWAITING_FIRST_BACKUP'],
       expectedBy: '2026-03-05T09:00:00.000Z',
-      settled: null,
+      settled: 'PENDING',
     },
     why: 'tagged at 10:00: the next 05:00 run + 60 min start + 180 min completion (the world never tagged it)',
   },
@@ -366,7 +369,7 @@ const ROWS: readonly Row[] = [
       status: 'PENDING',
       reasons: ['AWAITING_FIRST_BACKUP'],
       expectedBy: '2026-03-05T09:00:00.000Z',
-      settled: null,
+      settled: 'PENDING',
     },
     why: 'S3 ARNs carry no account or Region; the envelope names them',
   },
@@ -374,7 +377,12 @@ const ROWS: readonly Row[] = [
     fixture: 'tag-change-near-miss',
     kind: 'tag-change',
     targets: [MEMBER_TARGET],
-    immediate: { arn: INSTANCE, status: 'UNPROTECTED', reasons: ['TAG_VALUE_MISMATCH'], settled: null },
+    immediate: {
+      arn: INSTANCE,
+      status: 'UNPROTECTED',
+      reasons: ['TAG_VALUE_MISMATCH'],
+      settled: 'UNPROTECTED',
+    },
     why: 'backupenabled=yes is the gap users cannot see',
   },
   {

@@ -1,11 +1,11 @@
 /**
  * The configs behind the golden policy documents in this folder. Each golden file was rendered once and
- * then checked by hand against aws-backup-facts §1 (structure, operator placement, string numbers, copy
+ * then checked by hand against AWS's backup policy syntax reference (structure, operator placement, string numbers, copy
  * action key = explicit target ARN); the tests compare the minified text exactly, so any rendering change
  * shows up as a diff to review.
  */
 
-/** As close to facts §1.8 (the worked minimal example) as our config allows. */
+/** As close to a minimal worked example of the documented syntax as our config allows. */
 export const FACTS_1_8_CONFIG = {
   version: 1,
   regions: ['us-east-1', 'eu-west-1'],

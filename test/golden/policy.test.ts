@@ -21,12 +21,12 @@ const exampleConfig = () => {
   return renderBackupPolicy(result.config);
 };
 
-describe('golden policy documents (checked by hand against facts §1)', () => {
+describe('golden policy documents (checked by hand against AWS’s backup policy syntax reference)', () => {
   it.each([
     {
       file: 'policy-facts-1-8',
       rendered: () => render(FACTS_1_8_CONFIG),
-      why: 'the facts §1.8 worked example',
+      why: 'a minimal worked example in the documented syntax',
     },
     {
       file: 'policy-per-region',
@@ -60,9 +60,9 @@ function assignedValues(node: unknown): unknown {
   );
 }
 
-describe('facts §1.8 correspondence', () => {
+describe('minimal worked example correspondence', () => {
   it('assigns what the worked example assigns, under our rule and selection names', () => {
-    // facts §1.8 without advanced_backup_settings and backup_plan_tags (not in our config), with the rule
+    // The minimal worked example without advanced_backup_settings and backup_plan_tags (not in our config), with the rule
     // named after the plan and our selection id.
     const assign = (value: unknown) => ({ '@@assign': value });
     const central = 'arn:aws:backup:eu-central-1:111122223333:backup-vault:central-copy';

@@ -38,9 +38,10 @@
  *   repeats has no allowed age and a recovery point stays PROTECTED.
  * - expected-by (no recovery point) = expectedBy(rules, first seen); null without effective rules. For a
  *   resource with a recovery point, `expectedBy` is when the next one is due: last backup + allowed age.
- * - copy freshness: the newest COMPLETED copy job into the central vault, or the first-seen time if there is
- *   none, may be at most (allowed age of the copying rules + their longest completion window) old, because a
- *   copy starts only after its backup completes.
+ * - copy freshness: the newest usable policy copy in the central vault (read once per sweep by the org
+ *   phase; a copy keeps its source's creation date), or the covered-since time if there is none, may be at
+ *   most (allowed age of the copying rules + their longest completion window) old, because a copy starts
+ *   only after its backup completes. Copy jobs only say why a copy failed.
  * - EBS volumes backed up through their instance are listed under the instance ARN, so a resource counts as
  *   backed up only by a recovery point of its own ARN.
  * - `firstSeen` comes from history (now when new); `since` stays while the status is unchanged, else now.
@@ -414,7 +415,7 @@ function judgeSelected(
     ? ['COPY_MISSING', ...copyProblems.map((problem) => problem.reason)]
     : [];
   const copyDetail = copyStale
-    ? ` No recent copy in the central vault ${centralVaultFor(desired, observed.region)?.arn}.${describe(copyProblems, ' Cause: ')}`
+    ? ` ${describeCopy(input, base.lastCopyTime)}${describe(copyProblems, ' Cause: ')}`
     : '';
   if (nextDue !== null && now > nextDue) {
     return {
@@ -520,6 +521,17 @@ function blockersOf(
     });
   }
   return blockers;
+}
+
+/** What the central vault, as the org phase last read it, holds of the resource. */
+function describeCopy({ desired, observed }: EvaluateTargetInput, lastCopy: Date | null): string {
+  const vault = centralVaultFor(desired, observed.region)?.arn;
+  const read = observed.centralCopies
+    ? ` (read ${observed.centralCopies.observedAt.toISOString()})`
+    : ' (not read yet)';
+  return lastCopy === null
+    ? `No copy of the policy's in the central vault ${vault}${read}.`
+    : `The newest copy in the central vault ${vault}${read} holds the backup of ${lastCopy.toISOString()}, older than allowed.`;
 }
 
 function isCopyStale(

@@ -14,8 +14,8 @@ import { centralVaultFor, isUsableKey, latestJob } from './target-facts.js';
 
 /**
  * What a target's jobs say of one resource: whether its newest policy backup or copy into the central vault
- * failed (and why, from AWS's wording), and when its newest copy arrived. Jobs are indexed by resource once
- * per observation.
+ * failed (and why, from AWS's wording); its newest copy comes from the central vault itself. Jobs are
+ * indexed by resource once per observation.
  */
 
 /** The part of a verdict a failed job decides. */
@@ -135,14 +135,15 @@ export function jobsOf(observed: ObservedTarget, arn: string): readonly JobOutco
   return indexes.get(observed)?.jobs.get(arn) ?? [];
 }
 
-/** When the newest completed copy of the resource reached the central vault (null: none, or no central vault). */
+/**
+ * The creation date of the resource's newest policy copy in the central vault (a copy keeps its source's), as
+ * the sweep's org phase read the central vault; null when there is none, no central vault, or no reading yet.
+ * Copy jobs only explain failures: a completed job says nothing about a copy deleted since.
+ */
 export function newestCentralCopy(
-  input: Pick<EvaluateTargetInput, 'desired' | 'observed'>,
+  { desired, observed }: Pick<EvaluateTargetInput, 'desired' | 'observed'>,
   arn: string,
 ): Date | null {
-  const completed = centralCopyJobs(input, arn).filter((job) => job.state === 'COMPLETED');
-  return completed.reduce<Date | null>((newest, job) => {
-    const finished = job.completionDate ?? job.creationDate;
-    return newest === null || finished > newest ? finished : newest;
-  }, null);
+  if (centralVaultFor(desired, observed.region) === undefined) return null;
+  return observed.centralCopies?.newestCopy(arn) ?? null;
 }

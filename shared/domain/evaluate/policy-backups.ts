@@ -65,12 +65,17 @@ export function policyBackupTimes(
 ): ReadonlyMap<string, Date> {
   const newest = new Map<string, Date>();
   for (const point of observed.vaultRecoveryPoints) {
-    if (!USABLE_RECOVERY_POINT_STATES.includes(point.status.toUpperCase())) continue;
+    if (!isUsableRecoveryPoint(point)) continue;
     if (!isPolicyOrigin(point, desired, observed.region)) continue;
     const known = newest.get(point.resourceArn);
     if (known === undefined || point.creationDate > known) newest.set(point.resourceArn, point.creationDate);
   }
   return newest;
+}
+
+/** COMPLETED or AVAILABLE: a complete backup that can be restored. PARTIAL is incomplete. */
+export function isUsableRecoveryPoint(point: { readonly status: string }): boolean {
+  return USABLE_RECOVERY_POINT_STATES.includes(point.status.toUpperCase());
 }
 
 export function isFinished(job: { readonly state: string }): boolean {

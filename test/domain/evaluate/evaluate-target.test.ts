@@ -59,6 +59,13 @@ const copyJob = (state: 'COMPLETED' | 'FAILED', hoursOld: number, statusMessage:
     creationDate: hoursBefore(hoursOld + 1),
     completionDate: hoursBefore(hoursOld),
   });
+/** The central vault as the org phase read it: the volume's newest policy copy holds a backup `hoursOld` old. */
+const centralCopy = (hoursOld: number | null) => ({
+  centralCopies: {
+    observedAt: hoursBefore(0),
+    newestCopy: (arn: string) => (arn === volume && hoursOld !== null ? hoursBefore(hoursOld) : null),
+  },
+});
 const failedBackup = (statusMessage: string | null, hoursOld = 6) =>
   job({
     resourceArn: volume,
@@ -368,7 +375,7 @@ const rows: Row[] = [
     desired: withCopy,
     crossAccountBackupEnabled: true,
     firstSeen: hoursBefore(24 * 10),
-    observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 72)] }),
+    observed: () => ({ ...recoveryPoint(5), ...centralCopy(72) }),
     status: 'STALE',
     reasons: ['COPY_MISSING'],
   },
@@ -377,7 +384,7 @@ const rows: Row[] = [
     desired: withCopy,
     crossAccountBackupEnabled: true,
     firstSeen: hoursBefore(24 * 10),
-    observed: () => ({ ...recoveryPoint(40), jobs: [copyJob('COMPLETED', 72)] }),
+    observed: () => ({ ...recoveryPoint(40), ...centralCopy(72) }),
     status: 'STALE',
     reasons: ['RECOVERY_POINT_STALE', 'COPY_MISSING'],
   },
@@ -386,9 +393,27 @@ const rows: Row[] = [
     desired: withCopy,
     crossAccountBackupEnabled: true,
     firstSeen: hoursBefore(24 * 10),
-    observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 4)] }),
+    observed: () => ({ ...recoveryPoint(5), ...centralCopy(4) }),
     status: 'PROTECTED',
     reasons: [],
+  },
+  {
+    why: 'the copy job completed but its copy is gone from the central vault: the vault, not the job, decides',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    firstSeen: hoursBefore(24 * 10),
+    observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 4)], ...centralCopy(null) }),
+    status: 'STALE',
+    reasons: ['COPY_MISSING'],
+  },
+  {
+    why: 'the central vault not read yet and no copy known: COPY_MISSING once the copy is overdue',
+    desired: withCopy,
+    crossAccountBackupEnabled: true,
+    firstSeen: hoursBefore(24 * 10),
+    observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 4)] }),
+    status: 'STALE',
+    reasons: ['COPY_MISSING'],
   },
   {
     why: 'first backup just done; its copy is not due yet',
@@ -719,7 +744,7 @@ describe('evaluateTarget: time fields', () => {
       why: 'copy',
       desired: withCopy,
       crossAccountBackupEnabled: true,
-      observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 4), copyJob('COMPLETED', 28)] }),
+      observed: () => ({ ...recoveryPoint(5), jobs: [copyJob('COMPLETED', 28)], ...centralCopy(4) }),
       status: 'PROTECTED',
     }).findings;
     expect(finding).toMatchObject({

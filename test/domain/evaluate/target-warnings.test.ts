@@ -7,7 +7,6 @@ import {
   ebsVolumeArn,
   HOME_TARGET,
   hoursBefore,
-  job,
   keyArn,
   policyRecoveryPoint,
   selectedResource,
@@ -60,17 +59,15 @@ const centralKey = `arn:aws:kms:${CENTRAL_VAULT.region}:${CENTRAL_VAULT.accountI
 const centralKeyIs = (state: string, copied: boolean) => () => ({
   ...backedUp,
   centralVaultKey: { arn: centralKey, state, deletionDate: state === 'PendingDeletion' ? DELETION : null },
-  jobs: copied
-    ? [
-        job({
-          resourceArn: volume,
-          kind: 'COPY',
-          jobId: 'copy-1',
-          destinationVaultArn: CENTRAL_VAULT.arn,
-          completionDate: hoursBefore(8),
-        }),
-      ]
-    : [],
+  // The central vault as the org phase read it: the volume's copy there holds its backup of 8 h ago.
+  ...(copied
+    ? {
+        centralCopies: {
+          observedAt: hoursBefore(0),
+          newestCopy: (arn: string) => (arn === volume ? hoursBefore(8) : null),
+        },
+      }
+    : {}),
 });
 
 interface Row {
