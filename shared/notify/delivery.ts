@@ -108,7 +108,7 @@ export class AlertDelivery {
 
   private async publishToSns(id: string, topicArn: string, email: EmailMessage): Promise<boolean> {
     try {
-      const { PublishCommand } = await import('../aws/sdk/alert-channels.js');
+      const { PublishCommand } = await import('./alert-commands.js');
       await (await this.options.clients()).sns.send(
         new PublishCommand({
           TopicArn: topicArn,
@@ -201,7 +201,7 @@ export class AlertDelivery {
   }
 
   private async readWebhookSecret(secretName: string): Promise<string> {
-    const { GetSecretValueCommand } = await import('../aws/sdk/alert-channels.js');
+    const { GetSecretValueCommand } = await import('./alert-commands.js');
     const { SecretString } = await (await this.options.clients()).secrets.send(
       new GetSecretValueCommand({ SecretId: secretName }),
     );

@@ -2,13 +2,9 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ClientFactory } from '../clients.js';
 
-export { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
-export { PublishCommand } from '@aws-sdk/client-sns';
-
 /**
  * The alert topic's and the Slack secret's clients, in the management account's home Region. Loaded by
- * `import()`, with the commands alerts send, when an alert is first delivered: most invocations deliver
- * none.
+ * `import()` when an alert is first delivered: most invocations deliver none.
  */
 export function alertChannelClients(
   factory: ClientFactory,
