@@ -1,4 +1,4 @@
-import { DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
+import { BackupClient, DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
 import { SandboxHarness, type SweepOutcome } from '../sandbox/harness.js';
 import { reconcileTarget } from '../shared/controller/reconcile-target.js';
 import { BusyTime, timeSdkCalls, timeStoreCalls } from './instrument.js';
@@ -76,7 +76,7 @@ async function hourlySweep(harness: SandboxHarness): Promise<SweepOutcome> {
 
 /** The cheapest read a target makes, through the same client, plugin and credentials as a reconcile. */
 async function bareCallMs(harness: SandboxHarness): Promise<number> {
-  const backup = harness.deps.factory.backup(memberAccountId(0), REGIONS[0]);
+  const backup = harness.deps.factory.clientOf(BackupClient, memberAccountId(0), REGIONS[0]);
   const command = new DescribeRegionSettingsCommand({});
   const batch = await medianOf(3, async () => {
     for (let call = 0; call < BARE_CALLS; call += 1) await backup.send(command);

@@ -3,8 +3,9 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { handleEventBatch } from '../shared/controller/event-batch.js';
 import { idempotencyLedger } from '../shared/controller/event-ledger.js';
+import { eventsPersistence } from '../shared/controller/events-persistence.js';
 import { instrumented } from '../shared/controller/lambda-instrumentation.js';
-import { eventsPersistence, lambdaDeps } from '../shared/controller/lambda-runtime.js';
+import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
 
 /**
  * Central-bus events delivered through SQS. The batch's events are applied and their distinct targets

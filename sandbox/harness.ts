@@ -12,6 +12,7 @@ import { createSweepHandler } from '../functions/sweep.js';
 import { AccountAncestryReader } from '../shared/aws/account-ancestry.js';
 import { ClientFactory } from '../shared/aws/clients.js';
 import type { FailedTarget } from '../shared/aws/fan-out-results.js';
+import { alertChannelClients } from '../shared/aws/sdk/alert-channels.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
 import { type ControllerDeps, type Log, noMetrics, silentLog } from '../shared/controller/deps.js';
@@ -371,9 +372,8 @@ function sandboxDeps(
     log,
     metrics: noMetrics,
     publisher: new AlertPublisher({
-      sns: factory.sns(homeRegion),
+      clients: async () => alertChannelClients(factory, homeRegion),
       topicArn: deployed.alertTopicArn,
-      secrets: factory.secretsManager(homeRegion),
       slackSecretName: options.config.alerts.slackWebhookSecretName,
       settings: options.config.alerts,
       memory: new AlertMemory({ client: engine.client, tableName: FINDINGS_TABLE }),

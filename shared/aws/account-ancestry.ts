@@ -1,8 +1,4 @@
-import {
-  ListOrganizationalUnitsForParentCommand,
-  ListParentsCommand,
-  type OrganizationalUnit,
-} from '@aws-sdk/client-organizations';
+import type { OrganizationalUnit } from '@aws-sdk/client-organizations';
 import type { AccountAncestry } from '../domain/model.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
@@ -14,7 +10,8 @@ const ORG_PAGE_SIZE = 20;
 /**
  * Reads which OUs accounts sit in, for routing alerts by OU: ListParents up to the root, and the OU names
  * of each level (ListOrganizationalUnitsForParent, cached per parent) for the paths. Calls are sequential:
- * Organizations throttles per organization.
+ * Organizations throttles per organization. Only routes that name OUs read ancestry, so Organizations' SDK
+ * is loaded (`import()`) by the first read, not with every function that may alert.
  */
 export class AccountAncestryReader {
   private readonly children = new Map<string, Promise<OrganizationalUnit[]>>();
@@ -26,9 +23,10 @@ export class AccountAncestryReader {
     let childId = accountId;
     for (let depth = 0; depth < 10; depth++) {
       const id = childId;
-      const { Parents } = await this.call('ListParents', () =>
-        this.factory.organizations().send(new ListParentsCommand({ ChildId: id })),
-      );
+      const { Parents } = await this.call('ListParents', async () => {
+        const { ListParentsCommand, organizationsClient } = await import('./sdk/organizations.js');
+        return organizationsClient(this.factory).send(new ListParentsCommand({ ChildId: id }));
+      });
       const parent = Parents?.[0];
       if (!parent?.Id || parent.Type === 'ROOT') {
         if (parent?.Id) chain.unshift(parent.Id);
@@ -53,15 +51,18 @@ export class AccountAncestryReader {
     let listed = this.children.get(parentId);
     if (!listed) {
       listed = collectPages((NextToken) =>
-        this.call('ListOrganizationalUnitsForParent', () =>
-          this.factory.organizations().send(
+        this.call('ListOrganizationalUnitsForParent', async () => {
+          const { ListOrganizationalUnitsForParentCommand, organizationsClient } = await import(
+            './sdk/organizations.js'
+          );
+          return organizationsClient(this.factory).send(
             new ListOrganizationalUnitsForParentCommand({
               ParentId: parentId,
               MaxResults: ORG_PAGE_SIZE,
               NextToken,
             }),
-          ),
-        ).then((page) => ({ items: page.OrganizationalUnits, nextToken: page.NextToken })),
+          );
+        }).then((page) => ({ items: page.OrganizationalUnits, nextToken: page.NextToken })),
       );
       this.children.set(parentId, listed);
     }

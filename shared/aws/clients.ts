@@ -1,12 +1,3 @@
-import { BackupClient } from '@aws-sdk/client-backup';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Pluggable } from '@smithy/types';
@@ -112,7 +103,7 @@ export class ClientFactory {
   private readonly managementCredentials: AwsCredentialIdentityProvider | undefined;
   private readonly clock: Clock;
   private readonly retryDelayMs: ((attempt: number) => number) | undefined;
-  /** Per service (its name, or its client class), per `account|Region`. */
+  /** Per service (its client class), per `account|Region`. */
   private readonly clients = new Map<unknown, Map<string, unknown>>();
   /** Every cached client with where it is kept, in order of last use (oldest first). */
   private readonly recency = new Map<
@@ -139,82 +130,25 @@ export class ClientFactory {
     this.dailyReads = new DailyReadCache();
   }
 
-  backup(accountId: string, region: string): BackupClient {
-    return this.client('backup', accountId, region, (config) => new BackupClient(config));
-  }
-
-  /** Organizations from the management account unless another account asks about itself. */
-  organizations(accountId: string = this.managementAccountId): OrganizationsClient {
-    return this.client(
-      'organizations',
-      accountId,
-      ORGANIZATIONS_REGION,
-      (config) => new OrganizationsClient(config),
-    );
-  }
-
-  tagging(accountId: string, region: string): ResourceGroupsTaggingAPIClient {
-    return this.client('tagging', accountId, region, (config) => new ResourceGroupsTaggingAPIClient(config));
-  }
-
-  /** IAM is account-global; any Region of the partition resolves to its global endpoint. */
-  iam(accountId: string): IAMClient {
-    return this.client('iam', accountId, this.homeRegion, (config) => new IAMClient(config));
-  }
-
-  kms(accountId: string, region: string): KMSClient {
-    return this.client('kms', accountId, region, (config) => new KMSClient(config));
-  }
-
-  eventBridge(accountId: string, region: string): EventBridgeClient {
-    return this.client('events', accountId, region, (config) => new EventBridgeClient(config));
-  }
-
-  sts(region: string = this.homeRegion): STSClient {
-    return this.client('sts', this.managementAccountId, region, (config) => new STSClient(config));
-  }
-
-  sns(region: string = this.homeRegion): SNSClient {
-    return this.client('sns', this.managementAccountId, region, (config) => new SNSClient(config));
-  }
-
-  secretsManager(region: string = this.homeRegion): SecretsManagerClient {
-    return this.client(
-      'secrets',
-      this.managementAccountId,
-      region,
-      (config) => new SecretsManagerClient(config),
-    );
-  }
-
   memberRoleArn(accountId: string): string {
     return `arn:aws:iam::${accountId}:role/${this.memberRoleName}`;
   }
 
   /**
-   * A client of a service only some paths use (EC2, RDS, FSx, S3, CloudTrail, Account Management): the
-   * module that calls the service passes its client class, so the service's SDK package is part of that
-   * module and is loaded only when a path reaches it, never with the factory. Cached and configured like
-   * the factory's own clients.
+   * The client of `Service` for an account and Region, cached and configured like every other. The module
+   * that calls a service passes its client class, so the service's SDK package is part of that module and
+   * is loaded with the paths that reach it, never with the factory: each function loads the clients its
+   * own paths use, and a service only rare paths call (EC2, IAM, SNS…) can be left to `import()`.
    */
   clientOf<T extends PluggableClient>(
     Service: new (config: ClientConfigBase) => T,
     accountId: string,
     region: string,
   ): T {
-    return this.client(Service, accountId, region, (config) => new Service(config));
-  }
-
-  private client<T extends PluggableClient>(
-    service: string | (abstract new (config: ClientConfigBase) => T),
-    accountId: string,
-    region: string,
-    create: (config: ClientConfigBase) => T,
-  ): T {
-    let perService = this.clients.get(service);
+    let perService = this.clients.get(Service);
     if (!perService) {
       perService = new Map();
-      this.clients.set(service, perService);
+      this.clients.set(Service, perService);
     }
     const key = `${accountId}|${region}`;
     const cached = perService.get(key);
@@ -231,7 +165,7 @@ export class ClientFactory {
         : { retryMode: this.retryMode }),
       ...this.credentialsFor(accountId),
     };
-    const client = create(config);
+    const client = new Service(config);
     for (const plugin of this.plugins) client.middlewareStack.use(plugin);
     perService.set(key, client);
     this.recency.set(client, { perService, key });

@@ -1,4 +1,5 @@
 import {
+  BackupClient,
   CreateBackupVaultCommand,
   CreateRestoreTestingPlanCommand,
   CreateRestoreTestingSelectionCommand,
@@ -9,7 +10,12 @@ import {
   UpdateRegionSettingsCommand,
 } from '@aws-sdk/client-backup';
 import { CreateServiceLinkedRoleCommand } from '@aws-sdk/client-iam';
-import { CreateGrantCommand, DescribeKeyCommand, type GrantOperation } from '@aws-sdk/client-kms';
+import {
+  CreateGrantCommand,
+  DescribeKeyCommand,
+  type GrantOperation,
+  type KMSClient,
+} from '@aws-sdk/client-kms';
 import {
   AttachPolicyCommand,
   CreatePolicyCommand,
@@ -26,6 +32,7 @@ import { MANAGED_BY_TAG } from '../domain/policy/render.js';
 import type { ClientFactory } from './clients.js';
 import { classifyAwsError, realSleep, type Sleep, withConflictRetry } from './errors.js';
 import { collectPages } from './paginate.js';
+import { organizationsClient } from './sdk/organizations.js';
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const ORG_PAGE_SIZE = 20;
@@ -108,7 +115,7 @@ class ActionRunner {
       case 'EnablePolicyType':
         return this.enablePolicyType(spec.rootId);
       case 'CreatePolicy':
-        await this.factory.organizations().send(
+        await organizationsClient(this.factory).send(
           new CreatePolicyCommand({
             Name: spec.name,
             // Required by the API model (the SDK rejects a request without it) even though the docs call it optional.
@@ -120,33 +127,33 @@ class ActionRunner {
         );
         return;
       case 'UpdatePolicy':
-        await this.factory
-          .organizations()
-          .send(new UpdatePolicyCommand({ PolicyId: spec.policyId, Content: spec.content }));
+        await organizationsClient(this.factory).send(
+          new UpdatePolicyCommand({ PolicyId: spec.policyId, Content: spec.content }),
+        );
         return;
       case 'AttachPolicy': {
         const policyId = spec.policyId ?? (await this.policyIdByName(spec.policyName));
-        await this.factory
-          .organizations()
-          .send(new AttachPolicyCommand({ PolicyId: policyId, TargetId: spec.targetId }));
+        await organizationsClient(this.factory).send(
+          new AttachPolicyCommand({ PolicyId: policyId, TargetId: spec.targetId }),
+        );
         return;
       }
       case 'DetachPolicy':
-        await this.factory
-          .organizations()
-          .send(new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }));
+        await organizationsClient(this.factory).send(
+          new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }),
+        );
         return;
       case 'EnableCrossAccountBackup':
         // Only the management account may change global settings; values are strings ("true").
         // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html
         await this.factory
-          .backup(this.factory.managementAccountId, this.factory.homeRegion)
+          .clientOf(BackupClient, this.factory.managementAccountId, this.factory.homeRegion)
           .send(new UpdateGlobalSettingsCommand({ GlobalSettings: { isCrossAccountBackupEnabled: 'true' } }));
         return;
       case 'CreateBackupVault':
         return this.createBackupVault(action, spec);
       case 'PutVaultLock':
-        await this.factory.backup(action.accountId, action.region).send(
+        await this.factory.clientOf(BackupClient, action.accountId, action.region).send(
           new PutBackupVaultLockConfigurationCommand({
             BackupVaultName: spec.vaultName,
             MinRetentionDays: spec.minRetentionDays,
@@ -157,7 +164,7 @@ class ActionRunner {
         return;
       case 'PutVaultAccessPolicy':
         await this.factory
-          .backup(action.accountId, action.region)
+          .clientOf(BackupClient, action.accountId, action.region)
           .send(
             new PutBackupVaultAccessPolicyCommand({ BackupVaultName: spec.vaultName, Policy: spec.policy }),
           );
@@ -169,7 +176,7 @@ class ActionRunner {
       case 'CreateServiceLinkedRole':
         return this.createServiceLinkedRole(action.accountId, spec.serviceName);
       case 'CreateRestoreTestingPlan':
-        await this.factory.backup(action.accountId, action.region).send(
+        await this.factory.clientOf(BackupClient, action.accountId, action.region).send(
           new CreateRestoreTestingPlanCommand({
             RestoreTestingPlan: {
               RestoreTestingPlanName: spec.planName,
@@ -186,7 +193,7 @@ class ActionRunner {
         );
         return;
       case 'CreateRestoreTestingSelection':
-        await this.factory.backup(action.accountId, action.region).send(
+        await this.factory.clientOf(BackupClient, action.accountId, action.region).send(
           new CreateRestoreTestingSelectionCommand({
             RestoreTestingPlanName: spec.planName,
             RestoreTestingSelection: {
@@ -204,7 +211,7 @@ class ActionRunner {
         );
         return;
       case 'CreateKmsGrant':
-        await this.factory.kms(action.accountId, action.region).send(
+        await (await this.kms(action)).send(
           new CreateGrantCommand({
             KeyId: spec.keyArn,
             GranteePrincipal: spec.granteePrincipal,
@@ -218,15 +225,22 @@ class ActionRunner {
     }
   }
 
+  /** Only member targets' key grants and aliased vault keys reach KMS: the org phase never loads it. */
+  private async kms(action: Action): Promise<KMSClient> {
+    const { KMSClient } = await import('./sdk/kms.js');
+    return this.factory.clientOf(KMSClient, action.accountId, action.region);
+  }
+
   /**
    * A role created meanwhile (by AWS itself, or a concurrent run) answers InvalidInput "…has been taken in
    * this account…" (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateServiceLinkedRole.html).
    */
   private async createServiceLinkedRole(accountId: string, serviceName: string): Promise<void> {
     try {
-      await this.factory
-        .iam(accountId)
-        .send(new CreateServiceLinkedRoleCommand({ AWSServiceName: serviceName }));
+      const { iamClient } = await import('./sdk/iam.js');
+      await iamClient(this.factory, accountId).send(
+        new CreateServiceLinkedRoleCommand({ AWSServiceName: serviceName }),
+      );
     } catch (error) {
       const { code, message } = classifyAwsError(error);
       if (code === 'InvalidInputException' && /has been taken/i.test(message)) return;
@@ -235,7 +249,7 @@ class ActionRunner {
   }
 
   private async enablePolicyType(rootId: string): Promise<void> {
-    const org = this.factory.organizations();
+    const org = organizationsClient(this.factory);
     try {
       await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: BACKUP_POLICY }));
     } catch (error) {
@@ -263,7 +277,7 @@ class ActionRunner {
   private async policyIdByName(policyName: string): Promise<string> {
     const known = this.policyIds.get(policyName);
     if (known) return known;
-    const org = this.factory.organizations();
+    const org = organizationsClient(this.factory);
     const policies = await collectPages((NextToken) =>
       org
         .send(new ListPoliciesCommand({ Filter: BACKUP_POLICY, MaxResults: ORG_PAGE_SIZE, NextToken }))
@@ -281,7 +295,7 @@ class ActionRunner {
     spec: Extract<ActionSpec, { kind: 'CreateBackupVault' }>,
   ): Promise<void> {
     const encryptionKeyArn = await this.resolveKeyArn(action, spec.kmsKey);
-    await this.factory.backup(action.accountId, action.region).send(
+    await this.factory.clientOf(BackupClient, action.accountId, action.region).send(
       new CreateBackupVaultCommand({
         BackupVaultName: spec.vaultName,
         ...(encryptionKeyArn ? { EncryptionKeyArn: encryptionKeyArn } : {}),
@@ -302,9 +316,7 @@ class ActionRunner {
         return kmsKey.arn;
       case 'alias': {
         const alias = kmsKey.alias.startsWith('alias/') ? kmsKey.alias : `alias/${kmsKey.alias}`;
-        const described = await this.factory
-          .kms(action.accountId, action.region)
-          .send(new DescribeKeyCommand({ KeyId: alias }));
+        const described = await (await this.kms(action)).send(new DescribeKeyCommand({ KeyId: alias }));
         const arn = described.KeyMetadata?.Arn;
         if (!arn)
           throw new ActionIncompleteError('KmsAliasUnresolved', `DescribeKey(${alias}) returned no key ARN`);
@@ -321,7 +333,7 @@ class ActionRunner {
     action: Action,
     turnOn: { readonly optIn: readonly string[]; readonly management: readonly string[] },
   ): Promise<void> {
-    const backup = this.factory.backup(action.accountId, action.region);
+    const backup = this.factory.clientOf(BackupClient, action.accountId, action.region);
     const current = await backup.send(new DescribeRegionSettingsCommand({}));
     const optIn = withTrue(current.ResourceTypeOptInPreference, turnOn.optIn);
     const management = withTrue(current.ResourceTypeManagementPreference, turnOn.management);

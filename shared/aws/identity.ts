@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { ClientFactory } from './clients.js';
 import { atCallSite } from './errors.js';
 
@@ -16,7 +16,10 @@ export interface CallerIdentity {
 export async function whoAmI(factory: ClientFactory): Promise<CallerIdentity> {
   const identity = await atCallSite(
     { operation: 'GetCallerIdentity', accountId: factory.managementAccountId, region: factory.homeRegion },
-    () => factory.sts().send(new GetCallerIdentityCommand({})),
+    () =>
+      factory
+        .clientOf(STSClient, factory.managementAccountId, factory.homeRegion)
+        .send(new GetCallerIdentityCommand({})),
   );
   const arn = identity.Arn ?? '';
   return { accountId: identity.Account ?? '', arn, partition: arn.split(':')[1] ?? 'aws' };

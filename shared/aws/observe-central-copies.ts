@@ -1,3 +1,4 @@
+import { BackupClient } from '@aws-sdk/client-backup';
 import { type CentralVaultReading, centralVaultPlaces } from '../domain/evaluate/central-copies.js';
 import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
 import type { DesiredState } from '../domain/model.js';
@@ -21,7 +22,7 @@ export function readCentralVaults(
     centralVaultPlaces(desired).map(async (place) => ({
       vaultArn: place.arn,
       points: await readVaultRecoveryPoints(
-        factory.backup(place.accountId, place.region),
+        factory.clientOf(BackupClient, place.accountId, place.region),
         callSite(place.accountId, place.region),
         place.name,
         since,

@@ -1,8 +1,13 @@
-import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import type { DesiredState, ObservedTarget } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { callSite, listAll, type TargetRef, unlessNotFound } from './observe-reads.js';
+import { iamClient } from './sdk/iam.js';
 
 const DEFAULT_EVENT_BUS = 'default';
 
@@ -16,7 +21,7 @@ export async function readEventForwarding(
   if (!forwarding) {
     return { ruleExists: false, targetsBus: false, roleExists: false, ruleState: null, eventPattern: null };
   }
-  const events = factory.eventBridge(target.accountId, target.region);
+  const events = factory.clientOf(EventBridgeClient, target.accountId, target.region);
   const call = callSite(target.accountId, target.region);
   const iamCall = callSite(target.accountId, factory.homeRegion);
   const [rule, role] = await Promise.all([
@@ -27,7 +32,7 @@ export async function readEventForwarding(
     ),
     unlessNotFound(() =>
       iamCall('GetRole', () =>
-        factory.iam(target.accountId).send(new GetRoleCommand({ RoleName: forwarding.roleName })),
+        iamClient(factory, target.accountId).send(new GetRoleCommand({ RoleName: forwarding.roleName })),
       ),
     ),
   ]);

@@ -1,9 +1,4 @@
-import {
-  DescribeKeyCommand,
-  GetKeyPolicyCommand,
-  type KMSClient,
-  ListGrantsCommand,
-} from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListGrantsCommand } from '@aws-sdk/client-kms';
 import { classifyJobFailure, isJobFailure } from '../domain/job-messages.js';
 import type {
   JobOutcome,
@@ -91,7 +86,7 @@ async function readKey(
 ): Promise<ObservedKey> {
   // A key ARN names its own Region (arn:aws:kms:<region>:<account>:key/<id>).
   const region = keyArn.split(':')[3] || factory.homeRegion;
-  const kms = factory.kms(accountId, region);
+  const kms = factory.clientOf(KMSClient, accountId, region);
   const call = callSite(accountId, region);
   const { usedBy } = interest;
   const encrypts = interest.encrypts ? { encrypts: interest.encrypts } : {};

@@ -1,4 +1,4 @@
-import { DescribeGlobalSettingsCommand } from '@aws-sdk/client-backup';
+import { BackupClient, DescribeGlobalSettingsCommand } from '@aws-sdk/client-backup';
 import {
   DescribeOrganizationCommand,
   DescribePolicyCommand,
@@ -18,6 +18,7 @@ import { MANAGED_BY_TAG } from '../domain/policy/render.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
+import { organizationsClient } from './sdk/organizations.js';
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 /**
@@ -43,7 +44,7 @@ export async function observeOrganization(
   factory: ClientFactory,
   options: ObserveOrganizationOptions,
 ): Promise<ObservedOrganization> {
-  const org = factory.organizations();
+  const org = organizationsClient(factory);
   const call = orgCallSite(factory);
 
   const description = await call('DescribeOrganization', () => org.send(new DescribeOrganizationCommand({})));
@@ -87,7 +88,7 @@ async function readTrustedAccess(org: OrganizationsClient, call: OrgCall): Promi
 export async function readOrganizationTree(
   factory: ClientFactory,
 ): Promise<{ rootId: string; ous: ObservedOu[]; accounts: ObservedAccount[] }> {
-  const org = factory.organizations();
+  const org = organizationsClient(factory);
   const call = orgCallSite(factory);
   const root = await readRoot(org, call);
   return { rootId: root.Id, ...(await walkTree(org, call, root.Id)) };
@@ -114,7 +115,7 @@ export interface OrganizationAccount {
 
 /** Every account of the organization, for the sweep to fan out over; sorted by id. */
 export async function listAccounts(factory: ClientFactory): Promise<OrganizationAccount[]> {
-  const org = factory.organizations();
+  const org = organizationsClient(factory);
   const call = orgCallSite(factory);
   const accounts = await collectPages((NextToken) =>
     call('ListAccounts', () =>
@@ -233,7 +234,7 @@ async function readOwnedPolicy(
 export async function readCrossAccountBackup(factory: ClientFactory): Promise<boolean | null> {
   try {
     const settings = await factory
-      .backup(factory.managementAccountId, factory.homeRegion)
+      .clientOf(BackupClient, factory.managementAccountId, factory.homeRegion)
       .send(new DescribeGlobalSettingsCommand({}));
     // Values are the strings "true" / "false".
     return settings.GlobalSettings?.isCrossAccountBackupEnabled === 'true';

@@ -2,6 +2,7 @@ import { ListPoliciesCommand, ListTargetsForPolicyCommand } from '@aws-sdk/clien
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
+import { organizationsClient } from './sdk/organizations.js';
 
 /**
  * Organizations list calls accept at most 20 per page
@@ -15,7 +16,7 @@ const ORG_PAGE_SIZE = 20;
  * a time, since Organizations throttles the organization's callers together. Returns target id → policy ids.
  */
 export async function readBackupPolicyAttachments(factory: ClientFactory): Promise<Map<string, string[]>> {
-  const org = factory.organizations();
+  const org = organizationsClient(factory);
   const call = <T>(operation: string, send: () => Promise<T>) =>
     atCallSite({ operation, accountId: factory.managementAccountId, region: ORGANIZATIONS_REGION }, send);
   const policies = await collectPages((NextToken) =>

@@ -4,6 +4,7 @@ import { parseEffectivePolicy } from '../domain/policy/effective.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite, classifyAwsError } from './errors.js';
 import { callSite, unlessNotFound } from './observe-reads.js';
+import { organizationsClient } from './sdk/organizations.js';
 
 /**
  * Asked with the member account's own credentials and no TargetId: from a member, "not found" means
@@ -20,9 +21,9 @@ export async function readEffectivePolicy(
   const call = callSite(accountId, ORGANIZATIONS_REGION);
   const response = await unlessNotFound(() =>
     call('DescribeEffectivePolicy', () =>
-      factory
-        .organizations(accountId)
-        .send(new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY' })),
+      organizationsClient(factory, accountId).send(
+        new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY' }),
+      ),
     ),
   );
   const content = response?.EffectivePolicy?.PolicyContent;
@@ -55,9 +56,9 @@ export async function readEffectivePolicyOf(
         region: ORGANIZATIONS_REGION,
       },
       () =>
-        factory
-          .organizations()
-          .send(new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY', TargetId: accountId })),
+        organizationsClient(factory).send(
+          new DescribeEffectivePolicyCommand({ PolicyType: 'BACKUP_POLICY', TargetId: accountId }),
+        ),
     );
     return {
       content: response.EffectivePolicy?.PolicyContent || null,

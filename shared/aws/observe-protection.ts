@@ -1,5 +1,5 @@
 import {
-  type BackupClient,
+  BackupClient,
   ListBackupJobsCommand,
   ListCopyJobsCommand,
   ListProtectedResourcesCommand,
@@ -139,7 +139,7 @@ function originOf(createdBy: RecoveryPointCreator | undefined): BackupOrigin {
  * (https://docs.aws.amazon.com/organizations/latest/userguide/services-that-can-integrate-backup.html).
  */
 export function readJobs(factory: ClientFactory, target: TargetRef, since: Date): Promise<JobOutcome[]> {
-  const backup = factory.backup(target.accountId, target.region);
+  const backup = factory.clientOf(BackupClient, target.accountId, target.region);
   return listJobs(backup, callSite(target.accountId, target.region), since);
 }
 

@@ -1,4 +1,4 @@
-import { DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
+import { BackupClient, DescribeBackupVaultCommand } from '@aws-sdk/client-backup';
 import { CloudTrailClient, DescribeTrailsCommand } from '@aws-sdk/client-cloudtrail';
 import { GetRoleCommand } from '@aws-sdk/client-iam';
 import {
@@ -19,6 +19,8 @@ import { classifyAwsError } from './errors.js';
 import { observeOrganization } from './observe-org.js';
 import { readEnabledRegions } from './observe-scan-regions.js';
 import { collectPages } from './paginate.js';
+import { iamClient } from './sdk/iam.js';
+import { organizationsClient } from './sdk/organizations.js';
 
 /** Organizations list calls accept at most 20 per page. */
 const ORG_PAGE_SIZE = 20;
@@ -35,7 +37,7 @@ export async function observeReadiness(
   options: { readonly sampleSize: number },
 ): Promise<{ org: ObservedOrganization; readiness: ObservedReadiness }> {
   const org = await observeOrganization(factory, { policyName: desired.policy.name });
-  const organizations = factory.organizations();
+  const organizations = organizationsClient(factory);
   const memberProbes = await probeMembers(factory, desired, org, options.sampleSize);
   const readiness: ObservedReadiness = {
     featureSet: await readable(async () => {
@@ -75,7 +77,7 @@ export async function observeReadiness(
           const central = desired.centralVault!;
           try {
             const out = await factory
-              .backup(central.accountId, central.region)
+              .clientOf(BackupClient, central.accountId, central.region)
               .send(new DescribeBackupVaultCommand({ BackupVaultName: central.name }));
             return { exists: true, vaultType: out.VaultType ?? 'BACKUP_VAULT' };
           } catch (error) {
@@ -104,7 +106,7 @@ async function readPolicies(
   factory: ClientFactory,
   type: 'BACKUP_POLICY' | 'SERVICE_CONTROL_POLICY',
 ): Promise<ObservedPolicyOfType[]> {
-  const organizations = factory.organizations();
+  const organizations = organizationsClient(factory);
   const summaries = await collectPages((NextToken) =>
     organizations
       .send(new ListPoliciesCommand({ Filter: type, MaxResults: ORG_PAGE_SIZE, NextToken }))
@@ -161,7 +163,9 @@ async function probeMembers(
   const probes: MemberRoleProbe[] = [];
   for (const accountId of picked) {
     try {
-      const out = await factory.iam(accountId).send(new GetRoleCommand({ RoleName: desired.memberRoleName }));
+      const out = await iamClient(factory, accountId).send(
+        new GetRoleCommand({ RoleName: desired.memberRoleName }),
+      );
       probes.push({ accountId, kind: 'present', trustPolicy: out.Role?.AssumeRolePolicyDocument ?? '' });
     } catch (error) {
       const { category, code, message } = classifyAwsError(error);

@@ -1,4 +1,5 @@
 import {
+  BackupClient,
   ListRestoreJobsCommand,
   ListRestoreTestingPlansCommand,
   ListRestoreTestingSelectionsCommand,
@@ -8,6 +9,7 @@ import { RESTORE_TESTING_SERVICE_LINKED_ROLE } from '../domain/evaluate/restore-
 import type { ObservedRestoreTesting, RestoreJobOutcome, RestoreTestingSpec } from '../domain/model.js';
 import type { ClientFactory } from './clients.js';
 import { callSite, listAll, type TargetRef, unlessNotFound } from './observe-reads.js';
+import { iamClient } from './sdk/iam.js';
 
 /** Backup's list calls accept at most 1000 results per page. */
 const BACKUP_PAGE_SIZE = 1000;
@@ -23,7 +25,7 @@ export async function readRestoreTesting(
   spec: RestoreTestingSpec,
   now: Date,
 ): Promise<ObservedRestoreTesting> {
-  const backup = factory.backup(target.accountId, target.region);
+  const backup = factory.clientOf(BackupClient, target.accountId, target.region);
   const call = callSite(target.accountId, target.region);
   const since = new Date(now.getTime() - spec.windowDays * DAY_MS);
   const [plans, jobs, serviceLinkedRole] = await Promise.all([
@@ -99,7 +101,7 @@ export async function readRestoreTesting(
 
 /** IAM is account-global: the role is read once per account × Region read, from the home Region's endpoint. */
 async function readServiceLinkedRole(factory: ClientFactory, accountId: string): Promise<boolean> {
-  const iam = factory.iam(accountId);
+  const iam = iamClient(factory, accountId);
   const call = callSite(accountId, factory.homeRegion);
   const role = await unlessNotFound(() =>
     call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: RESTORE_TESTING_SERVICE_LINKED_ROLE }))),

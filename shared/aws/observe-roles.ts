@@ -7,6 +7,7 @@ import type { DesiredState, JobOutcome, ObservedTarget } from '../domain/model.j
 import { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 import type { ClientFactory } from './clients.js';
 import { callSite, listAll, unlessNotFound } from './observe-reads.js';
+import { iamClient } from './sdk/iam.js';
 
 const BACKUP_SERVICE_PRINCIPAL = 'backup.amazonaws.com';
 
@@ -16,7 +17,7 @@ export async function readBackupRole(
   accountId: string,
   roleName: string,
 ): Promise<ObservedTarget['backupRole']> {
-  const iam = factory.iam(accountId);
+  const iam = iamClient(factory, accountId);
   const call = callSite(accountId, factory.homeRegion);
   const role = await unlessNotFound(() =>
     call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: roleName }))),
@@ -49,7 +50,7 @@ export async function readCentralServiceLinkedRole(
   const central = desired.centralVault;
   if (!central) return undefined;
   if (!holdsCentralVault && jobsPointingToServiceLinkedRole(jobs).length === 0) return undefined;
-  const iam = factory.iam(central.accountId);
+  const iam = iamClient(factory, central.accountId);
   const call = callSite(central.accountId, factory.homeRegion);
   const role = await unlessNotFound(() =>
     call('GetRole', () => iam.send(new GetRoleCommand({ RoleName: BACKUP_SERVICE_LINKED_ROLE }))),

@@ -1,4 +1,8 @@
-import { GetResourcesCommand, GetTagKeysCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import {
+  GetResourcesCommand,
+  GetTagKeysCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import type { TaggedResource } from '../domain/model.js';
 import { isBackupArtifact } from '../domain/resource-types.js';
 import { isSpellingOf } from '../domain/tags.js';
@@ -29,7 +33,7 @@ export async function readTaggedResources(
   target: TargetRef,
   tagKey: string,
 ): Promise<TaggedResource[]> {
-  const tagging = factory.tagging(target.accountId, target.region);
+  const tagging = factory.clientOf(ResourceGroupsTaggingAPIClient, target.accountId, target.region);
   const call = callSite(target.accountId, target.region);
   const keysInUse = await listAll(
     call,

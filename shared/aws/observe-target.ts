@@ -1,3 +1,4 @@
+import { BackupClient } from '@aws-sdk/client-backup';
 import { jobsReadSince, mergeJobs, nextJobMemory } from '../domain/evaluate/job-memory.js';
 import { isPendingDeletion } from '../domain/evaluate/key-deletion.js';
 import { recoveryPointLookbackMs } from '../domain/evaluate/policy-backups.js';
@@ -105,7 +106,7 @@ async function readTarget(
 ): Promise<ObservedTarget> {
   const { accountId, region } = target;
   const call = callSite(accountId, region);
-  const backup = factory.backup(accountId, region);
+  const backup = factory.clientOf(BackupClient, accountId, region);
   const centralHere = centralVaultAt(desired, target);
   const roleArn = backupRoleArn(desired, accountId);
 

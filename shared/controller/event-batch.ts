@@ -72,6 +72,7 @@ export async function handleEventBatch(
   const { failedTargets } = await reconcileEventTargets(
     deps,
     accepted.map((entry) => entry.outcome),
+    remainingMs,
   );
   for (const { record, outcome } of accepted) {
     if (outcome.targets.some((target) => failedTargets.has(targetKey(target)))) {

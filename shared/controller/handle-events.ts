@@ -3,6 +3,12 @@ import { parseEvent } from '../domain/events/parse.js';
 import { type EventEffect, routeEvent } from '../domain/events/route.js';
 import type { FindingTransition, ReconcileTarget } from '../domain/model.js';
 import { accountsInScope } from '../domain/scope.js';
+import {
+  centralKeysBefore,
+  centralKeysChanged,
+  reconcileFollowUps,
+  targetsCopyingInto,
+} from './central-key-follow-up.js';
 import type { ControllerDeps } from './deps.js';
 import { finishRun } from './notify-run.js';
 import type { OrgFactsRead } from './org-facts.js';
@@ -89,11 +95,15 @@ const EVENT_ORG_FACTS_MAX_AGE_MS = 15 * 60 * 1000;
  * Reconciles the distinct targets a batch of events named, as one run with trigger `event`, and sends its
  * grouped alerts (including the immediate transitions the events caused). Each target stands alone: one
  * that fails (throttled past its retries, a store error) is returned in `failedTargets` so the events that
- * named it are handed back by SQS, and the others still take effect.
+ * named it are handed back by SQS, and the others still take effect. When reconciling the target holding
+ * the central vault changed the stored state of that vault's key (scheduled for deletion, cancelled), the
+ * targets whose copies go there are reconciled too, as far as `remainingMs` allows: their findings carry
+ * that key's warnings, and they cannot observe another account's key themselves.
  */
 export async function reconcileEventTargets(
   deps: ControllerDeps,
   outcomes: readonly EventOutcome[],
+  remainingMs: () => number | undefined = () => undefined,
 ): Promise<{ runId: string | null; targets: number; failedTargets: ReadonlySet<string> }> {
   const targets = distinctTargets(outcomes.flatMap((outcome) => outcome.targets));
   const immediate = outcomes.flatMap((outcome) => (outcome.transition ? [outcome.transition] : []));
@@ -130,16 +140,17 @@ export async function reconcileEventTargets(
       return failAll(error);
     }
     crossAccountBackupEnabled ??= facts.facts.crossAccountBackupEnabled;
-    const totalAccounts = accountsInScope(facts.facts.accounts, deps.desired).length;
+    const accounts = accountsInScope(facts.facts.accounts, deps.desired);
+    const request = { runId, totalAccounts: accounts.length, crossAccountBackupEnabled };
+    let keysBefore: Awaited<ReturnType<typeof centralKeysBefore>>;
+    try {
+      keysBefore = await centralKeysBefore(deps, accountTargets);
+    } catch (error) {
+      return failAll(error);
+    }
     for (const target of accountTargets) {
       try {
-        await reconcileTarget(deps, {
-          runId,
-          accountId: target.accountId,
-          region: target.region,
-          totalAccounts,
-          crossAccountBackupEnabled,
-        });
+        await reconcileTarget(deps, { ...request, accountId: target.accountId, region: target.region });
       } catch (error) {
         deps.log.warn('Event target not reconciled; its events will be handed back', {
           runId,
@@ -149,6 +160,29 @@ export async function reconcileEventTargets(
         deps.metrics.count('EventTargetsFailed', 1);
         failedTargets.add(targetKey(target));
       }
+    }
+    const changed = await centralKeysChanged(deps, keysBefore).catch((error: unknown) => {
+      deps.log.warn('Central vault key not read again; the sweep reconciles its copying targets', {
+        runId,
+        error: String(error),
+      });
+      return new Set<string>();
+    });
+    if (changed.size > 0) {
+      const done = new Set(accountTargets.map(targetKey));
+      const followUps = targetsCopyingInto(
+        deps.desired,
+        accounts.map((account) => account.id),
+        changed,
+      ).filter((target) => !done.has(targetKey(target)));
+      await reconcileFollowUps(
+        deps,
+        followUps,
+        async (target) => {
+          await reconcileTarget(deps, { ...request, accountId: target.accountId, region: target.region });
+        },
+        remainingMs,
+      );
     }
   }
   // The immediate transitions were stored when the events arrived; they join this run's alerts. What was

@@ -1,4 +1,3 @@
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AccountAncestryReader } from '../aws/account-ancestry.js';
 import { ClientFactory } from '../aws/clients.js';
@@ -28,9 +27,10 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
   const { alerts } = config;
   const publisher = settings.ALERT_TOPIC_ARN
     ? new AlertPublisher({
-        sns: factory.sns(settings.AWS_REGION),
+        // Loaded when an alert is first delivered, not with every function that may publish one.
+        clients: async () =>
+          (await import('../aws/sdk/alert-channels.js')).alertChannelClients(factory, settings.AWS_REGION),
         topicArn: settings.ALERT_TOPIC_ARN,
-        secrets: factory.secretsManager(settings.AWS_REGION),
         slackSecretName: alerts.slackWebhookSecretName,
         settings: alerts,
         memory: new AlertMemory({ client: dynamo, tableName: settings.FINDINGS_TABLE_NAME }),
@@ -52,20 +52,6 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
   return cached;
-}
-
-let persistence: DynamoDBPersistenceLayer | undefined;
-
-/** Where the events function remembers the event ids it has processed (Powertools idempotency). */
-export function eventsPersistence(env: NodeJS.ProcessEnv = process.env): DynamoDBPersistenceLayer {
-  const tableName = env.IDEMPOTENCY_TABLE_NAME;
-  if (!tableName) {
-    throw new ConfigValidationError([
-      { path: 'environment.IDEMPOTENCY_TABLE_NAME', message: 'missing', fix: 'redeploy the stack' },
-    ]);
-  }
-  persistence ??= new DynamoDBPersistenceLayer({ tableName });
-  return persistence;
 }
 
 /** The sweep's targets go to S3 (`sweeps/<runId>.json`) for the Distributed Map's item reader. */

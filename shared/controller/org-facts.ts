@@ -1,6 +1,6 @@
 import type { ClientFactory } from '../aws/clients.js';
-import { listAccounts, readCrossAccountBackup, readOrganizationTree } from '../aws/observe-org.js';
 import type { Clock, DesiredState } from '../domain/model.js';
+
 import { accountsReachedBy, attachesToWholeOrganization } from '../domain/scope.js';
 
 /** What every account target needs to know about the organization, as last read. */
@@ -46,6 +46,9 @@ export class OrgFactsCache {
       return { facts: this.last, staleBecause: null };
     }
     try {
+      // Every function holds the cache but only the sweep and the targets read it: the others do not load
+      // the Organizations and Backup readers at start.
+      const { readCrossAccountBackup } = await import('../aws/observe-org.js');
       const { accounts, outsideAttachTo } = await this.readAccounts(factory);
       // The setting reads as null when it cannot be read; the last known value is the better guess then.
       const crossAccountBackupEnabled =
@@ -61,6 +64,7 @@ export class OrgFactsCache {
 
   /** One flat listing when `attachTo` names the root; otherwise the tree, to see what lies under it. */
   private async readAccounts(factory: ClientFactory) {
+    const { listAccounts, readOrganizationTree } = await import('../aws/observe-org.js');
     if (attachesToWholeOrganization(this.scope.attachTo)) {
       return { accounts: await listAccounts(factory), outsideAttachTo: 0 };
     }

@@ -1,5 +1,5 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Severity } from './alerts.js';
 import { SlackWebhookSecretError } from './errors.js';
 import type { EmailMessage } from './format-email.js';
@@ -30,8 +30,11 @@ export interface DeliveryOutcome {
 }
 
 export interface DeliveryOptions {
-  readonly sns: SNSClient;
-  readonly secrets: SecretsManagerClient;
+  /**
+   * The alert topic's and the Slack secret's clients, asked for when a message is first delivered: a
+   * function that delivers nothing does not load their SDK packages.
+   */
+  readonly clients: () => Promise<{ readonly sns: SNSClient; readonly secrets: SecretsManagerClient }>;
   readonly fetch?: typeof fetch;
   readonly logger?: AlertLogger;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -105,7 +108,8 @@ export class AlertDelivery {
 
   private async publishToSns(id: string, topicArn: string, email: EmailMessage): Promise<boolean> {
     try {
-      await this.options.sns.send(
+      const { PublishCommand } = await import('./alert-commands.js');
+      await (await this.options.clients()).sns.send(
         new PublishCommand({
           TopicArn: topicArn,
           Subject: email.subject,
@@ -197,7 +201,8 @@ export class AlertDelivery {
   }
 
   private async readWebhookSecret(secretName: string): Promise<string> {
-    const { SecretString } = await this.options.secrets.send(
+    const { GetSecretValueCommand } = await import('./alert-commands.js');
+    const { SecretString } = await (await this.options.clients()).secrets.send(
       new GetSecretValueCommand({ SecretId: secretName }),
     );
     return webhookUrlFromSecret(secretName, SecretString);

@@ -1,9 +1,14 @@
-import { DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
-import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { BackupClient, DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
 import type { FinalizeHandler, HandlerExecutionContext } from '@smithy/types';
 import { describe, expect, it } from 'vitest';
 import { ClientFactory, type SdkPlugin } from '../../shared/aws/clients.js';
 import { MemberCredentialsError } from '../../shared/aws/errors.js';
+import { iamClient } from '../../shared/aws/sdk/iam.js';
+import { organizationsClient } from '../../shared/aws/sdk/organizations.js';
 import {
   type AnsweredCall,
   answeringPlugin,
@@ -23,42 +28,25 @@ function stsAndEmptyAnswers(calls: AnsweredCall[], deniedAccounts: string[] = []
 describe('ClientFactory', () => {
   it('caches one client per service, account and Region', () => {
     const factory = testFactory();
-    expect(factory.backup(MEMBER, 'eu-west-1')).toBe(factory.backup(MEMBER, 'eu-west-1'));
-    expect(factory.backup(MEMBER, 'eu-west-1')).not.toBe(factory.backup(MEMBER, 'us-east-1'));
-    expect(factory.backup(MEMBER, 'eu-west-1')).not.toBe(factory.backup(OTHER_MEMBER, 'eu-west-1'));
-    expect(factory.organizations()).toBe(factory.organizations(MANAGEMENT));
-  });
-
-  it('keeps at most maxCachedClients, dropping the least recently used, and keeps the credentials', async () => {
-    const calls: AnsweredCall[] = [];
-    const factory = new ClientFactory({
-      managementAccountId: MANAGEMENT,
-      memberRoleName: 'OrgBackupControllerMember',
-      homeRegion: HOME,
-      plugins: [stsAndEmptyAnswers(calls)],
-      maxAttempts: 1,
-      credentials: async () => ({ accessKeyId: `AKIA-${MANAGEMENT}`, secretAccessKey: 'secret' }),
-      maxCachedClients: 2,
-    });
-    const first = factory.backup(MEMBER, 'eu-west-1');
-    const second = factory.backup(MEMBER, 'us-east-1');
-    await first.send(new DescribeRegionSettingsCommand({}));
-    expect(factory.backup(MEMBER, 'eu-west-1')).toBe(first);
-    factory.backup(OTHER_MEMBER, 'eu-west-1');
-    expect(factory.backup(MEMBER, 'eu-west-1')).toBe(first);
-    const recreated = factory.backup(MEMBER, 'us-east-1');
-    expect(recreated).not.toBe(second);
-    await recreated.send(new DescribeRegionSettingsCommand({}));
-    expect(calls.filter((call) => call.commandName === 'AssumeRoleCommand')).toHaveLength(1);
+    expect(factory.clientOf(BackupClient, MEMBER, 'eu-west-1')).toBe(
+      factory.clientOf(BackupClient, MEMBER, 'eu-west-1'),
+    );
+    expect(factory.clientOf(BackupClient, MEMBER, 'eu-west-1')).not.toBe(
+      factory.clientOf(BackupClient, MEMBER, 'us-east-1'),
+    );
+    expect(factory.clientOf(BackupClient, MEMBER, 'eu-west-1')).not.toBe(
+      factory.clientOf(BackupClient, OTHER_MEMBER, 'eu-west-1'),
+    );
+    expect(organizationsClient(factory)).toBe(organizationsClient(factory, MANAGEMENT));
   });
 
   it('configures Region, retries and the Organizations endpoint Region', async () => {
     const factory = testFactory();
-    expect(await factory.backup(MEMBER, 'ap-south-1').config.region()).toBe('ap-south-1');
-    expect(await factory.organizations().config.region()).toBe('us-east-1');
-    expect(await factory.iam(MEMBER).config.region()).toBe(HOME);
-    expect(await factory.backup(MEMBER, 'ap-south-1').config.maxAttempts()).toBe(1);
-    expect(await factory.backup(MEMBER, 'ap-south-1').config.retryStrategy()).toMatchObject({
+    expect(await factory.clientOf(BackupClient, MEMBER, 'ap-south-1').config.region()).toBe('ap-south-1');
+    expect(await organizationsClient(factory).config.region()).toBe('us-east-1');
+    expect(await iamClient(factory, MEMBER).config.region()).toBe(HOME);
+    expect(await factory.clientOf(BackupClient, MEMBER, 'ap-south-1').config.maxAttempts()).toBe(1);
+    expect(await factory.clientOf(BackupClient, MEMBER, 'ap-south-1').config.retryStrategy()).toMatchObject({
       mode: 'adaptive',
     });
   });
@@ -66,7 +54,7 @@ describe('ClientFactory', () => {
   it('applies the plugins to every client and to the STS client behind AssumeRole', async () => {
     const calls: AnsweredCall[] = [];
     const factory = testFactory([stsAndEmptyAnswers(calls)]);
-    await factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    await factory.clientOf(BackupClient, MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
     expect(calls.map((call) => call.commandName)).toEqual([
       'AssumeRoleCommand',
       'DescribeRegionSettingsCommand',
@@ -83,12 +71,14 @@ describe('ClientFactory', () => {
     const calls: AnsweredCall[] = [];
     const factory = testFactory([stsAndEmptyAnswers(calls)]);
     await Promise.all([
-      factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
-      factory.backup(MEMBER, 'us-east-1').send(new DescribeRegionSettingsCommand({})),
-      factory.tagging(MEMBER, 'eu-west-1').send(new GetResourcesCommand({})),
-      factory.backup(OTHER_MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
+      factory.clientOf(BackupClient, MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
+      factory.clientOf(BackupClient, MEMBER, 'us-east-1').send(new DescribeRegionSettingsCommand({})),
+      factory.clientOf(ResourceGroupsTaggingAPIClient, MEMBER, 'eu-west-1').send(new GetResourcesCommand({})),
+      factory.clientOf(BackupClient, OTHER_MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
     ]);
-    await factory.tagging(MEMBER, 'us-east-1').send(new GetResourcesCommand({}));
+    await factory
+      .clientOf(ResourceGroupsTaggingAPIClient, MEMBER, 'us-east-1')
+      .send(new GetResourcesCommand({}));
     const assumed = calls
       .filter((call) => call.commandName === 'AssumeRoleCommand')
       .map((call) => call.input.RoleArn);
@@ -101,7 +91,7 @@ describe('ClientFactory', () => {
   it('uses the management credentials for the management account, without AssumeRole', async () => {
     const calls: AnsweredCall[] = [];
     const factory = testFactory([stsAndEmptyAnswers(calls)]);
-    await factory.backup(MANAGEMENT, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    await factory.clientOf(BackupClient, MANAGEMENT, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
     expect(calls.map((call) => call.commandName)).toEqual(['DescribeRegionSettingsCommand']);
     expect(calls[0]?.accessKeyId).toBe(`AKIA-${MANAGEMENT}`);
   });
@@ -109,11 +99,13 @@ describe('ClientFactory', () => {
   it('reports a denied AssumeRole as MemberCredentialsError, and retries it on the next call', async () => {
     const calls: AnsweredCall[] = [];
     const factory = testFactory([stsAndEmptyAnswers(calls, [MEMBER])]);
-    const first = factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    const first = factory
+      .clientOf(BackupClient, MEMBER, 'eu-west-1')
+      .send(new DescribeRegionSettingsCommand({}));
     await expect(first).rejects.toBeInstanceOf(MemberCredentialsError);
     await expect(first).rejects.toMatchObject({ code: 'ACCOUNT_UNREACHABLE', accountId: MEMBER });
     await expect(
-      factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
+      factory.clientOf(BackupClient, MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({})),
     ).rejects.toThrow(/AccessDenied/);
     expect(calls.filter((call) => call.commandName === 'AssumeRoleCommand')).toHaveLength(2);
     expect(calls.some((call) => call.commandName === 'DescribeRegionSettingsCommand')).toBe(false);
@@ -134,7 +126,7 @@ describe('ClientFactory', () => {
         return 0;
       },
     });
-    await factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    await factory.clientOf(BackupClient, MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
     expect(attempts).toEqual(['AssumeRoleCommand', 'AssumeRoleCommand', 'DescribeRegionSettingsCommand']);
     expect(delays).toEqual([1]);
   });
@@ -150,7 +142,7 @@ describe('ClientFactory', () => {
       credentials: async () => ({ accessKeyId: `AKIA-${MANAGEMENT}`, secretAccessKey: 'secret' }),
       retryDelayMs: () => 0,
     });
-    await factory.backup(MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
+    await factory.clientOf(BackupClient, MEMBER, 'eu-west-1').send(new DescribeRegionSettingsCommand({}));
     expect(attempts.filter((name) => name === 'AssumeRoleCommand')).toHaveLength(10);
     expect(attempts.at(-1)).toBe('DescribeRegionSettingsCommand');
   });

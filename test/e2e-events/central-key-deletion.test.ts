@@ -1,7 +1,8 @@
 /**
- * The central vault's key scheduled for deletion, in the sandbox: every resource copied into the central
- * vault, in every account, is warned (the next copy fails, its copies there are lost on the deletion date),
- * its status unchanged, and one critical alert names the key, how to cancel and the resources copied there.
+ * The central vault's key scheduled for deletion, in the sandbox: within the minute of the event, every
+ * resource copied into the central vault, in every account, is warned (the next copy fails, its copies there
+ * are lost on the deletion date), its status unchanged, and one critical alert names the key, how to cancel
+ * and the resources copied there; the next sweep finds nothing more to change or say.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SandboxHarness } from '../../sandbox/harness.js';
@@ -86,11 +87,10 @@ describe("the central vault's key scheduled for deletion", () => {
     expect(before?.lastCopyTime).not.toBeNull();
     const alertsBefore = sandbox.sim.snsMessages().length;
 
-    // 01:00 the key is scheduled for deletion; its event reconciles the central vault's target that minute,
-    // and the next sweep every account copying there.
+    // 01:00 the key is scheduled for deletion; its event reconciles the central vault's target, and with
+    // the key's new state every target copying there, within the minute and without a sweep.
     await at(sandbox, SCHEDULED_AT);
     await at(sandbox, '2026-03-04T01:01:00Z');
-    await at(sandbox, '2026-03-04T02:00:00Z', true);
     const warned = await bucket();
     expect(warned).toMatchObject({
       status: 'PROTECTED',
@@ -108,5 +108,11 @@ describe("the central vault's key scheduled for deletion", () => {
     expect(keyAlerts).toHaveLength(1);
     expect(keyAlerts[0]?.message).toContain(`aws kms cancel-key-deletion --key-id ${CENTRAL_KEY}`);
     expect(keyAlerts[0]?.message).toContain(BUCKET);
+
+    // The next sweep finds the same warnings and has nothing new to say.
+    const alertsAfter = sandbox.sim.snsMessages().length;
+    await at(sandbox, '2026-03-04T02:00:00Z', true);
+    expect(await bucket()).toEqual(warned);
+    expect(sandbox.sim.snsMessages().slice(alertsAfter)).toEqual([]);
   });
 });

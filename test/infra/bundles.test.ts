@@ -154,6 +154,34 @@ describe('function bundles', () => {
     }
   });
 
+  /**
+   * What each function loads at start (a service's client or one of its commands): the report function the
+   * store alone; the sweep and notify functions the store and S3, their Organizations, Backup,
+   * SNS and Secrets Manager use left to the invocation that reaches it; the target functions what every
+   * target reads.
+   */
+  it.each([
+    ['Report', ['dynamodb']],
+    ['Sweep', ['dynamodb', 's3']],
+    ['Notify', ['dynamodb', 's3']],
+    [
+      'ReconcileTarget',
+      ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 's3', 'tagging'],
+    ],
+    ['Events', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 's3', 'tagging']],
+  ])('%s loads at start the clients %j and no other', (fn, clients) => {
+    expect(clientsIn(bundles[fn]!.atStart)).toEqual(clients);
+  });
+
+  it.each(['Sweep', 'Notify'])(
+    '%s still carries the clients it loads later, on the paths that call them',
+    (fn) => {
+      const clients = clientsIn(bundles[fn]!.all);
+      for (const client of ['organizations', 'backup', 'sns', 'secretsmanager'])
+        expect(clients).toContain(client);
+    },
+  );
+
   it.each(['Sweep', 'Notify', 'Report'])(
     '%s loads at start no client of a service only member targets need (EC2, RDS, FSx)',
     (fn) => {

@@ -206,8 +206,10 @@ describe('AlertPublisher with its outbox', () => {
 
   const publisher = () =>
     new AlertPublisher({
-      sns: new SNSClient({ region: 'eu-west-1' }),
-      secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
+      clients: async () => ({
+        sns: new SNSClient({ region: 'eu-west-1' }),
+        secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
+      }),
       topicArn: TOPIC,
       settings: { stormAccounts: 25, flap: FLAP, routes: [] },
       memory,

@@ -58,8 +58,10 @@ function delivery(budgetMs = 40_000) {
   const record = (level: string) => (message: string, extra?: Record<string, unknown>) =>
     logs.push(`${level} ${message} ${JSON.stringify(extra ?? {})}`);
   return new AlertDelivery({
-    sns: new SNSClient({ region: 'eu-west-1' }),
-    secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
+    clients: async () => ({
+      sns: new SNSClient({ region: 'eu-west-1' }),
+      secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
+    }),
     fetch: slack.fetch,
     now: () => slack.clock,
     sleep: async (ms) => {
