@@ -6,6 +6,9 @@ import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { reconcileTargetBatch } from '../shared/controller/reconcile-batch.js';
 import type { OrgOutcome } from '../shared/controller/reconcile-org.js';
 import { reconcileTarget, type TargetOutcome } from '../shared/controller/reconcile-target.js';
+import { lazyImport } from '../shared/lazy-import.js';
+
+const orgReconcile = lazyImport(() => import('../shared/controller/reconcile-org.js'));
 
 const accountRegion = () =>
   z.object({
@@ -93,7 +96,7 @@ export function createReconcileHandler(deps: () => ControllerDeps): ReconcileHan
     const target = request.target;
     if (target.kind === 'org') {
       // Once per sweep: the org observers load only in the invocation that needs them.
-      const { reconcileOrg } = await import('../shared/controller/reconcile-org.js');
+      const { reconcileOrg } = await orgReconcile();
       return summarizeOrg(await reconcileOrg(deps(), request.runId));
     }
     return summarizeTarget(await reconcileTarget(deps(), { ...request, ...target }));

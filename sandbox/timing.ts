@@ -80,14 +80,18 @@ export class SandboxTiming {
   readonly clock = new VirtualClock();
   private readonly limiter: RateLimiter | undefined;
   private readonly latency: Readonly<Record<ServiceName | 'dynamodb', number>>;
-  /** Calls whose throttled attempt waits for the SDK's retry: time holds still until it comes. */
-  private readonly retrying = new WeakMap<object, () => void>();
+  /**
+   * Calls whose throttled attempt waits for the SDK's retry: time holds still until it comes. Each has the
+   * ordinal of its throttle, the order its retry resumes in.
+   */
+  private readonly retrying = new WeakMap<object, { readonly ordinal: number; readonly release: () => void }>();
   /** The fan-out item a call belongs to (its async context), to charge its throttling waits to it. */
   private readonly item = new AsyncLocalStorage<{ throttledMs: number }>();
   private readonly targets: TargetTiming[] = [];
   private readonly throttled = new Map<string, number>();
   private readonly throttledCallers = new Map<string, number>();
   private readonly jitter = new Rng('sandbox-timing');
+  private throttleOrdinal = 0;
   /** While paused (a warm-up sweep), calls take no simulated time and pass every limit. */
   paused = false;
   throttles = 0;
@@ -114,8 +118,14 @@ export class SandboxTiming {
     accountId: string,
     region: string,
   ): Promise<boolean> {
-    this.retrying.get(request.callId)?.();
+    const throttled = this.retrying.get(request.callId);
     this.retrying.delete(request.callId);
+    if (throttled) {
+      // The SDK's retry timer fires on the wall clock: retries resume in the order they were throttled.
+      const resumed = this.clock.resumeInOrder(throttled.ordinal);
+      throttled.release();
+      await resumed;
+    }
     if (this.paused) return true;
     const backoff =
       request.attempt > 1
@@ -134,14 +144,14 @@ export class SandboxTiming {
       this.throttled.set(operationKey, (this.throttled.get(operationKey) ?? 0) + 1);
       this.throttledCallers.set(accountId, (this.throttledCallers.get(accountId) ?? 0) + 1);
       // Between the error and the SDK's next attempt lies a zero-length wall-clock timer.
-      this.retrying.set(request.callId, this.clock.begin());
+      this.retrying.set(request.callId, { ordinal: this.throttleOrdinal++, release: this.clock.begin() });
     }
     return admitted;
   }
 
   /** The SDK is done with a call (answered, failed, or out of retries). */
   settled(callId: object): void {
-    this.retrying.get(callId)?.();
+    this.retrying.get(callId)?.release();
     this.retrying.delete(callId);
   }
 

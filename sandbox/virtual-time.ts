@@ -4,13 +4,16 @@
  * seconds of CPU. Time moves only when every piece of work is waiting on the clock (nothing in flight
  * that it tracks, and every pending promise chain settled): then the earliest waiters wake, in the order
  * they started waiting. Work that waits on something else than this clock (the embedded DynamoDB engine,
- * the SDK's zero-length retry timer) holds time still while it runs (`begin`).
+ * the SDK's zero-length retry timer) holds time still while it runs (`begin`). Work that comes back from
+ * a wall-clock timer resumes in a fixed order (`resumeInOrder`), so a run does not depend on which timer
+ * the event loop fired first.
  */
 export class VirtualClock {
   private nowMs = 0;
   private inFlight = 0;
   private sequence = 0;
   private readonly waiters = new WaiterHeap();
+  private readonly resuming: { readonly key: number; readonly resolve: () => void }[] = [];
   private pumping = false;
 
   /** Milliseconds since the clock was made. */
@@ -38,6 +41,19 @@ export class VirtualClock {
     };
   }
 
+  /**
+   * Resolves when nothing tracked is in flight, before time next moves, together with everything else
+   * queued by then, in ascending `key` order. What a resumed continuation does up to its next wait (draw
+   * from a seeded stream, queue on the clock) then happens in that order, whatever order the wall-clock
+   * timers that led here fired in.
+   */
+  resumeInOrder(key: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.resuming.push({ key, resolve });
+      this.pump();
+    });
+  }
+
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
@@ -49,11 +65,13 @@ export class VirtualClock {
    * the earliest waiters wake; otherwise it looks again on the next turn of the event loop.
    */
   private readonly tick = (): void => {
-    if (this.waiters.size === 0) {
+    if (this.waiters.size === 0 && this.resuming.length === 0) {
       this.pumping = false;
       return;
     }
-    if (this.inFlight === 0) {
+    if (this.inFlight === 0 && this.resuming.length > 0) {
+      for (const entry of this.resuming.splice(0).sort((a, b) => a.key - b.key)) entry.resolve();
+    } else if (this.inFlight === 0) {
       const at = this.waiters.peek()?.at ?? this.nowMs;
       this.nowMs = Math.max(this.nowMs, at);
       for (let next = this.waiters.peek(); next && next.at <= at; next = this.waiters.peek()) {

@@ -66,6 +66,14 @@ const rules = [
     why: 'production code must not know about the sandbox',
     forbidden: (text: string) => importsOf(text).filter((m) => m.includes('sandbox/')),
   },
+  ...(['shared', 'functions'] as const).map((files) => ({
+    files,
+    why: 'a module loaded on demand is loaded through lazyImport: a bare import() goes through the module loader on every use',
+    forbidden: (text: string) =>
+      [...text.matchAll(/(lazyImport\(\(\) => |typeof )?import\(\s*['"]([^'"]+)['"]\s*\)/g)]
+        .filter((m) => !m[1])
+        .map((m) => `import('${m[2]}')`),
+  })),
 ] as const;
 
 describe('architecture rules', () => {
@@ -86,5 +94,11 @@ describe('architecture rules', () => {
       '@aws-sdk/client-backup',
     ]);
     expect(rules[2].forbidden('const t = Date.now();')).toEqual(['Date.now()']);
+    const lazyRule = rules.at(-1);
+    expect(
+      lazyRule?.forbidden(
+        "const a = await import('./a.js'); const b = lazyImport(() => import('./b.js')); type C = typeof import('./c.js');",
+      ),
+    ).toEqual(["import('./a.js')"]);
   });
 });

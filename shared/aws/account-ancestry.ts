@@ -1,8 +1,11 @@
 import type { OrganizationalUnit } from '@aws-sdk/client-organizations';
 import type { AccountAncestry } from '../domain/model.js';
+import { lazyImport } from '../lazy-import.js';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
+
+const organizationsSdk = lazyImport(() => import('./sdk/organizations.js'));
 
 /** Organizations list calls accept at most 20 per page. */
 const ORG_PAGE_SIZE = 20;
@@ -24,7 +27,7 @@ export class AccountAncestryReader {
     for (let depth = 0; depth < 10; depth++) {
       const id = childId;
       const { Parents } = await this.call('ListParents', async () => {
-        const { ListParentsCommand, organizationsClient } = await import('./sdk/organizations.js');
+        const { ListParentsCommand, organizationsClient } = await organizationsSdk();
         return organizationsClient(this.factory).send(new ListParentsCommand({ ChildId: id }));
       });
       const parent = Parents?.[0];
@@ -52,9 +55,7 @@ export class AccountAncestryReader {
     if (!listed) {
       listed = collectPages((NextToken) =>
         this.call('ListOrganizationalUnitsForParent', async () => {
-          const { ListOrganizationalUnitsForParentCommand, organizationsClient } = await import(
-            './sdk/organizations.js'
-          );
+          const { ListOrganizationalUnitsForParentCommand, organizationsClient } = await organizationsSdk();
           return organizationsClient(this.factory).send(
             new ListOrganizationalUnitsForParentCommand({
               ParentId: parentId,

@@ -29,10 +29,14 @@ import {
 import { ControllerError } from '../domain/errors.js';
 import type { Action, ActionSpec, KmsKeySpec, Mode } from '../domain/model.js';
 import { MANAGED_BY_TAG } from '../domain/policy/render.js';
+import { lazyImport } from '../lazy-import.js';
 import type { ClientFactory } from './clients.js';
 import { classifyAwsError, realSleep, type Sleep, withConflictRetry } from './errors.js';
 import { collectPages } from './paginate.js';
 import { organizationsClient } from './sdk/organizations.js';
+
+const kmsSdk = lazyImport(() => import('./sdk/kms.js'));
+const iamSdk = lazyImport(() => import('./sdk/iam.js'));
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const ORG_PAGE_SIZE = 20;
@@ -227,7 +231,7 @@ class ActionRunner {
 
   /** Only member targets' key grants and aliased vault keys reach KMS: the org phase never loads it. */
   private async kms(action: Action): Promise<KMSClient> {
-    const { KMSClient } = await import('./sdk/kms.js');
+    const { KMSClient } = await kmsSdk();
     return this.factory.clientOf(KMSClient, action.accountId, action.region);
   }
 
@@ -237,7 +241,7 @@ class ActionRunner {
    */
   private async createServiceLinkedRole(accountId: string, serviceName: string): Promise<void> {
     try {
-      const { iamClient } = await import('./sdk/iam.js');
+      const { iamClient } = await iamSdk();
       await iamClient(this.factory, accountId).send(
         new CreateServiceLinkedRoleCommand({ AWSServiceName: serviceName }),
       );

@@ -2,8 +2,14 @@ import type { Volume } from '@aws-sdk/client-ec2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ResourceDetails, TaggedResource } from '../domain/model.js';
 import { classifyArn } from '../domain/resource-types.js';
+import { lazyImport } from '../lazy-import.js';
 import type { ClientFactory } from './clients.js';
 import { type Call, callSite, listAll, type TargetRef, unlessUnreadable } from './observe-reads.js';
+
+const ec2Sdk = lazyImport(() => import('./sdk/ec2.js'));
+const rdsSdk = lazyImport(() => import('./sdk/rds.js'));
+const fsxSdk = lazyImport(() => import('./sdk/fsx.js'));
+const s3BucketSettingsSdk = lazyImport(() => import('./sdk/s3-bucket-settings.js'));
 
 /**
  * DescribeVolumes returns at most 500 volumes per page
@@ -76,7 +82,7 @@ const resourcePart = (arn: string) => arn.split(':').slice(5).join(':');
 
 /** Volumes (`volume/vol-…`), and instances (`instance/i-…`) with the keys of every volume attached to them. */
 async function readVolumeKeys(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const { DescribeVolumesCommand, EC2Client } = await import('./sdk/ec2.js');
+  const { DescribeVolumesCommand, EC2Client } = await ec2Sdk();
   const ec2 = factory.clientOf(EC2Client, target.accountId, target.region);
   const volumes = await listAll(
     call,
@@ -110,7 +116,7 @@ async function readVolumeKeys(factory: ClientFactory, target: TargetRef, call: C
 const volumeKey = (volume: Volume): string | null => (volume.Encrypted && volume.KmsKeyId) || null;
 
 async function readDbInstances(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const { DescribeDBInstancesCommand, RDSClient } = await import('./sdk/rds.js');
+  const { DescribeDBInstancesCommand, RDSClient } = await rdsSdk();
   const rds = factory.clientOf(RDSClient, target.accountId, target.region);
   const instances = await listAll(
     call,
@@ -130,7 +136,7 @@ async function readDbInstances(factory: ClientFactory, target: TargetRef, call: 
 }
 
 async function readDbClusters(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const { DescribeDBClustersCommand, RDSClient } = await import('./sdk/rds.js');
+  const { DescribeDBClustersCommand, RDSClient } = await rdsSdk();
   const rds = factory.clientOf(RDSClient, target.accountId, target.region);
   const clusters = await listAll(
     call,
@@ -150,7 +156,7 @@ async function readDbClusters(factory: ClientFactory, target: TargetRef, call: C
 }
 
 async function readFileSystems(factory: ClientFactory, target: TargetRef, call: Call): Promise<Details> {
-  const { DescribeFileSystemsCommand, FSxClient } = await import('./sdk/fsx.js');
+  const { DescribeFileSystemsCommand, FSxClient } = await fsxSdk();
   const fsx = factory.clientOf(FSxClient, target.accountId, target.region);
   const fileSystems = await listAll(
     call,
@@ -177,9 +183,7 @@ async function readBuckets(
   now: Date,
 ): Promise<Details> {
   if (bucketArns.length === 0) return {};
-  const { GetBucketEncryptionCommand, GetBucketVersioningCommand, S3Client } = await import(
-    './sdk/s3-bucket-settings.js'
-  );
+  const { GetBucketEncryptionCommand, GetBucketVersioningCommand, S3Client } = await s3BucketSettingsSdk();
   const commands = { GetBucketEncryptionCommand, GetBucketVersioningCommand };
   const s3 = factory.clientOf(S3Client, target.accountId, target.region);
   const entries = await Promise.all(

@@ -3,6 +3,7 @@ import { parseEvent } from '../domain/events/parse.js';
 import { type EventEffect, routeEvent } from '../domain/events/route.js';
 import type { FindingTransition, ReconcileTarget } from '../domain/model.js';
 import { accountsInScope } from '../domain/scope.js';
+import { lazyImport } from '../lazy-import.js';
 import {
   centralKeysBefore,
   centralKeysChanged,
@@ -13,6 +14,8 @@ import type { ControllerDeps } from './deps.js';
 import { finishRun } from './notify-run.js';
 import type { OrgFactsRead } from './org-facts.js';
 import { reconcileTarget } from './reconcile-target.js';
+
+const orgReconcile = lazyImport(() => import('./reconcile-org.js'));
 
 export interface EventOutcome {
   readonly eventId: string | null;
@@ -126,7 +129,7 @@ export async function reconcileEventTargets(
   let crossAccountBackupEnabled: boolean | null = null;
   if (targets.some((target) => target.kind === 'org')) {
     // The org target is reconciled by few events; its observers load only when one does.
-    const { reconcileOrg } = await import('./reconcile-org.js');
+    const { reconcileOrg } = await orgReconcile();
     const org = await reconcileOrg(deps, runId);
     if (org.failed) failedTargets.add('org');
     crossAccountBackupEnabled = org.crossAccountBackupEnabled;

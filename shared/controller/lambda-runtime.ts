@@ -3,6 +3,7 @@ import { AccountAncestryReader } from '../aws/account-ancestry.js';
 import { ClientFactory } from '../aws/clients.js';
 import { putSweepTargets } from '../aws/sweep-targets.js';
 import { ConfigValidationError } from '../domain/config/validate.js';
+import { lazyImport } from '../lazy-import.js';
 import { AlertMemory } from '../notify/alert-memory.js';
 import { AlertPublisher } from '../notify/publisher.js';
 import type { ControllerDeps } from './deps.js';
@@ -10,6 +11,8 @@ import { lambdaEnvironment, lambdaStore } from './lambda-environment.js';
 import { powertoolsLog, powertoolsMetrics } from './lambda-instrumentation.js';
 import { OrgFactsCache } from './org-facts.js';
 import type { TargetsPublisher } from './sweep.js';
+
+const alertChannels = lazyImport(() => import('../aws/sdk/alert-channels.js'));
 
 let cached: ControllerDeps | undefined;
 
@@ -28,8 +31,7 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
   const publisher = settings.ALERT_TOPIC_ARN
     ? new AlertPublisher({
         // Loaded when an alert is first delivered, not with every function that may publish one.
-        clients: async () =>
-          (await import('../aws/sdk/alert-channels.js')).alertChannelClients(factory, settings.AWS_REGION),
+        clients: async () => (await alertChannels()).alertChannelClients(factory, settings.AWS_REGION),
         topicArn: settings.ALERT_TOPIC_ARN,
         slackSecretName: alerts.slackWebhookSecretName,
         settings: alerts,

@@ -1,7 +1,9 @@
 import type { ClientFactory } from '../aws/clients.js';
 import type { Clock, DesiredState } from '../domain/model.js';
-
 import { accountsReachedBy, attachesToWholeOrganization } from '../domain/scope.js';
+import { lazyImport } from '../lazy-import.js';
+
+const orgObservers = lazyImport(() => import('../aws/observe-org.js'));
 
 /** What every account target needs to know about the organization, as last read. */
 export interface OrgFacts {
@@ -48,7 +50,7 @@ export class OrgFactsCache {
     try {
       // Every function holds the cache but only the sweep and the targets read it: the others do not load
       // the Organizations and Backup readers at start.
-      const { readCrossAccountBackup } = await import('../aws/observe-org.js');
+      const { readCrossAccountBackup } = await orgObservers();
       const { accounts, outsideAttachTo } = await this.readAccounts(factory);
       // The setting reads as null when it cannot be read; the last known value is the better guess then.
       const crossAccountBackupEnabled =
@@ -64,7 +66,7 @@ export class OrgFactsCache {
 
   /** One flat listing when `attachTo` names the root; otherwise the tree, to see what lies under it. */
   private async readAccounts(factory: ClientFactory) {
-    const { listAccounts, readOrganizationTree } = await import('../aws/observe-org.js');
+    const { listAccounts, readOrganizationTree } = await orgObservers();
     if (attachesToWholeOrganization(this.scope.attachTo)) {
       return { accounts: await listAccounts(factory), outsideAttachTo: 0 };
     }

@@ -1,9 +1,12 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { lazyImport } from '../lazy-import.js';
 import type { Severity } from './alerts.js';
 import { SlackWebhookSecretError } from './errors.js';
 import type { EmailMessage } from './format-email.js';
 import type { SlackMessage } from './format-slack.js';
+
+const alertCommands = lazyImport(() => import('./alert-commands.js'));
 
 export interface AlertLogger {
   info(message: string, extra?: Record<string, unknown>): void;
@@ -108,7 +111,7 @@ export class AlertDelivery {
 
   private async publishToSns(id: string, topicArn: string, email: EmailMessage): Promise<boolean> {
     try {
-      const { PublishCommand } = await import('./alert-commands.js');
+      const { PublishCommand } = await alertCommands();
       await (await this.options.clients()).sns.send(
         new PublishCommand({
           TopicArn: topicArn,
@@ -201,7 +204,7 @@ export class AlertDelivery {
   }
 
   private async readWebhookSecret(secretName: string): Promise<string> {
-    const { GetSecretValueCommand } = await import('./alert-commands.js');
+    const { GetSecretValueCommand } = await alertCommands();
     const { SecretString } = await (await this.options.clients()).secrets.send(
       new GetSecretValueCommand({ SecretId: secretName }),
     );

@@ -1,3 +1,4 @@
+import { setTimeout as wallClockWait } from 'node:timers/promises';
 import { DescribeRegionSettingsCommand } from '@aws-sdk/client-backup';
 import { DescribeOrganizationCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
@@ -86,6 +87,52 @@ describe('virtual clock', () => {
     end();
     await sleeping;
     expect(clock.now()).toBe(10);
+  });
+});
+
+describe('work resumed from wall-clock timers', () => {
+  it('resumes in key order, whatever order the timers fired in, before time moves', async () => {
+    const clock = new VirtualClock();
+    const resumed: string[] = [];
+    const sleeper = clock.sleep(5).then(() => resumed.push(`sleeper@${clock.now()}`));
+    // Each piece of work holds time still until its timer fires, as a throttled call does until its retry.
+    const fromTimer = async (key: number, wallMs: number) => {
+      const hold = clock.begin();
+      await wallClockWait(wallMs);
+      const resuming = clock.resumeInOrder(key);
+      hold();
+      await resuming;
+      resumed.push(`${key}@${clock.now()}`);
+    };
+    await Promise.all([fromTimer(3, 0), fromTimer(1, 30), fromTimer(2, 15), sleeper]);
+    expect(resumed).toEqual(['1@0', '2@0', '3@0', 'sleeper@5']);
+  });
+
+  it('gives throttled calls the same retries whichever SDK retry timer fires first', async () => {
+    const retriesWhenFirstTimerIs = async (first: 'b' | 'c') => {
+      // Burst 20 × 0.05 = 1: of three calls at once, the first is admitted and the other two throttled.
+      const timed = timing({ rateScale: 0.05 });
+      const call = (callId: object, attempt: number) =>
+        timed.attempt({ callId, attempt }, 'backup', 'backup:ListBackupJobs', '222222222222', REGION);
+      const calls = { a: {}, b: {}, c: {} };
+      expect(await Promise.all([call(calls.a, 1), call(calls.b, 1), call(calls.c, 1)])).toEqual([
+        true,
+        false,
+        false,
+      ]);
+      const admittedAt: Record<string, number> = {};
+      const retry = async (name: 'b' | 'c') => {
+        // The SDK waits its (zero-length) retry timer on the wall clock; here the two fire in either order.
+        await wallClockWait(name === first ? 0 : 20);
+        for (let attempt = 2; !(await call(calls[name], attempt)); attempt++) {}
+        admittedAt[name] = timed.clock.now();
+        timed.settled(calls[name]);
+      };
+      await Promise.all([retry('b'), retry('c')]);
+      return admittedAt;
+    };
+    const bFirst = await retriesWhenFirstTimerIs('b');
+    expect(await retriesWhenFirstTimerIs('c')).toEqual(bFirst);
   });
 });
 
