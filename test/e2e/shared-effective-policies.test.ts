@@ -3,6 +3,7 @@ import type { SandboxHarness } from '../../sandbox/harness.js';
 import type { WorldInput } from '../../sandbox/index.js';
 import {
   advanceToHour,
+  atHour,
   attachedPolicy,
   BACKUP_ROLE,
   CENTRAL,
@@ -10,6 +11,8 @@ import {
   e2eConfig,
   e2eWorld,
   MANAGEMENT,
+  memberAccount,
+  organizationWith,
   PROD,
   REGION,
   taggedVolumes,
@@ -54,19 +57,12 @@ function teamPolicy(team: string, ou: string): NonNullable<WorldInput['policies'
 
 /** Root policy for all; the Payments and Analytics OUs each add their team's plan: three chains. */
 function teamsWorld(timeline: WorldInput['timeline'] = []): WorldInput {
-  const account = (id: string) => ({
-    roles: [BACKUP_ROLE],
-    regions: { [REGION]: { resources: taggedVolumes(id, 'vol', 2) } },
-  });
+  const account = (id: string) => memberAccount({ [REGION]: { resources: taggedVolumes(id, 'vol', 2) } });
   return e2eWorld({
-    organization: {
-      accounts: [MANAGEMENT],
-      ous: [
-        { name: 'Security', accounts: [CENTRAL] },
-        { name: 'Payments', accounts: [PROD, PAYMENTS_2] },
-        { name: 'Analytics', accounts: [DEV, ANALYTICS_2] },
-      ],
-    },
+    organization: organizationWith([
+      { name: 'Payments', accounts: [PROD, PAYMENTS_2] },
+      { name: 'Analytics', accounts: [DEV, ANALYTICS_2] },
+    ]),
     accounts: {
       [PROD]: account(PROD),
       [PAYMENTS_2]: account(PAYMENTS_2),
@@ -179,7 +175,7 @@ describe('effective policies read once per chain of inherited backup policies', 
     const noop = { name: 'no-plans', content: { plans: {} }, attachedTo: [] };
     const touched = teamsWorld(
       hours.map((hour, index) => ({
-        at: new Date(Date.parse('2026-03-02T00:00:00Z') + (hour - 0.1) * 3_600_000).toISOString(),
+        at: atHour(hour - 0.1).toISOString(),
         ...(index % 2 === 0
           ? { attachPolicy: { policy: 'no-plans', target: '/Security' } }
           : { detachPolicy: { policy: 'no-plans', target: '/Security' } }),

@@ -62,6 +62,16 @@ export function attachedPolicy(config: Config): NonNullable<WorldInput['policies
   };
 }
 
+type OrganizationSpec = WorldInput['organization'];
+
+/**
+ * The e2e organization's tree: management at the root, the central backup account under Security, and
+ * `ous` beside it.
+ */
+export function organizationWith(ous: NonNullable<OrganizationSpec['ous']>): OrganizationSpec {
+  return { accounts: [MANAGEMENT], ous: [{ name: 'Security', accounts: [CENTRAL] }, ...ous] };
+}
+
 /**
  * A small organization: management at the root, the central backup account under Security, and PROD and
  * DEV under Workloads. Every account has the backup service role; `accounts` entries replace an account's
@@ -77,13 +87,7 @@ export function e2eWorld(overrides: Partial<WorldInput> = {}): WorldInput {
     memberRoleName: MEMBER_ROLE,
     backupPolicyType: 'ENABLED',
     crossAccountBackupEnabled: true,
-    organization: {
-      accounts: [MANAGEMENT],
-      ous: [
-        { name: 'Security', accounts: [CENTRAL] },
-        { name: 'Workloads', accounts: [PROD, DEV] },
-      ],
-    },
+    organization: organizationWith([{ name: 'Workloads', accounts: [PROD, DEV] }]),
     accounts: {
       [MANAGEMENT]: { name: 'management', roles: [BACKUP_ROLE] },
       [CENTRAL]: { name: 'backup-central', roles: [BACKUP_ROLE] },
@@ -95,8 +99,10 @@ export function e2eWorld(overrides: Partial<WorldInput> = {}): WorldInput {
   };
 }
 
-type AccountSpec = NonNullable<WorldInput['accounts']>[string];
-type RegionSpec = NonNullable<AccountSpec['regions']>[string];
+/** An account's entry in a world. */
+export type AccountSpec = NonNullable<WorldInput['accounts']>[string];
+/** An account's entry for one Region in a world. */
+export type RegionSpec = NonNullable<AccountSpec['regions']>[string];
 
 /** The member vault the e2e config asks for, as an earlier run made it: governance lock of 7–365 days. */
 export const MEMBER_VAULT = { name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } };
@@ -129,7 +135,7 @@ export function preparedWorld(config: Config, overrides: Partial<WorldInput> = {
 }
 
 /** A key in PROD whose policy refuses the backup role: every backup of a resource it encrypts fails. */
-export const REFUSING_KEY = `arn:aws:kms:${REGION}:${PROD}:key/refuses-backup-role`;
+const REFUSING_KEY = `arn:aws:kms:${REGION}:${PROD}:key/refuses-backup-role`;
 
 /**
  * PROD prepared by an earlier run, with in REGION the volume `failing` on REFUSING_KEY (its backup fails
@@ -139,6 +145,29 @@ export function failingBackupAccount(failing: string, healthy: readonly string[]
   return preparedAccount({
     keys: [{ arn: REFUSING_KEY, state: 'Enabled', allowsBackupRole: false }],
     resources: [{ arn: failing, tags: { ...TAG }, kmsKeyArn: REFUSING_KEY }, ...tagged(healthy)],
+  });
+}
+
+/**
+ * The e2e world with every account as an earlier controller run under `config` left it: the policy
+ * attached at the root, the member vault in each account and `centralVault` beside it in the central
+ * account. `accounts` replace those accounts' entries, `overrides` the world's other fields.
+ */
+export function preparedOrganization(
+  config: Config,
+  centralVault: NonNullable<RegionSpec['vaults']>[number],
+  accounts: Readonly<Record<string, AccountSpec>> = {},
+  overrides: Partial<WorldInput> = {},
+): WorldInput {
+  return preparedWorld(config, {
+    ...overrides,
+    accounts: {
+      [MANAGEMENT]: preparedAccount(),
+      [CENTRAL]: preparedAccount({ vaults: [MEMBER_VAULT, centralVault] }),
+      [PROD]: preparedAccount(),
+      [DEV]: preparedAccount(),
+      ...accounts,
+    },
   });
 }
 
