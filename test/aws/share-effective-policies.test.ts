@@ -21,6 +21,8 @@ afterAll(() => organizations.restore());
 const NOW = new Date('2026-03-04T12:00:00Z');
 const SETTLED = new Date(NOW.getTime() - SETTLE_AFTER_CHANGE_MS);
 const TEAM_ACCOUNT = '444444444444';
+const ORG_POLICY = '{"plans":{"org-daily":{}}}';
+const TEAM_POLICY = '{"plans":{"org-daily":{},"team-nightly":{}}}';
 const ORGANIZATION = {
   rootId: 'r-root',
   ous: [{ id: 'ou-team', name: 'Team', parentId: 'r-root', path: '/Team' }],
@@ -31,15 +33,18 @@ const ORGANIZATION = {
     { id: TEAM_ACCOUNT, name: 'team', state: 'ACTIVE', parentId: 'ou-team' },
   ],
   backupPolicyIds: ['p-org', 'p-team'],
+  // The controller's own policy, whose targets the organization's observation read.
+  backupPolicies: [
+    { id: 'p-org', name: 'org-backup', content: ORG_POLICY, targets: ['r-root'], createdByController: true },
+  ],
 };
-const ORG_POLICY = '{"plans":{"org-daily":{}}}';
-const TEAM_POLICY = '{"plans":{"org-daily":{},"team-nightly":{}}}';
 
-/** Root policy for all, a team policy on the Team OU: two chains, represented by MANAGEMENT and TEAM_ACCOUNT. */
+/**
+ * Root policy for all (the controller's, its targets known), a team policy on the Team OU: two chains,
+ * represented by MANAGEMENT and TEAM_ACCOUNT.
+ */
 function serveAttachments() {
   organizations
-    .on(ListTargetsForPolicyCommand, { PolicyId: 'p-org' })
-    .resolves({ Targets: [{ TargetId: 'r-root' }] })
     .on(ListTargetsForPolicyCommand, { PolicyId: 'p-team' })
     .resolves({ Targets: [{ TargetId: 'ou-team' }] });
 }
@@ -97,9 +102,12 @@ describe('shareEffectivePolicies: one read per chain, shared only when it can st
       { content: TEAM_POLICY, accounts: [TEAM_ACCOUNT] },
     ]);
     expect(outcome).toEqual({ chains: 2, shared: 2, accounts: 3, skipped: null });
-    // The backup policies come from the organization's observation, which listed them already.
+    // The backup policies, and the controller's own policy's targets, come from the organization's
+    // observation, which read them already: only the team policy's targets are listed.
     expect(organizations.commandCalls(ListPoliciesCommand)).toHaveLength(0);
-    expect(organizations.commandCalls(ListTargetsForPolicyCommand)).toHaveLength(2);
+    expect(
+      organizations.commandCalls(ListTargetsForPolicyCommand).map((c) => c.args[0].input.PolicyId),
+    ).toEqual(['p-team']);
   });
 
   it.each([
@@ -126,7 +134,7 @@ describe('shareEffectivePolicies: one read per chain, shared only when it can st
   });
 
   it('shares "no policy" for a chain without backup policies only when the read agrees', async () => {
-    const withoutPolicies = { ...ORGANIZATION, backupPolicyIds: [] };
+    const withoutPolicies = { ...ORGANIZATION, backupPolicyIds: [], backupPolicies: [] };
     answer(MANAGEMENT, null);
     answer(TEAM_ACCOUNT, null);
     expect((await share([], withoutPolicies)).saved).toEqual([

@@ -24,6 +24,7 @@ const ANALYTICS_2 = '666666666666';
 const config = e2eConfig();
 const DESCRIBE_EFFECTIVE_POLICY = 'organizations:DescribeEffectivePolicy';
 const LIST_POLICIES = 'organizations:ListPolicies';
+const LIST_TARGETS_FOR_POLICY = 'organizations:ListTargetsForPolicy';
 
 /** A team's own plan, added next to the controller's (whose `plans` node allows `@@append`). */
 function teamPolicy(team: string, ou: string): NonNullable<WorldInput['policies']>[number] {
@@ -114,11 +115,11 @@ async function verdicts(harness: SandboxHarness) {
 }
 
 /**
- * Sweeps at the given hours; returns DescribeEffectivePolicy and ListPolicies calls per sweep and the verdicts
- * after each.
+ * Sweeps at the given hours; returns DescribeEffectivePolicy calls per sweep, the listings of backup
+ * policies and of their targets, and the verdicts after each.
  */
 async function sweepAt(harness: SandboxHarness, hours: readonly number[]) {
-  const sweeps: { calls: number; listings: number; verdicts: unknown }[] = [];
+  const sweeps: { calls: number; listings: number; targetListings: number; verdicts: unknown }[] = [];
   for (const hour of hours) {
     advanceToHour(harness, hour);
     harness.sim.resetCounters();
@@ -126,6 +127,7 @@ async function sweepAt(harness: SandboxHarness, hours: readonly number[]) {
     sweeps.push({
       calls: harness.sim.callCounts().byOperation[DESCRIBE_EFFECTIVE_POLICY] ?? 0,
       listings: harness.sim.callCounts().byOperation[LIST_POLICIES] ?? 0,
+      targetListings: harness.sim.callCounts().byOperation[LIST_TARGETS_FOR_POLICY] ?? 0,
       verdicts: await verdicts(harness),
     });
   }
@@ -143,9 +145,10 @@ describe('effective policies read once per chain of inherited backup policies', 
       const [sweep] = await sweepAt(harness, [1]);
       // Three chains (root; root + Payments; root + Analytics), six account targets.
       expect(sweep?.calls).toBe(3);
-      // The chains' attachments come from the listing the org reconcile made for the controller's own
-      // policy: the three backup policies fit one page, read once per sweep.
+      // The chains' attachments come from what the org reconcile read for the controller's own policy:
+      // the three backup policies fit one page, listed once per sweep, and each one's targets are listed once.
       expect(sweep?.listings).toBe(1);
+      expect(sweep?.targetListings).toBe(3);
       const plans = (...names: string[]) => `PASS: Plans covering ${REGION}: ${names.join(', ')}.`;
       // Effective policies come back with plan names lower-cased.
       const orgPlan = config.plans.map((plan) => plan.name.toLowerCase()).join(', ');
