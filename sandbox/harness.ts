@@ -226,15 +226,15 @@ export class SandboxHarness {
 
   /**
    * The untimed fan-out: each target its own invocation of the reconcile function, `FAN_OUT` at once. The
-   * claims on the run's blast-radius budget are settled in target order (see ClaimTurns), so a world, a
-   * config and a seed give the same report.
+   * claims on the run's blast-radius budget are settled in account order (see AccountClaimTurns), so a
+   * world, a config and a seed give the same report.
    */
   private async fanOut(
     run: Omit<TargetBatch, 'targets'>,
     items: SweepPlan['targets'],
     failedTargets: FailedTarget[],
   ): Promise<ReconcileResult[]> {
-    const turns = new ClaimTurns(items.map((target) => target.accountId));
+    const turns = new AccountClaimTurns(items.map((target) => target.accountId));
     this.claims.current = turns;
     const outcomes = await mapConcurrently(items, FAN_OUT, (target) =>
       turns.run(target.accountId, () =>
@@ -252,7 +252,7 @@ export class SandboxHarness {
    * the batch use case, at most `fanOutConcurrency` invocations run at once, and each slot is a container of
    * its own (its own client factory, SDK clients and their retry quota, as each Lambda container has),
    * reused for its later batches as Lambda reuses a warm container; its first invocation starts cold.
-   * Claims are settled in batch order.
+   * Claims are settled in batch order (see BatchClaimTurns).
    */
   private async timedFanOut(
     timing: SandboxTiming,
@@ -264,7 +264,7 @@ export class SandboxHarness {
     const batches = Array.from({ length: Math.ceil(items.length / size) }, (_, index) =>
       items.slice(index * size, (index + 1) * size),
     );
-    const turns = new ClaimTurns(batches.map((_, index) => `batch ${index}`));
+    const turns = new BatchClaimTurns(batches.map((_, index) => `batch ${index}`));
     this.claims.current = turns;
     const outcomes: BatchOutcome[] = [];
     let next = 0;
@@ -277,14 +277,10 @@ export class SandboxHarness {
           targets.map((target) => `${target.accountId}/${target.region}`),
           cold,
           () =>
-            turns.run(
-              `batch ${index}`,
-              () => {
-                this.followVirtualClock();
-                return reconcileTargetBatch(deps, { ...run, targets }, targets.length);
-              },
-              true,
-            ),
+            turns.run(`batch ${index}`, () => {
+              this.followVirtualClock();
+              return reconcileTargetBatch(deps, { ...run, targets }, targets.length);
+            }),
         );
         cold = false;
       }
@@ -425,14 +421,12 @@ class OrderedClaimsStore extends FindingsStore {
 }
 
 /**
- * Orders concurrent reconciles' blast-radius claims by unit of work (an account in the untimed fan-out, an
- * invocation's batch in the timed one), in the order the sweep listed them: a unit's claim waits until
- * every earlier unit has claimed or finished all its work. Earlier units always start first and never wait
- * on later ones, so this cannot deadlock; in AWS the order is whatever the Distributed Map's timing makes it.
+ * Orders concurrent reconciles' blast-radius claims by unit of work, in the order the sweep listed them: a
+ * unit's claim waits until every earlier unit has claimed or finished all its work. Earlier units always
+ * start first and never wait on later ones, so this cannot deadlock; in AWS the order is whatever the
+ * Distributed Map's timing makes it. What a unit is, and how a claim finds its own, is the fan-out's to say.
  */
-class ClaimTurns {
-  /** The unit the running reconcile belongs to. */
-  private readonly unit = new AsyncLocalStorage<string>();
+abstract class ClaimTurns {
   private readonly open = new Map<string, number>();
   private readonly done = new Map<string, () => void>();
   /** Per account: settles once every account listed before it has claimed or finished (one chain, not n²). */
@@ -451,14 +445,10 @@ class ClaimTurns {
     }
   }
 
-  /**
-   * `scoped`: the work's claims find their unit through async context (an invocation's batch). Unscoped work
-   * claims as its account, so no async context is used: once entered, it slows every later promise in the
-   * process.
-   */
-  async run<R>(unit: string, work: () => Promise<R>, scoped = false): Promise<R> {
+  /** Runs `work` as a piece of `unit`: once the unit's last piece has finished, later units go on. */
+  async run<R>(unit: string, work: () => Promise<R>): Promise<R> {
     try {
-      return await (scoped ? this.unit.run(unit, work) : work());
+      return await this.within(unit, work);
     } finally {
       const left = (this.open.get(unit) ?? 1) - 1;
       this.open.set(unit, left);
@@ -468,7 +458,7 @@ class ClaimTurns {
 
   /** Waits for the earlier units, runs the claim, and lets the later ones go. */
   async claim(accountId: string, attempt: () => Promise<boolean>): Promise<boolean> {
-    const unit = this.unit.getStore() ?? accountId;
+    const unit = this.unitOfClaim(accountId);
     const earlier = this.earlierSettled.get(unit);
     if (!earlier) return attempt();
     await earlier;
@@ -477,6 +467,42 @@ class ClaimTurns {
     } finally {
       this.done.get(unit)?.();
     }
+  }
+
+  /** Runs `work` so that the claims it makes find `unit`. */
+  protected abstract within<R>(unit: string, work: () => Promise<R>): Promise<R>;
+
+  /** The unit of the work that makes a claim for `accountId`. */
+  protected abstract unitOfClaim(accountId: string): string;
+}
+
+/**
+ * The untimed fan-out's turns: a unit is an account, which every claim names itself, so no async context is
+ * needed (once one is entered, Node tracks every later promise in the process, and all of them slow down).
+ */
+class AccountClaimTurns extends ClaimTurns {
+  protected within<R>(_account: string, work: () => Promise<R>): Promise<R> {
+    return work();
+  }
+
+  protected unitOfClaim(accountId: string): string {
+    return accountId;
+  }
+}
+
+/**
+ * The timed fan-out's turns: a unit is one invocation's batch of targets, several accounts at once, so a
+ * claim finds its batch through async context. Only the bench's timed sweeps pay for it.
+ */
+class BatchClaimTurns extends ClaimTurns {
+  private readonly batch = new AsyncLocalStorage<string>();
+
+  protected within<R>(batch: string, work: () => Promise<R>): Promise<R> {
+    return this.batch.run(batch, work);
+  }
+
+  protected unitOfClaim(accountId: string): string {
+    return this.batch.getStore() ?? accountId;
   }
 }
 

@@ -11,6 +11,7 @@ import {
   ListTagsForResourceCommand,
   ListTargetsForPolicyCommand,
   type OrganizationsClient,
+  type PolicySummary,
 } from '@aws-sdk/client-organizations';
 import { ControllerError } from '../domain/errors.js';
 import type { ObservedAccount, ObservedOrganization, ObservedOu, ObservedPolicy } from '../domain/model.js';
@@ -26,6 +27,15 @@ const BACKUP_POLICY = 'BACKUP_POLICY';
  * (https://docs.aws.amazon.com/organizations/latest/APIReference/API_ListAccounts.html).
  */
 const ORG_PAGE_SIZE = 20;
+
+/**
+ * The organization as observeOrganization read it: what the planner and checks judge, plus the listing of
+ * every backup policy it made on the way, so that the org phase's other readers need not list them again.
+ */
+export interface OrganizationObservation extends ObservedOrganization {
+  /** Every BACKUP_POLICY of the organization (the controller's and every team's), from ListPolicies. */
+  readonly backupPolicyIds: readonly string[];
+}
 
 export interface ObserveOrganizationOptions {
   /** Name of the controller-owned backup policy; only its content and targets are read. */
@@ -43,7 +53,7 @@ export interface ObserveOrganizationOptions {
 export async function observeOrganization(
   factory: ClientFactory,
   options: ObserveOrganizationOptions,
-): Promise<ObservedOrganization> {
+): Promise<OrganizationObservation> {
   const org = organizationsClient(factory);
   const call = orgCallSite(factory);
 
@@ -53,7 +63,8 @@ export async function observeOrganization(
     root.PolicyTypes?.find((type) => type.Type === BACKUP_POLICY)?.Status ?? 'DISABLED';
 
   const { ous, accounts } = await walkTree(org, call, root.Id);
-  const backupPolicies = await readOwnedPolicy(org, call, options.policyName);
+  const summaries = await listBackupPolicies(org, call);
+  const backupPolicies = await readOwnedPolicy(org, call, summaries, options.policyName);
   const crossAccountBackupEnabled = await readCrossAccountBackup(factory);
   const trustedAccessServices = await readTrustedAccess(org, call);
 
@@ -67,6 +78,7 @@ export async function observeOrganization(
     backupPolicies,
     crossAccountBackupEnabled,
     trustedAccessServices,
+    backupPolicyIds: summaries.flatMap((summary) => (summary.Id ? [summary.Id] : [])),
   };
 }
 
@@ -188,16 +200,20 @@ async function walkTree(
   };
 }
 
-async function readOwnedPolicy(
-  org: OrganizationsClient,
-  call: OrgCall,
-  policyName: string,
-): Promise<ObservedPolicy[]> {
-  const summaries = await collectPages((NextToken) =>
+function listBackupPolicies(org: OrganizationsClient, call: OrgCall): Promise<PolicySummary[]> {
+  return collectPages((NextToken) =>
     call('ListPolicies', () =>
       org.send(new ListPoliciesCommand({ Filter: BACKUP_POLICY, MaxResults: ORG_PAGE_SIZE, NextToken })),
     ).then((page) => ({ items: page.Policies, nextToken: page.NextToken })),
   );
+}
+
+async function readOwnedPolicy(
+  org: OrganizationsClient,
+  call: OrgCall,
+  summaries: readonly PolicySummary[],
+  policyName: string,
+): Promise<ObservedPolicy[]> {
   const owned = summaries.filter((summary) => summary.Name === policyName && summary.Id);
   const policies: ObservedPolicy[] = [];
   for (const summary of owned) {

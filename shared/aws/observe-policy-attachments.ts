@@ -1,4 +1,4 @@
-import { ListPoliciesCommand, ListTargetsForPolicyCommand } from '@aws-sdk/client-organizations';
+import { ListTargetsForPolicyCommand } from '@aws-sdk/client-organizations';
 import { type ClientFactory, ORGANIZATIONS_REGION } from './clients.js';
 import { atCallSite } from './errors.js';
 import { collectPages } from './paginate.js';
@@ -11,23 +11,21 @@ import { organizationsClient } from './sdk/organizations.js';
 const ORG_PAGE_SIZE = 20;
 
 /**
- * Every BACKUP_POLICY of the organization (the controller's and every team's) by the roots, OUs and accounts
- * it is attached to directly: one ListPolicies and one ListTargetsForPolicy per policy (paged), one call at
- * a time, since Organizations throttles the organization's callers together. Returns target id → policy ids.
+ * The given backup policies (the organization's listing, which observeOrganization already made) by the
+ * roots, OUs and accounts each is attached to directly. `known` holds the targets already read (the
+ * controller's own policy); every other policy costs one ListTargetsForPolicy (paged), one call at a time,
+ * since Organizations throttles the organization's callers together. Returns target id → policy ids.
  */
-export async function readBackupPolicyAttachments(factory: ClientFactory): Promise<Map<string, string[]>> {
+export async function readBackupPolicyAttachments(
+  factory: ClientFactory,
+  policyIds: readonly string[],
+  known: ReadonlyMap<string, readonly string[]>,
+): Promise<Map<string, string[]>> {
   const org = organizationsClient(factory);
   const call = <T>(operation: string, send: () => Promise<T>) =>
     atCallSite({ operation, accountId: factory.managementAccountId, region: ORGANIZATIONS_REGION }, send);
-  const policies = await collectPages((NextToken) =>
-    call('ListPolicies', () =>
-      org.send(new ListPoliciesCommand({ Filter: 'BACKUP_POLICY', MaxResults: ORG_PAGE_SIZE, NextToken })),
-    ).then((page) => ({ items: page.Policies, nextToken: page.NextToken })),
-  );
   const attachments = new Map<string, string[]>();
-  for (const policy of policies) {
-    const policyId = policy.Id;
-    if (!policyId) continue;
+  const listTargets = async (policyId: string) => {
     const targets = await collectPages((NextToken) =>
       call('ListTargetsForPolicy', () =>
         org.send(
@@ -35,9 +33,11 @@ export async function readBackupPolicyAttachments(factory: ClientFactory): Promi
         ),
       ).then((page) => ({ items: page.Targets, nextToken: page.NextToken })),
     );
-    for (const target of targets) {
-      if (!target.TargetId) continue;
-      attachments.set(target.TargetId, [...(attachments.get(target.TargetId) ?? []), policyId]);
+    return targets.flatMap((target) => (target.TargetId ? [target.TargetId] : []));
+  };
+  for (const policyId of policyIds) {
+    for (const targetId of known.get(policyId) ?? (await listTargets(policyId))) {
+      attachments.set(targetId, [...(attachments.get(targetId) ?? []), policyId]);
     }
   }
   return attachments;

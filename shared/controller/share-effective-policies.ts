@@ -1,6 +1,6 @@
+import type { OrganizationObservation } from '../aws/observe-org.js';
 import { readEffectivePolicyOf } from '../aws/observe-policy.js';
 import { readBackupPolicyAttachments } from '../aws/observe-policy-attachments.js';
-import type { ObservedOrganization } from '../domain/model.js';
 import { groupAccountsByPolicyChain } from '../domain/policy/policy-chains.js';
 import type { FindingsStore } from '../store/findings-store.js';
 import type { SharedEffectivePolicyGroup } from '../store/shared-effective-policies.js';
@@ -44,8 +44,8 @@ export interface SharingOutcome {
 /**
  * Reads each distinct chain's effective policy once, from the management account, and stores it for the
  * run's account targets, instead of every account × Region target reading its own: 20,000 targets of
- * 5,000 accounts × 4 Regions become one read per chain (plus ListPolicies and one ListTargetsForPolicy per
- * backup policy), on a quota Organizations keeps for the whole organization.
+ * 5,000 accounts × 4 Regions become one read per chain (plus one ListTargetsForPolicy per backup policy other
+ * than the controller's, whose targets the organization's observation read), on a quota Organizations keeps for the whole organization.
  *
  * A chain is shared only when its representative's answer can stand for the others: the read succeeded,
  * policies on the chain ⇔ a policy came back, and the policy has not changed for SETTLE_AFTER_CHANGE_MS.
@@ -56,14 +56,22 @@ export interface SharingOutcome {
 export async function shareEffectivePolicies(
   deps: SharingDeps,
   runId: string,
-  organization: Pick<ObservedOrganization, 'rootId' | 'ous' | 'accounts'>,
+  organization: Pick<
+    OrganizationObservation,
+    'rootId' | 'ous' | 'accounts' | 'backupPolicyIds' | 'backupPolicies'
+  >,
   appliedKinds: readonly string[],
 ): Promise<SharingOutcome> {
   const changed = appliedKinds.find((kind) => POLICY_CHANGES.has(kind));
   if (changed) return skipped(deps, `this run applied ${changed}; effective policies are settling`);
   const now = deps.clock.now();
   try {
-    const attachments = await readBackupPolicyAttachments(deps.factory);
+    // Read before this run's repairs; a run that changed a backup policy or its targets stopped above.
+    const attachments = await readBackupPolicyAttachments(
+      deps.factory,
+      organization.backupPolicyIds,
+      new Map(organization.backupPolicies.map((policy) => [policy.id, policy.targets])),
+    );
     const active = organization.accounts.filter((account) => account.state === 'ACTIVE');
     const chains = groupAccountsByPolicyChain({ ...organization, accounts: active }, attachments);
     const shared: SharedEffectivePolicyGroup[] = [];

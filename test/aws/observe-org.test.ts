@@ -120,6 +120,9 @@ describe('observeOrganization', () => {
       Filter: 'BACKUP_POLICY',
       MaxResults: 20,
     });
+    // Every backup policy, not only the owned one: the chains' attachments are read from this listing.
+    expect(organizations).toHaveReceivedCommandTimes(ListPoliciesCommand, 1);
+    expect(observed.backupPolicyIds).toEqual(['p-other0000', 'p-owned0000']);
   });
 
   it('follows a NextToken past an empty page', async () => {

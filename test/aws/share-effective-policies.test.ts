@@ -21,6 +21,8 @@ afterAll(() => organizations.restore());
 const NOW = new Date('2026-03-04T12:00:00Z');
 const SETTLED = new Date(NOW.getTime() - SETTLE_AFTER_CHANGE_MS);
 const TEAM_ACCOUNT = '444444444444';
+const ORG_POLICY = '{"plans":{"org-daily":{}}}';
+const TEAM_POLICY = '{"plans":{"org-daily":{},"team-nightly":{}}}';
 const ORGANIZATION = {
   rootId: 'r-root',
   ous: [{ id: 'ou-team', name: 'Team', parentId: 'r-root', path: '/Team' }],
@@ -30,16 +32,19 @@ const ORGANIZATION = {
     { id: OTHER_MEMBER, name: 'suspended', state: 'SUSPENDED', parentId: 'r-root' },
     { id: TEAM_ACCOUNT, name: 'team', state: 'ACTIVE', parentId: 'ou-team' },
   ],
+  backupPolicyIds: ['p-org', 'p-team'],
+  // The controller's own policy, whose targets the organization's observation read.
+  backupPolicies: [
+    { id: 'p-org', name: 'org-backup', content: ORG_POLICY, targets: ['r-root'], createdByController: true },
+  ],
 };
-const ORG_POLICY = '{"plans":{"org-daily":{}}}';
-const TEAM_POLICY = '{"plans":{"org-daily":{},"team-nightly":{}}}';
 
-/** Root policy for all, a team policy on the Team OU: two chains, represented by MANAGEMENT and TEAM_ACCOUNT. */
+/**
+ * Root policy for all (the controller's, its targets known), a team policy on the Team OU: two chains,
+ * represented by MANAGEMENT and TEAM_ACCOUNT.
+ */
 function serveAttachments() {
-  organizations.on(ListPoliciesCommand).resolves({ Policies: [{ Id: 'p-org' }, { Id: 'p-team' }] });
   organizations
-    .on(ListTargetsForPolicyCommand, { PolicyId: 'p-org' })
-    .resolves({ Targets: [{ TargetId: 'r-root' }] })
     .on(ListTargetsForPolicyCommand, { PolicyId: 'p-team' })
     .resolves({ Targets: [{ TargetId: 'ou-team' }] });
 }
@@ -53,7 +58,7 @@ function answer(accountId: string, content: string | null, lastUpdated: Date = S
   else stub.rejects(Object.assign(new Error('not found'), { name: 'EffectivePolicyNotFoundException' }));
 }
 
-async function share(appliedKinds: readonly string[] = []) {
+async function share(appliedKinds: readonly string[] = [], organization = ORGANIZATION) {
   const saved: SharedEffectivePolicyGroup[][] = [];
   const outcome = await shareEffectivePolicies(
     {
@@ -69,7 +74,7 @@ async function share(appliedKinds: readonly string[] = []) {
       },
     },
     'run-1',
-    ORGANIZATION,
+    organization,
     appliedKinds,
   );
   return { outcome, saved: saved[0] ?? null };
@@ -97,6 +102,12 @@ describe('shareEffectivePolicies: one read per chain, shared only when it can st
       { content: TEAM_POLICY, accounts: [TEAM_ACCOUNT] },
     ]);
     expect(outcome).toEqual({ chains: 2, shared: 2, accounts: 3, skipped: null });
+    // The backup policies, and the controller's own policy's targets, come from the organization's
+    // observation, which read them already: only the team policy's targets are listed.
+    expect(organizations.commandCalls(ListPoliciesCommand)).toHaveLength(0);
+    expect(
+      organizations.commandCalls(ListTargetsForPolicyCommand).map((c) => c.args[0].input.PolicyId),
+    ).toEqual(['p-team']);
   });
 
   it.each([
@@ -123,14 +134,15 @@ describe('shareEffectivePolicies: one read per chain, shared only when it can st
   });
 
   it('shares "no policy" for a chain without backup policies only when the read agrees', async () => {
-    organizations.on(ListPoliciesCommand).resolves({ Policies: [] });
+    const withoutPolicies = { ...ORGANIZATION, backupPolicyIds: [], backupPolicies: [] };
     answer(MANAGEMENT, null);
     answer(TEAM_ACCOUNT, null);
-    expect((await share()).saved).toEqual([{ content: null, accounts: [MANAGEMENT, MEMBER, TEAM_ACCOUNT] }]);
+    expect((await share([], withoutPolicies)).saved).toEqual([
+      { content: null, accounts: [MANAGEMENT, MEMBER, TEAM_ACCOUNT] },
+    ]);
     organizations.reset();
-    organizations.on(ListPoliciesCommand).resolves({ Policies: [] });
     answer(MANAGEMENT, ORG_POLICY);
-    expect((await share()).saved).toEqual([]);
+    expect((await share([], withoutPolicies)).saved).toEqual([]);
   });
 
   it('shares nothing, and reads nothing, in a run that changed a backup policy', async () => {
@@ -142,10 +154,10 @@ describe('shareEffectivePolicies: one read per chain, shared only when it can st
 
   it('never fails the org target: an unreadable organization leaves every target to its own read', async () => {
     organizations
-      .on(ListPoliciesCommand)
+      .on(ListTargetsForPolicyCommand)
       .rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException' }));
     const { outcome, saved } = await share();
     expect(saved).toBeNull();
-    expect(outcome.skipped).toMatch(/ListPolicies/);
+    expect(outcome.skipped).toMatch(/ListTargetsForPolicy/);
   });
 });

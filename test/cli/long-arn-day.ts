@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type CliRun, orgbackup, root } from './run-cli.js';
+import type { ProcessRun } from '../support/child-process.js';
+import { orgbackup, root } from './run-cli.js';
 
 const ACCOUNT = '222222222222';
 const REGION = 'eu-west-1';
@@ -24,7 +25,7 @@ function longArnWorld(): unknown {
  * `orgbackup sandbox --days 1 --json` on the CLI fixture world and config with the longest ARNs added, as a
  * user runs it (its own world file, its own process).
  */
-export async function runLongArnDay(): Promise<CliRun> {
+export async function runLongArnDay(): Promise<ProcessRun> {
   const directory = mkdtempSync(join(tmpdir(), 'orgbackup-long-arns-'));
   try {
     const world = join(directory, 'long-arns.world.json');
@@ -36,13 +37,13 @@ export async function runLongArnDay(): Promise<CliRun> {
   }
 }
 
-let first: Promise<CliRun> | undefined;
+let first: Promise<ProcessRun> | undefined;
 
 /**
  * One run of `runLongArnDay`, shared by the files that only read it (test files share a worker's modules):
  * a simulated day in a child process is the slowest thing the CLI tests do.
  */
-export function longArnDay(): Promise<CliRun> {
+export function longArnDay(): Promise<ProcessRun> {
   first ??= runLongArnDay();
   return first;
 }

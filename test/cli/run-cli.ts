@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { vi } from 'vitest';
+import { type ProcessRun, runProcess } from '../support/child-process.js';
 
 export const root = join(import.meta.dirname, '../..');
 
@@ -24,38 +24,21 @@ export async function inTurn<T>(start: () => Promise<T>): Promise<T> {
   }
 }
 
-export interface CliRun {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /**
  * Runs the installed entry point (`cli/bin.js`) in a child process, exactly as a user would, with stdout
  * and stderr captured (pipes, so no progress bar and no colour). Asynchronous, so a server the command
  * talks to can run in the test's own process. At most PROCESSES_AT_ONCE run at a time; the others wait.
  */
-export function orgbackup(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliRun> {
-  return inTurn(() => spawnCli(args, env));
-}
-
-function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'cli/bin.js'), ...args], {
+export function orgbackup(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProcessRun> {
+  return inTurn(() =>
+    runProcess(process.execPath, [join(root, 'cli/bin.js'), ...args], {
       cwd: root,
       env: { ...env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+    }),
+  );
 }
 
 /** Runs a command in this process, capturing what it writes to stdout and stderr. */

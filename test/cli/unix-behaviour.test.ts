@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runProcess } from '../support/child-process.js';
 import { inTurn, orgbackup, root } from './run-cli.js';
 
 const world = join(root, 'test/cli/fixtures/plan-world.yaml');
@@ -9,29 +9,16 @@ const config = join(root, 'test/cli/fixtures/plan.config.yaml');
 const bin = join(root, 'cli/bin.js');
 
 /** Runs a shell pipeline; returns orgbackup's exit status (first in the pipe) and what reached stderr. */
-function pipeline(command: string, cwd = root): Promise<{ status: string; stderr: string; stdout: string }> {
-  return inTurn(() => runPipeline(command, cwd));
-}
-
-function runPipeline(
+async function pipeline(
   command: string,
-  cwd: string,
+  cwd = root,
 ): Promise<{ status: string; stderr: string; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    // Without the variable the test runner sets, so the CLI's own silencing of the SDK banner is what counts.
-    const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _silenced, ...env } = process.env;
-    const child = spawn('bash', ['-c', `${command}; echo "status=\${PIPESTATUS[0]}"`], { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.once('error', reject);
-    child.once('close', () => resolve({ status: /status=(\d+)/.exec(stdout)?.[1] ?? '', stderr, stdout }));
-  });
+  // Without the variable the test runner sets, so the CLI's own silencing of the SDK banner is what counts.
+  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _silenced, ...env } = process.env;
+  const { stdout, stderr } = await inTurn(() =>
+    runProcess('bash', ['-c', `${command}; echo "status=\${PIPESTATUS[0]}"`], { cwd, env }),
+  );
+  return { status: /status=(\d+)/.exec(stdout)?.[1] ?? '', stderr, stdout };
 }
 
 /** The tests wait on child processes (two run at once, see run-cli.ts), so they run concurrently. */

@@ -5,44 +5,35 @@
  * central vault.
  */
 import { describe, expect, it } from 'vitest';
-import type { WorldInput } from '../../sandbox/index.js';
 import type { ObservedCall } from '../../sandbox/simulated-organization.js';
 import { withOrgCopyIn } from '../../shared/domain/plan/central-vault-policy.js';
 import {
   advanceToHour,
-  attachedPolicy,
-  BACKUP_ROLE,
   CENTRAL,
   DEV,
   e2eConfig,
-  e2eWorld,
   ebsVolume,
+  MEMBER_VAULT,
   ORGANIZATION_ID,
   PROD,
+  preparedAccount,
+  preparedWorld,
   REGION,
-  TAG,
+  tagged,
   withHarness,
 } from './support.js';
 
 const config = e2eConfig({ mode: 'audit' });
 const CENTRAL_VAULT = config.centralVault?.name ?? '';
-const memberVault = { name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } };
 const kept = ebsVolume(PROD, 'copy-kept');
 const deleted = ebsVolume(PROD, 'copy-deleted');
-type Vaults = NonNullable<NonNullable<WorldInput['accounts']>[string]['regions']>[string]['vaults'];
-const prepared = (resources: readonly string[], vaults: Vaults = [memberVault]) => ({
-  roles: [BACKUP_ROLE],
-  regions: { [REGION]: { vaults, resources: resources.map((arn) => ({ arn, tags: { ...TAG } })) } },
-});
-const world = e2eWorld({
-  policies: [attachedPolicy(config)],
+const world = preparedWorld(config, {
   accounts: {
-    [PROD]: prepared([kept, deleted]),
-    [DEV]: prepared([ebsVolume(DEV, 'dev-volume')]),
-    [CENTRAL]: prepared(
-      [],
-      [memberVault, { name: CENTRAL_VAULT, accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID) }],
-    ),
+    [PROD]: preparedAccount({ resources: tagged([kept, deleted]) }),
+    [DEV]: preparedAccount({ resources: tagged([ebsVolume(DEV, 'dev-volume')]) }),
+    [CENTRAL]: preparedAccount({
+      vaults: [MEMBER_VAULT, { name: CENTRAL_VAULT, accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID) }],
+    }),
   },
 });
 

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { SandboxHarness } from '../../sandbox/harness.js';
 import {
-  attachedPolicy,
   BACKUP_ROLE,
   CENTRAL,
   DEV,
   e2eConfig,
-  e2eWorld,
   MANAGEMENT,
+  MEMBER_VAULT,
   PROD,
-  START,
+  preparedWorld,
+  sweepAtHour,
   taggedVolumes,
   withHarness,
 } from './support.js';
@@ -21,14 +20,11 @@ import {
  */
 const EU = ['eu-west-1', 'eu-central-1'] as const;
 const NEWCOMER = '666666666666';
-const HOUR_MS = 3_600_000;
 const config = e2eConfig({ regions: [...EU] });
-const memberVault = { name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } };
 
-const world = e2eWorld({
+const world = preparedWorld(config, {
   controllerRegion: 'us-east-1',
   baselineDelayMinutes: 90,
-  policies: [attachedPolicy(config)],
   accounts: {
     [MANAGEMENT]: { name: 'management' },
     [CENTRAL]: { name: 'backup-central' },
@@ -51,7 +47,7 @@ const world = e2eWorld({
         ou: '/Workloads',
         account: {
           regions: {
-            [EU[0]]: { resources: taggedVolumes(NEWCOMER, 'new', 1, EU[0]), vaults: [memberVault] },
+            [EU[0]]: { resources: taggedVolumes(NEWCOMER, 'new', 1, EU[0]), vaults: [MEMBER_VAULT] },
           },
         },
       },
@@ -59,21 +55,12 @@ const world = e2eWorld({
   ],
 });
 
-const at = (hours: number) => new Date(Date.parse(START) + hours * HOUR_MS);
-
-async function sweepAt(harness: SandboxHarness, hours: number) {
-  harness.sim.advanceTo(at(hours));
-  await harness.deliverEvents();
-  await harness.sweep();
-  return harness.report();
-}
-
 describe('the controller deployed in us-east-1 with policy Regions in the EU', () => {
   it('protects resources in both EU Regions with the backup role of the simulated baseline, and covers an account that joins once its baseline arrives', async () => {
     await withHarness({ world, config }, async (harness) => {
       const { sim } = harness;
       expect(sim.controllerRegion()).toBe('us-east-1');
-      await sweepAt(harness, 0);
+      await sweepAtHour(harness, 0);
 
       // The 05:00 job started (by 06:00) in the newcomer before its baseline: no role to assume.
       sim.advanceTo(new Date('2026-03-02T06:10:00Z'));
@@ -83,7 +70,7 @@ describe('the controller deployed in us-east-1 with policy Regions in the EU', (
         /^Unable to assume role arn:aws:iam::666666666666:role\/OrgBackupServiceRole/,
       );
 
-      const first = await sweepAt(harness, 10);
+      const first = await sweepAtHour(harness, 10);
       const prod = first.resources.filter((finding) => finding.accountId === PROD);
       expect(prod.map((finding) => [finding.region, finding.status]).sort()).toEqual([
         ['eu-central-1', 'PROTECTED'],
@@ -111,7 +98,7 @@ describe('the controller deployed in us-east-1 with policy Regions in the EU', (
       expect(joined?.detail).toContain('Unable to assume role');
 
       // The next day's run uses the role: covered.
-      const nextDay = await sweepAt(harness, 24 + 10);
+      const nextDay = await sweepAtHour(harness, 24 + 10);
       expect(nextDay.resources.find((finding) => finding.accountId === NEWCOMER)?.status).toBe('PROTECTED');
     });
   });

@@ -6,11 +6,11 @@ import {
 } from '../../infra/coverage-guard.js';
 import { readDeployedCoverage } from '../../shared/aws/deployed-coverage.js';
 import {
-  attachedPolicy,
   DEV,
   e2eConfig,
-  e2eWorld,
+  memberAccount,
   PROD,
+  preparedWorld,
   REGION,
   taggedVolumes,
   withHarness,
@@ -19,23 +19,16 @@ import {
 const OTHER_REGION = 'eu-central-1';
 const deployed = e2eConfig({ regions: [REGION, OTHER_REGION] });
 /** Six volumes in the first Region, two in the second: dropping the second loses 25 %. */
-const world = e2eWorld({
-  policies: [attachedPolicy(deployed)],
+const world = preparedWorld(deployed, {
   accounts: {
-    [PROD]: {
-      roles: ['OrgBackupServiceRole'],
-      regions: {
-        [REGION]: { resources: taggedVolumes(PROD, 'west', 3) },
-        [OTHER_REGION]: { resources: taggedVolumes(PROD, 'central', 1, OTHER_REGION) },
-      },
-    },
-    [DEV]: {
-      roles: ['OrgBackupServiceRole'],
-      regions: {
-        [REGION]: { resources: taggedVolumes(DEV, 'west', 3) },
-        [OTHER_REGION]: { resources: taggedVolumes(DEV, 'central', 1, OTHER_REGION) },
-      },
-    },
+    [PROD]: memberAccount({
+      [REGION]: { resources: taggedVolumes(PROD, 'west', 3) },
+      [OTHER_REGION]: { resources: taggedVolumes(PROD, 'central', 1, OTHER_REGION) },
+    }),
+    [DEV]: memberAccount({
+      [REGION]: { resources: taggedVolumes(DEV, 'west', 3) },
+      [OTHER_REGION]: { resources: taggedVolumes(DEV, 'central', 1, OTHER_REGION) },
+    }),
   },
 });
 

@@ -8,38 +8,25 @@ import { describe, expect, it } from 'vitest';
 import { classifyTransition } from '../../shared/notify/alerts.js';
 import {
   advanceToHour,
-  attachedPolicy,
-  BACKUP_ROLE,
+  atHour,
   dynamoTable,
   e2eConfig,
-  e2eWorld,
   ebsVolume,
   PROD,
-  REGION,
-  START,
-  TAG,
+  preparedAccount,
+  preparedWorld,
+  tagged,
   withHarness,
 } from './support.js';
 
 const volume = ebsVolume(PROD, 'deleted');
 const table = dynamoTable(PROD, 'deleted');
 const kept = ebsVolume(PROD, 'kept');
-const at = (hours: number) => new Date(Date.parse(START) + hours * 3_600_000).toISOString();
+const at = (hours: number) => atHour(hours).toISOString();
 
 const config = e2eConfig({ mode: 'audit' });
-const world = e2eWorld({
-  policies: [attachedPolicy(config)],
-  accounts: {
-    [PROD]: {
-      roles: [BACKUP_ROLE],
-      regions: {
-        [REGION]: {
-          vaults: [{ name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } }],
-          resources: [volume, table, kept].map((arn) => ({ arn, tags: { ...TAG } })),
-        },
-      },
-    },
-  },
+const world = preparedWorld(config, {
+  accounts: { [PROD]: preparedAccount({ resources: tagged([volume, table, kept]) }) },
   timeline: [
     { at: at(12), deleteResource: { arn: volume } },
     { at: at(12), deleteResource: { arn: table } },

@@ -9,46 +9,30 @@ import type { SandboxHarness } from '../../sandbox/harness.js';
 import type { ObservedCall } from '../../sandbox/simulated-organization.js';
 import {
   advanceToHour,
-  attachedPolicy,
-  BACKUP_ROLE,
   CENTRAL,
   DEV,
   e2eConfig,
-  e2eWorld,
   ebsVolume,
+  failingBackupAccount,
+  HOUR_MS,
   MANAGEMENT,
+  MEMBER_VAULT,
   PROD,
+  preparedAccount,
+  preparedWorld,
   REGION,
-  TAG,
   withHarness,
 } from './support.js';
 
-const HOUR_MS = 3_600_000;
-const failingKey = `arn:aws:kms:${REGION}:${PROD}:key/refuses-backup-role`;
 const config = e2eConfig({ mode: 'audit' });
-const memberVault = { name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 400 } };
-const world = e2eWorld({
-  policies: [attachedPolicy(config)],
+const world = preparedWorld(config, {
   accounts: {
-    [PROD]: {
-      roles: [BACKUP_ROLE],
-      regions: {
-        [REGION]: {
-          vaults: [memberVault],
-          keys: [{ arn: failingKey, state: 'Enabled', allowsBackupRole: false }],
-          resources: [
-            { arn: ebsVolume(PROD, 'fails-daily'), tags: { ...TAG }, kmsKeyArn: failingKey },
-            { arn: ebsVolume(PROD, 'healthy'), tags: { ...TAG } },
-            { arn: ebsVolume(PROD, 'also-healthy'), tags: { ...TAG } },
-          ],
-        },
-      },
-    },
+    [PROD]: failingBackupAccount(ebsVolume(PROD, 'fails-daily'), [
+      ebsVolume(PROD, 'healthy'),
+      ebsVolume(PROD, 'also-healthy'),
+    ]),
     // The central vault has no access policy: every copy into it fails.
-    [CENTRAL]: {
-      roles: [BACKUP_ROLE],
-      regions: { [REGION]: { vaults: [memberVault, { name: 'org-backup-central' }] } },
-    },
+    [CENTRAL]: preparedAccount({ vaults: [MEMBER_VAULT, { name: 'org-backup-central' }] }),
   },
 });
 

@@ -7,14 +7,15 @@ import { describe, expect, it } from 'vitest';
 import type { ComplianceReport } from '../../shared/domain/model.js';
 import {
   advanceToHour,
-  BACKUP_ROLE,
   DEV,
   dynamoTable,
   e2eConfig,
   e2eWorld,
+  memberAccount,
   PROD,
   REGION,
   TAG,
+  tagged,
   taggedVolumes,
   withHarness,
 } from './support.js';
@@ -35,28 +36,17 @@ function world(options: { hostile: boolean }) {
         ]
       : [],
     accounts: {
-      [PROD]: {
-        roles: [BACKUP_ROLE],
-        regions: {
-          [REGION]: { resources: [...taggedVolumes(PROD, 'prod', 2), { arn: VICTIM, tags: { ...TAG } }] },
+      [PROD]: memberAccount({
+        [REGION]: { resources: [...taggedVolumes(PROD, 'prod', 2), ...tagged([VICTIM])] },
+      }),
+      [DEV]: memberAccount({
+        [REGION]: {
+          resources: [
+            ...taggedVolumes(DEV, 'dev', 1),
+            ...tagged(options.hostile ? [LONGEST_ARN, LONG_PARAMETER] : []),
+          ],
         },
-      },
-      [DEV]: {
-        roles: [BACKUP_ROLE],
-        regions: {
-          [REGION]: {
-            resources: [
-              ...taggedVolumes(DEV, 'dev', 1),
-              ...(options.hostile
-                ? [
-                    { arn: LONGEST_ARN, tags: { ...TAG } },
-                    { arn: LONG_PARAMETER, tags: { ...TAG } },
-                  ]
-                : []),
-            ],
-          },
-        },
-      },
+      }),
     },
   });
 }

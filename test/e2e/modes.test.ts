@@ -11,9 +11,10 @@ import {
   e2eWorld,
   ebsVolume,
   MANAGEMENT,
+  memberAccount,
   PROD,
   REGION,
-  TAG,
+  tagged,
   taggedVolumes,
   withHarness,
 } from './support.js';
@@ -26,23 +27,17 @@ import {
 const unpreparedWorld = e2eWorld({
   crossAccountBackupEnabled: false,
   accounts: {
-    [PROD]: {
-      roles: ['OrgBackupServiceRole'],
-      regions: {
-        [REGION]: {
-          optIn: { DynamoDB: false },
-          resources: [
-            ...taggedVolumes(PROD, 'prod', 3),
-            { arn: dynamoTable(PROD, 'orders'), tags: { ...TAG } },
-            { arn: ebsVolume(PROD, 'near-miss'), tags: { BackupEnabled: 'yes' } },
-          ],
-        },
+    [PROD]: memberAccount({
+      [REGION]: {
+        optIn: { DynamoDB: false },
+        resources: [
+          ...taggedVolumes(PROD, 'prod', 3),
+          ...tagged([dynamoTable(PROD, 'orders')]),
+          { arn: ebsVolume(PROD, 'near-miss'), tags: { BackupEnabled: 'yes' } },
+        ],
       },
-    },
-    [DEV]: {
-      roles: ['OrgBackupServiceRole'],
-      regions: { [REGION]: { resources: taggedVolumes(DEV, 'dev', 2) } },
-    },
+    }),
+    [DEV]: memberAccount({ [REGION]: { resources: taggedVolumes(DEV, 'dev', 2) } }),
   },
 });
 

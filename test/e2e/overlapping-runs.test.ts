@@ -11,7 +11,7 @@ import type { ControllerDeps } from '../../shared/controller/deps.js';
 import { reconcileTarget } from '../../shared/controller/reconcile-target.js';
 import type { FindingTransition } from '../../shared/domain/model.js';
 import { FindingsStore } from '../../shared/store/findings-store.js';
-import { BACKUP_ROLE, e2eConfig, e2eWorld, ebsVolume, PROD, REGION, TAG, withHarness } from './support.js';
+import { e2eConfig, e2eWorld, ebsVolume, memberAccount, PROD, REGION, TAG, withHarness } from './support.js';
 
 const VOLUME = ebsVolume(PROD, 'race');
 const MINUTE = 60_000;
@@ -20,7 +20,7 @@ const RETAG_AT = '2026-03-02T00:10:00Z';
 
 const world = e2eWorld({
   accounts: {
-    [PROD]: { roles: [BACKUP_ROLE], regions: { [REGION]: { resources: [{ arn: VOLUME, tags: TAG }] } } },
+    [PROD]: memberAccount({ [REGION]: { resources: [{ arn: VOLUME, tags: TAG }] } }),
   },
   timeline: [{ at: RETAG_AT, tag: { arn: VOLUME, tags: { BackupEnabled: 'true' } } }],
 });

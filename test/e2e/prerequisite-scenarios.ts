@@ -2,18 +2,22 @@ import type { WorldInput } from '../../sandbox/index.js';
 import type { Config } from '../../shared/domain/config/index.js';
 import { withOrgCopyIn } from '../../shared/domain/plan/central-vault-policy.js';
 import {
-  attachedPolicy,
+  type AccountSpec,
   BACKUP_ROLE,
   CENTRAL,
   DEV,
   dynamoTable,
   e2eConfig,
-  e2eWorld,
   ebsVolume,
   MANAGEMENT,
+  MEMBER_VAULT,
+  memberAccount,
   ORGANIZATION_ID,
   PROD,
+  preparedAccount,
+  preparedOrganization,
   REGION,
+  type RegionSpec,
   TAG,
 } from './support.js';
 import type { VerdictScenario } from './verdict-scenarios.js';
@@ -24,36 +28,12 @@ import type { VerdictScenario } from './verdict-scenarios.js';
  * reason codes too).
  */
 
-type AccountSpec = NonNullable<WorldInput['accounts']>[string];
-type RegionSpec = NonNullable<AccountSpec['regions']>[string];
-type VaultLockSpec = NonNullable<NonNullable<RegionSpec['vaults']>[number]['lock']>;
-
 /** The example config's lock: governance 7..365 days. */
-const configuredLock = { minRetentionDays: 7, maxRetentionDays: 365 };
+const configuredLock = MEMBER_VAULT.lock;
 
-function accountWith(region: Partial<RegionSpec>, lock: VaultLockSpec = configuredLock): AccountSpec {
-  return {
-    roles: [BACKUP_ROLE],
-    regions: { [REGION]: { vaults: [{ name: 'org-backup', lock }], ...region } },
-  };
-}
-
-function preparedWorld(config: Config, accounts: Record<string, AccountSpec>): WorldInput {
-  return e2eWorld({
-    policies: [attachedPolicy(config)],
-    accounts: {
-      [MANAGEMENT]: accountWith({}),
-      [CENTRAL]: accountWith({
-        vaults: [
-          { name: 'org-backup', lock: configuredLock },
-          { name: 'org-backup-central', lock: configuredLock },
-        ],
-      }),
-      [PROD]: accountWith({}),
-      [DEV]: accountWith({}),
-      ...accounts,
-    },
-  });
+/** Every account prepared by an earlier run, the central vault locked like the member vaults. */
+function everyAccountPrepared(config: Config, accounts: Record<string, AccountSpec>): WorldInput {
+  return preparedOrganization(config, { name: 'org-backup-central', lock: configuredLock }, accounts);
 }
 
 const oldTable = dynamoTable(PROD, 'old-account-orders');
@@ -90,7 +70,7 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
     name: 'trusted access for AWS Backup off in the organization: a WARN on the management account entry, Region "global"',
     config: enforce,
     world: {
-      ...preparedWorld(enforce, {}),
+      ...everyAccountPrepared(enforce, {}),
       trustedAccess: ['member.org.stacksets.cloudformation.amazonaws.com'],
     },
     checkpoints: [
@@ -111,7 +91,7 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'dynamoDbAdvanced: report — a tagged table in an account without advanced DynamoDB backup is reported, and the setting stays off',
     config: reportOnly,
-    world: preparedWorld(reportOnly, { [PROD]: accountWith(noAdvanced) }),
+    world: everyAccountPrepared(reportOnly, { [PROD]: preparedAccount(noAdvanced) }),
     checkpoints: [0, 1].map((hour) => ({
       hour,
       checks: [
@@ -123,18 +103,24 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'dynamoDbAdvanced: manage — the enforce run turns advanced DynamoDB backup on where a tagged table exists',
     config: enforce,
-    world: preparedWorld(enforce, { [PROD]: accountWith(noAdvanced) }),
+    world: everyAccountPrepared(enforce, { [PROD]: preparedAccount(noAdvanced) }),
     checkpoints: [{ hour: 0, checks: [{ accountId: PROD, check: 'DYNAMODB_ADVANCED', status: 'PASS' }] }],
   },
   {
     name: 'locks are never weakened: a stricter lock and a compliance lock in its grace period stay as they are (WARN), a looser one is tightened, and the central vault gets the configured lock; the compliance lock warns that it becomes immutable within 7 days',
     config: enforce,
-    world: preparedWorld(enforce, {
+    world: everyAccountPrepared(enforce, {
       // Stricter than 7..365 and still compatible with the 35-day plan and 90-day copies.
-      [PROD]: accountWith({}, { minRetentionDays: 30, maxRetentionDays: 300 }),
+      [PROD]: preparedAccount({
+        vaults: [{ name: 'org-backup', lock: { minRetentionDays: 30, maxRetentionDays: 300 } }],
+      }),
       // A compliance lock still changeable for 5 days.
-      [DEV]: accountWith({}, { minRetentionDays: 1, maxRetentionDays: 400, changeableForDays: 5 }),
-      [CENTRAL]: accountWith({
+      [DEV]: preparedAccount({
+        vaults: [
+          { name: 'org-backup', lock: { minRetentionDays: 1, maxRetentionDays: 400, changeableForDays: 5 } },
+        ],
+      }),
+      [CENTRAL]: preparedAccount({
         vaults: [
           { name: 'org-backup', lock: { minRetentionDays: 1, maxRetentionDays: 400 } },
           { name: 'org-backup-central' },
@@ -155,10 +141,10 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'what about a resource stops its backups or copies: an unversioned bucket, a tagged ONTAP file system, and volumes whose keys cannot or may not reach the central account',
     config: enforce,
-    world: preparedWorld(enforce, {
-      [CENTRAL]: accountWith({
+    world: everyAccountPrepared(enforce, {
+      [CENTRAL]: preparedAccount({
         vaults: [
-          { name: 'org-backup', lock: configuredLock },
+          MEMBER_VAULT,
           {
             name: 'org-backup-central',
             lock: configuredLock,
@@ -166,7 +152,7 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
           },
         ],
       }),
-      [PROD]: accountWith({
+      [PROD]: preparedAccount({
         resources: [
           { arn: unversionedBucket, tags: { ...TAG }, versioning: false },
           { arn: ontapFileSystem, tags: { ...TAG }, fileSystemType: 'ONTAP' },
@@ -201,8 +187,8 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'a DocumentDB cluster (an rds:cluster ARN) in a Region opted out of DocumentDB: reported for DocumentDB in audit mode',
     config: audit,
-    world: preparedWorld(audit, {
-      [PROD]: accountWith({
+    world: everyAccountPrepared(audit, {
+      [PROD]: preparedAccount({
         optIn: { DocumentDB: false },
         resources: [{ arn: documentCluster, tags: { ...TAG }, resourceType: 'DocumentDB' }],
       }),
@@ -220,8 +206,8 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'the same DocumentDB cluster in enforce mode: DocumentDB is opted in and the cluster is backed up',
     config: enforce,
-    world: preparedWorld(enforce, {
-      [PROD]: accountWith({
+    world: everyAccountPrepared(enforce, {
+      [PROD]: preparedAccount({
         optIn: { DocumentDB: false },
         resources: [{ arn: documentCluster, tags: { ...TAG }, resourceType: 'DocumentDB' }],
       }),
@@ -235,23 +221,20 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
     name: "legacyRdsCopyLimit: an RDS copy to a central vault in another Region and account fails with AWS's message",
     config: legacyCopy,
     world: {
-      ...preparedWorld(legacyCopy, {
-        [PROD]: accountWith({ resources: [{ arn: database, tags: { ...TAG } }] }),
-        [CENTRAL]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: { vaults: [{ name: 'org-backup', lock: configuredLock }] },
-            [OTHER_REGION]: {
-              vaults: [
-                {
-                  name: 'org-backup-central',
-                  lock: configuredLock,
-                  accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID),
-                },
-              ],
-            },
+      ...everyAccountPrepared(legacyCopy, {
+        [PROD]: preparedAccount({ resources: [{ arn: database, tags: { ...TAG } }] }),
+        [CENTRAL]: memberAccount({
+          [REGION]: { vaults: [MEMBER_VAULT] },
+          [OTHER_REGION]: {
+            vaults: [
+              {
+                name: 'org-backup-central',
+                lock: configuredLock,
+                accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID),
+              },
+            ],
           },
-        },
+        }),
       }),
       legacyRdsCopyLimit: true,
     },
@@ -267,24 +250,13 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: "the central account lacks AWSServiceRoleForBackup: a WARN, created only once a member's copy fails for want of it",
     config: enforce,
-    world: {
-      ...preparedWorld(enforce, {
-        [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'copied'), tags: { ...TAG } }] }),
-      }),
-      accounts: {
-        ...preparedWorld(enforce, {}).accounts,
-        [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'copied'), tags: { ...TAG } }] }),
-        [CENTRAL]: {
-          ...accountWith({
-            vaults: [
-              { name: 'org-backup', lock: configuredLock },
-              { name: 'org-backup-central', lock: configuredLock },
-            ],
-          }),
-          serviceLinkedRole: false,
-        },
-      },
-    },
+    world: everyAccountPrepared(enforce, {
+      [PROD]: preparedAccount({ resources: [{ arn: ebsVolume(PROD, 'copied'), tags: { ...TAG } }] }),
+      [CENTRAL]: preparedAccount(
+        { vaults: [MEMBER_VAULT, { name: 'org-backup-central', lock: configuredLock }] },
+        { serviceLinkedRole: false },
+      ),
+    }),
     checkpoints: [
       {
         hour: 0,
@@ -310,15 +282,15 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'restore testing: the enforce run creates the plan and its selections; a run with nothing to restore leaves the types untested; then a volume that does not restore fails, and an instance in a Region without a default VPC is blocked, not failed',
     config: restoreTesting,
-    world: preparedWorld(restoreTesting, {
-      [PROD]: accountWith({
+    world: everyAccountPrepared(restoreTesting, {
+      [PROD]: preparedAccount({
         defaultVpc: false,
         resources: [
           { arn: ebsVolume(PROD, 'restores'), tags: { ...TAG } },
           { arn: instance(PROD, '0a1b2c3d'), tags: { ...TAG } },
         ],
       }),
-      [DEV]: accountWith({
+      [DEV]: preparedAccount({
         resources: [{ arn: ebsVolume(DEV, 'broken'), tags: { ...TAG }, restorable: false }],
       }),
     }),
@@ -349,8 +321,8 @@ export const PREREQUISITE_SCENARIOS: readonly VerdictScenario[] = [
   {
     name: 'restore testing in audit mode: nothing is created, and the missing plan is reported',
     config: restoreTestingAudit,
-    world: preparedWorld(restoreTestingAudit, {
-      [PROD]: accountWith({ resources: [{ arn: ebsVolume(PROD, 'audited'), tags: { ...TAG } }] }),
+    world: everyAccountPrepared(restoreTestingAudit, {
+      [PROD]: preparedAccount({ resources: [{ arn: ebsVolume(PROD, 'audited'), tags: { ...TAG } }] }),
     }),
     checkpoints: [
       {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorldInput } from '../../sandbox/index.js';
 import { PREREQUISITE_SCENARIOS } from './prerequisite-scenarios.js';
-import {
-  attachedPolicy,
-  CENTRAL,
-  DEV,
-  e2eConfig,
-  e2eWorld,
-  MANAGEMENT,
-  PROD,
-  withHarness,
-} from './support.js';
+import { attachedPolicy, DEV, e2eConfig, e2eWorld, organizationWith, PROD, withHarness } from './support.js';
 import { expectedResult, runVerdictScenario } from './verdict-scenarios.js';
 
 describe('prerequisites and never-weaken writes of the real controller on purpose-made worlds', () => {
@@ -26,14 +17,10 @@ describe('the controller never takes or strips a policy on a name or path alone'
   const config = e2eConfig({ attachTo: ['/Workloads/Prod'] });
   const world = (policy: Partial<NonNullable<WorldInput['policies']>[number]>) =>
     e2eWorld({
-      organization: {
-        accounts: [MANAGEMENT],
-        ous: [
-          { name: 'Security', accounts: [CENTRAL] },
-          // The config's /Workloads/Prod was renamed to /Workloads/Production.
-          { name: 'Workloads', ous: [{ name: 'Production', accounts: [PROD, DEV] }] },
-        ],
-      },
+      // The config's /Workloads/Prod was renamed to /Workloads/Production.
+      organization: organizationWith([
+        { name: 'Workloads', ous: [{ name: 'Production', accounts: [PROD, DEV] }] },
+      ]),
       policies: [{ ...attachedPolicy(config), attachedTo: ['/Workloads/Production'], ...policy }],
     });
 

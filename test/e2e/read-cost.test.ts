@@ -3,11 +3,11 @@ import { readCostTable } from '../../bench/read-cost.js';
 import type { CallCounts } from '../../sandbox/index.js';
 import {
   advanceToHour,
-  BACKUP_ROLE,
   CENTRAL,
   DEV,
   e2eConfig,
   e2eWorld,
+  memberAccount,
   PROD,
   REGION,
   taggedVolumes,
@@ -27,10 +27,7 @@ const VOLUMES_PAGE = 500;
 async function sweepCalls(resources: number): Promise<CallCounts> {
   const world = e2eWorld({
     accounts: {
-      [PROD]: {
-        roles: [BACKUP_ROLE],
-        regions: { [REGION]: { resources: taggedVolumes(PROD, 'vol', resources) } },
-      },
+      [PROD]: memberAccount({ [REGION]: { resources: taggedVolumes(PROD, 'vol', resources) } }),
     },
   });
   return withHarness({ world, config: e2eConfig() }, async (harness) => {

@@ -6,22 +6,21 @@
 import { describe, expect, it } from 'vitest';
 import { classifyTransition } from '../../shared/notify/alerts.js';
 import {
-  attachedPolicy,
-  BACKUP_ROLE,
   DEV,
   e2eConfig,
-  e2eWorld,
   ebsVolume,
+  HOUR_MS,
+  memberAccount,
   PROD,
+  preparedWorld,
   REGION,
-  TAG,
+  tagged,
   withHarness,
 } from './support.js';
 
 const DEFAULT_ENABLED = 'us-east-1';
 const OPTED_IN = 'il-central-1';
 const DENIED = 'ap-south-1';
-const HOUR_MS = 3_600_000;
 
 const inPolicy = ebsVolume(PROD, 'home');
 const defaultRegionVolume = ebsVolume(PROD, 'virginia', DEFAULT_ENABLED);
@@ -30,27 +29,24 @@ const optedInVolume = ebsVolume(DEV, 'telaviv', OPTED_IN);
 const disabledVolume = ebsVolume(DEV, 'jakarta', 'ap-southeast-3');
 
 const config = e2eConfig({ scanRegions: undefined });
-const world = e2eWorld({
-  policies: [attachedPolicy(config)],
+const world = preparedWorld(config, {
   accounts: {
-    [PROD]: {
-      roles: [BACKUP_ROLE],
-      deniedRegions: [DENIED],
-      regions: {
-        [REGION]: { resources: [{ arn: inPolicy, tags: { ...TAG } }] },
-        [DEFAULT_ENABLED]: { resources: [{ arn: defaultRegionVolume, tags: { ...TAG } }] },
-        [DENIED]: { resources: [{ arn: deniedVolume, tags: { ...TAG } }] },
+    [PROD]: memberAccount(
+      {
+        [REGION]: { resources: tagged([inPolicy]) },
+        [DEFAULT_ENABLED]: { resources: tagged([defaultRegionVolume]) },
+        [DENIED]: { resources: tagged([deniedVolume]) },
       },
-    },
-    [DEV]: {
-      roles: [BACKUP_ROLE],
-      // Opted into il-central-1; ap-southeast-3 (an opt-in Region) is not enabled, so it is not scanned.
-      enabledRegions: [REGION, DEFAULT_ENABLED, OPTED_IN],
-      regions: {
-        [OPTED_IN]: { resources: [{ arn: optedInVolume, tags: { ...TAG } }] },
-        'ap-southeast-3': { resources: [{ arn: disabledVolume, tags: { ...TAG } }] },
+      { deniedRegions: [DENIED] },
+    ),
+    // Opted into il-central-1; ap-southeast-3 (an opt-in Region) is not enabled, so it is not scanned.
+    [DEV]: memberAccount(
+      {
+        [OPTED_IN]: { resources: tagged([optedInVolume]) },
+        'ap-southeast-3': { resources: tagged([disabledVolume]) },
       },
-    },
+      { enabledRegions: [REGION, DEFAULT_ENABLED, OPTED_IN] },
+    ),
   },
 });
 

@@ -4,7 +4,6 @@ import { finishSweep } from '../../shared/controller/notify-run.js';
 import type { ComplianceReport } from '../../shared/domain/model.js';
 import {
   advanceToHour,
-  BACKUP_ROLE,
   CENTRAL,
   DEV,
   dynamoTable,
@@ -12,9 +11,11 @@ import {
   e2eWorld,
   ebsVolume,
   MANAGEMENT,
+  memberAccount,
+  organizationWith,
   PROD,
   REGION,
-  TAG,
+  tagged,
   taggedVolumes,
   withHarness,
 } from './support.js';
@@ -23,28 +24,21 @@ import {
 function world(options: { devMemberRole: boolean }) {
   return e2eWorld({
     accounts: {
-      [PROD]: {
-        roles: [BACKUP_ROLE],
-        regions: {
-          [REGION]: {
-            optIn: { DynamoDB: false },
-            resources: [
-              ...taggedVolumes(PROD, 'prod', 4),
-              { arn: dynamoTable(PROD, 'orders'), tags: { ...TAG } },
-              { arn: ebsVolume(PROD, 'near-miss'), tags: { BackupEnabled: 'true' } },
-            ],
-          },
+      [PROD]: memberAccount({
+        [REGION]: {
+          optIn: { DynamoDB: false },
+          resources: [
+            ...taggedVolumes(PROD, 'prod', 4),
+            ...tagged([dynamoTable(PROD, 'orders')]),
+            { arn: ebsVolume(PROD, 'near-miss'), tags: { BackupEnabled: 'true' } },
+          ],
         },
-      },
-      [DEV]: {
-        roles: [BACKUP_ROLE],
-        memberRole: options.devMemberRole,
-        regions: { [REGION]: { resources: taggedVolumes(DEV, 'dev', 3) } },
-      },
-      [CENTRAL]: {
-        roles: [BACKUP_ROLE],
-        regions: { [REGION]: { resources: taggedVolumes(CENTRAL, 'cen', 2) } },
-      },
+      }),
+      [DEV]: memberAccount(
+        { [REGION]: { resources: taggedVolumes(DEV, 'dev', 3) } },
+        { memberRole: options.devMemberRole },
+      ),
+      [CENTRAL]: memberAccount({ [REGION]: { resources: taggedVolumes(CENTRAL, 'cen', 2) } }),
     },
   });
 }
@@ -292,14 +286,10 @@ describe('scope: the accounts attachTo reaches', () => {
       {
         world: {
           ...world({ devMemberRole: true }),
-          organization: {
-            accounts: [MANAGEMENT],
-            ous: [
-              { name: 'Security', accounts: [CENTRAL] },
-              { name: 'Workloads', accounts: [PROD, DEV] },
-              { name: 'Sandbox', accounts: [outsider] },
-            ],
-          },
+          organization: organizationWith([
+            { name: 'Workloads', accounts: [PROD, DEV] },
+            { name: 'Sandbox', accounts: [outsider] },
+          ]),
           // The baseline is not deployed outside attachTo: no controller role there.
           accounts: { ...world({ devMemberRole: true }).accounts, [outsider]: { memberRole: false } },
         },

@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { finishRun } from '../../shared/controller/notify-run.js';
 import { startSweep } from '../../shared/controller/sweep.js';
 import {
-  BACKUP_ROLE,
   DEV,
   e2eConfig,
   e2eWorld,
+  memberAccount,
   PROD,
   REGION,
   SCAN_REGION,
@@ -22,14 +22,11 @@ import {
 
 const world = e2eWorld({
   accounts: {
-    [PROD]: {
-      roles: [BACKUP_ROLE],
-      regions: {
-        [REGION]: { resources: taggedVolumes(PROD, 'prod', 2) },
-        [SCAN_REGION]: { resources: taggedVolumes(PROD, 'scan', 1, SCAN_REGION) },
-      },
-    },
-    [DEV]: { roles: [BACKUP_ROLE], regions: { [REGION]: { resources: taggedVolumes(DEV, 'dev', 3) } } },
+    [PROD]: memberAccount({
+      [REGION]: { resources: taggedVolumes(PROD, 'prod', 2) },
+      [SCAN_REGION]: { resources: taggedVolumes(PROD, 'scan', 1, SCAN_REGION) },
+    }),
+    [DEV]: memberAccount({ [REGION]: { resources: taggedVolumes(DEV, 'dev', 3) } }),
   },
 });
 

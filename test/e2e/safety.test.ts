@@ -7,6 +7,7 @@ import {
   e2eConfig,
   e2eWorld,
   MANAGEMENT,
+  memberAccount,
   PROD,
   REGION,
   taggedVolumes,
@@ -20,14 +21,8 @@ import {
 
 const world = e2eWorld({
   accounts: {
-    [PROD]: {
-      roles: ['OrgBackupServiceRole'],
-      regions: { [REGION]: { resources: taggedVolumes(PROD, 'p', 2) } },
-    },
-    [DEV]: {
-      roles: ['OrgBackupServiceRole'],
-      regions: { [REGION]: { resources: taggedVolumes(DEV, 'd', 2) } },
-    },
+    [PROD]: memberAccount({ [REGION]: { resources: taggedVolumes(PROD, 'p', 2) } }),
+    [DEV]: memberAccount({ [REGION]: { resources: taggedVolumes(DEV, 'd', 2) } }),
   },
 });
 
@@ -38,11 +33,7 @@ const lockWorld = e2eWorld({
   accounts: Object.fromEntries(
     [MANAGEMENT, CENTRAL, PROD, DEV].map((id) => [
       id,
-      {
-        name: `account-${id}`,
-        roles: ['OrgBackupServiceRole'],
-        regions: { [REGION]: { vaults: [looseLock] } },
-      },
+      memberAccount({ [REGION]: { vaults: [looseLock] } }, { name: `account-${id}` }),
     ]),
   ),
 });

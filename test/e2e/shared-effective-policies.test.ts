@@ -3,6 +3,7 @@ import type { SandboxHarness } from '../../sandbox/harness.js';
 import type { WorldInput } from '../../sandbox/index.js';
 import {
   advanceToHour,
+  atHour,
   attachedPolicy,
   BACKUP_ROLE,
   CENTRAL,
@@ -10,6 +11,8 @@ import {
   e2eConfig,
   e2eWorld,
   MANAGEMENT,
+  memberAccount,
+  organizationWith,
   PROD,
   REGION,
   taggedVolumes,
@@ -20,6 +23,8 @@ const PAYMENTS_2 = '555555555555';
 const ANALYTICS_2 = '666666666666';
 const config = e2eConfig();
 const DESCRIBE_EFFECTIVE_POLICY = 'organizations:DescribeEffectivePolicy';
+const LIST_POLICIES = 'organizations:ListPolicies';
+const LIST_TARGETS_FOR_POLICY = 'organizations:ListTargetsForPolicy';
 
 /** A team's own plan, added next to the controller's (whose `plans` node allows `@@append`). */
 function teamPolicy(team: string, ou: string): NonNullable<WorldInput['policies']>[number] {
@@ -53,19 +58,12 @@ function teamPolicy(team: string, ou: string): NonNullable<WorldInput['policies'
 
 /** Root policy for all; the Payments and Analytics OUs each add their team's plan: three chains. */
 function teamsWorld(timeline: WorldInput['timeline'] = []): WorldInput {
-  const account = (id: string) => ({
-    roles: [BACKUP_ROLE],
-    regions: { [REGION]: { resources: taggedVolumes(id, 'vol', 2) } },
-  });
+  const account = (id: string) => memberAccount({ [REGION]: { resources: taggedVolumes(id, 'vol', 2) } });
   return e2eWorld({
-    organization: {
-      accounts: [MANAGEMENT],
-      ous: [
-        { name: 'Security', accounts: [CENTRAL] },
-        { name: 'Payments', accounts: [PROD, PAYMENTS_2] },
-        { name: 'Analytics', accounts: [DEV, ANALYTICS_2] },
-      ],
-    },
+    organization: organizationWith([
+      { name: 'Payments', accounts: [PROD, PAYMENTS_2] },
+      { name: 'Analytics', accounts: [DEV, ANALYTICS_2] },
+    ]),
     accounts: {
       [PROD]: account(PROD),
       [PAYMENTS_2]: account(PAYMENTS_2),
@@ -116,15 +114,20 @@ async function verdicts(harness: SandboxHarness) {
   return all;
 }
 
-/** Sweeps at the given hours; returns DescribeEffectivePolicy calls per sweep and the verdicts after each. */
+/**
+ * Sweeps at the given hours; returns DescribeEffectivePolicy calls per sweep, the listings of backup
+ * policies and of their targets, and the verdicts after each.
+ */
 async function sweepAt(harness: SandboxHarness, hours: readonly number[]) {
-  const sweeps: { calls: number; verdicts: unknown }[] = [];
+  const sweeps: { calls: number; listings: number; targetListings: number; verdicts: unknown }[] = [];
   for (const hour of hours) {
     advanceToHour(harness, hour);
     harness.sim.resetCounters();
     await harness.sweep();
     sweeps.push({
       calls: harness.sim.callCounts().byOperation[DESCRIBE_EFFECTIVE_POLICY] ?? 0,
+      listings: harness.sim.callCounts().byOperation[LIST_POLICIES] ?? 0,
+      targetListings: harness.sim.callCounts().byOperation[LIST_TARGETS_FOR_POLICY] ?? 0,
       verdicts: await verdicts(harness),
     });
   }
@@ -142,6 +145,10 @@ describe('effective policies read once per chain of inherited backup policies', 
       const [sweep] = await sweepAt(harness, [1]);
       // Three chains (root; root + Payments; root + Analytics), six account targets.
       expect(sweep?.calls).toBe(3);
+      // The chains' attachments come from what the org reconcile read for the controller's own policy:
+      // the three backup policies fit one page, listed once per sweep, and each one's targets are listed once.
+      expect(sweep?.listings).toBe(1);
+      expect(sweep?.targetListings).toBe(3);
       const plans = (...names: string[]) => `PASS: Plans covering ${REGION}: ${names.join(', ')}.`;
       // Effective policies come back with plan names lower-cased.
       const orgPlan = config.plans.map((plan) => plan.name.toLowerCase()).join(', ');
@@ -171,7 +178,7 @@ describe('effective policies read once per chain of inherited backup policies', 
     const noop = { name: 'no-plans', content: { plans: {} }, attachedTo: [] };
     const touched = teamsWorld(
       hours.map((hour, index) => ({
-        at: new Date(Date.parse('2026-03-02T00:00:00Z') + (hour - 0.1) * 3_600_000).toISOString(),
+        at: atHour(hour - 0.1).toISOString(),
         ...(index % 2 === 0
           ? { attachPolicy: { policy: 'no-plans', target: '/Security' } }
           : { detachPolicy: { policy: 'no-plans', target: '/Security' } }),

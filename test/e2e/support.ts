@@ -19,7 +19,7 @@ export const BACKUP_ROLE = 'OrgBackupServiceRole';
 export const TAG = { BackupEnabled: 'True' } as const;
 const SEED = 11;
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 const exampleConfig = parse(
   readFileSync(join(import.meta.dirname, '../../examples/orgbackup.config.yaml'), 'utf8'),
@@ -62,6 +62,16 @@ export function attachedPolicy(config: Config): NonNullable<WorldInput['policies
   };
 }
 
+type OrganizationSpec = WorldInput['organization'];
+
+/**
+ * The e2e organization's tree: management at the root, the central backup account under Security, and
+ * `ous` beside it.
+ */
+export function organizationWith(ous: NonNullable<OrganizationSpec['ous']>): OrganizationSpec {
+  return { accounts: [MANAGEMENT], ous: [{ name: 'Security', accounts: [CENTRAL] }, ...ous] };
+}
+
 /**
  * A small organization: management at the root, the central backup account under Security, and PROD and
  * DEV under Workloads. Every account has the backup service role; `accounts` entries replace an account's
@@ -77,13 +87,7 @@ export function e2eWorld(overrides: Partial<WorldInput> = {}): WorldInput {
     memberRoleName: MEMBER_ROLE,
     backupPolicyType: 'ENABLED',
     crossAccountBackupEnabled: true,
-    organization: {
-      accounts: [MANAGEMENT],
-      ous: [
-        { name: 'Security', accounts: [CENTRAL] },
-        { name: 'Workloads', accounts: [PROD, DEV] },
-      ],
-    },
+    organization: organizationWith([{ name: 'Workloads', accounts: [PROD, DEV] }]),
     accounts: {
       [MANAGEMENT]: { name: 'management', roles: [BACKUP_ROLE] },
       [CENTRAL]: { name: 'backup-central', roles: [BACKUP_ROLE] },
@@ -95,6 +99,83 @@ export function e2eWorld(overrides: Partial<WorldInput> = {}): WorldInput {
   };
 }
 
+/** An account's entry in a world. */
+export type AccountSpec = NonNullable<WorldInput['accounts']>[string];
+/** An account's entry for one Region in a world. */
+export type RegionSpec = NonNullable<AccountSpec['regions']>[string];
+
+/** The member vault the e2e config asks for, as an earlier run made it: governance lock of 7–365 days. */
+export const MEMBER_VAULT = { name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } };
+
+/**
+ * An account with the backup service role (as e2eWorld's defaults) and, per Region, what the test puts
+ * there; nothing the controller makes. `overrides` replace the account's other fields.
+ */
+export function memberAccount(
+  regions: Readonly<Record<string, RegionSpec>>,
+  overrides: Partial<AccountSpec> = {},
+): AccountSpec {
+  return { roles: [BACKUP_ROLE], regions, ...overrides };
+}
+
+/**
+ * An account as an earlier controller run left it: the backup service role and, in REGION, the member
+ * vault. `region` adds to or replaces REGION's entries (resources, keys, other vaults).
+ */
+export function preparedAccount(region: RegionSpec = {}, overrides: Partial<AccountSpec> = {}): AccountSpec {
+  return memberAccount({ [REGION]: { vaults: [MEMBER_VAULT], ...region } }, overrides);
+}
+
+/**
+ * The e2e world after an earlier controller run under `config`: its policy attached at the root.
+ * `overrides` as for e2eWorld (accounts replace an account's defaults).
+ */
+export function preparedWorld(config: Config, overrides: Partial<WorldInput> = {}): WorldInput {
+  return e2eWorld({ policies: [attachedPolicy(config)], ...overrides });
+}
+
+/** A key in PROD whose policy refuses the backup role: every backup of a resource it encrypts fails. */
+const REFUSING_KEY = `arn:aws:kms:${REGION}:${PROD}:key/refuses-backup-role`;
+
+/**
+ * PROD prepared by an earlier run, with in REGION the volume `failing` on REFUSING_KEY (its backup fails
+ * every day) next to `healthy` volumes.
+ */
+export function failingBackupAccount(failing: string, healthy: readonly string[]): AccountSpec {
+  return preparedAccount({
+    keys: [{ arn: REFUSING_KEY, state: 'Enabled', allowsBackupRole: false }],
+    resources: [{ arn: failing, tags: { ...TAG }, kmsKeyArn: REFUSING_KEY }, ...tagged(healthy)],
+  });
+}
+
+/**
+ * The e2e world with every account as an earlier controller run under `config` left it: the policy
+ * attached at the root, the member vault in each account and `centralVault` beside it in the central
+ * account. `accounts` replace those accounts' entries, `overrides` the world's other fields.
+ */
+export function preparedOrganization(
+  config: Config,
+  centralVault: NonNullable<RegionSpec['vaults']>[number],
+  accounts: Readonly<Record<string, AccountSpec>> = {},
+  overrides: Partial<WorldInput> = {},
+): WorldInput {
+  return preparedWorld(config, {
+    ...overrides,
+    accounts: {
+      [MANAGEMENT]: preparedAccount(),
+      [CENTRAL]: preparedAccount({ vaults: [MEMBER_VAULT, centralVault] }),
+      [PROD]: preparedAccount(),
+      [DEV]: preparedAccount(),
+      ...accounts,
+    },
+  });
+}
+
+/** World resource entries for `arns`, each tagged BackupEnabled=True. */
+export function tagged(arns: readonly string[]) {
+  return arns.map((arn) => ({ arn, tags: { ...TAG } }));
+}
+
 export const ebsVolume = (account: string, id: string, region = REGION) =>
   `arn:aws:ec2:${region}:${account}:volume/vol-${id}`;
 export const dynamoTable = (account: string, name: string, region = REGION) =>
@@ -102,10 +183,11 @@ export const dynamoTable = (account: string, name: string, region = REGION) =>
 
 /** `count` tagged EBS volumes, named `<prefix>0001`…, for one account and Region. */
 export function taggedVolumes(account: string, prefix: string, count: number, region = REGION) {
-  return Array.from({ length: count }, (_, index) => ({
-    arn: ebsVolume(account, `${prefix}${String(index + 1).padStart(4, '0')}`, region),
-    tags: { ...TAG },
-  }));
+  return tagged(
+    Array.from({ length: count }, (_, index) =>
+      ebsVolume(account, `${prefix}${String(index + 1).padStart(4, '0')}`, region),
+    ),
+  );
 }
 
 export type E2EHarnessOptions = Omit<HarnessOptions, 'world' | 'seed'> & {
@@ -130,8 +212,24 @@ export async function withHarness<T>(
   }
 }
 
+/** `hours` past the world's start. */
+export function atHour(hours: number): Date {
+  return new Date(Date.parse(START) + hours * HOUR_MS);
+}
+
 /** Moves the simulated clock `hours` past the world's start (never backwards). */
 export function advanceToHour(harness: SandboxHarness, hours: number): void {
-  const target = new Date(Date.parse(START) + hours * HOUR_MS);
+  const target = atHour(hours);
   if (target > harness.sim.now()) harness.sim.advanceTo(target);
+}
+
+/**
+ * A sweep at `hours` past the world's start, as deployed: the events forwarded since the last run are
+ * delivered first. Returns the report after it.
+ */
+export async function sweepAtHour(harness: SandboxHarness, hours: number) {
+  advanceToHour(harness, hours);
+  await harness.deliverEvents();
+  await harness.sweep();
+  return harness.report();
 }

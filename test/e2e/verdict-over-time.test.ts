@@ -1,49 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxHarness } from '../../sandbox/harness.js';
 import {
-  advanceToHour,
-  attachedPolicy,
-  BACKUP_ROLE,
   e2eConfig,
-  e2eWorld,
   ebsVolume,
+  failingBackupAccount,
   PROD,
-  REGION,
-  TAG,
+  preparedWorld,
+  sweepAtHour,
   withHarness,
 } from './support.js';
 
-const failingKey = `arn:aws:kms:${REGION}:${PROD}:key/refuses-backup-role`;
 const failingVolume = ebsVolume(PROD, 'fails-daily');
 const healthyVolume = ebsVolume(PROD, 'healthy');
 
 /** PROD, prepared, with one volume backed up normally and one whose key refuses the backup role. */
-function worldFor(config: ReturnType<typeof e2eConfig>) {
-  return e2eWorld({
-    policies: [attachedPolicy(config)],
-    accounts: {
-      [PROD]: {
-        roles: [BACKUP_ROLE],
-        regions: {
-          [REGION]: {
-            vaults: [{ name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 400 } }],
-            keys: [{ arn: failingKey, state: 'Enabled', allowsBackupRole: false }],
-            resources: [
-              { arn: failingVolume, tags: { ...TAG }, kmsKeyArn: failingKey },
-              { arn: healthyVolume, tags: { ...TAG } },
-            ],
-          },
-        },
-      },
-    },
-  });
-}
+const worldFor = (config: ReturnType<typeof e2eConfig>) =>
+  preparedWorld(config, { accounts: { [PROD]: failingBackupAccount(failingVolume, [healthyVolume]) } });
 
 async function sweepAt(harness: SandboxHarness, hour: number) {
-  advanceToHour(harness, hour);
-  await harness.deliverEvents();
-  await harness.sweep();
-  const report = await harness.report();
+  const report = await sweepAtHour(harness, hour);
   return (arn: string) => report.resources.find((finding) => finding.arn === arn);
 }
 

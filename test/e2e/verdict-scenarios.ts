@@ -10,7 +10,9 @@ import type {
 } from '../../shared/domain/model.js';
 import { withOrgCopyIn } from '../../shared/domain/plan/central-vault-policy.js';
 import {
+  type AccountSpec,
   advanceToHour,
+  atHour,
   attachedPolicy,
   BACKUP_ROLE,
   CENTRAL,
@@ -19,12 +21,14 @@ import {
   e2eConfig,
   e2eWorld,
   ebsVolume,
-  MANAGEMENT,
+  MEMBER_VAULT,
+  memberAccount,
   ORGANIZATION_ID,
   PROD,
+  preparedAccount,
+  preparedOrganization,
   REGION,
   SCAN_REGION,
-  START,
   TAG,
   withHarness,
 } from './support.js';
@@ -71,40 +75,23 @@ export interface ExpectedCheck {
 const AFTER_FIRST_RUN = 10;
 const backupRoleArn = (account: string) => `arn:aws:iam::${account}:role/${BACKUP_ROLE}`;
 const keyArn = (account: string, id: string) => `arn:aws:kms:${REGION}:${account}:key/${id}`;
-const at = (hours: number) => new Date(Date.parse(START) + hours * 3_600_000).toISOString();
+const at = (hours: number) => atHour(hours).toISOString();
 
-/** The member vault the config asks for: governance lock 7..365 days (matching the example config). */
-const memberVault = { name: 'org-backup', lock: { minRetentionDays: 7, maxRetentionDays: 365 } };
 const centralVault = (accessPolicy: boolean) => ({
   name: 'org-backup-central',
   ...(accessPolicy ? { accessPolicy: withOrgCopyIn(null, ORGANIZATION_ID) } : {}),
 });
 
-type AccountSpec = NonNullable<WorldInput['accounts']>[string];
-type RegionSpec = NonNullable<AccountSpec['regions']>[string];
-
-/** An account an earlier controller run prepared (vault with lock, backup role); audit worlds start here. */
-function preparedAccount(region: Partial<RegionSpec>, overrides: Partial<AccountSpec> = {}): AccountSpec {
-  return { roles: [BACKUP_ROLE], regions: { [REGION]: { vaults: [memberVault], ...region } }, ...overrides };
-}
-
-/** An audit-mode world whose policy is attached and whose accounts are prepared, except where overridden. */
+/**
+ * An audit-mode world whose policy is attached and whose accounts are prepared (the central vault open to
+ * the organization's copies), except where overridden.
+ */
 function auditWorld(
   config: Config,
   accounts: Record<string, AccountSpec>,
   overrides: Partial<WorldInput> = {},
 ): WorldInput {
-  return e2eWorld({
-    policies: [attachedPolicy(config)],
-    ...overrides,
-    accounts: {
-      [MANAGEMENT]: preparedAccount({}),
-      [CENTRAL]: preparedAccount({ vaults: [memberVault, centralVault(true)] }),
-      [PROD]: preparedAccount({}),
-      [DEV]: preparedAccount({}),
-      ...accounts,
-    },
-  });
+  return preparedOrganization(config, centralVault(true), accounts, overrides);
 }
 
 const enforce = e2eConfig();
@@ -155,7 +142,7 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
       audit,
       {
         [PROD]: preparedAccount({
-          vaults: [memberVault, { name: 'team-vault' }],
+          vaults: [MEMBER_VAULT, { name: 'team-vault' }],
           plans: [
             {
               name: 'team-nightly',
@@ -193,14 +180,11 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     config: enforce,
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: {
-              resources: [{ arn: automaticFileSystem, tags: { ...TAG }, efsAutomaticBackup: true }],
-            },
+        [PROD]: memberAccount({
+          [REGION]: {
+            resources: [{ arn: automaticFileSystem, tags: { ...TAG }, efsAutomaticBackup: true }],
           },
-        },
+        }),
       },
     }),
     checkpoints: [
@@ -233,10 +217,8 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     config: e2eConfig({ scanRegions: [SCAN_REGION, DENIED_REGION] }),
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          deniedRegions: [DENIED_REGION],
-          regions: {
+        [PROD]: memberAccount(
+          {
             [REGION]: {
               resources: [
                 { arn: protectedVolume, tags: { ...TAG } },
@@ -248,17 +230,15 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
             },
             [SCAN_REGION]: { resources: [{ arn: scannedVolume, tags: { ...TAG } }] },
           },
-        },
-        [DEV]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: {
-              resources: [{ arn: devVolume, tags: { ...TAG } }],
-              vaults: [{ name: 'org-backup', kmsKeyArn: keyArn(DEV, 'team') }],
-              keys: [{ arn: keyArn(DEV, 'team'), state: 'Enabled', grantees: [backupRoleArn(DEV)] }],
-            },
+          { deniedRegions: [DENIED_REGION] },
+        ),
+        [DEV]: memberAccount({
+          [REGION]: {
+            resources: [{ arn: devVolume, tags: { ...TAG } }],
+            vaults: [{ name: 'org-backup', kmsKeyArn: keyArn(DEV, 'team') }],
+            keys: [{ arn: keyArn(DEV, 'team'), state: 'Enabled', grantees: [backupRoleArn(DEV)] }],
           },
-        },
+        }),
       },
     }),
     checkpoints: [
@@ -308,12 +288,9 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     config: e2eConfig({ manageRegionOptIn: false }),
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: { optIn: { EBS: false }, resources: [{ arn: optedOutVolume, tags: { ...TAG } }] },
-          },
-        },
+        [PROD]: memberAccount({
+          [REGION]: { optIn: { EBS: false }, resources: [{ arn: optedOutVolume, tags: { ...TAG } }] },
+        }),
       },
     }),
     checkpoints: [
@@ -335,20 +312,17 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     config: enforce,
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: {
-              resources: [{ arn: lockedVolume, tags: { ...TAG } }],
-              vaults: [
-                {
-                  name: 'org-backup',
-                  lock: { minRetentionDays: 60, maxRetentionDays: 400, lockDate: '2026-01-01T00:00:00Z' },
-                },
-              ],
-            },
+        [PROD]: memberAccount({
+          [REGION]: {
+            resources: [{ arn: lockedVolume, tags: { ...TAG } }],
+            vaults: [
+              {
+                name: 'org-backup',
+                lock: { minRetentionDays: 60, maxRetentionDays: 400, lockDate: '2026-01-01T00:00:00Z' },
+              },
+            ],
           },
-        },
+        }),
       },
     }),
     checkpoints: [
@@ -380,15 +354,12 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
         errors: [{ operation: 'rds:DescribeDBClusters', name: 'AccessDenied', message: 'not authorized' }],
       },
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: {
-              optIn: { DocumentDB: false },
-              resources: [{ arn: documentCluster, tags: { ...TAG }, resourceType: 'DocumentDB' }],
-            },
+        [PROD]: memberAccount({
+          [REGION]: {
+            optIn: { DocumentDB: false },
+            resources: [{ arn: documentCluster, tags: { ...TAG }, resourceType: 'DocumentDB' }],
           },
-        },
+        }),
       },
     }),
     checkpoints: [
@@ -407,10 +378,7 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     config: enforce,
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: { [REGION]: { resources: [{ arn: skippedRunVolume, tags: { ...TAG } }] } },
-        },
+        [PROD]: memberAccount({ [REGION]: { resources: [{ arn: skippedRunVolume, tags: { ...TAG } }] } }),
       },
       timeline: [{ at: at(28), detachPolicy: { target: 'root' } }],
     }),
@@ -434,14 +402,8 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     instantRetries: true,
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: { [REGION]: { resources: [{ arn: unreachableVolume, tags: { ...TAG } }] } },
-        },
-        [DEV]: {
-          roles: [BACKUP_ROLE],
-          regions: { [REGION]: { resources: [{ arn: unreadableVolume, tags: { ...TAG } }] } },
-        },
+        [PROD]: memberAccount({ [REGION]: { resources: [{ arn: unreachableVolume, tags: { ...TAG } }] } }),
+        [DEV]: memberAccount({ [REGION]: { resources: [{ arn: unreadableVolume, tags: { ...TAG } }] } }),
       },
       timeline: [{ at: at(1), deleteMemberRole: { account: PROD } }],
     }),
@@ -483,15 +445,12 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     config: enforce,
     world: e2eWorld({
       accounts: {
-        [PROD]: {
-          roles: [BACKUP_ROLE],
-          regions: {
-            [REGION]: {
-              resources: [{ arn: doomedKeyVolume, tags: { ...TAG }, kmsKeyArn: doomedKey }],
-              keys: [{ arn: doomedKey, state: 'Enabled', grantees: [backupRoleArn(PROD)] }],
-            },
+        [PROD]: memberAccount({
+          [REGION]: {
+            resources: [{ arn: doomedKeyVolume, tags: { ...TAG }, kmsKeyArn: doomedKey }],
+            keys: [{ arn: doomedKey, state: 'Enabled', grantees: [backupRoleArn(PROD)] }],
           },
-        },
+        }),
       },
       timeline: [{ at: at(2), scheduleKeyDeletion: { arn: doomedKey, pendingWindowInDays: 7 } }],
     }),
@@ -547,7 +506,7 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
           { roles: [], baseline: { backupRole: false } },
         ),
         [CENTRAL]: preparedAccount({
-          vaults: [memberVault, centralVault(true)],
+          vaults: [MEMBER_VAULT, centralVault(true)],
           resources: [{ arn: uncoveredVolume, tags: { ...TAG } }],
         }),
       },
@@ -591,7 +550,7 @@ export const VERDICT_SCENARIOS: readonly VerdictScenario[] = [
     name: 'audit: a central vault without an access policy refuses copies (COPY_MISSING, CENTRAL_VAULT_POLICY_MISSING)',
     config: audit,
     world: auditWorld(audit, {
-      [CENTRAL]: preparedAccount({ vaults: [memberVault, centralVault(false)] }),
+      [CENTRAL]: preparedAccount({ vaults: [MEMBER_VAULT, centralVault(false)] }),
       [PROD]: preparedAccount({ resources: [{ arn: refusedCopyVolume, tags: { ...TAG } }] }),
     }),
     checkpoints: [

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerEntry } from '../../infra/controller-function.js';
+import { type ProcessRun, runProcess } from '../support/child-process.js';
 import { BUNDLING_CONTEXT, synthStack } from './synth-stack.js';
 import { functionRoleId, resourcesOfType, type TemplateJson } from './templates.js';
 
@@ -55,14 +55,14 @@ const FUNCTIONS = ['Sweep', 'ReconcileTarget', 'Events', 'Notify', 'Report'] as 
 
 let bundles: Record<string, Bundle>;
 /** Each bundle loaded by a Node.js of its own; started together, since the worker only waits on them. */
-let loadedAlone: Record<string, Promise<{ stdout: string; stderr: string }>>;
+let loadedAlone: Record<string, Promise<ProcessRun>>;
 let assemblyDirectory: string;
 
 /**
  * Copies `bundle` alone into an empty folder, away from any node_modules, and imports it in a new Node.js:
  * every chunk too, since each must load there, not only those the entry imports.
  */
-async function loadAlone(bundle: Bundle): Promise<{ stdout: string; stderr: string }> {
+async function loadAlone(bundle: Bundle): Promise<ProcessRun> {
   const directory = mkdtempSync(join(tmpdir(), 'orgbackup-bundle-'));
   try {
     cpSync(bundle.directory, directory, { recursive: true });
@@ -71,7 +71,7 @@ async function loadAlone(bundle: Bundle): Promise<{ stdout: string; stderr: stri
     const imports = [file, ...chunks.map((name) => join(directory, 'chunks', name))]
       .map((path) => `await import(${JSON.stringify(pathToFileURL(path).href)});`)
       .join('');
-    const child = spawn(
+    return await runProcess(
       process.execPath,
       [
         '--input-type=module',
@@ -80,19 +80,6 @@ async function loadAlone(bundle: Bundle): Promise<{ stdout: string; stderr: stri
       ],
       { cwd: directory, env: { PATH: process.env.PATH, AWS_REGION: 'eu-central-1' } },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    await new Promise((resolve, reject) => {
-      child.once('error', reject);
-      child.once('close', resolve);
-    });
-    return { stdout, stderr };
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
