@@ -18,6 +18,7 @@ import {
   summaryFromItems,
   summaryItems,
   type TargetRow,
+  targetCountsFromItem,
   targetRowFromItem,
   transitionFromItem,
   zeroCounts,
@@ -123,11 +124,15 @@ export class ReportQueries {
   }
 
   /**
-   * Counts by status per account and in total, from the target rows that every save keeps current:
-   * one Query on the TARGETS partition, however many findings there are.
+   * Counts by status per account and in total, from the counts every save keeps on the target row: one
+   * Query per shard of the counts index, side by side, reading only the counts (not each resource's status
+   * nor the checks), however many findings there are.
    */
   async summary(): Promise<OrganizationSummary> {
-    const rows = (await this.table.queryAll(on.collections(keys.targetsPartition))).map(targetRowFromItem);
+    const shards = await Promise.all(
+      keys.countsPartitions.map((partition) => this.table.queryAll(on.counts(partition))),
+    );
+    const rows = shards.flat().map(targetCountsFromItem);
     const accounts = new Map<string, { resources: number; byStatus: Record<ResourceStatus, number> }>();
     const total = zeroCounts();
     const waived = zeroCounts();

@@ -74,7 +74,7 @@ const MAX_PAGE_SIZE = 1000;
 const PARALLEL_BATCHES = 4;
 const DAY_SECONDS = 86_400;
 
-/** Partition and sort-key condition builders for the table and its two indexes. */
+/** Partition and sort-key condition builders for the table and its indexes. */
 export const on = {
   table: (partition: string, sortPrefix?: string): QueryPlan => ({
     partition: { name: FINDINGS_TABLE.partitionKey, value: partition },
@@ -92,6 +92,10 @@ export const on = {
     indexName: FINDINGS_TABLE.collectionsIndex.name,
     partition: { name: FINDINGS_TABLE.collectionsIndex.partitionKey, value: partition },
     sortFrom: { name: FINDINGS_TABLE.collectionsIndex.sortKey, value: from },
+  }),
+  counts: (partition: string): QueryPlan => ({
+    indexName: FINDINGS_TABLE.countsIndex.name,
+    partition: { name: FINDINGS_TABLE.countsIndex.partitionKey, value: partition },
   }),
   byRegion: (partition: string, sortPrefix: string): QueryPlan => ({
     indexName: FINDINGS_TABLE.byRegionIndex.name,
@@ -155,6 +159,31 @@ export class TableAccess {
           TableName: this.tableName,
           Key: { PK: partition, SK: sortKey },
           ...conditionExpression(condition),
+        }),
+      ),
+    );
+  }
+
+  /** Sets `attributes` on an existing item only when `condition` holds; false when it did not. */
+  async updateIf(
+    partition: string,
+    sortKey: string,
+    attributes: Record<string, unknown>,
+    condition: Condition,
+  ): Promise<boolean> {
+    const names = Object.keys(attributes);
+    return whenConditionHolds(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: partition, SK: sortKey },
+          UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+          ExpressionAttributeValues: {
+            ...condition.values,
+            ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
+          },
         }),
       ),
     );
