@@ -294,6 +294,13 @@ export function targetCountsFromItem(item: Item): TargetCounts {
   return decode(targetCountsSchema, ENTITY.target, item);
 }
 
+const targetObservedAtSchema = targetRowSchema.pick({ accountId: true, region: true, observedAt: true });
+
+/** When a target was last observed, from its row read with only that (and its key fields) projected. */
+export function targetObservedAtFromItem(item: Item): Pick<TargetRow, 'accountId' | 'region' | 'observedAt'> {
+  return decode(targetObservedAtSchema, ENTITY.target, item);
+}
+
 const targetKeySchema = z.object({ accountId: z.string(), region: z.string() });
 
 /** The account and Region of a target row read with only those attributes projected. */

@@ -19,6 +19,7 @@ import {
   summaryItems,
   type TargetRow,
   targetCountsFromItem,
+  targetObservedAtFromItem,
   targetRowFromItem,
   transitionFromItem,
   zeroCounts,
@@ -79,8 +80,10 @@ export class ReportQueries {
           PK: keys.accountPartition(f.accountId),
           SK: keys.targetRow(f.region),
         })),
+        // Not the target row's checks nor each of its resources' statuses: they can be most of a row.
+        ['entity', 'accountId', 'region', 'observedAt'],
       )
-    ).map(targetRowFromItem);
+    ).map(targetObservedAtFromItem);
     const observedAt = new Map(rows.map((row) => [`${row.accountId}#${row.region}`, row.observedAt]));
     return findings.map((f) => ({ ...f, observedAt: observedAt.get(`${f.accountId}#${f.region}`) ?? null }));
   }

@@ -193,13 +193,21 @@ export class TableAccess {
     await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...input }));
   }
 
-  /** Items by key (absent ones are left out), 100 keys per request, unprocessed keys asked for again. */
-  async batchGet(keys: readonly { readonly PK: string; readonly SK: string }[]): Promise<Item[]> {
+  /**
+   * Items by key (absent ones are left out), 100 keys per request, unprocessed keys asked for again;
+   * with `projection`, only those attributes of each.
+   */
+  async batchGet(
+    keys: readonly { readonly PK: string; readonly SK: string }[],
+    projection?: readonly string[],
+  ): Promise<Item[]> {
     const items: Item[] = [];
+    const projected = projection ? projectionOf(projection) : {};
     for (let start = 0; start < keys.length; start += BATCH_GET_SIZE) {
       let pending: BatchGetCommandInput['RequestItems'] = {
         [this.tableName]: {
           Keys: keys.slice(start, start + BATCH_GET_SIZE).map(({ PK, SK }) => ({ PK, SK })),
+          ...projected,
         },
       };
       for (let attempt = 1; pending && Object.keys(pending).length > 0; attempt++) {
@@ -235,11 +243,9 @@ export class TableAccess {
     do {
       const input = this.queryInput(plan, startKey);
       if (projection) {
-        input.ProjectionExpression = projection.map((_, index) => `#p${index}`).join(', ');
-        input.ExpressionAttributeNames = {
-          ...input.ExpressionAttributeNames,
-          ...Object.fromEntries(projection.map((name, index) => [`#p${index}`, name])),
-        };
+        const { ProjectionExpression, ExpressionAttributeNames } = projectionOf(projection);
+        input.ProjectionExpression = ProjectionExpression;
+        input.ExpressionAttributeNames = { ...input.ExpressionAttributeNames, ...ExpressionAttributeNames };
       }
       const output = await this.documents.send(new QueryCommand(input));
       items.push(...(output.Items ?? []));
@@ -322,6 +328,14 @@ export class TableAccess {
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     };
   }
+}
+
+/** Reads only `attributes`: their names go through placeholders, so reserved words (`region`) are fine. */
+function projectionOf(attributes: readonly string[]) {
+  return {
+    ProjectionExpression: attributes.map((_, index) => `#p${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#p${index}`, name])),
+  };
 }
 
 function encodeCursor(cursor: Cursor): string {

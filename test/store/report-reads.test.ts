@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RESOURCE_STATUSES, type ResourceStatus } from '../../shared/domain/model.js';
@@ -50,6 +50,9 @@ function asProjected(item: Item): Item {
   return Object.fromEntries(Object.entries(item).filter(([name]) => kept.includes(name)));
 }
 
+const documents = mockClient(DynamoDBDocumentClient);
+afterEach(() => documents.reset());
+
 describe('the counts index (GSI3) of target rows', () => {
   it.each([
     // reason: what the case guards
@@ -99,9 +102,6 @@ describe('the counts index (GSI3) of target rows', () => {
 });
 
 describe('FindingsStore.summary on the counts index (mocked DynamoDB)', () => {
-  const documents = mockClient(DynamoDBDocumentClient);
-  afterEach(() => documents.reset());
-
   it('reads every shard of the counts index, follows each shard’s pages, and never the full target rows', async () => {
     const rows = [
       row('111111111111', 'eu-west-1', { PROTECTED: 3, UNPROTECTED: 1 }),
@@ -144,5 +144,47 @@ describe('FindingsStore.summary on the counts index (mocked DynamoDB)', () => {
     expect(new Set(queries.map((query) => query.ExpressionAttributeValues?.[':pk']))).toEqual(
       new Set(keys.countsPartitions),
     );
+  });
+});
+
+describe('FindingsStore.listFindings (mocked DynamoDB)', () => {
+  it('reads only when each target was observed from the target rows, not their checks and statuses', async () => {
+    const target = row('111111111111', 'eu-west-1', { PROTECTED: 1 });
+    const finding = {
+      accountId: target.accountId,
+      region: target.region,
+      arn: 'arn:aws:ec2:eu-west-1:111111111111:volume/vol-1',
+      resourceType: 'EBS',
+      status: 'PROTECTED',
+      reasons: [],
+      detail: 'Backed up.',
+      warnings: [],
+      firstSeen: '2026-03-01T00:00:00.000Z',
+      since: '2026-03-01T00:00:00.000Z',
+      entity: 'FINDING',
+    };
+    documents.on(QueryCommand).resolves({ Items: [finding] });
+    documents.on(BatchGetCommand).callsFake((input) => {
+      const request = input.RequestItems.findings;
+      const names = Object.values(request.ExpressionAttributeNames ?? {}) as string[];
+      const full = targetItem(target);
+      const item = Object.fromEntries(Object.entries(full).filter(([name]) => names.includes(name)));
+      return { Responses: { findings: [item] } };
+    });
+    const store = new FindingsStore({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1' })),
+      tableName: 'findings',
+    });
+
+    const page = await store.listFindings({ status: 'PROTECTED' });
+
+    expect(page.items.map((item) => item.observedAt)).toEqual([target.observedAt]);
+    const request = documents.commandCalls(BatchGetCommand)[0]!.args[0].input.RequestItems!.findings!;
+    expect(Object.values(request.ExpressionAttributeNames ?? {}).sort()).toEqual([
+      'accountId',
+      'entity',
+      'observedAt',
+      'region',
+    ]);
   });
 });
