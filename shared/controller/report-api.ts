@@ -33,7 +33,8 @@ export class BadReportRequestError extends ControllerError {
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const MAX_LIMIT = 1000;
-const DEFAULT_LIMIT = 100;
+/** The page size of a listing whose request names no `limit`. */
+export const DEFAULT_LIMIT = 100;
 
 type Route = (store: FindingsStore, query: QueryReader, params: readonly string[]) => Promise<Rows>;
 
