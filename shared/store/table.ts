@@ -19,7 +19,8 @@ export const FINDINGS_TABLE = {
    * projecting only what the organization summary adds up — not each resource's status nor the checks,
    * which make a target row grow with its resources. Computing the summary reads a few hundred bytes per
    * account × Region, in one Query per shard run side by side, instead of paging through every full target
-   * row one megabyte after another.
+   * row one megabyte after another. DynamoDB sizes an index read by its projected entries:
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Reads
    */
   countsIndex: {
     name: 'GSI3',
