@@ -55,7 +55,7 @@ const ROUTES: readonly {
     pattern: /^\/summary$/,
     params: ['format'],
     run: async (store) => {
-      // As of the end of the last run (one Query); computed from the target rows until a run has ended.
+      // As of the end of the last run (one Query); until a run has ended, added up from the counts index.
       const [summary, runs] = await Promise.all([
         store.latestSummary().then((kept) => kept ?? store.summary()),
         store.listRuns({ limit: 1 }),

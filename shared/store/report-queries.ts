@@ -173,7 +173,8 @@ export class ReportQueries {
 
   /**
    * Keeps `summary` (computed when a run ends) as the summary the report serves until the next run ends:
-   * one Query instead of reading every target row. Parts are written last-first so a reader never mixes two.
+   * one Query instead of adding up every target's counts. Parts are written last-first so a reader never
+   * mixes two.
    */
   async saveSummary(summary: OrganizationSummary, computedAt: Date): Promise<void> {
     const items = summaryItems(summary, computedAt.toISOString());
