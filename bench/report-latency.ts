@@ -1,5 +1,7 @@
+import { loadavg } from 'node:os';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { createFindingsTable } from '../sandbox/local-dynamo/create-table.js';
-import { handleReportRequest } from '../shared/controller/report-api.js';
+import { DEFAULT_LIMIT, handleReportRequest } from '../shared/controller/report-api.js';
 import type { ResourceFinding, ResourceStatus } from '../shared/domain/model.js';
 import { findingItem, targetItem, zeroCounts } from '../shared/store/codecs.js';
 import { countByReason } from '../shared/store/diff.js';
@@ -27,6 +29,8 @@ export interface ReportLatencyRow {
   readonly route: string;
   readonly p50: number;
   readonly p95: number;
+  /** The machine's 1-minute load average when this size's measurement began and ended. */
+  readonly loadAverage: string;
 }
 
 const STATUS_MIX: readonly ResourceStatus[] = [
@@ -110,12 +114,21 @@ async function measureAt(local: DynamoDbLocal, findings: number): Promise<Report
   });
   progress(`loaded ${findings} findings (${accounts} accounts) in ${decimal(loadMs / 1000, 1)} s`);
   const store = new FindingsStore({ client: local.client, tableName });
-  // Every run's end keeps the summary (notify does); /summary before the first run ends is timed apart,
-  // with three samples: it reads every target row, seconds each at 100,000 findings.
-  const computedSummary = await measureRoute(store, '/summary', {}, 3, 1);
-  await store.saveSummary(await store.summary(), new Date(OBSERVED_AT));
-  const routes: { route: string; path: string; query: Record<string, string> }[] = [
-    { route: '/summary (kept at the last run’s end)', path: '/summary', query: {} },
+  const routes: {
+    route: string;
+    path: string;
+    query: Record<string, string>;
+    before?: () => Promise<void>;
+  }[] = [
+    // Until the first run ends (a first sweep of a large organization runs for minutes) nothing is kept.
+    { route: '/summary (before any run ended: from the counts index)', path: '/summary', query: {} },
+    {
+      route: '/summary (kept at the last run’s end)',
+      path: '/summary',
+      query: {},
+      // Every run's end keeps the summary (notify does).
+      before: async () => store.saveSummary(await store.summary(), new Date(OBSERVED_AT)),
+    },
     { route: '/reasons (kept at the last run’s end)', path: '/reasons', query: {} },
     { route: '/findings?status=UNPROTECTED', path: '/findings', query: { status: 'UNPROTECTED' } },
     {
@@ -124,38 +137,39 @@ async function measureAt(local: DynamoDbLocal, findings: number): Promise<Report
       query: { account: accountId(Math.floor(accounts / 2)) },
     },
     {
-      route: '/findings?status=PROTECTED&format=csv',
+      route: `/findings?status=PROTECTED&format=csv (one page: the default ${DEFAULT_LIMIT} rows)`,
       path: '/findings',
       query: { status: 'PROTECTED', format: 'csv' },
     },
     {
-      route: '/findings?status=PROTECTED&limit=1000&format=csv',
+      route: '/findings?status=PROTECTED&limit=1000&format=csv (the largest page)',
       path: '/findings',
       query: { status: 'PROTECTED', limit: '1000', format: 'csv' },
     },
   ];
-  const rows: ReportLatencyRow[] = [
-    { findings, route: '/summary (before any run ended: from the target rows)', ...computedSummary },
-  ];
-  for (const { route, path, query } of routes) {
-    rows.push({ findings, route, ...(await measureRoute(store, path, query)) });
+  const rows: ReportLatencyRow[] = [];
+  const loadBefore = loadavg()[0]!;
+  for (const { route, path, query, before } of routes) {
+    await before?.();
+    rows.push({ findings, route, ...(await measureRoute(store, path, query)), loadAverage: '' });
     progress(`${findings} findings ${route}: p50 ${decimal(rows.at(-1)!.p50, 1)} ms`);
   }
-  return rows;
+  // The next size's table is measured on its own: this one would only grow the emulator's heap.
+  await local.client.send(new DeleteTableCommand({ TableName: tableName }));
+  const loadAverage = `${decimal(loadBefore, 1)}–${decimal(loadavg()[0]!, 1)}`;
+  return rows.map((row) => ({ ...row, loadAverage }));
 }
 
-/** p50 and p95 of `count` requests, one after another, after `warmUp` untimed ones. */
+/** p50 and p95 of `SAMPLES` requests, one after another, after `WARM_UP` untimed ones. */
 async function measureRoute(
   store: FindingsStore,
   path: string,
   query: Record<string, string>,
-  count = SAMPLES,
-  warmUp = WARM_UP,
 ): Promise<{ p50: number; p95: number }> {
   const request = { method: 'GET', path, query };
-  for (let n = 0; n < warmUp; n++) await handleReportRequest(store, request);
+  for (let n = 0; n < WARM_UP; n++) await handleReportRequest(store, request);
   const samples: number[] = [];
-  for (let n = 0; n < count; n++) {
+  for (let n = 0; n < SAMPLES; n++) {
     samples.push(
       await timed(async () => {
         const response = await handleReportRequest(store, request);
@@ -177,6 +191,9 @@ export async function reportLatencyTable(sizes: readonly number[]): Promise<Repo
   }
 }
 
+const GOAL_MS = 300;
+const GOAL_AT = 100_000;
+
 export function reportLatencySection(rows: readonly ReportLatencyRow[]): string {
   return [
     '## Report API latency (DynamoDB Local)',
@@ -184,13 +201,44 @@ export function reportLatencySection(rows: readonly ReportLatencyRow[]): string 
     'The report routes as the API serves them (`handleReportRequest`), on DynamoDB Local (the jar from ' +
       '`amplify-dynamodb-simulator`, fetched into a cache with `npm pack`, Java 17), warm: ' +
       `${WARM_UP} requests first, then ${SAMPLES} timed one after another. ${PER_TARGET} findings per account × ` +
-      `Region, ${REGIONS.length} Regions per account. Indicative only: no network, one machine. Goal: p95 ≤ 300 ms ` +
-      'at 100,000 findings. Regenerate with `npm run bench -- report-latency`.',
+      `Region, ${REGIONS.length} Regions per account; each size in a table of its own, dropped after it. ` +
+      'Indicative only: no network, one machine of 2 cores shared with other work, whose 1-minute load ' +
+      'average at the start and end of each size is shown (the benchmark runs niced). ' +
+      `Goal: p95 ≤ ${GOAL_MS} ms at ${GOAL_AT.toLocaleString('en-US')} findings, for the page the API serves ` +
+      `by default (${DEFAULT_LIMIT} rows; \`limit\` takes up to 1,000). Regenerate with ` +
+      '`nice npm run bench -- report-latency`.',
     '',
     markdownTable(
-      ['findings', 'route', 'p50 ms', 'p95 ms'],
-      rows.map((row) => [String(row.findings), `\`${row.route}\``, decimal(row.p50, 1), decimal(row.p95, 1)]),
+      ['findings', 'route', 'p50 ms', 'p95 ms', `p95 ≤ ${GOAL_MS} ms`, 'load average'],
+      rows.map((row) => [
+        String(row.findings),
+        `\`${row.route}\``,
+        decimal(row.p50, 1),
+        decimal(row.p95, 1),
+        row.p95 <= GOAL_MS ? 'yes' : 'no',
+        row.loadAverage,
+      ]),
     ),
+    '',
+    '- `/summary` before any run ended (a first sweep of a large organization runs for minutes before its end ' +
+      'keeps a summary) adds up the counts of every account × Region. It used to read the full target rows ' +
+      'on GSI1 `TARGETS`: each row holds every resource’s status, so 4,000 rows were about 5 MB, six ' +
+      'sequential 1 MB pages, and DynamoDB Local reads the rest of the partition again for each page (a ' +
+      'page’s time falls from seconds to tens of milliseconds as the query advances): p50 36 s at 100,000 ' +
+      'findings and 7 s at 10,000, over API Gateway’s 29 s integration timeout. It now reads the counts ' +
+      'index (GSI3, sparse, projecting only the counts), ten shards side by side. DynamoDB sizes an index ' +
+      'read by the projected index entries ' +
+      '(https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Reads), ' +
+      'about 300 bytes a target here, so 4,000 targets are one page per shard and 20,000 (5,000 accounts × 4 ' +
+      'Regions) still are. DynamoDB Local does not model that (its index pages hold as many entries as full ' +
+      'rows would, about 800 here), and what is left on it is a cost per index entry whatever the row’s ' +
+      'size (4,000 target rows with and without their 25 resource statuses took the same time) plus ' +
+      'decoding 4,000 small items in Node (20–100 ms on this machine): above the goal on this emulator, ' +
+      'far under the 29 s, and paid only until the first run ends.',
+    '- The largest page (`limit=1000`) is ten times the rows of the default page: about 900 KB of findings, ' +
+      'close to the 1 MB a Query returns, decoded and rendered as CSV. Its time grows with the rows it ' +
+      'returns, not with the table; a client that pages by 1,000 trades latency per request for fewer ' +
+      'requests.',
     '',
   ].join('\n');
 }

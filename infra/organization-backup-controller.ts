@@ -1,6 +1,6 @@
 import { Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { AnyPrincipal, type CfnRole, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -216,6 +216,14 @@ export class OrganizationBackupController extends Construct {
         sortKey: { name: index.sortKey, type: AttributeType.STRING },
       });
     }
+    const { countsIndex } = FINDINGS_TABLE;
+    this.findingsTable.addGlobalSecondaryIndex({
+      indexName: countsIndex.name,
+      partitionKey: { name: countsIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: countsIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...countsIndex.projectedAttributes],
+    });
     // Powertools idempotency records: key `id`, expiry `expiration` (its DynamoDBPersistenceLayer defaults).
     this.idempotencyTable = new Table(this, 'Idempotency', {
       partitionKey: { name: 'id', type: AttributeType.STRING },

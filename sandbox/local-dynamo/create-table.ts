@@ -19,26 +19,31 @@ const LOCAL_TABLE_WAIT = (client: DynamoDBClient) => ({
 
 /**
  * Creates the findings table on a local engine (tests, sandbox), exactly as infra deploys it: string keys,
- * both GSIs projecting ALL attributes, on-demand billing. TTL is not enabled here because the local engine
+ * GSI1 and GSI2 projecting ALL attributes, GSI3 only the counts, on-demand billing. TTL is not enabled here because the local engine
  * (dynalite) has no UpdateTimeToLive; the store writes `expiresAt` all the same. Idempotent.
  */
 export async function createFindingsTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { partitionKey, sortKey, collectionsIndex, byRegionIndex } = FINDINGS_TABLE;
+  const { partitionKey, sortKey, collectionsIndex, byRegionIndex, countsIndex } = FINDINGS_TABLE;
+  const indexes = [collectionsIndex, byRegionIndex, countsIndex];
   const keyNames = [
     partitionKey,
     sortKey,
-    collectionsIndex.partitionKey,
-    collectionsIndex.sortKey,
-    byRegionIndex.partitionKey,
-    byRegionIndex.sortKey,
+    ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
   ];
-  const index = (spec: { name: string; partitionKey: string; sortKey: string }) => ({
+  const index = (spec: {
+    name: string;
+    partitionKey: string;
+    sortKey: string;
+    projectedAttributes?: readonly string[];
+  }) => ({
     IndexName: spec.name,
     KeySchema: [
       { AttributeName: spec.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: spec.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: spec.projectedAttributes
+      ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...spec.projectedAttributes] }
+      : { ProjectionType: 'ALL' as const },
   });
   try {
     await client.send(
@@ -50,7 +55,7 @@ export async function createFindingsTable(client: DynamoDBClient, tableName: str
           { AttributeName: partitionKey, KeyType: 'HASH' },
           { AttributeName: sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [index(collectionsIndex), index(byRegionIndex)],
+        GlobalSecondaryIndexes: indexes.map(index),
       }),
     );
   } catch (error) {

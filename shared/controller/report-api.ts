@@ -33,7 +33,8 @@ export class BadReportRequestError extends ControllerError {
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const MAX_LIMIT = 1000;
-const DEFAULT_LIMIT = 100;
+/** The page size of a listing whose request names no `limit`. */
+export const DEFAULT_LIMIT = 100;
 
 type Route = (store: FindingsStore, query: QueryReader, params: readonly string[]) => Promise<Rows>;
 
@@ -54,7 +55,7 @@ const ROUTES: readonly {
     pattern: /^\/summary$/,
     params: ['format'],
     run: async (store) => {
-      // As of the end of the last run (one Query); computed from the target rows until a run has ended.
+      // As of the end of the last run (one Query); until a run has ended, added up from the counts index.
       const [summary, runs] = await Promise.all([
         store.latestSummary().then((kept) => kept ?? store.summary()),
         store.listRuns({ limit: 1 }),

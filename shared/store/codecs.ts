@@ -260,9 +260,45 @@ export function targetItem(row: TargetRow): Item {
     GSI1SK: keys.targetInCollection(row.accountId, row.region),
     GSI2PK: keys.regionPartition(row.region),
     GSI2SK: keys.targetInRegion(row.accountId),
+    ...countsIndexKeys(row.accountId, row.region),
     entity: ENTITY.target,
     ...targetRowFields(row),
   };
+}
+
+/** A target row's keys in the counts index (GSI3): they put the row's counts into the summary's reads. */
+export function countsIndexKeys(accountId: string, region: string): Item {
+  return {
+    GSI3PK: keys.countsPartition(accountId),
+    GSI3SK: keys.targetInCollection(accountId, region),
+  };
+}
+
+/** What the organization summary adds up of one target row: the attributes the counts index projects. */
+export type TargetCounts = Pick<
+  TargetRow,
+  'accountId' | 'region' | 'resources' | 'byStatus' | 'waivedByStatus' | 'byReason'
+>;
+
+const targetCountsSchema = targetRowSchema.pick({
+  accountId: true,
+  region: true,
+  resources: true,
+  byStatus: true,
+  waivedByStatus: true,
+  byReason: true,
+});
+
+/** A target row's counts as the counts index (GSI3) holds them. */
+export function targetCountsFromItem(item: Item): TargetCounts {
+  return decode(targetCountsSchema, ENTITY.target, item);
+}
+
+const targetObservedAtSchema = targetRowSchema.pick({ accountId: true, region: true, observedAt: true });
+
+/** When a target was last observed, from its row read with only that (and its key fields) projected. */
+export function targetObservedAtFromItem(item: Item): Pick<TargetRow, 'accountId' | 'region' | 'observedAt'> {
+  return decode(targetObservedAtSchema, ENTITY.target, item);
 }
 
 const targetKeySchema = z.object({ accountId: z.string(), region: z.string() });

@@ -56,6 +56,9 @@ export function statusKey(arn: string): string {
   return createHash('sha256').update(arn, 'utf8').digest('base64url').slice(0, 22);
 }
 
+/** Partitions of the counts index (GSI3): enough Queries side by side to read 20,000 targets in one round. */
+export const COUNT_SHARDS = 10;
+
 export const keys = {
   accountPartition: (accountId: string) => `ACCOUNT#${accountId}`,
   /** Sort-key prefix of everything one target (account × Region) owns in its account partition. */
@@ -73,6 +76,10 @@ export const keys = {
   targetInCollection: (accountId: string, region: string) => `${accountId}#${region}`,
   targetInRegion: (accountId: string) => `TARGET#${accountId}`,
   targetInRegionPrefix: 'TARGET#',
+  /** The counts-index partition of an account's target rows: a hash of the id, so shards fill evenly. */
+  countsPartition: (accountId: string) =>
+    `COUNTS#${createHash('sha256').update(accountId, 'utf8').digest()[0]! % COUNT_SHARDS}`,
+  countsPartitions: Array.from({ length: COUNT_SHARDS }, (_, shard) => `COUNTS#${shard}`),
   outstandingActionPrefix: (scope: string) => `${scope}#ACTION#`,
   // The reason is part of the identity: one target can need several actions of a kind (two managed
   // policies attached to the same backup role), and a record carries no other field telling them apart.

@@ -18,6 +18,8 @@ import {
   summaryFromItems,
   summaryItems,
   type TargetRow,
+  targetCountsFromItem,
+  targetObservedAtFromItem,
   targetRowFromItem,
   transitionFromItem,
   zeroCounts,
@@ -78,8 +80,10 @@ export class ReportQueries {
           PK: keys.accountPartition(f.accountId),
           SK: keys.targetRow(f.region),
         })),
+        // Not the target row's checks nor each of its resources' statuses: they can be most of a row.
+        ['entity', 'accountId', 'region', 'observedAt'],
       )
-    ).map(targetRowFromItem);
+    ).map(targetObservedAtFromItem);
     const observedAt = new Map(rows.map((row) => [`${row.accountId}#${row.region}`, row.observedAt]));
     return findings.map((f) => ({ ...f, observedAt: observedAt.get(`${f.accountId}#${f.region}`) ?? null }));
   }
@@ -123,11 +127,15 @@ export class ReportQueries {
   }
 
   /**
-   * Counts by status per account and in total, from the target rows that every save keeps current:
-   * one Query on the TARGETS partition, however many findings there are.
+   * Counts by status per account and in total, from the counts every save keeps on the target row: one
+   * Query per shard of the counts index, side by side, reading only the counts (not each resource's status
+   * nor the checks), however many findings there are.
    */
   async summary(): Promise<OrganizationSummary> {
-    const rows = (await this.table.queryAll(on.collections(keys.targetsPartition))).map(targetRowFromItem);
+    const shards = await Promise.all(
+      keys.countsPartitions.map((partition) => this.table.queryAll(on.counts(partition))),
+    );
+    const rows = shards.flat().map(targetCountsFromItem);
     const accounts = new Map<string, { resources: number; byStatus: Record<ResourceStatus, number> }>();
     const total = zeroCounts();
     const waived = zeroCounts();
@@ -165,7 +173,8 @@ export class ReportQueries {
 
   /**
    * Keeps `summary` (computed when a run ends) as the summary the report serves until the next run ends:
-   * one Query instead of reading every target row. Parts are written last-first so a reader never mixes two.
+   * one Query instead of adding up every target's counts. Parts are written last-first so a reader never
+   * mixes two.
    */
   async saveSummary(summary: OrganizationSummary, computedAt: Date): Promise<void> {
     const items = summaryItems(summary, computedAt.toISOString());

@@ -74,7 +74,7 @@ const MAX_PAGE_SIZE = 1000;
 const PARALLEL_BATCHES = 4;
 const DAY_SECONDS = 86_400;
 
-/** Partition and sort-key condition builders for the table and its two indexes. */
+/** Partition and sort-key condition builders for the table and its indexes. */
 export const on = {
   table: (partition: string, sortPrefix?: string): QueryPlan => ({
     partition: { name: FINDINGS_TABLE.partitionKey, value: partition },
@@ -92,6 +92,10 @@ export const on = {
     indexName: FINDINGS_TABLE.collectionsIndex.name,
     partition: { name: FINDINGS_TABLE.collectionsIndex.partitionKey, value: partition },
     sortFrom: { name: FINDINGS_TABLE.collectionsIndex.sortKey, value: from },
+  }),
+  counts: (partition: string): QueryPlan => ({
+    indexName: FINDINGS_TABLE.countsIndex.name,
+    partition: { name: FINDINGS_TABLE.countsIndex.partitionKey, value: partition },
   }),
   byRegion: (partition: string, sortPrefix: string): QueryPlan => ({
     indexName: FINDINGS_TABLE.byRegionIndex.name,
@@ -160,17 +164,50 @@ export class TableAccess {
     );
   }
 
+  /** Sets `attributes` on an existing item only when `condition` holds; false when it did not. */
+  async updateIf(
+    partition: string,
+    sortKey: string,
+    attributes: Record<string, unknown>,
+    condition: Condition,
+  ): Promise<boolean> {
+    const names = Object.keys(attributes);
+    return whenConditionHolds(() =>
+      this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { PK: partition, SK: sortKey },
+          UpdateExpression: `SET ${names.map((_, index) => `#a${index} = :a${index}`).join(', ')}`,
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: Object.fromEntries(names.map((name, index) => [`#a${index}`, name])),
+          ExpressionAttributeValues: {
+            ...condition.values,
+            ...Object.fromEntries(names.map((name, index) => [`:a${index}`, attributes[name]])),
+          },
+        }),
+      ),
+    );
+  }
+
   async update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<void> {
     await this.documents.send(new UpdateCommand({ TableName: this.tableName, ...input }));
   }
 
-  /** Items by key (absent ones are left out), 100 keys per request, unprocessed keys asked for again. */
-  async batchGet(keys: readonly { readonly PK: string; readonly SK: string }[]): Promise<Item[]> {
+  /**
+   * Items by key (absent ones are left out), 100 keys per request, unprocessed keys asked for again;
+   * with `projection`, only those attributes of each.
+   */
+  async batchGet(
+    keys: readonly { readonly PK: string; readonly SK: string }[],
+    projection?: readonly string[],
+  ): Promise<Item[]> {
     const items: Item[] = [];
+    const projected = projection ? projectionOf(projection) : {};
     for (let start = 0; start < keys.length; start += BATCH_GET_SIZE) {
       let pending: BatchGetCommandInput['RequestItems'] = {
         [this.tableName]: {
           Keys: keys.slice(start, start + BATCH_GET_SIZE).map(({ PK, SK }) => ({ PK, SK })),
+          ...projected,
         },
       };
       for (let attempt = 1; pending && Object.keys(pending).length > 0; attempt++) {
@@ -206,11 +243,9 @@ export class TableAccess {
     do {
       const input = this.queryInput(plan, startKey);
       if (projection) {
-        input.ProjectionExpression = projection.map((_, index) => `#p${index}`).join(', ');
-        input.ExpressionAttributeNames = {
-          ...input.ExpressionAttributeNames,
-          ...Object.fromEntries(projection.map((name, index) => [`#p${index}`, name])),
-        };
+        const { ProjectionExpression, ExpressionAttributeNames } = projectionOf(projection);
+        input.ProjectionExpression = ProjectionExpression;
+        input.ExpressionAttributeNames = { ...input.ExpressionAttributeNames, ...ExpressionAttributeNames };
       }
       const output = await this.documents.send(new QueryCommand(input));
       items.push(...(output.Items ?? []));
@@ -293,6 +328,14 @@ export class TableAccess {
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     };
   }
+}
+
+/** Reads only `attributes`: their names go through placeholders, so reserved words (`region`) are fine. */
+function projectionOf(attributes: readonly string[]) {
+  return {
+    ProjectionExpression: attributes.map((_, index) => `#p${index}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(attributes.map((name, index) => [`#p${index}`, name])),
+  };
 }
 
 function encodeCursor(cursor: Cursor): string {

@@ -14,6 +14,28 @@ export const FINDINGS_TABLE = {
   collectionsIndex: { name: 'GSI1', partitionKey: 'GSI1PK', sortKey: 'GSI1SK' },
   /** GSI2: findings and target rows of one Region across the organization, GSI2PK = `REGION#<region>`. */
   byRegionIndex: { name: 'GSI2', partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
+  /**
+   * GSI3, sparse: target rows only, spread over `COUNT_SHARDS` partitions (`COUNTS#<shard>`, see `keys.ts`),
+   * projecting only what the organization summary adds up — not each resource's status nor the checks,
+   * which make a target row grow with its resources. Computing the summary reads a few hundred bytes per
+   * account × Region, in one Query per shard run side by side, instead of paging through every full target
+   * row one megabyte after another. DynamoDB sizes an index read by its projected entries:
+   * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.ThroughputConsiderations.Reads
+   */
+  countsIndex: {
+    name: 'GSI3',
+    partitionKey: 'GSI3PK',
+    sortKey: 'GSI3SK',
+    projectedAttributes: [
+      'entity',
+      'accountId',
+      'region',
+      'resources',
+      'byStatus',
+      'waivedByStatus',
+      'byReason',
+    ],
+  },
   /** Epoch seconds; history, action and run records expire through DynamoDB TTL. */
   ttlAttribute: 'expiresAt',
 } as const;

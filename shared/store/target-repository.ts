@@ -7,6 +7,7 @@ import type {
 } from '../domain/model.js';
 import { centralCopiesOf } from './central-copies.js';
 import {
+  countsIndexKeys,
   findingFromItem,
   findingItem,
   outstandingActionFromItem,
@@ -25,6 +26,7 @@ import {
 } from './diff.js';
 import { StoreConflictError } from './errors.js';
 import { ENTITY, keys, statusKey } from './keys.js';
+import { FINDINGS_TABLE } from './table.js';
 import { type Condition, on, type TableAccess, type WriteRequest } from './table-access.js';
 import type { HistoryEntry, SaveTargetOutcome, TargetResult, TargetSnapshot } from './types.js';
 import { actionEventWrites, outstandingActionWrites, transitionWrites } from './writes.js';
@@ -192,9 +194,27 @@ export class TargetRepository {
     scanned?: ScannedElsewhere,
   ): Promise<FindingTransition[]> {
     const managed = new Set(targets.map(({ accountId, region }) => `${accountId}#${region}`));
-    const stored = (
-      await this.table.queryAll(on.collections(keys.targetsPartition), ['PK', 'SK', 'accountId', 'region'])
-    ).map(targetKeyFromItem);
+    const { countsIndex } = FINDINGS_TABLE;
+    const items = await this.table.queryAll(on.collections(keys.targetsPartition), [
+      'PK',
+      'SK',
+      'accountId',
+      'region',
+      countsIndex.partitionKey,
+    ]);
+    const stored = items.map(targetKeyFromItem);
+    // A row saved before the counts index existed gets its keys now, so the summary counts it before its
+    // target's next save (which would add them too); a row deleted meanwhile is left alone.
+    for (const [index, item] of items.entries()) {
+      if (item[countsIndex.partitionKey] !== undefined) continue;
+      const { accountId, region } = stored[index]!;
+      await this.table.updateIf(
+        keys.accountPartition(accountId),
+        keys.targetRow(region),
+        countsIndexKeys(accountId, region),
+        { expression: 'attribute_exists(PK)' },
+      );
+    }
     const transitions: FindingTransition[] = [];
     for (const { accountId, region } of stored) {
       if (managed.has(`${accountId}#${region}`)) continue;

@@ -86,16 +86,21 @@ describe('management stack', () => {
       SSESpecification: { SSEEnabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       TimeToLiveSpecification: { AttributeName: FINDINGS_TABLE.ttlAttribute, Enabled: true },
-      GlobalSecondaryIndexes: [FINDINGS_TABLE.collectionsIndex, FINDINGS_TABLE.byRegionIndex].map(
-        (index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        }),
-      ),
+      GlobalSecondaryIndexes: [
+        FINDINGS_TABLE.collectionsIndex,
+        FINDINGS_TABLE.byRegionIndex,
+        FINDINGS_TABLE.countsIndex,
+      ].map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection:
+          'projectedAttributes' in index
+            ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] }
+            : { ProjectionType: 'ALL' },
+      })),
     });
     for (const table of Object.values(template.findResources('AWS::DynamoDB::Table'))) {
       expect(table.Properties.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });

@@ -11,6 +11,7 @@ import { RUN_ERROR_MAX_CHARS } from '../../shared/store/codecs.js';
 import { InvalidCursorError, StoreWriteError } from '../../shared/store/errors.js';
 import { FindingsStore } from '../../shared/store/findings-store.js';
 import { RUN_ERRORS_KEPT } from '../../shared/store/run-ledger.js';
+import { TableAccess } from '../../shared/store/table-access.js';
 import { createFindingsTable, type LocalDynamo, startLocalDynamo } from '../support/dynamo.js';
 
 const ACCOUNT = '111111111111';
@@ -298,6 +299,38 @@ describe('FindingsStore queries', () => {
       [ACCOUNT, 3],
       [OTHER_ACCOUNT, 1],
     ]);
+  });
+
+  it('counts every target in the summary, wherever the counts index shards it', async () => {
+    const accounts = Array.from({ length: 40 }, (_, n) => String(400_000_000_000 + n));
+    for (const accountId of accounts) {
+      await save([finding(`arn:aws:s3:::bucket-${accountId}`, 'PROTECTED', { accountId })], { accountId });
+    }
+    const summary = await store.summary();
+    expect(summary.total.accounts).toBe(42);
+    expect(summary.total.byStatus.PROTECTED).toBe(41);
+    expect(summary.accounts.map((account) => account.accountId)).toEqual(
+      [ACCOUNT, OTHER_ACCOUNT, ...accounts].sort(),
+    );
+  });
+
+  it('puts a target row saved before the counts index existed into it at the next sweep’s start', async () => {
+    const table = new TableAccess({ client: engine.client, tableName: `findings-${tableCounter}` });
+    const legacy = await table.get(`ACCOUNT#${OTHER_ACCOUNT}`, 'us-east-1#TARGET');
+    const { GSI3PK: _pk, GSI3SK: _sk, ...withoutCountsKeys } = legacy!;
+    await table.put(withoutCountsKeys);
+    expect((await store.summary()).total.accounts).toBe(1);
+
+    await store.retireTargetsOutside(
+      [
+        { accountId: ACCOUNT, region: REGION },
+        { accountId: OTHER_ACCOUNT, region: 'us-east-1' },
+      ],
+      { runId: 'run-2', now: T1 },
+    );
+
+    expect((await store.summary()).total).toMatchObject({ accounts: 2, resources: 4 });
+    expect(await table.get(`ACCOUNT#${OTHER_ACCOUNT}`, 'us-east-1#TARGET')).toEqual(legacy);
   });
 
   it('keeps the summary a run ended with and serves it whole, across several items', async () => {
