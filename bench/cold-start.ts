@@ -13,6 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import type { HandlerName } from '../infra/controller-function.js';
 import { bundleEntryPath, FUNCTION_BUNDLE_OPTIONS } from '../infra/function-bundle.js';
+import { writeDeployedConfig } from '../shared/controller/deployed-config-writer.js';
 import { loadConfigFromText } from '../shared/domain/config/index.js';
 import { decimal, markdownTable, median, progress } from './measure.js';
 
@@ -175,7 +176,7 @@ function largestPackages(metafile: Metafile): string {
     .join(', ');
 }
 
-/** The environment the deployed functions get (the example config as the validated JSON document). */
+/** The environment the deployed functions get (the example config as the document synth writes). */
 function lambdaEnvironment(): NodeJS.ProcessEnv {
   const path = join(import.meta.dirname, '..', 'examples', 'orgbackup.config.yaml');
   const loaded = loadConfigFromText(readFileSync(path, 'utf8'), 'examples/orgbackup.config.yaml');
@@ -184,7 +185,7 @@ function lambdaEnvironment(): NodeJS.ProcessEnv {
     PATH: process.env.PATH,
     AWS_REGION: 'us-east-1',
     AWS_LAMBDA_FUNCTION_NAME: 'orgbackup-bench',
-    ORGBACKUP_CONFIG: JSON.stringify(loaded.config),
+    ORGBACKUP_CONFIG: writeDeployedConfig(loaded.config),
     ORGANIZATION_ID: 'o-bench12345',
     MANAGEMENT_ACCOUNT_ID: '111111111111',
     FINDINGS_TABLE_NAME: 'orgbackup-findings',

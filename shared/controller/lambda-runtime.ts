@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AccountAncestryReader } from '../aws/account-ancestry.js';
 import { ClientFactory } from '../aws/clients.js';
 import { putSweepTargets } from '../aws/sweep-targets.js';
-import { ConfigValidationError } from '../domain/config/validate.js';
+import { ConfigValidationError } from '../domain/config/validation-error.js';
 import { AlertMemory } from '../notify/alert-memory.js';
 import { AlertPublisher } from '../notify/publisher.js';
 import type { ControllerDeps } from './deps.js';
