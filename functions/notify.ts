@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented } from '../shared/controller/lambda-instrumentation.js';
 import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
-import { finishSweep, type NotifyOutcome, sendDailyDigest } from '../shared/controller/notify-run.js';
+import { finishSweep, sendDailyDigest } from '../shared/controller/notify-requests.js';
+import type { NotifyOutcome } from '../shared/controller/notify-run.js';
 
 const target = { accountId: z.string().regex(/^\d{12}$/), region: z.string().min(1) };
 

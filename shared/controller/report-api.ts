@@ -1,4 +1,3 @@
-import { DASHBOARD_PAGE } from '../dashboard/page.js';
 import { ControllerError } from '../domain/errors.js';
 import type { ResourceStatus } from '../domain/model.js';
 import { REASON_CODES, RESOURCE_STATUSES, WARNING_CODES } from '../domain/model.js';
@@ -237,7 +236,11 @@ export async function handleReportRequest(
 ): Promise<ReportResponse> {
   if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
   const path = request.path.replace(/\/+$/, '') || '/';
-  if (path === '/') return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  if (path === '/') {
+    // Loaded on the first request for the page itself, not with the API routes the page then calls.
+    const { DASHBOARD_PAGE } = await import('../dashboard/page.js');
+    return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  }
   if (path === '/about') {
     return about ? json(200, about()) : problem(404, 'This server was started without a configuration.');
   }
