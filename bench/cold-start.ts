@@ -12,7 +12,11 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import type { HandlerName } from '../infra/controller-function.js';
-import { bundleEntryPath, FUNCTION_BUNDLE_OPTIONS } from '../infra/function-bundle.js';
+import {
+  bundleEntryPath,
+  FUNCTION_BUNDLE_ENTRY_FILE,
+  FUNCTION_BUNDLE_OPTIONS,
+} from '../infra/function-bundle.js';
 import { writeDeployedConfig } from '../shared/controller/deployed-config-writer.js';
 import { loadConfigFromText } from '../shared/domain/config/index.js';
 import { decimal, markdownTable, median, progress } from './measure.js';
@@ -53,6 +57,8 @@ export interface ColdStartRow {
   readonly goal: number;
   /** The packages (or source folders) taking most of the bundle, with their KB. */
   readonly largest: string;
+  /** The same for what the start loads: the entry file and the chunks it imports statically. */
+  readonly largestAtStart: string;
 }
 
 interface Sample {
@@ -65,6 +71,7 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
   try {
     const bundles = new Map<HandlerName, string>();
     const largest = new Map<HandlerName, string>();
+    const largestAtStart = new Map<HandlerName, string>();
     for (const handler of HANDLERS) {
       const outdir = join(dir, handler);
       mkdirSync(outdir);
@@ -76,7 +83,8 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
         outdir,
       });
       bundles.set(handler, bundleEntryPath(outdir));
-      largest.set(handler, largestPackages(metafile));
+      largest.set(handler, largestPackages(metafile, Object.keys(metafile.outputs)));
+      largestAtStart.set(handler, largestPackages(metafile, startOutputs(metafile)));
     }
     const empty = join(dir, 'empty.mjs');
     writeFileSync(empty, '');
@@ -129,6 +137,7 @@ export async function measureColdStarts(runs = 10): Promise<ColdStartRow[]> {
         ratio: own.cpuMs / bare.cpuMs,
         goal: GOAL_RATIO[handler],
         largest: largest.get(handler) ?? '',
+        largestAtStart: largestAtStart.get(handler) ?? '',
       };
     });
   } finally {
@@ -159,11 +168,26 @@ function staticBytes(file: string, seen = new Set<string>()): number {
 /** `import … from "./chunks/x.mjs"` or `import "./x.mjs"` as esbuild writes them (minified). */
 const STATIC_CHUNK_IMPORT = /(?:\bfrom|\bimport)\s*"(\.{1,2}\/[^"]+\.mjs)"/g;
 
-/** The three packages or source folders that take most of a bundle's bytes. */
-function largestPackages(metafile: Metafile): string {
+/** The entry output and every output it imports statically, transitively: what a start loads. */
+function startOutputs(metafile: Metafile): string[] {
+  const entry = Object.keys(metafile.outputs).find((path) => path.endsWith(`/${FUNCTION_BUNDLE_ENTRY_FILE}`));
+  const seen = new Set<string>();
+  const visit = (path: string) => {
+    if (seen.has(path) || !metafile.outputs[path]) return;
+    seen.add(path);
+    for (const imported of metafile.outputs[path].imports) {
+      if (imported.kind === 'import-statement') visit(imported.path);
+    }
+  };
+  if (entry) visit(entry);
+  return [...seen];
+}
+
+/** The three packages or source folders that take most of the bytes of the given outputs. */
+function largestPackages(metafile: Metafile, outputs: readonly string[]): string {
   const bytes = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs)) {
-    for (const [path, input] of Object.entries(output.inputs)) {
+  for (const output of outputs.map((path) => metafile.outputs[path])) {
+    for (const [path, input] of Object.entries(output?.inputs ?? {})) {
       const name =
         /node_modules\/((@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? path.split('/').slice(0, 2).join('/');
       bytes.set(name, (bytes.get(name) ?? 0) + input.bytesInOutput);
@@ -226,7 +250,8 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
         'goal',
         'within goal',
         'all chunks CPU ms (ratio)',
-        'largest parts (KB)',
+        'largest parts of the start (KB)',
+        'largest parts of the bundle (KB)',
       ],
       rows.map((row) => [
         row.handler,
@@ -240,6 +265,7 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
         `≤ ${row.goal}×`,
         row.ratio <= row.goal ? 'yes' : 'no',
         `${decimal(row.allChunksCpuMs, 0)} (${decimal(row.allChunksCpuMs / row.bareCpuMs, 1)}×)`,
+        row.largestAtStart,
         row.largest,
       ]),
     ),

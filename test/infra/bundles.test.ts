@@ -158,7 +158,7 @@ describe('function bundles', () => {
    * What each function loads at start (a service's client or one of its commands): the report function the
    * store alone; the sweep and notify functions the store and S3, their Organizations, Backup,
    * SNS and Secrets Manager use left to the invocation that reaches it; the target functions what every
-   * target reads.
+   * target reads, and no S3 (only the sweep, notify and evidence functions call it).
    */
   it.each([
     ['Report', ['dynamodb']],
@@ -166,11 +166,19 @@ describe('function bundles', () => {
     ['Notify', ['dynamodb', 's3']],
     [
       'ReconcileTarget',
-      ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 's3', 'tagging'],
+      ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 'tagging'],
     ],
-    ['Events', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 's3', 'tagging']],
+    ['Events', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 'tagging']],
   ])('%s loads at start the clients %j and no other', (fn, clients) => {
     expect(clientsIn(bundles[fn]!.atStart)).toEqual(clients);
+  });
+
+  // The config arrives validated at synth; the functions decode store items, events and requests with zod/mini.
+  it.each(FUNCTIONS)('%s carries neither the config validator nor the full zod, only zod/mini', (fn) => {
+    const bundle = bundles[fn]!.all;
+    expect(bundle).not.toContain('start from examples/orgbackup.config.yaml');
+    expect(bundle).not.toMatch(/"ZodString"/);
+    expect(bundle).toMatch(/"ZodMiniString"/);
   });
 
   it.each(['Sweep', 'Notify'])(
