@@ -16,23 +16,13 @@ import {
   type GrantOperation,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import {
-  AttachPolicyCommand,
-  CreatePolicyCommand,
-  DetachPolicyCommand,
-  EnablePolicyTypeCommand,
-  ListPoliciesCommand,
-  ListRootsCommand,
-  type Tag,
-  UpdatePolicyCommand,
-} from '@aws-sdk/client-organizations';
+import type { Tag } from '@aws-sdk/client-organizations';
 import { ControllerError } from '../domain/errors.js';
 import type { Action, ActionSpec, KmsKeySpec, Mode } from '../domain/model.js';
 import { MANAGED_BY_TAG } from '../domain/policy/render.js';
 import type { ClientFactory } from './clients.js';
 import { classifyAwsError, realSleep, type Sleep, withConflictRetry } from './errors.js';
 import { collectPages } from './paginate.js';
-import { organizationsClient } from './sdk/organizations.js';
 
 const BACKUP_POLICY = 'BACKUP_POLICY';
 const ORG_PAGE_SIZE = 20;
@@ -114,7 +104,8 @@ class ActionRunner {
     switch (spec.kind) {
       case 'EnablePolicyType':
         return this.enablePolicyType(spec.rootId);
-      case 'CreatePolicy':
+      case 'CreatePolicy': {
+        const { organizationsClient, CreatePolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new CreatePolicyCommand({
             Name: spec.name,
@@ -126,23 +117,29 @@ class ActionRunner {
           }),
         );
         return;
-      case 'UpdatePolicy':
+      }
+      case 'UpdatePolicy': {
+        const { organizationsClient, UpdatePolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new UpdatePolicyCommand({ PolicyId: spec.policyId, Content: spec.content }),
         );
         return;
+      }
       case 'AttachPolicy': {
         const policyId = spec.policyId ?? (await this.policyIdByName(spec.policyName));
+        const { organizationsClient, AttachPolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new AttachPolicyCommand({ PolicyId: policyId, TargetId: spec.targetId }),
         );
         return;
       }
-      case 'DetachPolicy':
+      case 'DetachPolicy': {
+        const { organizationsClient, DetachPolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }),
         );
         return;
+      }
       case 'EnableCrossAccountBackup':
         // Only the management account may change global settings; values are strings ("true").
         // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html
@@ -249,6 +246,7 @@ class ActionRunner {
   }
 
   private async enablePolicyType(rootId: string): Promise<void> {
+    const { organizationsClient, EnablePolicyTypeCommand, ListRootsCommand } = await organizations();
     const org = organizationsClient(this.factory);
     try {
       await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: BACKUP_POLICY }));
@@ -277,6 +275,7 @@ class ActionRunner {
   private async policyIdByName(policyName: string): Promise<string> {
     const known = this.policyIds.get(policyName);
     if (known) return known;
+    const { organizationsClient, ListPoliciesCommand } = await organizations();
     const org = organizationsClient(this.factory);
     const policies = await collectPages((NextToken) =>
       org
@@ -365,3 +364,9 @@ function withTrue(
 function creatorRequestId(vaultName: string): string {
   return `orgbackup-${vaultName}`.slice(0, 50);
 }
+
+/**
+ * The Organizations client and its policy commands, for the org target's actions only: member targets (most
+ * reconcile invocations) never write to Organizations, so they do not load it.
+ */
+const organizations = () => import('./sdk/organizations.js');
