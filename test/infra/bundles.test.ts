@@ -157,18 +157,18 @@ describe('function bundles', () => {
   /**
    * What each function loads at start (a service's client or one of its commands): the report function the
    * store alone; the sweep and notify functions the store and S3, their Organizations, Backup,
-   * SNS and Secrets Manager use left to the invocation that reaches it; the target functions what every
-   * target reads, and no S3 (only the sweep, notify and evidence functions call it).
+   * SNS and Secrets Manager use left to the invocation that reaches it; the reconcile function what every
+   * target reads, and neither S3 (only the sweep, notify and evidence functions call it) nor Organizations
+   * (the org target's reads and policy writes, and a target's own effective-policy read when its chain's
+   * policy is not shared, load it); the events function the store alone, since most of its batches are
+   * finished jobs applied to their findings, and the target's clients load with the first that reconciles.
    */
   it.each([
     ['Report', ['dynamodb']],
     ['Sweep', ['dynamodb', 's3']],
     ['Notify', ['dynamodb', 's3']],
-    [
-      'ReconcileTarget',
-      ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 'tagging'],
-    ],
-    ['Events', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 'tagging']],
+    ['ReconcileTarget', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'tagging']],
+    ['Events', ['dynamodb']],
   ])('%s loads at start the clients %j and no other', (fn, clients) => {
     expect(clientsIn(bundles[fn]!.atStart)).toEqual(clients);
   });
