@@ -237,6 +237,27 @@ export function coldStartSection(rows: readonly ColdStartRow[]): string {
       'chunks" is a process that imports the entry and then every chunk: the start of a path that needs all ' +
       'of it. Goal: the report function ≤ 3× the bare start, the others ≤ 4×.',
     '',
+    'What a start no longer loads, and where it went:',
+    '',
+    '- The config validator and the full zod: gone from every function, not deferred. Synth validates the ' +
+      "config and hands each function the result as one document with the config schema's fingerprint and " +
+      'a SHA-256 (shared/controller/deployed-config.ts); the function checks both and reads it with ' +
+      '`JSON.parse`. Before, each function ran the validator again on its first invocation.',
+    '- Store items, events and handler requests are decoded with `zod/mini` (the same checks and messages, ' +
+      'about 35 KB at start instead of 100).',
+    '- S3: left the reconcile and events functions, which never call it (it came with modules only the ' +
+      'sweep and notify functions use). The sweep, notify and evidence functions still load it at start: ' +
+      'they call it on most invocations.',
+    '- Organizations: loads in the reconcile function when a path needs it: the org target (once per sweep), ' +
+      "a policy write, or a target's own effective-policy read when its chain's policy is not shared.",
+    '- Events: the target reconcile (observers, planner, executor and their clients) loads with the first ' +
+      'batch that reconciles a target. Most batches are finished backup and copy jobs and recovery points, ' +
+      'applied to their findings without one; a batch with a failed job, a tag change or a configuration ' +
+      'change pays that load (at most the "all chunks" figure, which also holds EC2, RDS and FSx).',
+    '- Report: the dashboard page (25 KB) loads on `GET /` only; the API routes the page calls do not load ' +
+      "it. `@aws-sdk/nested-clients` is in the bundle but not in the start: the SDK's SSO, web-identity and " +
+      'profile credential providers reach it by `import()`, and Lambda gives credentials in the environment.',
+    '',
     markdownTable(
       [
         'function',
