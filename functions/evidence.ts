@@ -2,7 +2,7 @@ import { writeDailyEvidence } from '../shared/controller/daily-evidence.js';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented } from '../shared/controller/lambda-instrumentation.js';
 import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
-import { ConfigValidationError } from '../shared/domain/config/validate.js';
+import { ConfigValidationError } from '../shared/domain/config/validation-error.js';
 
 /** The daily schedule → one evidence pack in the evidence bucket. */
 export function createEvidenceHandler(deps: () => ControllerDeps, env: NodeJS.ProcessEnv = process.env) {

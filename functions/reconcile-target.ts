@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import type { FailedTarget } from '../shared/aws/fan-out-results.js';
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented } from '../shared/controller/lambda-instrumentation.js';
@@ -6,6 +5,7 @@ import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { reconcileTargetBatch } from '../shared/controller/reconcile-batch.js';
 import type { OrgOutcome } from '../shared/controller/reconcile-org.js';
 import { reconcileTarget, type TargetOutcome } from '../shared/controller/reconcile-target.js';
+import * as z from '../shared/domain/zod-mini.js';
 import { lazyImport } from '../shared/lazy-import.js';
 
 const orgReconcile = lazyImport(() => import('../shared/controller/reconcile-org.js'));
@@ -13,14 +13,14 @@ const orgReconcile = lazyImport(() => import('../shared/controller/reconcile-org
 const accountRegion = () =>
   z.object({
     kind: z.literal('account-region'),
-    accountId: z.string().regex(/^\d{12}$/),
-    region: z.string().min(1),
+    accountId: z.string().check(z.regex(/^\d{12}$/)),
+    region: z.string().check(z.minLength(1)),
   });
 
 const runFacts = () => ({
-  runId: z.string().min(1),
-  totalAccounts: z.number().int().nonnegative().default(0),
-  crossAccountBackupEnabled: z.boolean().nullable().default(null),
+  runId: z.string().check(z.minLength(1)),
+  totalAccounts: z._default(z.int().check(z.nonnegative()), 0),
+  crossAccountBackupEnabled: z._default(z.nullable(z.boolean()), null),
 });
 
 /**
@@ -35,7 +35,7 @@ function buildRequestSchema() {
       ...runFacts(),
       target: z.discriminatedUnion('kind', [z.object({ kind: z.literal('org') }), accountRegion()]),
     }),
-    z.object({ BatchInput: z.object(runFacts()), Items: z.array(accountRegion()).min(1) }),
+    z.object({ BatchInput: z.object(runFacts()), Items: z.array(accountRegion()).check(z.minLength(1)) }),
   ]);
 }
 

@@ -1,7 +1,8 @@
 import type { ControllerDeps } from '../shared/controller/deps.js';
 import { instrumented } from '../shared/controller/lambda-instrumentation.js';
-import { lambdaDeps, sweepTargetsPublisher } from '../shared/controller/lambda-runtime.js';
+import { lambdaDeps } from '../shared/controller/lambda-runtime.js';
 import { startSweep, type TargetsPublisher } from '../shared/controller/sweep.js';
+import { sweepTargetsPublisher } from '../shared/controller/sweep-targets-publisher.js';
 
 export interface SweepResult {
   readonly runId: string;

@@ -18,6 +18,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { writeDeployedConfig } from '../shared/controller/deployed-config-writer.js';
 import type { Config } from '../shared/domain/config/schema.js';
 import { CENTRAL_EVENT_BUS_NAME } from '../shared/domain/desired.js';
 import { ControllerError } from '../shared/domain/errors.js';
@@ -150,16 +151,19 @@ export class ConfigTooLargeForEnvironmentError extends ControllerError {
   constructor(bytes: number) {
     super(
       'CONFIG_TOO_LARGE_FOR_ENVIRONMENT',
-      `The validated config is ${bytes} bytes as JSON; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of ` +
+      `The validated config document is ${bytes} bytes as JSON; Lambda allows ${LAMBDA_ENVIRONMENT_LIMIT_BYTES} bytes of ` +
         `environment in total and ${ENVIRONMENT_HEADROOM_BYTES} are kept for the other variables. Shorten the ` +
         'config (fewer plans, shorter names).',
     );
   }
 }
 
-/** The validated config as the one minified JSON document the functions read from ORGBACKUP_CONFIG. */
+/**
+ * The config, validated here at synth, as the one document the functions read from ORGBACKUP_CONFIG
+ * (shared/controller/deployed-config.ts: its schema fingerprint and digest, checked without the validator).
+ */
 export function configDocument(config: Config): string {
-  const document = JSON.stringify(config);
+  const document = writeDeployedConfig(config);
   const bytes = Buffer.byteLength(document, 'utf8');
   if (bytes > LAMBDA_ENVIRONMENT_LIMIT_BYTES - ENVIRONMENT_HEADROOM_BYTES) {
     throw new ConfigTooLargeForEnvironmentError(bytes);

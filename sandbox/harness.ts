@@ -15,6 +15,8 @@ import type { FailedTarget } from '../shared/aws/fan-out-results.js';
 import { alertChannelClients } from '../shared/aws/sdk/alert-channels.js';
 import { buildComplianceReport } from '../shared/controller/build-report.js';
 import { mapConcurrently } from '../shared/controller/concurrently.js';
+import { readDeployedConfig } from '../shared/controller/deployed-config.js';
+import { writeDeployedConfig } from '../shared/controller/deployed-config-writer.js';
 import { type ControllerDeps, type Log, noMetrics, silentLog } from '../shared/controller/deps.js';
 import { OrgFactsCache } from '../shared/controller/org-facts.js';
 import {
@@ -118,7 +120,10 @@ export class SandboxHarness {
     );
   }
 
-  static async start(options: HarnessOptions): Promise<SandboxHarness> {
+  static async start(given: HarnessOptions): Promise<SandboxHarness> {
+    // The functions get their config as a deployed function does: the document synth writes (which
+    // validates it), read back the way the function reads it.
+    const options = { ...given, config: readDeployedConfig(writeDeployedConfig(given.config)) };
     const sim = SimulatedOrganization.fromWorld(options.world, { seed: options.seed });
     options.prepare?.(sim);
     if (options.timing) sim.useTiming(options.timing);

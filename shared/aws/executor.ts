@@ -16,16 +16,7 @@ import {
   type GrantOperation,
   type KMSClient,
 } from '@aws-sdk/client-kms';
-import {
-  AttachPolicyCommand,
-  CreatePolicyCommand,
-  DetachPolicyCommand,
-  EnablePolicyTypeCommand,
-  ListPoliciesCommand,
-  ListRootsCommand,
-  type Tag,
-  UpdatePolicyCommand,
-} from '@aws-sdk/client-organizations';
+import type { Tag } from '@aws-sdk/client-organizations';
 import { ControllerError } from '../domain/errors.js';
 import type { Action, ActionSpec, KmsKeySpec, Mode } from '../domain/model.js';
 import { MANAGED_BY_TAG } from '../domain/policy/render.js';
@@ -33,7 +24,6 @@ import { lazyImport } from '../lazy-import.js';
 import type { ClientFactory } from './clients.js';
 import { classifyAwsError, realSleep, type Sleep, withConflictRetry } from './errors.js';
 import { collectPages } from './paginate.js';
-import { organizationsClient } from './sdk/organizations.js';
 
 const kmsSdk = lazyImport(() => import('./sdk/kms.js'));
 const iamSdk = lazyImport(() => import('./sdk/iam.js'));
@@ -118,7 +108,8 @@ class ActionRunner {
     switch (spec.kind) {
       case 'EnablePolicyType':
         return this.enablePolicyType(spec.rootId);
-      case 'CreatePolicy':
+      case 'CreatePolicy': {
+        const { organizationsClient, CreatePolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new CreatePolicyCommand({
             Name: spec.name,
@@ -130,23 +121,29 @@ class ActionRunner {
           }),
         );
         return;
-      case 'UpdatePolicy':
+      }
+      case 'UpdatePolicy': {
+        const { organizationsClient, UpdatePolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new UpdatePolicyCommand({ PolicyId: spec.policyId, Content: spec.content }),
         );
         return;
+      }
       case 'AttachPolicy': {
         const policyId = spec.policyId ?? (await this.policyIdByName(spec.policyName));
+        const { organizationsClient, AttachPolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new AttachPolicyCommand({ PolicyId: policyId, TargetId: spec.targetId }),
         );
         return;
       }
-      case 'DetachPolicy':
+      case 'DetachPolicy': {
+        const { organizationsClient, DetachPolicyCommand } = await organizations();
         await organizationsClient(this.factory).send(
           new DetachPolicyCommand({ PolicyId: spec.policyId, TargetId: spec.targetId }),
         );
         return;
+      }
       case 'EnableCrossAccountBackup':
         // Only the management account may change global settings; values are strings ("true").
         // https://docs.aws.amazon.com/aws-backup/latest/devguide/API_UpdateGlobalSettings.html
@@ -253,6 +250,7 @@ class ActionRunner {
   }
 
   private async enablePolicyType(rootId: string): Promise<void> {
+    const { organizationsClient, EnablePolicyTypeCommand, ListRootsCommand } = await organizations();
     const org = organizationsClient(this.factory);
     try {
       await org.send(new EnablePolicyTypeCommand({ RootId: rootId, PolicyType: BACKUP_POLICY }));
@@ -281,6 +279,7 @@ class ActionRunner {
   private async policyIdByName(policyName: string): Promise<string> {
     const known = this.policyIds.get(policyName);
     if (known) return known;
+    const { organizationsClient, ListPoliciesCommand } = await organizations();
     const org = organizationsClient(this.factory);
     const policies = await collectPages((NextToken) =>
       org
@@ -369,3 +368,9 @@ function withTrue(
 function creatorRequestId(vaultName: string): string {
   return `orgbackup-${vaultName}`.slice(0, 50);
 }
+
+/**
+ * The Organizations client and its policy commands, for the org target's actions only: member targets (most
+ * reconcile invocations) never write to Organizations, so they do not load it.
+ */
+const organizations = () => import('./sdk/organizations.js');

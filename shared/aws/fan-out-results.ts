@@ -1,5 +1,5 @@
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from '../domain/zod-mini.js';
 import type { ClientFactory } from './clients.js';
 
 /** Where the Distributed Map's result writer put a run's results: its manifest (`ResultWriterDetails`). */
@@ -25,26 +25,28 @@ const batchOutput = z.object({
 /** What the state machine's Catch writes for a batch whose invocation still failed after its retries. */
 const caughtFailure = z.object({
   targets: z.array(target),
-  error: z.string().nullish(),
-  cause: z.string().nullish(),
+  error: z.nullish(z.string()),
+  cause: z.nullish(z.string()),
 });
 
 const manifest = z.object({
-  ResultFiles: z
-    .object({
-      FAILED: z.array(z.object({ Key: z.string() })).default([]),
-      SUCCEEDED: z.array(z.object({ Key: z.string() })).default([]),
-    })
-    .partial()
-    .default({}),
+  ResultFiles: z._default(
+    z.partial(
+      z.object({
+        FAILED: z._default(z.array(z.object({ Key: z.string() })), []),
+        SUCCEEDED: z._default(z.array(z.object({ Key: z.string() })), []),
+      }),
+    ),
+    {},
+  ),
 });
 
 /** A result line: the child's output, or (for a child that failed outright) its input and error. */
 const resultLine = z.looseObject({
-  Output: z.unknown().optional(),
-  Input: z.unknown().optional(),
-  Error: z.string().nullish(),
-  Cause: z.string().nullish(),
+  Output: z.optional(z.unknown()),
+  Input: z.optional(z.unknown()),
+  Error: z.nullish(z.string()),
+  Cause: z.nullish(z.string()),
 });
 
 /**

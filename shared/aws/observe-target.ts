@@ -15,7 +15,6 @@ import type { ClientFactory } from './clients.js';
 import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
 import { keysOfInterest, readKeys } from './observe-keys.js';
-import { readEffectivePolicy } from './observe-policy.js';
 import {
   countExpiredRecoveryPoints,
   readJobs,
@@ -132,7 +131,12 @@ async function readTarget(
     readVault(backup, call, desired.vault.name),
     centralHere ? readCentralVault(backup, call, centralHere.name) : Promise.resolve(undefined),
     readRegionSettings(backup, call),
-    sharedPolicy ? parseShared(sharedPolicy.content) : readEffectivePolicy(factory, accountId),
+    // A sweep's targets take their chain's shared policy; Organizations loads only for a target's own read.
+    sharedPolicy
+      ? parseShared(sharedPolicy.content)
+      : import('./observe-policy.js').then(({ readEffectivePolicy }) =>
+          readEffectivePolicy(factory, accountId),
+        ),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
     readJobs(factory, target, jobsReadSince(jobMemory, now)),

@@ -1,5 +1,5 @@
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { ConfigValidationError } from '../domain/config/validate.js';
+import { ConfigValidationError } from '../domain/config/validation-error.js';
 
 // A module of its own, not part of lambda-runtime: only the events function remembers events, so only
 // it loads Powertools idempotency at start.

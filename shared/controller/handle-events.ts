@@ -13,9 +13,9 @@ import {
 import type { ControllerDeps } from './deps.js';
 import { finishRun } from './notify-run.js';
 import type { OrgFactsRead } from './org-facts.js';
-import { reconcileTarget } from './reconcile-target.js';
 
 const orgReconcile = lazyImport(() => import('./reconcile-org.js'));
+const targetReconcile = lazyImport(() => import('./reconcile-target.js'));
 
 export interface EventOutcome {
   readonly eventId: string | null;
@@ -136,6 +136,9 @@ export async function reconcileEventTargets(
   }
   const accountTargets = targets.filter((target) => target.kind === 'account-region');
   if (accountTargets.length > 0) {
+    // Most batches are finished jobs and recovery points, applied to their findings above without a
+    // reconcile; the observers, planner and executor load with the first batch that needs a target reconciled.
+    const { reconcileTarget } = await targetReconcile();
     let facts: OrgFactsRead;
     try {
       facts = await deps.orgFacts.read(deps.factory, EVENT_ORG_FACTS_MAX_AGE_MS);

@@ -1,28 +1,41 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import * as z from 'zod';
+import type { ConfigProblem } from '../domain/config/problems.js';
 import type { Config } from '../domain/config/schema.js';
-import { ConfigValidationError, validateConfig } from '../domain/config/validate.js';
+import { ConfigValidationError } from '../domain/config/validation-error.js';
 import { buildDesiredState } from '../domain/desired.js';
 import type { DesiredState } from '../domain/model.js';
 import { FindingsStore } from '../store/findings-store.js';
+import { readDeployedConfig } from './deployed-config.js';
 
 /**
  * The deployed controller's settings: infra sets these once (see infra/controller-function.ts). The config
- * arrives as ONE validated document, not as dozens of variables.
+ * arrives as ONE document validated at synth (deployed-config.ts), not as dozens of variables.
  */
-const environmentSchema = z.object({
-  ORGBACKUP_CONFIG: z.string().min(2),
-  FINDINGS_TABLE_NAME: z.string().min(3),
-  MANAGEMENT_ACCOUNT_ID: z.string().regex(/^\d{12}$/),
-  ORGANIZATION_ID: z.string().regex(/^o-[a-z0-9]{10,32}$/),
-  AWS_REGION: z.string().min(1),
-  EVENT_BUS_ARN: z.string().optional(),
-  ALERT_TOPIC_ARN: z.string().optional(),
+export interface LambdaSettings {
+  readonly ORGBACKUP_CONFIG: string;
+  readonly FINDINGS_TABLE_NAME: string;
+  readonly MANAGEMENT_ACCOUNT_ID: string;
+  readonly ORGANIZATION_ID: string;
+  readonly AWS_REGION: string;
+  readonly EVENT_BUS_ARN?: string;
+  readonly ALERT_TOPIC_ARN?: string;
   /** The report API's URL, for the dashboard command in alerts. */
-  REPORT_API_URL: z.string().optional(),
-});
+  readonly REPORT_API_URL?: string;
+}
 
-export type LambdaSettings = z.output<typeof environmentSchema>;
+/**
+ * What each required setting must look like, and what that is in words. Checked by hand: five patterns do
+ * not need a schema library in every function's start.
+ */
+const REQUIRED_SETTINGS = {
+  ORGBACKUP_CONFIG: { pattern: /^\{/, expected: 'the config document the stack writes' },
+  FINDINGS_TABLE_NAME: { pattern: /^.{3,}$/, expected: 'a table name' },
+  MANAGEMENT_ACCOUNT_ID: { pattern: /^\d{12}$/, expected: '12 digits' },
+  ORGANIZATION_ID: { pattern: /^o-[a-z0-9]{10,32}$/, expected: 'an organization id (o-…)' },
+  AWS_REGION: { pattern: /^.+$/, expected: 'a Region' },
+} as const satisfies Record<string, { pattern: RegExp; expected: string }>;
+
+const OPTIONAL_SETTINGS = ['EVENT_BUS_ARN', 'ALERT_TOPIC_ARN', 'REPORT_API_URL'] as const;
 
 /** What every deployed handler reads from its environment: the settings, the config and what it wants. */
 export interface LambdaEnvironment {
@@ -31,43 +44,37 @@ export interface LambdaEnvironment {
   readonly desired: DesiredState;
 }
 
-/** Parses the environment once; a bad environment fails with every problem named. */
+/** Reads the environment once; a bad environment fails with every problem named. */
 export function lambdaEnvironment(env: NodeJS.ProcessEnv): LambdaEnvironment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigValidationError(
-      fields.map((message) => ({ path: 'environment', message, fix: 'redeploy' })),
-    );
-  }
-  const settings = parsed.data;
-  const loaded = validateConfig(configDocument(settings.ORGBACKUP_CONFIG));
-  if (!loaded.ok) throw new ConfigValidationError(loaded.problems);
-  const desired = buildDesiredState(loaded.config, {
+  const settings = lambdaSettings(env);
+  const config = readDeployedConfig(settings.ORGBACKUP_CONFIG);
+  const desired = buildDesiredState(config, {
     managementAccountId: settings.MANAGEMENT_ACCOUNT_ID,
     organizationId: settings.ORGANIZATION_ID,
     homeRegion: settings.AWS_REGION,
     ...(settings.EVENT_BUS_ARN ? { eventBusArn: settings.EVENT_BUS_ARN } : {}),
   });
-  return { settings, config: loaded.config, desired };
+  return { settings, config, desired };
 }
 
-/**
- * The stack writes the validated config as JSON, so JSON.parse reads it: the YAML parser the config file
- * needs stays out of every function.
- */
-function configDocument(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new ConfigValidationError([
-      {
-        path: 'environment.ORGBACKUP_CONFIG',
-        message: `not JSON: ${String(error)}`,
-        fix: 'redeploy the stack',
-      },
-    ]);
-  }
+function lambdaSettings(env: NodeJS.ProcessEnv): LambdaSettings {
+  const problems: ConfigProblem[] = [];
+  const required = Object.fromEntries(
+    Object.entries(REQUIRED_SETTINGS).map(([name, { pattern, expected }]) => {
+      const value = env[name];
+      if (value === undefined)
+        problems.push({ path: 'environment', message: `${name}: missing`, fix: 'redeploy' });
+      else if (!pattern.test(value)) {
+        problems.push({ path: 'environment', message: `${name}: expected ${expected}`, fix: 'redeploy' });
+      }
+      return [name, value ?? ''];
+    }),
+  ) as Record<keyof typeof REQUIRED_SETTINGS, string>;
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  const optional = Object.fromEntries(
+    OPTIONAL_SETTINGS.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])),
+  ) as Pick<LambdaSettings, (typeof OPTIONAL_SETTINGS)[number]>;
+  return { ...required, ...optional };
 }
 
 /** The findings store on the deployed table. */

@@ -1,8 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AccountAncestryReader } from '../aws/account-ancestry.js';
 import { ClientFactory } from '../aws/clients.js';
-import { putSweepTargets } from '../aws/sweep-targets.js';
-import { ConfigValidationError } from '../domain/config/validate.js';
 import { lazyImport } from '../lazy-import.js';
 import { AlertMemory } from '../notify/alert-memory.js';
 import { AlertPublisher } from '../notify/publisher.js';
@@ -10,7 +8,6 @@ import type { ControllerDeps } from './deps.js';
 import { lambdaEnvironment, lambdaStore } from './lambda-environment.js';
 import { powertoolsLog, powertoolsMetrics } from './lambda-instrumentation.js';
 import { OrgFactsCache } from './org-facts.js';
-import type { TargetsPublisher } from './sweep.js';
 
 const alertChannels = lazyImport(() => import('../aws/sdk/alert-channels.js'));
 
@@ -54,19 +51,4 @@ export function lambdaDeps(env: NodeJS.ProcessEnv = process.env): ControllerDeps
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   };
   return cached;
-}
-
-/** The sweep's targets go to S3 (`sweeps/<runId>.json`) for the Distributed Map's item reader. */
-export function sweepTargetsPublisher(env: NodeJS.ProcessEnv = process.env): TargetsPublisher {
-  const bucket = env.SWEEP_BUCKET_NAME;
-  if (!bucket) {
-    throw new ConfigValidationError([
-      { path: 'environment.SWEEP_BUCKET_NAME', message: 'missing', fix: 'redeploy the stack' },
-    ]);
-  }
-  return async (plan) => {
-    const key = `sweeps/${plan.runId.replace(/[^A-Za-z0-9._-]/g, '-')}.json`;
-    await putSweepTargets(lambdaDeps().factory, { bucket, key }, plan.targets);
-    return key;
-  };
 }

@@ -1,12 +1,15 @@
-import { DASHBOARD_PAGE } from '../dashboard/page.js';
 import { ControllerError } from '../domain/errors.js';
 import type { ResourceStatus } from '../domain/model.js';
 import { REASON_CODES, RESOURCE_STATUSES, WARNING_CODES } from '../domain/model.js';
 import { coveragePercent } from '../domain/report.js';
+import { lazyImport } from '../lazy-import.js';
 import { InvalidCursorError } from '../store/errors.js';
 import type { FindingsStore } from '../store/findings-store.js';
 import { findingCsvRow, toCsv } from './csv.js';
 import type { ReportContext } from './report-context.js';
+
+// Loaded on the first request for the page itself, not with the API routes the page then calls.
+const dashboardPage = lazyImport(() => import('../dashboard/page.js'));
 
 /** The report API's request, free of any transport (API Gateway proxy event, local HTTP server). */
 export interface ReportRequest {
@@ -238,7 +241,10 @@ export async function handleReportRequest(
 ): Promise<ReportResponse> {
   if (request.method !== 'GET') return problem(405, `Method ${request.method} is not allowed; use GET.`);
   const path = request.path.replace(/\/+$/, '') || '/';
-  if (path === '/') return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  if (path === '/') {
+    const { DASHBOARD_PAGE } = await dashboardPage();
+    return { statusCode: 200, headers: DASHBOARD_PAGE.headers, body: DASHBOARD_PAGE.html };
+  }
   if (path === '/about') {
     return about ? json(200, about()) : problem(404, 'This server was started without a configuration.');
   }

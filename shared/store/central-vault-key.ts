@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { CentralVaultKeyState } from '../domain/model.js';
+import * as z from '../domain/zod-mini.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, keys } from './keys.js';
 import type { TableAccess } from './table-access.js';
@@ -8,7 +8,7 @@ const schema = z.object({
   entity: z.literal(ENTITY.centralVaultKey),
   arn: z.string(),
   state: z.string(),
-  deletionDate: z.string().nullable(),
+  deletionDate: z.nullable(z.string()),
   observedAt: z.string(),
 });
 

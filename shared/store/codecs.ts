@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { ACTION_KINDS } from '../domain/actions.js';
 import {
   type AccountStatusSummary,
@@ -19,6 +18,7 @@ import {
   type ResourceStatus,
   WARNING_CODES,
 } from '../domain/model.js';
+import * as z from '../domain/zod-mini.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, type Entity, keys } from './keys.js';
 import type { AccountDirectoryEntry, RunRecord, RunTrigger } from './types.js';
@@ -69,44 +69,45 @@ const RUN_TRIGGERS = { schedule: 'schedule', event: 'event', cli: 'cli' } as con
 const resourceStatus = z.enum(RESOURCE_STATUSES);
 const checkStatus = z.enum(CHECK_STATUSES);
 const timestamp = z.string();
-const countsByStatus = z
-  .partialRecord(resourceStatus, z.number())
-  .transform((counts) => ({ ...zeroCounts(), ...counts }));
+const countsByStatus = z.pipe(
+  z.partialRecord(resourceStatus, z.number()),
+  z.transform((counts) => ({ ...zeroCounts(), ...counts })),
+);
 
 const findingSchema = z.object({
   accountId: z.string(),
   region: z.string(),
   arn: z.string(),
-  resourceType: z.string().nullable().default(null),
+  resourceType: z._default(z.nullable(z.string()), null),
   status: resourceStatus,
   reasons: z.array(z.enum(REASON_CODES)),
   detail: z.string(),
   // Rows written before findings carried warnings read as having none.
-  warnings: z.array(z.enum(WARNING_CODES)).default([]),
-  warningDetail: z.string().optional(),
-  waiver: z.object({ reason: z.string(), owner: z.string(), expires: z.string() }).optional(),
-  lastBackupTime: timestamp.nullable().default(null),
-  lastCopyTime: timestamp.nullable().default(null),
-  expectedBy: timestamp.nullable().default(null),
+  warnings: z._default(z.array(z.enum(WARNING_CODES)), []),
+  warningDetail: z.optional(z.string()),
+  waiver: z.optional(z.object({ reason: z.string(), owner: z.string(), expires: z.string() })),
+  lastBackupTime: z._default(z.nullable(timestamp), null),
+  lastCopyTime: z._default(z.nullable(timestamp), null),
+  expectedBy: z._default(z.nullable(timestamp), null),
   firstSeen: timestamp,
-  coveredSince: timestamp.nullable().default(null),
+  coveredSince: z._default(z.nullable(timestamp), null),
   since: timestamp,
-  lastPolicyJob: z
-    .object({
+  lastPolicyJob: z.optional(
+    z.object({
       jobId: z.string(),
       state: z.enum(JOB_STATES),
       creationDate: timestamp,
-      statusMessage: z.string().nullable(),
-      messageCategory: z.string().nullable(),
-    })
-    .optional(),
-  absentSince: timestamp.optional(),
+      statusMessage: z.nullable(z.string()),
+      messageCategory: z.nullable(z.string()),
+    }),
+  ),
+  absentSince: z.optional(timestamp),
 });
 
 const checkSchema = z.object({
   check: z.enum(CHECK_IDS),
   status: checkStatus,
-  reason: z.enum(REASON_CODES).optional(),
+  reason: z.optional(z.enum(REASON_CODES)),
   detail: z.string(),
 });
 
@@ -116,11 +117,11 @@ const targetRowSchema = z.object({
   checks: z.array(checkSchema),
   resources: z.number(),
   byStatus: countsByStatus,
-  observedAt: timestamp.nullable().default(null),
-  statuses: z.record(z.string(), resourceStatus).nullable().default(null),
-  byReason: z.partialRecord(z.enum(REASON_CODES), z.number()).nullable().default(null),
-  version: z.number().default(0),
-  waivedByStatus: countsByStatus.default(zeroCounts),
+  observedAt: z._default(z.nullable(timestamp), null),
+  statuses: z._default(z.nullable(z.record(z.string(), resourceStatus)), null),
+  byReason: z._default(z.nullable(z.partialRecord(z.enum(REASON_CODES), z.number())), null),
+  version: z._default(z.number(), 0),
+  waivedByStatus: z._default(countsByStatus, zeroCounts),
 });
 
 const actionSchema = z.object({
@@ -130,8 +131,8 @@ const actionSchema = z.object({
   target: z.string(),
   reason: z.string(),
   applied: z.boolean(),
-  blocked: z.object({ by: z.enum(BLOCKED_REASONS), message: z.string() }).optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  blocked: z.optional(z.object({ by: z.enum(BLOCKED_REASONS), message: z.string() })),
+  error: z.optional(z.object({ code: z.string(), message: z.string() })),
   at: timestamp,
 });
 
@@ -142,32 +143,32 @@ const transitionSchema = z.object({
     z.object({ kind: z.literal('resource'), arn: z.string() }),
     z.object({ kind: z.literal('check'), check: z.enum(CHECK_IDS) }),
   ]),
-  from: z.union([resourceStatus, checkStatus]).nullable(),
+  from: z.nullable(z.union([resourceStatus, checkStatus])),
   to: z.union([resourceStatus, checkStatus, z.literal('GONE')]),
   at: timestamp,
   reasons: z.array(z.string()),
   detail: z.string(),
-  waiver: z.enum(['waived', 'expired']).optional(),
+  waiver: z.optional(z.enum(['waived', 'expired'])),
 });
 
 const runSchema = z.object({
   runId: z.string(),
   startedAt: timestamp,
-  finishedAt: timestamp.optional(),
+  finishedAt: z.optional(timestamp),
   trigger: z.enum(RUN_TRIGGERS),
   targets: z.number(),
   counts: countsByStatus,
-  errors: z.array(z.string()).default([]),
-  errorCount: z.number().optional(),
-  actionsApplied: z.number().default(0),
-  actionsBlocked: z.number().default(0),
+  errors: z._default(z.array(z.string()), []),
+  errorCount: z.optional(z.number()),
+  actionsApplied: z._default(z.number(), 0),
+  actionsBlocked: z._default(z.number(), 0),
 });
 
 export function zeroCounts(): Record<ResourceStatus, number> {
   return Object.fromEntries(RESOURCE_STATUSES.map((status) => [status, 0])) as Record<ResourceStatus, number>;
 }
 
-function decode<T>(schema: z.ZodType<T>, entity: Entity, item: Item): T {
+function decode<T>(schema: z.ZodMiniType<T>, entity: Entity, item: Item): T {
   if (item.entity !== undefined && item.entity !== entity) {
     throw new StoreItemError(item, `it is a ${String(item.entity)} item, not a ${entity}`);
   }
@@ -280,7 +281,7 @@ export type TargetCounts = Pick<
   'accountId' | 'region' | 'resources' | 'byStatus' | 'waivedByStatus' | 'byReason'
 >;
 
-const targetCountsSchema = targetRowSchema.pick({
+const targetCountsSchema = z.pick(targetRowSchema, {
   accountId: true,
   region: true,
   resources: true,
@@ -294,7 +295,7 @@ export function targetCountsFromItem(item: Item): TargetCounts {
   return decode(targetCountsSchema, ENTITY.target, item);
 }
 
-const targetObservedAtSchema = targetRowSchema.pick({ accountId: true, region: true, observedAt: true });
+const targetObservedAtSchema = z.pick(targetRowSchema, { accountId: true, region: true, observedAt: true });
 
 /** When a target was last observed, from its row read with only that (and its key fields) projected. */
 export function targetObservedAtFromItem(item: Item): Pick<TargetRow, 'accountId' | 'region' | 'observedAt'> {
@@ -474,17 +475,21 @@ const summaryPartSchema = z.object({
   computedAt: timestamp,
   parts: z.number(),
   accounts: z.array(compactAccount),
-  total: z
-    .object({
+  total: z.optional(
+    z.object({
       accounts: z.number(),
       resources: z.number(),
       byStatus: countsByStatus,
       coveragePercent: z.number(),
-      waived: z
-        .object({ resources: z.number(), byStatus: countsByStatus, coveragePercentWithoutWaived: z.number() })
-        .optional(),
-    })
-    .optional(),
+      waived: z.optional(
+        z.object({
+          resources: z.number(),
+          byStatus: countsByStatus,
+          coveragePercentWithoutWaived: z.number(),
+        }),
+      ),
+    }),
+  ),
 });
 
 export function summaryItems(summary: OrganizationSummary, computedAt: string): Item[] {
@@ -618,12 +623,14 @@ const jobSchema = z.object({
   resourceArn: z.string(),
   state: z.enum(JOB_STATES),
   creationDate: z.coerce.date(),
-  completionDate: z.coerce.date().nullable(),
-  statusMessage: z.string().nullable(),
-  destinationVaultArn: z.string().optional(),
-  messageCategory: z.string().nullable().optional(),
-  origin: z.object({ backupPlanId: z.string().nullable(), backupPlanName: z.string().nullable() }).optional(),
-  vaultName: z.string().nullable().optional(),
+  completionDate: z.nullable(z.coerce.date()),
+  statusMessage: z.nullable(z.string()),
+  destinationVaultArn: z.optional(z.string()),
+  messageCategory: z.optional(z.nullable(z.string())),
+  origin: z.optional(
+    z.object({ backupPlanId: z.nullable(z.string()), backupPlanName: z.nullable(z.string()) }),
+  ),
+  vaultName: z.optional(z.nullable(z.string())),
 });
 
 const jobMemorySchema = z.object({ watermark: z.coerce.date(), jobs: z.array(jobSchema) });

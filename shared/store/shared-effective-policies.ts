@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../domain/zod-mini.js';
 import type { Item } from './codecs.js';
 import { StoreItemError } from './errors.js';
 import { ENTITY, keys } from './keys.js';
@@ -22,10 +22,10 @@ const SHARED_TTL_SECONDS = 24 * 60 * 60;
 /** DynamoDB items hold at most 400 KB; a larger effective policy is not shared (its accounts read their own). */
 const MAX_CONTENT_BYTES = 350_000;
 
-const chainSchema = z.object({ entity: z.literal(ENTITY.sharedPolicy), content: z.string().nullable() });
+const chainSchema = z.object({ entity: z.literal(ENTITY.sharedPolicy), content: z.nullable(z.string()) });
 const accountsSchema = z.object({
   entity: z.literal(ENTITY.sharedPolicyAccounts),
-  chains: z.record(z.string(), z.number().int().nonnegative()),
+  chains: z.record(z.string(), z.int().check(z.nonnegative())),
 });
 
 /**
@@ -106,7 +106,7 @@ export class SharedEffectivePolicies {
   }
 }
 
-function decode<T>(schema: z.ZodType<T>, item: Item): T {
+function decode<T>(schema: z.ZodMiniType<T>, item: Item): T {
   const parsed = schema.safeParse(item);
   if (!parsed.success) throw new StoreItemError(item, z.prettifyError(parsed.error), parsed.error);
   return parsed.data;

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeDeployedConfig } from '../../shared/controller/deployed-config-writer.js';
 import { lambdaDeps } from '../../shared/controller/lambda-runtime.js';
 import { ConfigValidationError, loadConfigFromText } from '../../shared/domain/config/index.js';
 
@@ -30,7 +31,7 @@ describe('lambdaDeps (the deployed composition root)', () => {
     }
   });
 
-  it('rejects a config document that does not validate, with the validator’s messages', () => {
+  it('refuses a config that the stack did not validate, naming the variable and the fix', () => {
     expect(() =>
       lambdaDeps({
         ORGBACKUP_CONFIG: JSON.stringify({ version: 1, regions: ['mars-north-1'] }),
@@ -39,14 +40,14 @@ describe('lambdaDeps (the deployed composition root)', () => {
         ORGANIZATION_ID: 'o-abcdefghij',
         AWS_REGION: 'eu-west-1',
       }),
-    ).toThrow(/regions/);
+    ).toThrow(/ORGBACKUP_CONFIG: not a deployed config document/);
   });
 
   it('builds the desired state from the one config document and the deployment facts, without calling AWS', () => {
     expect(example.ok).toBe(true);
     if (!example.ok) return;
     const deps = lambdaDeps({
-      ORGBACKUP_CONFIG: JSON.stringify(example.config),
+      ORGBACKUP_CONFIG: writeDeployedConfig(example.config),
       FINDINGS_TABLE_NAME: 'findings',
       MANAGEMENT_ACCOUNT_ID: '111111111111',
       ORGANIZATION_ID: 'o-abcdefghij',

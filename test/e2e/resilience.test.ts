@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SimulatedOrganization } from '../../sandbox/index.js';
-import { finishSweep } from '../../shared/controller/notify-run.js';
+import { finishSweep } from '../../shared/controller/notify-requests.js';
 import type { ComplianceReport } from '../../shared/domain/model.js';
 import {
   advanceToHour,

@@ -144,20 +144,28 @@ describe('function bundles', () => {
   /**
    * What each function loads at start (a service's client or one of its commands): the report function the
    * store alone; the sweep and notify functions the store and S3, their Organizations, Backup,
-   * SNS and Secrets Manager use left to the invocation that reaches it; the target functions what every
-   * target reads.
+   * SNS and Secrets Manager use left to the invocation that reaches it; the reconcile function what every
+   * target reads, and neither S3 (only the sweep, notify and evidence functions call it) nor Organizations
+   * (the org target's reads and policy writes, and a target's own effective-policy read when its chain's
+   * policy is not shared, load it); the events function the store alone, since most of its batches are
+   * finished jobs applied to their findings, and the target's clients load with the first that reconciles.
    */
   it.each([
     ['Report', ['dynamodb']],
     ['Sweep', ['dynamodb', 's3']],
     ['Notify', ['dynamodb', 's3']],
-    [
-      'ReconcileTarget',
-      ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 's3', 'tagging'],
-    ],
-    ['Events', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'organizations', 's3', 'tagging']],
+    ['ReconcileTarget', ['account', 'backup', 'dynamodb', 'events', 'iam', 'kms', 'tagging']],
+    ['Events', ['dynamodb']],
   ])('%s loads at start the clients %j and no other', (fn, clients) => {
     expect(clientsIn(bundles[fn]!.atStart)).toEqual(clients);
+  });
+
+  // The config arrives validated at synth; the functions decode store items, events and requests with zod/mini.
+  it.each(FUNCTIONS)('%s carries neither the config validator nor the full zod, only zod/mini', (fn) => {
+    const bundle = bundles[fn]!.all;
+    expect(bundle).not.toContain('start from examples/orgbackup.config.yaml');
+    expect(bundle).not.toMatch(/"ZodString"/);
+    expect(bundle).toMatch(/"ZodMiniString"/);
   });
 
   it.each(['Sweep', 'Notify'])(

@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FORBIDDEN_PERMISSIONS } from '../../infra/permissions.js';
+import { readDeployedConfig } from '../../shared/controller/deployed-config.js';
 import { EVENT_FORWARDING_RULE_NAME } from '../../shared/domain/desired.js';
 import { FINDINGS_TABLE } from '../../shared/store/table.js';
 import { ORGANIZATION_ID, sharedStack, TARGET_OU_IDS } from './synth-stack.js';
@@ -107,12 +108,12 @@ describe('management stack', () => {
     }
   });
 
-  it('passes the validated config to the functions as one JSON document', () => {
+  it('passes the config validated at synth to the functions as one document they can read', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     expect(functions).toHaveLength(6);
     for (const fn of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-      const config = JSON.parse(variables.ORGBACKUP_CONFIG as string);
+      const config = readDeployedConfig(variables.ORGBACKUP_CONFIG as string);
       expect(config).toMatchObject({ version: 1, mode: 'enforce', regions: ['eu-west-1', 'us-east-1'] });
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');

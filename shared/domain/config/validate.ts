@@ -1,4 +1,3 @@
-import { ControllerError } from '../errors.js';
 import { renderBackupPolicy } from '../policy/render.js';
 import { crossFieldChecks } from './checks.js';
 import { type ConfigProblem, formatPath, problemsFromIssues } from './problems.js';
@@ -21,18 +20,6 @@ export interface ValidateOptions {
    * the current time to also reject schedules whose runs are all in the past.
    */
   readonly scheduleAnchor?: Date;
-}
-
-export class ConfigValidationError extends ControllerError {
-  readonly problems: readonly ConfigProblem[];
-
-  constructor(problems: readonly ConfigProblem[]) {
-    super(
-      'CONFIG_INVALID',
-      `The config has ${problems.length} problem(s):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
-    );
-    this.problems = problems;
-  }
 }
 
 /** Validates a parsed config file and fills in defaults, reporting every problem at once. */

@@ -2,7 +2,7 @@
  * CloudTrail records delivered by EventBridge: API calls (`AWS API Call via CloudTrail`) and service events
  * such as Organizations' `CreateAccountResult` (`AWS Service Event via CloudTrail`) share these fields.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini.js';
 import { optionalText } from './fields.js';
 
 export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
@@ -12,8 +12,8 @@ export const CLOUDTRAIL_DETAIL_TYPES: readonly string[] = [
 
 /** The record fields every CloudTrail event shares; `errorCode` is set when the call failed. */
 export const cloudTrailRecord = {
-  eventSource: z.string().min(1),
-  eventName: z.string().min(1),
+  eventSource: z.string().check(z.minLength(1)),
+  eventName: z.string().check(z.minLength(1)),
   awsRegion: optionalText,
   recipientAccountId: optionalText,
   errorCode: optionalText,

@@ -2,7 +2,7 @@
  * One event kind = one file under `kinds/`: which events it reads, its small schema, and its route. The
  * parser and the router are tables over these, like one compliance check per file.
  */
-import type * as z from 'zod';
+import type * as z from '../zod-mini.js';
 import type { EventEffect, RouteContext } from './effect.js';
 import type { EventBase } from './envelope.js';
 
@@ -26,6 +26,6 @@ export interface CloudTrailMatch {
 export interface EventKind<Kind extends string, Fields extends { readonly kind: Kind }> {
   readonly kind: Kind;
   readonly match: ServiceEventMatch | CloudTrailMatch;
-  readonly schema: z.ZodType<Fields>;
+  readonly schema: z.ZodMiniType<Fields>;
   readonly route: (event: EventBase & Fields, ctx: RouteContext) => EventEffect;
 }

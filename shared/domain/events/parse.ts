@@ -3,7 +3,7 @@
  * event kind (`kinds/`) that reads it. Nothing here throws: an event the controller does not react to is
  * `unknown`, one it cannot read is `malformed`, and both carry a reason.
  */
-import type * as z from 'zod';
+import type * as z from '../zod-mini.js';
 import { CLOUDTRAIL_DETAIL_TYPES, cloudTrailHeader } from './cloudtrail.js';
 import { baseOf, type Envelope, envelopeSchema } from './envelope.js';
 import { isPlainObject } from './fields.js';
@@ -123,7 +123,7 @@ function unknown(envelope: Envelope, why: string): UnknownEvent {
   };
 }
 
-function malformed(id: string | null, error: z.ZodError): MalformedEvent {
+function malformed(id: string | null, error: z.core.$ZodError): MalformedEvent {
   const issue = error.issues[0];
   const path = issue === undefined ? '' : issue.path.map(String).join('.');
   const message = issue?.message ?? 'unreadable event';

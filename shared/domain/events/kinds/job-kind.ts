@@ -3,9 +3,10 @@
  * only a finished job changes a verdict, a failure may need a repair, and a success can only move the
  * newest recovery point (or copy) forward.
  */
-import * as z from 'zod';
+
 import { isJobFailure } from '../../job-messages.js';
 import type { JobState } from '../../model.js';
+import * as z from '../../zod-mini.js';
 import {
   type EventEffect,
   foreignResource,
@@ -39,22 +40,27 @@ const jobFields = z.object({
       resourceArn: optionalText,
       statusMessage: optionalText,
       completionDate: optionalDate,
-      createdBy: z.object({ backupPlanId: optionalText }).nullish(),
+      createdBy: z.nullish(z.object({ backupPlanId: optionalText })),
     }),
   ),
 });
 
 function jobSchema<Kind extends string>(kind: Kind, idField: string) {
-  const id: z.ZodType<unknown> = z.looseObject({ detail: z.looseObject({ [idField]: z.string().min(1) }) });
-  return id.pipe(jobFields).transform(({ detail }): { readonly kind: Kind } & JobEventFields => ({
-    kind,
-    jobId: String(detail[idField]),
-    state: detail.state,
-    resourceArn: detail.resourceArn,
-    statusMessage: detail.statusMessage,
-    completionDate: detail.completionDate,
-    backupPlanId: detail.createdBy?.backupPlanId ?? null,
-  }));
+  const id: z.ZodMiniType<unknown> = z.looseObject({
+    detail: z.looseObject({ [idField]: z.string().check(z.minLength(1)) }),
+  });
+  return z.pipe(
+    z.pipe(id, jobFields),
+    z.transform(({ detail }): { readonly kind: Kind } & JobEventFields => ({
+      kind,
+      jobId: String(detail[idField]),
+      state: detail.state,
+      resourceArn: detail.resourceArn,
+      statusMessage: detail.statusMessage,
+      completionDate: detail.completionDate,
+      backupPlanId: detail.createdBy?.backupPlanId ?? null,
+    })),
+  );
 }
 
 export type JobEvent<Kind extends string> = EventBase & { readonly kind: Kind } & JobEventFields;

@@ -3,7 +3,7 @@
  * matters less than where: the call's account × Region is reconciled and its checks decide. Backup and KMS
  * calls read and route the same way, differing only in the service and the request field they require.
  */
-import * as z from 'zod';
+import * as z from '../../zod-mini.js';
 import { cloudTrailRecord } from '../cloudtrail.js';
 import { type EventEffect, ignored, memberTarget, type RouteContext, reconcile } from '../effect.js';
 import type { EventBase } from '../envelope.js';
@@ -26,8 +26,8 @@ export function memberCallKind<Kind extends string>(spec: {
   readonly requiredParameter: string;
 }): EventKind<Kind, MemberCallFields<Kind>> {
   const [first, ...rest] = spec.match.eventNames;
-  const schema = z
-    .object({
+  const schema = z.pipe(
+    z.object({
       account: z.string(),
       region: z.string(),
       detail: z.object({
@@ -35,8 +35,8 @@ export function memberCallKind<Kind extends string>(spec: {
         eventName: z.enum([first ?? '', ...rest]),
         requestParameters: z.looseObject({ [spec.requiredParameter]: requiredText }),
       }),
-    })
-    .transform(
+    }),
+    z.transform(
       ({ account, region, detail }): MemberCallFields<Kind> & { account: string; region: string } => ({
         kind: spec.kind,
         // The CloudTrail record names where the call ran; the envelope is a fallback for trimmed records.
@@ -45,7 +45,8 @@ export function memberCallKind<Kind extends string>(spec: {
         eventName: detail.eventName,
         failure: detail.errorCode,
       }),
-    );
+    ),
+  );
   return { kind: spec.kind, match: spec.match, schema, route: routeMemberCall };
 }
 

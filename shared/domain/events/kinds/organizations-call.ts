@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { ReconcileTarget } from '../../model.js';
+import * as z from '../../zod-mini.js';
 import { cloudTrailRecord } from '../cloudtrail.js';
 import { accountRegion, ignored, reconcile } from '../effect.js';
 import { optionalText, requiredText } from '../fields.js';
@@ -28,8 +28,8 @@ export const ORG_EVENT_NAMES = [
 const accountStatus = z.object({ state: requiredText, accountId: optionalText, failureReason: optionalText });
 
 /** Organizations records request fields in camelCase (`accountId`, `targetId`, `policyId`). */
-const schema = z
-  .object({
+const schema = z.pipe(
+  z.object({
     detail: z.discriminatedUnion('eventName', [
       z.object({
         ...cloudTrailRecord,
@@ -58,8 +58,8 @@ const schema = z
       }),
       z.object({ ...cloudTrailRecord, eventName: z.literal('CreateOrganizationalUnit') }),
     ]),
-  })
-  .transform(({ detail }) => {
+  }),
+  z.transform(({ detail }) => {
     const common = { kind: 'org-api-call' as const, eventName: detail.eventName };
     const none = { ...common, accountId: null, accountChange: null, failure: detail.errorCode };
     switch (detail.eventName) {
@@ -82,7 +82,8 @@ const schema = z
       default:
         return none;
     }
-  });
+  }),
+);
 
 function fromStatus(status: z.output<typeof accountStatus>, errorCode: string | null) {
   return {

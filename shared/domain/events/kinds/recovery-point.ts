@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.js';
 import {
   foreignResource,
   ignored,
@@ -13,27 +13,28 @@ import { optionalDate, optionalText, withAliases } from '../fields.js';
 import type { EventKind } from '../kind.js';
 
 /** Recovery-point events say `status`, not `state`. */
-const schema = z
-  .object({
+const schema = z.pipe(
+  z.object({
     detail: withAliases(
       { state: 'status' },
       z.object({
-        status: z.string().min(1),
+        status: z.string().check(z.minLength(1)),
         resourceArn: optionalText,
         backupVaultName: optionalText,
         completionDate: optionalDate,
-        createdBy: z.object({ backupPlanId: optionalText }).nullish(),
+        createdBy: z.nullish(z.object({ backupPlanId: optionalText })),
       }),
     ),
-  })
-  .transform(({ detail }) => ({
+  }),
+  z.transform(({ detail }) => ({
     kind: 'recovery-point' as const,
     status: detail.status,
     resourceArn: detail.resourceArn,
     vaultName: detail.backupVaultName,
     completionDate: detail.completionDate,
     backupPlanId: detail.createdBy?.backupPlanId ?? null,
-  }));
+  })),
+);
 export type RecoveryPointEvent = EventBase & z.output<typeof schema>;
 
 /**

@@ -1,26 +1,29 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.js';
 import { foreignResource, ignored, memberTarget, rejected } from '../effect.js';
 import type { EventKind } from '../kind.js';
 
-const schema = z
-  .object({
-    resources: z.array(z.string().min(1)).min(1, 'a tag change names its resource in resources[0]'),
+const schema = z.pipe(
+  z.object({
+    resources: z
+      .array(z.string().check(z.minLength(1)))
+      .check(z.minLength(1, 'a tag change names its resource in resources[0]')),
     detail: z.object({
       'changed-tag-keys': z.array(z.string()),
-      tags: z
-        .record(z.string(), z.string())
-        .nullish()
-        .transform((value) => value ?? {}),
+      tags: z.pipe(
+        z.nullish(z.record(z.string(), z.string())),
+        z.transform((value) => value ?? {}),
+      ),
     }),
-  })
-  .transform(({ resources, detail }) => ({
+  }),
+  z.transform(({ resources, detail }) => ({
     kind: 'tag-change' as const,
     resourceArn: resources[0] as string,
     /** Every tag the resource carries after the change (deleted keys are absent). */
     tags: detail.tags as Readonly<Record<string, string>>,
     /** Keys added, updated or deleted by this change. */
     changedKeys: detail['changed-tag-keys'] as readonly string[],
-  }));
+  })),
+);
 export const tagChangeKind: EventKind<'tag-change', z.output<typeof schema>> = {
   kind: 'tag-change',
   match: { source: 'aws.tag', detailType: 'Tag Change on Resource' },
