@@ -84,7 +84,10 @@ export class SandboxTiming {
    * Calls whose throttled attempt waits for the SDK's retry: time holds still until it comes. Each has the
    * ordinal of its throttle, the order its retry resumes in.
    */
-  private readonly retrying = new WeakMap<object, { readonly ordinal: number; readonly release: () => void }>();
+  private readonly retrying = new WeakMap<
+    object,
+    { readonly ordinal: number; readonly release: () => void }
+  >();
   /** The fan-out item a call belongs to (its async context), to charge its throttling waits to it. */
   private readonly item = new AsyncLocalStorage<{ throttledMs: number }>();
   private readonly targets: TargetTiming[] = [];
