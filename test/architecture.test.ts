@@ -97,8 +97,8 @@ describe('architecture rules', () => {
     const lazyRule = rules.at(-1);
     expect(
       lazyRule?.forbidden(
-        "const a = await import('./a.js'); const b = lazyImport(() => import('./b.js')); type C = typeof import('./c.js');",
+        "const a = await import('pkg-a'); const b = lazyImport(() => import('pkg-b')); type C = typeof import('pkg-c');",
       ),
-    ).toEqual(["import('./a.js')"]);
+    ).toEqual(["import('pkg-a')"]);
   });
 });

@@ -13,9 +13,10 @@ const root = join(import.meta.dirname, '..');
  */
 const LAYERS: readonly { readonly files: string; readonly mayImport: readonly string[] }[] = [
   { files: 'shared/domain', mayImport: ['shared/domain'] },
-  { files: 'shared/aws', mayImport: ['shared/aws', 'shared/domain'] },
-  { files: 'shared/store', mayImport: ['shared/store', 'shared/domain'] },
-  { files: 'shared/notify', mayImport: ['shared/notify', 'shared/domain'] },
+  // shared/lazy-import.ts: a leaf with no imports, how every layer loads a module on demand.
+  { files: 'shared/aws', mayImport: ['shared/aws', 'shared/domain', 'shared/lazy-import.ts'] },
+  { files: 'shared/store', mayImport: ['shared/store', 'shared/domain', 'shared/lazy-import.ts'] },
+  { files: 'shared/notify', mayImport: ['shared/notify', 'shared/domain', 'shared/lazy-import.ts'] },
   { files: 'shared/controller', mayImport: ['shared'] },
   { files: 'functions', mayImport: ['functions', 'shared'] },
   { files: 'infra', mayImport: ['infra', 'shared'] },

@@ -373,4 +373,4 @@ function creatorRequestId(vaultName: string): string {
  * The Organizations client and its policy commands, for the org target's actions only: member targets (most
  * reconcile invocations) never write to Organizations, so they do not load it.
  */
-const organizations = () => import('./sdk/organizations.js');
+const organizations = lazyImport(() => import('./sdk/organizations.js'));

@@ -11,6 +11,7 @@ import type {
   Reachability,
 } from '../domain/model.js';
 import { parseEffectivePolicy } from '../domain/policy/effective.js';
+import { lazyImport } from '../lazy-import.js';
 import type { ClientFactory } from './clients.js';
 import { isAccountUnreachable, isTransientFailure } from './errors.js';
 import { readEventForwarding } from './observe-event-forwarding.js';
@@ -28,6 +29,8 @@ import { readRestoreTesting } from './observe-restore-testing.js';
 import { readBackupRole, readCentralServiceLinkedRole } from './observe-roles.js';
 import { readTaggedResources } from './observe-tagged.js';
 import { centralVaultAt, readCentralVault, readRegionSettings, readVault } from './observe-vaults.js';
+
+const policyObserver = lazyImport(() => import('./observe-policy.js'));
 
 export { trustsServicePrincipal } from '../domain/policy/trust-policy.js';
 
@@ -134,9 +137,7 @@ async function readTarget(
     // A sweep's targets take their chain's shared policy; Organizations loads only for a target's own read.
     sharedPolicy
       ? parseShared(sharedPolicy.content)
-      : import('./observe-policy.js').then(({ readEffectivePolicy }) =>
-          readEffectivePolicy(factory, accountId),
-        ),
+      : policyObserver().then(({ readEffectivePolicy }) => readEffectivePolicy(factory, accountId)),
     readBackupRole(factory, accountId, desired.backupRole.name),
     readEventForwarding(factory, target, desired),
     readJobs(factory, target, jobsReadSince(jobMemory, now)),
